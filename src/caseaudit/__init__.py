@@ -1,0 +1,1 @@
+"""caseaudit: case file audits for children's services."""

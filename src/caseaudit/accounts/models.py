@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """What a person does in the audit process (DOMAIN.md, "People and what they may see")."""
+
+    QA_LEAD = "qa-lead", "QA lead"
+    MODERATOR = "moderator", "Moderator"
+    AUDITOR = "auditor", "Auditor"
+    TEAM_MANAGER = "team-manager", "Team manager"
+    SOCIAL_WORKER = "social-worker", "Social worker"
+    SENIOR_LEADER = "senior-leader", "Senior leader"
+
+
+# Roles that may open a child's record at all; which records, is decided by the scoped queries.
+CHILD_LEVEL_ROLES = frozenset(
+    {Role.QA_LEAD, Role.MODERATOR, Role.AUDITOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER}
+)
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    # The person in the case register this account belongs to: a worker sees their own cases, a team
+    # manager their team's, and an auditor is never given a case of their own team.
+    staff = models.OneToOneField(
+        "cases.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+
+    @property
+    def sees_child_level_data(self) -> bool:
+        return self.is_active and self.role in CHILD_LEVEL_ROLES
+
+    @property
+    def is_qa_lead(self) -> bool:
+        return self.is_active and self.role == Role.QA_LEAD
+
+
+class AccessLog(models.Model):
+    """Who read or changed what, and when. Never holds a child's name: objects are named by kind and id."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        IMPORT = "import", "Imported"
+        EXPORT = "export", "Exported"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type} {self.object_id}"

@@ -1,0 +1,58 @@
+"""What an import did, or would do: counts per cohort, row errors and warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from caseaudit.core.cohorts import COHORT_SLUGS
+
+from .table import RowError
+
+COUNT_NAMES = ("created", "updated", "closed", "unchanged", "rejected")
+
+
+@dataclass
+class CohortCounts:
+    created: int = 0
+    updated: int = 0
+    closed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def add(self, other: CohortCounts) -> None:
+        for name in COUNT_NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    kind: str
+    dry_run: bool
+    partial: bool
+    # Keyed by cohort slug; rows whose cohort could not be read are counted under "unknown".
+    by_cohort: dict[str, CohortCounts] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: bool = False
+    batch_id: int | None = None
+
+    def counts(self, cohort: str) -> CohortCounts:
+        return self.by_cohort.setdefault(cohort, CohortCounts())
+
+    @property
+    def totals(self) -> CohortCounts:
+        total = CohortCounts()
+        for counts in self.by_cohort.values():
+            total.add(counts)
+        return total
+
+    @property
+    def cohort_rows(self) -> list[tuple[str, CohortCounts]]:
+        """Cohorts in order of need, then "unknown", leaving out cohorts with nothing to say."""
+        order = [*COHORT_SLUGS, "unknown"]
+        return [(c, self.by_cohort[c]) for c in order if c in self.by_cohort]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from caseaudit.core.cohorts import COHORTS
+from caseaudit.core.register import CHILD_ID_MAX_LENGTH, NAME_MAX_LENGTH
+
+
+class Cohort(models.TextChoices):
+    # Mirrors caseaudit.core.cohorts.COHORTS, highest need first; a test keeps the two in step.
+    CARE_LEAVER = "care-leaver", "Care leaver"
+    LOOKED_AFTER = "looked-after", "Looked after child"
+    CHILD_PROTECTION = "child-protection", "Child protection"
+    CHILD_IN_NEED = "child-in-need", "Child in need"
+    EARLY_HELP = "early-help", "Early help"
+
+
+assert tuple(Cohort.choices) == COHORTS
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=NAME_MAX_LENGTH, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Staff(models.Model):
+    """An allocated worker, personal adviser or team manager, as named in the case management system."""
+
+    name = models.CharField(max_length=NAME_MAX_LENGTH, unique=True)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "staff"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One run of `import-cases`: who, when, which file, and what it changed."""
+
+    class Kind(models.TextChoices):
+        CSV = "csv", "caseaudit CSV"
+        ANNEX_A = "annex-a", "Annex A workbook"
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    file_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    partial = models.BooleanField(default=False)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class Case(models.Model):
+    """One child known to the service, identified by the CMS's Child Unique ID and never by name."""
+
+    child_id = models.CharField("Child Unique ID", max_length=CHILD_ID_MAX_LENGTH, unique=True)
+    cohort = models.CharField(max_length=20, choices=Cohort.choices, db_index=True)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    worker = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="allocated_cases"
+    )
+    manager = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="managed_cases"
+    )
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, db_index=True)
+    # The first day of the birth month: enough for age bands, and no full date of birth is ever kept.
+    birth_month = models.DateField(null=True, blank=True)
+
+    latest_pathway_plan = models.DateField(null=True, blank=True)
+    latest_contact = models.DateField(null=True, blank=True)
+    looked_after_since = models.DateField(null=True, blank=True)
+    latest_statutory_review = models.DateField(null=True, blank=True)
+    last_social_work_visit = models.DateField(null=True, blank=True)
+    last_health_assessment = models.DateField(null=True, blank=True)
+    last_dental_check = models.DateField(null=True, blank=True)
+    strategy_discussion = models.DateField(null=True, blank=True)
+    initial_conference = models.DateField(null=True, blank=True)
+    cp_plan_start = models.DateField("CP plan start", null=True, blank=True)
+    last_statutory_visit = models.DateField(null=True, blank=True)
+    latest_review_conference = models.DateField(null=True, blank=True)
+    assessment_start = models.DateField(null=True, blank=True)
+    assessment_completed = models.DateField(null=True, blank=True)
+    last_seen = models.DateField(null=True, blank=True)
+
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["child_id"]
+
+    def __str__(self) -> str:
+        return self.child_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None

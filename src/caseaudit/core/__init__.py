@@ -1,0 +1,1 @@
+"""Django-free domain logic: pure functions and dataclasses, no ORM imports."""

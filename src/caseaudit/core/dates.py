@@ -1,0 +1,59 @@
+"""Dates as they come out of case management systems and spreadsheets."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+# Excel's day 0 is 30 December 1899 once its fictional 29 February 1900 is accounted for.
+_EXCEL_EPOCH = date(1899, 12, 30)
+# Serial numbers in this range are dates from 1990 to 2100; anything else typed as a number is not a date.
+_EXCEL_SERIAL_RANGE = (32874, 73415)
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_date(text: str) -> date:
+    """A calendar date from ISO `YYYY-MM-DD` (optionally with a midnight time, as spreadsheets write real
+    dates), UK `dd/mm/yyyy` (also with `-` or `.`), or an Excel serial day number.
+
+    Raises ValueError with a reason a person can act on."""
+    value = text.strip()
+    if m := _ISO.match(value):
+        return _checked(int(m[1]), int(m[2]), int(m[3]), value)
+    if m := _DMY.match(value):
+        return _checked(int(m[3]), int(m[2]), int(m[1]), value)
+    if value.isdigit() or re.fullmatch(r"\d+\.0+", value):
+        serial = int(float(value))
+        low, high = _EXCEL_SERIAL_RANGE
+        if low <= serial <= high:
+            return _EXCEL_EPOCH + timedelta(days=serial)
+    raise ValueError("not a date: use YYYY-MM-DD or dd/mm/yyyy")
+
+
+def _checked(year: int, month: int, day: int, value: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError("no such day in the calendar") from None
+
+
+def parse_month(text: str) -> date:
+    """A birth month written `YYYY-MM` (or a full date, of which only the month is kept), as the first
+    day of that month. The register never stores a full date of birth."""
+    value = text.strip()
+    if m := _MONTH.match(value):
+        return _checked(int(m[1]), int(m[2]), 1, value)
+    try:
+        return parse_date(value).replace(day=1)
+    except ValueError:
+        raise ValueError("not a month: use YYYY-MM") from None
+
+
+def format_month(value: date) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value

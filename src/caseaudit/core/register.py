@@ -1,0 +1,45 @@
+"""caseaudit's own CSV layout of the case register: what `import-cases` reads and `export-cases` writes."""
+
+from __future__ import annotations
+
+REQUIRED_COLUMNS = ("child_id", "cohort")
+TEXT_COLUMNS = ("team", "worker", "manager")
+# The key dates that the timescale checks anchor on, in the order the export writes them.
+KEY_DATE_COLUMNS = (
+    "latest_pathway_plan",
+    "latest_contact",
+    "looked_after_since",
+    "latest_statutory_review",
+    "last_social_work_visit",
+    "last_health_assessment",
+    "last_dental_check",
+    "strategy_discussion",
+    "initial_conference",
+    "cp_plan_start",
+    "last_statutory_visit",
+    "latest_review_conference",
+    "assessment_start",
+    "assessment_completed",
+    "last_seen",
+)
+DATE_COLUMNS = ("opened_on", "closed_on", *KEY_DATE_COLUMNS)
+MONTH_COLUMNS = ("birth_month",)
+COLUMNS = (*REQUIRED_COLUMNS, *TEXT_COLUMNS, "opened_on", "closed_on", "birth_month", *KEY_DATE_COLUMNS)
+
+CHILD_ID_MAX_LENGTH = 40
+NAME_MAX_LENGTH = 120
+# Child Unique IDs are pseudonymous system identifiers: letters, digits and a little punctuation. Anything
+# else (a name, a formula) is refused rather than stored.
+CHILD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_./-]*$"
+# A spreadsheet program treats a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix a value a spreadsheet would run as a formula with a quote, so it stays text."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def restore_formula_text(text: str) -> str:
+    """Undo `neutralise_formula`, so that an exported register imports unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from caseaudit.accounts.models import Role, User
+from caseaudit.cases.models import Case
+
+from .factories import make_case, make_staff, make_team, make_user
+
+
+@dataclass
+class Personas:
+    """One person per role, two teams, one case in each team. `own_case` belongs to the team manager's
+    and the worker's team; `other_case` to another team, managed by someone else."""
+
+    qa_lead: User
+    moderator: User
+    auditor: User
+    team_manager: User
+    worker: User
+    senior_leader: User
+    outsider: User  # a social worker in the other team
+    own_case: Case
+    other_case: Case
+
+    def by_role(self) -> dict[str, User]:
+        return {
+            "qa_lead": self.qa_lead,
+            "moderator": self.moderator,
+            "auditor": self.auditor,
+            "team_manager": self.team_manager,
+            "worker": self.worker,
+            "senior_leader": self.senior_leader,
+            "outsider": self.outsider,
+        }
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    north, south = make_team("North Children and Families"), make_team("South Leaving Care")
+    north_manager = make_staff("Nadia Manager", north)
+    north_worker = make_staff("Will Worker", north)
+    south_manager = make_staff("Sam Manager", south)
+    south_worker = make_staff("Olu Outsider", south)
+    own = make_case("N000001", "care-leaver", north, north_worker, north_manager)
+    other = make_case("S000001", "child-in-need", south, south_worker, south_manager)
+    return Personas(
+        qa_lead=make_user(Role.QA_LEAD, "qa-lead"),
+        moderator=make_user(Role.MODERATOR, "moderator"),
+        auditor=make_user(Role.AUDITOR, "auditor", staff=make_staff("Ada Auditor", None)),
+        team_manager=make_user(Role.TEAM_MANAGER, "team-manager", staff=north_manager),
+        worker=make_user(Role.SOCIAL_WORKER, "worker", staff=north_worker),
+        senior_leader=make_user(Role.SENIOR_LEADER, "senior-leader"),
+        outsider=make_user(Role.SOCIAL_WORKER, "outsider", staff=south_worker),
+        own_case=own,
+        other_case=other,
+    )
