@@ -19,7 +19,7 @@ COHORT_LABELS = dict(COHORTS)
 _PRECEDENCE = {slug: rank for rank, (slug, _) in enumerate(COHORTS)}
 
 # What people type in spreadsheets, after normalising: labels, abbreviations and old names.
-_ALIASES = {
+COHORT_ALIASES = {
     **{re.sub(r"[^a-z0-9]", "", slug): slug for slug in COHORT_SLUGS},
     **{re.sub(r"[^a-z0-9]", "", label.lower()): slug for slug, label in COHORTS},
     "careleavers": "care-leaver",
@@ -43,7 +43,7 @@ _ALIASES = {
 
 def parse_cohort(text: str) -> str | None:
     """The cohort slug for a slug, label or common abbreviation (any case or spacing), else None."""
-    return _ALIASES.get(re.sub(r"[^a-z0-9]", "", text.lower()))
+    return COHORT_ALIASES.get(re.sub(r"[^a-z0-9]", "", text.lower()))
 
 
 def precedence(slug: str) -> int:

@@ -6,9 +6,9 @@ import re
 from datetime import date, datetime, timedelta
 
 # Excel's day 0 is 30 December 1899 once its fictional 29 February 1900 is accounted for.
-_EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_EPOCH = date(1899, 12, 30)
 # Serial numbers in this range are dates from 1990 to 2100; anything else typed as a number is not a date.
-_EXCEL_SERIAL_RANGE = (32874, 73415)
+EXCEL_SERIAL_RANGE = (32874, 73415)
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -26,9 +26,9 @@ def parse_date(text: str) -> date:
         return _checked(int(m[3]), int(m[2]), int(m[1]), value)
     if value.isdigit() or re.fullmatch(r"\d+\.0+", value):
         serial = int(float(value))
-        low, high = _EXCEL_SERIAL_RANGE
+        low, high = EXCEL_SERIAL_RANGE
         if low <= serial <= high:
-            return _EXCEL_EPOCH + timedelta(days=serial)
+            return EXCEL_EPOCH + timedelta(days=serial)
     raise ValueError("not a date: use YYYY-MM-DD or dd/mm/yyyy")
 
 

@@ -38,3 +38,6 @@ class RawTable:
     kind: str  # ImportBatch.Kind value: "csv" or "annex-a"
     warnings: list[str] = field(default_factory=list)
     merge_lists: bool = False
+    # Register columns the file does not have at all. An update leaves them as they were, so an older Annex
+    # A version without the pathway plan column never wipes the dates a newer extract brought.
+    absent: frozenset[str] = frozenset()

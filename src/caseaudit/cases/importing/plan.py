@@ -1,0 +1,78 @@
+"""What an import would change: new cases, changed cases, open cases to close, and what stays the same."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import polars as pl
+from django.db import connection
+
+from caseaudit.core.register import DATE_COLUMNS, KEY_DATE_COLUMNS, TEXT_COLUMNS
+
+from ..models import Case, Staff, Team
+
+# Register columns in the order of the typed frame; team, worker and manager are compared by name.
+CASE_COLUMNS = ["cohort", *TEXT_COLUMNS, "opened_on", "closed_on", "birth_month", *KEY_DATE_COLUMNS]
+_DATES = [*DATE_COLUMNS, "birth_month"]
+
+
+@dataclass
+class Plan:
+    create: pl.DataFrame  # typed rows of new cases
+    update: pl.DataFrame  # typed rows of changed cases, with the existing case's `_id`
+    close: pl.DataFrame  # `_id` and `cohort` of open cases the file no longer lists
+    unchanged: pl.DataFrame  # `cohort` of each case the file leaves as it is
+    columns: list[str]  # the register columns an update writes
+
+
+def load_register() -> pl.DataFrame:
+    """The whole register as a frame, names in place of foreign keys. One query."""
+    case, team, staff = Case._meta.db_table, Team._meta.db_table, Staff._meta.db_table
+    # Dates as ISO text on every database (SQLite and PostgreSQL alike), parsed once, in bulk, below.
+    date_sql = ", ".join(f"CAST(c.{name} AS TEXT)" for name in _DATES)
+    sql = (
+        f"SELECT c.id, c.child_id, c.cohort, t.name, w.name, m.name, {date_sql} FROM {case} c "  # noqa: S608 (no user text in this SQL)
+        f"LEFT JOIN {team} t ON t.id = c.team_id LEFT JOIN {staff} w ON w.id = c.worker_id "
+        f"LEFT JOIN {staff} m ON m.id = c.manager_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    names = ["_id", "child_id", "cohort", *TEXT_COLUMNS, *_DATES]
+    text_schema = {name: pl.Utf8 for name in names} | {"_id": pl.Int64}
+    frame = pl.DataFrame(rows, schema=text_schema, orient="row")
+    return frame.with_columns(pl.col(c).str.to_date("%Y-%m-%d") for c in _DATES)
+
+
+def plan_changes(
+    incoming: pl.DataFrame,
+    existing: pl.DataFrame,
+    *,
+    absent: frozenset[str],
+    partial: bool,
+    keep_open: pl.Series,
+) -> Plan:
+    """Compare the file's valid rows with the register.
+
+    `absent` columns are not compared or written. `keep_open` lists child ids that must not be closed even
+    though no valid row names them (their rows were rejected): a bad row never closes a child's case."""
+    columns = [c for c in CASE_COLUMNS if c not in absent]
+    if not partial and "closed_on" not in columns:
+        # A full import lists the open caseload: a case in it is open, whatever it was before.
+        columns.append("closed_on")
+    joined = incoming.join(
+        existing.select("_id", "child_id", *columns), on="child_id", how="left", suffix="_old"
+    )
+    is_new = pl.col("_id").is_null()
+    differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in columns])
+    create = joined.filter(is_new).select(incoming.columns)
+    update = joined.filter(~is_new & differs).select("_id", *incoming.columns)
+    unchanged = joined.filter(~is_new & ~differs).select("cohort")
+    if partial or existing.is_empty():
+        close = existing.clear().select("_id", "cohort")
+    else:
+        listed = pl.concat([incoming["child_id"], keep_open]).unique()
+        close = existing.filter(
+            pl.col("closed_on").is_null() & ~pl.col("child_id").is_in(listed.implode())
+        ).select("_id", "cohort")
+    return Plan(create=create, update=update, close=close, unchanged=unchanged, columns=columns)
+

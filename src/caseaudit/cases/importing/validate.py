@@ -1,0 +1,116 @@
+"""Row-level validation of a register file: every bad cell found and named, in one pass over columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from caseaudit.core.register import (
+    CHILD_ID_MAX_LENGTH,
+    CHILD_ID_PATTERN,
+    DATE_COLUMNS,
+    NAME_MAX_LENGTH,
+    TEXT_COLUMNS,
+)
+
+from .parse import cohort_column, date_columns, month_column
+from .table import RawTable, RowError
+
+_ROW_KEYS = ["_source", "_row"]
+
+
+@dataclass
+class Validated:
+    """The rows that passed, typed (dates as pl.Date, cohort as its slug), and what was wrong with the rest.
+    `rejected` has one row per rejected file row: its child_id as written and its cohort slug ("unknown"
+    where the cohort itself was unreadable)."""
+
+    frame: pl.DataFrame
+    errors: list[RowError]
+    rejected: pl.DataFrame
+
+
+def validate(raw: RawTable) -> Validated:
+    frame = raw.frame
+    checks: list[tuple[str, pl.Series]] = []  # (column, reason per row or null)
+
+    def check(column: str, failing: pl.Expr, reason: str) -> None:
+        checks.append(
+            (column, frame.select(pl.when(failing).then(pl.lit(reason)).alias(column)).to_series())
+        )
+
+    child_id = pl.col("child_id")
+    check("child_id", child_id.is_null(), "a Child Unique ID is required")
+    check(
+        "child_id",
+        child_id.is_not_null() & ~child_id.str.contains(CHILD_ID_PATTERN),
+        "a Child Unique ID is letters and digits (and _ . / -), never a name or a formula",
+    )
+    check(
+        "child_id",
+        child_id.str.len_chars() > CHILD_ID_MAX_LENGTH,
+        f"longer than {CHILD_ID_MAX_LENGTH} characters",
+    )
+    cohort = cohort_column(pl.col("cohort"))
+    check("cohort", pl.col("cohort").is_null(), "a cohort is required")
+    check(
+        "cohort",
+        pl.col("cohort").is_not_null() & cohort.is_null(),
+        "not a cohort: use care-leaver, looked-after, child-protection, child-in-need or early-help",
+    )
+    for column in TEXT_COLUMNS:
+        check(column, pl.col(column).str.len_chars() > NAME_MAX_LENGTH, f"longer than {NAME_MAX_LENGTH}")
+
+    typed, date_reasons = date_columns(frame.with_columns(cohort.alias("cohort")), list(DATE_COLUMNS))
+    checks.extend(date_reasons.items())
+    typed, month_reason = month_column(typed, "birth_month")
+    checks.append(("birth_month", month_reason))
+    checks.append(
+        (
+            "closed_on",
+            typed.select(
+                pl.when(pl.col("closed_on") < pl.col("opened_on"))
+                .then(pl.lit("closed before the case was opened"))
+                .alias("closed_on")
+            ).to_series(),
+        )
+    )
+    if not raw.merge_lists:
+        checks.append(("child_id", _duplicate_reasons(frame)))
+
+    reasons = pl.DataFrame(
+        {f"{i}": series for i, (_, series) in enumerate(checks)}, schema={f"{i}": pl.Utf8 for i in range(len(checks))}
+    )
+    bad_mask = reasons.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+    errors = _row_errors(frame.filter(bad_mask), reasons.filter(bad_mask), [c for c, _ in checks])
+    rejected = typed.filter(bad_mask).select(
+        pl.col("child_id").fill_null(""), pl.col("cohort").fill_null("unknown")
+    )
+    return Validated(frame=typed.filter(~bad_mask), errors=errors, rejected=rejected)
+
+
+def _duplicate_reasons(frame: pl.DataFrame) -> pl.Series:
+    """In caseaudit's CSV one child is one row. Which of two rows is right cannot be known, so every row
+    of a repeated child is refused, each naming the others."""
+    repeated = pl.col("child_id").is_not_null() & pl.col("child_id").is_duplicated()
+    if not frame.select(repeated.any()).item():
+        return pl.repeat(None, frame.height, dtype=pl.Utf8, eager=True).alias("child_id")
+    rows = pl.col("_row").cast(pl.Utf8)
+    return frame.select(
+        pl.when(repeated)
+        .then(pl.format("appears more than once in the file (rows {})", rows.str.join(", ").over("child_id")))
+        .alias("child_id")
+    ).to_series()
+
+
+def _row_errors(bad_rows: pl.DataFrame, reasons: pl.DataFrame, columns: list[str]) -> list[RowError]:
+    """One RowError per failing cell, in file order. Only bad rows come through here, so a loop is fine."""
+    errors: list[RowError] = []
+    reason_rows = reasons.rows()
+    for index, row in enumerate(bad_rows.select([*_ROW_KEYS, *dict.fromkeys(columns)]).iter_rows(named=True)):
+        for column, reason in zip(columns, reason_rows[index], strict=True):
+            if reason is not None:
+                value = row[column]
+                errors.append(RowError(row["_source"], row["_row"], column, "" if value is None else value, reason))
+    return errors

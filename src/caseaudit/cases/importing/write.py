@@ -1,0 +1,110 @@
+"""Writing a planned import in bulk: a few statements per thousand rows, not one ORM save per case.
+
+Django's bulk_create spends most of its time building model instances (about 43 s for a million rows
+here, against 5 to 9 s for executemany), so cases are written with executemany on Django's own
+connection, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import polars as pl
+from django.db import connection
+from django.utils import timezone
+
+from caseaudit.core.register import DATE_COLUMNS, TEXT_COLUMNS
+
+from ..models import Case, Staff, Team
+from .plan import Plan
+
+CHUNK = 20_000
+_DATES = [*DATE_COLUMNS, "birth_month"]
+_FOREIGN_KEYS = {"team": "team_id", "worker": "worker_id", "manager": "manager_id"}
+
+Progress = Callable[[int], None]
+
+
+def apply_plan(plan: Plan, *, batch_id: int, today: date, progress: Progress | None = None) -> None:
+    names = _ensure_names(plan)
+    batch = pl.lit(batch_id).alias("_batch")
+    stamp = pl.lit(connection.ops.adapt_datetimefield_value(timezone.now())).alias("_stamp")
+    create = _with_ids(plan.create, names)
+    update = _with_ids(plan.update, names)
+
+    insert_columns = ["child_id", "cohort", *_FOREIGN_KEYS.values(), *_DATES]
+    _executemany(
+        f"INSERT INTO {Case._meta.db_table} ({', '.join(insert_columns)}, import_batch_id, updated_at) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * (len(insert_columns) + 2))})",
+        _rows(create.select(insert_columns).with_columns(batch, stamp)),
+        progress,
+    )
+    update_columns = [_FOREIGN_KEYS.get(c, c) for c in plan.columns]
+    assignments = ", ".join(f"{c} = %s" for c in [*update_columns, "import_batch_id", "updated_at"])
+    _executemany(
+        f"UPDATE {Case._meta.db_table} SET {assignments} WHERE id = %s",  # noqa: S608
+        _rows(update.select(*update_columns, batch, stamp, "_id")),
+        progress,
+    )
+    closed_on = pl.lit(_date_value(today)).alias("_closed_on")
+    _executemany(
+        f"UPDATE {Case._meta.db_table} SET closed_on = %s, import_batch_id = %s, updated_at = %s "  # noqa: S608
+        "WHERE id = %s",
+        _rows(plan.close.select(closed_on, batch, stamp, "_id")),
+        progress,
+    )
+
+
+def _ensure_names(plan: Plan) -> dict[str, dict[str, int]]:
+    """Teams and staff by name, creating the ones the file brings. A new worker or manager joins the
+    team of the first case that names them."""
+    rows = pl.concat([plan.create.select(TEXT_COLUMNS), plan.update.select(TEXT_COLUMNS)])
+    team_names = set(rows["team"].drop_nulls().unique().to_list())
+    known_teams = dict(Team.objects.filter(name__in=team_names).values_list("name", "id"))
+    Team.objects.bulk_create([Team(name=n) for n in sorted(team_names - known_teams.keys())])
+    teams = dict(Team.objects.filter(name__in=team_names).values_list("name", "id"))
+
+    people = pl.concat(
+        [
+            rows.select(pl.col("worker").alias("name"), "team"),
+            rows.select(pl.col("manager").alias("name"), "team"),
+        ]
+    ).drop_nulls("name")
+    first_team = dict(people.unique("name", keep="first", maintain_order=True).iter_rows())
+    known_staff = set(Staff.objects.filter(name__in=first_team).values_list("name", flat=True))
+    Staff.objects.bulk_create(
+        [Staff(name=n, team_id=teams.get(t) if t else None) for n, t in first_team.items() if n not in known_staff]
+    )
+    staff = dict(Staff.objects.filter(name__in=first_team).values_list("name", "id"))
+    return {"team": teams, "worker": staff, "manager": staff}
+
+
+def _with_ids(frame: pl.DataFrame, names: dict[str, dict[str, int]]) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col(column).replace_strict(names[column], default=None, return_dtype=pl.Int64).alias(key)
+        for column, key in _FOREIGN_KEYS.items()
+        if column in frame.columns
+    ).with_columns(
+        # SQLite keeps dates as ISO text; handing it text spares a Python adapter call per cell.
+        pl.col(c).dt.to_string("%Y-%m-%d") if connection.vendor == "sqlite" else pl.col(c)
+        for c in _DATES
+        if c in frame.columns
+    )
+
+
+def _date_value(value: date) -> str | date:
+    return value.isoformat() if connection.vendor == "sqlite" else value
+
+
+def _rows(frame: pl.DataFrame) -> Iterator[list[tuple]]:
+    for offset in range(0, frame.height, CHUNK):
+        yield frame.slice(offset, CHUNK).rows()
+
+
+def _executemany(sql: str, chunks: Iterator[list[tuple]], progress: Progress | None) -> None:
+    with connection.cursor() as cursor:
+        for rows in chunks:
+            cursor.executemany(sql, rows)
+            if progress:
+                progress(len(rows))
+

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from caseaudit.cases.actions import import_case_register
+from caseaudit.cases.importing.result import COUNT_NAMES, ImportResult
+from caseaudit.cases.importing.table import ImportRefused
+from caseaudit.core.cohorts import COHORT_LABELS
+
+MAX_ERRORS_SHOWN = 1000
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the case register from caseaudit's CSV layout or an Ofsted Annex A workbook (.xlsx). "
+        "All or nothing unless --skip-invalid; a full import closes open cases the file does not list."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows, list the rest")
+        parser.add_argument("--dry-run", action="store_true", help="check the file and say what would change")
+        parser.add_argument(
+            "--partial", action="store_true", help="only add and update: close nothing missing from the file"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            result = import_case_register(
+                path,
+                acting_user=None,
+                skip_invalid=options["skip_invalid"],
+                dry_run=options["dry_run"],
+                partial=options["partial"],
+                progress=_progress_bar if sys.stderr.isatty() else None,
+            )
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from None
+        self._report(result)
+        if result.errors and not options["skip_invalid"]:
+            raise CommandError(
+                f"{len(result.errors)} problem(s) in {result.file_name}: nothing was imported. "
+                "Correct the rows above, or use --skip-invalid to import the valid rows only."
+            )
+
+    def _report(self, result: ImportResult) -> None:
+        write = self.stdout.write
+        for warning in result.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        for error in result.errors[:MAX_ERRORS_SHOWN]:
+            self.stderr.write(f"error: {error}")
+        if len(result.errors) > MAX_ERRORS_SHOWN:
+            self.stderr.write(f"... and {len(result.errors) - MAX_ERRORS_SHOWN} more errors")
+        if result.dry_run:
+            heading = "Dry run: nothing was written. The import would make these changes:"
+        elif result.written:
+            heading = f"Imported {result.file_name} (import batch {result.batch_id}):"
+        else:
+            heading = f"Not imported: {result.file_name} has errors. Had it been valid:"
+        write(heading)
+        widths = [20, *[10] * len(COUNT_NAMES)]
+        write("".join(h.ljust(w) for h, w in zip(["cohort", *COUNT_NAMES], widths, strict=True)))
+        for cohort, counts in [*result.cohort_rows, ("total", result.totals)]:
+            label = COHORT_LABELS.get(cohort, cohort.capitalize())
+            values = [str(getattr(counts, n)) for n in COUNT_NAMES]
+            write("".join(v.ljust(w) for v, w in zip([label, *values], widths, strict=True)))
+
+
+def _progress_bar(description: str, total: int) -> Callable[[int], None]:
+    bar = tqdm(total=total, desc=description, unit=" rows", file=sys.stderr, leave=False)
+    return bar.update
