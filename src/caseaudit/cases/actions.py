@@ -18,7 +18,7 @@ from .importing.files import FileLimits, detect_kind
 from .importing.merge import merge_lists
 from .importing.plan import Plan, load_register, plan_changes
 from .importing.result import ImportResult
-from .importing.table import RawTable
+from .importing.table import ImportRefused, RawTable
 from .importing.validate import validate
 from .importing.write import apply_plan
 from .models import ImportBatch
@@ -55,6 +55,9 @@ def import_case_register(
         raw: RawTable = read_annex_a(path)
     else:
         raw = read_register_csv(path)
+    if raw.frame.is_empty():
+        # A full import of no rows would close every open case: never what anyone means.
+        raise ImportRefused(f"{name} has no rows of cases: nothing to import.")
     checked = validate(raw)
     incoming = merge_lists(checked.frame) if raw.merge_lists else checked.frame
 
@@ -80,7 +83,10 @@ def import_case_register(
         )
         total = plan.create.height + plan.update.height + plan.close.height
         apply_plan(
-            plan, batch_id=batch.pk, today=today, progress=progress("Writing cases", total) if progress else None
+            plan,
+            batch_id=batch.pk,
+            today=today,
+            progress=progress("Writing cases", total) if progress else None,
         )
         record_access(acting_user, "import", "case-register", batch.pk, _summary(result))
     result.written = True

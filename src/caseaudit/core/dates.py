@@ -9,9 +9,12 @@ from datetime import date, datetime, timedelta
 EXCEL_EPOCH = date(1899, 12, 30)
 # Serial numbers in this range are dates from 1990 to 2100; anything else typed as a number is not a date.
 EXCEL_SERIAL_RANGE = (32874, 73415)
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only: Python's \d also matches Arabic-Indic and other digits no spreadsheet writes.
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$", re.ASCII)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+# A case record's dates fall in this span; a year outside it is a typing slip, not a date to keep.
+YEAR_RANGE = (1900, 2100)
 
 
 def parse_date(text: str) -> date:
@@ -21,10 +24,10 @@ def parse_date(text: str) -> date:
     Raises ValueError with a reason a person can act on."""
     value = text.strip()
     if m := _ISO.match(value):
-        return _checked(int(m[1]), int(m[2]), int(m[3]), value)
+        return _checked(int(m[1]), int(m[2]), int(m[3]))
     if m := _DMY.match(value):
-        return _checked(int(m[3]), int(m[2]), int(m[1]), value)
-    if value.isdigit() or re.fullmatch(r"\d+\.0+", value):
+        return _checked(int(m[3]), int(m[2]), int(m[1]))
+    if re.fullmatch(r"\d+(?:\.0+)?", value, re.ASCII):
         serial = int(float(value))
         low, high = EXCEL_SERIAL_RANGE
         if low <= serial <= high:
@@ -32,7 +35,9 @@ def parse_date(text: str) -> date:
     raise ValueError("not a date: use YYYY-MM-DD or dd/mm/yyyy")
 
 
-def _checked(year: int, month: int, day: int, value: str) -> date:
+def _checked(year: int, month: int, day: int) -> date:
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise ValueError(f"the year is out of range ({YEAR_RANGE[0]} to {YEAR_RANGE[1]})")
     try:
         return date(year, month, day)
     except ValueError:
@@ -43,9 +48,9 @@ def parse_month(text: str) -> date:
     """A birth month written `YYYY-MM` (or a full date, of which only the month is kept), as the first
     day of that month. The register never stores a full date of birth."""
     value = text.strip()
-    if m := _MONTH.match(value):
-        return _checked(int(m[1]), int(m[2]), 1, value)
     try:
+        if m := _MONTH.match(value):
+            return _checked(int(m[1]), int(m[2]), 1)
         return parse_date(value).replace(day=1)
     except ValueError:
         raise ValueError("not a month: use YYYY-MM") from None

@@ -11,15 +11,16 @@ import re
 import polars as pl
 
 from caseaudit.core.cohorts import COHORT_ALIASES
-from caseaudit.core.dates import EXCEL_EPOCH, EXCEL_SERIAL_RANGE
+from caseaudit.core.dates import EXCEL_EPOCH, EXCEL_SERIAL_RANGE, YEAR_RANGE
 
-_ISO_WITH_TIME = r"^(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$"
-_DMY = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"
-_SERIAL = r"^(\d+)(?:\.0+)?$"
-_MONTH = r"^(\d{4})-(\d{2})$"
+_ISO_WITH_TIME = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$"
+_DMY = r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$"
+_SERIAL = r"^([0-9]+)(?:\.0+)?$"
+_MONTH = r"^([0-9]{4})-([0-9]{2})$"
 
 NOT_A_DATE = "not a date: use YYYY-MM-DD or dd/mm/yyyy"
 NO_SUCH_DAY = "no such day in the calendar"
+YEAR_OUT_OF_RANGE = f"the year is out of range ({YEAR_RANGE[0]} to {YEAR_RANGE[1]})"
 NOT_A_MONTH = "not a month: use YYYY-MM"
 
 
@@ -38,10 +39,19 @@ def _slow_date(text: pl.Expr) -> pl.Expr:
     )
     serial = text.str.extract(_SERIAL, 1).cast(pl.Int64, strict=False)
     low, high = EXCEL_SERIAL_RANGE
-    from_serial = pl.when(serial.is_between(low, high)).then(
-        pl.lit(EXCEL_EPOCH) + pl.duration(days=serial)
+    from_serial = pl.when(serial.is_between(low, high)).then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial))
+    return _in_range(pl.coalesce(iso, dmy, from_serial.cast(pl.Date)))
+
+
+def _in_range(parsed: pl.Expr) -> pl.Expr:
+    return pl.when(parsed.dt.year().is_between(*YEAR_RANGE)).then(parsed)
+
+
+def _year_of(text: pl.Expr) -> pl.Expr:
+    """The year as written in a date-shaped text (ISO or day-first)."""
+    return pl.coalesce(text.str.extract(r"^([0-9]{4})-", 1), text.str.extract(r"[/.-]([0-9]{4})$", 1)).cast(
+        pl.Int32
     )
-    return pl.coalesce(iso, dmy, from_serial.cast(pl.Date))
 
 
 def _looks_like_date(text: pl.Expr) -> pl.Expr:
@@ -52,7 +62,9 @@ def _looks_like_date(text: pl.Expr) -> pl.Expr:
 def date_columns(frame: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
     """Parse text date columns in place. Returns the frame with pl.Date columns and, per column, the reason
     (or null) for each row whose text was not a date."""
-    fast = frame.with_columns(pl.col(c).str.to_date("%Y-%m-%d", strict=False).alias(c) for c in columns)
+    fast = frame.with_columns(
+        _in_range(pl.col(c).str.to_date("%Y-%m-%d", strict=False)).alias(c) for c in columns
+    )
     # The plain ISO form parses in one quick pass; only columns with something left over take the slow,
     # every-format path. In caseaudit's own CSV that is usually none.
     leftovers = fast.select(
@@ -64,7 +76,13 @@ def date_columns(frame: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame,
     parsed = frame.select([_slow_date(pl.col(c)).alias(c) for c in slow])
     reasons = frame.select(
         pl.when(pl.col(c).is_not_null() & parsed[c].is_null())
-        .then(pl.when(_looks_like_date(pl.col(c))).then(pl.lit(NO_SUCH_DAY)).otherwise(pl.lit(NOT_A_DATE)))
+        .then(
+            pl.when(_looks_like_date(pl.col(c)) & ~_year_of(pl.col(c)).is_between(*YEAR_RANGE))
+            .then(pl.lit(YEAR_OUT_OF_RANGE))
+            .when(_looks_like_date(pl.col(c)))
+            .then(pl.lit(NO_SUCH_DAY))
+            .otherwise(pl.lit(NOT_A_DATE))
+        )
         .alias(c)
         for c in slow
     )
@@ -74,7 +92,7 @@ def date_columns(frame: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame,
 def month_column(frame: pl.DataFrame, column: str) -> tuple[pl.DataFrame, pl.Series]:
     """Parse `YYYY-MM` (or any full date, keeping its month) as the first of the month."""
     text = pl.col(column)
-    as_month = text.str.extract(_MONTH, 0).str.to_date("%Y-%m", strict=False)
+    as_month = _in_range(text.str.extract(_MONTH, 0).str.to_date("%Y-%m", strict=False))
     parsed = frame.select(
         pl.coalesce(as_month, _slow_date(text).dt.truncate("1mo")).alias(column)
     ).to_series()

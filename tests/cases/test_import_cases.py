@@ -1,0 +1,218 @@
+"""import_case_register: what a QA lead sees when the open caseload comes in from a CSV file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+
+from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.cases.actions import import_case_register
+from caseaudit.cases.models import Case, ImportBatch, Staff, Team
+from tests.factories import make_case, make_user
+
+TODAY = date(2026, 11, 1)
+HEADER = "child_id,cohort,team,worker,manager,opened_on,latest_pathway_plan\n"
+
+
+def write(tmp_path: Path, body: str, name: str = "register.csv", header: str = HEADER) -> Path:
+    path = tmp_path / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def run(path: Path, **options):
+    return import_case_register(path, acting_user=None, today=TODAY, **options)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_cases_are_created_with_names_and_dates(tmp_path):
+    result = run(write(tmp_path, "A1,Care leaver,North,Will Worker,Nadia Manager,2019-01-01,01/06/2026\n"))
+    assert result.written and result.totals.created == 1
+    case = Case.objects.select_related("team", "worker", "manager").get(child_id="A1")
+    assert (case.cohort, case.team.name, case.worker.name, case.manager.name) == (
+        "care-leaver",
+        "North",
+        "Will Worker",
+        "Nadia Manager",
+    )
+    assert case.opened_on == date(2019, 1, 1) and case.latest_pathway_plan == date(2026, 6, 1)
+    assert case.worker.team == case.team  # a new worker joins the team of their first case
+    batch = ImportBatch.objects.get()
+    assert (batch.file_name, batch.kind, batch.created) == ("register.csv", "csv", 1)
+    assert case.import_batch == batch
+
+
+def test_one_bad_row_writes_nothing_and_lists_every_bad_row(tmp_path):
+    path = write(
+        tmp_path,
+        "A1,care-leaver,North,,,2019-01-01,\n"
+        "A2,adoption,North,,,2019-01-01,\n"
+        "A3,CIN,North,,,31/02/2019,\n",
+    )
+    result = run(path)
+    assert not result.written
+    assert Case.objects.count() == 0 and Team.objects.count() == 0 and ImportBatch.objects.count() == 0
+    assert [(e.row, e.column, e.value) for e in result.errors] == [
+        (3, "cohort", "adoption"),
+        (4, "opened_on", "31/02/2019"),
+    ]
+    assert "no such day" in result.errors[1].reason
+    assert result.totals.rejected == 2 and result.counts("unknown").rejected == 1
+
+
+def test_skip_invalid_writes_the_valid_rows(tmp_path):
+    result = run(write(tmp_path, "A1,care-leaver,,,,,\nA2,adoption,,,,,\n"), skip_invalid=True)
+    assert result.written
+    assert list(Case.objects.values_list("child_id", flat=True)) == ["A1"]
+    assert result.totals.created == 1 and result.totals.rejected == 1
+
+
+def test_dry_run_writes_nothing_but_counts_the_changes(tmp_path):
+    make_case("OLD1", "looked-after")
+    result = run(write(tmp_path, "A1,care-leaver,,,,,\n"), dry_run=True)
+    assert not result.written
+    assert result.totals.created == 1 and result.counts("looked-after").closed == 1
+    assert list(Case.objects.values_list("child_id", "closed_on")) == [("OLD1", None)]
+
+
+def test_reimport_updates_changed_cases_and_leaves_the_rest(tmp_path):
+    run(write(tmp_path, "A1,care-leaver,North,Will,,2019-01-01,\nA2,CIN,North,Will,,2019-01-01,\n"))
+    result = run(write(tmp_path, "A1,care-leaver,South,Will,,2019-01-01,\nA2,CIN,North,Will,,2019-01-01,\n"))
+    assert (result.totals.updated, result.totals.unchanged, result.totals.created) == (1, 1, 0)
+    assert Case.objects.get(child_id="A1").team.name == "South"
+
+
+def test_full_import_closes_absent_open_cases_and_never_deletes(tmp_path):
+    make_case("GONE", "child-protection")
+    make_case("LONG-CLOSED", "child-in-need", closed_on=date(2020, 1, 1))
+    result = run(write(tmp_path, "A1,care-leaver,,,,,\n"))
+    assert result.counts("child-protection").closed == 1
+    assert Case.objects.get(child_id="GONE").closed_on == TODAY
+    assert Case.objects.get(child_id="LONG-CLOSED").closed_on == date(2020, 1, 1)
+    assert Case.objects.count() == 3
+
+
+def test_partial_import_closes_nothing(tmp_path):
+    make_case("KEEP", "child-protection")
+    result = run(write(tmp_path, "A1,care-leaver,,,,,\n"), partial=True)
+    assert result.totals.closed == 0
+    assert Case.objects.get(child_id="KEEP").closed_on is None
+
+
+def test_a_rejected_row_never_closes_its_childs_case(tmp_path):
+    make_case("A2", "child-in-need")
+    run(write(tmp_path, "A1,care-leaver,,,,,\nA2,CIN,,,,not a date,\n"), skip_invalid=True)
+    assert Case.objects.get(child_id="A2").closed_on is None
+
+
+def test_a_closed_case_listed_again_is_reopened(tmp_path):
+    make_case("A1", "care-leaver", closed_on=date(2025, 1, 1))
+    result = run(write(tmp_path, "A1,care-leaver,,,,,\n", header="child_id,cohort,team,worker,manager,x,y\n"))
+    assert result.totals.updated == 1
+    assert Case.objects.get(child_id="A1").closed_on is None
+
+
+def test_columns_missing_from_the_file_are_left_as_they_were(tmp_path):
+    make_case("A1", "care-leaver", latest_pathway_plan=date(2026, 5, 1))
+    result = run(write(tmp_path, "A1,care-leaver\n", header="child_id,cohort\n"))
+    assert result.totals.unchanged == 1
+    assert Case.objects.get(child_id="A1").latest_pathway_plan == date(2026, 5, 1)
+
+
+def test_a_child_twice_in_a_csv_is_refused_on_both_rows(tmp_path):
+    result = run(write(tmp_path, "A1,care-leaver,,,,,\nA1,CIN,,,,,\n"))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "child_id"), (3, "child_id")]
+    assert "rows 2, 3" in result.errors[0].reason
+
+
+def test_headers_are_matched_loosely_and_unknown_columns_warned(tmp_path):
+    path = write(tmp_path, "A1,care leaver,x\n", header="Child ID, COHORT ,Local notes\n")
+    result = run(path)
+    assert result.written and result.totals.created == 1
+    assert result.warnings == ["register.csv: columns not used: 'Local notes'."]
+
+
+def test_a_missing_required_column_refuses_the_file_by_name(tmp_path):
+    from caseaudit.cases.importing.table import ImportRefused
+
+    with pytest.raises(ImportRefused, match="no 'cohort' column"):
+        run(write(tmp_path, "A1,North\n", header="child_id,team\n"))
+
+
+def test_names_and_formulas_are_refused_as_child_ids(tmp_path):
+    result = run(write(tmp_path, "Jane Smith,care-leaver,,,,,\n=HYPERLINK(1),care-leaver,,,,,\n"))
+    assert [e.column for e in result.errors] == ["child_id", "child_id"]
+
+
+def test_formula_text_in_names_is_kept_as_text(tmp_path):
+    run(write(tmp_path, "A1,care-leaver,=1+2,'@worker,,,\n"))
+    case = Case.objects.select_related("team", "worker").get()
+    assert (case.team.name, case.worker.name) == ("=1+2", "@worker")
+
+
+def test_existing_staff_and_teams_are_reused(tmp_path):
+    run(write(tmp_path, "A1,care-leaver,North,Will,,,\n"))
+    run(write(tmp_path, "A1,care-leaver,North,Will,,,\nA2,care-leaver,North,Will,,,\n"))
+    assert Team.objects.count() == 1 and Staff.objects.count() == 1
+
+
+def test_windows_1252_csv_is_read_with_a_warning(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("child_id,cohort,team\nA1,care-leaver,Caf\xe9 team\n".encode("cp1252"))
+    result = run(path)
+    assert Team.objects.get().name == "Café team"
+    assert "Windows-1252" in result.warnings[0]
+
+
+def test_only_the_qa_lead_may_import(tmp_path):
+    path = write(tmp_path, "A1,care-leaver,,,,,\n")
+    for role in (Role.MODERATOR, Role.AUDITOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SENIOR_LEADER):
+        with pytest.raises(PermissionDenied):
+            import_case_register(path, acting_user=make_user(role), today=TODAY)
+    qa_lead = make_user(Role.QA_LEAD)
+    assert import_case_register(path, acting_user=qa_lead, today=TODAY).written
+    assert ImportBatch.objects.get().user == qa_lead
+    entry = AccessLog.objects.get(action="import")
+    assert entry.user == qa_lead and "1 created" in entry.detail
+
+
+def test_command_prints_counts_per_cohort(tmp_path, capsys):
+    call_command("import_cases", str(write(tmp_path, "A1,care-leaver,,,,,\nA2,CP,,,,,\n")))
+    out = capsys.readouterr().out
+    assert "Imported register.csv" in out
+    assert "Care leaver" in out and "Child protection" in out
+
+
+def test_command_fails_listing_errors_and_writes_nothing(tmp_path, capsys):
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_cases", str(write(tmp_path, "A1,nonsense,,,,,\n")))
+    assert "row 2, cohort 'nonsense'" in capsys.readouterr().err
+    assert Case.objects.count() == 0
+
+
+def test_command_dry_run_says_so(tmp_path, capsys):
+    call_command("import_cases", str(write(tmp_path, "A1,care-leaver,,,,,\n")), "--dry-run")
+    assert "Dry run: nothing was written" in capsys.readouterr().out
+    assert Case.objects.count() == 0
+
+
+def test_command_refuses_an_unreadable_file_cleanly(tmp_path):
+    path = tmp_path / "register.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    with pytest.raises(CommandError, match="caseaudit reads CSV files"):
+        call_command("import_cases", str(path))
+
+
+def test_a_file_with_a_header_and_no_rows_is_refused_rather_than_closing_everything(tmp_path):
+    from caseaudit.cases.importing.table import ImportRefused
+
+    make_case("OPEN", "care-leaver")
+    with pytest.raises(ImportRefused, match="no rows"):
+        run(write(tmp_path, ""))
+    assert Case.objects.get().closed_on is None
