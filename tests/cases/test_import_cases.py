@@ -51,9 +51,7 @@ def test_new_cases_are_created_with_names_and_dates(tmp_path):
 def test_one_bad_row_writes_nothing_and_lists_every_bad_row(tmp_path):
     path = write(
         tmp_path,
-        "A1,care-leaver,North,,,2019-01-01,\n"
-        "A2,adoption,North,,,2019-01-01,\n"
-        "A3,CIN,North,,,31/02/2019,\n",
+        "A1,care-leaver,North,,,2019-01-01,\nA2,adoption,North,,,2019-01-01,\nA3,CIN,North,,,31/02/2019,\n",
     )
     result = run(path)
     assert not result.written

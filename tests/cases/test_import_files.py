@@ -50,7 +50,9 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def test_a_zip_bomb_is_refused(tmp_path):
-    path = _zip(tmp_path / "bomb.xlsx", {"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"0" * 5_000_000})
+    path = _zip(
+        tmp_path / "bomb.xlsx", {"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"0" * 5_000_000}
+    )
     with pytest.raises(ImportRefused, match="zip bomb"):
         detect_kind(path)
 

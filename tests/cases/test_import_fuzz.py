@@ -22,7 +22,21 @@ GOOD = (
     b"A3,cp,North,Nadia,2021-03-03,,2019-12,2026-10-30\n"
 )
 cells = st.sampled_from(
-    ["A9", "care-leaver", "CIN", "x", "", "2019-02-30", "01/01/2020", "=1+1", '"', ",", "\n", "2020-13", "\xe9"]
+    [
+        "A9",
+        "care-leaver",
+        "CIN",
+        "x",
+        "",
+        "2019-02-30",
+        "01/01/2020",
+        "=1+1",
+        '"',
+        ",",
+        "\n",
+        "2020-13",
+        "\xe9",
+    ]
 )
 rows = st.lists(cells, min_size=0, max_size=9).map(lambda r: ",".join(r).encode("utf-8"))
 

@@ -20,7 +20,12 @@ from caseaudit.core.dates import parse_date, parse_month
 date_texts = st.one_of(
     st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)).flatmap(
         lambda d: st.sampled_from(
-            [d.isoformat(), d.strftime("%d/%m/%Y"), f"{d.day}/{d.month}/{d.year}", f"{d.isoformat()} 00:00:00"]
+            [
+                d.isoformat(),
+                d.strftime("%d/%m/%Y"),
+                f"{d.day}/{d.month}/{d.year}",
+                f"{d.isoformat()} 00:00:00",
+            ]
         )
     ),
     st.from_regex(r"\A\d{1,2}/\d{1,2}/\d{4}\Z"),
@@ -67,7 +72,11 @@ def test_month_column_agrees_with_parse_month(texts):
         assert frame["m"][i] == expected, text
 
 
-@given(st.lists(st.one_of(st.sampled_from(["CLA", "care leaver", "CIN", "cp", "Early help"]), st.text(max_size=8))))
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(["CLA", "care leaver", "CIN", "cp", "Early help"]), st.text(max_size=8))
+    )
+)
 def test_cohort_column_agrees_with_parse_cohort(texts):
     parsed = pl.DataFrame({"c": texts}, schema={"c": pl.Utf8}).select(cohort_column(pl.col("c")))["c"]
     assert parsed.to_list() == [parse_cohort(t) for t in texts]

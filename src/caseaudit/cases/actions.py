@@ -13,6 +13,7 @@ from django.utils import timezone
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 
+from .importing.annex_a import read_annex_a
 from .importing.csv_reader import read_register_csv
 from .importing.files import FileLimits, detect_kind
 from .importing.merge import merge_lists
@@ -49,12 +50,7 @@ def import_case_register(
     today = today or timezone.localdate()
     name = file_name or path.name
     kind = detect_kind(path, limits)
-    if kind == "annex-a":
-        from .importing.annex_a import read_annex_a  # TODO(lead): top-level once the reader lands
-
-        raw: RawTable = read_annex_a(path)
-    else:
-        raw = read_register_csv(path)
+    raw: RawTable = read_annex_a(path) if kind == "annex-a" else read_register_csv(path)
     if raw.frame.is_empty():
         # A full import of no rows would close every open case: never what anyone means.
         raise ImportRefused(f"{name} has no rows of cases: nothing to import.")

@@ -21,7 +21,7 @@ class FileLimits:
 
 
 def detect_kind(path: Path, limits: FileLimits | None = None) -> str:
-    """"csv" or "annex-a" for a file that is safe to parse, else ImportRefused saying why."""
+    """ "csv" or "annex-a" for a file that is safe to parse, else ImportRefused saying why."""
     limits = limits or FileLimits()
     if not path.is_file():
         raise ImportRefused(f"{path.name}: no such file.")
@@ -29,9 +29,8 @@ def detect_kind(path: Path, limits: FileLimits | None = None) -> str:
     if size == 0:
         raise ImportRefused(f"{path.name} is empty.")
     if size > limits.max_bytes:
-        raise ImportRefused(
-            f"{path.name} is {size / MEGABYTE:.0f} MB, over the limit of {limits.max_bytes / MEGABYTE:.0f} MB."
-        )
+        limit = limits.max_bytes / MEGABYTE
+        raise ImportRefused(f"{path.name} is {size / MEGABYTE:.0f} MB, over the limit of {limit:.0f} MB.")
     with path.open("rb") as handle:
         head = handle.read(8)
     suffix = path.suffix.lower()

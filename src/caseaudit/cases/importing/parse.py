@@ -24,7 +24,7 @@ YEAR_OUT_OF_RANGE = f"the year is out of range ({YEAR_RANGE[0]} to {YEAR_RANGE[1
 NOT_A_MONTH = "not a month: use YYYY-MM"
 
 
-def _slow_date(text: pl.Expr) -> pl.Expr:
+def any_date(text: pl.Expr) -> pl.Expr:
     """Every accepted spelling of a date; null where the text is none of them."""
     iso = text.str.extract(_ISO_WITH_TIME, 1).str.to_date("%Y-%m-%d", strict=False)
     dmy = (
@@ -73,7 +73,7 @@ def date_columns(frame: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame,
     slow = [c for c in columns if leftovers[c]]
     if not slow:
         return fast, {}
-    parsed = frame.select([_slow_date(pl.col(c)).alias(c) for c in slow])
+    parsed = frame.select([any_date(pl.col(c)).alias(c) for c in slow])
     reasons = frame.select(
         pl.when(pl.col(c).is_not_null() & parsed[c].is_null())
         .then(
@@ -94,7 +94,7 @@ def month_column(frame: pl.DataFrame, column: str) -> tuple[pl.DataFrame, pl.Ser
     text = pl.col(column)
     as_month = _in_range(text.str.extract(_MONTH, 0).str.to_date("%Y-%m", strict=False))
     parsed = frame.select(
-        pl.coalesce(as_month, _slow_date(text).dt.truncate("1mo")).alias(column)
+        pl.coalesce(as_month, any_date(text).dt.truncate("1mo")).alias(column)
     ).to_series()
     reason = frame.select(
         pl.when(text.is_not_null() & parsed.is_null()).then(pl.lit(NOT_A_MONTH)).alias(column)

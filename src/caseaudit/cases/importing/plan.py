@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import polars as pl
 from django.db import connection
 
@@ -75,4 +76,3 @@ def plan_changes(
             pl.col("closed_on").is_null() & ~pl.col("child_id").is_in(listed.implode())
         ).select("_id", "cohort")
     return Plan(create=create, update=update, close=close, unchanged=unchanged, columns=columns)
-

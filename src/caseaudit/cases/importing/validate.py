@@ -36,9 +36,7 @@ def validate(raw: RawTable) -> Validated:
     checks: list[tuple[str, pl.Series]] = []  # (column, reason per row or null)
 
     def check(column: str, failing: pl.Expr, reason: str) -> None:
-        checks.append(
-            (column, frame.select(pl.when(failing).then(pl.lit(reason)).alias(column)).to_series())
-        )
+        checks.append((column, frame.select(pl.when(failing).then(pl.lit(reason)).alias(column)).to_series()))
 
     child_id = pl.col("child_id")
     check("child_id", child_id.is_null(), "a Child Unique ID is required")
@@ -80,7 +78,8 @@ def validate(raw: RawTable) -> Validated:
         checks.append(("child_id", _duplicate_reasons(frame)))
 
     reasons = pl.DataFrame(
-        {f"{i}": series for i, (_, series) in enumerate(checks)}, schema={f"{i}": pl.Utf8 for i in range(len(checks))}
+        {f"{i}": series for i, (_, series) in enumerate(checks)},
+        schema={f"{i}": pl.Utf8 for i in range(len(checks))},
     )
     bad_mask = reasons.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
     errors = _row_errors(frame.filter(bad_mask), reasons.filter(bad_mask), [c for c, _ in checks])
@@ -112,5 +111,7 @@ def _row_errors(bad_rows: pl.DataFrame, reasons: pl.DataFrame, columns: list[str
         for column, reason in zip(columns, reason_rows[index], strict=True):
             if reason is not None:
                 value = row[column]
-                errors.append(RowError(row["_source"], row["_row"], column, "" if value is None else value, reason))
+                errors.append(
+                    RowError(row["_source"], row["_row"], column, "" if value is None else value, reason)
+                )
     return errors

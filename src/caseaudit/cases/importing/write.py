@@ -73,7 +73,11 @@ def _ensure_names(plan: Plan) -> dict[str, dict[str, int]]:
     first_team = dict(people.unique("name", keep="first", maintain_order=True).iter_rows())
     known_staff = set(Staff.objects.filter(name__in=first_team).values_list("name", flat=True))
     Staff.objects.bulk_create(
-        [Staff(name=n, team_id=teams.get(t) if t else None) for n, t in first_team.items() if n not in known_staff]
+        [
+            Staff(name=n, team_id=teams.get(t) if t else None)
+            for n, t in first_team.items()
+            if n not in known_staff
+        ]
     )
     staff = dict(Staff.objects.filter(name__in=first_team).values_list("name", "id"))
     return {"team": teams, "worker": staff, "manager": staff}
@@ -107,4 +111,3 @@ def _executemany(sql: str, chunks: Iterator[list[tuple]], progress: Progress | N
             cursor.executemany(sql, rows)
             if progress:
                 progress(len(rows))
-
