@@ -1,0 +1,596 @@
+"""A synthetic authority for the demo, tests and benchmarks: teams, workers, cases in every cohort with key
+dates (some overdue, some missing) and one demo account per role.
+
+Everything is generated from `random.Random(seed)`, so the same seed and date give the same authority. No
+child has a name: children are Child Unique IDs like `DEMO0483917`. Staff names are made up from common
+first names and surnames; they name adults doing a job, as a case management system would.
+
+`generate_register_rows` needs no database: a benchmark can write a million rows straight to a CSV.
+`build_demo_authority` writes the same rows (for the same arguments) to the database."""
+
+from __future__ import annotations
+
+import math
+import random
+from bisect import bisect
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.models import Role, User
+from caseaudit.core.cohorts import COHORT_SLUGS
+from caseaudit.core.register import COLUMNS, DATE_COLUMNS
+
+from .models import Case, Staff, Team
+
+DEFAULT_SEED = 2018
+DEFAULT_CASES = 240
+# Printed by `caseaudit demo-data --sign-ins`. Demo data is refused outside demo, debug and test settings.
+DEMO_PASSWORD = "caseaudit-demo"  # noqa: S105 - a published demo password, by design
+CHILD_ID_PREFIX = "DEMO"
+
+NORTH = "Children and Families North"
+SOUTH = "Children and Families South"
+IN_CARE = "Children in Care"
+LEAVING_CARE = "Leaving Care"
+EARLY_HELP = "Early Help Hub"
+DISABLED = "Disabled Children's Service"
+
+
+@dataclass(frozen=True)
+class _TeamSpec:
+    name: str
+    kind: str  # what its workers are: social workers, personal advisers, early help workers
+    caseload: int  # open cases per worker, for sizing the team to the register
+
+
+_TEAMS = (
+    _TeamSpec(NORTH, "social workers", 16),
+    _TeamSpec(SOUTH, "social workers", 16),
+    _TeamSpec(IN_CARE, "social workers", 15),
+    _TeamSpec(DISABLED, "social workers", 14),
+    _TeamSpec(LEAVING_CARE, "personal advisers", 20),
+    _TeamSpec(EARLY_HELP, "early help workers", 22),
+)
+_MAX_WORKERS_PER_TEAM = 400
+
+# Shares of the open register, roughly as in an English authority's returns (CIN census, SSDA903): early
+# help and child in need are the bulk; care leavers are the demo's focus cohort, as in DOMAIN.md's example.
+_COHORT_WEIGHTS = (
+    ("care-leaver", 0.14),
+    ("looked-after", 0.22),
+    ("child-protection", 0.12),
+    ("child-in-need", 0.30),
+    ("early-help", 0.22),
+)
+_TEAMS_BY_COHORT = {
+    "care-leaver": ((LEAVING_CARE, 1.0),),
+    "looked-after": ((IN_CARE, 0.85), (DISABLED, 0.15)),
+    "child-protection": ((NORTH, 0.5), (SOUTH, 0.5)),
+    "child-in-need": ((NORTH, 0.4), (SOUTH, 0.4), (DISABLED, 0.2)),
+    "early-help": ((EARLY_HELP, 1.0),),
+}
+_CLOSED_SHARE = 0.04
+_UNALLOCATED_SHARE = 0.015
+_MISSING_SHARE = 0.04  # a key date left blank in the case management system
+
+_FIRST_NAMES = (
+    "Aisha", "Alan", "Amara", "Amir", "Andrew", "Angela", "Bethan", "Bilal", "Carl", "Catherine", "Chloe",
+    "Chris", "Claire", "Daniel", "David", "Deborah", "Dylan", "Eleanor", "Emeka", "Emma", "Fatima", "Fiona",
+    "Gareth", "Grace", "Hannah", "Harpreet", "Helen", "Ian", "Imran", "Jade", "James", "Jasmine", "Joanne",
+    "Jonathan", "Karen", "Kate", "Kwame", "Laura", "Leanne", "Lee", "Lucy", "Mark", "Martin", "Mei",
+    "Michelle", "Mohammed", "Nadia", "Natalie", "Neil", "Nicola", "Olu", "Patrick", "Paul", "Priya",
+    "Rachel", "Rebecca", "Richard", "Ruth", "Sadia", "Samantha", "Sarah", "Simon", "Sinead", "Sophie",
+    "Stephen", "Tariq", "Thomas", "Tom", "Vanessa", "Wendy", "Yasmin", "Zoe",
+)  # fmt: skip
+_SURNAMES = (
+    "Adeyemi", "Ahmed", "Ali", "Allen", "Bailey", "Baker", "Begum", "Bell", "Brown", "Campbell", "Carter",
+    "Chen", "Clarke", "Collins", "Cooper", "Davies", "Edwards", "Evans", "Fisher", "Fletcher", "Green",
+    "Griffiths", "Hall", "Harris", "Hughes", "Hussain", "Jackson", "James", "Johnson", "Jones", "Kaur",
+    "Kelly", "Khan", "King", "Lewis", "Lloyd", "Martin", "Mason", "Mensah", "Mitchell", "Moore", "Morgan",
+    "Murphy", "Nowak", "Okafor", "Owen", "Parker", "Patel", "Phillips", "Price", "Rahman", "Roberts",
+    "Robinson", "Shah", "Singh", "Smith", "Taylor", "Thomas", "Thompson", "Turner", "Walker", "Ward",
+    "Watson", "White", "Williams", "Wilson", "Wood", "Wright", "Young",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoTeam:
+    name: str
+    kind: str
+    manager: str
+    workers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoRoster:
+    """The authority's people, decided before any case: teams with a manager and workers, and the adults
+    behind the demo accounts that are not allocated cases (auditors, QA, senior leader)."""
+
+    teams: tuple[DemoTeam, ...]
+    auditors: tuple[str, str, str]  # internal QA officer, peer practice manager in SOUTH, external auditor
+    others: dict[str, str]  # username -> name, for accounts without a Staff record
+
+    def team(self, name: str) -> DemoTeam:
+        return next(t for t in self.teams if t.name == name)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    sees: str  # what the account can see, for the sign-ins table
+
+
+# One account per role; three independent auditors. What each sees follows DOMAIN.md's table of people.
+DEMO_USERS = (
+    DemoUser("qa-lead", Role.QA_LEAD, "everything: all cases and audits, users, templates, imports"),
+    DemoUser("moderator", Role.MODERATOR, "all cases and audits; moderates, plans cycles, reports"),
+    DemoUser("auditor", Role.AUDITOR, "the audits allocated to them (internal QA officer, no team)"),
+    DemoUser(
+        "auditor-2",
+        Role.AUDITOR,
+        f"the audits allocated to them (practice manager in {SOUTH}: never that team's cases)",
+    ),
+    DemoUser("auditor-3", Role.AUDITOR, "the audits allocated to them (external independent auditor)"),
+    DemoUser("team-manager", Role.TEAM_MANAGER, "their team's cases, audits and actions"),
+    DemoUser("social-worker", Role.SOCIAL_WORKER, "audits of their own cases; actions assigned to them"),
+    DemoUser("senior-leader", Role.SENIOR_LEADER, "aggregate reports only, no child-level data"),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    seed: int
+    today: date
+    cases: int
+    open_cases: int
+    by_cohort: dict[str, int]  # open cases per cohort slug, highest need first
+    teams: int
+    staff: int
+    users_created: tuple[str, ...]
+    users_skipped: tuple[str, ...]  # usernames that already existed and were left alone
+
+    @property
+    def closed_cases(self) -> int:
+        return self.cases - self.open_cases
+
+
+def plan_roster(cases: int, rng: random.Random) -> DemoRoster:
+    """Teams sized to the register (a caseload per worker, at least two workers), with unique names."""
+    weights = dict(_COHORT_WEIGHTS)
+    team_share: dict[str, float] = {}
+    for cohort, options in _TEAMS_BY_COHORT.items():
+        for team_name, share in options:
+            team_share[team_name] = team_share.get(team_name, 0.0) + weights[cohort] * share
+    sizes = [
+        min(_MAX_WORKERS_PER_TEAM, max(2, math.ceil(cases * team_share[spec.name] / spec.caseload)))
+        for spec in _TEAMS
+    ]
+    others = ("qa-lead", "moderator", "senior-leader")
+    needed = sum(sizes) + len(_TEAMS) + 3 + len(others)
+    picks = rng.sample(range(len(_FIRST_NAMES) * len(_SURNAMES)), needed)
+    names = iter(f"{_FIRST_NAMES[p // len(_SURNAMES)]} {_SURNAMES[p % len(_SURNAMES)]}" for p in picks)
+    teams = tuple(
+        DemoTeam(spec.name, spec.kind, next(names), tuple(next(names) for _ in range(size)))
+        for spec, size in zip(_TEAMS, sizes, strict=True)
+    )
+    auditors = (next(names), next(names), next(names))
+    return DemoRoster(teams, auditors, {username: next(names) for username in others})
+
+
+@lru_cache(maxsize=20_000)
+def _day(ordinal: int) -> date:
+    return date.fromordinal(ordinal)
+
+
+@lru_cache(maxsize=20_000)
+def _iso(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
+
+
+@lru_cache(maxsize=4096)
+def _iso_month(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()[:7]
+
+
+@lru_cache(maxsize=1024)
+def _month_index(ordinal: int) -> int:
+    day = date.fromordinal(ordinal)
+    return day.year * 12 + day.month - 1
+
+
+@lru_cache(maxsize=4096)
+def _month_start(index: int) -> int:
+    year, month0 = divmod(index, 12)
+    return date(year, month0 + 1, 1).toordinal()
+
+
+def _cumulative(weights: tuple[tuple[str, float], ...]) -> tuple[list[str], list[float]]:
+    names, cuts, total = [], [], 0.0
+    for name, weight in weights:
+        total += weight
+        names.append(name)
+        cuts.append(total)
+    cuts[-1] = total + 1e-9  # so that bisect never runs past the last name
+    return names, cuts
+
+
+def _child_ids(n: int, rng: random.Random) -> Iterator[str]:
+    """Unique, non-sequential IDs: an affine permutation of 0..10^k-1 (the multiplier is coprime with 10),
+    so no list of used IDs is kept even for millions of cases."""
+    width = max(7, len(str(n)) + 1)
+    modulus = 10**width
+    # The golden ratio spreads consecutive numbers evenly over the range (Fibonacci hashing), so sorted IDs
+    # never run in sequence; coprime with 10 makes it a permutation.
+    multiplier = int(modulus * 0.6180339887498949) | 1
+    if multiplier % 5 == 0:
+        multiplier += 2
+    offset = rng.randrange(modulus)
+    for i in range(n):
+        yield f"{CHILD_ID_PREFIX}{(i * multiplier + offset) % modulus:0{width}d}"
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How a generated row writes its values: `day` and `month` turn a date ordinal into what the
+    consumer wants (ISO text, or a date), `empty` stands for a blank."""
+
+    day: Callable[[int], object]
+    month: Callable[[int], object]
+    empty: object
+
+
+_CSV_STYLE = _Style(day=_iso, month=_iso_month, empty="")
+
+
+def _generate(n: int, seed: int, today: date, style: _Style) -> tuple[DemoRoster, Iterator[dict]]:
+    """The roster and an iterator of cases as dicts of register columns, in `style`. Shared by the CSV
+    rows and the database writer, so that both hold the same cases."""
+    if n < 0:
+        raise ValueError("the number of cases cannot be negative")
+    rng = random.Random(seed)
+    roster = plan_roster(n, rng)
+    return roster, _cases(n, rng, roster, today.toordinal(), style)
+
+
+def _cases(n: int, rng: random.Random, roster: DemoRoster, today: int, style: _Style) -> Iterator[dict]:
+    # Dates are worked out as ordinals (ints) and only turned into text or dates once, when set.
+    rnd = rng.random
+    day, empty = style.day, style.empty
+    teams = {t.name: t for t in roster.teams}
+
+    def between(low: int, high: int) -> int:
+        return low + int(rnd() * (high - low + 1)) if high > low else low
+
+    def recent(span: int) -> int:
+        # More recent than uniform: most plans and assessments are young, a few are old.
+        return int(span * rnd() ** 2)
+
+    def put(ordinal: int | None) -> object:
+        return empty if ordinal is None else day(ordinal)
+
+    def kept(ordinal: int | None) -> object:
+        # A key date left blank in the case management system.
+        return empty if rnd() < _MISSING_SHARE or ordinal is None else day(ordinal)
+
+    cohorts, cohort_cuts = _cumulative(_COHORT_WEIGHTS)
+    team_picks = {cohort: _cumulative(options) for cohort, options in _TEAMS_BY_COHORT.items()}
+
+    for child_id in _child_ids(n, rng):
+        cohort = cohorts[bisect(cohort_cuts, rnd() * cohort_cuts[-1])]
+        team_names, team_cuts = team_picks[cohort]
+        team_name = team_names[bisect(team_cuts, rnd() * team_cuts[-1])]
+        team = teams[team_name]
+        worker = empty if rnd() < _UNALLOCATED_SHARE else team.workers[int(rnd() * len(team.workers))]
+        closed = today - between(1, 180) if rnd() < _CLOSED_SHARE else None
+        at = closed or today  # dates are as at closing for a closed case
+        row: dict = dict.fromkeys(COLUMNS, empty)
+        row["child_id"] = child_id
+        row["cohort"] = cohort
+        row["team"] = team_name
+        row["worker"] = worker
+        row["manager"] = team.manager
+        row["closed_on"] = put(closed)
+
+        if cohort == "care-leaver":
+            age_months = 18 * 12 + 1 + (between(0, 35) if rnd() < 0.7 else between(36, 82))
+        elif cohort == "child-protection" and rnd() < 0.4:
+            age_months = between(0, 59)
+        else:
+            age_months = between(0, 17 * 12 + 11)
+        birth = _month_start(_month_index(at) - age_months)
+        row["birth_month"] = style.month(birth)
+        age_days = at - birth
+
+        if cohort == "care-leaver":
+            opened = min(birth + between(14 * 365, 17 * 365 + 300), at - 30)
+            plan = at - (between(190, 420) if rnd() < 0.18 else between(0, 175))
+            contact = at - (between(64, 200) if rnd() < 0.15 else between(0, 55))
+            row["latest_pathway_plan"] = kept(max(plan, opened))
+            row["latest_contact"] = kept(max(contact, opened))
+        elif cohort == "looked-after":
+            span = max(5, min(age_days, 8 * 365))
+            since = at - (between(5, min(span, 90)) if rnd() < 0.15 else between(5, span))
+            since = max(since, birth)
+            opened = max(birth, since - (0 if rnd() < 0.5 else between(0, 400)))
+            row["looked_after_since"] = put(since)
+            days_in = at - since
+            first_year = days_in < 365
+            review = None
+            if days_in >= 28:
+                if rnd() < 0.15 and days_in > 210:
+                    review = at - between(190, min(days_in - 20, 400))
+                else:
+                    review = at - between(0, min(days_in - 10, 85 if days_in < 270 else 170))
+            row["latest_statutory_review"] = kept(review)
+            visit_limit = 38 if first_year else 85
+            if rnd() < 0.15 and days_in > visit_limit + 12:
+                visit = at - between(visit_limit + 12, min(days_in, visit_limit + 120))
+            else:
+                visit = at - between(0, min(days_in, visit_limit))
+            row["last_social_work_visit"] = kept(visit)
+            health_limit = 175 if age_days < 5 * 365 else 355
+            if rnd() < 0.12 and days_in > health_limit + 15:
+                health = at - between(health_limit + 15, min(days_in, health_limit + 200))
+            else:
+                health = at - between(0, min(days_in, health_limit))
+            row["last_health_assessment"] = kept(health)
+            if age_days >= 365:
+                if rnd() < 0.12 and days_in > 370:
+                    dental = at - between(370, min(days_in, 600))
+                else:
+                    dental = at - between(0, min(days_in, 355))
+                row["last_dental_check"] = kept(dental)
+        elif cohort == "child-protection":
+            strategy = at - (7 + recent(540))
+            strategy = max(strategy, birth)
+            opened = max(birth, strategy - (0 if rnd() < 0.5 else between(1, 200)))
+            row["strategy_discussion"] = kept(strategy)
+            conference = None
+            if at - strategy >= 21:
+                # 15 working days never fit in fewer than 19 calendar days, and 26 always exceed them.
+                late = rnd() < 0.12 and at - strategy > 40
+                conference = strategy + (between(26, 40) if late else between(5, 19))
+            row["initial_conference"] = kept(conference)
+            row["cp_plan_start"] = put(conference)
+            if conference is not None:
+                on_plan = at - conference
+                if rnd() < 0.2 and on_plan > 17:
+                    visit = at - between(17, min(on_plan, 50))
+                else:
+                    visit = at - between(0, min(on_plan, 11))
+                row["last_statutory_visit"] = kept(visit)
+                if on_plan >= 90:
+                    if rnd() < 0.12:
+                        review = at - between(190, on_plan - 60) if on_plan > 260 else None
+                    else:
+                        review = at - between(0, min(on_plan - 60, 170))
+                    row["latest_review_conference"] = put(review)
+        else:  # child in need and early help: an assessment, then the work
+            opened = max(birth, at - recent(700 if cohort == "child-in-need" else 400))
+            start = min(at, opened + (between(0, 3) if cohort == "child-in-need" else between(0, 10)))
+            row["assessment_start"] = kept(start)
+            running = at - start
+            completed = None
+            # 45 working days are at least 63 calendar days: within 58 is on time, from 72 is late.
+            if rnd() < 0.15 and running >= 72:
+                completed = start + between(72, min(running, 120)) if rnd() < 0.7 else None
+            elif running >= 10 and (running >= 63 or rnd() < 0.5):
+                completed = start + between(5, min(running, 58))
+            row["assessment_completed"] = put(completed)
+            if cohort == "child-in-need":
+                seen = at - (between(45, 150) if rnd() < 0.15 else between(0, 28))
+                row["last_seen"] = kept(max(seen, opened))
+        row["opened_on"] = put(opened)
+        yield row
+
+
+def generate_register_rows(n: int, seed: int = DEFAULT_SEED, today: date | None = None) -> Iterator[dict]:
+    """`n` synthetic cases as dicts of register CSV columns (`core.register.COLUMNS`), all values text:
+    ISO dates, `YYYY-MM` birth months, "" for empty. Same arguments, same rows; nothing is stored."""
+    _, rows = _generate(n, seed, today or date.today(), _CSV_STYLE)
+    return rows
+
+
+class DemoDataRefused(Exception):
+    """The database is not in a state to take demo data (it already has cases)."""
+
+
+def build_demo_authority(
+    *,
+    cases: int = DEFAULT_CASES,
+    seed: int = DEFAULT_SEED,
+    today: date | None = None,
+    batch_size: int = 10_000,
+    progress: Callable[[int], None] | None = None,
+) -> DemoSummary:
+    """Write a synthetic authority to the database: teams, staff, `cases` cases (the rows
+    `generate_register_rows(cases, seed, today)` yields) and the demo accounts, in one transaction.
+
+    Refuses (DemoDataRefused) if the database already has cases. Existing accounts with a demo username are
+    left alone. `progress`, if given, is called with the number of cases written after each batch."""
+    today = today or date.today()
+    if Case.objects.exists():
+        raise DemoDataRefused("the database already has cases; demo data goes into an empty register")
+    # SQLite keeps dates as ISO text; handing it text spares an adapter call per cell.
+    on_sqlite = connection.vendor == "sqlite"
+    style = _Style(day=_iso if on_sqlite else _day, month=_iso if on_sqlite else _day, empty=None)
+    roster, rows = _generate(cases, seed, today, style)
+    with transaction.atomic():
+        teams = _ensure_teams(roster)
+        staff = _ensure_staff(roster, teams)
+        by_cohort: Counter[str] = Counter()
+        north_load: Counter[str] = Counter()
+        written = 0
+        pending: list[tuple] = []
+        insert = _CaseInserter(
+            {name: team.pk for name, team in teams.items()},
+            {name: person.pk for name, person in staff.items()},
+        )
+        for row in rows:
+            if row["closed_on"] is None:
+                by_cohort[row["cohort"]] += 1
+                if row["team"] == NORTH and row["worker"]:
+                    north_load[row["worker"]] += 1
+            pending.append(insert.values(row))
+            if len(pending) >= batch_size:
+                written += insert.write(pending, progress, written)
+        written += insert.write(pending, progress, written)
+        created, skipped = _ensure_users(roster, staff, north_load)
+        record_access(None, "create", "demo-data", detail=f"{written} cases, seed {seed}, as at {today}")
+    return DemoSummary(
+        seed=seed,
+        today=today,
+        cases=written,
+        open_cases=sum(by_cohort.values()),
+        by_cohort={c: by_cohort[c] for c in COHORT_SLUGS},
+        teams=len(roster.teams),
+        staff=len(staff),
+        users_created=created,
+        users_skipped=skipped,
+    )
+
+
+class _CaseInserter:
+    """Cases straight into the table with executemany, as the importer writes them: Django's bulk_create
+    spends most of its time building model instances (see `importing/write.py`)."""
+
+    _COLUMNS = ("child_id", "cohort", "team_id", "worker_id", "manager_id", "birth_month", *DATE_COLUMNS)
+
+    def __init__(self, teams: dict[str, int], staff: dict[str, int]) -> None:
+        self.teams = teams
+        self.staff = staff
+        self.stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+        columns = ", ".join((*self._COLUMNS, "updated_at"))
+        marks = ", ".join(["%s"] * (len(self._COLUMNS) + 1))
+        self.sql = f"INSERT INTO {Case._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
+
+    def values(self, row: dict) -> tuple:
+        worker = row["worker"]
+        return (
+            row["child_id"],
+            row["cohort"],
+            self.teams[row["team"]],
+            self.staff[worker] if worker else None,
+            self.staff[row["manager"]],
+            row["birth_month"],
+            *[row[c] for c in DATE_COLUMNS],
+            self.stamp,
+        )
+
+    def write(self, pending: list[tuple], progress: Callable[[int], None] | None, written: int) -> int:
+        count = len(pending)
+        if count:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, pending)
+            pending.clear()
+            if progress is not None:
+                progress(written + count)
+        return count
+
+
+def _ensure_teams(roster: DemoRoster) -> dict[str, Team]:
+    existing = Team.objects.in_bulk([t.name for t in roster.teams], field_name="name")
+    Team.objects.bulk_create([Team(name=t.name) for t in roster.teams if t.name not in existing])
+    return Team.objects.in_bulk([t.name for t in roster.teams], field_name="name")
+
+
+def _ensure_staff(roster: DemoRoster, teams: dict[str, Team]) -> dict[str, Staff]:
+    wanted: dict[str, Team | None] = {}
+    for team in roster.teams:
+        for name in (team.manager, *team.workers):
+            wanted[name] = teams[team.name]
+    internal, peer, external = roster.auditors
+    wanted[internal] = None
+    wanted[peer] = teams[SOUTH]
+    wanted[external] = None
+    existing = Staff.objects.in_bulk(list(wanted), field_name="name")
+    Staff.objects.bulk_create(
+        [Staff(name=name, team=team) for name, team in wanted.items() if name not in existing]
+    )
+    return Staff.objects.in_bulk(list(wanted), field_name="name")
+
+
+def _ensure_users(
+    roster: DemoRoster, staff: dict[str, Staff], north_load: Counter[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    north = roster.team(NORTH)
+    # The demo social worker is the one with the most open cases, so their view is never empty.
+    worker = max(north.workers, key=lambda name: (north_load[name], name))
+    linked = {
+        "auditor": roster.auditors[0],
+        "auditor-2": roster.auditors[1],
+        "auditor-3": roster.auditors[2],
+        "team-manager": north.manager,
+        "social-worker": worker,
+    }
+    existing = set(
+        User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list("username", flat=True)
+    )
+    password = make_password(DEMO_PASSWORD)  # hashed once: each hash is deliberately slow
+    created = []
+    for demo in DEMO_USERS:
+        if demo.username in existing:
+            continue
+        name = linked.get(demo.username) or roster.others[demo.username]
+        first, last = name.split(" ", 1)
+        member = staff[name] if demo.username in linked else None
+        User.objects.create(
+            username=demo.username,
+            password=password,
+            role=demo.role,
+            staff=member,
+            first_name=first,
+            last_name=last,
+        )
+        created.append(demo.username)
+    return tuple(created), tuple(u.username for u in DEMO_USERS if u.username in existing)
+
+
+def demo_users_table() -> list[tuple[str, str, str, str]]:
+    """Rows of (role, username, password, what they can see) for the demo accounts that exist, with the
+    team or caseload of the team manager and social worker filled in. An account whose password is not
+    the demo password (one that existed before the demo data) shows no password."""
+    users = User.objects.filter(username__in=[d.username for d in DEMO_USERS]).select_related("staff__team")
+    by_name = {user.username: user for user in users}
+    # The demo accounts share one hash, so the deliberately slow check runs once, not once per account.
+    checked: dict[str, bool] = {}
+    table = []
+    for demo in DEMO_USERS:
+        user = by_name.get(demo.username)
+        if user is None:
+            continue
+        sees = demo.sees
+        if user.staff is not None and demo.role == Role.TEAM_MANAGER and user.staff.team:
+            sees = f"{user.staff.team.name}: its cases, audits and actions"
+        elif user.staff is not None and demo.role == Role.SOCIAL_WORKER:
+            count = Case.objects.filter(worker=user.staff, closed_on__isnull=True).count()
+            sees = f"audits of their own {count} open cases; actions assigned to them"
+        stored = user.password
+        if stored not in checked:
+            checked[stored] = user.check_password(DEMO_PASSWORD)
+        password = DEMO_PASSWORD if checked[stored] else "(not the demo password)"
+        table.append((Role(demo.role).label, demo.username, password, sees))
+    return table
+
+
+__all__ = [
+    "DEFAULT_CASES",
+    "DEFAULT_SEED",
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "DemoDataRefused",
+    "DemoSummary",
+    "build_demo_authority",
+    "demo_users_table",
+    "generate_register_rows",
+    "plan_roster",
+]

@@ -1,0 +1,190 @@
+"""Export the case register in caseaudit's CSV layout (what `import-cases` reads back unchanged), or as an
+XLSX workbook for people to read.
+
+Rows are streamed from the database as tuples (`values_list(...).iterator()`), never as model instances,
+so a register of a million cases exports in bounded memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+import xlsxwriter
+from django.db.models import QuerySet
+
+from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.models import User
+from caseaudit.core.dates import format_month
+from caseaudit.core.register import COLUMNS, DATE_COLUMNS, MONTH_COLUMNS, neutralise_formula
+
+from .models import Case
+
+FORMATS = ("csv", "xlsx")
+CHUNK_SIZE = 5000
+# Excel's last row is 1,048,576; one is the header.
+XLSX_MAX_CASES = 1_048_575
+
+# The ORM lookup for each register column: names for team, worker and manager, the fields for the rest.
+_LOOKUPS = {"team": "team__name", "worker": "worker__name", "manager": "manager__name"}
+_FIELDS = tuple(_LOOKUPS.get(column, column) for column in COLUMNS)
+_DATE_INDEXES = frozenset(COLUMNS.index(column) for column in DATE_COLUMNS)
+_MONTH_INDEXES = frozenset(COLUMNS.index(column) for column in MONTH_COLUMNS)
+
+
+class ExportRefused(Exception):
+    """The export cannot be written in the format asked for; the message says what to do instead."""
+
+
+def register_queryset(queryset: QuerySet[Case] | None = None, *, open_only: bool = False) -> QuerySet[Case]:
+    """The cases to export, in Child Unique ID order. `queryset` is what the caller may see (a scoped
+    query for a person); None means every case, for the command line."""
+    cases = Case.objects.all() if queryset is None else queryset
+    if open_only:
+        cases = cases.filter(closed_on__isnull=True)
+    return cases.order_by("child_id")
+
+
+def iter_register_rows(
+    queryset: QuerySet[Case] | None = None, *, open_only: bool = False, chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[str]]:
+    """Each case as a list of text in `COLUMNS` order: ISO dates, `YYYY-MM` birth months, slugs, names,
+    "" for empty. Formula-looking text is left as it is; the CSV writer neutralises it."""
+    dates = sorted(_DATE_INDEXES)
+    months = sorted(_MONTH_INDEXES)
+    # Registers repeat the same few thousand dates: format each once.
+    day_text: dict[date, str] = {}
+    month_text: dict[date, str] = {}
+    rows = register_queryset(queryset, open_only=open_only).values_list(*_FIELDS)
+    for values in rows.iterator(chunk_size=chunk_size):
+        row: list[Any] = ["" if value is None else value for value in values]
+        for index in dates:
+            value = row[index]
+            if value:
+                text = day_text.get(value)
+                if text is None:
+                    text = day_text[value] = value.isoformat()
+                row[index] = text
+        for index in months:
+            value = row[index]
+            if value:
+                text = month_text.get(value)
+                if text is None:
+                    text = month_text[value] = format_month(value)
+                row[index] = text
+        yield row
+
+
+def write_register_csv(
+    stream: TextIO, queryset: QuerySet[Case] | None = None, *, open_only: bool = False
+) -> int:
+    """Write the header and one row per case to `stream` (opened with `newline=""` if it is a file), in
+    caseaudit's CSV layout. Text that a spreadsheet would run as a formula is prefixed with a quote
+    (`neutralise_formula`); the importer takes the quote off again. Returns the number of cases."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    count = 0
+    text_indexes = [i for i in range(len(COLUMNS)) if i not in _DATE_INDEXES | _MONTH_INDEXES]
+    for row in iter_register_rows(queryset, open_only=open_only):
+        for index in text_indexes:
+            if row[index]:
+                row[index] = neutralise_formula(row[index])
+        writer.writerow(row)
+        count += 1
+        if count % 2000 == 0:
+            stream.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+    stream.write(buffer.getvalue())
+    return count
+
+
+def write_register_xlsx(
+    path: str | Path, queryset: QuerySet[Case] | None = None, *, open_only: bool = False
+) -> int:
+    """Write the register as an XLSX workbook for people to read: one sheet, the CSV's columns, every value
+    a text cell (dates as ISO text, nothing turned into a formula, number or link). `import-cases` does not
+    read it back: it reads caseaudit's CSV and Annex A workbooks. Returns the number of cases."""
+    cases = register_queryset(queryset, open_only=open_only)
+    total = cases.count()
+    if total > XLSX_MAX_CASES:
+        raise ExportRefused(
+            f"{total:,} cases do not fit on one Excel sheet ({XLSX_MAX_CASES:,} rows): use CSV."
+        )
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            # constant_memory writes each row to disk as it goes, so memory stays flat for big registers.
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    try:
+        sheet = workbook.add_worksheet("Case register")
+        bold = workbook.add_format({"bold": True})
+        for column, name in enumerate(COLUMNS):
+            sheet.set_column(column, column, max(12, len(name) + 2) if column > 4 else 28)
+            sheet.write_string(0, column, name, bold)
+        sheet.freeze_panes(1, 1)
+        count = 0
+        for count, row in enumerate(iter_register_rows(cases), start=1):
+            for column, value in enumerate(row):
+                if value:
+                    sheet.write_string(count, column, value)
+        if count:
+            sheet.autofilter(0, 0, count, len(COLUMNS) - 1)
+    finally:
+        workbook.close()
+    return count
+
+
+def export_case_register(
+    output: TextIO | str | Path,
+    *,
+    file_format: str = "csv",
+    open_only: bool = False,
+    acting_user: User | None = None,
+    queryset: QuerySet[Case] | None = None,
+) -> int:
+    """Export the register and record it in the access log (`acting_user` None is the command line).
+
+    `output` is a text stream (CSV only) or a file path. A file is written next to its final name and moved
+    into place when complete, readable by its owner only, so no half-written register is ever left behind."""
+    if file_format not in FORMATS:
+        raise ExportRefused(f"unknown format {file_format!r}: use csv or xlsx")
+    if isinstance(output, str | Path):
+        count = _write_file(Path(output), file_format, queryset, open_only)
+    elif file_format == "csv":
+        count = write_register_csv(output, queryset, open_only=open_only)
+    else:
+        raise ExportRefused("XLSX is a binary file: give a file to write it to (--output FILE.xlsx)")
+    scope = ", open only" if open_only else ""
+    record_access(acting_user, "export", "case-register", detail=f"{count} cases, {file_format}{scope}")
+    return count
+
+
+def _write_file(path: Path, file_format: str, queryset: QuerySet[Case] | None, open_only: bool) -> int:
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise ExportRefused(f"{directory} is not a folder")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    try:
+        if file_format == "csv":
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                count = write_register_csv(stream, queryset, open_only=open_only)
+        else:
+            os.close(handle)
+            count = write_register_xlsx(temporary, queryset, open_only=open_only)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count

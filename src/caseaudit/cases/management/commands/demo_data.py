@@ -1,0 +1,137 @@
+"""`caseaudit demo-data`: a synthetic authority for the demo (`make demo`), and its sign-ins."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from caseaudit.accounts.models import User
+from caseaudit.cases.demo_data import (
+    DEFAULT_CASES,
+    DEFAULT_SEED,
+    DEMO_USERS,
+    DemoDataRefused,
+    build_demo_authority,
+    demo_users_table,
+)
+from caseaudit.cases.models import Case
+from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.core.dates import parse_date
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise CommandError(f"--today {text!r}: {error}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with a synthetic authority: teams, workers, cases in every cohort with key "
+        "dates (some overdue, some missing) and one demo account per role, all sharing one published "
+        "password. Only for demo, debug or test settings (CASEAUDIT_DEMO=1). Generated from a seed: the "
+        "same seed and --today give the same data. No real or name-like child data is ever produced."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--cases", type=int, default=DEFAULT_CASES, help=f"number of cases (default {DEFAULT_CASES})"
+        )
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
+        parser.add_argument(
+            "--today",
+            type=_iso_date,
+            default=None,
+            help="the date the key dates are relative to, YYYY-MM-DD (default: today)",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (and say so) if the database already has cases, so that it can run again",
+        )
+        parser.add_argument(
+            "--sign-ins",
+            action="store_true",
+            help="only print the demo accounts: role, username, password and what each can see",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["sign_ins"]:
+            self._print_sign_ins()
+            return
+        if not (settings.DEMO or settings.DEBUG or settings.TESTING):
+            raise CommandError(
+                "demo data creates accounts with a published password, so it only runs with "
+                "CASEAUDIT_DEMO=1 (or in debug or test settings), never in production."
+            )
+        if options["cases"] < 0:
+            raise CommandError("--cases cannot be negative")
+        existing = Case.objects.count()
+        if existing:
+            message = f"The database already has {existing:,} cases: no demo data added."
+            if options["if_empty"]:
+                self.stdout.write(message)
+                return
+            raise CommandError(f"{message} Demo data goes into an empty database; use --if-empty to skip.")
+
+        progress = None
+        bar = None
+        if options["cases"] >= 50_000 and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=options["cases"], unit=" cases", desc="demo data")
+
+            def progress(written: int) -> None:
+                bar.update(written - bar.n)
+
+        try:
+            summary = build_demo_authority(
+                cases=options["cases"],
+                seed=options["seed"],
+                today=options["today"] or date.today(),
+                progress=progress,
+            )
+        except DemoDataRefused as error:
+            raise CommandError(str(error)) from None
+        finally:
+            if bar is not None:
+                bar.close()
+
+        cohorts = ", ".join(f"{COHORT_LABELS[c].lower()} {n:,}" for c, n in summary.by_cohort.items())
+        self.stdout.write(
+            f"Demo authority (seed {summary.seed}, as at {summary.today:%d %B %Y}): {summary.teams} teams, "
+            f"{summary.staff:,} staff, {summary.cases:,} cases ({summary.open_cases:,} open: {cohorts}; "
+            f"{summary.closed_cases:,} closed)."
+        )
+        if summary.users_created:
+            self.stdout.write(f"Demo accounts: {', '.join(summary.users_created)}.")
+        if summary.users_skipped:
+            self.stdout.write(
+                f"Left alone, as they already existed: {', '.join(summary.users_skipped)}.",
+                self.style.WARNING,
+            )
+        self.stdout.write("Run `caseaudit demo-data --sign-ins` for the passwords.")
+
+    def _print_sign_ins(self) -> None:
+        table = demo_users_table()
+        if not table:
+            self.stdout.write("There are no demo accounts yet: run `caseaudit demo-data` first.")
+            return
+        header = ("Role", "Username", "Password", "Can see")
+        widths = [max(len(row[i]) for row in (header, *table)) for i in range(3)]
+        self.stdout.write("Demo sign-ins (synthetic data only):")
+        for row in (header, *table):
+            self.stdout.write(
+                "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
+            )
+        missing = {u.username for u in DEMO_USERS} - {row[1] for row in table}
+        if missing:
+            self.stdout.write(f"Not created: {', '.join(sorted(missing))}.")
+        disabled = User.objects.filter(username__in=[r[1] for r in table], is_active=False)
+        for user in disabled:
+            self.stdout.write(f"{user.username} is deactivated.", self.style.WARNING)
