@@ -80,14 +80,18 @@ def read_annex_a(path: Path) -> RawTable:
 
     frames: list[pl.DataFrame] = []
     provided: set[str] = set()
+    labels: dict[str, dict[str, str]] = {}
     for name, spec in chosen.values():
         frame, match = _read_list(reader, name, spec, warnings)
         if frame is not None and match is not None:
             frames.append(frame)
             provided.update(match.columns)
+            labels[name] = match.labels
     frame = pl.concat(frames, how="vertical") if frames else _empty_frame()
     absent = frozenset(c for c in COLUMNS if c not in provided and c not in _NEVER_ABSENT)
-    return RawTable(frame=frame, kind="annex-a", warnings=warnings, merge_lists=True, absent=absent)
+    return RawTable(
+        frame=frame, kind="annex-a", warnings=warnings, merge_lists=True, absent=absent, labels=labels
+    )
 
 
 def _ignored_sheet(name: str) -> str:

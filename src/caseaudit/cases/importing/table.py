@@ -41,3 +41,6 @@ class RawTable:
     # Register columns the file does not have at all. An update leaves them as they were, so an older Annex
     # A version without the pathway plan column never wipes the dates a newer extract brought.
     absent: frozenset[str] = frozenset()
+    # Per source (sheet), the header text each register column was read from, so an error names the
+    # column as the person's spreadsheet spells it.
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
