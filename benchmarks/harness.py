@@ -23,11 +23,13 @@ def measure_in_child(module: str, *args: str, env: dict[str, str] | None = None)
     """Run `python -m module args...`; the child prints one JSON line with its own timing."""
     completed = subprocess.run(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-m", module, *args],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
     )
+    if completed.returncode:
+        raise SystemExit(f"{module} {args[0]} failed:\n{completed.stderr}")
     figures = json.loads(completed.stdout.strip().splitlines()[-1])
     return Measurement(figures["seconds"], figures["peak_mb"])
 

@@ -1,0 +1,60 @@
+"""`make bench` (or `python -m benchmarks [--rows N] [--xlsx-rows N]`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+import django
+
+from benchmarks.harness import line, measure_in_child
+
+IMPORT = "benchmarks.register_import"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="CSV register rows")
+    parser.add_argument("--xlsx-rows", type=int, default=100_000, help="Annex A workbook rows")
+    args = parser.parse_args()
+    # The generators use the register's models (never its database): Django must be set up to import them.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings")
+    django.setup()
+    from benchmarks import data
+
+    with tempfile.TemporaryDirectory(prefix="caseaudit-bench-") as tmp:
+        work = Path(tmp)
+        schema = work / "schema.sqlite3"
+        measure_schema = work / "schema-only"
+        measure_schema.mkdir()
+        import subprocess
+        import sys
+
+        from benchmarks.harness import django_for  # noqa: F401 (documents where the schema comes from)
+
+        subprocess.run([sys.executable, "-m", IMPORT, "schema", str(schema)], check=True)  # noqa: S603
+
+        csv_file = work / "register.csv"
+        print(f"generating {args.rows:,} register rows ...", flush=True)
+        data.write_register_csv(csv_file, args.rows)
+        floor = measure_in_child(
+            IMPORT, "floor-csv", str(csv_file), str(schema), str(work / "floor-csv.sqlite3")
+        )
+        ours = measure_in_child(IMPORT, "caseaudit", str(csv_file), str(work / "ours-csv.sqlite3"))
+        print(line("import-cases, CSV", args.rows, ours, floor, target=1.5), flush=True)
+
+        xlsx_file = work / "annex-a.xlsx"
+        print(f"generating an Annex A workbook of {args.xlsx_rows:,} rows ...", flush=True)
+        width = data.write_annex_a(xlsx_file, args.xlsx_rows)
+        print(f"  (about {width} filled cells a row)")
+        floor = measure_in_child(
+            IMPORT, "floor-xlsx", str(xlsx_file), str(schema), str(work / "floor-x.sqlite3")
+        )
+        ours = measure_in_child(IMPORT, "caseaudit", str(xlsx_file), str(work / "ours-x.sqlite3"))
+        print(line("import-cases, Annex A XLSX", args.xlsx_rows, ours, floor, target=2.0), flush=True)
+
+
+if __name__ == "__main__":
+    main()
