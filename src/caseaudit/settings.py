@@ -123,6 +123,8 @@ USE_TZ = True
 DATE_FORMAT = "j N Y"
 
 STATIC_URL = "static/"
+# Built by `make setup` (scripts/build-assets.sh) into static/vendor/; never committed.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 # Finders let the app serve its built assets without a collectstatic step in the demo and tests.

@@ -49,8 +49,8 @@ def import_case_register(
         raise PermissionDenied("Only the QA lead imports the case register.")
     today = today or timezone.localdate()
     name = file_name or path.name
-    kind = detect_kind(path, limits)
-    raw: RawTable = read_annex_a(path) if kind == "annex-a" else read_register_csv(path)
+    kind = detect_kind(path, limits, name)
+    raw: RawTable = read_annex_a(path, name) if kind == "annex-a" else read_register_csv(path, name)
     if raw.frame.is_empty():
         # A full import of no rows would close every open case: never what anyone means.
         raise ImportRefused(f"{name} has no rows of cases: nothing to import.")

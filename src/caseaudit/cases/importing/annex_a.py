@@ -47,16 +47,17 @@ _OUTPUT_COLUMNS = [*COLUMNS, "_source", "_row"]
 _NEVER_ABSENT = frozenset({"child_id", "cohort", "closed_on"})
 
 
-def read_annex_a(path: Path) -> RawTable:
+def read_annex_a(path: Path, file_name: str | None = None) -> RawTable:
     """The rows of every Annex A list caseaudit reads in the workbook at `path`, as a RawTable.
 
     Raises ImportRefused when no sheet is a list caseaudit reads, when two sheets claim the same list,
     or when a list has no Child Unique ID column."""
+    file_name = file_name or path.name
     try:
         reader = fastexcel.read_excel(path)
         names = list(reader.sheet_names)
     except fastexcel.FastExcelError as error:
-        raise ImportRefused(f"{path.name} could not be read as an Excel workbook ({error}).") from None
+        raise ImportRefused(f"{file_name} could not be read as an Excel workbook ({error}).") from None
 
     warnings: list[str] = []
     chosen: dict[int, tuple[str, ListSpec]] = {}
@@ -74,7 +75,7 @@ def read_annex_a(path: Path) -> RawTable:
     if not chosen:
         shown = ", ".join(f"'{n}'" for n in names) or "none"
         raise ImportRefused(
-            f"{path.name}: no sheet named like 'List 9' ({READ_LISTS_TEXT}) found; sheets in the file: "
+            f"{file_name}: no sheet named like 'List 9' ({READ_LISTS_TEXT}) found; sheets in the file: "
             f"{shown}. Name each Annex A sheet after its list, e.g. 'List 9 - Care leavers'."
         )
 

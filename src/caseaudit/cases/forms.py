@@ -1,0 +1,143 @@
+"""Forms for the case register pages. Error messages follow the GOV.UK Design System's wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+
+from .models import Case, Cohort, Staff, Team
+
+STATUS_CHOICES = [("open", "Open cases"), ("closed", "Closed cases"), ("all", "Open and closed cases")]
+DEFAULT_STATUS = "open"
+# Worker filter value for cases with no allocated worker: a gap a QA lead looks for.
+UNALLOCATED = "none"
+SORT_COLUMNS = ("child_id", "cohort", "team", "worker", "opened_on")
+DEFAULT_SORT = "child_id"
+UPLOAD_EXTENSIONS = (".csv", ".xlsx")
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters and sort order, read from the query string. Team and worker choices are
+    only those on cases the user may see, so the selects never reveal another team's staff."""
+
+    q = forms.CharField(
+        label="Child Unique ID",
+        required=False,
+        max_length=40,
+        strip=True,
+        error_messages={"max_length": "Child Unique ID must be 40 characters or fewer"},
+    )
+    cohort = forms.ChoiceField(
+        label="Cohort",
+        required=False,
+        choices=[("", "All cohorts"), *Cohort.choices],
+        error_messages={"invalid_choice": "Select a cohort from the list"},
+    )
+    team = forms.ChoiceField(
+        label="Team", required=False, error_messages={"invalid_choice": "Select a team from the list"}
+    )
+    worker = forms.ChoiceField(
+        label="Allocated worker",
+        required=False,
+        error_messages={"invalid_choice": "Select an allocated worker from the list"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=STATUS_CHOICES,
+        error_messages={"invalid_choice": "Select open, closed or all cases"},
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[(f"{sign}{column}", column) for column in SORT_COLUMNS for sign in ("", "-")],
+    )
+
+    def __init__(self, data: object, *, visible: QuerySet[Case]) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        teams = Team.objects.filter(pk__in=visible.values("team_id")).order_by("name")
+        workers = Staff.objects.filter(pk__in=visible.values("worker_id")).order_by("name")
+        self.fields["team"].choices = [("", "All teams"), *((str(t.pk), t.name) for t in teams)]  # type: ignore[attr-defined]
+        self.fields["worker"].choices = [  # type: ignore[attr-defined]
+            ("", "All workers"),
+            *((str(w.pk), w.name) for w in workers),
+            (UNALLOCATED, "Not allocated"),
+        ]
+
+    def filters(self) -> dict[str, str]:
+        """The filters that are valid, with the defaults filled in. An invalid one is dropped (and shown
+        as an error) rather than failing the whole page."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        values = {
+            name: cleaned.get(name) or "" for name in ("q", "cohort", "team", "worker", "status", "sort")
+        }
+        values["status"] = values["status"] or DEFAULT_STATUS
+        values["sort"] = values["sort"] or DEFAULT_SORT
+        return values
+
+
+class ImportUploadForm(forms.Form):
+    register_file = forms.FileField(
+        label="Upload the case register",
+        error_messages={
+            "required": "Select a CSV file or an Annex A workbook",
+            "empty": "The selected file is empty",
+        },
+    )
+    skip_invalid = forms.BooleanField(
+        label="Skip invalid rows",
+        required=False,
+        help_text="Import the valid rows and list the others. Without this, one invalid row stops the "
+        "whole import.",
+    )
+    partial = forms.BooleanField(
+        label="Only add and update (do not close cases missing from the file)",
+        required=False,
+        help_text="Choose this when the file holds part of the caseload, for example one team or one list.",
+    )
+
+    def clean_register_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["register_file"]
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in UPLOAD_EXTENSIONS:
+            raise forms.ValidationError("The selected file must be a CSV or an XLSX workbook")
+        limit = settings.CASEAUDIT_MAX_UPLOAD_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise forms.ValidationError(f"The selected file must be smaller than {max_upload_text()}")
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm_close = forms.BooleanField(required=False)
+
+    def __init__(self, *args: object, closing: int = 0, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.closing = closing
+        noun = "case" if closing == 1 else "cases"
+        self.fields[
+            "confirm_close"
+        ].label = f"I understand {closing} open {noun} not in the file will be closed"
+
+    def clean_confirm_close(self) -> bool:
+        ticked = bool(self.cleaned_data.get("confirm_close"))
+        if self.closing and not ticked:
+            noun = "case" if self.closing == 1 else "cases"
+            raise forms.ValidationError(
+                f"Confirm that you understand {self.closing} open {noun} will be closed"
+            )
+        return ticked
+
+
+def max_upload_text() -> str:
+    """The upload limit as people say it: "200 MB"."""
+    limit = settings.CASEAUDIT_MAX_UPLOAD_BYTES
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.0f} MB"
+    if limit >= 1024:
+        return f"{limit / 1024:.0f} KB"
+    return f"{limit} bytes"

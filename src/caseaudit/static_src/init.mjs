@@ -1,0 +1,5 @@
+// Starts GOV.UK Frontend's components (error summary focus, notification banners, service navigation,
+// file upload, details) once the module has loaded. Served by caseaudit itself: nothing comes from a CDN.
+import { initAll } from "./govuk-frontend/govuk-frontend.min.js";
+
+initAll();
