@@ -93,9 +93,7 @@ def month_column(frame: pl.DataFrame, column: str) -> tuple[pl.DataFrame, pl.Ser
     """Parse `YYYY-MM` (or any full date, keeping its month) as the first of the month."""
     text = pl.col(column)
     as_month = _in_range(text.str.extract(_MONTH, 0).str.to_date("%Y-%m", strict=False))
-    parsed = frame.select(
-        pl.coalesce(as_month, any_date(text).dt.truncate("1mo")).alias(column)
-    ).to_series()
+    parsed = frame.select(pl.coalesce(as_month, any_date(text).dt.truncate("1mo")).alias(column)).to_series()
     reason = frame.select(
         pl.when(text.is_not_null() & parsed.is_null()).then(pl.lit(NOT_A_MONTH)).alias(column)
     ).to_series()
