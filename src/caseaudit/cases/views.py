@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
-from caseaudit.core.register import KEY_DATE_COLUMNS
+from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
 
 from . import actions
 from .forms import (
@@ -49,28 +49,6 @@ from .scoping import cases_visible_to
 
 PAGE_SIZE = 50
 ROW_ERRORS_SHOWN = 200
-
-# The key dates each cohort's timescale checks anchor on: shown first on the case page, the rest tucked
-# away in a details component.
-COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
-    "care-leaver": ("latest_pathway_plan", "latest_contact"),
-    "looked-after": (
-        "looked_after_since",
-        "latest_statutory_review",
-        "last_social_work_visit",
-        "last_health_assessment",
-        "last_dental_check",
-    ),
-    "child-protection": (
-        "strategy_discussion",
-        "initial_conference",
-        "cp_plan_start",
-        "last_statutory_visit",
-        "latest_review_conference",
-    ),
-    "child-in-need": ("assessment_start", "assessment_completed", "last_seen"),
-    "early-help": ("assessment_start", "assessment_completed"),
-}
 
 # Column -> ordering. Cohorts sort by need (care leaver first), not alphabetically; the Child Unique ID
 # breaks ties so that pages never shuffle between requests.

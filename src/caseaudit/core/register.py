@@ -22,6 +22,27 @@ KEY_DATE_COLUMNS = (
     "assessment_completed",
     "last_seen",
 )
+# The key dates each cohort's timescale checks anchor on (DOMAIN.md, "Timescales for compliance checks").
+COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
+    "care-leaver": ("latest_pathway_plan", "latest_contact"),
+    "looked-after": (
+        "looked_after_since",
+        "latest_statutory_review",
+        "last_social_work_visit",
+        "last_health_assessment",
+        "last_dental_check",
+    ),
+    "child-protection": (
+        "strategy_discussion",
+        "initial_conference",
+        "cp_plan_start",
+        "last_statutory_visit",
+        "latest_review_conference",
+    ),
+    "child-in-need": ("assessment_start", "assessment_completed", "last_seen"),
+    "early-help": ("assessment_start", "assessment_completed"),
+}
+
 DATE_COLUMNS = ("opened_on", "closed_on", *KEY_DATE_COLUMNS)
 MONTH_COLUMNS = ("birth_month",)
 COLUMNS = (*REQUIRED_COLUMNS, *TEXT_COLUMNS, "opened_on", "closed_on", "birth_month", *KEY_DATE_COLUMNS)
