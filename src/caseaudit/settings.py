@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "caseaudit.accounts",
     "caseaudit.cases",
+    "caseaudit.cycles",
+    "caseaudit.audits",
 ]
 
 MIDDLEWARE = [

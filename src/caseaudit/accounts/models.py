@@ -30,6 +30,9 @@ class User(AbstractUser):
         "cases.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
 
+    # How many audits an auditor can take in one cycle; empty means no set limit.
+    audit_capacity = models.PositiveIntegerField(null=True, blank=True)
+
     @property
     def sees_child_level_data(self) -> bool:
         return self.is_active and self.role in CHILD_LEVEL_ROLES

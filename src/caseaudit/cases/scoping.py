@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from caseaudit.accounts.models import Role, User
+from caseaudit.audits.models import Audit
 
 from .models import Case
 
@@ -25,5 +26,7 @@ def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
         return Case.objects.filter(mine)
     if user.role == Role.SOCIAL_WORKER:
         return Case.objects.filter(worker=staff)
-    # Auditors see the cases allocated to them in an audit cycle; until cycles exist, none.
+    if user.role == Role.AUDITOR:
+        # The cases of the audits allocated to them in a confirmed cycle, and no others.
+        return Case.objects.filter(pk__in=Audit.objects.allocated_to(user).values("case_id"))
     return Case.objects.none()

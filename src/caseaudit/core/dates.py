@@ -62,3 +62,13 @@ def format_month(value: date) -> str:
 
 def as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later (or earlier), or the month's last day where it is
+    shorter: 31 January + 1 month is 28 or 29 February."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))

@@ -1,0 +1,52 @@
+"""The cases a cycle may sample, read from the database in one query."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+
+from caseaudit.audits.models import Audit
+from caseaudit.cases.models import Case
+from caseaudit.core.sampling import Candidate, is_eligible
+
+from .models import Cycle, CycleStatus
+
+
+def eligible_candidates(
+    starts_on: date, *, exclude_cycle: Cycle | None = None
+) -> tuple[list[Candidate], int]:
+    """Cases open on `starts_on` with no audit completed or planned in the 12 months before it, each with
+    its latest audit on or before that day; and the number of cases open that day.
+
+    An audit counts from the day it was completed, or, until then, from its cycle's start: so past and
+    future windows can be planned alike. Draft samples block nothing."""
+    case, audit, cycle = Case._meta.db_table, Audit._meta.db_table, Cycle._meta.db_table
+    skip_cycle = exclude_cycle.pk if exclude_cycle else -1
+    sql = f"""
+        SELECT c.id, c.cohort, MAX(d.on_date) AS last_audited, COUNT(*) OVER () AS open_cases
+        FROM {case} c
+        LEFT JOIN (
+            SELECT a.case_id, COALESCE(a.completed_on, y.starts_on) AS on_date
+            FROM {audit} a LEFT JOIN {cycle} y ON y.id = a.cycle_id
+            WHERE (y.id IS NULL OR (y.status <> %s AND y.id <> %s))
+        ) d ON d.case_id = c.id AND d.on_date <= %s
+        WHERE (c.opened_on IS NULL OR c.opened_on <= %s) AND (c.closed_on IS NULL OR c.closed_on > %s)
+        GROUP BY c.id, c.cohort
+        ORDER BY c.id
+    """  # noqa: S608 (table names from models; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CycleStatus.DRAFT, skip_cycle, starts_on, starts_on, starts_on])
+        rows = cursor.fetchall()
+    open_cases = rows[0][3] if rows else 0
+    candidates = [
+        Candidate(case_id, cohort, day)
+        for case_id, cohort, last, _ in rows
+        if is_eligible(day := _as_date(last), starts_on)
+    ]
+    return candidates, open_cases
+
+
+def _as_date(value: date | str | None) -> date | None:
+    # SQLite returns MAX() of a date column as text.
+    return date.fromisoformat(value) if isinstance(value, str) else value

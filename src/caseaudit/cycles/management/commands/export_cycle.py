@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from caseaudit.accounts.access_log import record_access
+from caseaudit.cycles.export import export_cycle_csv, export_cycle_xlsx
+
+from ._lookup import cycle_named
+
+
+class Command(BaseCommand):
+    help = "Export a cycle's sample, allocation and progress (CSV to standard output, or XLSX to a file)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", help='the cycle, e.g. "Autumn 2018"')
+        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument("--output", "-o", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        cycle = cycle_named(options["name"])
+        today = timezone.localdate()
+        output: Path | None = options["output"]
+        if options["format"] == "xlsx":
+            if output is None:
+                raise CommandError("XLSX is a binary file: give a file to write it to (--output FILE.xlsx).")
+            export_cycle_xlsx(cycle, str(output), today=today)
+        elif output is None:
+            export_cycle_csv(cycle, self.stdout, today=today)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as stream:
+                export_cycle_csv(cycle, stream, today=today)
+        record_access(None, "export", "cycle", cycle.pk, options["format"])

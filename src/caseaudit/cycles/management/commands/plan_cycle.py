@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from caseaudit.cases.models import Case
+from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS, parse_cohort
+from caseaudit.cycles.actions import Proposal, plan_cycle, propose_cycle, sample_counts
+
+
+class Command(BaseCommand):
+    help = (
+        "Plan an audit cycle: about half of the open cases, the focus cohort first, a few of every other "
+        "cohort, none audited in the last 12 months, each with the reason it was picked. Prints the sample."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--season", choices=["autumn", "spring"], required=True)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--focus", help="the cohort to take first, e.g. care-leaver")
+        size = parser.add_mutually_exclusive_group()
+        size.add_argument("--fraction", type=float, help="share of open cases, default 0.5 (rounded up)")
+        size.add_argument("--size", type=int, help="number of cases")
+        parser.add_argument(
+            "--seed", type=int, help="random seed (stored; the same seed gives the same sample)"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show the sample without creating the cycle"
+        )
+        parser.add_argument("--format", choices=["text", "csv", "json"], default="text")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        focus = ""
+        if options["focus"]:
+            focus = parse_cohort(options["focus"]) or ""
+            if not focus:
+                raise CommandError(
+                    f"Not a cohort: {options['focus']!r}. Use one of {', '.join(COHORT_SLUGS)}."
+                )
+        try:
+            proposal = propose_cycle(
+                season=options["season"],
+                year=options["year"],
+                focus=focus,
+                fraction=options["fraction"],
+                size=options["size"],
+                seed=options["seed"],
+            )
+            if not options["dry_run"]:
+                plan_cycle(
+                    proposal,
+                    acting_user=None,
+                    fraction=options["fraction"],
+                    size=options["size"],
+                    confirm=True,
+                )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self._print(proposal, options["format"], created=not options["dry_run"])
+
+    def _print(self, proposal: Proposal, fmt: str, *, created: bool) -> None:
+        child_ids = dict(
+            Case.objects.filter(pk__in=[p.case_id for p in proposal.picks]).values_list("pk", "child_id")
+        )
+        rows = sorted((child_ids[p.case_id], p.cohort, p.reason) for p in proposal.picks)
+        if fmt == "csv":
+            writer = csv.writer(self.stdout)
+            writer.writerow(["child_id", "cohort", "reason"])
+            writer.writerows(rows)
+            return
+        if fmt == "json":
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "cycle": proposal.name,
+                        "created": created,
+                        "starts_on": proposal.starts_on.isoformat(),
+                        "ends_on": proposal.ends_on.isoformat(),
+                        "seed": proposal.seed,
+                        "open_cases": proposal.open_cases,
+                        "eligible": proposal.eligible,
+                        "sample": [{"child_id": c, "cohort": h, "reason": r} for c, h, r in rows],
+                    },
+                    indent=2,
+                )
+            )
+            return
+        verb = "Planned" if created else "Dry run, nothing stored:"
+        focus = f", focus {COHORT_LABELS[proposal.focus].lower()}" if proposal.focus else ""
+        self.stdout.write(
+            f"{verb} {proposal.name} ({proposal.starts_on:%-d %b %Y} to {proposal.ends_on:%-d %b %Y}{focus}, "
+            f"seed {proposal.seed}): {len(rows)} of {proposal.open_cases} open cases "
+            f"({proposal.eligible} eligible)."
+        )
+        for label, count in sample_counts(proposal.picks):
+            self.stdout.write(f"  {label:<20}{count}")
+        self.stdout.write("")
+        self.stdout.write(f"{'child_id':<16}{'cohort':<18}reason")
+        for child_id, cohort, reason in rows:
+            self.stdout.write(f"{child_id:<16}{cohort:<18}{reason}")

@@ -1,0 +1,74 @@
+"""How far a cycle has got: audits by status, per auditor and per cohort, and what is overdue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count
+
+from caseaudit.audits.models import AuditStatus
+from caseaudit.core.cohorts import COHORT_LABELS
+
+from .models import Cycle
+
+DONE = (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
+
+
+@dataclass
+class ProgressRow:
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)  # status -> audits
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts.get(s, 0) for s in DONE)
+
+    def by_status(self) -> list[int]:
+        return [self.counts.get(s, 0) for s in AuditStatus.values]
+
+
+@dataclass
+class Progress:
+    by_auditor: list[ProgressRow]
+    by_cohort: list[ProgressRow]
+    total: ProgressRow
+    is_overdue: bool  # the window has ended
+
+
+def cycle_progress(cycle: Cycle, *, today: date) -> Progress:
+    """Counts per auditor and per cohort, in one grouped query. An audit not yet submitted after the
+    cycle's end date is overdue."""
+    past_deadline = today > cycle.ends_on
+    rows = (
+        cycle.audits.values_list(
+            "auditor__username", "auditor__first_name", "auditor__last_name", "case__cohort", "status"
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    auditors: dict[str, ProgressRow] = {}
+    cohorts: dict[str, ProgressRow] = {}
+    total = ProgressRow("All audits")
+    for username, first, last, cohort, status, n in rows:
+        label = (f"{first} {last}".strip() or username) if username else "Not allocated"
+        for row in (
+            auditors.setdefault(label, ProgressRow(label)),
+            cohorts.setdefault(cohort, ProgressRow(COHORT_LABELS[cohort])),
+            total,
+        ):
+            row.counts[status] = row.counts.get(status, 0) + n
+            if past_deadline and status not in DONE:
+                row.overdue += n
+    ordered_cohorts = [cohorts[c] for c in COHORT_LABELS if c in cohorts]
+    return Progress(
+        by_auditor=sorted(auditors.values(), key=lambda r: (r.label == "Not allocated", r.label)),
+        by_cohort=ordered_cohorts,
+        total=total,
+        is_overdue=past_deadline,
+    )
