@@ -1,0 +1,223 @@
+"""Planning, swapping, confirming, allocating and reallocating a cycle, against the database."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.audits.models import Audit, Reallocation, SelectionReason
+from caseaudit.cycles.actions import (
+    allocate_cycle,
+    confirm_cycle,
+    discard_draft,
+    plan_cycle,
+    propose_cycle,
+    reallocate_audit,
+    swap_case,
+)
+from caseaudit.cycles.candidates import eligible_candidates
+from caseaudit.cycles.models import Cycle, CycleStatus, SampleSwap
+from tests.factories import make_case, make_staff, make_team, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def register(n=20, team=None):
+    return [
+        make_case(f"K{i:04d}", ["care-leaver", "looked-after", "child-in-need", "early-help"][i % 4], team)
+        for i in range(n)
+    ]
+
+
+def planned(season="autumn", year=2018, **options):
+    return plan_cycle(
+        propose_cycle(season=season, year=year, seed=1, **options), acting_user=None, confirm=True
+    )
+
+
+def test_a_cycle_samples_half_the_open_cases_with_reasons():
+    register(20)
+    make_case("CLOSED", "care-leaver", closed_on=date(2018, 9, 1))
+    make_case("LATER", "care-leaver", opened_on=date(2018, 10, 5))
+    cycle = planned(focus="care-leaver")
+    assert (cycle.name, cycle.starts_on, cycle.ends_on, cycle.seed) == (
+        "Autumn 2018",
+        date(2018, 10, 1),
+        date(2018, 11, 30),
+        1,
+    )
+    audits = cycle.audits.select_related("case")
+    assert audits.count() == 10
+    assert {a.case.child_id for a in audits}.isdisjoint({"CLOSED", "LATER"})
+    assert all(a.reason for a in audits)
+    assert audits.filter(case__cohort="care-leaver").count() == 5
+    assert AccessLog.objects.filter(object_type="cycle", action="create").exists()
+
+
+def test_the_next_cycle_takes_the_other_half_and_the_year_after_starts_again():
+    cases = register(21)
+    autumn = planned("autumn", 2018)
+    spring = planned("spring", 2019)
+    autumn_ids = set(autumn.audits.values_list("case_id", flat=True))
+    spring_ids = set(spring.audits.values_list("case_id", flat=True))
+    assert autumn_ids.isdisjoint(spring_ids)
+    assert autumn_ids | spring_ids == {c.pk for c in cases}
+    next_autumn = planned("autumn", 2019)
+    assert set(next_autumn.audits.values_list("case_id", flat=True)) <= autumn_ids  # due again after a year
+
+
+def test_a_completed_historical_audit_counts_from_its_date():
+    case = make_case("H1", "care-leaver")
+    Audit.objects.create(case=case, completed_on=date(2018, 3, 1))
+    candidates, open_cases = eligible_candidates(date(2018, 10, 1))
+    assert open_cases == 1 and candidates == []
+    [later] = eligible_candidates(date(2019, 3, 1))[0]
+    assert later.last_audited == date(2018, 3, 1)
+
+
+def test_a_draft_blocks_nothing_and_past_windows_can_be_planned_after_future_ones():
+    register(8)
+    plan_cycle(propose_cycle(season="spring", year=2019, seed=2), acting_user=None)  # a draft
+    assert len(eligible_candidates(date(2019, 4, 1))[0]) == 8
+    planned("spring", 2019, name="Spring 2019 real")
+    # Planning autumn 2018 afterwards: spring 2019's audits are after its start and do not block it.
+    assert len(eligible_candidates(date(2018, 10, 1))[0]) == 8
+
+
+def test_swapping_a_case_needs_a_reason_and_an_eligible_replacement():
+    register(10)
+    qa_lead = make_user(Role.QA_LEAD)
+    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1, size=3), acting_user=qa_lead)
+    outside = make_case("OUT1", "child-protection")
+    removed = cycle.audits.first()
+    with pytest.raises(ValidationError, match="Say why"):
+        swap_case(cycle, remove=removed, add_child_id="OUT1", reason=" ", acting_user=qa_lead)
+    with pytest.raises(ValidationError, match="No case"):
+        swap_case(cycle, remove=removed, add_child_id="NOPE", reason="x", acting_user=qa_lead)
+    in_sample = cycle.audits.exclude(pk=removed.pk).first().case.child_id
+    with pytest.raises(ValidationError, match="already in the sample"):
+        swap_case(cycle, remove=removed, add_child_id=in_sample, reason="x", acting_user=qa_lead)
+    audit = swap_case(
+        cycle, remove=removed, add_child_id="OUT1", reason="Subject of a complaint", acting_user=qa_lead
+    )
+    assert audit.case == outside and audit.reason == SelectionReason.SWAPPED_IN
+    assert cycle.audits.count() == 3
+    swap = SampleSwap.objects.get()
+    assert (swap.removed, swap.added, swap.by) == (removed.case, outside, qa_lead)
+
+
+def test_a_case_audited_recently_cannot_be_swapped_in():
+    register(4)
+    recent = make_case("RECENT", "care-leaver")
+    Audit.objects.create(case=recent, completed_on=date(2018, 6, 1))
+    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1, size=2), acting_user=None)
+    with pytest.raises(ValidationError, match="cannot be sampled"):
+        swap_case(cycle, remove=cycle.audits.first(), add_child_id="RECENT", reason="x", acting_user=None)
+
+
+def test_confirmed_samples_stay_as_they_are():
+    register(4)
+    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=None)
+    confirm_cycle(cycle, acting_user=None)
+    assert Cycle.objects.get().status == CycleStatus.PLANNED
+    with pytest.raises(ValidationError):
+        swap_case(cycle, remove=cycle.audits.first(), add_child_id="K0001", reason="x", acting_user=None)
+    with pytest.raises(ValidationError):
+        discard_draft(cycle, acting_user=None)
+
+
+def test_discarding_a_draft_removes_it():
+    register(4)
+    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=None)
+    discard_draft(cycle, acting_user=None)
+    assert not Cycle.objects.exists() and not Audit.objects.exists()
+
+
+def test_two_cycles_of_one_name_are_refused():
+    register(4)
+    planned()
+    with pytest.raises(ValidationError, match="already a cycle"):
+        planned()
+
+
+def test_only_planners_plan_and_only_the_qa_lead_reallocates():
+    register(4)
+    proposal = propose_cycle(season="autumn", year=2018, seed=1)
+    for role in (Role.AUDITOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SENIOR_LEADER):
+        with pytest.raises(PermissionDenied):
+            plan_cycle(proposal, acting_user=make_user(role))
+    cycle = plan_cycle(proposal, acting_user=make_user(Role.MODERATOR), confirm=True)
+    auditor = make_user(Role.AUDITOR)
+    allocate_cycle(cycle, acting_user=make_user(Role.MODERATOR))
+    with pytest.raises(PermissionDenied):
+        reallocate_audit(
+            cycle.audits.first(), to_auditor=auditor, reason="x", acting_user=make_user(Role.MODERATOR)
+        )
+
+
+def test_allocation_balances_and_avoids_the_auditors_own_team():
+    north, south = make_team("North"), make_team("South")
+    register(12, north)
+    register_south = [make_case(f"S{i}", "child-in-need", south) for i in range(6)]
+    cycle = planned(size=18)
+    peer = make_user(Role.AUDITOR, "peer", staff=make_staff("Pat Peer", north))
+    independent = make_user(Role.AUDITOR, "independent")
+    result = allocate_cycle(cycle, acting_user=None)
+    assert not result.unassigned
+    assert not cycle.audits.filter(auditor=peer, case__team=north).exists()
+    assert cycle.audits.filter(auditor=peer).count() == 6  # all of south's
+    assert cycle.audits.filter(auditor=independent).count() == 12
+    assert len(register_south) == 6
+
+
+def test_allocating_twice_only_allocates_what_is_left():
+    register(8)
+    cycle = planned()
+    make_user(Role.AUDITOR, "a1")
+    first = allocate_cycle(cycle, acting_user=None)
+    assert len(first.assigned) == 4
+    assert allocate_cycle(cycle, acting_user=None).assigned == {}
+
+
+def test_a_draft_or_no_auditors_cannot_be_allocated():
+    register(4)
+    draft = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=None)
+    with pytest.raises(ValidationError, match="Confirm the sample"):
+        allocate_cycle(draft, acting_user=None)
+    confirm_cycle(draft, acting_user=None)
+    with pytest.raises(ValidationError, match="no auditors"):
+        allocate_cycle(draft, acting_user=None)
+
+
+def test_reallocation_is_recorded_and_never_to_the_cases_own_team():
+    north = make_team("North")
+    case = make_case("R1", "care-leaver", north)
+    cycle = planned()
+    first = make_user(Role.AUDITOR, "first")
+    allocate_cycle(cycle, acting_user=None)
+    audit = cycle.audits.get(case=case)
+    qa_lead = make_user(Role.QA_LEAD)
+    peer = make_user(Role.AUDITOR, "peer", staff=make_staff("Pat Peer", north))
+    with pytest.raises(ValidationError, match="works in this case's team"):
+        reallocate_audit(audit, to_auditor=peer, reason="cover", acting_user=qa_lead)
+    second = make_user(Role.AUDITOR, "second")
+    with pytest.raises(ValidationError, match="Say why"):
+        reallocate_audit(audit, to_auditor=second, reason="", acting_user=qa_lead)
+    reallocate_audit(audit, to_auditor=second, reason="first is on leave", acting_user=qa_lead)
+    audit.refresh_from_db()
+    assert audit.auditor == second
+    moved = Reallocation.objects.get()
+    assert (moved.from_auditor, moved.to_auditor, moved.by, moved.reason) == (
+        first,
+        second,
+        qa_lead,
+        "first is on leave",
+    )
+
+
+def test_a_custom_window_needs_its_dates():
+    with pytest.raises(ValidationError, match="start date and an end date"):
+        propose_cycle(season="custom", year=2019)
+    with pytest.raises(ValidationError, match="ends before it starts"):
+        propose_cycle(season="custom", year=2019, starts_on=date(2019, 6, 1), ends_on=date(2019, 5, 1))

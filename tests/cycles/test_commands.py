@@ -1,0 +1,111 @@
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from caseaudit.accounts.models import Role
+from caseaudit.cycles.models import Cycle
+from tests.factories import make_case, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register():
+    return [make_case(f"C{i:03d}", ["care-leaver", "child-in-need"][i % 2]) for i in range(10)]
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_dry_run_prints_the_sample_and_stores_nothing(register):
+    out, _ = run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "4", "--dry-run")
+    assert "Dry run, nothing stored: Autumn 2018" in out and "5 of 10 open cases" in out
+    assert not Cycle.objects.exists()
+
+
+def test_csv_and_json_formats(register):
+    out, _ = run(
+        "plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "4", "--dry-run", "--format", "csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["child_id", "cohort", "reason"] and len(rows) == 5
+    out, _ = run(
+        "plan_cycle",
+        "--season",
+        "autumn",
+        "--year",
+        "2018",
+        "--seed",
+        "4",
+        "--focus",
+        "CIN",
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert data["created"] and data["seed"] == 4
+    assert {row["reason"] for row in data["sample"] if row["cohort"] == "child-in-need"} == {"focus-cohort"}
+    assert Cycle.objects.get().audits.count() == 5
+
+
+def test_same_seed_same_sample(register):
+    args = (
+        "plan_cycle",
+        "--season",
+        "autumn",
+        "--year",
+        "2018",
+        "--seed",
+        "9",
+        "--dry-run",
+        "--format",
+        "csv",
+    )
+    assert run(*args)[0] == run(*args)[0]
+
+
+def test_bad_focus_is_refused(register):
+    with pytest.raises(CommandError, match="Not a cohort"):
+        run("plan_cycle", "--season", "autumn", "--year", "2018", "--focus", "adoption")
+
+
+def test_list_allocate_and_export(register):
+    run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "1")
+    make_user(Role.AUDITOR, "ann")
+    make_user(Role.AUDITOR, "bob")
+    out, _ = run("allocate_cycle", "autumn 2018")
+    assert "5 audits allocated" in out and "ann" in out and "bob" in out
+    out, _ = run("cycles")
+    assert "Autumn 2018" in out and "Planned" in out
+    out, _ = run("export_cycle", "Autumn 2018")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 5 and {r["auditor"] for r in rows} == {"ann", "bob"}
+    assert list(rows[0]) == ["child_id", "cohort", "team", "reason", "auditor", "status", "overdue"]
+
+
+def test_export_xlsx_needs_a_file(register, tmp_path):
+    run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "1")
+    with pytest.raises(CommandError, match="--output"):
+        run("export_cycle", "Autumn 2018", "--format", "xlsx")
+    target = tmp_path / "autumn.xlsx"
+    run("export_cycle", "Autumn 2018", "--format", "xlsx", "--output", str(target))
+    import polars as pl
+
+    assert pl.read_excel(target, sheet_name="Audits").height == 5
+
+
+def test_unknown_cycle_names_the_known_ones(register):
+    run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "1")
+    with pytest.raises(CommandError, match="'Autumn 2018'"):
+        run("allocate_cycle", "Winter 2018")
+
+
+def test_no_cycles_yet():
+    out, _ = run("cycles")
+    assert "No cycles yet" in out
