@@ -12,12 +12,14 @@ import django
 from benchmarks.harness import line, measure_in_child
 
 IMPORT = "benchmarks.register_import"
+PLAN = "benchmarks.plan_cycle"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000, help="CSV register rows")
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="Annex A workbook rows")
+    parser.add_argument("--plan-cases", type=int, default=1_000_000, help="open cases to plan a cycle over")
     args = parser.parse_args()
     # The generators use the register's models (never its database): Django must be set up to import them.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings")
@@ -54,6 +56,13 @@ def main() -> None:
         )
         ours = measure_in_child(IMPORT, "caseaudit", str(xlsx_file), str(work / "ours-x.sqlite3"))
         print(line("import-cases, Annex A XLSX", args.xlsx_rows, ours, floor, target=2.0), flush=True)
+
+        register = work / "plan.sqlite3"
+        print(f"building a register of {args.plan_cases:,} cases with audit history ...", flush=True)
+        subprocess.run([sys.executable, "-m", PLAN, "build", str(register), str(args.plan_cases)], check=True)  # noqa: S603
+        floor = measure_in_child(PLAN, "floor", str(register))
+        ours = measure_in_child(PLAN, "ours", str(register))
+        print(line("plan-cycle (dry run)", args.plan_cases, ours, floor, target=3.0), flush=True)
 
 
 if __name__ == "__main__":

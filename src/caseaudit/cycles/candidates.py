@@ -21,9 +21,23 @@ def eligible_candidates(
 
     An audit counts from the day it was completed, or, until then, from its cycle's start: so past and
     future windows can be planned alike. Draft samples block nothing."""
-    case, audit, cycle = Case._meta.db_table, Audit._meta.db_table, Cycle._meta.db_table
     skip_cycle = exclude_cycle.pk if exclude_cycle else -1
-    sql = f"""
+    with connection.cursor() as cursor:
+        cursor.execute(candidate_sql(), [CycleStatus.DRAFT, skip_cycle, starts_on, starts_on, starts_on])
+        rows = cursor.fetchall()
+    open_cases = rows[0][3] if rows else 0
+    candidates = [
+        Candidate(case_id, cohort, day)
+        for case_id, cohort, last, _ in rows
+        if is_eligible(day := _as_date(last), starts_on)
+    ]
+    return candidates, open_cases
+
+
+def candidate_sql() -> str:
+    """Parameters: the draft status, a cycle to leave out (or -1), then the start date three times."""
+    case, audit, cycle = Case._meta.db_table, Audit._meta.db_table, Cycle._meta.db_table
+    return f"""
         SELECT c.id, c.cohort, MAX(d.on_date) AS last_audited, COUNT(*) OVER () AS open_cases
         FROM {case} c
         LEFT JOIN (
@@ -35,16 +49,6 @@ def eligible_candidates(
         GROUP BY c.id, c.cohort
         ORDER BY c.id
     """  # noqa: S608 (table names from models; values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [CycleStatus.DRAFT, skip_cycle, starts_on, starts_on, starts_on])
-        rows = cursor.fetchall()
-    open_cases = rows[0][3] if rows else 0
-    candidates = [
-        Candidate(case_id, cohort, day)
-        for case_id, cohort, last, _ in rows
-        if is_eligible(day := _as_date(last), starts_on)
-    ]
-    return candidates, open_cases
 
 
 def _as_date(value: date | str | None) -> date | None:
