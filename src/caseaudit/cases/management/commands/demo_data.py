@@ -21,6 +21,7 @@ from caseaudit.cases.demo_data import (
 from caseaudit.cases.models import Case
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.dates import parse_date
+from caseaudit.cycles.demo import plan_demo_cycle
 
 
 def _iso_date(text: str) -> date:
@@ -58,6 +59,11 @@ class Command(BaseCommand):
             "--sign-ins",
             action="store_true",
             help="only print the demo accounts: role, username, password and what each can see",
+        )
+        parser.add_argument(
+            "--no-cycle",
+            action="store_true",
+            help="do not plan and allocate the current season's audit cycle",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -114,6 +120,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Left alone, as they already existed: {', '.join(summary.users_skipped)}.",
                 self.style.WARNING,
+            )
+        if not options["no_cycle"] and summary.open_cases:
+            cycle = plan_demo_cycle(summary.today, seed=summary.seed)
+            self.stdout.write(
+                f"Audit cycle {cycle.name}: {cycle.audits.count()} cases planned and allocated to the auditors."
             )
         self.stdout.write("Run `caseaudit demo-data --sign-ins` for the passwords.")
 

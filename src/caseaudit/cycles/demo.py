@@ -1,0 +1,26 @@
+"""The demo's audit cycle: the season under way on the demo's date, planned and allocated, so that the
+auditors' "My audits" and the cycle pages have something to show."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .actions import allocate_cycle, plan_cycle, propose_cycle
+from .models import Cycle
+
+
+def current_season(today: date) -> tuple[str, int]:
+    """The latest season to have started by `today`: autumn from October, spring from April."""
+    if today.month >= 10:
+        return "autumn", today.year
+    if today.month >= 4:
+        return "spring", today.year
+    return "autumn", today.year - 1
+
+
+def plan_demo_cycle(today: date, *, seed: int) -> Cycle:
+    season, year = current_season(today)
+    proposal = propose_cycle(season=season, year=year, focus="care-leaver", seed=seed)
+    cycle = plan_cycle(proposal, acting_user=None, confirm=True)
+    allocate_cycle(cycle, acting_user=None)
+    return cycle
