@@ -42,13 +42,15 @@ def build(database: Path, cases: int) -> None:
 
 def floor(database: Path) -> None:
     django_for(database)  # only to read the SQL the planner runs; the timing below is sqlite3 alone
+    from caseaudit.core.sampling import eligibility_cutoff
     from caseaudit.cycles import candidates
 
     sql = candidates.candidate_sql()
 
     def work() -> None:
         with sqlite3.connect(database) as db:
-            params = ["draft", -1, STARTS_ON.isoformat(), STARTS_ON.isoformat(), STARTS_ON.isoformat()]
+            day, cutoff = STARTS_ON.isoformat(), eligibility_cutoff(STARTS_ON).isoformat()
+            params = ["draft", -1, day, day, day, cutoff]
             rows = db.execute(sql.replace("%s", "?"), params).fetchall()
         assert rows
 
@@ -68,8 +70,9 @@ def ours(database: Path) -> None:
 
 if __name__ == "__main__":
     mode, path, *rest = sys.argv[1:]
-    {
-        "build": lambda: build(Path(path), int(rest[0])),
-        "floor": lambda: floor(Path(path)),
-        "ours": lambda: ours(Path(path)),
-    }[mode]()
+    if mode == "build":
+        build(Path(path), int(rest[0]))
+    elif mode == "floor":
+        floor(Path(path))
+    else:
+        ours(Path(path))

@@ -60,7 +60,12 @@ def default_size(open_cases: int, *, fraction: float | None = None, size: int | 
 def is_eligible(last_audited: date | None, starts_on: date) -> bool:
     """A case may be sampled unless it was audited, or planned for audit, in the 12 months before the
     cycle starts. An audit planned in a cycle counts from that cycle's start date."""
-    return last_audited is None or last_audited <= add_months(starts_on, -REAUDIT_AFTER_MONTHS)
+    return last_audited is None or last_audited <= eligibility_cutoff(starts_on)
+
+
+def eligibility_cutoff(starts_on: date) -> date:
+    """The latest last-audit date that still lets a case be sampled: 12 calendar months before the start."""
+    return add_months(starts_on, -REAUDIT_AFTER_MONTHS)
 
 
 def plan_sample(candidates: Iterable[Candidate], *, size: int, focus: str | None, seed: int) -> list[Pick]:
@@ -75,7 +80,8 @@ def plan_sample(candidates: Iterable[Candidate], *, size: int, focus: str | None
     Each pick says why: the focus cohort; its cohort's one place; or, for a share of a cohort, never
     audited, longest since its last audit, or random when it tied with a case left out."""
     by_cohort: dict[str, list[Candidate]] = {}
-    for candidate in sorted(candidates, key=lambda c: c.case_id):
+    # Candidates sort as tuples, by case id first (ids are unique): the input order never matters.
+    for candidate in sorted(candidates):
         by_cohort.setdefault(candidate.cohort, []).append(candidate)
     rng = random.Random(seed)
     queues = {cohort: _priority_order(cases, rng) for cohort, cases in sorted(by_cohort.items())}
@@ -109,10 +115,10 @@ def plan_sample(candidates: Iterable[Candidate], *, size: int, focus: str | None
 
 
 def _priority_order(cases: list[Candidate], rng: random.Random) -> list[Candidate]:
-    shuffled = list(cases)
-    rng.shuffle(shuffled)
-    # Python's sort is stable: the shuffle decides only between cases equal on the audit dates.
-    return sorted(shuffled, key=lambda c: (c.last_audited is not None, c.last_audited or date.min))
+    """Never audited first, then the oldest last audit; between equals, a draw from the seeded generator
+    (each case's draw depends only on the seed and its place in case-id order)."""
+    draw = rng.random
+    return sorted(cases, key=lambda c: (c.last_audited is not None, c.last_audited or date.min, draw()))
 
 
 def _reason(candidate: Candidate, queue: Sequence[Candidate], count: int) -> str:

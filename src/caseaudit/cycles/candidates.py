@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
+from django.db.models import Q
 
 from caseaudit.audits.models import Audit
 from caseaudit.cases.models import Case
-from caseaudit.core.sampling import Candidate, is_eligible
+from caseaudit.core.sampling import Candidate, eligibility_cutoff
 
 from .models import Cycle, CycleStatus
 
@@ -22,23 +23,28 @@ def eligible_candidates(
     An audit counts from the day it was completed, or, until then, from its cycle's start: so past and
     future windows can be planned alike. Draft samples block nothing."""
     skip_cycle = exclude_cycle.pk if exclude_cycle else -1
+    params = [CycleStatus.DRAFT, skip_cycle, starts_on, starts_on, starts_on, eligibility_cutoff(starts_on)]
     with connection.cursor() as cursor:
-        cursor.execute(candidate_sql(), [CycleStatus.DRAFT, skip_cycle, starts_on, starts_on, starts_on])
+        cursor.execute(candidate_sql(), params)
         rows = cursor.fetchall()
-    open_cases = rows[0][3] if rows else 0
-    candidates = [
-        Candidate(case_id, cohort, day)
-        for case_id, cohort, last, _ in rows
-        if is_eligible(day := _as_date(last), starts_on)
-    ]
-    return candidates, open_cases
+    # SQLite returns MAX() of a date column as ISO text; PostgreSQL returns a date.
+    if connection.vendor == "sqlite":
+        parse = date.fromisoformat
+        candidates = [Candidate(case_id, cohort, last and parse(last)) for case_id, cohort, last in rows]
+    else:
+        candidates = [Candidate(*row) for row in rows]
+    open_cases = Case.objects.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=starts_on)).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=starts_on)
+    )
+    return candidates, open_cases.count()
 
 
 def candidate_sql() -> str:
-    """Parameters: the draft status, a cycle to leave out (or -1), then the start date three times."""
+    """Parameters: the draft status, a cycle to leave out (or -1), the start date three times, then the
+    eligibility cutoff (`core.sampling.eligibility_cutoff`), so that only eligible cases come back."""
     case, audit, cycle = Case._meta.db_table, Audit._meta.db_table, Cycle._meta.db_table
     return f"""
-        SELECT c.id, c.cohort, MAX(d.on_date) AS last_audited, COUNT(*) OVER () AS open_cases
+        SELECT c.id, c.cohort, MAX(d.on_date) AS last_audited
         FROM {case} c
         LEFT JOIN (
             SELECT a.case_id, COALESCE(a.completed_on, y.starts_on) AS on_date
@@ -47,10 +53,6 @@ def candidate_sql() -> str:
         ) d ON d.case_id = c.id AND d.on_date <= %s
         WHERE (c.opened_on IS NULL OR c.opened_on <= %s) AND (c.closed_on IS NULL OR c.closed_on > %s)
         GROUP BY c.id, c.cohort
+        HAVING MAX(d.on_date) IS NULL OR MAX(d.on_date) <= %s
         ORDER BY c.id
     """  # noqa: S608 (table names from models; values are parameters)
-
-
-def _as_date(value: date | str | None) -> date | None:
-    # SQLite returns MAX() of a date column as text.
-    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -123,8 +123,9 @@ class Command(BaseCommand):
             )
         if not options["no_cycle"] and summary.open_cases:
             cycle = plan_demo_cycle(summary.today, seed=summary.seed)
+            planned = cycle.audits.count()
             self.stdout.write(
-                f"Audit cycle {cycle.name}: {cycle.audits.count()} cases planned and allocated to the auditors."
+                f"Audit cycle {cycle.name}: {planned} cases planned and allocated to the auditors."
             )
         self.stdout.write("Run `caseaudit demo-data --sign-ins` for the passwords.")
 
