@@ -221,3 +221,14 @@ def test_a_custom_window_needs_its_dates():
         propose_cycle(season="custom", year=2019)
     with pytest.raises(ValidationError, match="ends before it starts"):
         propose_cycle(season="custom", year=2019, starts_on=date(2019, 6, 1), ends_on=date(2019, 5, 1))
+
+
+def test_allocation_inside_the_window_puts_the_cycle_in_progress():
+    register(4)
+    cycle = planned()
+    make_user(Role.AUDITOR)
+    allocate_cycle(cycle, acting_user=None, today=date(2018, 9, 20))
+    assert Cycle.objects.get().status == CycleStatus.PLANNED
+    make_case("NEW", "care-leaver")
+    allocate_cycle(cycle, acting_user=None, today=date(2018, 10, 2))
+    assert Cycle.objects.get().status == CycleStatus.IN_PROGRESS

@@ -82,7 +82,7 @@ def test_list_allocate_and_export(register):
     out, _ = run("allocate_cycle", "autumn 2018")
     assert "5 audits allocated" in out and "ann" in out and "bob" in out
     out, _ = run("cycles")
-    assert "Autumn 2018" in out and "Planned" in out
+    assert "Autumn 2018" in out and "In progress" in out  # allocated after its window opened
     out, _ = run("export_cycle", "Autumn 2018")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 5 and {r["auditor"] for r in rows} == {"ann", "bob"}
@@ -109,3 +109,22 @@ def test_unknown_cycle_names_the_known_ones(register):
 def test_no_cycles_yet():
     out, _ = run("cycles")
     assert "No cycles yet" in out
+
+
+def test_auditors_and_their_capacity(register):
+    make_user(Role.AUDITOR, "ann")
+    out, _ = run("auditors", "--capacity", "ann", "12")
+    assert "ann" in out and "12" in out
+    with pytest.raises(CommandError, match="not a number"):
+        run("auditors", "--capacity", "ann", "lots")
+    make_user(Role.MODERATOR, "mo")
+    with pytest.raises(CommandError, match="not an auditor"):
+        run("auditors", "--capacity", "mo", "3")
+
+
+def test_close_cycle(register):
+    run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "1")
+    out, _ = run("close_cycle", "Autumn 2018")
+    assert "closed" in out and Cycle.objects.get().status == "closed"
+    with pytest.raises(CommandError, match="still open"):
+        run("close_cycle", "Autumn 2018")

@@ -10,6 +10,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
@@ -204,7 +205,7 @@ def _to_allocate(
     return AuditToAllocate(pk, cohort, team_id, frozenset(s for s in (worker_id, manager_id) if s))
 
 
-def allocate_cycle(cycle: Cycle, *, acting_user: User | None) -> Allocation:
+def allocate_cycle(cycle: Cycle, *, acting_user: User | None, today: date | None = None) -> Allocation:
     """Give every audit of a confirmed cycle that has no auditor to one, balancing loads and cohorts and
     never giving an auditor their own team's case."""
     _require(acting_user, PLANNERS, "allocate audits")
@@ -228,6 +229,10 @@ def allocate_cycle(cycle: Cycle, *, acting_user: User | None) -> Allocation:
             by_auditor.setdefault(user_id, []).append(audit_id)
         for user_id, audit_ids in by_auditor.items():
             Audit.objects.filter(pk__in=audit_ids, auditor__isnull=True).update(auditor_id=user_id)
+        if cycle.status == CycleStatus.PLANNED and (today or timezone.localdate()) >= cycle.starts_on:
+            # Allocated and inside its window: the audits can start.
+            cycle.status = CycleStatus.IN_PROGRESS
+            cycle.save(update_fields=["status"])
         record_access(
             acting_user,
             "update",
@@ -236,6 +241,31 @@ def allocate_cycle(cycle: Cycle, *, acting_user: User | None) -> Allocation:
             f"{len(result.assigned)} audits allocated, {len(result.unassigned)} could not be",
         )
     return result
+
+
+def close_cycle(cycle: Cycle, *, acting_user: User | None) -> None:
+    """Close a cycle: its sample and allocation are then fixed. Audits not yet submitted stay as they are,
+    and the report says so."""
+    _require(acting_user, PLANNERS, "close a cycle")
+    if cycle.status in (CycleStatus.DRAFT, CycleStatus.CLOSED):
+        raise ValidationError("Only a confirmed cycle that is still open can be closed.")
+    with transaction.atomic():
+        cycle.status = CycleStatus.CLOSED
+        cycle.save(update_fields=["status"])
+        record_access(acting_user, "update", "cycle", cycle.pk, "closed")
+
+
+def set_audit_capacity(auditor: User, capacity: int | None, *, acting_user: User | None) -> None:
+    """How many audits an auditor can take in a cycle (None: no set limit). QA lead only."""
+    _require(acting_user, (Role.QA_LEAD,), "set auditors' capacity")
+    if auditor.role != Role.AUDITOR:
+        raise ValidationError(f"{auditor.username} is not an auditor.")
+    if capacity is not None and capacity < 0:
+        raise ValidationError("A capacity is a number of audits, 0 or more.")
+    with transaction.atomic():
+        auditor.audit_capacity = capacity
+        auditor.save(update_fields=["audit_capacity"])
+        record_access(acting_user, "update", "user", auditor.pk, f"audit capacity {capacity}")
 
 
 def reallocate_audit(audit: Audit, *, to_auditor: User, reason: str, acting_user: User | None) -> None:

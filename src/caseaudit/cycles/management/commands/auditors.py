@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from caseaudit.accounts.models import Role, User
+from caseaudit.cycles.actions import set_audit_capacity
+
+
+class Command(BaseCommand):
+    help = "List the auditors with their team and capacity, or set an auditor's capacity per cycle."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--capacity",
+            nargs=2,
+            metavar=("USERNAME", "N"),
+            help="audits per cycle for that auditor; 'none' for no set limit",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["capacity"]:
+            username, value = options["capacity"]
+            auditor = User.objects.filter(username=username).first()
+            if auditor is None:
+                raise CommandError(f"No user called {username!r}.")
+            try:
+                capacity = None if value.lower() == "none" else int(value)
+                set_audit_capacity(auditor, capacity, acting_user=None)
+            except ValueError:
+                raise CommandError(f"{value!r} is not a number of audits (or 'none').") from None
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
+        auditors = User.objects.filter(role=Role.AUDITOR).select_related("staff__team").order_by("username")
+        if not auditors:
+            self.stdout.write("No auditors yet: give users the auditor role.")
+            return
+        self.stdout.write(f"{'auditor':<20}{'team (never audits its cases)':<36}{'capacity':>9}  active")
+        for user in auditors:
+            team = user.staff.team.name if user.staff and user.staff.team else "none"
+            capacity = "no limit" if user.audit_capacity is None else str(user.audit_capacity)
+            self.stdout.write(
+                f"{user.username:<20}{team:<36}{capacity:>9}  {'yes' if user.is_active else 'no'}"
+            )
