@@ -128,3 +128,14 @@ def test_close_cycle(register):
     assert "closed" in out and Cycle.objects.get().status == "closed"
     with pytest.raises(CommandError, match="still open"):
         run("close_cycle", "Autumn 2018")
+
+
+def test_two_cycles_from_the_command_line_audit_every_open_case_once_in_the_year(register):
+    run("plan_cycle", "--season", "autumn", "--year", "2018", "--focus", "care-leaver", "--seed", "3")
+    out, _ = run("plan_cycle", "--season", "spring", "--year", "2019", "--seed", "4", "--format", "json")
+    autumn, spring = (
+        set(c.audits.values_list("case__child_id", flat=True)) for c in Cycle.objects.order_by("starts_on")
+    )
+    assert autumn.isdisjoint(spring)
+    assert autumn | spring == {case.child_id for case in register}
+    assert json.loads(out)["eligible"] == 5
