@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any
 
 import xlsxwriter
 
 from caseaudit.core.register import neutralise_formula
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 Row = Sequence[Any]
 
 
-def write_csv(stream: TextIO, header: Row, rows: Iterable[Row]) -> int:
+def write_csv(stream: SupportsWrite[str], header: Row, rows: Iterable[Row]) -> int:
     """Write `header` and `rows`; text a spreadsheet would run as a formula gets a leading quote."""
     writer = csv.writer(stream)
     writer.writerow(header)

@@ -13,6 +13,8 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("caseaudit.cases.urls")),
+    path("cycles/", include("caseaudit.cycles.urls")),
+    path("audits/", include("caseaudit.audits.urls")),
 ]
 
 handler403 = "caseaudit.views.forbidden"

@@ -277,6 +277,10 @@ def reallocate_audit(audit: Audit, *, to_auditor: User, reason: str, acting_user
         raise ValidationError("Say why the audit moves.")
     if audit.status in (AuditStatus.SUBMITTED, AuditStatus.MODERATED):
         raise ValidationError("A submitted audit stays with the auditor who wrote it.")
+    if audit.cycle is not None and audit.cycle.status in (CycleStatus.DRAFT, CycleStatus.CLOSED):
+        raise ValidationError(
+            "Audits are allocated once the sample is confirmed, and not after the cycle closes."
+        )
     case = audit.case
     item = _to_allocate(audit.pk, case.cohort, case.team_id, case.worker_id, case.manager_id)
     if _as_auditor(to_auditor).conflicts_with(item):

@@ -23,7 +23,14 @@ def eligible_candidates(
     An audit counts from the day it was completed, or, until then, from its cycle's start: so past and
     future windows can be planned alike. Draft samples block nothing."""
     skip_cycle = exclude_cycle.pk if exclude_cycle else -1
-    params = [CycleStatus.DRAFT, skip_cycle, starts_on, starts_on, starts_on, eligibility_cutoff(starts_on)]
+    params: list[str | int | date] = [
+        CycleStatus.DRAFT,
+        skip_cycle,
+        starts_on,
+        starts_on,
+        starts_on,
+        eligibility_cutoff(starts_on),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(candidate_sql(), params)
         rows = cursor.fetchall()

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import IO, TextIO
+from typing import IO, TYPE_CHECKING
 
 from caseaudit.audits.models import AuditStatus
 from caseaudit.spreadsheets import write_csv, write_xlsx
 
 from .models import Cycle
 from .progress import DONE, cycle_progress
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 AUDIT_HEADER = ("child_id", "cohort", "team", "reason", "auditor", "status", "overdue")
 PROGRESS_HEADER = ("group", *AuditStatus.labels, "total", "overdue")
@@ -37,7 +40,7 @@ def progress_rows(cycle: Cycle, *, today: date) -> list[tuple[object, ...]]:
     return rows
 
 
-def export_cycle_csv(cycle: Cycle, stream: TextIO, *, today: date) -> int:
+def export_cycle_csv(cycle: Cycle, stream: SupportsWrite[str], *, today: date) -> int:
     return write_csv(stream, AUDIT_HEADER, audit_rows(cycle, today=today))
 
 

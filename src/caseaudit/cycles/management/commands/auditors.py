@@ -40,7 +40,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{'auditor':<20}{'team (never audits its cases)':<36}{'capacity':>9}  active")
         for user in auditors:
             team = user.staff.team.name if user.staff and user.staff.team else "none"
-            capacity = "no limit" if user.audit_capacity is None else str(user.audit_capacity)
-            self.stdout.write(
-                f"{user.username:<20}{team:<36}{capacity:>9}  {'yes' if user.is_active else 'no'}"
-            )
+            limit = "no limit" if user.audit_capacity is None else str(user.audit_capacity)
+            self.stdout.write(f"{user.username:<20}{team:<36}{limit:>9}  {'yes' if user.is_active else 'no'}")

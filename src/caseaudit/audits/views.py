@@ -1,0 +1,56 @@
+"""The auditor's pages: "My audits", the audits allocated to them in confirmed cycles.
+
+Audits come from `audits_visible_to(user)`, which for an auditor is exactly their allocations."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from caseaudit.accounts.models import Role, User
+from caseaudit.cycles.progress import DONE
+from caseaudit.cycles.views import pagination
+
+from .models import AuditStatus
+from .scoping import audits_visible_to
+
+PAGE_SIZE = 50
+
+
+def _auditor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not (user.is_active and user.role == Role.AUDITOR):
+        raise PermissionDenied
+    return user
+
+
+@require_safe
+def my_audits(request: HttpRequest) -> HttpResponse:
+    user = _auditor(request)
+    today = timezone.localdate()
+    mine = audits_visible_to(user)
+    audits = mine.select_related("cycle", "case", "case__team").order_by("cycle__ends_on", "case__child_id")
+    page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
+    overdue = mine.filter(cycle__ends_on__lt=today).exclude(status__in=DONE).count()
+    return render(
+        request,
+        "audits/my_audits.html",
+        {
+            "page": page,
+            "rows": [
+                (audit, audit.cycle is not None and audit.cycle.ends_on < today and audit.status not in DONE)
+                for audit in page
+            ],
+            "pagination": pagination(page, reverse("audits:mine")),
+            "total": sum(counts.values()),
+            "status_counts": [(label, counts.get(value, 0)) for value, label in AuditStatus.choices],
+            "overdue": overdue,
+        },
+    )

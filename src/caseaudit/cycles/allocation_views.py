@@ -1,0 +1,127 @@
+"""Giving a confirmed cycle's audits to auditors: allocate them all (QA lead or moderator), or move one
+audit to another auditor (QA lead only, with a reason). Both are `caseaudit.cycles.actions`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.models import Role, User
+from caseaudit.audits.scoping import audits_visible_to
+
+from .actions import allocate_cycle, close_cycle, reallocate_audit
+from .forms import ReallocateForm
+from .models import Cycle, CycleStatus
+from .views import cycle_for, planner, qa_lead, render_cycle
+
+# Child Unique IDs named in the message about audits no auditor could take; the rest are counted.
+UNASSIGNED_NAMED = 10
+
+
+@require_POST
+def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = planner(request)
+    cycle = cycle_for(user, pk)
+    try:
+        result = allocate_cycle(cycle, acting_user=user)
+    except ValidationError as exc:
+        target = "cycle-details" if cycle.status == CycleStatus.DRAFT else "allocation"
+        return render_cycle(request, user, cycle, errors=[(m, target) for m in exc.messages])
+
+    assigned = len(result.assigned)
+    if assigned:
+        auditors = len(set(result.assigned.values()))
+        messages.success(
+            request,
+            f"{assigned} audit{'s' if assigned != 1 else ''} allocated to {auditors} "
+            f"auditor{'s' if auditors != 1 else ''}.",
+        )
+    elif not result.unassigned:
+        messages.info(request, "Every audit in this cycle already has an auditor.")
+    _report_unassigned(request, cycle, result.unassigned)
+    return redirect("cycles:detail", cycle.pk)
+
+
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    user = planner(request)
+    cycle = cycle_for(user, pk)
+    try:
+        close_cycle(cycle, acting_user=user)
+    except ValidationError as exc:
+        return render_cycle(request, user, cycle, errors=[(m, "close") for m in exc.messages])
+    messages.success(request, f"{cycle.name} is closed.")
+    return redirect("cycles:detail", cycle.pk)
+
+
+def _report_unassigned(request: HttpRequest, cycle: Cycle, unassigned: dict[int, str]) -> None:
+    """One message per reason, naming the first few cases, so the QA lead knows what to fix."""
+    if not unassigned:
+        return
+    child_ids = dict(cycle.audits.filter(pk__in=list(unassigned)).values_list("pk", "case__child_id"))
+    by_reason: dict[str, list[str]] = {}
+    for audit_id, reason in unassigned.items():
+        by_reason.setdefault(reason, []).append(child_ids.get(audit_id, "?"))
+    for reason, ids in sorted(by_reason.items()):
+        ids.sort()
+        named = ", ".join(ids[:UNASSIGNED_NAMED])
+        more = f" and {len(ids) - UNASSIGNED_NAMED} more" if len(ids) > UNASSIGNED_NAMED else ""
+        noun = "audit was" if len(ids) == 1 else "audits were"
+        messages.warning(
+            request,
+            f"{len(ids)} {noun} not allocated because {reason}: {named}{more}. Add an auditor from "
+            "another team or raise an auditor's capacity, then allocate again.",
+        )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def reallocate(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    user = qa_lead(request)
+    cycle = cycle_for(user, pk)
+    if cycle.status == CycleStatus.DRAFT:
+        raise Http404  # a draft's audits have no auditor yet: confirm and allocate first
+    audit = get_object_or_404(
+        audits_visible_to(user).filter(cycle=cycle).select_related("case", "case__team", "auditor"),
+        pk=audit_pk,
+    )
+    auditors = [
+        (auditor, auditor.held)
+        for auditor in User.objects.filter(role=Role.AUDITOR, is_active=True)
+        .annotate(held=Count("audits", filter=Q(audits__cycle=cycle)))
+        .order_by("first_name", "last_name", "username")
+    ]
+    form = ReallocateForm(
+        request.POST if request.method == "POST" else None, auditors=auditors, current=audit.auditor_id
+    )
+    if request.method != "POST":
+        record_access(user, "view", "audit", audit.pk)
+    elif form.is_valid():
+        try:
+            reallocate_audit(
+                audit, to_auditor=form.chosen(), reason=form.cleaned_data["reason"], acting_user=user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("auditor", message)
+        else:
+            chosen = form.chosen()
+            messages.success(
+                request,
+                f"The audit of {audit.case.child_id} is now {chosen.get_full_name() or chosen.username}'s.",
+            )
+            return redirect("cycles:detail", cycle.pk)
+    return render(
+        request,
+        "cycles/reallocate.html",
+        {
+            "cycle": cycle,
+            "audit": audit,
+            "form": form,
+            "history": audit.reallocations.select_related("from_auditor", "to_auditor", "by"),
+        },
+    )

@@ -1,0 +1,264 @@
+"""Forms for the audit cycle pages. Error messages follow the GOV.UK Design System's wording.
+
+The forms check what was typed; the rules of planning, swapping and allocating live in the actions, whose
+ValidationError messages the views add to these forms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from caseaudit.accounts.models import User
+from caseaudit.cases.models import Cohort
+from caseaudit.core.register import CHILD_ID_MAX_LENGTH
+
+from .models import Season
+
+SEED_MAX = 2**63 - 1
+REASON_MAX_LENGTH = 300
+
+
+class Radios(forms.RadioSelect):
+    """Radios whose first input carries the field's id, so the error summary can link to it."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return id_ if index in (None, "0") else f"{id_}-{index}"
+
+
+class DateInput(forms.MultiWidget):
+    """The three boxes of the GOV.UK date input: day, month, year. Rendered by the template."""
+
+    def __init__(self) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()])
+
+    def id_for_label(self, id_: str) -> str:
+        # The day box, so that the error summary links to the first box of the date.
+        return f"{id_}_0" if id_ else id_
+
+    def decompress(self, value: date | None) -> list[Any]:
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    """A date typed into the GOV.UK date input, with its error messages ("Start date must include a
+    month", "Start date must be a real date")."""
+
+    widget = DateInput
+
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        self.noun = label
+        parts = (forms.CharField(required=False),) * 3
+        super().__init__(parts, label=label, require_all_fields=False, required=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> date | None:
+        if not data_list:
+            return None
+        day, month, year = ((part or "").strip() for part in data_list)
+        if not (day or month or year):
+            return None
+        missing = [
+            name for name, part in zip(("day", "month", "year"), (day, month, year), strict=True) if not part
+        ]
+        if missing:
+            raise forms.ValidationError(f"{self.noun} must include a {' and a '.join(missing)}")
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{self.noun} must be a real date") from None
+        if not 2000 <= value.year <= 2100:
+            raise forms.ValidationError(f"{self.noun} must be between the years 2000 and 2100")
+        return value
+
+
+class PlanCycleForm(forms.Form):
+    season = forms.ChoiceField(
+        label="When is the cycle?",
+        choices=Season.choices,
+        widget=Radios,
+        error_messages={
+            "required": "Select when the cycle is",
+            "invalid_choice": "Select autumn, spring or custom dates",
+        },
+    )
+    year = forms.IntegerField(
+        label="Year",
+        required=False,
+        help_text="For custom dates, leave blank to use the year of the start date.",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "Year must be a number, like 2026",
+            "min_value": "Year must be 2000 or later",
+            "max_value": "Year must be 2100 or earlier",
+        },
+    )
+    # Always shown, not revealed by the "Custom dates" radio: GOV.UK Frontend's conditional reveal puts
+    # aria-expanded on radios, which ARIA does not allow (axe: aria-allowed-attr).
+    starts_on = DateField(label="Start date", help_text="Only for custom dates. For example, 1 9 2027")
+    ends_on = DateField(
+        label="End date",
+        help_text="Only for custom dates. The deadline: audits not submitted by then are overdue.",
+    )
+    name = forms.CharField(
+        label="Name (optional)",
+        required=False,
+        max_length=80,
+        help_text='Leave blank to name it after the season, for example "Autumn 2026".',
+        error_messages={"max_length": "Name must be 80 characters or fewer"},
+    )
+    focus = forms.ChoiceField(
+        label="Focus cohort (optional)",
+        required=False,
+        choices=[("", "No focus cohort"), *Cohort.choices],
+        help_text="All its eligible cases are taken first, for example care leavers before an inspection.",
+        error_messages={"invalid_choice": "Select a cohort from the list"},
+    )
+    fraction = forms.FloatField(
+        label="Fraction of the open cases",
+        required=False,
+        initial=0.5,
+        help_text="0.5 is half of the open cases, rounded up, so that two cycles a year reach every case.",
+        error_messages={"invalid": "Fraction must be a number, like 0.5"},
+    )
+    size = forms.IntegerField(
+        label="Or a number of cases (optional)",
+        help_text="Leave blank to use the fraction.",
+        required=False,
+        min_value=1,
+        max_value=10_000_000,
+        error_messages={
+            "invalid": "Number of cases must be a whole number, like 30",
+            "min_value": "Number of cases must be 1 or more",
+            "max_value": "Number of cases must be 10,000,000 or fewer",
+        },
+    )
+    seed = forms.IntegerField(
+        label="Random seed (optional)",
+        required=False,
+        min_value=0,
+        max_value=SEED_MAX,
+        help_text="Leave blank for a new random seed. The seed is kept with the cycle: the same seed and "
+        "the same register always give the same sample.",
+        error_messages={
+            "invalid": "Random seed must be a whole number, like 20261001",
+            "min_value": "Random seed must be 0 or more",
+            "max_value": "Random seed must be a whole number of 19 digits or fewer",
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        season = data.get("season")
+        if season == Season.CUSTOM:
+            for name, what in (("starts_on", "start"), ("ends_on", "end")):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, f"Enter the {what} date of the cycle")
+            if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+                self.add_error("ends_on", "End date must be the same as or after the start date")
+            if data.get("year") is None and data.get("starts_on"):
+                data["year"] = data["starts_on"].year
+        elif season:
+            for name, what in (("starts_on", "Start date"), ("ends_on", "End date")):
+                if data.get(name):
+                    self.add_error(name, f"{what} is only for custom dates: clear it, or choose custom dates")
+            if data.get("year") is None and "year" not in self.errors:
+                self.add_error("year", "Enter the year of the cycle, like 2026")
+        if data.get("size") is None and "size" not in self.errors:
+            fraction = data.get("fraction")
+            if fraction is None and "fraction" not in self.errors:
+                self.add_error("fraction", "Enter the fraction of open cases, like 0.5, or a number of cases")
+            elif fraction is not None and not 0 < fraction <= 1:
+                self.add_error("fraction", "Fraction must be a number above 0 and at most 1, like 0.5")
+        return data
+
+    def plan_arguments(self) -> dict[str, Any]:
+        """What `propose_cycle` is asked for, from a valid form."""
+        data = self.cleaned_data
+        custom = data["season"] == Season.CUSTOM
+        by_number = data.get("size") is not None
+        return {
+            "season": data["season"],
+            "year": data["year"],
+            "focus": data.get("focus") or "",
+            "fraction": None if by_number else data["fraction"],
+            "size": data["size"] if by_number else None,
+            "seed": data.get("seed"),
+            "starts_on": data["starts_on"] if custom else None,
+            "ends_on": data["ends_on"] if custom else None,
+            "name": (data.get("name") or "").strip() or None,
+        }
+
+
+class SwapForm(forms.Form):
+    remove = forms.CharField(
+        label="Child Unique ID of the case to take out",
+        max_length=CHILD_ID_MAX_LENGTH,
+        error_messages={
+            "required": "Enter the Child Unique ID of the case to take out",
+            "max_length": f"Child Unique ID must be {CHILD_ID_MAX_LENGTH} characters or fewer",
+        },
+    )
+    add = forms.CharField(
+        label="Child Unique ID of the case to put in",
+        max_length=CHILD_ID_MAX_LENGTH,
+        help_text="An open case that was not audited or planned for audit in the 12 months before the "
+        "cycle starts.",
+        error_messages={
+            "required": "Enter the Child Unique ID of the case to put in",
+            "max_length": f"Child Unique ID must be {CHILD_ID_MAX_LENGTH} characters or fewer",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is the case swapped?",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea,
+        help_text="This is kept with the sample, for example \u201cSubject of a recent practice "
+        "review\u201d.",
+        error_messages={
+            "required": "Enter why the case is swapped",
+            "max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer",
+        },
+    )
+
+
+class ReallocateForm(forms.Form):
+    auditor = forms.TypedChoiceField(
+        label="New auditor",
+        coerce=int,
+        error_messages={
+            "required": "Select the auditor to give this audit to",
+            "invalid_choice": "Select an auditor from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Why does the audit move?",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea,
+        help_text="This is kept with the audit, for example \u201cAuditor on leave until December\u201d.",
+        error_messages={
+            "required": "Enter why the audit moves",
+            "max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, auditors: Sequence[tuple[User, int]], current: int | None, **kwargs: Any):
+        """`auditors`: every active auditor with the audits they hold in this cycle."""
+        super().__init__(*args, **kwargs)
+        self.auditors = {user.pk: user for user, _ in auditors}
+        self.fields["auditor"].choices = [  # type: ignore[attr-defined]
+            ("", "Select an auditor"),
+            *(
+                (
+                    str(user.pk),
+                    f"{user.get_full_name() or user.username} ({held} audit{'s' if held != 1 else ''})",
+                )
+                for user, held in auditors
+                if user.pk != current
+            ),
+        ]
+
+    def chosen(self) -> User:
+        return self.auditors[self.cleaned_data["auditor"]]

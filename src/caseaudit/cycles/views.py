@@ -1,0 +1,201 @@
+"""The audit cycle pages: the list of cycles, one cycle (its draft sample or its allocation and progress),
+and the weekly progress export. For the QA lead and moderators only.
+
+The pages that change a cycle (plan, swap, confirm, discard, allocate, reallocate) are in plan_views.py and
+allocation_views.py; every change goes through `caseaudit.cycles.actions`."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+
+from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.models import Role, User
+from caseaudit.audits.models import AuditStatus, SelectionReason
+from caseaudit.core.cohorts import COHORT_LABELS
+
+from .actions import PLANNERS
+from .candidates import eligible_candidates
+from .export import export_cycle_csv, export_cycle_xlsx
+from .models import Cycle, CycleStatus
+from .progress import DONE, cycle_progress
+
+PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def planner(request: HttpRequest) -> User:
+    """The QA lead or a moderator: the people who plan cycles and follow their progress."""
+    user = request.user
+    if not isinstance(user, User) or not (user.is_active and user.role in PLANNERS):
+        raise PermissionDenied
+    return user
+
+
+def qa_lead(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_qa_lead:
+        raise PermissionDenied
+    return user
+
+
+def cycle_for(user: User, pk: int) -> Cycle:
+    """A cycle the user may open. Planners see every cycle; `planner()` has already turned others away,
+    and this refuses them again in case a page forgets."""
+    if user.role not in PLANNERS:
+        raise PermissionDenied
+    return get_object_or_404(Cycle.objects.select_related("created_by"), pk=pk)
+
+
+# The list of cycles ---------------------------------------------------------------------------------------
+
+
+@require_safe
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    planner(request)
+    cycles = Cycle.objects.annotate(
+        cases=Count("audits"),
+        done=Count("audits", filter=Q(audits__status__in=DONE)),
+        moderated=Count("audits", filter=Q(audits__status=AuditStatus.MODERATED)),
+        unallocated=Count("audits", filter=Q(audits__auditor__isnull=True)),
+    ).order_by("-starts_on", "name")
+    return render(request, "cycles/cycle_list.html", {"cycles": cycles})
+
+
+# One cycle ------------------------------------------------------------------------------------------------
+
+
+@require_safe
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = planner(request)
+    return render_cycle(request, user, cycle_for(user, pk))
+
+
+def render_cycle(
+    request: HttpRequest,
+    user: User,
+    cycle: Cycle,
+    *,
+    errors: Sequence[tuple[str, str]] = (),
+    status: int = 200,
+) -> HttpResponse:
+    """The cycle page; `errors` are (message, id of the element the error summary links to) from an
+    action that refused. A constant number of queries, however many audits the cycle holds."""
+    is_draft = cycle.status == CycleStatus.DRAFT
+    audits = cycle.audits.select_related("case", "case__team", "auditor").order_by("case__child_id")
+    page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    by_cohort: Counter[str] = Counter()
+    by_reason: Counter[str] = Counter()
+    for cohort, reason, count in (
+        cycle.audits.values_list("case__cohort", "reason").annotate(n=Count("pk")).order_by()
+    ):
+        by_cohort[cohort] += count
+        by_reason[reason] += count
+    in_sample = sum(by_cohort.values())
+
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "is_draft": is_draft,
+        "errors": errors,
+        "page": page,
+        "pagination": pagination(page, reverse("cycles:detail", args=[cycle.pk])),
+        "in_sample": in_sample,
+        "reason_rows": [
+            (label, by_reason[value]) for value, label in SelectionReason.choices if by_reason[value]
+        ],
+        "swaps": cycle.swaps.select_related("removed", "added", "by"),
+        "can_reallocate": user.is_qa_lead and not is_draft,
+    }
+    if is_draft:
+        # The planner's view of the register, as the swap form will check it: cheap enough for a page
+        # a QA lead opens a few times while reviewing a draft.
+        candidates, open_cases = eligible_candidates(cycle.starts_on, exclude_cycle=cycle)
+        eligible = Counter(c.cohort for c in candidates)
+        context.update(
+            open_cases=open_cases,
+            eligible_total=len(candidates),
+            cohort_rows=[
+                (label, eligible[slug], by_cohort[slug])
+                for slug, label in COHORT_LABELS.items()
+                if eligible[slug] or by_cohort[slug]
+            ],
+        )
+    else:
+        today = timezone.localdate()
+        context.update(
+            today=today,
+            progress=cycle_progress(cycle, today=today),
+            statuses=AuditStatus.choices,
+            done_statuses=DONE,
+            unallocated=cycle.audits.filter(auditor__isnull=True).count(),
+            has_auditors=User.objects.filter(role=Role.AUDITOR, is_active=True).exists(),
+            cohort_rows=[
+                (label, by_cohort[slug]) for slug, label in COHORT_LABELS.items() if by_cohort[slug]
+            ],
+        )
+    record_access(user, "view", "cycle", cycle.pk)
+    return render(request, "cycles/cycle_detail.html", context, status=status)
+
+
+def pagination(page: Page, base_url: str) -> dict[str, Any] | None:
+    """The items of the GOV.UK pagination component: first, last, the current page and its neighbours,
+    with ellipses between. Links carry the page's own address, so they work from a re-rendered form."""
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return None
+
+    def href(number: int) -> str:
+        return base_url if number == 1 else f"{base_url}?page={number}"
+
+    current = page.number
+    shown = sorted({1, paginator.num_pages, current - 1, current, current + 1} & set(paginator.page_range))
+    items: list[dict[str, Any]] = []
+    previous = 0
+    for number in shown:
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == current})
+        previous = number
+    return {
+        "items": items,
+        "previous": href(current - 1) if page.has_previous() else None,
+        "next": href(current + 1) if page.has_next() else None,
+    }
+
+
+# The weekly progress export -------------------------------------------------------------------------------
+
+
+@require_safe
+def cycle_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = planner(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    cycle = cycle_for(user, pk)
+    today = timezone.localdate()
+    if fmt == "csv":
+        text = io.StringIO()
+        export_cycle_csv(cycle, text, today=today)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        binary = io.BytesIO()
+        export_cycle_xlsx(cycle, binary, today=today)
+        response = HttpResponse(binary.getvalue(), content_type=XLSX_TYPE)
+    name = f"{slugify(cycle.name) or f'cycle-{cycle.pk}'}-progress-{today:%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    record_access(user, "export", "cycle", cycle.pk, fmt)
+    return response
