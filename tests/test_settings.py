@@ -9,7 +9,8 @@ import pytest
 
 
 def _settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CASEAUDIT_") and k != "SECRET_KEY"}
+    ours = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CASEAUDIT_") and k not in ours}
     return subprocess.run(
         [sys.executable, "-c", "import caseaudit.settings as s; print(s.DATABASES['default']['ENGINE'])"],
         env={**clean, **env},
