@@ -25,6 +25,54 @@ class SelectionReason(models.TextChoices):
     SWAPPED_IN = "swapped-in", "Swapped in by the QA team"
 
 
+class GradeScale(models.Model):
+    """A versioned grade scale (the Ofsted four-point scale, a 0-10 Signs of Safety scale, ...): grades
+    are data, worst first, never a hard-coded enum, because scales change (DOMAIN.md, "Grade")."""
+
+    slug = models.SlugField(max_length=60)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=120)
+    # [{"slug": "inadequate", "label": "Inadequate", "descriptor": "..."}, ...], worst first.
+    grades = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["slug", "version"], name="one_scale_version")]
+        ordering = ["slug", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    @property
+    def slugs(self) -> list[str]:
+        return [grade["slug"] for grade in self.grades]
+
+    def label(self, slug: str) -> str:
+        return next((g["label"] for g in self.grades if g["slug"] == slug), slug)
+
+
+class AuditTemplate(models.Model):
+    """A versioned audit tool: its sections and questions, loaded from a YAML file. An audit keeps the
+    version it was started with; a newer version never changes a finished audit."""
+
+    slug = models.SlugField(max_length=60)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    grade_scale = models.ForeignKey(GradeScale, on_delete=models.PROTECT, related_name="templates")
+    definition = models.JSONField()  # the validated YAML document, as loaded
+    source_name = models.CharField(max_length=255, blank=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["slug", "version"], name="one_template_version")]
+        ordering = ["slug", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
 class AuditQuerySet(models.QuerySet["Audit"]):
     def confirmed(self) -> AuditQuerySet:
         """Leave out the audits of draft samples, which are proposals, not plans."""
@@ -49,6 +97,15 @@ class Audit(models.Model):
     status = models.CharField(max_length=12, choices=AuditStatus.choices, default=AuditStatus.NOT_STARTED)
     reason = models.CharField(max_length=30, choices=SelectionReason.choices, blank=True)
     completed_on = models.DateField(null=True, blank=True)
+    template = models.ForeignKey(
+        AuditTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
+    )
+    # The scale the grades below are on: the template's, or, for a historical audit, the one it was graded on.
+    grade_scale = models.ForeignKey(
+        GradeScale, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    auditor_grade = models.CharField(max_length=40, blank=True)
+    moderated_grade = models.CharField(max_length=40, blank=True)  # reports use this; the auditor's is kept
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
