@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from caseaudit.accounts.models import Role, User
 from caseaudit.cycles.progress import DONE
-from caseaudit.cycles.views import pagination
+from caseaudit.pagination import page_links, pagination
 
 from .models import AuditStatus
 from .scoping import audits_visible_to
@@ -48,7 +48,7 @@ def my_audits(request: HttpRequest) -> HttpResponse:
                 (audit, audit.cycle is not None and audit.cycle.ends_on < today and audit.status not in DONE)
                 for audit in page
             ],
-            "pagination": pagination(page, reverse("audits:mine")),
+            "pagination": pagination(page, page_links(reverse("audits:mine"))),
             "total": sum(counts.values()),
             "status_counts": [(label, counts.get(value, 0)) for value, label in AuditStatus.choices],
             "overdue": overdue,

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +23,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
+from caseaudit.pagination import pagination
 
 from .forms import (
     DEFAULT_SORT,
@@ -96,7 +97,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             # Only asked when the page is empty: is it the filters, or does this person see no cases?
             "nothing_visible": page.paginator.count == 0 and not visible.exists(),
             "sort_headers": _sort_headers(filters),
-            "pagination": _pagination(page, filters),
+            "pagination": pagination(page, lambda number: _query(filters, page=number)),
         },
     )
 
@@ -145,28 +146,6 @@ def _sort_headers(filters: dict[str, str]) -> list[dict[str, str]]:
             {"label": label, "aria_sort": aria_sort, "href": _query(filters, sort=next_sort), "hint": hint}
         )
     return headers
-
-
-def _pagination(page: Page, filters: dict[str, str]) -> dict[str, Any] | None:
-    """The items of the GOV.UK pagination component: first, last, the current page and its neighbours,
-    with ellipses between."""
-    paginator = page.paginator
-    if paginator.num_pages <= 1:
-        return None
-    current = page.number
-    shown = sorted({1, paginator.num_pages, current - 1, current, current + 1} & set(paginator.page_range))
-    items: list[dict[str, Any]] = []
-    previous = 0
-    for number in shown:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": _query(filters, page=number), "current": number == current})
-        previous = number
-    return {
-        "items": items,
-        "previous": _query(filters, page=current - 1) if page.has_previous() else None,
-        "next": _query(filters, page=current + 1) if page.has_next() else None,
-    }
 
 
 # One case -------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,6 +26,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
 from caseaudit.audits.models import AuditStatus, SelectionReason
 from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.pagination import page_links, pagination
 
 from .actions import PLANNERS
 from .candidates import eligible_candidates
@@ -112,7 +113,7 @@ def render_cycle(
         "is_draft": is_draft,
         "errors": errors,
         "page": page,
-        "pagination": pagination(page, reverse("cycles:detail", args=[cycle.pk])),
+        "pagination": pagination(page, page_links(reverse("cycles:detail", args=[cycle.pk]))),
         "in_sample": in_sample,
         "reason_rows": [
             (label, by_reason[value]) for value, label in SelectionReason.choices if by_reason[value]
@@ -149,32 +150,6 @@ def render_cycle(
         )
     record_access(user, "view", "cycle", cycle.pk)
     return render(request, "cycles/cycle_detail.html", context, status=status)
-
-
-def pagination(page: Page, base_url: str) -> dict[str, Any] | None:
-    """The items of the GOV.UK pagination component: first, last, the current page and its neighbours,
-    with ellipses between. Links carry the page's own address, so they work from a re-rendered form."""
-    paginator = page.paginator
-    if paginator.num_pages <= 1:
-        return None
-
-    def href(number: int) -> str:
-        return base_url if number == 1 else f"{base_url}?page={number}"
-
-    current = page.number
-    shown = sorted({1, paginator.num_pages, current - 1, current, current + 1} & set(paginator.page_range))
-    items: list[dict[str, Any]] = []
-    previous = 0
-    for number in shown:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number), "current": number == current})
-        previous = number
-    return {
-        "items": items,
-        "previous": href(current - 1) if page.has_previous() else None,
-        "next": href(current + 1) if page.has_next() else None,
-    }
 
 
 # The weekly progress export -------------------------------------------------------------------------------
