@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count
+from django.utils import timezone
+
+from caseaudit.audits.models import AuditTemplate
+from caseaudit.audits.templates_store import DEFAULT_TEMPLATE_FILE, load_template
+from caseaudit.core.audit_tools import MAX_TEMPLATE_CHARS, AuditTool, TemplateError, parse_template
+
+
+class Command(BaseCommand):
+    help = (
+        "Audit tools (templates) as versioned YAML: `templates load FILE` validates a file and stores it "
+        "as a new version; `templates list` shows every version loaded."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="{load,list}")
+        load = commands.add_parser("load", help="validate a template YAML file and store it")
+        load.add_argument("file", type=Path)
+        commands.add_parser("list", help="list the templates loaded, newest version first")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "load":
+            self._load(options["file"])
+        else:
+            self._list()
+
+    def _load(self, path: Path) -> None:
+        text = _read(path)
+        source = str(path)
+        try:
+            # Parsed here first only to tell a new version from a reload; load_template validates again.
+            tool = parse_template(text, source)
+            existed = AuditTemplate.objects.filter(slug=tool.slug, version=tool.version).exists()
+            template = load_template(text, source=source, acting_user=None)
+        except TemplateError as exc:
+            count = len(exc.problems)
+            raise CommandError(
+                f"{exc}\n{count} problem{'s' if count != 1 else ''}: nothing was loaded."
+            ) from None
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        if existed:
+            self.stdout.write(
+                f"{tool.slug} version {tool.version} is already loaded with this definition: nothing changed."
+            )
+            return
+        scale = template.grade_scale
+        self.stdout.write(
+            f'Loaded {tool.slug} version {tool.version}, "{tool.name}": {_sections_summary(tool)}; '
+            f"grade scale {scale.slug} v{scale.version} ({len(scale.grades)} grades)."
+        )
+
+    def _list(self) -> None:
+        templates = AuditTemplate.objects.select_related("grade_scale").annotate(audits_using=Count("audits"))
+        if not templates:
+            self.stdout.write(
+                "No audit templates yet. Load one with: caseaudit templates load FILE. The default "
+                f"Ofsted-model tool ({DEFAULT_TEMPLATE_FILE}) loads itself when the first audit needs it."
+            )
+            return
+        self.stdout.write(
+            f"{'template':<24}{'version':>8}  {'name':<40}{'scale':<16}{'sections':>9}  "
+            f"{'loaded at':<17}{'audits':>7}"
+        )
+        for t in templates:
+            scale = f"{t.grade_scale.slug} v{t.grade_scale.version}"
+            loaded = f"{timezone.localtime(t.loaded_at):%Y-%m-%d %H:%M}"
+            sections = len(t.definition.get("sections", []))
+            self.stdout.write(
+                f"{t.slug:<24}{t.version:>8}  {t.name[:39]:<40}{scale:<16}{sections:>9}  "
+                f"{loaded:<17}{t.audits_using:>7}"
+            )
+
+
+def _read(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise CommandError(f"{path} is a folder: give the template's YAML file.")
+        # Four bytes a character at most in UTF-8: anything bigger cannot be a template.
+        if size > 4 * MAX_TEMPLATE_CHARS:
+            raise CommandError(f"{path} is too big for a template ({size:,} bytes).")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"No such file: {path}") from None
+    except PermissionError:
+        raise CommandError(f"{path} cannot be read: permission denied.") from None
+    try:
+        # utf-8-sig: editors on Windows often start a UTF-8 file with a byte order mark.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CommandError(
+            f"{path} is not UTF-8 text (byte {exc.start} cannot be read). Save it as UTF-8 and load it again."
+        ) from None
+
+
+def _sections_summary(tool: AuditTool) -> str:
+    every = sum(1 for s in tool.sections if s.cohorts is None)
+    by_cohort = Counter(cohort for s in tool.sections for cohort in s.cohorts or [])
+    parts = [f"{len(tool.sections)} sections ({every} for every cohort"]
+    parts += [f", {n} {cohort}" for cohort, n in by_cohort.items()]
+    return "".join(parts) + ")"
