@@ -30,14 +30,14 @@ def build(database: Path, cases: int) -> None:
             "'2025-03-01')"
         )
         db.execute(
-            "INSERT INTO audits_audit (case_id, cycle_id, status, reason, auditor_grade, moderated_grade, "
-            "created_at, updated_at) SELECT id, 1, 'moderated', 'random', 'good', 'good', '2025-03-01', "
-            "'2025-03-01' FROM cases_case WHERE id % 2 = 0"
+            "INSERT INTO audits_audit (case_id, cohort, cycle_id, status, reason, auditor_grade, "
+            "moderated_grade, created_at, updated_at) SELECT id, cohort, 1, 'moderated', 'random', 'good', "
+            "'good', '2025-03-01', '2025-03-01' FROM cases_case WHERE id % 2 = 0"
         )
         db.execute(
-            "INSERT INTO audits_audit (case_id, status, reason, auditor_grade, moderated_grade, completed_on, "
-            "created_at, updated_at) SELECT id, 'moderated', '', 'good', 'good', '2026-04-15', '2026-04-15', "
-            "'2026-04-15' FROM cases_case WHERE id % 10 = 1"
+            "INSERT INTO audits_audit (case_id, cohort, status, reason, auditor_grade, moderated_grade, "
+            "completed_on, created_at, updated_at) SELECT id, cohort, 'moderated', '', 'good', 'good', "
+            "'2026-04-15', '2026-04-15', '2026-04-15' FROM cases_case WHERE id % 10 = 1"
         )
 
 

@@ -69,7 +69,7 @@ def test_the_next_cycle_takes_the_other_half_and_the_year_after_starts_again():
 
 def test_a_completed_historical_audit_counts_from_its_date():
     case = make_case("H1", "care-leaver")
-    Audit.objects.create(case=case, completed_on=date(2018, 3, 1))
+    Audit.objects.create(case=case, cohort=case.cohort, completed_on=date(2018, 3, 1))
     candidates, open_cases = eligible_candidates(date(2018, 10, 1))
     assert open_cases == 1 and candidates == []
     [later] = eligible_candidates(date(2019, 3, 1))[0]
@@ -110,7 +110,7 @@ def test_swapping_a_case_needs_a_reason_and_an_eligible_replacement():
 def test_a_case_audited_recently_cannot_be_swapped_in():
     register(4)
     recent = make_case("RECENT", "care-leaver")
-    Audit.objects.create(case=recent, completed_on=date(2018, 6, 1))
+    Audit.objects.create(case=recent, cohort=recent.cohort, completed_on=date(2018, 6, 1))
     cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1, size=2), acting_user=None)
     with pytest.raises(ValidationError, match="cannot be sampled"):
         swap_case(cycle, remove=cycle.audits.first(), add_child_id="RECENT", reason="x", acting_user=None)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from caseaudit.accounts.models import User
-from caseaudit.cases.models import Case
+from caseaudit.cases.models import Case, Cohort
 
 
 class AuditStatus(models.TextChoices):
@@ -94,6 +94,9 @@ class Audit(models.Model):
     auditor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
     )
+    # The case's cohort when it was audited: a child in need in 2019 who is a care leaver now is counted
+    # as a child-in-need audit in 2019's report.
+    cohort = models.CharField(max_length=20, choices=Cohort.choices)
     status = models.CharField(max_length=12, choices=AuditStatus.choices, default=AuditStatus.NOT_STARTED)
     reason = models.CharField(max_length=30, choices=SelectionReason.choices, blank=True)
     completed_on = models.DateField(null=True, blank=True)

@@ -113,6 +113,19 @@ def default_grade_scale() -> GradeScale:
     return default_template().grade_scale
 
 
+def shipped_grade_scale() -> GradeScale:
+    """The default tool's scale as stored, or, before it is loaded, as shipped (unsaved): for reading
+    grades in a dry run, which must write nothing."""
+    scale = _shipped_default().grade_scale
+    stored = GradeScale.objects.filter(slug=scale.slug, version=scale.version).first()
+    return stored or GradeScale(
+        slug=scale.slug,
+        version=scale.version,
+        name=scale.name,
+        grades=[grade.model_dump(mode="json") for grade in scale.grades],
+    )
+
+
 def default_template_text() -> str:
     return resources.files("caseaudit.audits").joinpath("data", DEFAULT_TEMPLATE_FILE).read_text("utf-8")
 

@@ -112,7 +112,8 @@ def plan_cycle(
             created_by=acting_user,
         )
         Audit.objects.bulk_create(
-            [Audit(cycle=cycle, case_id=p.case_id, reason=p.reason) for p in proposal.picks], batch_size=5000
+            [Audit(cycle=cycle, case_id=p.case_id, cohort=p.cohort, reason=p.reason) for p in proposal.picks],
+            batch_size=5000,
         )
         record_access(
             acting_user, "create", "cycle", cycle.pk, f"{len(proposal.picks)} cases, seed {cycle.seed}"
@@ -147,7 +148,9 @@ def swap_case(
             cycle=cycle, removed=remove.case, added=added, reason=reason.strip(), by=acting_user
         )
         remove.delete()
-        audit = Audit.objects.create(cycle=cycle, case=added, reason=SelectionReason.SWAPPED_IN)
+        audit = Audit.objects.create(
+            cycle=cycle, case=added, cohort=added.cohort, reason=SelectionReason.SWAPPED_IN
+        )
         record_access(acting_user, "update", "cycle", cycle.pk, "a case swapped in the sample")
     return audit
 

@@ -146,7 +146,7 @@ def _read_list(
             indices = (match.columns[column], *match.fallbacks.get(column, ()))
             value = pl.coalesce([cleaned(i) for i in indices]) if len(indices) > 1 else cleaned(indices[0])
             if column in DATE_COLUMNS:
-                value = _without_time(value)
+                value = without_time(value)
             elif column == "birth_month":
                 value = _birth_month(value)
         else:
@@ -182,7 +182,7 @@ def _load(
             use_columns=lambda column: normalise_header(column.name) in spec.lookup,
             dtypes="string",
         )
-        headers = _header_texts(sheet.available_columns())
+        headers = header_texts(sheet.available_columns())
         if find_header_row([headers]) == 0:
             frame_columns = {column.index: column.name for column in sheet.selected_columns}
             return headers, sheet.to_polars(), frame_columns, 2
@@ -197,7 +197,7 @@ def _load(
     return headers, raw.slice(header_index + 1), dict(enumerate(raw.columns)), header_index + 2
 
 
-def _header_texts(columns: list[fastexcel.ColumnInfo]) -> list[str | None]:
+def header_texts(columns: list[fastexcel.ColumnInfo]) -> list[str | None]:
     """Header texts as the sheet has them: fastexcel names a blank header `__UNNAMED__n` and a repeated
     one `Name_1`; both are undone here."""
     texts: list[str | None] = []
@@ -218,10 +218,10 @@ def _header_texts(columns: list[fastexcel.ColumnInfo]) -> list[str | None]:
 def _birth_month(text: pl.Expr) -> pl.Expr:
     """`YYYY-MM` from a date of birth, so no full date of birth goes further than this reader. Text that
     is no date is left as it is, for validation to report."""
-    return pl.coalesce(any_date(_without_time(text)).dt.strftime("%Y-%m"), text)
+    return pl.coalesce(any_date(without_time(text)).dt.strftime("%Y-%m"), text)
 
 
-def _without_time(text: pl.Expr) -> pl.Expr:
+def without_time(text: pl.Expr) -> pl.Expr:
     """A real Excel date cell comes as `2019-03-01 00:00:00`: keep the date. Midnight, by far the most
     common, goes first without a regex."""
     return text.str.strip_suffix(" 00:00:00").str.replace(_EXCEL_DATETIME, "${1}")

@@ -17,13 +17,7 @@ _QUOTED_FORMULA = "^'([" + "".join("\\" + c if c in "-\\]^" else c for c in FORM
 def read_register_csv(path: Path, file_name: str | None = None) -> RawTable:
     file_name = file_name or path.name
     warnings: list[str] = []
-    try:
-        # From the path, not from bytes in memory: polars maps the file and reads it in parallel.
-        frame = _read(path, file_name)
-    except _NotUtf8:
-        # Excel on Windows saves "CSV" in the Windows code page unless told otherwise.
-        frame = _read(path.read_bytes().decode("cp1252", errors="replace").encode(), file_name)
-        warnings.append(f"{file_name} is not UTF-8; it was read as Windows-1252 (Excel's default).")
+    frame = read_text_csv(path, file_name, warnings)
 
     renamed = {name: normalise_csv_header(name) for name in frame.columns if name != "_row"}
     seen: dict[str, str] = {}
@@ -61,6 +55,18 @@ def read_register_csv(path: Path, file_name: str | None = None) -> RawTable:
         *cleaned, pl.lit(file_name).alias("_source"), pl.col("_row").cast(pl.Int64)
     ).rechunk()
     return RawTable(frame=frame, kind="csv", warnings=warnings, absent=absent)
+
+
+def read_text_csv(path: Path, file_name: str, warnings: list[str]) -> pl.DataFrame:
+    """Every cell of a CSV file as text (an empty cell is null), with a `_row` column of spreadsheet row
+    numbers. UTF-8, or else Windows-1252 with a warning."""
+    try:
+        # From the path, not from bytes in memory: polars maps the file and reads it in parallel.
+        return _read(path, file_name)
+    except _NotUtf8:
+        # Excel on Windows saves "CSV" in the Windows code page unless told otherwise.
+        warnings.append(f"{file_name} is not UTF-8; it was read as Windows-1252 (Excel's default).")
+        return _read(path.read_bytes().decode("cp1252", errors="replace").encode(), file_name)
 
 
 class _NotUtf8(Exception):

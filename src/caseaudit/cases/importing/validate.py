@@ -86,7 +86,7 @@ def validate(raw: RawTable) -> Validated:
         schema={f"{i}": pl.Utf8 for i in range(len(checks))},
     )
     bad_mask = reasons.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
-    errors = _row_errors(frame.filter(bad_mask), reasons.filter(bad_mask), [c for c, _ in checks], raw.labels)
+    errors = row_errors(frame.filter(bad_mask), reasons.filter(bad_mask), [c for c, _ in checks], raw.labels)
     rejected = typed.filter(bad_mask).select(
         pl.col("child_id").fill_null(""), pl.col("cohort").fill_null("unknown")
     )
@@ -107,7 +107,7 @@ def _duplicate_reasons(frame: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
-def _row_errors(
+def row_errors(
     bad_rows: pl.DataFrame, reasons: pl.DataFrame, columns: list[str], labels: dict[str, dict[str, str]]
 ) -> list[RowError]:
     """One RowError per failing cell, in file order. Only bad rows come through here, so a loop is fine."""

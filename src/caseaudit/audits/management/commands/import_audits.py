@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from caseaudit.audits.history import COUNT_NAMES, AuditHistoryResult, import_audit_history
+from caseaudit.cases.importing.table import ImportRefused
+from caseaudit.core.cohorts import COHORT_LABELS
+
+MAX_ERRORS_SHOWN = 1000
+
+
+class Command(BaseCommand):
+    help = (
+        "Load past audit results from a spreadsheet (CSV, or the first sheet of an .xlsx workbook) as "
+        "completed audits. Columns: child_id, cohort, audit_date, auditor_grade, and optionally "
+        "moderated_grade, auditor, cycle. All or nothing unless --skip-invalid."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows, list the rest")
+        parser.add_argument("--dry-run", action="store_true", help="check the file and say what would change")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = import_audit_history(
+                options["file"],
+                acting_user=None,
+                skip_invalid=options["skip_invalid"],
+                dry_run=options["dry_run"],
+            )
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from None
+        self._report(result)
+        if result.errors and not options["skip_invalid"]:
+            raise CommandError(
+                f"{len(result.errors)} problem(s) in {result.file_name}: nothing was imported. "
+                "Correct the rows above, or use --skip-invalid to import the valid rows only."
+            )
+
+    def _report(self, result: AuditHistoryResult) -> None:
+        write = self.stdout.write
+        for warning in result.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        for error in result.errors[:MAX_ERRORS_SHOWN]:
+            self.stderr.write(f"error: {error}")
+        if len(result.errors) > MAX_ERRORS_SHOWN:
+            self.stderr.write(f"... and {len(result.errors) - MAX_ERRORS_SHOWN} more errors")
+        if result.dry_run:
+            write("Dry run: nothing was written. The import would make these changes:")
+        elif result.written:
+            write(f"Imported {result.file_name}:")
+        else:
+            write(f"Not imported: {result.file_name} has errors. Had it been valid:")
+        widths = [8, 20, *[11] * len(COUNT_NAMES)]
+        write("".join(h.ljust(w) for h, w in zip(["year", "cohort", *COUNT_NAMES], widths, strict=True)))
+        for year, cohort, counts in [*result.rows, (None, "total", result.totals)]:
+            cells = [
+                "" if cohort == "total" else str(year or "unknown"),
+                COHORT_LABELS.get(cohort, cohort.capitalize()),
+                *(str(getattr(counts, n)) for n in COUNT_NAMES),
+            ]
+            write("".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)))
+        verb = "would be created" if result.dry_run or not result.written else "created"
+        write(f"Closed historical cases {verb} for children not in the register: {result.cases_created}")
+        write(f"Warnings: {len(result.warnings)}. Errors: {len(result.errors)}.")
