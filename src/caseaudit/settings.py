@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "caseaudit.cases",
     "caseaudit.cycles",
     "caseaudit.audits",
+    "caseaudit.improvement",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from caseaudit.cases.models import Case, Cohort
 class AuditStatus(models.TextChoices):
     NOT_STARTED = "not-started", "Not started"
     IN_PROGRESS = "in-progress", "In progress"
+    RETURNED = "returned", "Returned for more work"
     SUBMITTED = "submitted", "Submitted"
     MODERATED = "moderated", "Moderated"
 
@@ -109,6 +110,13 @@ class Audit(models.Model):
     )
     auditor_grade = models.CharField(max_length=40, blank=True)
     moderated_grade = models.CharField(max_length=40, blank=True)  # reports use this; the auditor's is kept
+    overall_rationale = models.TextField(blank=True)
+    # Submitted on the record alone, with the auditor's explicit confirmation: flagged wherever it shows.
+    not_triangulated = models.BooleanField(default=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: every change says which version it was made on, and a stale one is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -142,3 +150,156 @@ class Reallocation(models.Model):
 
     def __str__(self) -> str:
         return f"audit {self.audit_id} reallocated {self.at:%Y-%m-%d}"
+
+
+class SectionResponse(models.Model):
+    """What the auditor wrote for one section of the tool: a grade, the evidence, the analysis, and the
+    answers to the section's questions."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="sections")
+    section = models.SlugField(max_length=60)
+    grade = models.CharField(max_length=40, blank=True)
+    evidence = models.TextField(blank=True)
+    analysis = models.TextField(blank=True)
+    answers = models.JSONField(default=dict, blank=True)  # question slug -> answer
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["audit", "section"], name="one_response_per_section")]
+
+    def __str__(self) -> str:
+        return f"audit {self.audit_id} section {self.section}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.grade and self.evidence.strip() and self.analysis.strip())
+
+    @property
+    def is_started(self) -> bool:
+        return bool(
+            self.grade or self.evidence.strip() or self.analysis.strip() or any(self.answers.values())
+        )
+
+
+class EvidenceSource(models.TextChoices):
+    """Triangulation (DOMAIN.md): the record review is always required; one more source at least, or
+    the audit is flagged as not triangulated."""
+
+    RECORD_REVIEW = "record-review", "Review of the case record"
+    WORKER_INTERVIEW = "worker-interview", "Interview with the allocated worker"
+    MANAGER_DISCUSSION = "manager-discussion", "Discussion with the team manager"
+    CHILD_FEEDBACK = "child-feedback", "Feedback from the child or young person"
+    CARER_FEEDBACK = "carer-feedback", "Feedback from the parent or carer"
+
+
+class EvidenceUse(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="evidence")
+    source = models.CharField(max_length=30, choices=EvidenceSource.choices)
+    used_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["audit", "source"], name="one_use_per_source")]
+        ordering = ["used_on"]
+
+    def __str__(self) -> str:
+        return f"audit {self.audit_id} {self.source}"
+
+
+class Theme(models.Model):
+    """A theme findings are tagged with, from a controlled list the QA lead can change."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=120)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FindingKind(models.TextChoices):
+    STRENGTH = "strength", "Strength"
+    ISSUE = "issue", "Practice or process issue"
+
+
+class Finding(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=10, choices=FindingKind.choices)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="findings")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} in audit {self.audit_id}"
+
+
+class ModerationEvent(models.Model):
+    """Every change of an audit's grade or status after it is first submitted: the full history that
+    moderation keeps, with who, when and why."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        AGREED = "agreed", "Grade agreed"
+        CHANGED = "changed", "Grade changed"
+        RETURNED = "returned", "Returned to the auditor"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="moderation_events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    from_grade = models.CharField(max_length=40, blank=True)
+    to_grade = models.CharField(max_length=40, blank=True)
+    comments = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} audit {self.audit_id}"
+
+
+class Respondent(models.TextChoices):
+    YOUNG_PERSON = "young-person", "Child or young person"
+    CARER = "carer", "Parent or carer"
+
+
+class FeedbackLink(models.Model):
+    """A single-use, expiring link for a child, young person or carer to give feedback without signing
+    in. Only a hash of the token is kept: the link itself is shown once, to the person who made it."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="feedback_links")
+    respondent = models.CharField(max_length=20, choices=Respondent.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"feedback link for audit {self.audit_id}"
+
+
+class FeedbackResponse(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="feedback")
+    respondent = models.CharField(max_length=20, choices=Respondent.choices)
+    link = models.OneToOneField(FeedbackLink, null=True, blank=True, on_delete=models.SET_NULL)
+    on_paper = models.BooleanField(default=False)
+    answers = models.JSONField()  # question slug -> answer, see audits.feedback.QUESTIONS
+    received_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["received_on"]
+
+    def __str__(self) -> str:
+        return f"feedback for audit {self.audit_id}"
