@@ -23,22 +23,30 @@ def build(database: Path, cases: int) -> None:
     from caseaudit.cases.demo_data import build_demo_authority
 
     build_demo_authority(cases=cases, seed=7, today=date(2026, 9, 1))
-    with sqlite3.connect(database) as db:
-        db.execute(
-            "INSERT INTO cycles_cycle (name, season, year, starts_on, ends_on, focus_cohort, seed, status, "
-            "created_at) VALUES ('Spring 2025', 'spring', 2025, '2025-04-01', '2025-05-31', '', 1, 'closed', "
-            "'2025-03-01')"
-        )
-        db.execute(
-            "INSERT INTO audits_audit (case_id, cohort, cycle_id, status, reason, auditor_grade, "
-            "moderated_grade, created_at, updated_at) SELECT id, cohort, 1, 'moderated', 'random', 'good', "
-            "'good', '2025-03-01', '2025-03-01' FROM cases_case WHERE id % 2 = 0"
-        )
-        db.execute(
-            "INSERT INTO audits_audit (case_id, cohort, status, reason, auditor_grade, moderated_grade, "
-            "completed_on, created_at, updated_at) SELECT id, cohort, 'moderated', '', 'good', 'good', "
-            "'2026-04-15', '2026-04-15', '2026-04-15' FROM cases_case WHERE id % 10 = 1"
-        )
+    # Through the ORM, not raw SQL, so that the history stays valid as the Audit model grows.
+    from caseaudit.audits.models import Audit
+    from caseaudit.cases.models import Case
+    from caseaudit.cycles.models import Cycle
+
+    spring = Cycle.objects.create(
+        name="Spring 2025",
+        season="spring",
+        year=2025,
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2025, 5, 31),
+        seed=1,
+        status="closed",
+    )
+    rows = Case.objects.values_list("pk", "cohort").order_by("pk").iterator(chunk_size=50_000)
+    audits = []
+    for case_id, cohort in rows:
+        if case_id % 2 == 0:
+            audits.append(Audit(case_id=case_id, cohort=cohort, cycle=spring, status="moderated"))
+        elif case_id % 10 == 1:
+            audits.append(
+                Audit(case_id=case_id, cohort=cohort, status="moderated", completed_on=date(2026, 4, 15))
+            )
+    Audit.objects.bulk_create(audits, batch_size=20_000)
 
 
 def floor(database: Path) -> None:

@@ -55,13 +55,14 @@ def test_xlsx_export(moderator_client, register):
         "group",
         "Not started",
         "In progress",
+        "Returned for more work",
         "Submitted",
         "Moderated",
         "total",
         "overdue",
     ]
-    assert progress.row(0) == ("Auditor: Ben Check", 3, 0, 0, 0, 3, 0)
-    assert progress.row(-1) == ("All audits", 3, 0, 0, 0, 3, 0)
+    assert progress.row(0) == ("Auditor: Ben Check", 3, 0, 0, 0, 0, 3, 0)
+    assert progress.row(-1) == ("All audits", 3, 0, 0, 0, 0, 3, 0)
     assert pl.read_excel(workbook, sheet_name="Audits").height == 3
 
 
