@@ -15,6 +15,9 @@ urlpatterns = [
     path("cases/", include("caseaudit.cases.urls")),
     path("cycles/", include("caseaudit.cycles.urls")),
     path("audits/", include("caseaudit.audits.urls")),
+    path("concerns/", include("caseaudit.improvement.urls")),
+    # The feedback form for children, young people and carers: no sign-in, a single-use link.
+    path("feedback/", include("caseaudit.audits.public_feedback_urls")),
 ]
 
 handler403 = "caseaudit.views.forbidden"

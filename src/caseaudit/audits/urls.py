@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,8 @@ app_name = "audits"
 
 urlpatterns = [
     path("mine/", views.my_audits, name="mine"),
+    # Each area of the audit owns its URL module (names stay in the "audits" namespace).
+    path("", include("caseaudit.audits.completion_urls")),
+    path("", include("caseaudit.audits.moderation_urls")),
+    path("", include("caseaudit.audits.feedback_urls")),
 ]
