@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count
+
+from caseaudit.audits.models import Theme
+from caseaudit.audits.themes import add_theme, retire_theme
+
+
+class Command(BaseCommand):
+    help = "List the themes findings are tagged with, add one, or retire one (findings keep their theme)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        change = parser.add_mutually_exclusive_group()
+        change.add_argument("--add", metavar="LABEL", help='a new theme, e.g. "Pathway plan quality"')
+        change.add_argument("--retire", metavar="SLUG", help="stop offering a theme for new findings")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            if options["add"]:
+                theme = add_theme(options["add"], acting_user=None)
+                self.stdout.write(f"Added {theme.label!r} ({theme.slug}).")
+            elif options["retire"]:
+                theme = retire_theme(options["retire"], acting_user=None)
+                self.stdout.write(f"Retired {theme.label!r}: it is no longer offered for new findings.")
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self.stdout.write(f"{'slug':<32}{'theme':<40}{'findings':>9}  offered")
+        for theme in Theme.objects.annotate(uses=Count("findings")).order_by("-active", "label"):
+            offered = "yes" if theme.active else "no (retired)"
+            self.stdout.write(f"{theme.slug:<32}{theme.label:<40}{theme.uses:>9}  {offered}")
