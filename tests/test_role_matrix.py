@@ -9,13 +9,17 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from caseaudit.audits.models import Audit
+from caseaudit.audits.feedback import hash_token
+from caseaudit.audits.models import Audit, FeedbackLink, Respondent
 from caseaudit.cycles.models import Cycle
+from caseaudit.improvement.models import SafeguardingConcern
 
 from .conftest import Personas
 from .cycles.builders import allocate_to, make_cycle
@@ -38,6 +42,10 @@ PERSONAS = (
 # POSTs send no data, or go to a cycle in the wrong state: the action refuses and changes nothing, so that
 # one row never changes what the next row sees.
 PLANNERS = (FOUND, OK, OK, *(FORBIDDEN,) * 5)
+# The own case's audit is visible to its team manager and worker (refused), not to the outsider (not found).
+FEEDBACK = (FOUND, OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)
+# The pages that change an audit: its auditor's alone; others who may see the audit 403, the outsider 404.
+AUDITOR_ONLY = (FOUND, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)
 MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     # Child-level users go straight to the register (auditors to their audits); a senior leader gets the
     # home page.
@@ -74,6 +82,53 @@ MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     ("progress export, CSV", "get", "cycles:export", "csv", PLANNERS),
     ("progress export, XLSX", "get", "cycles:export", "xlsx", PLANNERS),
     ("my audits", "get", "audits:mine", None, (FOUND, FORBIDDEN, FORBIDDEN, OK, *(FORBIDDEN,) * 4)),
+    # Moderation is the QA lead's and moderators' (the planners). The audit here is not submitted: the page
+    # shows it with nothing to moderate, and a POST without a decision is refused as a bad request.
+    ("moderation queue", "get", "audits:moderation-queue", None, PLANNERS),
+    ("moderation statistics", "get", "audits:moderation-statistics", None, PLANNERS),
+    ("moderate an audit", "get", "audits:moderate", "audit-only", PLANNERS),
+    ("moderate, no decision", "post", "audits:moderate", "audit-only", (FOUND, BAD, BAD, *(FORBIDDEN,) * 5)),
+    # Feedback from children and carers: the QA lead and the audit's own auditor gather it.
+    ("feedback", "get", "audits:feedback", "audit-only", FEEDBACK),
+    ("feedback link, nothing chosen", "post", "audits:feedback-link", "audit-only", FEEDBACK),
+    ("paper feedback form", "get", "audits:feedback-paper", "audit-only", FEEDBACK),
+    ("paper feedback, nothing filled in", "post", "audits:feedback-paper", "audit-only", FEEDBACK),
+    # Safeguarding concerns: listed to the QA team and team managers (their team's); raised by the QA team
+    # or the audit's auditor; answered by the case's team manager or the QA lead. The concern is the own
+    # case's, raised by the auditor, who may read it.
+    ("concerns", "get", "improvement:list", None, (FOUND, OK, OK, FORBIDDEN, OK, *(FORBIDDEN,) * 3)),
+    ("raise a concern", "get", "improvement:raise", "audit-only", (FOUND, OK, OK, OK, *(FORBIDDEN,) * 4)),
+    (
+        "raise a concern, nothing filled in",
+        "post",
+        "improvement:raise",
+        "audit-only",
+        (FOUND, OK, OK, OK, *(FORBIDDEN,) * 4),
+    ),
+    ("concern", "get", "improvement:detail", "concern", (FOUND, OK, OK, OK, OK, *(FORBIDDEN,) * 3)),
+    (
+        "respond to a concern, nothing filled in",
+        "post",
+        "improvement:detail",
+        "concern",
+        (FOUND, OK, FORBIDDEN, FORBIDDEN, OK, *(FORBIDDEN,) * 3),
+    ),
+    # Completing an audit (the own case's, started by its auditor; keep these rows last): only its auditor
+    # edits; the QA team and the case's team manager and worker read it; the outsider cannot see it.
+    # POSTs without the audit's version change nothing.
+    ("audit", "get", "audits:detail", "started", (FOUND, OK, OK, OK, OK, OK, FORBIDDEN, NOT_FOUND)),
+    ("start, no version", "post", "audits:start", "started", (*AUDITOR_ONLY[:3], BAD, *AUDITOR_ONLY[4:])),
+    ("audit section", "get", "audits:section", "section", AUDITOR_ONLY),
+    ("audit section, no version", "post", "audits:section", "section", AUDITOR_ONLY),
+    ("section autosave, no version", "post", "audits:section-autosave", "section", AUDITOR_ONLY),
+    ("evidence sources", "get", "audits:evidence", "started", AUDITOR_ONLY),
+    ("evidence, nothing filled in", "post", "audits:evidence", "started", AUDITOR_ONLY),
+    ("findings and actions", "get", "audits:findings", "started", AUDITOR_ONLY),
+    ("findings, nothing filled in", "post", "audits:findings", "started", AUDITOR_ONLY),
+    ("overall grade", "get", "audits:overall", "started", AUDITOR_ONLY),
+    ("overall grade, no version", "post", "audits:overall", "started", AUDITOR_ONLY),
+    ("check and submit", "get", "audits:submit", "started", AUDITOR_ONLY),
+    ("submit, no version", "post", "audits:submit", "started", AUDITOR_ONLY),
 ]
 
 TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
@@ -82,9 +137,30 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "cycle": lambda p, c: [c.confirmed.pk],
     "draft": lambda p, c: [c.draft.pk],
     "audit": lambda p, c: [c.confirmed.pk, c.audit.pk],
+    "audit-only": lambda p, c: [c.audit.pk],
     "csv": lambda p, c: [c.confirmed.pk, "csv"],
     "xlsx": lambda p, c: [c.confirmed.pk, "xlsx"],
+    "concern": lambda p, c: [_concern(c.audit).pk],
+    "started": lambda p, c: [_started(c.audit).pk],
+    "section": lambda p, c: [_started(c.audit).pk, "recording"],
 }
+
+
+def _started(audit: Audit) -> Audit:
+    """The audit, started by its auditor (once), for the pages that complete it."""
+    from caseaudit.audits.completion import start_audit
+
+    audit.refresh_from_db()
+    if audit.status == "not-started":
+        start_audit(audit, acting_user=audit.auditor)
+    return audit
+
+
+def _concern(audit: Audit) -> SafeguardingConcern:
+    """An open concern on the own case's audit, raised by its auditor (made directly: no emails)."""
+    return SafeguardingConcern.objects.get_or_create(
+        audit=audit, case=audit.case, defaults={"description": "Risk found.", "raised_by": audit.auditor}
+    )[0]
 
 
 @dataclass
@@ -137,14 +213,17 @@ def test_auditor_register_holds_only_their_allocated_cases(client, personas, cyc
 
 
 def test_every_url_is_in_the_matrix():
-    named = {name for _, _, name, _, _ in MATRIX} | {"login", "logout"}
+    # The feedback form is for people without an account: see ANONYMOUS_ALLOWED and test_feedback_views.
+    named = {name for _, _, name, _, _ in MATRIX} | {"login", "logout", "feedback:form"}
     assert set(_url_names(get_resolver().url_patterns)) <= named
 
 
 # Anonymous reachability -----------------------------------------------------------------------------------
 
 # Pages an anonymous visitor may load. Static files are served outside the URL patterns.
-ANONYMOUS_ALLOWED = {"/sign-in/"}
+# The feedback form answers a child, young person or carer who has no account, but only through a live
+# single-use link: the walker below makes one for the sample token "x"; any other token gets a 404.
+ANONYMOUS_ALLOWED = {"/sign-in/", "/feedback/x/"}
 
 _SAMPLES = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": str(uuid.UUID(int=1))}
 
@@ -171,7 +250,13 @@ def _url_names(patterns, namespace: str = ""):
             yield f"{namespace}{pattern.name}"
 
 
-def test_no_url_answers_an_anonymous_visitor_unless_allowed(client, db):
+def test_no_url_answers_an_anonymous_visitor_unless_allowed(client, cycles):
+    FeedbackLink.objects.create(
+        audit=cycles.audit,
+        respondent=Respondent.YOUNG_PERSON,
+        token_hash=hash_token(_SAMPLES["str"]),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
     routes = sorted(set(_routes(get_resolver().url_patterns)))
     assert set(routes) >= ANONYMOUS_ALLOWED, "ANONYMOUS_ALLOWED names a URL that no longer exists"
     answered = [route for route in routes if 200 <= client.get(route).status_code < 300]

@@ -160,7 +160,7 @@ def test_qa_lead_plans_and_allocates_a_cycle(page, live_server, check_page, auth
     assert page.locator("table.govuk-table tbody th a").all_inner_texts() == mine
     expect(page.get_by_role("link", name="Audit cycles", exact=True)).to_have_count(0)
     check_page("41-my-audits")
-    page.get_by_role("link", name=mine[0]).click()
+    page.get_by_role("link", name=mine[0], exact=True).click()
     page.wait_for_url(re.compile(r"/cases/\d+/$"))
     assert mine[0] in page.get_by_role("heading", level=1).inner_text()
 

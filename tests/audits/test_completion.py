@@ -1,0 +1,336 @@
+"""The actions that complete an audit (audits.completion): who may, what they check, optimistic locking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.audits import completion
+from caseaudit.audits.locking import EditConflict
+from caseaudit.audits.models import AuditStatus, EvidenceUse, Finding, ModerationEvent, SectionResponse, Theme
+from caseaudit.audits.templates_store import default_template, default_template_text, load_template
+from caseaudit.improvement.models import Action
+
+from ..cycles.builders import allocate_to, make_cycle
+from ..factories import make_user
+from .completion_helpers import allocated_audit, fill_sections, ready_to_submit, started_audit, yesterday
+
+pytestmark = pytest.mark.django_db
+
+
+# Starting -------------------------------------------------------------------------------------------------
+
+
+def test_start_attaches_the_default_template_and_its_scale(personas):
+    audit = allocated_audit(personas)
+    completion.start_audit(audit, acting_user=personas.auditor)
+    audit.refresh_from_db()
+    template = default_template()
+    assert audit.template == template and audit.grade_scale == template.grade_scale
+    assert audit.status == AuditStatus.IN_PROGRESS and audit.started_at is not None
+    assert audit.version == 2
+    assert AccessLog.objects.filter(object_type="audit", object_id=str(audit.pk), action="update").exists()
+
+
+def test_a_new_template_version_does_not_change_a_started_audit(personas):
+    audit = started_audit(personas)
+    started_on = audit.template
+    newer = load_template(
+        default_template_text().replace("version: 1\nname: Case", "version: 2\nname: Case"),
+        source="v2.yaml",
+        acting_user=None,
+    )
+    audit.refresh_from_db()
+    assert audit.template == started_on != newer
+    assert default_template() == newer
+
+
+@pytest.mark.parametrize("who", ["qa_lead", "moderator", "team_manager", "worker", "senior_leader"])
+def test_only_the_allocated_auditor_may_start(personas, who):
+    audit = allocated_audit(personas)
+    with pytest.raises(PermissionDenied):
+        completion.start_audit(audit, acting_user=getattr(personas, who))
+
+
+def test_another_auditor_may_not_start(personas):
+    audit = allocated_audit(personas)
+    with pytest.raises(PermissionDenied):
+        completion.start_audit(audit, acting_user=make_user(Role.AUDITOR, "other-auditor"))
+
+
+def test_an_audit_in_a_draft_cycle_may_not_be_started(personas):
+    cycle = make_cycle([personas.own_case], draft=True)
+    allocate_to(cycle, personas.auditor)
+    with pytest.raises(PermissionDenied):
+        completion.start_audit(cycle.audits.get(), acting_user=personas.auditor)
+
+
+def test_starting_twice_is_refused(personas):
+    audit = started_audit(personas)
+    with pytest.raises(ValidationError, match="already been started"):
+        completion.start_audit(audit, acting_user=personas.auditor)
+
+
+def test_a_section_cannot_be_saved_before_the_audit_starts(personas):
+    audit = allocated_audit(personas)
+    with pytest.raises(ValidationError, match="Start the audit first"):
+        completion.save_section(
+            audit, "recording", grade="", evidence="x", analysis="", answers={},
+            expected_version=audit.version, acting_user=personas.auditor,
+        )  # fmt: skip
+
+
+# Sections -------------------------------------------------------------------------------------------------
+
+
+def _save(audit, user, slug="recording", **changes):
+    values = {"grade": "", "evidence": "", "analysis": "", "answers": {}} | changes
+    return completion.save_section(audit, slug, expected_version=audit.version, acting_user=user, **values)
+
+
+def test_a_draft_section_saves_partial_content(personas):
+    audit = started_audit(personas)
+    response = _save(audit, personas.auditor, evidence="Notes so far", answers={"up-to-date": "no"})
+    assert response.is_started and not response.is_complete
+    assert response.answers["up-to-date"] == "no"
+    response = _save(audit, personas.auditor, grade="good", evidence="E", analysis="A")
+    assert response.is_complete
+    assert SectionResponse.objects.filter(audit=audit).count() == 1
+
+
+def test_a_section_must_apply_to_the_cohort(personas):
+    # The own case is a care leaver; the other case, a child in need, has no care leaver sections.
+    cycle = make_cycle([personas.other_case], name="Other")
+    allocate_to(cycle, personas.auditor)
+    audit = cycle.audits.get()
+    completion.start_audit(audit, acting_user=personas.auditor)
+    with pytest.raises(ValidationError, match="not part of the audit"):
+        _save(audit, personas.auditor, slug="care-leaver-living", evidence="x")
+    with pytest.raises(ValidationError, match="not part of the audit"):
+        _save(audit, personas.auditor, slug="no-such-section", evidence="x")
+    assert "care-leaver-living" not in [s.slug for s in completion.sections_of(audit)]
+    assert "care-leaver-living" in [s.slug for s in completion.sections_of(started_audit(personas))]
+
+
+def test_grade_must_be_on_the_audits_scale(personas):
+    audit = started_audit(personas)
+    with pytest.raises(ValidationError, match="not a grade"):
+        _save(audit, personas.auditor, grade="excellent")
+    assert not SectionResponse.objects.exists()
+
+
+def test_answers_only_for_the_sections_questions(personas):
+    audit = started_audit(personas)
+    with pytest.raises(ValidationError, match="not in the section"):
+        _save(audit, personas.auditor, answers={"seen": "yes"})  # a question of another section
+    with pytest.raises(ValidationError, match="yes or no"):
+        _save(audit, personas.auditor, answers={"up-to-date": "maybe"})
+
+
+def test_two_saves_on_the_same_version_the_second_is_refused_and_changes_nothing(personas):
+    audit = started_audit(personas)
+    version = audit.version
+    completion.save_section(
+        audit, "recording", grade="good", evidence="First person's evidence", analysis="",
+        answers={}, expected_version=version, acting_user=personas.auditor,
+    )  # fmt: skip
+    with pytest.raises(EditConflict):
+        completion.save_section(
+            audit, "recording", grade="inadequate", evidence="Second tab's evidence", analysis="",
+            answers={}, expected_version=version, acting_user=personas.auditor,
+        )  # fmt: skip
+    response = SectionResponse.objects.get(audit=audit)
+    assert (response.grade, response.evidence) == ("good", "First person's evidence")
+    audit.refresh_from_db()
+    assert audit.version == version + 1
+
+
+# Evidence, overall, findings and actions ------------------------------------------------------------------
+
+
+def test_record_and_remove_evidence(personas):
+    audit = started_audit(personas)
+    user = personas.auditor
+    completion.record_evidence(
+        audit, "record-review", used_on=yesterday(), note="", expected_version=audit.version, acting_user=user
+    )
+    completion.record_evidence(
+        audit,
+        "record-review",
+        used_on=yesterday(),
+        note="again",
+        expected_version=audit.version,
+        acting_user=user,
+    )
+    assert EvidenceUse.objects.get(audit=audit).note == "again"
+    with pytest.raises(ValidationError, match="today or in the past"):
+        completion.record_evidence(
+            audit, "worker-interview", used_on=timezone.localdate() + timedelta(days=1), note="",
+            expected_version=audit.version, acting_user=user,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="Select a source"):
+        completion.record_evidence(
+            audit, "gossip", used_on=yesterday(), note="", expected_version=audit.version, acting_user=user
+        )
+    completion.remove_evidence(audit, "record-review", expected_version=audit.version, acting_user=user)
+    assert not EvidenceUse.objects.exists()
+    with pytest.raises(EditConflict):
+        completion.remove_evidence(audit, "record-review", expected_version=1, acting_user=user)
+
+
+def test_save_overall_checks_the_scale(personas):
+    audit = started_audit(personas)
+    with pytest.raises(ValidationError):
+        completion.save_overall(
+            audit,
+            grade="excellent",
+            rationale="",
+            expected_version=audit.version,
+            acting_user=personas.auditor,
+        )
+    completion.save_overall(
+        audit, grade="good", rationale="Because", expected_version=audit.version, acting_user=personas.auditor
+    )
+    audit.refresh_from_db()
+    assert (audit.auditor_grade, audit.overall_rationale, audit.status) == ("good", "Because", "in-progress")
+
+
+def test_findings_use_active_themes(personas):
+    audit = started_audit(personas)
+    theme = Theme.objects.filter(active=True).first()
+    assert theme is not None  # seeded by a migration
+    finding = completion.add_finding(
+        audit, kind="issue", theme=theme, text="Late recording", expected_version=audit.version,
+        acting_user=personas.auditor,
+    )  # fmt: skip
+    retired = Theme.objects.create(slug="retired", label="Retired", active=False)
+    with pytest.raises(ValidationError, match="theme"):
+        completion.add_finding(
+            audit, kind="issue", theme=retired, text="x", expected_version=audit.version,
+            acting_user=personas.auditor,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="strength or an issue"):
+        completion.add_finding(
+            audit,
+            kind="meh",
+            theme=theme,
+            text="x",
+            expected_version=audit.version,
+            acting_user=personas.auditor,
+        )
+    completion.remove_finding(audit, finding.pk, expected_version=audit.version, acting_user=personas.auditor)
+    assert not Finding.objects.exists()
+
+
+def test_actions_need_an_owner_of_the_team_and_a_due_date_not_past(personas):
+    audit = started_audit(personas)
+    user = personas.auditor
+    due = timezone.localdate() + timedelta(days=30)
+    assert set(completion.action_owners(audit)) == {personas.team_manager, personas.worker}
+    action = completion.add_action(
+        audit, description="Update the pathway plan", owner=personas.team_manager, due_on=due,
+        expected_version=audit.version, acting_user=user,
+    )  # fmt: skip
+    assert (action.case, action.team, action.created_by) == (personas.own_case, personas.own_case.team, user)
+    with pytest.raises(ValidationError, match="owner"):
+        completion.add_action(
+            audit, description="x", owner=personas.outsider, due_on=due, expected_version=audit.version,
+            acting_user=user,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="today or in the future"):
+        completion.add_action(
+            audit, description="x", owner=personas.worker, due_on=yesterday(), expected_version=audit.version,
+            acting_user=user,
+        )  # fmt: skip
+    personas.worker.is_active = False
+    personas.worker.save()
+    with pytest.raises(ValidationError, match="owner"):
+        completion.add_action(
+            audit, description="x", owner=personas.worker, due_on=due, expected_version=audit.version,
+            acting_user=user,
+        )  # fmt: skip
+    completion.remove_action(audit, action.pk, expected_version=audit.version, acting_user=user)
+    assert not Action.objects.exists()
+
+
+# Submitting -----------------------------------------------------------------------------------------------
+
+
+def test_submission_names_what_is_missing(personas):
+    audit = started_audit(personas)
+    _save(audit, personas.auditor, grade="good", evidence="E")  # recording: no analysis
+    with pytest.raises(ValidationError) as raised:
+        completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    messages = raised.value.messages
+    assert "Recording: add the analysis" in messages
+    assert "The child's lived experience and voice: add a grade, the evidence and the analysis" in messages
+    assert "Record the review of the case record in the evidence sources" in messages
+    assert "Select the overall grade" in messages
+    assert "Explain the overall grade in the rationale" in messages
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS
+
+
+def test_submit_sets_the_grade_status_dates_and_history(personas):
+    audit = ready_to_submit(personas)
+    completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.SUBMITTED and audit.auditor_grade == "good"
+    assert audit.submitted_at is not None and audit.completed_on == timezone.localdate()
+    assert not audit.not_triangulated
+    event = ModerationEvent.objects.get(audit=audit)
+    assert (event.kind, event.to_grade, event.by) == ("submitted", "good", personas.auditor)
+    # A submitted audit cannot be changed.
+    with pytest.raises(ValidationError, match="cannot be changed"):
+        _save(audit, personas.auditor, evidence="late change")
+
+
+def test_an_audit_on_the_record_alone_needs_confirmation(personas):
+    audit = ready_to_submit(personas, triangulated=False)
+    with pytest.raises(completion.NotTriangulated):
+        completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    completion.submit_audit(
+        audit, confirm_not_triangulated=True, expected_version=audit.version, acting_user=personas.auditor
+    )
+    audit.refresh_from_db()
+    assert audit.not_triangulated and audit.status == AuditStatus.SUBMITTED
+
+
+def test_a_returned_audit_is_submitted_again(personas):
+    audit = ready_to_submit(personas)
+    completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    audit.refresh_from_db()
+    # As moderation returns it.
+    audit.status = AuditStatus.RETURNED
+    audit.save()
+    _save(audit, personas.auditor, grade="requires-improvement", evidence="More", analysis="More")
+    completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.SUBMITTED
+    assert ModerationEvent.objects.filter(audit=audit, kind="submitted").count() == 2
+
+
+def test_submit_on_a_stale_version_is_a_conflict(personas):
+    audit = ready_to_submit(personas)
+    with pytest.raises(EditConflict):
+        completion.submit_audit(audit, expected_version=audit.version - 1, acting_user=personas.auditor)
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS
+    assert not ModerationEvent.objects.exists()
+
+
+def test_only_the_auditor_may_submit(personas):
+    audit = ready_to_submit(personas)
+    with pytest.raises(PermissionDenied):
+        completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.qa_lead)
+
+
+def test_fill_sections_completes_every_applicable_section(personas):
+    audit = started_audit(personas)
+    fill_sections(audit, personas.auditor)
+    assert all(r.is_complete for r in audit.sections.all())
+    assert audit.sections.count() == len(completion.sections_of(audit))
