@@ -25,3 +25,8 @@ def test_the_demo_has_a_cycle_allocated_without_conflicts(capsys):
         staff = audit.auditor.staff
         assert staff is None or staff.team_id != audit.case.team_id
     assert "Audit cycle Autumn 2026" in capsys.readouterr().out
+    # Some audits are submitted and moderated through the auditors' and moderator's own actions.
+    assert audits.filter(status="submitted").count() == 6
+    moderated = audits.filter(status="moderated")
+    assert moderated.count() == 6 and not moderated.filter(moderated_grade="").exists()
+    assert not audits.filter(status__in=["submitted", "moderated"], not_triangulated=True).exists()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit.accounts.models import User
+from caseaudit.audits.demo import complete_demo_audits
 from caseaudit.cases.demo_data import (
     DEFAULT_CASES,
     DEFAULT_SEED,
@@ -124,8 +125,10 @@ class Command(BaseCommand):
         if not options["no_cycle"] and summary.open_cases:
             cycle = plan_demo_cycle(summary.today, seed=summary.seed)
             planned = cycle.audits.count()
+            submitted, moderated = complete_demo_audits(cycle, submitted=12, moderated=6, seed=summary.seed)
             self.stdout.write(
-                f"Audit cycle {cycle.name}: {planned} cases planned and allocated to the auditors."
+                f"Audit cycle {cycle.name}: {planned} cases planned and allocated to the auditors; "
+                f"{submitted} audits submitted, {moderated} of them moderated."
             )
         self.stdout.write("Run `caseaudit demo-data --sign-ins` for the passwords.")
 
