@@ -196,7 +196,8 @@ def test_save_overall_checks_the_scale(personas):
         audit, grade="good", rationale="Because", expected_version=audit.version, acting_user=personas.auditor
     )
     audit.refresh_from_db()
-    assert (audit.auditor_grade, audit.overall_rationale, audit.status) == ("good", "Because", "in-progress")
+    assert (audit.draft_grade, audit.overall_rationale, audit.status) == ("good", "Because", "in-progress")
+    assert audit.auditor_grade == ""  # a draft is never the auditor's grade until it is submitted
 
 
 def test_findings_use_active_themes(personas):

@@ -265,7 +265,7 @@ def test_overall_page(auditor, personas):
     )
     assert response.status_code == 302
     audit.refresh_from_db()
-    assert (audit.auditor_grade, audit.overall_rationale) == ("good", "R")
+    assert (audit.draft_grade, audit.overall_rationale) == ("good", "R")
     response = auditor.post(
         url("overall", audit), {"version": audit.version, "grade": "top", "rationale": "R2"}
     )

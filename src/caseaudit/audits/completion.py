@@ -211,17 +211,15 @@ def remove_evidence(audit: Audit, source: str, *, expected_version: int, acting_
 def save_overall(
     audit: Audit, *, grade: str, rationale: str, expected_version: int, acting_user: User
 ) -> Audit:
-    """The overall grade and its rationale, as a draft: `auditor_grade` is set only on submission."""
+    """The overall grade and its rationale, as a draft: the auditor's grade is set only on submission."""
     _require_auditor(audit, acting_user)
     grade = _grade_on_scale(audit, grade)
     rationale = _text(rationale, "The rationale")
     with transaction.atomic():
         claim_version(audit, expected_version)
-        # The model has no separate draft field: until submission the status says this is a draft, and
-        # reports count only submitted and moderated audits.
-        audit.auditor_grade = grade
+        audit.draft_grade = grade
         audit.overall_rationale = rationale
-        audit.save(update_fields=["auditor_grade", "overall_rationale", "updated_at"])
+        audit.save(update_fields=["draft_grade", "overall_rationale", "updated_at"])
         record_access(acting_user, "update", "audit", audit.pk, "overall grade")
     return audit
 
@@ -354,7 +352,7 @@ def missing_for_submission(audit: Audit) -> list[Missing]:
     sources = set(audit.evidence.values_list("source", flat=True))
     if REQUIRED_EVIDENCE_SOURCE not in sources:
         missing.append(Missing("Record the review of the case record in the evidence sources", "evidence"))
-    if not audit.auditor_grade:
+    if not audit.draft_grade:
         missing.append(Missing("Select the overall grade", "overall"))
     if not audit.overall_rationale.strip():
         missing.append(Missing("Explain the overall grade in the rationale", "overall"))
@@ -394,6 +392,7 @@ def submit_audit(
     with transaction.atomic():
         claim_version(audit, expected_version)
         audit.not_triangulated = not triangulated
+        audit.auditor_grade = audit.draft_grade
         audit.status = AuditStatus.SUBMITTED
         audit.submitted_at = timezone.now()
         audit.completed_on = timezone.localdate()

@@ -146,8 +146,8 @@ def _tasks(audit: Audit) -> list[dict[str, Any]]:
     if sources:
         evidence_status = "In progress" if EvidenceSource.RECORD_REVIEW not in sources else "Completed"
     findings, actions = audit.findings.count(), audit.actions.count()
-    overall_done = bool(audit.auditor_grade and audit.overall_rationale.strip())
-    overall_started = bool(audit.auditor_grade or audit.overall_rationale.strip())
+    overall_done = bool(audit.draft_grade and audit.overall_rationale.strip())
+    overall_started = bool(audit.draft_grade or audit.overall_rationale.strip())
     missing = completion.missing_for_submission(audit)
     tasks += [
         {
@@ -216,7 +216,7 @@ def _summary(audit: Audit) -> dict[str, Any]:
         "evidence": list(audit.evidence.all()),
         "findings": list(audit.findings.select_related("theme")),
         "actions": list(audit.actions.select_related("owner", "owner__staff")),
-        "overall_grade": scale.label(audit.auditor_grade) if scale and audit.auditor_grade else "",
+        "overall_grade": scale.label(audit.draft_grade) if scale and audit.draft_grade else "",
     }
 
 
@@ -576,7 +576,7 @@ def audit_overall(request: HttpRequest, pk: int) -> HttpResponse:
         form = OverallForm(
             initial={
                 "version": audit.version,
-                "grade": audit.auditor_grade,
+                "grade": audit.draft_grade,
                 "rationale": audit.overall_rationale,
             },
             scale=audit.grade_scale,

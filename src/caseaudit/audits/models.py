@@ -108,6 +108,9 @@ class Audit(models.Model):
     grade_scale = models.ForeignKey(
         GradeScale, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The overall grade while the audit is being written; the auditor's grade takes it on submission, so
+    # a report never counts a draft.
+    draft_grade = models.CharField(max_length=40, blank=True)
     auditor_grade = models.CharField(max_length=40, blank=True)
     moderated_grade = models.CharField(max_length=40, blank=True)  # reports use this; the auditor's is kept
     overall_rationale = models.TextField(blank=True)
