@@ -9,11 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from caseaudit.cases.actions import import_case_register
+from caseaudit.cases.importing.command_output import fail_if_invalid, print_problems
 from caseaudit.cases.importing.result import COUNT_NAMES, ImportResult
 from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.core.cohorts import COHORT_LABELS
-
-MAX_ERRORS_SHOWN = 1000
 
 
 class Command(BaseCommand):
@@ -44,20 +43,11 @@ class Command(BaseCommand):
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         self._report(result)
-        if result.errors and not options["skip_invalid"]:
-            raise CommandError(
-                f"{len(result.errors)} problem(s) in {result.file_name}: nothing was imported. "
-                "Correct the rows above, or use --skip-invalid to import the valid rows only."
-            )
+        fail_if_invalid(result.errors, result.file_name, skip_invalid=options["skip_invalid"])
 
     def _report(self, result: ImportResult) -> None:
         write = self.stdout.write
-        for warning in result.warnings:
-            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
-        for error in result.errors[:MAX_ERRORS_SHOWN]:
-            self.stderr.write(f"error: {error}")
-        if len(result.errors) > MAX_ERRORS_SHOWN:
-            self.stderr.write(f"... and {len(result.errors) - MAX_ERRORS_SHOWN} more errors")
+        print_problems(self, result.warnings, result.errors)
         if result.dry_run:
             heading = "Dry run: nothing was written. The import would make these changes:"
         elif result.written:
