@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -196,13 +197,33 @@ def record_evidence(
 
 
 def remove_evidence(audit: Audit, source: str, *, expected_version: int, acting_user: User) -> None:
+    _remove(
+        audit,
+        EvidenceUse.objects.filter(audit=audit, source=source),
+        missing="That source of evidence is not recorded on this audit.",
+        logged=f"evidence {source} removed",
+        expected_version=expected_version,
+        acting_user=acting_user,
+    )
+
+
+def _remove(
+    audit: Audit,
+    items: QuerySet[Any],
+    *,
+    missing: str,
+    logged: str,
+    expected_version: int,
+    acting_user: User,
+) -> None:
+    """Take something the auditor added off their audit, on the version they saw."""
     _require_auditor(audit, acting_user)
     with transaction.atomic():
         claim_version(audit, expected_version)
-        deleted, _ = EvidenceUse.objects.filter(audit=audit, source=source).delete()
+        deleted, _ = items.delete()
         if not deleted:
-            raise ValidationError("That source of evidence is not recorded on this audit.")
-        record_access(acting_user, "update", "audit", audit.pk, f"evidence {source} removed")
+            raise ValidationError(missing)
+        record_access(acting_user, "update", "audit", audit.pk, logged)
 
 
 # Overall grade --------------------------------------------------------------------------------------------
@@ -250,13 +271,14 @@ def add_finding(
 
 
 def remove_finding(audit: Audit, finding_id: int, *, expected_version: int, acting_user: User) -> None:
-    _require_auditor(audit, acting_user)
-    with transaction.atomic():
-        claim_version(audit, expected_version)
-        deleted, _ = Finding.objects.filter(audit=audit, pk=finding_id).delete()
-        if not deleted:
-            raise ValidationError("That finding is not on this audit.")
-        record_access(acting_user, "update", "audit", audit.pk, f"finding {finding_id} removed")
+    _remove(
+        audit,
+        Finding.objects.filter(audit=audit, pk=finding_id),
+        missing="That finding is not on this audit.",
+        logged=f"finding {finding_id} removed",
+        expected_version=expected_version,
+        acting_user=acting_user,
+    )
 
 
 def action_owners(audit: Audit) -> QuerySet[User]:
@@ -311,13 +333,14 @@ def add_action(
 
 def remove_action(audit: Audit, action_id: int, *, expected_version: int, acting_user: User) -> None:
     """Take back an action added by mistake, while the audit is still being written."""
-    _require_auditor(audit, acting_user)
-    with transaction.atomic():
-        claim_version(audit, expected_version)
-        deleted, _ = Action.objects.filter(audit=audit, pk=action_id).delete()
-        if not deleted:
-            raise ValidationError("That action is not on this audit.")
-        record_access(acting_user, "update", "audit", audit.pk, f"action {action_id} removed")
+    _remove(
+        audit,
+        Action.objects.filter(audit=audit, pk=action_id),
+        missing="That action is not on this audit.",
+        logged=f"action {action_id} removed",
+        expected_version=expected_version,
+        acting_user=acting_user,
+    )
 
 
 # Submitting -----------------------------------------------------------------------------------------------
