@@ -13,6 +13,7 @@ from benchmarks.harness import line, measure_in_child
 
 IMPORT = "benchmarks.register_import"
 PLAN = "benchmarks.plan_cycle"
+GRADES = "benchmarks.grade_table"
 
 
 def main() -> None:
@@ -20,6 +21,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="CSV register rows")
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="Annex A workbook rows")
     parser.add_argument("--plan-cases", type=int, default=1_000_000, help="open cases to plan a cycle over")
+    parser.add_argument("--audits", type=int, default=1_000_000, help="audits in the grade table's history")
     args = parser.parse_args()
     # The generators use the register's models (never its database): Django must be set up to import them.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings")
@@ -63,6 +65,13 @@ def main() -> None:
         floor = measure_in_child(PLAN, "floor", str(register))
         ours = measure_in_child(PLAN, "ours", str(register))
         print(line("plan-cycle (dry run)", args.plan_cases, ours, floor, target=3.0), flush=True)
+
+        history = work / "grades.sqlite3"
+        print(f"building a history of {args.audits:,} audits ...", flush=True)
+        subprocess.run([sys.executable, "-m", GRADES, "build", str(history), str(args.audits)], check=True)  # noqa: S603
+        floor = measure_in_child(GRADES, "floor", str(history))
+        ours = measure_in_child(GRADES, "ours", str(history))
+        print(line("report grades (table by year)", args.audits, ours, floor, target=1.5), flush=True)
 
 
 if __name__ == "__main__":

@@ -6,13 +6,30 @@ import sys
 
 def test_the_benchmarks_run_end_to_end_at_a_tiny_size():
     run = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--rows", "300", "--xlsx-rows", "300", "--plan-cases", "300"],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--rows",
+            "300",
+            "--xlsx-rows",
+            "300",
+            "--plan-cases",
+            "300",
+            "--audits",
+            "300",
+        ],
         capture_output=True,
         text=True,
         check=False,
         timeout=600,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    for name in ("import-cases, CSV", "import-cases, Annex A XLSX", "plan-cycle (dry run)"):
+    for name in (
+        "import-cases, CSV",
+        "import-cases, Annex A XLSX",
+        "plan-cycle (dry run)",
+        "report grades (table by year)",
+    ):
         assert f"{name}: 300 rows" in run.stdout
     assert "ratio" in run.stdout

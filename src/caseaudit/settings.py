@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "caseaudit.cycles",
     "caseaudit.audits",
     "caseaudit.improvement",
+    "caseaudit.reports",
 ]
 
 MIDDLEWARE = [

@@ -121,6 +121,49 @@ def plan_cycle(
     return cycle
 
 
+def record_past_cycle(
+    *,
+    name: str,
+    season: str,
+    year: int,
+    fraction: float | None,
+    size: int | None,
+    focus: str = "",
+    acting_user: User | None,
+) -> Cycle:
+    """Record a cycle that ran before caseaudit, with how it was sampled, so that `import-audits` can put its
+    audits in it and reports can say when years were sampled differently (every open case, then half). It has
+    no sample of its own and is closed from the start."""
+    _require(acting_user, PLANNERS, "record past audit cycles")
+    if (fraction is None) == (size is None):
+        raise ValidationError(
+            "Say how the cycle was sampled: a fraction of the open cases (1 for every open case) or a size."
+        )
+    if fraction is not None and not 0 < fraction <= 1:
+        raise ValidationError("The fraction is a number above 0 and at most 1, such as 0.5 for half.")
+    if season == "custom":
+        raise ValidationError("A past cycle is recorded by season: autumn or spring.")
+    if Cycle.objects.filter(name__iexact=name).exists():
+        raise ValidationError(f"There is already a cycle called {name!r}.")
+    starts_on, ends_on = season_window(season, year)
+    with transaction.atomic():
+        cycle = Cycle.objects.create(
+            name=name,
+            season=season,
+            year=year,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            focus_cohort=focus,
+            fraction=fraction,
+            size=size,
+            seed=0,
+            status=CycleStatus.CLOSED,
+            created_by=acting_user,
+        )
+        record_access(acting_user, "create", "cycle", cycle.pk, "past cycle recorded")
+    return cycle
+
+
 def swap_case(
     cycle: Cycle, *, remove: Audit, add_child_id: str, reason: str, acting_user: User | None
 ) -> Audit:

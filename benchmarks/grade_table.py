@@ -1,0 +1,103 @@
+"""The committee's table of grades over a long audit history, against the floor of one grouped query.
+
+Floor: one SQL `GROUP BY` (year, cohort, moderated grade) over the audits table, run with the sqlite3 module.
+Ours: `caseaudit.reports.grades.grade_table`, through Django: its grouped query, the sampling basis of every
+period, the percentages, the intervals and the caveats."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from benchmarks.harness import django_for, report_from_child
+
+FLOOR_SQL = """
+    SELECT substr(completed_on, 1, 4), cohort, moderated_grade, COUNT(*) FROM audits_audit
+    WHERE completed_on IS NOT NULL AND moderated_grade != ''
+    GROUP BY 1, 2, 3
+"""
+
+
+def build(database: Path, audits: int) -> None:
+    """`audits` moderated audits over eight years of spring and autumn cycles, of a register a quarter that
+    size: each case audited about four times. Grades fall as a typical authority's do."""
+    django_for(database)
+    from caseaudit.audits.models import Audit
+    from caseaudit.audits.templates_store import default_grade_scale
+    from caseaudit.cases.demo_data import build_demo_authority
+    from caseaudit.cases.models import Case
+    from caseaudit.cycles.actions import record_past_cycle
+
+    build_demo_authority(cases=max(audits // 4, 10), seed=11, today=date(2026, 9, 1))
+    scale = default_grade_scale()
+    cycles = [
+        record_past_cycle(
+            name=f"{season.capitalize()} {year}",
+            season=season,
+            year=year,
+            fraction=1.0 if year < 2023 else 0.5,
+            size=None,
+            acting_user=None,
+        )
+        for year in range(2019, 2027)
+        for season in ("spring", "autumn")
+    ]
+    cases = list(Case.objects.values_list("pk", "cohort").order_by("pk"))
+    rng = random.Random(11)
+    grades = scale.slugs
+    batch: list[Audit] = []
+    # One audit per case per cycle: walk the cycles, a slice of the register in each.
+    per_cycle = -(-audits // len(cycles))
+    for number in range(audits):
+        cycle = cycles[number // per_cycle]
+        case_id, cohort = cases[number % len(cases)]
+        grade = rng.choices(grades, weights=(6, 36, 46, 12))[0]
+        batch.append(
+            Audit(
+                case_id=case_id,
+                cohort=cohort,
+                cycle=cycle,
+                status="moderated",
+                completed_on=cycle.starts_on + timedelta(days=rng.randrange(60)),
+                grade_scale=scale,
+                auditor_grade=grade,
+                moderated_grade=grade,
+            )
+        )
+        if len(batch) == 50_000:
+            Audit.objects.bulk_create(batch)
+            batch = []
+    Audit.objects.bulk_create(batch)
+
+
+def floor(database: Path) -> None:
+    def work() -> None:
+        with sqlite3.connect(database) as db:
+            rows = db.execute(FLOOR_SQL).fetchall()
+        assert rows
+
+    report_from_child(work)
+
+
+def ours(database: Path) -> None:
+    django_for(database)
+    from caseaudit.reports.grades import grade_table
+
+    def work() -> None:
+        table = grade_table(by="year")
+        assert table.total
+
+    report_from_child(work)
+
+
+if __name__ == "__main__":
+    mode, path, *rest = sys.argv[1:]
+    if mode == "build":
+        build(Path(path), int(rest[0]))
+    elif mode == "floor":
+        floor(Path(path))
+    else:
+        ours(Path(path))

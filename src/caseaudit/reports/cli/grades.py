@@ -1,0 +1,67 @@
+"""`caseaudit report grades`: the committee's table of grades by year or cycle and cohort."""
+
+from __future__ import annotations
+
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from caseaudit.core.cohorts import COHORT_SLUGS, parse_cohort
+from caseaudit.reports.grade_formats import (
+    FORMATS,
+    grade_text,
+    write_grade_csv,
+    write_grade_json,
+    write_grade_xlsx,
+)
+from caseaudit.reports.grades import BY_CHOICES, GRADE_SOURCES, grade_table
+
+HELP = (
+    "The table of audits by period and cohort: counts and percentages per grade (percentages sum to 100 in "
+    "every row), with caveats where periods were sampled or graded differently and where samples are small."
+)
+
+
+def add_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("--cohort", help=f"one cohort: {', '.join(COHORT_SLUGS)} (default: every cohort)")
+    parser.add_argument("--by", choices=BY_CHOICES, default="year", help="period: year (default) or cycle")
+    parser.add_argument(
+        "--grade-source",
+        choices=GRADE_SOURCES,
+        default="moderated",
+        help="moderated (default) or auditor grades",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="text (default), csv, json or xlsx")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (required for xlsx)")
+
+
+def run(command: BaseCommand, options: dict[str, Any]) -> None:
+    cohort = None
+    if options["cohort"]:
+        cohort = parse_cohort(options["cohort"])
+        if cohort is None:
+            raise CommandError(f"{options['cohort']!r} is not a cohort. Cohorts: {', '.join(COHORT_SLUGS)}.")
+    table = grade_table(by=options["by"], grade_source=options["grade_source"], cohort=cohort)
+    output, file_format = options["output"], options["format"]
+    if file_format == "xlsx":
+        if not output:
+            raise CommandError("An XLSX table needs --output FILE.xlsx: a workbook is not for the terminal.")
+        write_grade_xlsx(table, output)
+    elif output:
+        with open(output, "w", encoding="utf-8", newline="") as stream:
+            _write(table, file_format, stream)
+    else:
+        _write(table, file_format, command.stdout)
+    if output:
+        print(f"Wrote the table of {table.total:,} audits to {output} ({file_format}).", file=sys.stderr)
+
+
+def _write(table: Any, file_format: str, stream: Any) -> None:
+    if file_format == "csv":
+        write_grade_csv(table, stream)
+    elif file_format == "json":
+        write_grade_json(table, stream)
+    else:
+        stream.write(grade_text(table))
