@@ -17,9 +17,9 @@ def test_current_season():
 @pytest.mark.django_db
 def test_the_demo_has_a_cycle_allocated_without_conflicts(capsys):
     call_command("demo_data", "--cases", "120", "--today", "2026-11-26")
-    cycle = Cycle.objects.get()
+    cycle = Cycle.objects.exclude(status="closed").get()
     assert cycle.name == "Autumn 2026" and cycle.focus_cohort == "care-leaver"
-    audits = Audit.objects.select_related("auditor__staff", "case")
+    audits = Audit.objects.filter(cycle=cycle).select_related("auditor__staff", "case")
     assert audits.count() > 0 and not audits.filter(auditor__isnull=True).exists()
     for audit in audits:
         staff = audit.auditor.staff
@@ -30,3 +30,20 @@ def test_the_demo_has_a_cycle_allocated_without_conflicts(capsys):
     moderated = audits.filter(status="moderated")
     assert moderated.count() == 6 and not moderated.filter(moderated_grade="").exists()
     assert not audits.filter(status__in=["submitted", "moderated"], not_triangulated=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_three_past_autumns_to_compare_with_their_sampling_basis(capsys):
+    call_command("demo_data", "--cases", "120", "--today", "2026-11-26")
+    past = Cycle.objects.filter(status="closed").order_by("year")
+    assert [(c.name, c.fraction) for c in past] == [
+        ("Autumn 2023", 1.0),
+        ("Autumn 2024", 1.0),
+        ("Autumn 2025", 0.5),
+    ]
+    # Loaded as a QA lead would load them: completed, moderated audits in those cycles, none in the future.
+    history = Audit.objects.filter(cycle__in=past)
+    assert history.count() > 100
+    assert not history.exclude(status="moderated").exists()
+    assert not history.filter(completed_on__gt=date(2026, 11, 26)).exists()
+    assert "Past audits:" in capsys.readouterr().out

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit.accounts.models import User
 from caseaudit.audits.demo import complete_demo_audits
+from caseaudit.audits.demo_history import load_demo_history
 from caseaudit.cases.demo_data import (
     DEFAULT_CASES,
     DEFAULT_SEED,
@@ -123,6 +124,11 @@ class Command(BaseCommand):
                 self.style.WARNING,
             )
         if not options["no_cycle"] and summary.open_cases:
+            past = load_demo_history(summary.today, seed=summary.seed)
+            self.stdout.write(
+                f"Past audits: {past} audits of the three autumn cycles before {summary.today.year}, "
+                "loaded as a QA lead would (record-cycle, then import-audits)."
+            )
             cycle = plan_demo_cycle(summary.today, seed=summary.seed)
             planned = cycle.audits.count()
             submitted, moderated = complete_demo_audits(cycle, submitted=12, moderated=6, seed=summary.seed)

@@ -1,0 +1,59 @@
+"""The demo's past: three autumn cycles run before caseaudit, loaded the way a QA lead would load them
+(`record-cycle`, then `import-audits` of a spreadsheet), so that the reports have years to compare and the
+caveats a committee should read: the two older years audited every open case, the latest half of them."""
+
+from __future__ import annotations
+
+import csv
+import random
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from caseaudit.cases.models import Case
+from caseaudit.cycles.actions import record_past_cycle
+
+from .history import import_audit_history
+
+_GRADES = ("inadequate", "requires-improvement", "good", "outstanding")
+# Worst first; each year a little better than the one before, as an improving authority's are.
+_WEIGHTS_BY_AGE = {3: (10, 42, 40, 8), 2: (8, 38, 44, 10), 1: (5, 33, 48, 14)}
+# How many audits each past autumn had: every open case of a smaller register, then half of it.
+_SIZES = {3: 64, 2: 72, 1: 40}
+
+
+def load_demo_history(today: date, *, seed: int) -> int:
+    """Record the three autumns before `today`'s year and import their audits; returns how many."""
+    rng = random.Random(seed + 3)
+    cases = list(Case.objects.order_by("pk").values_list("child_id", "cohort"))
+    rows = []
+    for age, size in _SIZES.items():
+        year = today.year - age
+        name = f"Autumn {year}"
+        record_past_cycle(
+            name=name,
+            season="autumn",
+            year=year,
+            fraction=0.5 if age == 1 else 1.0,
+            size=None,
+            acting_user=None,
+        )
+        for child_id, cohort in rng.sample(cases, min(size, len(cases))):
+            auditor_grade = rng.choices(_GRADES, weights=_WEIGHTS_BY_AGE[age])[0]
+            # Moderators change about one grade in six, by one step.
+            moderated = auditor_grade
+            if rng.random() < 1 / 6:
+                step = _GRADES.index(auditor_grade) + rng.choice((-1, 1))
+                moderated = _GRADES[min(max(step, 0), len(_GRADES) - 1)]
+            audited_on = date(year, 10, 1) + timedelta(days=rng.randrange(60))
+            rows.append([child_id, cohort, audited_on.isoformat(), auditor_grade, moderated, name])
+    with tempfile.TemporaryDirectory(prefix="caseaudit-demo-") as folder:
+        path = Path(folder) / "past-audits.csv"
+        with path.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(["child_id", "cohort", "audit_date", "auditor_grade", "moderated_grade", "cycle"])
+            writer.writerows(rows)
+        result = import_audit_history(path, acting_user=None, today=today)
+    if result.errors:
+        raise RuntimeError(f"the demo's own history did not import: {result.errors[:3]}")
+    return len(rows)
