@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from caseaudit.audits import completion
-from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent
+from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent, Theme
 from caseaudit.audits.templates_store import default_template
 from caseaudit.improvement.models import Action
 
@@ -30,6 +30,8 @@ def fill_date(page, prefix: str, day) -> None:
 
 def test_auditor_completes_and_submits_an_audit(page, live_server, check_page, personas):
     default_template()
+    # A migration seeds the themes, but a browser test run before this one empties every table when it ends.
+    Theme.objects.get_or_create(slug="recording-delays", defaults={"label": "Recording delays"})
     cycle = make_cycle([personas.own_case])
     allocate_to(cycle, personas.auditor)
     audit = Audit.objects.get(cycle=cycle)
