@@ -14,6 +14,7 @@ from benchmarks.harness import line, measure_in_child
 IMPORT = "benchmarks.register_import"
 PLAN = "benchmarks.plan_cycle"
 GRADES = "benchmarks.grade_table"
+COMPLIANCE = "benchmarks.compliance"
 
 
 def main() -> None:
@@ -65,6 +66,10 @@ def main() -> None:
         floor = measure_in_child(PLAN, "floor", str(register))
         ours = measure_in_child(PLAN, "ours", str(register))
         print(line("plan-cycle (dry run)", args.plan_cases, ours, floor, target=3.0), flush=True)
+        # The same register: every rule for every open case, against reading their dates.
+        floor = measure_in_child(COMPLIANCE, "floor", str(register))
+        ours = measure_in_child(COMPLIANCE, "ours", str(register))
+        print(line("compliance (every open case)", args.plan_cases, ours, floor, target=3.0), flush=True)
 
         history = work / "grades.sqlite3"
         print(f"building a history of {args.audits:,} audits ...", flush=True)

@@ -29,6 +29,7 @@ def test_the_benchmarks_run_end_to_end_at_a_tiny_size():
         "import-cases, CSV",
         "import-cases, Annex A XLSX",
         "plan-cycle (dry run)",
+        "compliance (every open case)",
         "report grades (table by year)",
     ):
         assert f"{name}: 300 rows" in run.stdout

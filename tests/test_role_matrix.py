@@ -113,6 +113,10 @@ MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
         "concern",
         (FOUND, OK, FORBIDDEN, FORBIDDEN, OK, *(FORBIDDEN,) * 3),
     ),
+    # Compliance with timescales: everyone sees the counts of their scope (a senior leader the whole
+    # register's); the list of cases behind a count is child-level, so not for a senior leader.
+    ("compliance", "get", "compliance:summary", None, (FOUND, *(OK,) * 7)),
+    ("compliance cases", "get", "compliance:cases", "compliance", (FOUND, *(OK,) * 5, FORBIDDEN, OK)),
     # Completing an audit (the own case's, started by its auditor; keep these rows last): only its auditor
     # edits; the QA team and the case's team manager and worker read it; the outsider cannot see it.
     # POSTs without the audit's version change nothing.
@@ -143,6 +147,7 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "concern": lambda p, c: [_concern(c.audit).pk],
     "started": lambda p, c: [_started(c.audit).pk],
     "section": lambda p, c: [_started(c.audit).pk, "recording"],
+    "compliance": lambda p, c: ["supervision", "data-missing"],
 }
 
 

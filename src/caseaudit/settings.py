@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "caseaudit.audits",
     "caseaudit.improvement",
     "caseaudit.reports",
+    "caseaudit.compliance",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,10 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 SERVICE_NAME = os.environ.get("CASEAUDIT_SERVICE_NAME", "Case file audits")
+
+# A local YAML file of timescale rules that change or add to the shipped ones (caseaudit.core.timescales);
+# none by default.
+CASEAUDIT_TIMESCALE_RULES = os.environ.get("CASEAUDIT_TIMESCALE_RULES", "") or None
 
 LOGGING = {
     "version": 1,

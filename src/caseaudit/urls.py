@@ -16,6 +16,7 @@ urlpatterns = [
     path("cycles/", include("caseaudit.cycles.urls")),
     path("audits/", include("caseaudit.audits.urls")),
     path("concerns/", include("caseaudit.improvement.urls")),
+    path("compliance/", include("caseaudit.compliance.urls")),
     # The feedback form for children, young people and carers: no sign-in, a single-use link.
     path("feedback/", include("caseaudit.audits.public_feedback_urls")),
 ]

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case
+from caseaudit.compliance.panel import timescales_context
 from caseaudit.core.audit_tools import Section
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.register import COHORT_KEY_DATES
@@ -109,6 +110,7 @@ def _case_context(case: Case) -> dict[str, Any]:
             (capfirst(str(labels[name])), getattr(case, name))
             for name in COHORT_KEY_DATES.get(case.cohort, ())
         ],
+        **timescales_context(case),
     }
 
 

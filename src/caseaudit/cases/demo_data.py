@@ -258,10 +258,15 @@ def _generate(n: int, seed: int, today: date, style: _Style) -> tuple[DemoRoster
         raise ValueError("the number of cases cannot be negative")
     rng = random.Random(seed)
     roster = plan_roster(n, rng)
-    return roster, _cases(n, rng, roster, today.toordinal(), style)
+    # Supervision and recording dates come from a stream of their own, so that adding them left every other
+    # value of a seed's authority as it was.
+    oversight = random.Random(f"{seed}:oversight")
+    return roster, _cases(n, rng, roster, today.toordinal(), style, oversight)
 
 
-def _cases(n: int, rng: random.Random, roster: DemoRoster, today: int, style: _Style) -> Iterator[dict]:
+def _cases(
+    n: int, rng: random.Random, roster: DemoRoster, today: int, style: _Style, oversight: random.Random
+) -> Iterator[dict]:
     # Dates are worked out as ordinals (ints) and only turned into text or dates once, when set.
     rnd = rng.random
     day, empty = style.day, style.empty
@@ -390,7 +395,36 @@ def _cases(n: int, rng: random.Random, roster: DemoRoster, today: int, style: _S
                 seen = at - (between(45, 150) if rnd() < 0.15 else between(0, 28))
                 row["last_seen"] = kept(max(seen, opened))
         row["opened_on"] = put(opened)
+        supervision, backlog = _oversight_dates(oversight.random, opened, at)
+        row["last_supervision"] = put(supervision)
+        row["recording_backlog_since"] = put(backlog)
         yield row
+
+
+def _oversight_dates(rnd: Callable[[], float], opened: int, at: int) -> tuple[int | None, int | None]:
+    """The latest supervision that discussed the case and the oldest event not yet written up, as ordinals.
+
+    Supervision is due at least every 4 weeks: most cases were discussed within 27 days, about one in
+    seven longer ago, a few never recorded. Recording is due within 5 working days (at least 7 calendar
+    days): most cases have nothing waiting (None), about three in ten an event from the last 6 days, about
+    one in nine an event waiting longer than the rule allows."""
+
+    def between(low: int, high: int) -> int:
+        return low + int(rnd() * (high - low + 1))
+
+    draw = rnd()
+    if draw < _MISSING_SHARE:
+        supervision = None
+    else:
+        supervision = max(opened, at - (between(32, 120) if draw < _MISSING_SHARE + 0.14 else between(0, 27)))
+    draw = rnd()
+    if draw < 0.11:
+        backlog: int | None = max(opened, at - between(10, 75))
+    elif draw < 0.40:
+        backlog = max(opened, at - between(0, 6))
+    else:
+        backlog = None
+    return supervision, backlog
 
 
 def generate_register_rows(n: int, seed: int = DEFAULT_SEED, today: date | None = None) -> Iterator[dict]:

@@ -101,6 +101,10 @@ class Case(models.Model):
     assessment_start = models.DateField(null=True, blank=True)
     assessment_completed = models.DateField(null=True, blank=True)
     last_seen = models.DateField(null=True, blank=True)
+    # Every cohort: the latest supervision that discussed the case, and the oldest event not yet written up
+    # (empty when the recording is up to date).
+    last_supervision = models.DateField(null=True, blank=True)
+    recording_backlog_since = models.DateField("Oldest event not yet recorded", null=True, blank=True)
 
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
     updated_at = models.DateTimeField(auto_now=True)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
+from caseaudit.compliance.panel import timescales_context
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
 from caseaudit.pagination import pagination
@@ -170,6 +171,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for label, value in _dates(case, [f for f in KEY_DATE_COLUMNS if f not in key_fields])
                 if value
             ],
+            **timescales_context(case),
         },
     )
 

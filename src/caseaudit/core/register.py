@@ -21,16 +21,23 @@ KEY_DATE_COLUMNS = (
     "assessment_start",
     "assessment_completed",
     "last_seen",
+    # Supervision and recording apply to every cohort (DOMAIN.md: supervision at least every 4 weeks; case
+    # recording written up within 5 working days). Annex A has no such columns: only the CSV brings them.
+    "last_supervision",
+    "recording_backlog_since",
 )
+# The key dates every cohort's checks anchor on, whatever the cohort.
+ALL_COHORT_KEY_DATES = ("last_supervision", "recording_backlog_since")
 # The key dates each cohort's timescale checks anchor on (DOMAIN.md, "Timescales for compliance checks").
 COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
-    "care-leaver": ("latest_pathway_plan", "latest_contact"),
+    "care-leaver": ("latest_pathway_plan", "latest_contact", *ALL_COHORT_KEY_DATES),
     "looked-after": (
         "looked_after_since",
         "latest_statutory_review",
         "last_social_work_visit",
         "last_health_assessment",
         "last_dental_check",
+        *ALL_COHORT_KEY_DATES,
     ),
     "child-protection": (
         "strategy_discussion",
@@ -38,9 +45,10 @@ COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
         "cp_plan_start",
         "last_statutory_visit",
         "latest_review_conference",
+        *ALL_COHORT_KEY_DATES,
     ),
-    "child-in-need": ("assessment_start", "assessment_completed", "last_seen"),
-    "early-help": ("assessment_start", "assessment_completed"),
+    "child-in-need": ("assessment_start", "assessment_completed", "last_seen", *ALL_COHORT_KEY_DATES),
+    "early-help": ("assessment_start", "assessment_completed", *ALL_COHORT_KEY_DATES),
 }
 
 DATE_COLUMNS = ("opened_on", "closed_on", *KEY_DATE_COLUMNS)

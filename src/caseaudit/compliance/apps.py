@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.core import checks
+
+
+class ComplianceConfig(AppConfig):
+    name = "caseaudit.compliance"
+    label = "compliance"
+    verbose_name = "Compliance with timescales"
+
+    def ready(self) -> None:
+        checks.register(check_timescale_rules)
+
+
+def check_timescale_rules(**kwargs: Any) -> list[checks.CheckMessage]:
+    """A local rules file that cannot be used is reported when the service starts, not on the first page
+    that shows a case."""
+    from caseaudit.core.timescales import TimescaleRulesError
+
+    from .queries import timescale_rules
+
+    try:
+        timescale_rules()
+    except TimescaleRulesError as error:
+        return [
+            checks.Error(
+                f"The timescale rules cannot be used:\n{error}",
+                hint="Correct the file CASEAUDIT_TIMESCALE_RULES names, or unset CASEAUDIT_TIMESCALE_RULES.",
+                id="caseaudit.compliance.E001",
+            )
+        ]
+    return []

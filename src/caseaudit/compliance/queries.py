@@ -1,0 +1,135 @@
+"""Compliance with timescales for a set of cases: the register's key dates read into polars in one query,
+then checked by the Django-free engine (`caseaudit.core.timescales`).
+
+Only open cases are checked: a closed case has no timescales left to keep. Who sees which cases is decided
+by the scoped queries (`cases_visible_to`); the aggregate summaries for the committee paper read the
+whole register or a cycle's sample."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
+
+from caseaudit.accounts.models import User
+from caseaudit.audits.models import Audit
+from caseaudit.cases.models import Case
+from caseaudit.cases.scoping import cases_visible_to
+from caseaudit.core.register import KEY_DATE_COLUMNS
+from caseaudit.core.timescales import CheckResult, RuleSet, evaluate, evaluate_case, load_rules, summarise
+from caseaudit.cycles.models import Cycle
+
+# What the engine reads from each case; `case_id` (the primary key) is carried through for links.
+DATE_FIELDS = ("birth_month", *KEY_DATE_COLUMNS)
+FRAME_COLUMNS = ("case_id", "child_id", "cohort", *DATE_FIELDS)
+
+
+# Dates a register may not record at all (caseaudit's CSV layout makes them optional, Annex A lacks them).
+# An empty one means "nothing waiting" to the engine, so when no open case in the register has one, the
+# register does not record it: the column is left out and the check says "data missing", never a guess.
+OPTIONAL_DATE_FIELDS = ("recording_backlog_since",)
+
+
+def unrecorded_fields() -> set[str]:
+    """The optional dates that no open case in the register has: one short EXISTS query each."""
+    return {
+        name
+        for name in OPTIONAL_DATE_FIELDS
+        if not Case.objects.filter(closed_on__isnull=True, **{f"{name}__isnull": False}).exists()
+    }
+
+
+def timescale_rules() -> RuleSet:
+    """The shipped rules with the local overrides of `CASEAUDIT_TIMESCALE_RULES`, if set (load_rules reads
+    each file again only when it changes)."""
+    overrides = settings.CASEAUDIT_TIMESCALE_RULES
+    return load_rules(overrides=Path(overrides) if overrides else None)
+
+
+def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.filter(closed_on__isnull=True)
+
+
+def cases_frame(cases: QuerySet[Case]) -> pl.DataFrame:
+    """The open cases of `cases` as a frame of FRAME_COLUMNS (dates as pl.Date), in Child Unique ID order,
+    without the optional dates the register does not record.
+
+    One query. Dates are read as ISO text (SQLite keeps them so, PostgreSQL writes them so) and parsed in
+    bulk by polars, which spares Django a Python date conversion per cell."""
+    as_text = {f"_{name}": Cast(name, output_field=CharField()) for name in DATE_FIELDS}
+    rows = (
+        open_cases(cases)
+        .order_by("child_id")
+        .annotate(**as_text)
+        .values_list("pk", "child_id", "cohort", *as_text)
+    )
+    schema = {"case_id": pl.Int64, "child_id": pl.Utf8, "cohort": pl.Utf8} | {n: pl.Utf8 for n in DATE_FIELDS}
+    frame = pl.DataFrame(list(rows), schema=schema, orient="row")
+    frame = frame.with_columns(pl.col(n).str.slice(0, 10).str.to_date("%Y-%m-%d") for n in DATE_FIELDS)
+    return frame.drop(unrecorded_fields())
+
+
+def compliance_results(cases: QuerySet[Case], as_of: date, rules: RuleSet | None = None) -> pl.DataFrame:
+    """One row per open case and rule: child_id, cohort, check, due_date, status, days_overdue, case_id
+    (and the dates read)."""
+    return evaluate(cases_frame(cases), rules or timescale_rules(), as_of)
+
+
+def results_visible_to(user: User, as_of: date, rules: RuleSet | None = None) -> pl.DataFrame:
+    """The checks of the open cases `user` may see (their scope: whole register, team, own caseload or
+    allocated audits)."""
+    return compliance_results(cases_visible_to(user), as_of, rules)
+
+
+def register_results(as_of: date, rules: RuleSet | None = None) -> pl.DataFrame:
+    """The checks of every open case in the register: the command line, and aggregates for those who see
+    no child-level data."""
+    return compliance_results(Case.objects.all(), as_of, rules)
+
+
+def cycle_cases(cycle: Cycle) -> QuerySet[Case]:
+    return Case.objects.filter(pk__in=Audit.objects.filter(cycle=cycle).values("case_id"))
+
+
+def compliance_summary_for_register(as_of: date) -> pl.DataFrame:
+    """Counts per check and cohort for the open cases of the whole register (`summarise` columns: check,
+    cohort, applicable, compliant, overdue, due_soon, not_applicable, data_missing)."""
+    return summarise(register_results(as_of))
+
+
+def compliance_summary_for_cycle(cycle: Cycle, as_of: date) -> pl.DataFrame:
+    """Counts per check and cohort for the open cases in `cycle`'s sample (as `compliance_summary_for_
+    register`)."""
+    return summarise(compliance_results(cycle_cases(cycle), as_of))
+
+
+def case_timescales(case: Case, as_of: date, rules: RuleSet | None = None) -> list[CheckResult]:
+    """The checks of one case, as the case page and the audit form show them. A closed case has none."""
+    if case.closed_on is not None:
+        return []
+    unrecorded = unrecorded_fields()
+    dates = {name: getattr(case, name) for name in DATE_FIELDS if name not in unrecorded}
+    return evaluate_case(dates, case.cohort, rules or timescale_rules(), as_of)
+
+
+def filter_results(
+    results: pl.DataFrame,
+    *,
+    cohort: str = "",
+    checks: Iterable[str] = (),
+    statuses: Iterable[str] = (),
+) -> pl.DataFrame:
+    """The rows for one cohort (or all), some checks and statuses (or all)."""
+    wanted_checks, wanted_statuses = list(checks), list(statuses)
+    if cohort:
+        results = results.filter(pl.col("cohort") == cohort)
+    if wanted_checks:
+        results = results.filter(pl.col("check").is_in(wanted_checks))
+    if wanted_statuses:
+        results = results.filter(pl.col("status").is_in(wanted_statuses))
+    return results

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "compliance"
+
+urlpatterns = [
+    path("", views.summary, name="summary"),
+    path("<slug:check>/<slug:status>/", views.cases, name="cases"),
+]

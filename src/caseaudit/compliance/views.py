@@ -1,0 +1,182 @@
+"""The compliance pages: counts per check and cohort, and the cases behind each count.
+
+Who sees what: the counts cover the cases the person may see (`cases_visible_to`: the whole register for
+the QA team, a team manager's team, a worker's own caseload, an auditor's allocated cases); a senior leader
+sees the counts of the whole register and no child-level list (the drill-down answers 403). Each page reads
+the cases in one query, whatever their number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, overload
+from urllib.parse import urlencode
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.models import Role, User
+from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.core.timescales import RuleSet, Status, summarise
+from caseaudit.pagination import pagination
+
+from .display import (
+    SHOWN_STATUSES,
+    STATUS_COLUMNS,
+    STATUS_LABELS,
+    STATUS_TAG_CLASSES,
+    check_label,
+    status_text,
+)
+from .forms import ComplianceFilterForm, filter_query
+from .queries import filter_results, register_results, results_visible_to, timescale_rules
+
+PAGE_SIZE = 50
+
+_SCOPES = {
+    Role.QA_LEAD: "every open case in the register",
+    Role.MODERATOR: "every open case in the register",
+    Role.TEAM_MANAGER: "the open cases of your team",
+    Role.SOCIAL_WORKER: "your open cases",
+    Role.AUDITOR: "the open cases of the audits allocated to you",
+    Role.SENIOR_LEADER: "every open case in the register (counts only)",
+}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_active or user.role not in _SCOPES:
+        raise PermissionDenied
+    return user
+
+
+def _results(user: User, as_of: date, rules: RuleSet) -> pl.DataFrame:
+    if user.sees_child_level_data:
+        return results_visible_to(user, as_of, rules)
+    # Aggregates only, from the whole register: nothing child-level leaves this module for this person.
+    return register_results(as_of, rules)
+
+
+@require_safe
+def summary(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    rules = timescale_rules()
+    today = timezone.localdate()
+    form = ComplianceFilterForm(request.GET, rules=rules, today=today)
+    filters = form.filters()
+    results = filter_results(
+        _results(user, filters["as_of"], rules),
+        cohort=filters["cohort"],
+        checks=[filters["check"]] if filters["check"] else (),
+    )
+    drill_down = user.sees_child_level_data
+    rows = []
+    for row in summarise(results).iter_rows(named=True):
+        cells = []
+        for status in SHOWN_STATUSES:
+            count = row[STATUS_COLUMNS[status]]
+            href = None
+            if drill_down and count:
+                query = filter_query({**filters, "cohort": row["cohort"], "check": ""}, today)
+                href = reverse("compliance:cases", args=[row["check"], status.value])
+                href += "?" + urlencode(query) if query else ""
+            cells.append({"count": count, "href": href, "status": STATUS_LABELS[status].lower()})
+        rows.append(
+            {
+                "check": check_label(rules, row["check"]),
+                "cohort": COHORT_LABELS.get(row["cohort"], row["cohort"]),
+                "applicable": row["applicable"],
+                "cells": cells,
+            }
+        )
+    return render(
+        request,
+        "compliance/summary.html",
+        {
+            "form": form,
+            "filters": filters,
+            "filtered": bool(filters["cohort"] or filters["check"] or filters["as_of"] != today),
+            "rows": rows,
+            "statuses": [STATUS_LABELS[status] for status in SHOWN_STATUSES],
+            "cases": results["child_id"].n_unique() if len(results) else 0,
+            "scope": _SCOPES[Role(user.role)],
+            "rules": rules,
+            "today": today,
+        },
+    )
+
+
+class _Rows(Sequence[dict[str, Any]]):
+    """A result frame as the sequence Paginator wants: its length, and a slice as a list of dicts. Only the
+    page shown is turned into Python objects."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, int):
+            return self.frame.row(index, named=True)
+        start, stop, _ = index.indices(self.frame.height)
+        return self.frame.slice(start, stop - start).to_dicts()
+
+
+@require_safe
+def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
+    user = _user(request)
+    if not user.sees_child_level_data:
+        raise PermissionDenied
+    rules = timescale_rules()
+    if check not in {rule.slug for rule in rules.rules} or status not in {s.value for s in Status}:
+        raise Http404
+    today = timezone.localdate()
+    form = ComplianceFilterForm(request.GET, rules=rules, today=today)
+    filters = {**form.filters(), "check": check}
+    results = filter_results(
+        results_visible_to(user, filters["as_of"], rules),
+        cohort=filters["cohort"],
+        checks=[check],
+        statuses=[status],
+    ).sort("due_date", "child_id", nulls_last=True)
+    page: Page[dict[str, Any]] = Paginator(_Rows(results), PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row["status_text"] = status_text(row["status"], row["days_overdue"])
+        row["cohort_label"] = COHORT_LABELS.get(row["cohort"], row["cohort"])
+    record_access(user, "view", "compliance", detail=f"{check}, {status}, {len(results)} cases")
+    # The check is in the path; the query carries the date and cohort, for the pages and the way back.
+    query = filter_query({**filters, "check": ""}, today)
+
+    def page_href(number: int) -> str:
+        return "?" + urlencode({**query, **({"page": number} if number > 1 else {})})
+
+    return render(
+        request,
+        "compliance/cases.html",
+        {
+            "check": check,
+            "check_label": check_label(rules, check),
+            "status": status,
+            "status_label": STATUS_LABELS[status],
+            "status_class": STATUS_TAG_CLASSES[status],
+            "cohort_label": COHORT_LABELS.get(filters["cohort"], ""),
+            "as_of": filters["as_of"],
+            "today": today,
+            "page": page,
+            "pagination": pagination(page, page_href),
+            "summary_href": reverse("compliance:summary") + ("?" + urlencode(query) if query else ""),
+            "scope": _SCOPES[Role(user.role)],
+        },
+    )

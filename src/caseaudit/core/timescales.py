@@ -1,0 +1,397 @@
+"""The timescale compliance engine: per case and rule, is the child's plan, visit or review in time?
+
+DOMAIN.md, "Timescales for compliance checks". The rules are data (`timescale_rules`, defaults in
+`core/data/timescales.yaml`); this module applies them to the case register, all cases at once with polars
+expressions (a million cases in a few seconds: see `evaluate`).
+
+Statuses, for a case whose cohort the rule names (a case of another cohort gets no row):
+- `overdue`: the due date is before the as-of date (days_overdue = as_of - due), or a one-off event (an
+  initial conference, an assessment's completion) happened after its deadline (days_overdue = the days it
+  was late: the breach is real even once the event has happened).
+- `due-soon`: due today or within the next DUE_SOON_DAYS days (so due in 14 days is due soon, in 15 is not).
+- `compliant`: due later than that, or a one-off event that happened on time.
+- `not-applicable`: the rule's own condition excludes the case: the case closed on or before the as-of date
+  (`closed_on`, when the frame has it), or the rule's `not_applicable_once` event has happened (the initial
+  conference check once a review conference has been held).
+- `data-missing`: a date the rule needs is not recorded, never a guess: no latest pathway plan, no strategy
+  discussion, a column the frame lacks altogether (an older Annex A without pathway plan dates), or no
+  birth month for a rule that depends on age.
+
+How due dates are found (Annex A gives only the latest date of each event, so sequences infer the step):
+- A recurring event (`latest` + `then`): due the step's interval after the latest event. For sequences
+  with a `start`, only events on or after the start count; with none, the first is due `first` after the
+  start (the first looked after review 20 working days after becoming looked after; the first visit 1 week
+  after it, the register having no placement date).
+- Which step applies: the first whose conditions hold. A looked after review within 20 working days of the
+  start is taken to be the first review, so the next is due 3 months after it; any later review is taken to
+  be the second or later (next due 6 months after it). A visit within the first 12 months of being looked
+  after is followed by one within 6 weeks; later visits within 3 months.
+- Age (health assessments: every 6 months under 5, else 12 months): the child is under 5 on the date the
+  6-month interval gives if that date is before the first day of the birth month 5 years on (the register
+  keeps the birth month only, so the birthday counts from the 1st). Needed whenever the rule counts from the
+  latest assessment, so a missing birth month is data-missing there.
+- A one-off event (`done`): met when it happened on or after the start (an older one belongs to an earlier
+  episode and is ignored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from .cohorts import COHORT_SLUGS
+from .timescale_rules import (
+    CHECK_SLUGS,
+    DATE_LABELS,
+    RULE_DATE_COLUMNS,
+    Rule,
+    RuleSet,
+    TimescaleRulesError,
+    merge_rules,
+    read_rules_file,
+)
+from .working_days import england_bank_holidays
+
+__all__ = [
+    "CHECK_SLUGS",
+    "DUE_SOON_DAYS",
+    "CheckResult",
+    "Rule",
+    "RuleSet",
+    "Status",
+    "TimescaleRulesError",
+    "default_rules_path",
+    "evaluate",
+    "evaluate_case",
+    "load_rules",
+    "summarise",
+]
+
+
+class Status(StrEnum):
+    COMPLIANT = "compliant"
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+    NOT_APPLICABLE = "not-applicable"
+    DATA_MISSING = "data-missing"
+
+
+DUE_SOON_DAYS = 14
+RESULT_COLUMNS = ("child_id", "cohort", "check", "due_date", "status", "days_overdue")
+# What `evaluate` reads rather than carries through to its result.
+_INPUT_DATES = ("birth_month", "closed_on", *RULE_DATE_COLUMNS)
+_EPOCH = date(1970, 1, 1)
+
+
+def default_rules_path() -> Path:
+    return Path(__file__).with_name("data") / "timescales.yaml"
+
+
+def load_rules(path: Path | None = None, overrides: Path | None = None) -> RuleSet:
+    """The rules in `path` (default: the shipped defaults), with the authority's `overrides` file applied:
+    its rules replace those of the same slug and add new ones. Raises TimescaleRulesError (a ValueError)
+    naming the file, the line and the rule. Cached until either file changes."""
+    base = Path(path) if path is not None else default_rules_path()
+    local = Path(overrides) if overrides is not None else None
+    return _load(base, _stamp(base), local, _stamp(local) if local is not None else None)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None  # reading it will report the problem
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=8)
+def _load(base: Path, _: object, local: Path | None, __: object) -> RuleSet:
+    return merge_rules(read_rules_file(base), read_rules_file(local) if local is not None else None)
+
+
+def evaluate(cases: pl.DataFrame, rules: RuleSet, as_of: date) -> pl.DataFrame:
+    """One row per case and rule whose cohorts include the case's: child_id, cohort, check, due_date
+    (null when data-missing or not-applicable), status (a Status value), days_overdue (null unless
+    overdue), then the frame's other columns unchanged (not its dates), sorted by child_id then rule order.
+
+    `cases` needs child_id and cohort; date columns are optional (a missing one is data-missing for every
+    case that needs it); text or datetime columns are cast to dates. Other columns are carried through
+    (their names must not clash with the result's or start with "_").
+
+    Vectorised: no Python code runs per case. Cases already sorted by child_id (ORDER BY child_id) skip a
+    sort. Measured on a busy 2-core machine: 1,000,000 cases of mixed cohorts (4 million result rows) take
+    about 1.9 s of CPU sorted, 3.6 s unsorted, where reading their dates with one SQLite query takes 5.6 s."""
+    lacking = [c for c in ("child_id", "cohort") if c not in cases.columns]
+    if lacking:
+        raise ValueError(f"the cases lack the column(s) {', '.join(lacking)}")
+    used = {c for rule in rules.rules for c in rule.columns}
+    dates = [c for c in dict.fromkeys((*_INPUT_DATES, *sorted(used))) if c in cases.columns]
+    carried = [c for c in cases.columns if c not in ("child_id", "cohort", *dates)]
+    clashing = [c for c in carried if c in RESULT_COLUMNS or c.startswith("_")]
+    if clashing:
+        raise ValueError(f"the cases have column(s) the result needs for itself: {', '.join(clashing)}")
+    frame = cases.select(
+        pl.col("child_id"),
+        pl.col("cohort").cast(pl.String),
+        *(_as_date(c, cases.schema[c]) for c in dates),
+        *carried,
+    )
+    if not frame["child_id"].is_sorted():  # a query with ORDER BY child_id saves this sort
+        frame = frame.sort("child_id", maintain_order=True)
+    holidays = _holidays_for(frame, [c for c in dates if c in used], rules)
+    present = set(dates)
+    # One sort key for case then rule, so that the result is sorted once, on one integer column.
+    frame = frame.with_columns(_key=pl.int_range(pl.len(), dtype=pl.Int64) * max(len(rules.rules), 1))
+    cohorts = set(frame["cohort"].unique())
+    parts = [
+        _apply(rule, frame.lazy().filter(pl.col("cohort").is_in(rule.cohorts)), present, as_of, holidays)
+        .with_columns(_key=pl.col("_key") + rank, check=pl.lit(rule.slug))
+        .select("_key", *RESULT_COLUMNS, *carried)
+        for rank, rule in enumerate(rules.rules)
+        if cohorts.intersection(rule.cohorts)  # one case (the case page) needs only its cohort's rules
+    ]
+    if not parts:
+        schema: dict[str, pl.DataType | type[pl.DataType]] = {
+            "child_id": frame.schema["child_id"],
+            "cohort": pl.String,
+            "check": pl.String,
+            "due_date": pl.Date,
+            "status": pl.String,
+            "days_overdue": pl.Int64,
+        }
+        return pl.DataFrame(schema={**schema, **{c: frame.schema[c] for c in carried}})
+    return pl.concat(parts).sort("_key").drop("_key").collect(engine="in-memory")
+
+
+def _as_date(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A date column as dates: ISO text (as a CSV or SQLite gives it) parsed, datetimes truncated."""
+    if dtype == pl.String:
+        return pl.col(column).str.to_date("%Y-%m-%d")
+    return pl.col(column).cast(pl.Date)
+
+
+def _holidays_for(frame: pl.DataFrame, columns: list[str], rules: RuleSet) -> list[date]:
+    """England's bank holidays over the years the frame's dates and the working-day sums span."""
+    if not columns or not any(i.unit == "working-days" for r in rules.rules for i in r.intervals):
+        return []
+    bounds = frame.select(
+        pl.min_horizontal(pl.col(c).min() for c in columns).alias("low"),
+        pl.max_horizontal(pl.col(c).max() for c in columns).alias("high"),
+    ).row(0)
+    if bounds[0] is None:
+        return []
+    # Intervals are at most 999 working days: about 4 years.
+    return england_bank_holidays(bounds[0].year, bounds[1].year + 5)
+
+
+def _apply(
+    rule: Rule, cases: pl.LazyFrame, present: set[str], as_of: date, holidays: list[date]
+) -> pl.LazyFrame:
+    """`cases` with the columns due_date, status and days_overdue of `rule` (and some working columns
+    starting with "_"). Computed in stages, each a with_columns, so that no date sum runs twice."""
+
+    def column(name: str | None) -> pl.Expr:
+        return pl.col(name) if name is not None and name in present else pl.lit(None, pl.Date)
+
+    starts = [c for c in rule.start if c in present]
+    has_start = bool(rule.start)
+    start = pl.col("_start")
+    latest = pl.col("_latest")
+    birthdays = [
+        column("birth_month").dt.offset_by(f"{step.when_under_age}y").alias(f"_age{i}")
+        for i, step in enumerate(rule.then)
+        if step.when_under_age is not None
+    ]
+    cases = cases.with_columns(
+        (pl.coalesce(starts) if len(starts) > 1 else column(starts[0] if starts else None)).alias("_start"),
+        column(rule.latest).alias("_latest"),
+        column(rule.done).alias("_done"),
+        column(rule.not_applicable_once).alias("_ends"),
+        *birthdays,
+    )
+    if has_start:
+        # An event before the start belongs to an earlier episode (a previous placement, plan, assessment).
+        cases = cases.with_columns(
+            _latest=pl.when(latest >= start).then(latest),
+            _done=pl.when(pl.col("_done") >= start).then(pl.col("_done")),
+            # Without a start (no strategy discussion), a review conference still ends the initial check.
+            _ends=pl.when(start.is_null() | (pl.col("_ends") >= start)).then(pl.col("_ends")),
+        )
+    sums = [step.every.expr(latest, holidays).alias(f"_next{i}") for i, step in enumerate(rule.then)]
+    sums += [
+        step.when_latest_within.expr(start, holidays).alias(f"_within{i}")
+        for i, step in enumerate(rule.then)
+        if step.when_latest_within is not None
+    ]
+    if rule.first is not None:
+        sums.append(rule.first.expr(start, holidays).alias("_first"))
+    cases = cases.with_columns(sums)
+
+    due: pl.Expr | None = None
+    for i, step in reversed(list(enumerate(rule.then))):
+        following = pl.col(f"_next{i}")
+        condition = pl.lit(True)
+        if step.when_latest_within is not None:
+            condition = condition & (latest <= pl.col(f"_within{i}"))
+        if step.when_under_age is not None:
+            condition = condition & (following < pl.col(f"_age{i}"))
+        due = following if due is None else pl.when(condition).then(following).otherwise(due)
+    if rule.first is not None:
+        due = (
+            pl.col("_first")
+            if due is None
+            else pl.when(latest.is_null()).then(pl.col("_first")).otherwise(due)
+        )
+    assert due is not None  # the schema requires `start` + `first`, `latest` + `then`, or both
+
+    # A column the frame lacks is data-missing for every case, not "no such event yet".
+    missing: pl.Expr = pl.lit(any(c not in present for c in (rule.latest, rule.done) if c))
+    if has_start and rule.empty_start_means_none_waiting:
+        # Nothing waiting is compliant; a register without the column at all still says nothing.
+        missing = missing | pl.lit(not starts)
+    else:
+        missing = missing | (start.is_null() if has_start else latest.is_null())
+    if rule.uses_age:
+        missing = missing | (latest.is_not_null() & column("birth_month").is_null())
+    excluded = pl.col("_ends").is_not_null()
+    if "closed_on" in present:
+        excluded = excluded | (pl.col("closed_on") <= as_of).fill_null(False)
+    held = pl.col("_done").is_not_null()
+    cases = cases.with_columns(
+        _due=due,
+        _held=held,
+        _excluded=excluded,
+        _missing=missing.fill_null(False) & ~excluded,
+    )
+    reference = pl.when(held).then(pl.col("_done")).otherwise(pl.lit(as_of, pl.Date))
+    cases = cases.with_columns(_late=reference.cast(pl.Int32) - pl.col("_due").cast(pl.Int32))
+    cases = cases.with_columns(_overdue=~pl.col("_excluded") & ~pl.col("_missing") & (pl.col("_late") > 0))
+    return cases.with_columns(
+        due_date=pl.when(pl.col("_excluded") | pl.col("_missing"))
+        .then(pl.lit(None, pl.Date))
+        .otherwise("_due"),
+        status=pl.when("_excluded")
+        .then(pl.lit(Status.NOT_APPLICABLE.value))
+        .when("_missing")
+        .then(pl.lit(Status.DATA_MISSING.value))
+        .when("_overdue")
+        .then(pl.lit(Status.OVERDUE.value))
+        .when(~pl.col("_held") & (pl.col("_late") >= -DUE_SOON_DAYS))
+        .then(pl.lit(Status.DUE_SOON.value))
+        .otherwise(pl.lit(Status.COMPLIANT.value)),
+        days_overdue=pl.when("_overdue").then(pl.col("_late").cast(pl.Int64)),
+    )
+
+
+def summarise(results: pl.DataFrame) -> pl.DataFrame:
+    """Counts per check and cohort: applicable (every row), then one column per status. Ordered by
+    CHECK_SLUGS (other checks after, by slug) then cohort precedence (caseaudit.core.cohorts.COHORTS)."""
+    counts = [
+        (pl.col("status") == status.value).sum().cast(pl.Int64).alias(status.value.replace("-", "_"))
+        for status in (
+            Status.COMPLIANT,
+            Status.OVERDUE,
+            Status.DUE_SOON,
+            Status.NOT_APPLICABLE,
+            Status.DATA_MISSING,
+        )
+    ]
+    check_rank = {slug: rank for rank, slug in enumerate(CHECK_SLUGS)}
+    cohort_rank = {slug: rank for rank, slug in enumerate(COHORT_SLUGS)}
+    return (
+        results.group_by("check", "cohort")
+        .agg(pl.len().cast(pl.Int64).alias("applicable"), *counts)
+        .sort(
+            pl.col("check").replace_strict(check_rank, default=len(check_rank), return_dtype=pl.Int32),
+            "check",
+            pl.col("cohort").replace_strict(cohort_rank, default=len(cohort_rank), return_dtype=pl.Int32),
+            "cohort",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: str
+    label: str
+    kind: str
+    due_date: date | None
+    status: Status
+    days_overdue: int | None
+    anchor_label: str  # what the due date counts from, or what is missing: "latest pathway plan 3 May 2026"
+    description: str  # the rule in words, from the rules file
+
+
+def evaluate_case(
+    dates: Mapping[str, date | None], cohort: str, rules: RuleSet, as_of: date
+) -> list[CheckResult]:
+    """`evaluate` for one case (the case page, the audit form), run through `evaluate` itself on a
+    one-row frame so that the two can never disagree. `dates` maps register columns (and `birth_month`)
+    to dates; a key left out is a column the register lacks (data-missing), a None is an unrecorded date."""
+    frame = pl.DataFrame(
+        [pl.Series("child_id", ["case"]), pl.Series("cohort", [cohort])]
+        + [pl.Series(name, [value], dtype=pl.Date) for name, value in dates.items()]
+    )
+    results = []
+    for row in evaluate(frame, rules, as_of).iter_rows(named=True):
+        rule = rules.get(row["check"])
+        status = Status(row["status"])
+        results.append(
+            CheckResult(
+                check=rule.slug,
+                label=rule.label,
+                kind=rule.kind,
+                due_date=row["due_date"],
+                status=status,
+                days_overdue=row["days_overdue"],
+                anchor_label=_anchor_label(rule, dates, status, as_of),
+                description=rule.description,
+            )
+        )
+    return results
+
+
+def format_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _named(column: str, day: date) -> str:
+    return f"{DATE_LABELS.get(column, column.replace('_', ' '))} {format_day(day)}"
+
+
+def _anchor_label(rule: Rule, dates: Mapping[str, date | None], status: Status, as_of: date) -> str:
+    """Words for what the due date counts from (or what is missing, or why the rule does not apply)."""
+    start_column = next((c for c in rule.start if dates.get(c)), None)
+    start = dates.get(start_column) if start_column else None
+    if status is Status.NOT_APPLICABLE:
+        closed = dates.get("closed_on")
+        if closed is not None and closed <= as_of:
+            return _named("closed_on", closed)
+        event = dates.get(rule.not_applicable_once or "")
+        return _named(rule.not_applicable_once, event) if rule.not_applicable_once and event else ""
+    if status is Status.DATA_MISSING:
+        unrecorded = []
+        if rule.start and start is None:
+            unrecorded.append(" or ".join(DATE_LABELS.get(c, c) for c in rule.start))
+        for column in (rule.latest, rule.done):
+            if column and (column not in dates or (not rule.start and dates[column] is None)):
+                unrecorded.append(DATE_LABELS.get(column, column))
+        if rule.uses_age and dates.get("birth_month") is None:
+            unrecorded.append(DATE_LABELS["birth_month"])
+        return "not recorded: " + ", ".join(unrecorded)
+    if rule.empty_start_means_none_waiting and start is None:
+        return "nothing waiting"
+    latest = dates.get(rule.latest) if rule.latest else None
+    if latest is not None and (start is None or latest >= start):
+        return _named(rule.latest or "", latest)
+    parts = [_named(start_column, start)] if start_column and start else []
+    done = dates.get(rule.done) if rule.done else None
+    if done is not None and start is not None and done >= start:
+        parts.append(_named(rule.done or "", done))
+    return "; ".join(parts)

@@ -1,0 +1,215 @@
+"""The compliance page and its drill-down: filters, counts, who sees which cases, paging, queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from caseaudit.accounts.models import AccessLog
+from caseaudit.cases.models import Case
+from tests.cycles.builders import allocate_to, make_cycle
+from tests.factories import make_case
+
+from .conftest import AS_OF
+
+pytestmark = pytest.mark.django_db
+AS_OF_QUERY = {"as_of_0": AS_OF.day, "as_of_1": AS_OF.month, "as_of_2": AS_OF.year}
+
+
+def counts(client, **params) -> dict[tuple[str, str], list[str]]:
+    """The counts table as {(check, cohort): [cases, compliant, overdue, due soon, data missing, n/a]}."""
+    response = client.get(reverse("compliance:summary"), {**AS_OF_QUERY, **params})
+    assert response.status_code == 200
+    table = response.text.partition('id="compliance-counts"')[2].partition("</table>")[0]
+    rows = {}
+    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)[1:]:
+        cells = [
+            re.sub(r"<span class=\"govuk-visually-hidden\">.*?</span>", "", c)
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        text = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells]
+        rows[(text[0], text[1])] = text[2:]
+    return rows
+
+
+def drill_down(client, check: str, status: str, **params):
+    return client.get(reverse("compliance:cases", args=[check, status]), {**AS_OF_QUERY, **params})
+
+
+def child_ids(response) -> list[str]:
+    return re.findall(r'class="govuk-link app-child-id" href="/cases/\d+/">([^<]+)</a>', response.text)
+
+
+def test_the_qa_lead_sees_counts_per_check_and_cohort(client, register):
+    client.force_login(register.personas.qa_lead)
+    table = counts(client)
+    assert table[("Pathway plan review", "Care leaver")] == ["1", "0", "1", "0", "0", "0"]
+    assert table[("Supervision", "Care leaver")] == ["1", "0", "0", "1", "0", "0"]
+    assert table[("Supervision", "Child in need")] == ["1", "0", "1", "0", "0", "0"]
+    assert table[("Supervision", "Looked after child")] == ["1", "0", "0", "0", "1", "0"]
+    assert ("Supervision", "Early help") not in table  # no open early help case
+
+
+def test_the_page_says_the_date_and_the_rules_used(client, register):
+    client.force_login(register.personas.qa_lead)
+    text = client.get(reverse("compliance:summary"), AS_OF_QUERY).text
+    assert "3 open cases by check and cohort, on 3 November 2026" in text
+    assert "Statutory and recommended timescales (England), version 1" in text
+
+
+def test_filters_narrow_the_counts_to_a_cohort_and_a_check(client, register):
+    client.force_login(register.personas.qa_lead)
+    assert list(counts(client, cohort="care-leaver", check="supervision")) == [("Supervision", "Care leaver")]
+    assert set(counts(client, cohort="child-in-need")) == {
+        ("Assessment completed in time", "Child in need"),
+        ("Case recording", "Child in need"),
+        ("Supervision", "Child in need"),
+    }
+
+
+def test_the_as_of_date_changes_the_statuses(client, register):
+    client.force_login(register.personas.qa_lead)
+    # On 1 August 2026 the pathway plan (due 1 September) was due later than 14 days: compliant.
+    earlier = counts(client, as_of_0=1, as_of_1=8, as_of_2=2026)
+    assert earlier[("Pathway plan review", "Care leaver")] == ["1", "1", "0", "0", "0", "0"]
+
+
+def test_without_a_date_the_page_checks_against_today(client, register):
+    client.force_login(register.personas.qa_lead)
+    text = client.get(reverse("compliance:summary")).text
+    assert 'id="id_as_of_0" name="as_of_0" type="text" inputmode="numeric" value=""' in text
+    assert "Clear filters" not in text
+    today = timezone.localdate()
+    assert f"by check and cohort, on {today.day} {today:%B %Y}" in text
+
+
+def test_invalid_filters_are_shown_as_errors_and_ignored(client, register):
+    client.force_login(register.personas.qa_lead)
+    response = client.get(
+        reverse("compliance:summary"), {"as_of_0": "31", "as_of_1": "2", "as_of_2": "2026", "cohort": "nope"}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text and response.text.startswith("<!DOCTYPE html>")
+    assert "Check against must be a real date" in response.text
+    assert "Select a cohort from the list" in response.text
+    assert "<title>Error: " in response.text
+
+
+def test_counts_link_to_the_drill_down_with_the_filters_kept(client, register):
+    client.force_login(register.personas.qa_lead)
+    text = client.get(reverse("compliance:summary"), AS_OF_QUERY).text
+    expected = reverse("compliance:cases", args=["pathway-plan-review", "overdue"])
+    assert f'href="{expected}?as_of_0=3&amp;as_of_1=11&amp;as_of_2=2026&amp;cohort=care-leaver"' in text
+    # A zero is not a link.
+    assert reverse("compliance:cases", args=["pathway-plan-review", "due-soon"]) not in text
+
+
+@pytest.mark.parametrize(
+    ("persona", "rows"),
+    [
+        ("team_manager", {("Supervision", "Care leaver"), ("Supervision", "Looked after child")}),
+        ("worker", {("Supervision", "Care leaver"), ("Supervision", "Looked after child")}),
+        ("outsider", {("Supervision", "Child in need")}),
+        (
+            "senior_leader",
+            {("Supervision", s) for s in ("Care leaver", "Looked after child", "Child in need")},
+        ),
+    ],
+)
+def test_each_role_counts_the_cases_of_its_scope(client, register, persona, rows):
+    client.force_login(getattr(register.personas, persona))
+    table = counts(client, check="supervision")
+    assert set(table) == rows
+
+
+def test_an_auditor_counts_only_their_allocated_cases(client, register):
+    cycle = make_cycle([register.care_leaver])
+    allocate_to(cycle, register.personas.auditor)
+    client.force_login(register.personas.auditor)
+    assert set(counts(client, check="supervision")) == {("Supervision", "Care leaver")}
+    assert child_ids(drill_down(client, "supervision", "due-soon")) == ["N000001"]
+    assert child_ids(drill_down(client, "supervision", "overdue")) == []
+
+
+def test_a_senior_leader_sees_counts_without_links_and_no_drill_down(client, register):
+    client.force_login(register.personas.senior_leader)
+    text = client.get(reverse("compliance:summary"), AS_OF_QUERY).text
+    assert "/compliance/supervision/" not in text
+    assert "N000001" not in text and "S000001" not in text
+    assert drill_down(client, "supervision", "overdue").status_code == 403
+
+
+def test_the_drill_down_lists_the_cases_with_links_and_days_overdue(client, register):
+    client.force_login(register.personas.qa_lead)
+    response = drill_down(client, "supervision", "overdue")
+    assert response.status_code == 200
+    assert child_ids(response) == ["S000001"]
+    assert f'href="{reverse("cases:detail", args=[register.child_in_need.pk])}"' in response.text
+    assert "35 days overdue" in response.text and "29 Sep 2026" in response.text
+    assert '<h1 class="govuk-heading-l">Overdue</h1>' in response.text
+    entry = AccessLog.objects.get(object_type="compliance")
+    assert (entry.user, entry.action) == (register.personas.qa_lead, "view")
+    assert "S000001" not in entry.detail
+
+
+def test_the_drill_down_keeps_to_the_cohort_and_the_persons_scope(client, register):
+    client.force_login(register.personas.qa_lead)
+    assert child_ids(drill_down(client, "case-recording", "data-missing")) == [
+        "N000001",
+        "N000002",
+        "S000001",
+    ]
+    assert child_ids(drill_down(client, "case-recording", "data-missing", cohort="care-leaver")) == [
+        "N000001"
+    ]
+    client.force_login(register.personas.team_manager)
+    assert child_ids(drill_down(client, "case-recording", "data-missing")) == ["N000001", "N000002"]
+    client.force_login(register.personas.outsider)
+    assert child_ids(drill_down(client, "case-recording", "data-missing")) == ["S000001"]
+
+
+def test_an_unknown_check_or_status_is_not_found(client, register):
+    client.force_login(register.personas.qa_lead)
+    assert drill_down(client, "no-such-check", "overdue").status_code == 404
+    assert drill_down(client, "supervision", "late").status_code == 404
+
+
+def test_the_drill_down_is_paginated_most_overdue_first(client, register):
+    north = register.care_leaver.team
+    for number in range(55):
+        make_case(f"P{number:06d}", "early-help", north, last_supervision=date(2026, 9, 1 + number % 28))
+    client.force_login(register.personas.qa_lead)
+    first = drill_down(client, "supervision", "overdue")
+    ids = child_ids(first)
+    assert len(ids) == 50 and "56 cases" in first.text
+    assert 'aria-label="Pages of cases"' in first.text
+    assert ids[:2] == ["P000000", "P000028"]  # 1 September: the longest overdue
+    second = drill_down(client, "supervision", "overdue", page=2)
+    assert len(child_ids(second)) == 6
+    assert set(ids).isdisjoint(child_ids(second))
+
+
+def test_the_pages_take_the_same_number_of_queries_whatever_the_number_of_cases(client, register):
+    client.force_login(register.personas.team_manager)
+    client.get(reverse("compliance:summary"))  # warm up: sessions, rules file
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    summary_url = reverse("compliance:summary")
+    drill_url = reverse("compliance:cases", args=["supervision", "data-missing"])
+    before = (queries(summary_url), queries(drill_url))
+    north = register.care_leaver.team
+    Case.objects.bulk_create(
+        [Case(child_id=f"Q{n:06d}", cohort="looked-after", team=north) for n in range(120)]
+    )
+    assert (queries(summary_url), queries(drill_url)) == before

@@ -1,0 +1,439 @@
+"""The compliance engine: each default rule on its own, the status boundaries, and the frame interface."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+import pytest
+
+from caseaudit.core.timescale_rules import RULE_DATE_COLUMNS
+from caseaudit.core.timescales import (
+    CHECK_SLUGS,
+    DUE_SOON_DAYS,
+    Status,
+    evaluate,
+    evaluate_case,
+    load_rules,
+    summarise,
+)
+
+RULES = load_rules()
+
+
+def check(slug, cohort, as_of, **dates):
+    """The result of one check for a case of the register with these dates (the others not recorded)."""
+    recorded = {column: None for column in (*RULE_DATE_COLUMNS, "birth_month")} | dates
+    return next(r for r in evaluate_case(recorded, cohort, RULES, as_of) if r.check == slug)
+
+
+def outcome(slug, cohort, as_of, **dates):
+    result = check(slug, cohort, as_of, **dates)
+    return result.status, result.due_date, result.days_overdue
+
+
+# --- the status boundaries (supervision: 4 weeks after the last) -----------------------------------------
+
+AS_OF = date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("due_in", "status", "days_overdue"),
+    [
+        (0, Status.DUE_SOON, None),  # due today
+        (DUE_SOON_DAYS, Status.DUE_SOON, None),
+        (DUE_SOON_DAYS + 1, Status.COMPLIANT, None),
+        (-1, Status.OVERDUE, 1),  # due yesterday
+        (-30, Status.OVERDUE, 30),
+    ],
+)
+def test_due_soon_and_overdue_boundaries(due_in, status, days_overdue):
+    due = AS_OF + timedelta(days=due_in)
+    assert outcome("supervision", "early-help", AS_OF, last_supervision=due - timedelta(weeks=4)) == (
+        status,
+        due,
+        days_overdue,
+    )
+
+
+# --- each rule ----------------------------------------------------------------------------------------------
+
+
+def test_pathway_plan_review_six_calendar_months_after_the_latest_plan():
+    plan = date(2026, 5, 3)
+    assert outcome("pathway-plan-review", "care-leaver", date(2026, 11, 10), latest_pathway_plan=plan) == (
+        Status.OVERDUE,
+        date(2026, 11, 3),
+        7,
+    )
+    result = check("pathway-plan-review", "care-leaver", date(2026, 6, 1), latest_pathway_plan=plan)
+    assert (result.status, result.anchor_label, result.kind) == (
+        Status.COMPLIANT,
+        "latest pathway plan 3 May 2026",
+        "statutory",
+    )
+
+
+@pytest.mark.parametrize(
+    ("plan", "due"),
+    [
+        (date(2025, 8, 31), date(2026, 2, 28)),  # the month is shorter: its last day
+        (date(2023, 8, 31), date(2024, 2, 29)),  # leap year
+        (date(2024, 2, 29), date(2024, 8, 29)),
+    ],
+)
+def test_pathway_plan_month_ends(plan, due):
+    assert check("pathway-plan-review", "care-leaver", plan, latest_pathway_plan=plan).due_date == due
+
+
+def test_pathway_plan_missing_is_data_missing_never_a_guess():
+    result = check("pathway-plan-review", "care-leaver", AS_OF, latest_pathway_plan=None)
+    assert (result.status, result.due_date, result.anchor_label) == (
+        Status.DATA_MISSING,
+        None,
+        "not recorded: latest pathway plan",
+    )
+    # An older Annex A without the column at all: the same.
+    assert evaluate_case({}, "care-leaver", RULES, AS_OF)[0].status is Status.DATA_MISSING
+
+
+def test_a_sequence_whose_latest_event_column_is_absent_is_data_missing_not_due_from_the_start():
+    dates = {"looked_after_since": date(2026, 3, 2)}  # no latest_statutory_review column at all
+    result = next(
+        r for r in evaluate_case(dates, "looked-after", RULES, AS_OF) if r.check == "looked-after-review"
+    )
+    assert (result.status, result.anchor_label) == (
+        Status.DATA_MISSING,
+        "not recorded: latest looked after review",
+    )
+
+
+def test_personal_adviser_contact_every_two_months():
+    assert outcome(
+        "personal-adviser-contact", "care-leaver", date(2026, 1, 5), latest_contact=date(2025, 12, 31)
+    ) == (
+        Status.COMPLIANT,
+        date(2026, 2, 28),
+        None,
+    )
+
+
+def test_looked_after_review_first_within_20_working_days():
+    # 13 December 2024 + 20 working days, skipping Christmas, Boxing Day and New Year's Day.
+    result = check(
+        "looked-after-review", "looked-after", date(2025, 1, 20), looked_after_since=date(2024, 12, 13)
+    )
+    assert (result.status, result.due_date, result.days_overdue) == (Status.OVERDUE, date(2025, 1, 15), 5)
+    assert result.anchor_label == "started to be looked after 13 December 2024"
+
+
+def test_looked_after_review_second_within_3_months_of_the_first():
+    dates = {"looked_after_since": date(2025, 1, 10), "latest_statutory_review": date(2025, 2, 3)}
+    assert check("looked-after-review", "looked-after", date(2025, 3, 1), **dates).due_date == date(
+        2025, 5, 3
+    )
+
+
+def test_looked_after_review_then_every_6_months():
+    # A review after the first window is taken to be the second or later.
+    dates = {"looked_after_since": date(2025, 1, 10), "latest_statutory_review": date(2025, 4, 30)}
+    assert check("looked-after-review", "looked-after", date(2025, 5, 1), **dates).due_date == date(
+        2025, 10, 30
+    )
+
+
+def test_a_review_before_becoming_looked_after_again_belongs_to_the_earlier_episode():
+    dates = {"looked_after_since": date(2025, 6, 2), "latest_statutory_review": date(2024, 12, 1)}
+    result = check("looked-after-review", "looked-after", date(2025, 6, 3), **dates)
+    assert (result.due_date, result.anchor_label) == (
+        date(2025, 6, 30),
+        "started to be looked after 2 June 2025",
+    )
+
+
+def test_looked_after_review_without_the_start_date_is_data_missing():
+    result = check("looked-after-review", "looked-after", AS_OF, latest_statutory_review=date(2026, 1, 5))
+    assert (result.status, result.anchor_label) == (
+        Status.DATA_MISSING,
+        "not recorded: started to be looked after",
+    )
+
+
+@pytest.mark.parametrize(
+    ("visit", "due"),
+    [
+        (None, date(2025, 1, 17)),  # within 1 week of becoming looked after (no placement date)
+        (date(2025, 6, 2), date(2025, 7, 14)),  # in the first year: 6 weeks
+        (date(2026, 1, 10), date(2026, 2, 21)),  # the last day of the first year still counts
+        (date(2026, 1, 12), date(2026, 4, 12)),  # after the first year: 3 months
+    ],
+)
+def test_looked_after_visits(visit, due):
+    dates = {"looked_after_since": date(2025, 1, 10), "last_social_work_visit": visit}
+    assert check("looked-after-visit", "looked-after", date(2025, 1, 11), **dates).due_date == due
+
+
+@pytest.mark.parametrize(
+    ("birth_month", "due"),
+    [
+        (date(2022, 6, 1), date(2025, 7, 1)),  # 3 years old: 6 months
+        (date(2020, 8, 1), date(2025, 7, 1)),  # turns 5 in August, after the 6-month date: 6 months
+        (date(2020, 7, 1), date(2026, 1, 1)),  # 5 in the month the 6-month date falls: 12 months
+        (date(2012, 3, 1), date(2026, 1, 1)),  # 13 years old: 12 months
+    ],
+)
+def test_health_assessment_every_6_months_under_5_else_12(birth_month, due):
+    dates = {"last_health_assessment": date(2025, 1, 1), "birth_month": birth_month}
+    assert check("health-assessment", "looked-after", date(2025, 2, 1), **dates).due_date == due
+
+
+def test_health_assessment_without_a_birth_month_is_data_missing():
+    result = check("health-assessment", "looked-after", AS_OF, last_health_assessment=date(2025, 9, 1))
+    assert (result.status, result.anchor_label) == (Status.DATA_MISSING, "not recorded: birth month")
+
+
+def test_dental_check_every_12_months_from_a_leap_day():
+    assert outcome("dental-check", "looked-after", date(2025, 3, 1), last_dental_check=date(2024, 2, 29)) == (
+        Status.OVERDUE,
+        date(2025, 2, 28),
+        1,
+    )
+
+
+# A strategy discussion on Tuesday 17 December 2024: 15 working days, over Christmas, is 10 January 2025.
+STRATEGY = {"strategy_discussion": date(2024, 12, 17)}
+
+
+@pytest.mark.parametrize(
+    ("held", "as_of", "status", "days_overdue"),
+    [
+        (date(2025, 1, 10), date(2025, 3, 1), Status.COMPLIANT, None),  # held on the last day
+        (date(2025, 1, 13), date(2025, 3, 1), Status.OVERDUE, 3),  # held late: the breach stays
+        (None, date(2025, 1, 10), Status.DUE_SOON, None),  # not held, due today
+        (None, date(2025, 1, 13), Status.OVERDUE, 3),
+        (date(2024, 6, 1), date(2025, 1, 13), Status.OVERDUE, 3),  # a conference of an earlier plan
+    ],
+)
+def test_initial_conference_within_15_working_days(held, as_of, status, days_overdue):
+    result = check("initial-conference", "child-protection", as_of, initial_conference=held, **STRATEGY)
+    assert (result.status, result.due_date, result.days_overdue) == (status, date(2025, 1, 10), days_overdue)
+
+
+def test_initial_conference_label_names_both_dates():
+    dates = {**STRATEGY, "initial_conference": date(2025, 1, 9)}
+    assert check("initial-conference", "child-protection", AS_OF, **dates).anchor_label == (
+        "strategy discussion 17 December 2024; initial conference 9 January 2025"
+    )
+
+
+@pytest.mark.parametrize("strategy", [date(2024, 12, 17), None])
+def test_initial_conference_no_longer_applies_once_the_plan_is_reviewed(strategy):
+    dates = {"strategy_discussion": strategy, "latest_review_conference": date(2025, 4, 1)}
+    result = check("initial-conference", "child-protection", AS_OF, **dates)
+    assert (result.status, result.due_date, result.anchor_label) == (
+        Status.NOT_APPLICABLE,
+        None,
+        "latest review conference 1 April 2025",
+    )
+
+
+def test_review_conference_3_months_after_the_initial_then_every_6():
+    first = check("review-conference", "child-protection", AS_OF, initial_conference=date(2025, 11, 30))
+    assert first.due_date == date(2026, 2, 28)
+    later = {"initial_conference": date(2025, 11, 30), "latest_review_conference": date(2026, 2, 20)}
+    assert check("review-conference", "child-protection", AS_OF, **later).due_date == date(2026, 8, 20)
+
+
+def test_review_conference_counts_from_the_plan_start_without_the_initial_conference_date():
+    result = check("review-conference", "child-protection", AS_OF, cp_plan_start=date(2026, 1, 5))
+    assert (result.due_date, result.anchor_label) == (
+        date(2026, 4, 5),
+        "child protection plan started 5 January 2026",
+    )
+
+
+def test_child_protection_visit_every_10_working_days_over_easter():
+    # Monday 14 April 2025 + 10 working days, skipping Good Friday and Easter Monday.
+    dates = {"cp_plan_start": date(2025, 1, 6), "last_statutory_visit": date(2025, 4, 14)}
+    assert check("child-protection-visit", "child-protection", date(2025, 4, 15), **dates).due_date == date(
+        2025, 4, 30
+    )
+    no_visit = check(
+        "child-protection-visit", "child-protection", date(2025, 1, 7), cp_plan_start=date(2025, 1, 6)
+    )
+    assert no_visit.due_date == date(2025, 1, 20)
+
+
+@pytest.mark.parametrize(
+    ("completed", "status", "days_overdue"),
+    [
+        (date(2025, 3, 7), Status.COMPLIANT, None),
+        (date(2025, 3, 13), Status.OVERDUE, 3),
+        (None, Status.OVERDUE, 25),
+    ],
+)
+def test_assessment_completed_within_45_working_days(completed, status, days_overdue):
+    # Monday 6 January 2025 + 45 working days is Monday 10 March 2025 (no bank holiday in between).
+    dates = {"assessment_start": date(2025, 1, 6), "assessment_completed": completed}
+    result = check("assessment-completion", "child-in-need", date(2025, 4, 4), **dates)
+    assert (result.status, result.due_date, result.days_overdue) == (status, date(2025, 3, 10), days_overdue)
+
+
+def test_assessment_applies_to_early_help_but_not_to_looked_after_children():
+    assert check("assessment-completion", "early-help", AS_OF, assessment_start=date(2026, 3, 2)).status is (
+        Status.COMPLIANT
+    )
+    slugs = {
+        r.check for r in evaluate_case({"assessment_start": date(2026, 3, 2)}, "looked-after", RULES, AS_OF)
+    }
+    assert "assessment-completion" not in slugs
+
+
+def test_case_recording_within_5_working_days_of_the_oldest_unrecorded_event():
+    # Friday 6 March 2026 + 5 working days: Friday 13 March.
+    result = check("case-recording", "care-leaver", AS_OF, recording_backlog_since=date(2026, 3, 6))
+    assert (result.status, result.due_date, result.kind) == (Status.DUE_SOON, date(2026, 3, 13), "local")
+    # An empty date means nothing is waiting to be written up: compliant, with nothing due.
+    nothing_waiting = check("case-recording", "child-in-need", AS_OF, recording_backlog_since=None)
+    assert (nothing_waiting.status, nothing_waiting.due_date) == (Status.COMPLIANT, None)
+    assert nothing_waiting.anchor_label == "nothing waiting"
+    # A register that lacks the column says nothing either way: data missing, never a guess.
+    unknown = next(r for r in evaluate_case({}, "child-in-need", RULES, AS_OF) if r.check == "case-recording")
+    assert unknown.status is Status.DATA_MISSING
+
+
+def test_supervision_every_4_weeks_in_every_cohort():
+    for cohort in ("care-leaver", "looked-after", "child-protection", "child-in-need", "early-help"):
+        assert outcome("supervision", cohort, AS_OF, last_supervision=date(2026, 2, 1)) == (
+            Status.OVERDUE,
+            date(2026, 3, 1),
+            9,
+        )
+
+
+def test_a_closed_case_has_nothing_due():
+    dates = {"latest_pathway_plan": date(2024, 1, 1), "closed_on": date(2026, 3, 1)}
+    results = evaluate_case(dates, "care-leaver", RULES, AS_OF)
+    assert {r.status for r in results} == {Status.NOT_APPLICABLE}
+    assert results[0].anchor_label == "case closed 1 March 2026"
+    assert check("pathway-plan-review", "care-leaver", date(2026, 2, 1), **dates).status is Status.OVERDUE
+
+
+# --- the frame interface ------------------------------------------------------------------------------------
+
+
+def test_evaluate_rows_columns_and_order():
+    cases = pl.DataFrame(
+        {
+            "child_id": ["C3", "C1", "C2", "C4"],
+            "cohort": ["child-in-need", "care-leaver", "looked-after", "unknown-cohort"],
+            "team": ["North", "South", "East", "West"],
+            "case_id": [3, 1, 2, 4],
+            "birth_month": [date(2015, 1, 1)] * 4,
+            "latest_pathway_plan": [None, date(2026, 1, 1), None, None],
+        }
+    )
+    results = evaluate(cases, RULES, AS_OF)
+    assert results.columns == [
+        "child_id",
+        "cohort",
+        "check",
+        "due_date",
+        "status",
+        "days_overdue",
+        "team",
+        "case_id",
+    ]
+    assert results.schema["due_date"] == pl.Date
+    assert results.schema["status"] == pl.String
+    assert results.schema["days_overdue"] == pl.Int64
+    assert results.schema["case_id"] == cases.schema["case_id"]
+    assert results.select("child_id", "check").rows() == [
+        ("C1", "pathway-plan-review"),
+        ("C1", "personal-adviser-contact"),
+        ("C1", "case-recording"),
+        ("C1", "supervision"),
+        ("C2", "looked-after-review"),
+        ("C2", "looked-after-visit"),
+        ("C2", "health-assessment"),
+        ("C2", "dental-check"),
+        ("C2", "case-recording"),
+        ("C2", "supervision"),
+        ("C3", "assessment-completion"),
+        ("C3", "case-recording"),
+        ("C3", "supervision"),
+    ]
+    assert set(results.filter(pl.col("child_id") == "C2")["team"]) == {"East"}
+    first = results.row(0, named=True)
+    assert (first["due_date"], first["status"]) == (date(2026, 7, 1), "compliant")
+    # No date column but the pathway plan: every other check is data-missing, not an error.
+    assert set(results["status"][1:]) == {"data-missing"}
+
+
+def test_evaluate_accepts_text_and_datetime_dates():
+    cases = pl.DataFrame(
+        {
+            "child_id": ["A", "B"],
+            "cohort": ["care-leaver", "care-leaver"],
+            "latest_pathway_plan": ["2026-01-01", None],
+            "latest_contact": [datetime(2026, 2, 1), None],
+        }
+    )
+    results = evaluate(cases, RULES, AS_OF).filter(pl.col("child_id") == "A")
+    assert results["due_date"].to_list()[:2] == [date(2026, 7, 1), date(2026, 4, 1)]
+
+
+def test_evaluate_of_no_cases_has_the_columns():
+    cases = pl.DataFrame(schema={"child_id": pl.String, "cohort": pl.String, "team": pl.String})
+    results = evaluate(cases, RULES, AS_OF)
+    assert results.columns == ["child_id", "cohort", "check", "due_date", "status", "days_overdue", "team"]
+    assert results.height == 0
+
+
+def test_evaluate_refuses_frames_it_cannot_read():
+    with pytest.raises(ValueError, match="lack the column"):
+        evaluate(pl.DataFrame({"child_id": ["A"]}), RULES, AS_OF)
+    with pytest.raises(ValueError, match="status"):
+        evaluate(
+            pl.DataFrame({"child_id": ["A"], "cohort": ["early-help"], "status": ["open"]}), RULES, AS_OF
+        )
+
+
+def test_summarise_counts_per_check_and_cohort_in_report_order():
+    cases = pl.DataFrame(
+        {
+            "child_id": ["A", "B", "C", "D"],
+            "cohort": ["early-help", "care-leaver", "care-leaver", "early-help"],
+            "last_supervision": [date(2026, 3, 1), date(2026, 1, 1), date(2026, 3, 1), None],
+            "latest_pathway_plan": [None, date(2026, 1, 1), None, None],
+        }
+    )
+    summary = summarise(evaluate(cases, RULES, AS_OF))
+    assert summary.columns == [
+        "check",
+        "cohort",
+        "applicable",
+        "compliant",
+        "overdue",
+        "due_soon",
+        "not_applicable",
+        "data_missing",
+    ]
+    assert summary.select("check", "cohort").rows() == [
+        ("pathway-plan-review", "care-leaver"),
+        ("personal-adviser-contact", "care-leaver"),
+        ("assessment-completion", "early-help"),
+        ("case-recording", "care-leaver"),
+        ("case-recording", "early-help"),
+        ("supervision", "care-leaver"),
+        ("supervision", "early-help"),
+    ]
+    assert summary.row(0) == ("pathway-plan-review", "care-leaver", 2, 1, 0, 0, 0, 1)
+    assert summary.row(5) == ("supervision", "care-leaver", 2, 1, 1, 0, 0, 0)
+    assert summary.row(6) == ("supervision", "early-help", 2, 1, 0, 0, 0, 1)
+
+
+def test_the_checks_are_listed_in_report_order():
+    assert CHECK_SLUGS[0] == "pathway-plan-review"
+    assert CHECK_SLUGS[-2:] == ("case-recording", "supervision")
+    assert len(set(CHECK_SLUGS)) == 12
