@@ -19,7 +19,7 @@ from django.utils import timezone
 from caseaudit.audits.feedback import hash_token
 from caseaudit.audits.models import Audit, FeedbackLink, Respondent
 from caseaudit.cycles.models import Cycle
-from caseaudit.improvement.models import SafeguardingConcern
+from caseaudit.improvement.models import Action, FollowUp, FollowUpItem, SafeguardingConcern
 
 from .conftest import Personas
 from .cycles.builders import allocate_to, make_cycle
@@ -46,6 +46,11 @@ PLANNERS = (FOUND, OK, OK, *(FORBIDDEN,) * 5)
 FEEDBACK = (FOUND, OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)
 # The pages that change an audit: its auditor's alone; others who may see the audit 403, the outsider 404.
 AUDITOR_ONLY = (FOUND, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)
+# The own case's action, owned by the worker: readable by the QA team, its team manager and the worker;
+# changed by its owner, the team manager and the QA lead; decided on by the QA lead alone.
+TRACKED = (FOUND, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN, NOT_FOUND)
+ACTION_UPDATE = (FOUND, OK, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, NOT_FOUND)
+QA_DECISION = (FOUND, OK, *(FORBIDDEN,) * 5, NOT_FOUND)
 MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     # Child-level users go straight to the register (auditors to their audits); a senior leader gets the
     # home page.
@@ -113,6 +118,37 @@ MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
         "concern",
         (FOUND, OK, FORBIDDEN, FORBIDDEN, OK, *(FORBIDDEN,) * 3),
     ),
+    # The improvement tracker: the QA team reads every action, a team manager their team's, a worker their
+    # own; a senior leader gets the counts only; auditors work on follow-ups, not the tracker. The action
+    # is the own case's, owned by the worker. Only the QA lead verifies, reopens, cancels, reassigns,
+    # recommends and arranges follow-ups; the follow-up is the own case's, allocated to the auditor.
+    ("actions", "get", "actions:meeting", None, (FOUND, OK, OK, FORBIDDEN, OK, OK, OK, OK)),
+    ("actions agenda", "get", "actions:agenda", None, (FOUND, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN, OK)),
+    ("actions export", "get", "actions:export", None, (FOUND, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN, OK)),
+    ("re-audits due", "get", "actions:reaudits", None, PLANNERS),
+    ("recommend", "get", "actions:recommend", None, (FOUND, OK, *(FORBIDDEN,) * 6)),
+    ("recommend, nothing filled in", "post", "actions:recommend", None, (FOUND, OK, *(FORBIDDEN,) * 6)),
+    ("action", "get", "actions:detail", "action", TRACKED),
+    ("update an action, nothing filled in", "post", "actions:update", "action", ACTION_UPDATE),
+    ("verify, asked first", "get", "actions:verify", "action", QA_DECISION),
+    ("verify, no version", "post", "actions:verify", "action", QA_DECISION),
+    ("reopen, asked first", "get", "actions:reopen", "action", QA_DECISION),
+    ("reopen, no reason", "post", "actions:reopen", "action", QA_DECISION),
+    ("cancel, asked first", "get", "actions:cancel", "action", QA_DECISION),
+    ("cancel, no reason", "post", "actions:cancel", "action", QA_DECISION),
+    ("reassign form", "get", "actions:reassign", "action", QA_DECISION),
+    ("reassign, nothing filled in", "post", "actions:reassign", "action", QA_DECISION),
+    ("follow-ups", "get", "actions:follow-ups", None, (FOUND, OK, OK, OK, *(FORBIDDEN,) * 4)),
+    ("arrange a follow-up", "get", "actions:follow-up-new", "own", (FOUND, OK, *(FORBIDDEN,) * 6)),
+    ("arrange, nothing filled in", "post", "actions:follow-up-new", "own", (FOUND, OK, *(FORBIDDEN,) * 6)),
+    ("follow-up", "get", "actions:follow-up", "follow-up", (FOUND, OK, OK, OK, *(FORBIDDEN,) * 4)),
+    (
+        "complete a follow-up, nothing filled in",
+        "post",
+        "actions:follow-up",
+        "follow-up",
+        (FOUND, FORBIDDEN, FORBIDDEN, OK, *(FORBIDDEN,) * 4),
+    ),
     # Compliance with timescales: everyone sees the counts of their scope (a senior leader the whole
     # register's); the list of cases behind a count is child-level, so not for a senior leader.
     ("compliance", "get", "compliance:summary", None, (FOUND, *(OK,) * 7)),
@@ -147,6 +183,8 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "concern": lambda p, c: [_concern(c.audit).pk],
     "started": lambda p, c: [_started(c.audit).pk],
     "section": lambda p, c: [_started(c.audit).pk, "recording"],
+    "action": lambda p, c: [_action(p, c.audit).pk],
+    "follow-up": lambda p, c: [_follow_up(p, c.audit).pk],
     "compliance": lambda p, c: ["supervision", "data-missing"],
 }
 
@@ -159,6 +197,25 @@ def _started(audit: Audit) -> Audit:
     if audit.status == "not-started":
         start_audit(audit, acting_user=audit.auditor)
     return audit
+
+
+def _action(p: Personas, audit: Audit) -> Action:
+    """The own case's action from its audit, owned by the worker (made directly)."""
+    details = {"team": audit.case.team, "description": "Review the plan.", "owner": p.worker}
+    action, _ = Action.objects.get_or_create(
+        audit=audit, case=audit.case, defaults={**details, "due_on": timezone.localdate()}
+    )
+    return action
+
+
+def _follow_up(p: Personas, audit: Audit) -> FollowUp:
+    """A follow-up of the own case's action, allocated to the auditor."""
+    follow_up, made = FollowUp.objects.get_or_create(
+        case=audit.case, auditor=p.auditor, defaults={"due_on": timezone.localdate()}
+    )
+    if made:
+        FollowUpItem.objects.create(follow_up=follow_up, action=_action(p, audit))
+    return follow_up
 
 
 def _concern(audit: Audit) -> SafeguardingConcern:

@@ -160,6 +160,11 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 
 SERVICE_NAME = os.environ.get("CASEAUDIT_SERVICE_NAME", "Case file audits")
 
+# The improvement tracker: a case moderated Inadequate is due for re-audit this many weeks later; the
+# address that reminder emails link to (they are sent from the command line, outside any request).
+CASEAUDIT_REAUDIT_WEEKS = int(os.environ.get("CASEAUDIT_REAUDIT_WEEKS", "12"))
+CASEAUDIT_SITE_URL = os.environ.get("CASEAUDIT_SITE_URL", "http://127.0.0.1:8000")
+
 # A local YAML file of timescale rules that change or add to the shipped ones (caseaudit.core.timescales);
 # none by default.
 CASEAUDIT_TIMESCALE_RULES = os.environ.get("CASEAUDIT_TIMESCALE_RULES", "") or None

@@ -17,6 +17,7 @@ urlpatterns = [
     path("audits/", include("caseaudit.audits.urls")),
     path("concerns/", include("caseaudit.improvement.urls")),
     path("compliance/", include("caseaudit.compliance.urls")),
+    path("actions/", include("caseaudit.improvement.tracker_urls")),
     # The feedback form for children, young people and carers: no sign-in, a single-use link.
     path("feedback/", include("caseaudit.audits.public_feedback_urls")),
 ]

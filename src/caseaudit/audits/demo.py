@@ -5,7 +5,9 @@ small bank of phrases: synthetic, like everything in the demo."""
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from caseaudit.accounts.models import Role, User
 from caseaudit.cycles.models import Cycle
@@ -94,6 +96,17 @@ def _complete(audit: Audit, rng: random.Random) -> None:
             kind=rng.choice([FindingKind.STRENGTH, FindingKind.ISSUE]),
             theme=theme,
             text="Case notes are written up late, so the record does not yet tell the child's story.",
+            expected_version=audit.version,
+            acting_user=auditor,
+        )
+    owners = list(completion.action_owners(audit))
+    if owners:
+        # A per-case action for the improvement tracker, due within the next two months.
+        completion.add_action(
+            audit,
+            description="Bring the case recording up to date and record the manager's oversight.",
+            owner=rng.choice(owners),
+            due_on=timezone.localdate() + timedelta(days=rng.randint(3, 60)),
             expected_version=audit.version,
             acting_user=auditor,
         )

@@ -24,6 +24,8 @@ class SelectionReason(models.TextChoices):
     COHORT_REPRESENTATION = "cohort-representation", "Cohort representation"
     RANDOM = "random", "Random"
     SWAPPED_IN = "swapped-in", "Swapped in by the QA team"
+    # A case whose latest moderated grade is Inadequate comes back within CASEAUDIT_REAUDIT_WEEKS.
+    REAUDIT_AFTER_INADEQUATE = "reaudit-inadequate", "Re-audit after Inadequate"
 
 
 class GradeScale(models.Model):

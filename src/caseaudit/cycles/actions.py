@@ -18,7 +18,9 @@ from caseaudit.audits.models import Audit, AuditStatus, Reallocation, SelectionR
 from caseaudit.cases.models import Case
 from caseaudit.core.allocation import Allocation, Auditor, AuditToAllocate, allocate
 from caseaudit.core.cohorts import COHORT_LABELS
-from caseaudit.core.sampling import Pick, default_size, plan_sample, season_window
+from caseaudit.core.reaudit import sample_with_reaudits
+from caseaudit.core.sampling import Pick, default_size, season_window
+from caseaudit.improvement.reaudit import reaudit_candidates
 
 from .candidates import eligible_candidates
 from .models import Cycle, CycleStatus, SampleSwap
@@ -75,7 +77,10 @@ def propose_cycle(
     seed = secrets.randbelow(2**31) if seed is None else seed
     candidates, open_cases = eligible_candidates(starts_on)
     wanted = default_size(open_cases, fraction=fraction, size=size)
-    picks = plan_sample(candidates, size=wanted, focus=focus or None, seed=seed)
+    # Cases moderated Inadequate and due for re-audit by the cycle's end come first, whatever their
+    # last audit date (issue 6, scope 6).
+    reaudits = reaudit_candidates(starts_on, ends_on)
+    picks = sample_with_reaudits(candidates, reaudits, size=wanted, focus=focus or None, seed=seed)
     label = name or (
         f"{season.capitalize()} {year}" if season != "custom" else f"Cycle from {starts_on:%-d %B %Y}"
     )

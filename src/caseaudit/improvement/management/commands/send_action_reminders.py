@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from caseaudit.core.dates import parse_date
+from caseaudit.improvement.reminders import DUE_SOON_DAYS, send_action_reminders
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise CommandError(f"--as-of {text!r}: {exc}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        f"Email each action owner one reminder listing their actions overdue or due within {DUE_SOON_DAYS} "
+        "days. At most once a day: a second run on the same day sends nothing. Schedule it daily with cron."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", help="the day to remind as of (YYYY-MM-DD); today by default")
+        parser.add_argument("--dry-run", action="store_true", help="say who would be emailed; send nothing")
+        parser.add_argument("--site-url", help="the address links point to; CASEAUDIT_SITE_URL by default")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        run = send_action_reminders(as_of, dry_run=options["dry_run"], site_url=options["site_url"])
+        if options["dry_run"]:
+            owners, day = len(run.reminders), f"{as_of:%Y-%m-%d}"
+            self.stdout.write(f"Would email {owners} owner(s) about {run.actions} action(s) as of {day}.")
+            for reminder in run.reminders:
+                overdue, soon = len(reminder.overdue), len(reminder.due_soon)
+                self.stdout.write(f"  user {reminder.owner.pk}: {overdue} overdue, {soon} due soon")
+            return
+        self.stdout.write(
+            f"Emailed {run.sent} owner(s) about {run.actions} action(s) as of {as_of:%Y-%m-%d}."
+        )
+        if run.failed:
+            raise CommandError(f"{run.failed} reminder email(s) could not be sent; run again to retry them.")

@@ -1,0 +1,129 @@
+"""Reminder emails for the tracker: each owner gets one message listing their actions due within 7 days
+and those overdue. Run daily (or weekly) from cron: `caseaudit send-action-reminders`.
+
+At most one reminder a day: each action remembers the day it was last in a reminder, so a second run on
+the same day sends nothing. Done, verified and cancelled actions are never chased.
+
+Email leaves the authority's systems: the subject holds no Child Unique ID, and the body lists each
+action by its number, due date and link, never its description (which may describe the child)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.models import User
+
+from .models import Action
+from .tracker import STILL_TO_DO
+
+logger = logging.getLogger(__name__)
+
+DUE_SOON_DAYS = 7
+
+
+@dataclass
+class Reminder:
+    owner: User
+    overdue: list[Action] = field(default_factory=list)
+    due_soon: list[Action] = field(default_factory=list)
+
+    @property
+    def actions(self) -> list[Action]:
+        return [*self.overdue, *self.due_soon]
+
+
+@dataclass
+class ReminderRun:
+    reminders: list[Reminder]
+    sent: int = 0
+    failed: int = 0
+
+    @property
+    def actions(self) -> int:
+        return sum(len(r.actions) for r in self.reminders)
+
+
+def reminders_due(as_of: date) -> list[Reminder]:
+    """Per owner with an email address: their open or in-progress actions due by `as_of` + 7 days, not
+    yet in a reminder on `as_of`."""
+    actions = (
+        Action.objects.filter(status__in=STILL_TO_DO, due_on__lte=as_of + timedelta(days=DUE_SOON_DAYS))
+        .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=as_of))
+        .filter(owner__is_active=True)
+        .exclude(owner__email="")
+        .select_related("owner")
+        .order_by("owner_id", "due_on", "pk")
+    )
+    by_owner: dict[int, Reminder] = {}
+    for action in actions:
+        assert action.owner is not None
+        reminder = by_owner.setdefault(action.owner.pk, Reminder(action.owner))
+        (reminder.overdue if action.due_on < as_of else reminder.due_soon).append(action)
+    return list(by_owner.values())
+
+
+def reminder_email(reminder: Reminder, *, as_of: date, site_url: str) -> EmailMessage:
+    base = site_url.rstrip("/")
+    lines = ["These actions in the improvement tracker need your attention.", ""]
+    for title, actions in (
+        ("Overdue", reminder.overdue),
+        (f"Due in the next {DUE_SOON_DAYS} days", reminder.due_soon),
+    ):
+        if not actions:
+            continue
+        lines.append(f"{title}:")
+        for action in actions:
+            late = (as_of - action.due_on).days
+            when = f"due {action.due_on:%-d %B %Y}" + (
+                f", {late} day{'s' if late != 1 else ''} overdue" if late > 0 else ""
+            )
+            link = base + reverse("actions:detail", args=[action.pk])
+            lines.append(f"- {action.get_kind_display()} {action.pk}, {when}: {link}")
+        lines.append("")
+    lines += ["Open each one to add a progress note, or to mark it done with the evidence.", ""]
+    parts = []
+    if reminder.overdue:
+        parts.append(f"{len(reminder.overdue)} overdue")
+    if reminder.due_soon:
+        parts.append(f"{len(reminder.due_soon)} due in the next {DUE_SOON_DAYS} days")
+    return EmailMessage(
+        subject=f"Improvement tracker: {' and '.join(parts)}",
+        body="\n".join(lines),
+        to=[reminder.owner.email],
+    )
+
+
+def send_action_reminders(as_of: date, *, dry_run: bool = False, site_url: str | None = None) -> ReminderRun:
+    """Email each owner once, then record the day on their actions. A failed email leaves its actions
+    unmarked, so the next run tries again."""
+    url = site_url if site_url is not None else getattr(settings, "CASEAUDIT_SITE_URL", "")
+    run = ReminderRun(reminders_due(as_of))
+    if dry_run:
+        return run
+    for reminder in run.reminders:
+        try:
+            reminder_email(reminder, as_of=as_of, site_url=url).send()
+        except Exception:
+            logger.exception("The action reminder to user %s could not be sent", reminder.owner.pk)
+            run.failed += 1
+            continue
+        with transaction.atomic():
+            Action.objects.filter(pk__in=[a.pk for a in reminder.actions]).update(last_reminded_on=as_of)
+            record_access(
+                None,
+                "update",
+                "action-reminder",
+                reminder.owner.pk,
+                f"{len(reminder.actions)} actions, {as_of}",
+            )
+        run.sent += 1
+    return run

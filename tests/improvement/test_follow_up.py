@@ -1,0 +1,133 @@
+"""Follow-up audits: the QA lead arranges one for a case's actions, an auditor of another team answers,
+and completing it verifies what was done and reopens the rest."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.improvement.follow_up import Answer, complete_follow_up, create_follow_up, follow_up_auditors
+from caseaudit.improvement.models import Action, ActionStatus, FollowUpStatus
+
+from ..factories import make_staff, make_user
+from .conftest import days, make_action
+
+
+@pytest.fixture
+def checked(personas):
+    """The own case's actions: open, done, and one already verified (not checked again)."""
+    return (
+        make_action(personas.own_case, personas.worker, description="Review the pathway plan."),
+        make_action(personas.own_case, personas.worker, status="done", evidence="Plan on file."),
+        make_action(personas.own_case, personas.worker, status="verified"),
+    )
+
+
+def test_the_qa_lead_arranges_a_follow_up_with_an_auditor_of_another_team(personas, checked):
+    north_auditor = make_user(
+        Role.AUDITOR, "north-auditor", staff=make_staff("Nell North", personas.own_case.team)
+    )
+    assert north_auditor not in follow_up_auditors(personas.own_case)
+    with pytest.raises(PermissionDenied):
+        create_follow_up(
+            personas.own_case, auditor=personas.auditor, due_on=days(14), acting_user=personas.moderator
+        )
+    with pytest.raises(ValidationError, match="never one from the case's own team"):
+        create_follow_up(
+            personas.own_case, auditor=north_auditor, due_on=days(14), acting_user=personas.qa_lead
+        )
+    follow_up = create_follow_up(
+        personas.own_case, auditor=personas.auditor, due_on=days(14), acting_user=personas.qa_lead
+    )
+    assert {item.action for item in follow_up.items.all()} == set(checked[:2])
+    with pytest.raises(ValidationError, match="already has a follow-up audit waiting"):
+        create_follow_up(
+            personas.own_case, auditor=personas.auditor, due_on=days(14), acting_user=personas.qa_lead
+        )
+
+
+def test_a_case_without_actions_to_check_gets_no_follow_up(personas):
+    with pytest.raises(ValidationError, match="no open or done actions"):
+        create_follow_up(
+            personas.other_case, auditor=personas.auditor, due_on=days(7), acting_user=personas.qa_lead
+        )
+
+
+def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checked):
+    open_one, done_one, _ = checked
+    follow_up = create_follow_up(
+        personas.own_case, auditor=personas.auditor, due_on=days(7), acting_user=personas.qa_lead
+    )
+    with pytest.raises(PermissionDenied):
+        complete_follow_up(follow_up, answers={}, acting_user=personas.qa_lead)
+    with pytest.raises(ValidationError) as refused:
+        complete_follow_up(follow_up, answers={open_one.pk: Answer(True, "")}, acting_user=personas.auditor)
+    assert refused.value.messages == [
+        "Action 1: enter the evidence that it was done",
+        "Action 2: select whether it was done",
+    ]
+    complete_follow_up(
+        follow_up,
+        answers={
+            open_one.pk: Answer(True, "Plan reviewed in May."),
+            done_one.pk: Answer(False, "No record of it."),
+        },
+        note="Checked with the team manager.",
+        acting_user=personas.auditor,
+    )
+    open_one.refresh_from_db()
+    done_one.refresh_from_db()
+    assert (open_one.status, open_one.evidence, open_one.version) == ("verified", "Plan reviewed in May.", 2)
+    assert (done_one.status, done_one.evidence) == (ActionStatus.OPEN, "")
+    note = done_one.notes.get()
+    assert (note.from_status, note.to_status, note.author) == ("done", "open", personas.auditor)
+    assert "not done. No record of it. Checked with the team manager." in note.text
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.COMPLETED
+    assert AccessLog.objects.filter(
+        object_type="follow-up", detail__contains="1 verified, 1 reopened"
+    ).exists()
+    with pytest.raises(ValidationError, match="already complete"):
+        complete_follow_up(follow_up, answers={}, acting_user=personas.auditor)
+
+
+def test_the_follow_up_pages(client, personas, checked):
+    open_one, done_one, _ = checked
+    client.force_login(personas.qa_lead)
+    page = client.get(reverse("actions:detail", args=[open_one.pk]))
+    new_url = reverse("actions:follow-up-new", args=[personas.own_case.pk])
+    assert new_url in page.text
+    due = days(10)
+    response = client.post(
+        new_url,
+        {"auditor": personas.auditor.pk, "due_on_0": due.day, "due_on_1": due.month, "due_on_2": due.year},
+    )
+    follow_up = personas.own_case.follow_ups.get()
+    assert response["Location"] == reverse("actions:follow-up", args=[follow_up.pk])
+
+    url = reverse("actions:follow-up", args=[follow_up.pk])
+    assert "Complete the follow-up audit" not in client.get(url).text  # the QA lead reads it
+    client.force_login(personas.auditor)
+    assert personas.own_case.child_id in client.get(reverse("actions:follow-ups")).text
+    page = client.get(url)
+    assert "Review the pathway plan." in page.text and "Complete the follow-up audit" in page.text
+    missing = client.post(url, {f"done_{open_one.pk}": "yes"})
+    assert missing.status_code == 200 and "Action 2: select whether it was done" in missing.text
+    client.post(
+        url,
+        {
+            f"done_{open_one.pk}": "yes",
+            f"evidence_{open_one.pk}": "Seen in the record.",
+            f"done_{done_one.pk}": "no",
+            f"evidence_{done_one.pk}": "",
+        },
+    )
+    assert [a.status for a in Action.objects.filter(pk__in=[open_one.pk, done_one.pk]).order_by("pk")] == [
+        "verified",
+        "open",
+    ]
+    # Another auditor cannot find it at all.
+    client.force_login(make_user(Role.AUDITOR, "someone-else"))
+    assert client.get(url).status_code == 404

@@ -1,0 +1,73 @@
+"""Reminder emails: one message per owner, listing what is overdue or due within 7 days; once a day at
+most; nothing for done, verified or cancelled actions; no Child Unique ID in the subject."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from caseaudit.improvement.models import Action
+from caseaudit.improvement.reminders import send_action_reminders
+
+from .conftest import days, make_action
+
+
+@pytest.fixture
+def owners(personas):
+    personas.worker.email = "worker@example.test"
+    personas.team_manager.email = "manager@example.test"
+    personas.worker.save()
+    personas.team_manager.save()
+    return personas
+
+
+def test_each_owner_gets_one_email_listing_overdue_and_due_soon(owners, cycle):
+    p = owners
+    overdue = make_action(p.own_case, p.worker, due_in=-5)
+    soon = make_action(p.own_case, p.worker, due_in=7, status="in-progress")
+    make_action(p.own_case, p.worker, due_in=8)  # not yet due soon
+    for status in ("done", "verified", "cancelled"):
+        make_action(p.own_case, p.worker, due_in=-1, status=status)
+    managers = make_action(p.own_case, p.team_manager, due_in=0)
+    make_action(p.other_case, p.outsider, due_in=-1)  # no email address: nobody to tell
+
+    run = send_action_reminders(days(0), site_url="https://audits.example.test")
+    assert run.sent == 2 and run.actions == 3
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {"worker@example.test", "manager@example.test"}
+    worker = by_recipient["worker@example.test"]
+    assert worker.subject == "Improvement tracker: 1 overdue and 1 due in the next 7 days"
+    assert f"https://audits.example.test/actions/{overdue.pk}/" in worker.body
+    assert f"/actions/{soon.pk}/" in worker.body and "5 days overdue" in worker.body
+    assert worker.body.count("/actions/") == 2
+    assert f"/actions/{managers.pk}/" in by_recipient["manager@example.test"].body
+    for message in mail.outbox:
+        assert p.own_case.child_id not in message.subject
+        assert p.own_case.child_id not in message.body and "pathway plan" not in message.body
+
+
+def test_a_second_run_on_the_same_day_sends_nothing(owners):
+    action = make_action(owners.own_case, owners.worker, due_in=-1)
+    send_action_reminders(days(0))
+    assert len(mail.outbox) == 1
+    again = send_action_reminders(days(0))
+    assert again.sent == 0 and len(mail.outbox) == 1
+    assert Action.objects.get(pk=action.pk).last_reminded_on == days(0)
+    # The next day it is chased again.
+    send_action_reminders(days(1))
+    assert len(mail.outbox) == 2
+
+
+def test_the_command_dry_run_sends_nothing_and_marks_nothing(owners, capsys):
+    action = make_action(owners.own_case, owners.worker, due_in=3)
+    call_command("send_action_reminders", "--as-of", days(0).isoformat(), "--dry-run")
+    assert "Would email 1 owner(s) about 1 action(s)" in capsys.readouterr().out
+    assert not mail.outbox and Action.objects.get(pk=action.pk).last_reminded_on is None
+    call_command("send_action_reminders", "--as-of", days(0).isoformat())
+    assert "Emailed 1 owner(s)" in capsys.readouterr().out and len(mail.outbox) == 1
+
+
+def test_the_command_refuses_a_bad_date(db):
+    with pytest.raises(CommandError, match="--as-of"):
+        call_command("send_action_reminders", "--as-of", "31/02/2027")
