@@ -42,6 +42,8 @@ PERSONAS = (
 # POSTs send no data, or go to a cycle in the wrong state: the action refuses and changes nothing, so that
 # one row never changes what the next row sees.
 PLANNERS = (FOUND, OK, OK, *(FORBIDDEN,) * 5)
+# The reports page: aggregates, so senior leaders too.
+REPORTS = (FOUND, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)
 # The own case's audit is visible to its team manager and worker (refused), not to the outsider (not found).
 FEEDBACK = (FOUND, OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)
 # The pages that change an audit: its auditor's alone; others who may see the audit 403, the outsider 404.
@@ -153,6 +155,19 @@ MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     # register's); the list of cases behind a count is child-level, so not for a senior leader.
     ("compliance", "get", "compliance:summary", None, (FOUND, *(OK,) * 7)),
     ("compliance cases", "get", "compliance:cases", "compliance", (FOUND, *(OK,) * 5, FORBIDDEN, OK)),
+    # Reports: the table of grades is an aggregate, for the QA team and senior leaders; the audit data for
+    # analysts is child-level (pseudonymised), the QA team's only. A POST without a format is refused with
+    # the form again.
+    ("reports", "get", "reports:grades", None, REPORTS),
+    ("reports chart", "get", "reports:chart", None, REPORTS),
+    ("grade table, CSV", "get", "reports:grades-csv", None, REPORTS),
+    ("grade table, XLSX", "get", "reports:grades-xlsx", None, REPORTS),
+    ("audit data export", "get", "reports:export", None, PLANNERS),
+    ("audit data export, nothing chosen", "post", "reports:export", None, PLANNERS),
+    # The committee paper of a cycle: aggregates only, so senior leaders too.
+    ("committee paper", "get", "paper:page", "cycle", REPORTS),
+    ("committee paper, PDF", "get", "paper:download", "pdf", REPORTS),
+    ("committee paper, Word", "get", "paper:download", "docx", REPORTS),
     # Completing an audit (the own case's, started by its auditor; keep these rows last): only its auditor
     # edits; the QA team and the case's team manager and worker read it; the outsider cannot see it.
     # POSTs without the audit's version change nothing.
@@ -180,6 +195,8 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "audit-only": lambda p, c: [c.audit.pk],
     "csv": lambda p, c: [c.confirmed.pk, "csv"],
     "xlsx": lambda p, c: [c.confirmed.pk, "xlsx"],
+    "pdf": lambda p, c: [c.confirmed.pk, "pdf"],
+    "docx": lambda p, c: [c.confirmed.pk, "docx"],
     "concern": lambda p, c: [_concern(c.audit).pk],
     "started": lambda p, c: [_started(c.audit).pk],
     "section": lambda p, c: [_started(c.audit).pk, "recording"],

@@ -18,6 +18,8 @@ urlpatterns = [
     path("concerns/", include("caseaudit.improvement.urls")),
     path("compliance/", include("caseaudit.compliance.urls")),
     path("actions/", include("caseaudit.improvement.tracker_urls")),
+    path("reports/", include("caseaudit.reports.urls")),
+    path("reports/cycles/", include("caseaudit.reports.paper_urls")),
     # The feedback form for children, young people and carers: no sign-in, a single-use link.
     path("feedback/", include("caseaudit.audits.public_feedback_urls")),
 ]

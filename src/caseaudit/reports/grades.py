@@ -147,9 +147,11 @@ def _exclusions(grade_source: GradeSource, ungraded: dict[str, int], off_scale: 
                 f"{_audits(total)} without an auditor's grade are not counted ({_per_period(ungraded)})."
             )
     if off_scale:
+        total = sum(off_scale.values())
+        verb = "is" if total == 1 else "are"
         notes.append(
-            f"{_audits(sum(off_scale.values()))} graded on a scale other than Ofsted's four grades are not "
-            f"in this table ({_per_period(off_scale)})."
+            f"{_audits(total)} graded on a scale other than Ofsted's four grades {verb} not in this table "
+            f"({_per_period(off_scale)})."
         )
     return notes
 

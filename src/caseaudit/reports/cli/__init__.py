@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import grades
+from . import export, grades, paper
 
-SUBCOMMANDS: dict[str, ModuleType] = {"grades": grades}
+SUBCOMMANDS: dict[str, ModuleType] = {"grades": grades, "export": export, "paper": paper}

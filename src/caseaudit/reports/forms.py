@@ -1,0 +1,92 @@
+"""Forms for the reports page: the filters of the grade table, and the analysts' export. Error messages
+follow the GOV.UK Design System's wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from caseaudit.cases.models import Cohort
+from caseaudit.cycles.forms import DateField, Radios
+from caseaudit.cycles.models import Cycle, CycleStatus
+
+from .audit_export import ExportFilter
+
+BY_LABELS = [("year", "Year"), ("cycle", "Audit cycle")]
+SOURCE_LABELS = [("moderated", "Moderated grades"), ("auditor", "Auditors' grades")]
+DEFAULTS = {"by": "year", "cohort": "", "grade_source": "moderated"}
+
+
+class GradeFilterForm(forms.Form):
+    """The grade table's filters, read from the query string. An invalid value is dropped (and shown as an
+    error) rather than failing the whole page."""
+
+    by = forms.ChoiceField(
+        label="Count by",
+        required=False,
+        choices=BY_LABELS,
+        widget=Radios,
+        error_messages={"invalid_choice": "Select year or audit cycle"},
+    )
+    cohort = forms.ChoiceField(
+        label="Cohort",
+        required=False,
+        choices=[("", "All cohorts"), *Cohort.choices],
+        error_messages={"invalid_choice": "Select a cohort from the list"},
+    )
+    grade_source = forms.ChoiceField(
+        label="Grades",
+        required=False,
+        choices=SOURCE_LABELS,
+        widget=Radios,
+        error_messages={"invalid_choice": "Select moderated grades or auditors' grades"},
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters, with the defaults filled in."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) or default for name, default in DEFAULTS.items()}
+
+
+class AuditExportForm(forms.Form):
+    """The analysts' export: format, which audits, and (for the QA lead only) the identifiable version."""
+
+    file_format = forms.ChoiceField(
+        label="File format",
+        choices=[("csv", "CSV"), ("xlsx", "XLSX (Excel spreadsheet)")],
+        widget=Radios,
+        initial="csv",
+        error_messages={"required": "Select a file format", "invalid_choice": "Select CSV or XLSX"},
+    )
+    cycle = forms.ChoiceField(
+        label="Audit cycle",
+        required=False,
+        error_messages={"invalid_choice": "Select an audit cycle from the list"},
+    )
+    since = DateField(
+        label="Earliest audit date",
+        help_text="Optional: only audits completed on or after this date. For example, 1 4 2024",
+    )
+    identifiable = forms.BooleanField(
+        label="Include child ids, teams and names",
+        required=False,
+        help_text="Adds the audit id, Child Unique ID, team, auditor and allocated worker to every row.",
+    )
+
+    def __init__(self, *args: Any, may_identify: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cycles = Cycle.objects.exclude(status=CycleStatus.DRAFT).order_by("-starts_on", "name")
+        self.fields["cycle"].choices = [  # type: ignore[attr-defined]
+            ("", "Every cycle, and audits in no cycle"),
+            *((str(c.pk), c.name) for c in cycles),
+        ]
+        self.cycles = {str(c.pk): c for c in cycles}
+        if not may_identify:
+            del self.fields["identifiable"]
+
+    def export_filter(self) -> ExportFilter:
+        return ExportFilter(
+            cycle=self.cycles.get(self.cleaned_data.get("cycle") or ""), since=self.cleaned_data.get("since")
+        )

@@ -1,0 +1,146 @@
+"""The counts the committee paper needs about one cycle, each read in one grouped query. Counts only: no
+query here returns a child's id or a person's name."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Max, Q
+
+from caseaudit.audits.models import Audit, AuditStatus, EvidenceSource, EvidenceUse, Finding, FindingKind
+from caseaudit.audits.moderation import AgreementRow, moderation_statistics
+from caseaudit.core.grade_tables import OFSTED_GRADES
+from caseaudit.cycles.models import Cycle
+from caseaudit.improvement.models import Action, ActionKind, ActionStatus
+
+# Submitted audits count as done; moderation comes after.
+DONE = (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
+
+
+@dataclass(frozen=True)
+class CycleFigures:
+    planned: int  # audits in the sample
+    done: int  # submitted or moderated
+    moderated: int
+    on_time: int  # done, completed on or before the cycle's end
+    late: int  # done, completed after it
+    last_completed: date | None  # the latest completion of the cycle's audits
+    not_triangulated: int  # done on the record alone, confirmed by the auditor
+    without_evidence: int  # done, no evidence source recorded (audits loaded from past spreadsheets)
+    sample_by_cohort: dict[str, int]
+    tools: list[tuple[str, int]]  # "Name v2", audits done with it
+    scales: list[tuple[str, int]]
+    evidence: list[tuple[str, int]]  # source label, done audits that used it
+
+
+def cycle_figures(cycle: Cycle) -> CycleFigures:
+    audits = Audit.objects.filter(cycle=cycle)
+    done = audits.filter(status__in=DONE)
+    totals = audits.aggregate(
+        planned=Count("pk"),
+        done=Count("pk", filter=Q(status__in=DONE)),
+        moderated=Count("pk", filter=Q(status=AuditStatus.MODERATED)),
+        on_time=Count("pk", filter=Q(status__in=DONE, completed_on__lte=cycle.ends_on)),
+        late=Count("pk", filter=Q(status__in=DONE, completed_on__gt=cycle.ends_on)),
+        last_completed=Max("completed_on", filter=Q(status__in=DONE)),
+        not_triangulated=Count("pk", filter=Q(status__in=DONE, not_triangulated=True)),
+    )
+    used = Counter(
+        dict(
+            EvidenceUse.objects.filter(audit__in=done)
+            .values_list("source")
+            .annotate(n=Count("audit", distinct=True))
+            .order_by()
+        )
+    )
+    return CycleFigures(
+        planned=totals["planned"],
+        done=totals["done"],
+        moderated=totals["moderated"],
+        on_time=totals["on_time"],
+        late=totals["late"],
+        last_completed=totals["last_completed"],
+        not_triangulated=totals["not_triangulated"],
+        without_evidence=done.filter(evidence__isnull=True).count(),
+        sample_by_cohort=dict(audits.values_list("cohort").annotate(n=Count("pk")).order_by()),
+        tools=_named_counts(done, "template__name", "template__version"),
+        scales=_named_counts(done, "grade_scale__name", "grade_scale__version"),
+        evidence=[(label, used[value]) for value, label in EvidenceSource.choices],
+    )
+
+
+def _named_counts(audits: Any, name_field: str, version_field: str) -> list[tuple[str, int]]:
+    rows = audits.values_list(name_field, version_field).annotate(n=Count("pk")).order_by(name_field)
+    return [(f"{name} (version {version})", n) for name, version, n in rows if name]
+
+
+def cross_counts(cycle: Cycle) -> dict[tuple[str, str], int]:
+    """Moderated audits of the cycle by (auditor's grade, moderated grade), Ofsted grades only."""
+    rows = (
+        Audit.objects.filter(cycle=cycle, status=AuditStatus.MODERATED)
+        .filter(auditor_grade__in=OFSTED_GRADES, moderated_grade__in=OFSTED_GRADES)
+        .values_list("auditor_grade", "moderated_grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(auditor, moderated): n for auditor, moderated, n in rows}
+
+
+def agreement(cycle: Cycle) -> AgreementRow:
+    """Agreement between auditors and moderators over the cycle's moderated audits: the overall row of the
+    moderation statistics (the per-auditor rows name people and stay out of the paper)."""
+    return moderation_statistics(Audit.objects.filter(cycle=cycle))[-1]
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    theme: str
+    strengths: int
+    issues: int
+
+    @property
+    def total(self) -> int:
+        return self.strengths + self.issues
+
+
+def theme_counts(cycle: Cycle) -> list[ThemeCount]:
+    """Findings of the cycle's done audits per theme, most findings first."""
+    counts: dict[str, Counter[str]] = {}
+    rows = (
+        Finding.objects.filter(audit__cycle=cycle, audit__status__in=DONE)
+        .values_list("theme__label", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for label, kind, n in rows:
+        counts.setdefault(label, Counter())[kind] += n
+    themes = [
+        ThemeCount(label, by_kind[FindingKind.STRENGTH], by_kind[FindingKind.ISSUE])
+        for label, by_kind in counts.items()
+    ]
+    return sorted(themes, key=lambda t: (-t.total, t.theme.lower()))
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    by_status: list[tuple[str, int]]  # status label, actions; every status, in the tracker's order
+    total: int
+    still_open: int  # open or in progress
+    overdue: int  # still open and past their due date
+
+
+def action_counts(cycle: Cycle, *, today: date) -> ActionCounts:
+    """The actions agreed in the cycle's audits (not the cycle's recommendations)."""
+    actions = Action.objects.filter(kind=ActionKind.ACTION, audit__cycle=cycle)
+    still_open = Q(status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
+    by_status = dict(actions.values_list("status").annotate(n=Count("pk")).order_by())
+    overdue = actions.filter(still_open, due_on__lt=today).count()
+    return ActionCounts(
+        by_status=[(label, by_status.get(value, 0)) for value, label in ActionStatus.choices],
+        total=sum(by_status.values()),
+        still_open=sum(by_status.get(s, 0) for s in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)),
+        overdue=overdue,
+    )

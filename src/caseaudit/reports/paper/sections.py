@@ -1,0 +1,349 @@
+"""The paper's sections after the summary: background and method, the tables and the chart, auditor
+against moderated grades, themes, timeliness, compliance with timescales, actions and recommendations,
+caveats and the appendix of intervals. Each builds one Section from counts: nothing here names a child or a
+person."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.core.comparability import sampling_words
+from caseaudit.core.grade_tables import GradeRow, cell_text
+from caseaudit.cycles.models import Cycle
+from caseaudit.reports.charts import chart_alt_text
+from caseaudit.reports.grades import GRADE_LABELS, GradeSource, GradeTable, cohort_label
+
+from . import queries
+from .compliance import ComplianceRow
+from .model import Block, Bullets, Chart, Facts, Paragraphs, Recommendation, Section, Table
+from .summary import Comparison
+from .words import (
+    GRADE_SOURCE_WORDS,
+    audits,
+    kappa_words,
+    long_date,
+    percent,
+    plural,
+    sentence_list,
+)
+
+# Background and method ---------------------------------------------------------------------------------
+
+
+def method_section(
+    cycle: Cycle, grade_source: GradeSource, figures: queries.CycleFigures, agreement: queries.AgreementRow
+) -> Section:
+    sample = sentence_list(
+        f"{COHORT_LABELS.get(slug, slug).lower()} {n}"
+        for slug, n in sorted(figures.sample_by_cohort.items(), key=lambda item: (-item[1], item[0]))
+    )
+    facts = (
+        ("Audit window", f"{long_date(cycle.starts_on)} to {long_date(cycle.ends_on)}"),
+        ("Sampling", sampling_words(fraction=cycle.fraction, size=cycle.size).capitalize()),
+        ("Cases in the sample", f"{figures.planned}" + (f" ({sample})" if sample else "")),
+        ("Focus cohort", COHORT_LABELS.get(cycle.focus_cohort, "None") if cycle.focus_cohort else "None"),
+        ("Audit tool", _named(figures.tools, "Not recorded (audits loaded from earlier records)")),
+        ("Grade scale", _named(figures.scales, "Not recorded")),
+        ("Grades in the tables", GRADE_SOURCE_WORDS[grade_source].capitalize()),
+    )
+    texts = [
+        "Each audit reads the child's case record and, where possible, talks to the allocated worker and "
+        "their manager and asks the child or carer for feedback. An audit on the record alone is not "
+        "triangulated.",
+    ]
+    if figures.not_triangulated:
+        texts.append(
+            f"{figures.not_triangulated} of the {audits(figures.done)} completed "
+            f"{'was' if figures.not_triangulated == 1 else 'were'} not triangulated: "
+            f"{'it rests' if figures.not_triangulated == 1 else 'they rest'} on the case record alone."
+        )
+    elif figures.done:
+        texts.append("No completed audit was flagged as not triangulated.")
+    if figures.without_evidence:
+        texts.append(
+            f"{audits(figures.without_evidence)} {'has' if figures.without_evidence == 1 else 'have'} no "
+            "evidence sources recorded (audits loaded from earlier records keep none)."
+        )
+    blocks: list[Block] = [Facts(facts), Paragraphs(tuple(texts))]
+    # A table of zeros says nothing that the sentence above has not said.
+    if any(n for _, n in figures.evidence):
+        blocks.append(
+            Table(
+                "Evidence sources used in the completed audits",
+                ("Source", "Audits", "Share of completed audits"),
+                tuple((label, str(n), percent(n, figures.done)) for label, n in figures.evidence),
+            )
+        )
+    moderation = [
+        f"{figures.moderated} of the {audits(figures.done)} completed "
+        f"{'was' if figures.moderated == 1 else 'were'} moderated: a moderator from the quality assurance "
+        "team agreed the auditor's grade or changed it with a reason."
+    ]
+    if agreement.n:
+        moderation.append(
+            f"The moderator agreed the grade in {agreement.agreed} of {audits(agreement.n)} "
+            f"({percent(agreement.agreed, agreement.n)}), moved it up in {agreement.moved_up} and down "
+            f"in {agreement.moved_down}."
+        )
+        if agreement.kappa is not None:
+            moderation.append(
+                f"Agreement beyond chance (Cohen's weighted kappa, linear weights) was "
+                f"{agreement.kappa:.2f}: {kappa_words(agreement.kappa)}."
+            )
+    blocks.append(Paragraphs(tuple(moderation)))
+    return Section("method", "Background and method", tuple(blocks))
+
+
+def _named(counts: list[tuple[str, int]], missing: str) -> str:
+    if not counts:
+        return missing
+    if len(counts) == 1:
+        return counts[0][0]
+    return "; ".join(f"{name}: {audits(n)}" for name, n in counts)
+
+
+# The tables and the chart ------------------------------------------------------------------------------
+
+
+def _grade_header(first: tuple[str, ...]) -> tuple[str, ...]:
+    return (*first, "Audited", *(GRADE_LABELS[g] for g in GRADE_LABELS))
+
+
+def _cells(row: GradeRow) -> tuple[str, ...]:
+    percentages = row.percentages or (None,) * len(row.counts)
+    return (str(row.total), *(cell_text(c, p) for c, p in zip(row.counts, percentages, strict=True)))
+
+
+def tables_section(
+    cycle: Cycle, grade_source: GradeSource, by_year: GradeTable, this_cycle: GradeTable
+) -> Section:
+    source = GRADE_SOURCE_WORDS[grade_source]
+    years = Table(
+        f"Audits by year and cohort to {long_date(cycle.ends_on)}: count (percentage) at each grade, "
+        f"{source}",
+        _grade_header(("Year", "Cohort")),
+        tuple((row.period, cohort_label(row.cohort), *_cells(row)) for row in by_year.rows),
+        label_columns=2,
+    )
+    cohorts = Table(
+        f"{cycle.name}: audits by cohort, count (percentage) at each grade, {source}",
+        _grade_header(("Cohort",)),
+        tuple((cohort_label(row.cohort), *_cells(row)) for row in this_cycle.rows),
+    )
+    intro = (
+        "Percentages are whole numbers that add up to 100 in every row (the largest remainder method). "
+        "A grade nobody was given shows 0.",
+    )
+    if not by_year.rows:
+        return Section("tables", "Audits by year and cohort", (Paragraphs(("No graded audits yet.",)),))
+    return Section("tables", "Audits by year and cohort", (Paragraphs(intro), years, cohorts))
+
+
+def chart_section(by_year: GradeTable) -> Section:
+    if not by_year.rows:
+        return Section("chart", "Grades by year", (Paragraphs(("No graded audits to chart yet.",)),))
+    chart = Chart(
+        by_year,
+        caption="Share of audits at each grade by year, all cohorts (count and percentage in each segment)",
+        alt=chart_alt_text(by_year),
+    )
+    return Section("chart", "Grades by year", (chart,))
+
+
+def moderation_section(cycle: Cycle) -> Section:
+    counts = queries.cross_counts(cycle)
+    heading = "Auditors' grades and moderated grades"
+    if not counts:
+        return Section("moderation", heading, (Paragraphs(("No audit in this cycle is moderated yet.",)),))
+    grades = list(GRADE_LABELS)
+    rows = []
+    for auditor in grades:
+        cells = [counts.get((auditor, moderated), 0) for moderated in grades]
+        rows.append((GRADE_LABELS[auditor], *map(str, cells), str(sum(cells))))
+    column_totals = [sum(counts.get((a, m), 0) for a in grades) for m in grades]
+    rows.append(("All moderated audits", *map(str, column_totals), str(sum(column_totals))))
+    agreed = sum(counts.get((g, g), 0) for g in grades)
+    total = sum(counts.values())
+    table = Table(
+        f"{cycle.name}: moderated audits by the auditor's grade (rows) and the moderated grade (columns)",
+        ("Auditor's grade", *(GRADE_LABELS[g] for g in grades), "Total"),
+        tuple(rows),
+    )
+    note = (
+        f"The auditor and the moderator gave the same grade in {agreed} of {audits(total)} "
+        f"({percent(agreed, total)}): the cells where the row and the column name the same grade."
+    )
+    return Section("moderation", heading, (Paragraphs((note,)), table))
+
+
+# Themes, timeliness, compliance, actions ---------------------------------------------------------------
+
+
+def themes_section(cycle: Cycle, figures: queries.CycleFigures) -> Section:
+    themes = queries.theme_counts(cycle)
+    heading = "Strengths and process issues by theme"
+    if not themes:
+        return Section("themes", heading, (Paragraphs(("No findings recorded in this cycle's audits.",)),))
+    table = Table(
+        f"Findings in the {audits(figures.done)} completed, by theme (most findings first)",
+        ("Theme", "Strengths", "Process issues", "All findings"),
+        tuple((t.theme, str(t.strengths), str(t.issues), str(t.total)) for t in themes),
+    )
+    strengths = [t for t in themes if t.strengths]
+    issues = [t for t in themes if t.issues]
+    texts = []
+    if strengths:
+        top = max(strengths, key=lambda t: t.strengths)
+        texts.append(f"Strengths were most often found in {top.theme.lower()} ({top.strengths}).")
+    if issues:
+        top = max(issues, key=lambda t: t.issues)
+        texts.append(f"Process issues were most often found in {top.theme.lower()} ({top.issues}).")
+    return Section("themes", heading, (Paragraphs(tuple(texts)), table))
+
+
+def timeliness_section(cycle: Cycle, figures: queries.CycleFigures, today: date) -> Section:
+    pending = figures.planned - figures.done
+    deadline = long_date(cycle.ends_on)
+    if today <= cycle.ends_on:
+        text = (
+            f"The deadline is {deadline}. So far {figures.on_time} of {figures.planned} audits are submitted "
+            f"and {pending} {'is' if pending == 1 else 'are'} still to do."
+        )
+    else:
+        text = (
+            f"{figures.on_time} of {figures.planned} audits ({percent(figures.on_time, figures.planned)}) "
+            f"were submitted by the deadline of {deadline}; {figures.late} after it"
+            + (f"; {pending} {'is' if pending == 1 else 'are'} not yet submitted." if pending else ".")
+        )
+    return Section("timeliness", "Timeliness", (Paragraphs((text,)),))
+
+
+def compliance_section(rows: list[ComplianceRow], today: date) -> Section:
+    heading = "Compliance with timescales"
+    rows = [row for row in rows if row.applies]
+    if not rows:
+        text = "None of the open cases in this cycle's sample has a timescale to check."
+        return Section("compliance", heading, (Paragraphs((text,)),))
+    intro = (
+        f"The key dates in the case register on {long_date(today)}, for the open cases in this cycle's "
+        "sample, checked against the timescales (statutory and local)."
+    )
+    findings = tuple(
+        f"{row.check}: {row.overdue} of {row.applies} {row.cohort.lower()} "
+        f"{plural(row.applies, 'case')} out of timescale"
+        + (f" ({row.data_missing} with the date missing)." if row.data_missing else ".")
+        for row in rows
+        if row.overdue
+    ) or ("Every check that applies was within its timescale, or its date is missing.",)
+    table = Table(
+        f"Timescales on {long_date(today)}, open cases in the sample to which each check applies",
+        ("Check", "Cohort", "Cases", "Within timescale", "Overdue", "Due soon", "Date missing"),
+        tuple(
+            (
+                row.check,
+                row.cohort,
+                str(row.applies),
+                str(row.compliant),
+                str(row.overdue),
+                str(row.due_soon),
+                str(row.data_missing),
+            )
+            for row in rows
+        ),
+        label_columns=2,
+    )
+    return Section("compliance", heading, (Paragraphs((intro,)), Bullets(findings), table))
+
+
+def actions_section(actions: queries.ActionCounts, recommendations: list[Recommendation]) -> Section:
+    blocks: list[Block] = []
+    if actions.total:
+        blocks.append(
+            Paragraphs(
+                (
+                    f"The audits agreed {plural(actions.total, 'action', with_count=True)} for the "
+                    f"children's cases: {actions.still_open} still open, of which {actions.overdue} "
+                    "past the due date.",
+                )
+            )
+        )
+        blocks.append(
+            Table(
+                "Actions from this cycle's audits by status",
+                ("Status", "Actions"),
+                tuple((label, str(n)) for label, n in actions.by_status),
+            )
+        )
+    else:
+        blocks.append(Paragraphs(("No actions were recorded in this cycle's audits.",)))
+    if recommendations:
+        blocks.append(
+            Table(
+                "Recommendations",
+                ("Recommendation", "Due", "Status"),
+                tuple((r.description, long_date(r.due_on), r.status) for r in recommendations),
+                figures_numeric=False,
+            )
+        )
+    else:
+        blocks.append(Paragraphs(("No recommendations are recorded for this cycle yet.",)))
+    return Section("actions", "Actions and recommendations", tuple(blocks))
+
+
+def caveats_section(
+    cycle: Cycle,
+    grade_source: GradeSource,
+    figures: queries.CycleFigures,
+    by_year: GradeTable,
+    this_cycle: GradeTable,
+    comparison: Comparison | None,
+) -> Section:
+    """The tables' own caveats, each said once and placed: the table by year, this cycle's table, the
+    comparison in the summary."""
+    notes: list[str] = []
+
+    def add(prefix: str, note: str) -> None:
+        if note and note not in {n.split(": ", 1)[-1] for n in notes}:
+            notes.append(f"{prefix}: {note}")
+
+    for note in by_year.notes:
+        add("The table by year", note)
+    for note in this_cycle.notes:
+        add(f"The table of {cycle.name}", note)
+    if comparison:
+        add(f"{comparison.this_label} against {comparison.earlier_label}", comparison.caveat)
+    if grade_source == "auditor":
+        notes.append("The tables use the auditors' grades, before moderation.")
+    if not notes:
+        notes.append("None: every period was sampled and graded alike, and no sample is small.")
+    return Section("caveats", "Caveats", (Bullets(tuple(notes)),))
+
+
+def appendix_section(by_year: GradeTable) -> Section:
+    intro = (
+        "How sure each share is: the 95% Wilson interval, the range the true share could well lie in "
+        "given the number of audits. Small samples give wide intervals.",
+    )
+    rows = []
+    for row in by_year.rows:
+        if not row.total or row.percentages is None or row.intervals is None:
+            continue
+        rows.append(
+            (
+                row.period,
+                cohort_label(row.cohort),
+                str(row.total),
+                *(
+                    f"{p}% ({round(100 * low)}% to {round(100 * high)}%)"
+                    for p, (low, high) in zip(row.percentages, row.intervals, strict=True)
+                ),
+            )
+        )
+    table = Table(
+        "Share at each grade with its 95% interval, by year and cohort",
+        _grade_header(("Year", "Cohort")),
+        tuple(rows),
+        label_columns=2,
+    )
+    return Section("appendix", "Appendix: how sure the percentages are", (Paragraphs(intro), table))

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.grades, name="grades"),
+    path("chart.svg", views.chart, name="chart"),
+    path("grades.csv", views.grades_csv, name="grades-csv"),
+    path("grades.xlsx", views.grades_xlsx, name="grades-xlsx"),
+    path("export/", views.audit_export, name="export"),
+]

@@ -1,0 +1,64 @@
+"""The QA lead opens a past cycle after three years of history were loaded, views its committee paper as a
+web page (the chart with its table, the caveats) and downloads it as PDF; a senior leader reads it too."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from caseaudit.cycles.models import Cycle
+
+from ..reports.grade_history import load_three_years
+from .test_register_journey import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def history(personas, tmp_path):
+    load_three_years(tmp_path)
+    return personas
+
+
+def test_qa_lead_views_and_downloads_the_committee_paper(page, live_server, check_page, history):
+    cycle = Cycle.objects.get(name="Autumn 2021")
+    sign_in(page, live_server, "qa-lead")
+    page.wait_for_url(re.compile(r"/cases/$"))
+    page.goto(f"{live_server.url}/cycles/{cycle.pk}/")
+    page.get_by_role("link", name="View as web page").click()
+    page.wait_for_url(re.compile(rf"/reports/cycles/{cycle.pk}/paper/$"))
+    expect(page.get_by_role("heading", name="Case file audit: Autumn 2021", level=1)).to_be_visible()
+    expect(page.get_by_text("15 of 15 planned audits were completed (100%).")).to_be_visible()
+    table = page.get_by_role("table", name=re.compile(r"^Audits by year and cohort to 30 November 2021"))
+    expect(
+        table.get_by_role(
+            "row", name=re.compile(r"^2019\s+Care leaver\s+13\s+0\s+2\s\(15%\)\s+5\s\(39%\)\s+6\s\(46%\)$")
+        )
+    ).to_be_visible()
+    chart = page.get_by_role("img", name=re.compile(r"^Stacked bar chart .* same figures are in the table"))
+    expect(chart).to_be_visible()
+    assert page.evaluate(
+        "() => { const img = document.querySelector('img.app-paper-chart__image');"
+        " return img.complete && img.naturalWidth > 0; }"
+    )
+    expect(page.get_by_text("Periods were sampled differently", exact=False).first).to_be_visible()
+    check_page("90-committee-paper")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download committee paper (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == "paper-autumn-2021.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF-")
+
+
+def test_senior_leader_reads_the_paper(page, live_server, check_page, history):
+    cycle = Cycle.objects.get(name="Autumn 2021")
+    sign_in(page, live_server, "senior-leader")
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto(f"{live_server.url}/reports/cycles/{cycle.pk}/paper/")
+    expect(page.get_by_role("heading", name="Case file audit: Autumn 2021", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Back to reports")).to_be_visible()
+    check_page("91-committee-paper-senior-leader")
