@@ -15,6 +15,7 @@ IMPORT = "benchmarks.register_import"
 PLAN = "benchmarks.plan_cycle"
 GRADES = "benchmarks.grade_table"
 COMPLIANCE = "benchmarks.compliance"
+PAPER = "benchmarks.paper"
 
 
 def main() -> None:
@@ -23,6 +24,7 @@ def main() -> None:
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="Annex A workbook rows")
     parser.add_argument("--plan-cases", type=int, default=1_000_000, help="open cases to plan a cycle over")
     parser.add_argument("--audits", type=int, default=1_000_000, help="audits in the grade table's history")
+    parser.add_argument("--paper-audits", type=int, default=500, help="audits in the committee paper's cycle")
     args = parser.parse_args()
     # The generators use the register's models (never its database): Django must be set up to import them.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings")
@@ -77,6 +79,16 @@ def main() -> None:
         floor = measure_in_child(GRADES, "floor", str(history))
         ours = measure_in_child(GRADES, "ours", str(history))
         print(line("report grades (table by year)", args.audits, ours, floor, target=1.5), flush=True)
+
+        paper = work / "paper.sqlite3"
+        print(f"building a cycle of {args.paper_audits:,} audits for the committee paper ...", flush=True)
+        subprocess.run([sys.executable, "-m", PAPER, "build", str(paper), str(args.paper_audits)], check=True)  # noqa: S603
+        ours = measure_in_child(PAPER, "ours", str(paper))
+        print(
+            f"committee paper (PDF): {args.paper_audits:,} audits in {ours.seconds:.2f} s, "
+            f"peak {ours.peak_mb:,.0f} MB (no floor: the time is the figure)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

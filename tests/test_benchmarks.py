@@ -18,6 +18,8 @@ def test_the_benchmarks_run_end_to_end_at_a_tiny_size():
             "300",
             "--audits",
             "300",
+            "--paper-audits",
+            "40",
         ],
         capture_output=True,
         text=True,
@@ -34,3 +36,4 @@ def test_the_benchmarks_run_end_to_end_at_a_tiny_size():
     ):
         assert f"{name}: 300 rows" in run.stdout
     assert "ratio" in run.stdout
+    assert "committee paper (PDF): 40 audits in" in run.stdout

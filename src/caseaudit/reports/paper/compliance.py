@@ -1,15 +1,21 @@
-"""Compliance with timescales for the committee paper, from the compliance app when it is installed.
-
-The compliance engine arrived separately from the paper (issue 5 asks for it "when present"), so it is
-imported lazily: without it, the paper leaves the section out rather than failing."""
+"""Compliance with timescales for the committee paper: counts per check and cohort for the open cases in the
+cycle's sample, beside the same counts for the whole register, so that the committee can see whether the
+sample is typical (issue 6, "Aggregates in reports")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+import polars as pl
+
+from caseaudit.compliance.queries import (
+    compliance_summary_for_cycle,
+    compliance_summary_for_register,
+    timescale_rules,
+)
 from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.core.timescales import RuleSet
 from caseaudit.cycles.models import Cycle
 
 
@@ -23,6 +29,8 @@ class ComplianceRow:
     due_soon: int
     not_applicable: int
     data_missing: int
+    register_applies: int  # the same check and cohort across every open case in the register
+    register_overdue: int
 
     @property
     def applies(self) -> int:
@@ -30,30 +38,33 @@ class ComplianceRow:
         return self.checked - self.not_applicable
 
 
-def compliance_rows(cycle: Cycle, *, as_of: date) -> list[ComplianceRow] | None:
-    """Counts per check and cohort for the open cases in the cycle's sample on `as_of`; None when the
-    compliance app is not there."""
-    try:
-        from caseaudit.compliance.queries import compliance_summary_for_cycle, timescale_rules
-    except ImportError:
-        return None
-    summary = compliance_summary_for_cycle(cycle, as_of)
+def compliance_rows(cycle: Cycle, *, as_of: date) -> list[ComplianceRow]:
+    """Counts per check and cohort for the open cases in the cycle's sample on `as_of`, each with the
+    register's."""
     rules = timescale_rules()
-    return [
-        ComplianceRow(
-            check=_rule_label(rules, row["check"]),
-            cohort=COHORT_LABELS.get(row["cohort"], row["cohort"]),
-            checked=int(row["applicable"]),
-            compliant=int(row["compliant"]),
-            overdue=int(row["overdue"]),
-            due_soon=int(row["due_soon"]),
-            not_applicable=int(row["not_applicable"]),
-            data_missing=int(row["data_missing"]),
-        )
-        for row in summary.iter_rows(named=True)
-    ]
+    register = {
+        (row["check"], row["cohort"]): row
+        for row in compliance_summary_for_register(as_of).iter_rows(named=True)
+    }
+    return [_row(row, register.get((row["check"], row["cohort"])), rules) for row in _sample(cycle, as_of)]
 
 
-def _rule_label(rules: Any, slug: str) -> str:
-    rule = rules.get(slug) if hasattr(rules, "get") else None
-    return str(getattr(rule, "label", "") or slug)
+def _sample(cycle: Cycle, as_of: date) -> list[dict[str, int | str]]:
+    summary: pl.DataFrame = compliance_summary_for_cycle(cycle, as_of)
+    return list(summary.iter_rows(named=True))
+
+
+def _row(row: dict, register: dict | None, rules: RuleSet) -> ComplianceRow:
+    register = register or {"applicable": 0, "not_applicable": 0, "overdue": 0}
+    return ComplianceRow(
+        check=rules.get(row["check"]).label,
+        cohort=COHORT_LABELS.get(row["cohort"], row["cohort"]),
+        checked=int(row["applicable"]),
+        compliant=int(row["compliant"]),
+        overdue=int(row["overdue"]),
+        due_soon=int(row["due_soon"]),
+        not_applicable=int(row["not_applicable"]),
+        data_missing=int(row["data_missing"]),
+        register_applies=int(register["applicable"]) - int(register["not_applicable"]),
+        register_overdue=int(register["overdue"]),
+    )

@@ -73,8 +73,7 @@ def build_paper_context(
         themes_section(cycle, figures),
         timeliness_section(cycle, figures, today),
     ]
-    if compliance is not None:
-        sections.append(compliance_section(compliance, today))
+    sections.append(compliance_section(compliance, today))
     sections += [
         actions_section(actions, recommendations),
         caveats_section(cycle, grade_source, figures, by_year, this_cycle, comparison),

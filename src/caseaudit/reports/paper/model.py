@@ -106,9 +106,6 @@ class Paper:
     def section(self, slug: str) -> Section:
         return next(s for s in self.sections if s.slug == slug)
 
-    def has_section(self, slug: str) -> bool:
-        return any(s.slug == slug for s in self.sections)
-
     def chart_image(self, chart: Chart, image_format: ImageFormat) -> bytes:
         """The chart's image, drawn once per format however many renderers ask for it."""
         key = (id(chart), image_format)

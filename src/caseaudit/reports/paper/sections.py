@@ -232,13 +232,24 @@ def compliance_section(rows: list[ComplianceRow], today: date) -> Section:
     findings = tuple(
         f"{row.check}: {row.overdue} of {row.applies} {row.cohort.lower()} "
         f"{plural(row.applies, 'case')} out of timescale"
-        + (f" ({row.data_missing} with the date missing)." if row.data_missing else ".")
+        + (f" ({row.data_missing} with the date missing)" if row.data_missing else "")
+        + f"; across the register, {_share(row.register_overdue, row.register_applies)}."
         for row in rows
         if row.overdue
     ) or ("Every check that applies was within its timescale, or its date is missing.",)
     table = Table(
-        f"Timescales on {long_date(today)}, open cases in the sample to which each check applies",
-        ("Check", "Cohort", "Cases", "Within timescale", "Overdue", "Due soon", "Date missing"),
+        f"Timescales on {long_date(today)}, open cases in the sample to which each check applies, and the "
+        "share overdue across the whole register",
+        (
+            "Check",
+            "Cohort",
+            "Cases",
+            "Within timescale",
+            "Overdue",
+            "Due soon",
+            "Date missing",
+            "Whole register: overdue",
+        ),
         tuple(
             (
                 row.check,
@@ -248,12 +259,18 @@ def compliance_section(rows: list[ComplianceRow], today: date) -> Section:
                 str(row.overdue),
                 str(row.due_soon),
                 str(row.data_missing),
+                _share(row.register_overdue, row.register_applies),
             )
             for row in rows
         ),
         label_columns=2,
     )
     return Section("compliance", heading, (Paragraphs((intro,)), Bullets(findings), table))
+
+
+def _share(part: int, whole: int) -> str:
+    """ "12 of 140 (9%)": the register's figure beside the sample's."""
+    return f"{part} of {whole} ({round(100 * part / whole)}%)" if whole else "none apply"
 
 
 def actions_section(actions: queries.ActionCounts, recommendations: list[Recommendation]) -> Section:
