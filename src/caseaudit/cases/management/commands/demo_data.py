@@ -24,6 +24,8 @@ from caseaudit.cases.models import Case
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.dates import parse_date
 from caseaudit.cycles.demo import plan_demo_cycle
+from caseaudit.cycles.models import Cycle
+from caseaudit.improvement.demo import seed_demo_tracker
 
 
 def _iso_date(text: str) -> date:
@@ -135,6 +137,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Audit cycle {cycle.name}: {planned} cases planned and allocated to the auditors; "
                 f"{submitted} audits submitted, {moderated} of them moderated."
+            )
+            last_autumn = Cycle.objects.get(name=f"Autumn {summary.today.year - 1}")
+            recommended, overdue = seed_demo_tracker(last_autumn, today=summary.today, seed=summary.seed)
+            self.stdout.write(
+                f"Improvement tracker: {recommended} recommendations of {last_autumn.name}'s report; "
+                f"{overdue} of the audits' actions past their due date."
             )
         self.stdout.write("Run `caseaudit demo-data --sign-ins` for the passwords.")
 
