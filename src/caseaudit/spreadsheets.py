@@ -4,8 +4,11 @@ a formula, a number or a link that the data did not mean."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
-from typing import IO, TYPE_CHECKING, Any
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import xlsxwriter
 
@@ -59,3 +62,31 @@ def write_xlsx(target: str | IO[bytes], sheets: Iterable[tuple[str, Row, Iterabl
                         sheet.write(number, column, value)
     finally:
         workbook.close()
+
+
+class ExportRefused(Exception):
+    """An export cannot be written as asked; the message says what to do instead."""
+
+
+def write_private_file(
+    path: Path, file_format: str, *, csv_to: Callable[[TextIO], int], xlsx_to: Callable[[str], int]
+) -> int:
+    """Write an export of child-level data to `path` through a temporary file beside it, created readable by
+    its owner only (mkstemp), and moved into place when complete: no half-written file is ever left
+    behind. `csv_to` writes to a text stream, `xlsx_to` to a file name; each returns its row count."""
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise ExportRefused(f"{directory} is not a folder")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    try:
+        if file_format == "csv":
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                count = csv_to(stream)
+        else:
+            os.close(handle)
+            count = xlsx_to(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -22,6 +20,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.core.dates import format_month
 from caseaudit.core.register import COLUMNS, DATE_COLUMNS, MONTH_COLUMNS, neutralise_formula
+from caseaudit.spreadsheets import ExportRefused, write_private_file
 
 from .models import Case
 
@@ -35,10 +34,6 @@ _LOOKUPS = {"team": "team__name", "worker": "worker__name", "manager": "manager_
 _FIELDS = tuple(_LOOKUPS.get(column, column) for column in COLUMNS)
 _DATE_INDEXES = frozenset(COLUMNS.index(column) for column in DATE_COLUMNS)
 _MONTH_INDEXES = frozenset(COLUMNS.index(column) for column in MONTH_COLUMNS)
-
-
-class ExportRefused(Exception):
-    """The export cannot be written in the format asked for; the message says what to do instead."""
 
 
 def register_queryset(queryset: QuerySet[Case] | None = None, *, open_only: bool = False) -> QuerySet[Case]:
@@ -161,30 +156,16 @@ def export_case_register(
     if file_format not in FORMATS:
         raise ExportRefused(f"unknown format {file_format!r}: use csv or xlsx")
     if isinstance(output, str | Path):
-        count = _write_file(Path(output), file_format, queryset, open_only)
+        count = write_private_file(
+            Path(output),
+            file_format,
+            csv_to=lambda stream: write_register_csv(stream, queryset, open_only=open_only),
+            xlsx_to=lambda name: write_register_xlsx(name, queryset, open_only=open_only),
+        )
     elif file_format == "csv":
         count = write_register_csv(output, queryset, open_only=open_only)
     else:
         raise ExportRefused("XLSX is a binary file: give a file to write it to (--output FILE.xlsx)")
     scope = ", open only" if open_only else ""
     record_access(acting_user, "export", "case-register", detail=f"{count} cases, {file_format}{scope}")
-    return count
-
-
-def _write_file(path: Path, file_format: str, queryset: QuerySet[Case] | None, open_only: bool) -> int:
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise ExportRefused(f"{directory} is not a folder")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    try:
-        if file_format == "csv":
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                count = write_register_csv(stream, queryset, open_only=open_only)
-        else:
-            os.close(handle)
-            count = write_register_xlsx(temporary, queryset, open_only=open_only)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return count

@@ -8,6 +8,7 @@ user's role may not use answers 403. Every change goes through `caseaudit.improv
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -114,25 +115,65 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 # The QA lead's decisions: each asked for on its own page --------------------------------------------------
 
 
-def _decision(
-    request: HttpRequest,
-    pk: int,
-    *,
-    template: str,
-    form_class: type[VerifyForm] | type[ReasonForm],
-    act: Callable[[Action, dict[str, Any], User], object],
-    done: str,
-) -> HttpResponse:
+@dataclass(frozen=True)
+class Decision:
+    """One of the QA lead's decisions, as its confirmation page asks for it."""
+
+    heading: str  # "Verify the action"
+    explanation: str
+    url_name: str
+    field: str  # the form's text field: a note or a reason
+    button_class: str  # the GOV.UK button's modifier: "", "govuk-button--secondary", "govuk-button--warning"
+    form_class: type[VerifyForm] | type[ReasonForm]
+    act: Callable[[Action, dict[str, Any], User], object]
+    done: str
+
+
+VERIFY = Decision(
+    "Verify the action",
+    "Verify only when the evidence shows the action was done. A verified action is closed.",
+    "actions:verify",
+    "note",
+    "",
+    VerifyForm,
+    lambda a, d, u: tracker.verify_action(a, note=d["note"], acting_user=u, version=d["version"]),
+    "The action is verified.",
+)
+REOPEN = Decision(
+    "Reopen the action",
+    "The action goes back to open, and its owner works on it again. Say why: the reason is added to its "
+    "notes.",
+    "actions:reopen",
+    "reason",
+    "govuk-button--secondary",
+    ReasonForm,
+    lambda a, d, u: tracker.reopen_action(a, reason=d["reason"], acting_user=u, version=d["version"]),
+    "The action is open again.",
+)
+CANCEL = Decision(
+    "Cancel the action",
+    "A cancelled action leaves the meeting's list. Say why it is no longer needed: the reason is kept with "
+    "it.",
+    "actions:cancel",
+    "reason",
+    "govuk-button--warning",
+    ReasonForm,
+    lambda a, d, u: tracker.cancel_action(a, reason=d["reason"], acting_user=u, version=d["version"]),
+    "The action is cancelled.",
+)
+
+
+def _decide(request: HttpRequest, pk: int, decision: Decision) -> HttpResponse:
     user = tracker_user(request)
     action = _action(user, pk)
     if not user.is_qa_lead:
         raise PermissionDenied
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = decision.form_class(request.POST)
         if form.is_valid():
             try:
-                act(action, form.cleaned_data, user)
+                decision.act(action, form.cleaned_data, user)
             except EditConflict as exc:
                 form.add_action_error(exc)
                 status = CONFLICT_STATUS
@@ -140,52 +181,33 @@ def _decision(
                 form.add_action_error(exc)
                 status = 400
             else:
-                messages.success(request, done)
+                messages.success(request, decision.done)
                 return redirect("actions:detail", action.pk)
     else:
-        form = form_class(initial={"version": action.version})
-    return render(
-        request,
-        template,
-        {"action": action, "form": form, "owner_name": tracker.person(action.owner)},
-        status=status,
-    )
+        form = decision.form_class(initial={"version": action.version})
+    context = {
+        "action": action,
+        "form": form,
+        "text_field": form[decision.field],
+        "decision": decision,
+        "owner_name": tracker.person(action.owner),
+    }
+    return render(request, "improvement/action_decision.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decision(
-        request,
-        pk,
-        template="improvement/action_verify.html",
-        form_class=VerifyForm,
-        act=lambda a, d, u: tracker.verify_action(a, note=d["note"], acting_user=u, version=d["version"]),
-        done="The action is verified.",
-    )
+    return _decide(request, pk, VERIFY)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decision(
-        request,
-        pk,
-        template="improvement/action_reopen.html",
-        form_class=ReasonForm,
-        act=lambda a, d, u: tracker.reopen_action(a, reason=d["reason"], acting_user=u, version=d["version"]),
-        done="The action is open again.",
-    )
+    return _decide(request, pk, REOPEN)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decision(
-        request,
-        pk,
-        template="improvement/action_cancel.html",
-        form_class=ReasonForm,
-        act=lambda a, d, u: tracker.cancel_action(a, reason=d["reason"], acting_user=u, version=d["version"]),
-        done="The action is cancelled.",
-    )
+    return _decide(request, pk, CANCEL)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

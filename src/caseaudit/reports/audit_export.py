@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -31,7 +29,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
 from caseaudit.audits.models import Audit, AuditStatus, EvidenceSource, EvidenceUse, Finding, FindingKind
 from caseaudit.cycles.models import Cycle
-from caseaudit.spreadsheets import write_csv, write_xlsx
+from caseaudit.spreadsheets import ExportRefused, write_csv, write_private_file, write_xlsx
 
 FORMATS = ("csv", "xlsx")
 # Who may export the audit data at all: the QA team. Senior leaders see aggregates only, never these rows.
@@ -93,10 +91,6 @@ _IDENTIFIABLE_FIELDS = (
     "case__worker__name",
 )
 _SOURCE_ORDER = {source: rank for rank, source in enumerate(EvidenceSource.values)}
-
-
-class ExportRefused(Exception):
-    """The export cannot be written as asked; the message says what to do instead."""
 
 
 @dataclass(frozen=True)
@@ -335,7 +329,12 @@ def export_audit_data(
                 f"{total:,} audits do not fit on one Excel sheet ({XLSX_MAX_ROWS:,} rows): use CSV."
             )
     if isinstance(output, str | Path):
-        count = _write_file(Path(output), file_format, export_filter, identifiable)
+        count = write_private_file(
+            Path(output),
+            file_format,
+            csv_to=lambda stream: write_export_csv(stream, export_filter, identifiable=identifiable),
+            xlsx_to=lambda name: write_export_xlsx(name, export_filter, identifiable=identifiable),
+        )
     elif file_format == "csv":
         count = write_export_csv(output, export_filter, identifiable=identifiable)  # type: ignore[arg-type]
     else:
@@ -347,23 +346,4 @@ def export_audit_data(
         "audit-data",
         detail=f"{count} audits, {file_format}, {kind}, {export_filter.describe()}",
     )
-    return count
-
-
-def _write_file(path: Path, file_format: str, export_filter: ExportFilter, identifiable: bool) -> int:
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise ExportRefused(f"{directory} is not a folder")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    try:
-        if file_format == "csv":
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                count = write_export_csv(stream, export_filter, identifiable=identifiable)
-        else:
-            os.close(handle)
-            count = write_export_xlsx(temporary, export_filter, identifiable=identifiable)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return count
