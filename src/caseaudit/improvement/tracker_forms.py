@@ -74,7 +74,9 @@ class ReasonForm(VersionedForm):
     reason = _text("Reason", required="Enter the reason")
 
 
-class OwnerDueForm(VersionedForm):
+class _OwnerAndDueDate(forms.Form):
+    """An owner from the people given and a due date: reassigning an action, adding a recommendation."""
+
     owner = OwnerChoiceField(
         label="Owner",
         queryset=User.objects.none(),
@@ -82,6 +84,7 @@ class OwnerDueForm(VersionedForm):
         error_messages={"required": "Select an owner", "invalid_choice": "Select an owner from the list"},
     )
     due_on = DateField(label="Due date", help_text="For example, 27 3 2027")
+    due_on_required = "Enter the date the action is due"
 
     def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,11 +95,19 @@ class OwnerDueForm(VersionedForm):
     def clean_due_on(self) -> Any:
         value = self.cleaned_data.get("due_on")
         if value is None:
-            raise forms.ValidationError("Enter the date the action is due")
+            raise forms.ValidationError(self.due_on_required)
         return value
 
 
-class RecommendationForm(forms.Form):
+class OwnerDueForm(VersionedForm, _OwnerAndDueDate):
+    pass
+
+
+class RecommendationForm(_OwnerAndDueDate):
+    # In the order the page asks, so that the error summary lists them so.
+    field_order = ["cycle", "text", "owner", "team", "due_on"]
+    due_on_required = "Enter the date the recommendation is due"
+
     cycle = forms.ModelChoiceField(
         label="Cycle",
         queryset=Cycle.objects.exclude(status="draft").order_by("-starts_on"),
@@ -109,12 +120,6 @@ class RecommendationForm(forms.Form):
         help_text="What must change in practice, specific enough to check later.",
         required="Enter the recommendation",
     )
-    owner = OwnerChoiceField(
-        label="Owner",
-        queryset=User.objects.none(),
-        empty_label="Select an owner",
-        error_messages={"required": "Select an owner", "invalid_choice": "Select an owner from the list"},
-    )
     team = forms.ModelChoiceField(
         label="Team (optional)",
         queryset=Team.objects.order_by("name"),
@@ -122,19 +127,6 @@ class RecommendationForm(forms.Form):
         empty_label="No particular team",
         error_messages={"invalid_choice": "Select a team from the list"},
     )
-    due_on = DateField(label="Due date", help_text="For example, 27 3 2027")
-
-    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ModelChoiceField)
-        owner_field.queryset = owners
-
-    def clean_due_on(self) -> Any:
-        value = self.cleaned_data.get("due_on")
-        if value is None:
-            raise forms.ValidationError("Enter the date the recommendation is due")
-        return value
 
     def add_action_error(self, error: Exception) -> None:
         for message in getattr(error, "messages", None) or [str(error)]:
