@@ -119,6 +119,17 @@ def test_a_confirmed_cycle_before_allocation(qa_client, register):
     assert f"{reverse('cycles:swap', args=[cycle.pk])}" not in text  # a confirmed sample is fixed
     assert reverse("cycles:export", args=[cycle.pk, "xlsx"]) in text
     assert reverse("cycles:export", args=[cycle.pk, "csv"]) in text
+    # The committee paper, and, for the QA lead, the way to put its recommendations in the tracker.
+    assert reverse("paper:download", args=[cycle.pk, "pdf"]) in text
+    assert f"{reverse('actions:recommend')}?cycle={cycle.pk}" in text
+
+
+def test_a_moderator_gets_the_paper_but_adds_no_recommendation(client, register, personas):
+    cycle = make_cycle(register.cases[:2], year=2099)
+    client.force_login(personas.moderator)
+    text = client.get(detail(cycle)).text
+    assert reverse("paper:page", args=[cycle.pk]) in text
+    assert reverse("actions:recommend") not in text
 
 
 def test_progress_per_auditor_and_cohort(qa_client, register):
