@@ -95,6 +95,8 @@ def sample_with_reaudits(
     the reason "re-audit after Inadequate"; the remaining places (if any) are planned by
     `sampling.plan_sample` from the other candidates. Re-audits count towards the size but are never
     left out for it: a child at risk of harm comes before the sample's shape."""
+    if not reaudits:
+        return plan_sample(candidates, size=size, focus=focus, seed=seed)
     required: dict[int, Candidate] = {}
     for candidate in sorted(reaudits):
         required.setdefault(candidate.case_id, candidate)

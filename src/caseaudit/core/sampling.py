@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
+import polars as pl
+
 from .apportion import largest_remainder
 from .cohorts import precedence
 from .dates import add_months
@@ -116,9 +118,16 @@ def plan_sample(candidates: Iterable[Candidate], *, size: int, focus: str | None
 
 def _priority_order(cases: list[Candidate], rng: random.Random) -> list[Candidate]:
     """Never audited first, then the oldest last audit; between equals, a draw from the seeded generator
-    (each case's draw depends only on the seed and its place in case-id order)."""
-    draw = rng.random
-    return sorted(cases, key=lambda c: (c.last_audited is not None, c.last_audited or date.min, draw()))
+    (each case's draw depends only on the seed and its place in case-id order).
+
+    Sorted by polars: a key tuple per case, a million of them, cost three times as much in Python."""
+    draws = [rng.random() for _ in cases]
+    frame = pl.DataFrame(
+        {"last_audited": [c.last_audited for c in cases], "draw": draws},
+        schema={"last_audited": pl.Date, "draw": pl.Float64},
+    ).with_row_index("place")
+    order = frame.sort(["last_audited", "draw"], nulls_last=False)["place"].to_list()
+    return [cases[place] for place in order]
 
 
 def _reason(candidate: Candidate, queue: Sequence[Candidate], count: int) -> str:
