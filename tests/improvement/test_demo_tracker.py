@@ -24,8 +24,10 @@ def test_the_demo_tracker_has_last_autumns_recommendations_and_overdue_actions_f
 
     client.force_login(User.objects.get(username="qa-lead"))
     page = client.get(reverse("actions:meeting")).text
+
     # The meeting view puts an overdue action before any recommendation, all due later.
-    first_overdue = page.index(f'href="{reverse("actions:detail", args=[overdue.first().pk])}"')
-    first_recommendation = page.index(f'href="{reverse("actions:detail", args=[recommendations.first().pk])}"')
-    assert first_overdue < first_recommendation
+    def link(action: Action) -> str:
+        return f'href="{reverse("actions:detail", args=[action.pk])}"'
+
+    assert page.index(link(overdue.first())) < page.index(link(recommendations.first()))
     assert date(2026, 11, 26) <= min(a.due_on for a in recommendations)
