@@ -16,18 +16,22 @@ from caseaudit.cycles.forms import DateField, Radios
 from .models import EvidenceSource, FindingKind, GradeScale, Theme
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={"required": "The page is missing the audit's version: reload it and try again."},
-    )
+class RefusableForm(forms.Form):
+    """A form whose submission an action function may refuse (audits, the tracker)."""
 
     def add_action_error(self, error: Exception) -> None:
         """An action's refusal, as errors belonging to no field."""
         messages = getattr(error, "messages", None) or [str(error)]
         for message in messages:
             self.add_error(None, message)
+
+
+class VersionedForm(RefusableForm):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": "The page is missing the audit's version: reload it and try again."},
+    )
 
 
 def _grade_choices(scale: GradeScale | None) -> list[tuple[str, str]]:

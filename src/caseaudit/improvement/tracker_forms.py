@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from caseaudit.accounts.models import User
-from caseaudit.audits.completion_forms import OwnerChoiceField
+from caseaudit.audits.completion_forms import OwnerChoiceField, RefusableForm
 from caseaudit.cases.models import Team
 from caseaudit.cycles.forms import DateField, Radios
 from caseaudit.cycles.models import Cycle
@@ -19,16 +19,12 @@ from .models import ActionStatus
 from .tracker import TEXT_MAX
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(RefusableForm):
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
         error_messages={"required": "The page is missing the action's version: reload it and try again."},
     )
-
-    def add_action_error(self, error: Exception) -> None:
-        for message in getattr(error, "messages", None) or [str(error)]:
-            self.add_error(None, message)
 
 
 def _text(label: str, *, help_text: str = "", required: str = "") -> forms.CharField:
@@ -74,7 +70,7 @@ class ReasonForm(VersionedForm):
     reason = _text("Reason", required="Enter the reason")
 
 
-class _OwnerAndDueDate(forms.Form):
+class _OwnerAndDueDate(RefusableForm):
     """An owner from the people given and a due date: reassigning an action, adding a recommendation."""
 
     owner = OwnerChoiceField(
@@ -127,7 +123,3 @@ class RecommendationForm(_OwnerAndDueDate):
         empty_label="No particular team",
         error_messages={"invalid_choice": "Select a team from the list"},
     )
-
-    def add_action_error(self, error: Exception) -> None:
-        for message in getattr(error, "messages", None) or [str(error)]:
-            self.add_error(None, message)
