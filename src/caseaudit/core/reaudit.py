@@ -95,11 +95,11 @@ def sample_with_reaudits(
     the reason "re-audit after Inadequate"; the remaining places (if any) are planned by
     `sampling.plan_sample` from the other candidates. Re-audits count towards the size but are never
     left out for it: a child at risk of harm comes before the sample's shape."""
-    if not reaudits:
-        return plan_sample(candidates, size=size, focus=focus, seed=seed)
     required: dict[int, Candidate] = {}
     for candidate in sorted(reaudits):
         required.setdefault(candidate.case_id, candidate)
     picks = [Pick(c.case_id, c.cohort, REAUDIT_AFTER_INADEQUATE) for c in required.values()]
-    rest = [c for c in candidates if c.case_id not in required]
+    # A generator, not a list: plan_sample sorts what it is given, and a copy of a million candidates
+    # would cost as much as that sort.
+    rest = (c for c in candidates if c.case_id not in required)
     return picks + plan_sample(rest, size=max(size - len(picks), 0), focus=focus, seed=seed)

@@ -169,6 +169,7 @@ class _BasisReader:
 
     def __init__(self) -> None:
         self.cycles = {c.pk: c for c in Cycle.objects.all()}
+        self.cycles_by_name = {c.name: c for c in self.cycles.values()}
         self.templates = {t.pk: f"{t.name} v{t.version}" for t in AuditTemplate.objects.all()}
         self.scales = {s.pk: s for s in GradeScale.objects.all()}
 
@@ -177,7 +178,7 @@ class _BasisReader:
 
     def cycle_order(self, name: str) -> tuple[int, int, str]:
         """Newest cycle first; audits in no cycle last."""
-        cycle = next((c for c in self.cycles.values() if c.name == name), None)
+        cycle = self.cycles_by_name.get(name)
         return (1, 0, name) if cycle is None else (0, -cycle.starts_on.toordinal(), name)
 
     def is_ofsted(self, scale_id: int | None) -> bool:

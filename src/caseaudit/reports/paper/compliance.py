@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import polars as pl
-
 from caseaudit.compliance.queries import (
     compliance_summary_for_cycle,
     compliance_summary_for_register,
@@ -46,12 +44,8 @@ def compliance_rows(cycle: Cycle, *, as_of: date) -> list[ComplianceRow]:
         (row["check"], row["cohort"]): row
         for row in compliance_summary_for_register(as_of).iter_rows(named=True)
     }
-    return [_row(row, register.get((row["check"], row["cohort"])), rules) for row in _sample(cycle, as_of)]
-
-
-def _sample(cycle: Cycle, as_of: date) -> list[dict[str, int | str]]:
-    summary: pl.DataFrame = compliance_summary_for_cycle(cycle, as_of)
-    return list(summary.iter_rows(named=True))
+    sample = compliance_summary_for_cycle(cycle, as_of).iter_rows(named=True)
+    return [_row(row, register.get((row["check"], row["cohort"])), rules) for row in sample]
 
 
 def _row(row: dict, register: dict | None, rules: RuleSet) -> ComplianceRow:
