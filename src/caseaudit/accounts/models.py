@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -65,3 +66,31 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type} {self.object_id}"
+
+
+class ChangeEvent(models.Model):
+    """One change of state, written by the action function that made it: what kind of change, who made
+    it (a person, or the command line), to what, and the values before and after. Kept apart from the
+    access log, which records reads. Never holds a child's name: subjects are named by kind and id."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The actor's username when the change was made ("system" for the command line), kept if the account
+    # is later renamed.
+    actor_name = models.CharField(max_length=150)
+    event = models.CharField(max_length=60, db_index=True)  # "audit.submitted", "cycle.closed"
+    subject_type = models.CharField(max_length=40)
+    subject_id = models.CharField(max_length=64, blank=True)
+    old = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    new = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.event} {self.subject_type} {self.subject_id}"
+        )

@@ -135,6 +135,11 @@ class Audit(models.Model):
     def __str__(self) -> str:
         return f"audit {self.pk}"
 
+    @property
+    def in_confirmed_cycle(self) -> bool:
+        """Allocated for real: a draft sample is a proposal, and imported history has no cycle."""
+        return self.cycle_id is not None and self.cycle is not None and self.cycle.status != "draft"
+
 
 class Reallocation(models.Model):
     """An audit moved from one auditor to another by the QA lead: who, when and why."""

@@ -1,0 +1,353 @@
+"""Who may do what: every capability of caseaudit, with the roles and the object rules that grant it.
+
+This is the one place that compares a person's role with anything. Views ask it through the
+`capability_required` decorator and `require()`, action functions through `require()`, commands through
+the actor they run as, and the role matrix test takes its expectations from `CAPABILITIES`.
+
+Two questions, two tools:
+- "may this person do X (to this object)?": `can(actor, X, obj)` here;
+- "which children's records may this person read?": the scoped queries (`cases_visible_to`,
+  `audits_visible_to`, ...), which ask this module whether a role reads everything, a team's, or its own.
+
+An object rule sees the object a capability is about (an audit, a case, an action) and reads only its
+attributes, so that this module imports nothing above `accounts`: the apps that own those models build
+on the policy, not the other way round. Without an object, `can()` answers the role-level question "may
+this person ever do X?", which is what a view asks before it reads anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from caseaudit.accounts.models import Role, User
+
+
+class SystemActor:
+    """The service itself, acting from the command line (an import run by IT, a nightly job) without a
+    named person. It is trusted only with the capabilities marked `system=True`; a command that changes
+    what a person should answer for takes `--as USERNAME` and acts as that person instead."""
+
+    pk = None
+    is_active = True
+    is_authenticated = False
+    role = ""
+    username = "system"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def __str__(self) -> str:
+        return "the command line"
+
+
+SYSTEM = SystemActor()
+Actor = User | SystemActor
+Someone = User | SystemActor | AnonymousUser | None
+
+# An object rule: given a person who holds one of the granting roles, and the object (never None), may
+# they do it to this one?
+Rule = Callable[[User, Any], bool]
+
+
+def anything(user: User, obj: Any) -> bool:
+    """No object rule: the role is enough."""
+    return True
+
+
+def _staff_team(user: User) -> int | None:
+    return user.staff.team_id if user.staff_id and user.staff else None
+
+
+def manages_case(user: User, case: Any) -> bool:
+    """A team manager of the case: its team's manager, or the manager named on the case."""
+    if user.staff_id is None:
+        return False
+    team = _staff_team(user)
+    return case.manager_id == user.staff_id or (team is not None and case.team_id == team)
+
+
+def works_case(user: User, case: Any) -> bool:
+    """The case's allocated worker."""
+    return user.staff_id is not None and case.worker_id == user.staff_id
+
+
+def allocated_auditor(user: User, audit: Any) -> bool:
+    """The auditor the audit is allocated to, in a confirmed cycle (a draft sample allocates nothing)."""
+    return audit.auditor_id == user.pk and audit.in_confirmed_cycle
+
+
+def not_own_audit(user: User, audit: Any) -> bool:
+    """Nobody moderates an audit they wrote."""
+    return audit.auditor_id is None or audit.auditor_id != user.pk
+
+
+def owns(user: User, item: Any) -> bool:
+    """The person an action (or anything with an owner) is assigned to."""
+    return item.owner_id is not None and item.owner_id == user.pk
+
+
+def manages_action(user: User, action: Any) -> bool:
+    """A team manager of the action's case, or, for a recommendation with no case, of its team."""
+    if action.case_id is not None:
+        return manages_case(user, action.case)
+    team = _staff_team(user)
+    return team is not None and action.team_id == team
+
+
+def owns_or_manages_action(user: User, action: Any) -> bool:
+    return owns(user, action) or manages_action(user, action)
+
+
+def allocated_follow_up(user: User, follow_up: Any) -> bool:
+    return follow_up.auditor_id == user.pk
+
+
+def manages_concern_case(user: User, concern: Any) -> bool:
+    return manages_case(user, concern.case)
+
+
+def raised_concern(user: User, concern: Any) -> bool:
+    return concern.raised_by_id == user.pk
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each is defined once
+class Capability:
+    """Something a person may do. `grants` maps each role that may do it to the rule it must meet for a
+    given object; a role not named may never do it."""
+
+    slug: str
+    summary: str  # "plan audit cycles": finishes "Only ... may ..."
+    grants: Mapping[str, Rule]
+    system: bool = False  # the command line may do it without naming a person
+    refusal: str = ""  # what a refused person is told, when the roles alone do not say it
+    roles: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roles", frozenset(self.grants))
+
+    def refused(self) -> str:
+        if self.refusal:
+            return self.refusal
+        people = [ROLE_PEOPLE[Role(role)] for role in Role if role in self.roles]
+        who = " or ".join([", ".join(people[:-1]), people[-1]] if len(people) > 1 else people)
+        return f"Only {who} may {self.summary}."
+
+
+# How a refusal names the people of each role: "Only the QA lead or a moderator may ...".
+ROLE_PEOPLE = {
+    Role.QA_LEAD: "the QA lead",
+    Role.MODERATOR: "a moderator",
+    Role.AUDITOR: "an auditor",
+    Role.TEAM_MANAGER: "a team manager",
+    Role.SOCIAL_WORKER: "a social worker",
+    Role.SENIOR_LEADER: "a senior leader",
+}
+
+CAPABILITIES: dict[str, Capability] = {}
+
+
+def _capability(
+    slug: str,
+    summary: str,
+    grants: Mapping[str, Rule] | Iterable[str],
+    *,
+    system: bool = False,
+    refusal: str = "",
+) -> Capability:
+    rules = grants if isinstance(grants, Mapping) else dict.fromkeys(grants, anything)
+    made = Capability(slug, summary, dict(rules), system=system, refusal=refusal)
+    assert slug not in CAPABILITIES, f"capability {slug} defined twice"
+    CAPABILITIES[slug] = made
+    return made
+
+
+QA_LEAD, MODERATOR, AUDITOR = Role.QA_LEAD, Role.MODERATOR, Role.AUDITOR
+TEAM_MANAGER, SOCIAL_WORKER, SENIOR_LEADER = Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SENIOR_LEADER
+QA_TEAM = (QA_LEAD, MODERATOR)
+CHILD_LEVEL = (QA_LEAD, MODERATOR, AUDITOR, TEAM_MANAGER, SOCIAL_WORKER)
+
+# Reading children's records. Which records is the scoped queries' question; these say whose scope is what.
+READ_CHILD_RECORDS = _capability("read-child-records", "read children's records", CHILD_LEVEL)
+READ_EVERY_RECORD = _capability("read-every-record", "read every child's record", QA_TEAM)
+READ_TEAM_RECORDS = _capability(
+    "read-team-records", "read the records of their team's cases", (TEAM_MANAGER,)
+)
+READ_OWN_RECORDS = _capability("read-own-records", "read the records of their own cases", (SOCIAL_WORKER,))
+READ_ALLOCATED_RECORDS = _capability(
+    "read-allocated-records", "read the records of the cases allocated to them", (AUDITOR,)
+)
+
+# The register and the service's set-up.
+IMPORT_REGISTER = _capability("import-register", "import the case register", (QA_LEAD,), system=True)
+IMPORT_AUDIT_HISTORY = _capability(
+    "import-audit-history", "import historical audits", (QA_LEAD,), system=True
+)
+MANAGE_TEMPLATES = _capability("manage-templates", "load audit templates", (QA_LEAD,), system=True)
+MANAGE_THEMES = _capability("manage-themes", "change the list of themes", (QA_LEAD,), system=True)
+
+# Cycles.
+PLAN_CYCLES = _capability("plan-cycles", "plan and follow audit cycles", QA_TEAM, system=True)
+SET_CAPACITY = _capability("set-capacity", "set auditors' capacity", (QA_LEAD,), system=True)
+REALLOCATE_AUDITS = _capability("reallocate-audits", "reallocate audits", (QA_LEAD,), system=True)
+
+# Audits.
+HAVE_AUDITS = _capability("have-audits", "be allocated audits", (AUDITOR,))
+COMPLETE_AUDIT = _capability(
+    "complete-audit",
+    "change an audit",
+    {AUDITOR: allocated_auditor},
+    refusal="Only the auditor the audit is allocated to may change it.",
+)
+MODERATE = _capability(
+    "moderate",
+    "moderate audits",
+    dict.fromkeys(QA_TEAM, not_own_audit),
+    refusal="Only the QA lead or a moderator may moderate audits, and never one they audited themselves.",
+)
+GATHER_FEEDBACK = _capability(
+    "gather-feedback",
+    "gather feedback for an audit",
+    {QA_LEAD: anything, AUDITOR: allocated_auditor},
+    refusal="Only the QA lead or the audit's auditor may gather feedback for it.",
+)
+
+# Safeguarding concerns.
+LIST_CONCERNS = _capability("list-concerns", "list safeguarding concerns", (*QA_TEAM, TEAM_MANAGER))
+RAISE_CONCERN = _capability(
+    "raise-concern",
+    "raise a safeguarding concern",
+    {QA_LEAD: anything, MODERATOR: anything, AUDITOR: allocated_auditor},
+    refusal="Only the audit's auditor, the QA lead or a moderator may raise a concern.",
+)
+READ_CONCERN = _capability(
+    "read-concern",
+    "read a safeguarding concern",
+    {QA_LEAD: anything, MODERATOR: anything, TEAM_MANAGER: manages_concern_case, AUDITOR: raised_concern},
+)
+RESPOND_TO_CONCERN = _capability(
+    "respond-to-concern",
+    "respond to a safeguarding concern",
+    {QA_LEAD: anything, TEAM_MANAGER: manages_concern_case},
+    refusal="Only a team manager of the case or the QA lead may respond to a concern.",
+)
+
+# The improvement tracker.
+USE_TRACKER = _capability(
+    "use-tracker", "use the improvement tracker", (*QA_TEAM, TEAM_MANAGER, SOCIAL_WORKER)
+)
+SEE_TRACKER_COUNTS = _capability(
+    "see-tracker-counts", "see the tracker's counts", (*QA_TEAM, TEAM_MANAGER, SOCIAL_WORKER, SENIOR_LEADER)
+)
+OWN_ACTIONS = _capability(
+    "own-actions", "own actions and recommendations", (*QA_TEAM, TEAM_MANAGER, SOCIAL_WORKER)
+)
+OWN_CASE_ACTIONS = _capability("own-case-actions", "own actions about a child", (TEAM_MANAGER, SOCIAL_WORKER))
+UPDATE_ACTION = _capability(
+    "update-action",
+    "update an action",
+    {
+        QA_LEAD: anything,
+        MODERATOR: owns,
+        TEAM_MANAGER: owns_or_manages_action,
+        SOCIAL_WORKER: owns,
+    },
+    refusal="Only the action's owner, its team manager or the QA lead may update it.",
+)
+DECIDE_ACTIONS = _capability(
+    "decide-actions", "verify, reopen, cancel or reassign actions and add recommendations", (QA_LEAD,)
+)
+ARRANGE_FOLLOW_UPS = _capability("arrange-follow-ups", "arrange follow-up audits", (QA_LEAD,))
+READ_FOLLOW_UPS = _capability("read-follow-ups", "read follow-up audits", (*QA_TEAM, AUDITOR))
+COMPLETE_FOLLOW_UP = _capability(
+    "complete-follow-up",
+    "complete a follow-up audit",
+    {AUDITOR: allocated_follow_up},
+    refusal="Only the auditor the follow-up audit is allocated to may complete it.",
+)
+SEE_REAUDITS = _capability("see-reaudits", "see the re-audits due", QA_TEAM)
+
+# Compliance and reports.
+READ_COMPLIANCE = _capability(
+    "read-compliance", "read compliance with timescales", (*CHILD_LEVEL, SENIOR_LEADER)
+)
+READ_REPORTS = _capability("read-reports", "read reports", (*QA_TEAM, SENIOR_LEADER))
+EXPORT_AUDIT_DATA = _capability("export-audit-data", "export audit data", QA_TEAM, system=True)
+EXPORT_IDENTIFIABLE = _capability(
+    "export-identifiable",
+    "export audit data with child ids and names",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead exports audit data with child ids and names.",
+)
+
+T = TypeVar("T")
+
+
+# Asking -----------------------------------------------------------------------------------------------------
+
+
+def can(actor: Someone, capability: Capability, obj: object = None) -> bool:
+    """May `actor` do `capability` (to `obj`)? Inactive and anonymous people may do nothing; the command
+    line only what is marked for it."""
+    if isinstance(actor, SystemActor):
+        return capability.system
+    if not isinstance(actor, User) or not actor.is_active:
+        return False
+    rule = capability.grants.get(actor.role)
+    if rule is None:
+        return False
+    return obj is None or rule(actor, obj)
+
+
+def require(actor: Someone, capability: Capability, obj: object = None, message: str = "") -> None:
+    """Raise PermissionDenied, with a sentence a person can act on, unless `can()` says yes."""
+    if not can(actor, capability, obj):
+        raise PermissionDenied(message or capability.refused())
+
+
+def person(actor: Someone, capability: Capability) -> User:
+    """The signed-in person, if they may ever do `capability`; PermissionDenied otherwise. For views,
+    after which the object-level `require()` follows once the object is read."""
+    require(actor, capability)
+    assert isinstance(actor, User)
+    return actor
+
+
+def holders(capability: Capability) -> QuerySet[User]:
+    """The active people whose role may do `capability` (before any object rule): who can be allocated
+    an audit, own an action, be told of a concern."""
+    return User.objects.filter(is_active=True, role__in=sorted(capability.roles))
+
+
+def capability_required(capability: Capability) -> Callable[[Callable[..., HttpResponse]], Any]:
+    """A view only people whose role may do `capability` can open: anyone else signed in gets 403, and
+    an anonymous visitor goes to the sign-in page. The view checks the object itself with `require()`.
+    The capability is kept on the view, so that the role matrix test can read it."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        guarded = login_required(checked)
+        guarded.capability = capability  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view open to everyone signed in, whatever their role (the home page): says so explicitly, so
+    that the role matrix test knows it was not forgotten."""
+    guarded = login_required(view)
+    guarded.capability = None  # type: ignore[attr-defined]
+    return guarded

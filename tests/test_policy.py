@@ -1,0 +1,122 @@
+"""The policy, as the service's people would state it: who may do what, to which object."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from caseaudit import policy
+from caseaudit.accounts.changes import NoChangeRecorded, changes_state, record_change
+from caseaudit.accounts.models import ChangeEvent, Role
+from caseaudit.policy import SYSTEM, can, require
+
+from .cycles.builders import allocate_to, make_cycle
+from .factories import make_user
+
+ROLES = ("qa_lead", "moderator", "auditor", "team_manager", "worker", "senior_leader")
+
+# Role-level answers: may a person in this role ever do it? In ROLES order.
+GRID = {
+    policy.READ_CHILD_RECORDS: (1, 1, 1, 1, 1, 0),
+    policy.IMPORT_REGISTER: (1, 0, 0, 0, 0, 0),
+    policy.PLAN_CYCLES: (1, 1, 0, 0, 0, 0),
+    policy.REALLOCATE_AUDITS: (1, 0, 0, 0, 0, 0),
+    policy.MODERATE: (1, 1, 0, 0, 0, 0),
+    policy.COMPLETE_AUDIT: (0, 0, 1, 0, 0, 0),
+    policy.LIST_CONCERNS: (1, 1, 0, 1, 0, 0),
+    policy.USE_TRACKER: (1, 1, 0, 1, 1, 0),
+    policy.DECIDE_ACTIONS: (1, 0, 0, 0, 0, 0),
+    policy.READ_REPORTS: (1, 1, 0, 0, 0, 1),
+    policy.READ_COMPLIANCE: (1, 1, 1, 1, 1, 1),
+    policy.EXPORT_AUDIT_DATA: (1, 1, 0, 0, 0, 0),
+    policy.EXPORT_IDENTIFIABLE: (1, 0, 0, 0, 0, 0),
+}
+
+
+@pytest.mark.parametrize("capability", GRID, ids=lambda c: c.slug)
+def test_roles_grant_what_the_service_expects(personas, capability):
+    people = personas.by_role()
+    answers = tuple(int(can(people[role], capability)) for role in ROLES)
+    assert answers == GRID[capability]
+
+
+def test_nobody_anonymous_or_inactive_may_do_anything(personas):
+    personas.qa_lead.is_active = False
+    for capability in policy.CAPABILITIES.values():
+        assert not can(None, capability)
+        assert not can(personas.qa_lead, capability)
+
+
+def test_the_command_line_may_only_what_is_marked_for_it():
+    assert can(SYSTEM, policy.IMPORT_REGISTER)
+    assert can(SYSTEM, policy.PLAN_CYCLES)
+    assert not can(SYSTEM, policy.COMPLETE_AUDIT)
+    assert not can(SYSTEM, policy.MODERATE)
+
+
+def test_only_the_allocated_auditor_of_a_confirmed_cycle_changes_an_audit(personas):
+    other_auditor = make_user(Role.AUDITOR, "auditor-2")
+    draft = make_cycle([personas.own_case], name="Draft", draft=True)
+    allocate_to(draft, personas.auditor)
+    draft_audit = draft.audits.get()
+    assert can(personas.auditor, policy.COMPLETE_AUDIT)  # the role may, in general
+    assert not can(personas.auditor, policy.COMPLETE_AUDIT, draft_audit)  # a draft allocates nothing
+    confirmed = make_cycle([personas.other_case], name="Confirmed")
+    allocate_to(confirmed, personas.auditor)
+    audit = confirmed.audits.get()
+    assert can(personas.auditor, policy.COMPLETE_AUDIT, audit)
+    assert not can(other_auditor, policy.COMPLETE_AUDIT, audit)
+    # Nobody moderates their own audit, whatever their role.
+    audit.auditor = personas.moderator
+    assert not can(personas.moderator, policy.MODERATE, audit)
+    assert can(personas.qa_lead, policy.MODERATE, audit)
+
+
+def test_a_team_manager_responds_to_concerns_of_their_teams_cases_only(personas):
+    class Concern:
+        def __init__(self, case):
+            self.case = case
+
+    assert can(personas.team_manager, policy.RESPOND_TO_CONCERN, Concern(personas.own_case))
+    assert not can(personas.team_manager, policy.RESPOND_TO_CONCERN, Concern(personas.other_case))
+
+
+def test_a_refusal_says_who_may(personas):
+    with pytest.raises(PermissionDenied, match="Only the QA lead or a moderator may plan and follow audit"):
+        require(personas.auditor, policy.PLAN_CYCLES)
+    with pytest.raises(PermissionDenied, match="Only the QA lead may reallocate audits"):
+        require(personas.moderator, policy.REALLOCATE_AUDITS)
+
+
+def test_holders_are_the_active_people_of_the_granting_roles(personas):
+    make_user(Role.AUDITOR, "gone").__class__.objects.filter(username="gone").update(is_active=False)
+    assert set(policy.holders(policy.HAVE_AUDITS)) == {personas.auditor}
+
+
+@changes_state
+def _renames(user, *, record: bool):
+    user.first_name = "Renamed"
+    user.save()
+    if record:
+        record_change(SYSTEM, "user.renamed", user, old={"first_name": ""}, new={"first_name": "Renamed"})
+    return user
+
+
+def test_an_action_that_records_its_change_keeps_it(db, personas):
+    _renames(personas.worker, record=True)
+    event = ChangeEvent.objects.get()
+    assert (event.event, event.subject_type, event.subject_id) == (
+        "user.renamed",
+        "user",
+        str(personas.worker.pk),
+    )
+    assert event.actor is None and event.actor_name == "system"
+    assert event.new == {"first_name": "Renamed"}
+
+
+def test_an_action_that_forgets_its_change_event_changes_nothing(db, personas):
+    with pytest.raises(NoChangeRecorded):
+        _renames(personas.worker, record=False)
+    personas.worker.refresh_from_db()
+    assert personas.worker.first_name != "Renamed"
+    assert not ChangeEvent.objects.exists()
