@@ -1,0 +1,34 @@
+"""Who a command acts as. Without `--as`, the command line is the SYSTEM actor, trusted only with what the
+policy marks for it; with `--as USERNAME`, it acts as that person, with their permissions, and the change
+history names them."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from caseaudit.policy import SYSTEM, Actor
+
+from .models import User
+
+
+def add_actor_argument(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="acting_as",
+        metavar="USERNAME",
+        help="Act as this person (their permissions apply, and the history names them). "
+        "Without it, the command acts as the system.",
+    )
+
+
+def actor_from(options: dict[str, Any]) -> Actor:
+    username = options.get("acting_as")
+    if not username:
+        return SYSTEM
+    try:
+        return User.objects.get(username=username, is_active=True)
+    except User.DoesNotExist:
+        raise CommandError(f"No active account has the username {username!r}.") from None
