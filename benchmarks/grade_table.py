@@ -27,9 +27,9 @@ def build(database: Path, audits: int) -> None:
     django_for(database)
     from caseaudit.audits.models import Audit
     from caseaudit.audits.templates_store import default_grade_scale
-    from caseaudit.cases.demo_data import build_demo_authority
     from caseaudit.cases.models import Case
     from caseaudit.cycles.actions import record_past_cycle
+    from caseaudit.demo.authority import build_demo_authority
 
     build_demo_authority(cases=max(audits // 4, 10), seed=11, today=date(2026, 9, 1))
     scale = default_grade_scale()

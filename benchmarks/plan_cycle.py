@@ -20,7 +20,7 @@ def build(database: Path, cases: int) -> None:
     """A register of `cases` open cases, half of them audited in a cycle 18 months ago and a tenth
     audited 6 months ago (those are not eligible)."""
     django_for(database)
-    from caseaudit.cases.demo_data import build_demo_authority
+    from caseaudit.demo.authority import build_demo_authority
 
     build_demo_authority(cases=cases, seed=7, today=date(2026, 9, 1))
     # Through the ORM, not raw SQL, so that the history stays valid as the Audit model grows.

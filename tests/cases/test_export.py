@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 
 from caseaudit.accounts.models import AccessLog
 from caseaudit.cases import export
-from caseaudit.cases.demo_data import build_demo_authority, generate_register_rows
 from caseaudit.cases.export import ExportRefused, export_case_register, write_register_csv
 from caseaudit.cases.models import Case
 from caseaudit.core.register import COLUMNS, restore_formula_text
+from caseaudit.demo.authority import build_demo_authority, generate_register_rows
 from tests.factories import make_case, make_staff, make_team
 
 pytestmark = pytest.mark.django_db

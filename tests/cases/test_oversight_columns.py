@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from caseaudit.cases.actions import import_case_register
 from caseaudit.cases.annex_a_writer import write_annex_a_workbook
-from caseaudit.cases.demo_data import generate_register_rows
 from caseaudit.cases.export import export_case_register, write_register_csv
 from caseaudit.cases.models import Case
 from caseaudit.core.register import COHORT_KEY_DATES, COLUMNS, KEY_DATE_COLUMNS
+from caseaudit.demo.authority import generate_register_rows
 from tests.factories import make_case
 
 TODAY = date(2026, 11, 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .actions import allocate_cycle, plan_cycle, propose_cycle
-from .models import Cycle
+from caseaudit.cycles.actions import allocate_cycle, plan_cycle, propose_cycle
+from caseaudit.cycles.models import Cycle
 
 
 def current_season(today: date) -> tuple[str, int]:

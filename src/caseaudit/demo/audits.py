@@ -10,10 +10,9 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from caseaudit.accounts.models import Role, User
+from caseaudit.audits import completion, moderation
+from caseaudit.audits.models import Audit, EvidenceSource, FindingKind
 from caseaudit.cycles.models import Cycle
-
-from . import completion, moderation
-from .models import Audit, EvidenceSource, FindingKind
 
 # Grades worst first, weighted as a typical authority's audits fall: mostly good or requires improvement.
 _WEIGHTS = (0.06, 0.36, 0.46, 0.12)

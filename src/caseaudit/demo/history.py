@@ -10,10 +10,9 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+from caseaudit.audits.history import import_audit_history
 from caseaudit.cases.models import Case
 from caseaudit.cycles.actions import record_past_cycle
-
-from .history import import_audit_history
 
 _GRADES = ("inadequate", "requires-improvement", "good", "outstanding")
 # Worst first; each year a little better than the one before, as an improving authority's are.
