@@ -11,7 +11,7 @@ from django import forms
 
 from caseaudit.accounts.models import User
 from caseaudit.core.audit_tools import Section
-from caseaudit.cycles.forms import DateField, Radios
+from caseaudit.ui.widgets import DateField, Radios
 
 from .models import EvidenceSource, FindingKind, GradeScale, Theme
 

@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from caseaudit.accounts.models import User
 from caseaudit.audits.completion_forms import OwnerChoiceField, RefusableForm
 from caseaudit.cases.models import Team
-from caseaudit.cycles.forms import DateField, Radios
 from caseaudit.cycles.models import Cycle
+from caseaudit.ui.widgets import DateField, Radios
 
 from .models import ActionStatus
 from .tracker import TEXT_MAX
