@@ -6,8 +6,10 @@ import sys
 from argparse import ArgumentParser
 from typing import Any, TextIO, cast
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from caseaudit.accounts.cli import actor_from, add_actor_argument
 from caseaudit.core.dates import parse_date
 from caseaudit.cycles.management.commands._lookup import cycle_named
 from caseaudit.reports.audit_export import FORMATS, ExportFilter, ExportRefused, export_audit_data
@@ -36,6 +38,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
     parser.add_argument("--cycle", metavar="NAME", help='only the audits of this cycle, e.g. "Autumn 2019"')
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="only audits completed on or after this date")
+    add_actor_argument(parser)
 
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
@@ -58,9 +61,9 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
             file_format=file_format,
             identifiable=options["identifiable"],
             export_filter=ExportFilter(cycle=cycle, since=since),
-            acting_user=None,
+            acting_user=actor_from(options),
         )
-    except ExportRefused as error:
+    except (ExportRefused, PermissionDenied) as error:
         raise CommandError(str(error)) from None
     if output:
         kind = "identifiable" if options["identifiable"] else "pseudonymised"
