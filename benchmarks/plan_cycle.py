@@ -68,7 +68,7 @@ def floor(database: Path) -> None:
 
 def ours(database: Path) -> None:
     django_for(database)
-    from caseaudit.cycles.actions import propose_cycle
+    from caseaudit.cycles.planning import propose_cycle
 
     def work() -> None:
         proposal = propose_cycle(season="autumn", year=STARTS_ON.year, focus="care-leaver", seed=1)

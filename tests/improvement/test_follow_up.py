@@ -26,6 +26,11 @@ def checked(personas):
     )
 
 
+def _follow_up_events():
+    """The change events of follow-ups and the actions they check (the fixtures' cycle has its own)."""
+    return ChangeEvent.objects.filter(subject_type__in=("followup", "action")).order_by("pk")
+
+
 def test_the_qa_lead_arranges_a_follow_up_with_an_auditor_of_another_team(personas, checked):
     north_auditor = make_user(
         Role.AUDITOR, "north-auditor", staff=make_staff("Nell North", personas.own_case.team)
@@ -48,7 +53,7 @@ def test_the_qa_lead_arranges_a_follow_up_with_an_auditor_of_another_team(person
             personas.own_case, auditor=personas.auditor, due_on=days(14), acting_user=personas.qa_lead
         )
     # The moderator's and the refused arrangements left no trace.
-    assert list(ChangeEvent.objects.values_list("event", "subject_id")) == [
+    assert list(_follow_up_events().values_list("event", "subject_id")) == [
         ("follow-up.arranged", str(follow_up.pk))
     ]
 
@@ -67,7 +72,7 @@ def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checke
     )
     with pytest.raises(PermissionDenied):
         complete_follow_up(follow_up, answers={}, acting_user=personas.qa_lead)
-    assert ChangeEvent.objects.filter(event="follow-up.arranged").count() == ChangeEvent.objects.count() == 1
+    assert [event.event for event in _follow_up_events()] == ["follow-up.arranged"]
     with pytest.raises(ValidationError) as refused:
         complete_follow_up(follow_up, answers={open_one.pk: Answer(True, "")}, acting_user=personas.auditor)
     assert refused.value.messages == [

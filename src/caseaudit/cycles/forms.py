@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from caseaudit.accounts.models import User
+from caseaudit.audits.models import Audit
 from caseaudit.cases.models import Cohort
 from caseaudit.core.register import CHILD_ID_MAX_LENGTH
 from caseaudit.ui.widgets import DateField, Radios
@@ -170,6 +172,19 @@ class SwapForm(forms.Form):
             "max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer",
         },
     )
+
+    def __init__(self, *args: Any, sample: QuerySet[Audit], **kwargs: Any) -> None:
+        """`sample`: the audits of the draft, one of which is taken out."""
+        super().__init__(*args, **kwargs)
+        self.sample = sample
+
+    def clean_remove(self) -> Audit:
+        """The audit of the case taken out, which must be in the sample."""
+        child_id = self.cleaned_data["remove"]
+        audit = self.sample.select_related("case").filter(case__child_id=child_id).first()
+        if audit is None:
+            raise forms.ValidationError(f"{child_id} is not in this sample")
+        return audit
 
 
 class ReallocateForm(forms.Form):
