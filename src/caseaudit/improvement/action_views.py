@@ -40,7 +40,7 @@ def _action(user: User, pk: int) -> Action:
     )
 
 
-def _detail_url(action: Any) -> str:
+def _detail_url(action: Action) -> str:
     """The action's page: where every change to it, or a new recommendation, leads."""
     return reverse("actions:detail", args=[action.pk])
 

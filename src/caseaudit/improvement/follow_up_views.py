@@ -30,7 +30,7 @@ from .tracker import TEXT_MAX, person
 YES_NO = [("yes", "Yes, it was done"), ("no", "No, not done")]
 
 
-def _follow_up_url(follow_up: Any) -> str:
+def _follow_up_url(follow_up: FollowUp) -> str:
     return reverse("actions:follow-up", args=[follow_up.pk])
 
 

@@ -4,8 +4,6 @@ action functions of `improvement.actions.concerns`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +31,7 @@ def _audit_url(audit: Audit) -> str | None:
         return None
 
 
-def _concern_url(concern: Any) -> str:
+def _concern_url(concern: SafeguardingConcern) -> str:
     return reverse("improvement:detail", args=[concern.pk])
 
 

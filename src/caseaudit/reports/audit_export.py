@@ -26,7 +26,6 @@ from django.utils.encoding import force_bytes
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit, AuditStatus, EvidenceSource, EvidenceUse, Finding, FindingKind
 from caseaudit.cycles.models import Cycle
 from caseaudit.spreadsheets import ExportRefused, write_csv, write_private_file, write_xlsx
@@ -330,7 +329,7 @@ def export_audit_data(
         count = write_export_xlsx(output, export_filter, identifiable=identifiable)  # type: ignore[arg-type]
     kind = "identifiable" if identifiable else "pseudonymised"
     record_access(
-        acting_user if isinstance(acting_user, User) else None,
+        acting_user,
         "export",
         "audit-data",
         detail=f"{count} audits, {file_format}, {kind}, {export_filter.describe()}",

@@ -6,10 +6,9 @@ import sys
 from argparse import ArgumentParser
 from typing import Any, TextIO, cast
 
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from caseaudit.accounts.cli import actor_from, add_actor_argument
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.core.dates import parse_date
 from caseaudit.cycles.management.commands._lookup import cycle_named
 from caseaudit.reports.audit_export import FORMATS, ExportFilter, ExportRefused, export_audit_data
@@ -56,14 +55,15 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
             ) from None
     cycle = cycle_named(options["cycle"]) if options["cycle"] else None
     try:
-        count = export_audit_data(
-            output or cast(TextIO, command.stdout),
-            file_format=file_format,
-            identifiable=options["identifiable"],
-            export_filter=ExportFilter(cycle=cycle, since=since),
-            acting_user=actor_from(options),
-        )
-    except (ExportRefused, PermissionDenied) as error:
+        with refusals_as_errors():
+            count = export_audit_data(
+                output or cast(TextIO, command.stdout),
+                file_format=file_format,
+                identifiable=options["identifiable"],
+                export_filter=ExportFilter(cycle=cycle, since=since),
+                acting_user=actor_from(options),
+            )
+    except ExportRefused as error:
         raise CommandError(str(error)) from None
     if output:
         kind = "identifiable" if options["identifiable"] else "pseudonymised"

@@ -3,11 +3,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from caseaudit.accounts.cli import actor_from, add_actor_argument
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.core.dates import parse_date
 from caseaudit.improvement.reminders import DUE_SOON_DAYS, send_action_reminders
 
@@ -33,15 +32,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
-        try:
+        with refusals_as_errors():
             run = send_action_reminders(
                 as_of,
                 acting_user=actor_from(options),
                 dry_run=options["dry_run"],
                 site_url=options["site_url"],
             )
-        except PermissionDenied as refused:
-            raise CommandError(str(refused)) from None
         if options["dry_run"]:
             owners, day = len(run.reminders), f"{as_of:%Y-%m-%d}"
             self.stdout.write(f"Would email {owners} owner(s) about {run.actions} action(s) as of {day}.")
