@@ -18,7 +18,7 @@ from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.ui.submission import submit
 
 from .actions.concerns import escalate_concern, respond_to_concern
-from .escalation import DESCRIPTION_REQUIRED, RESPONSE_REQUIRED, managers_of
+from .escalation import managers_of
 from .forms import RaiseConcernForm, RespondForm
 from .models import SafeguardingConcern
 from .scoping import concerns_visible_to
@@ -56,6 +56,8 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 
 
 def _say_who_was_emailed(request: HttpRequest, concern: SafeguardingConcern) -> None:
+    """Whether the team manager was told, or only the QA lead: a warning then, so the person knows to
+    chase a manager. Said by the view's action rather than by `submit`, whose message is always a success."""
     if concern.notified.filter(pk__in=managers_of(concern.case)).exists():
         messages.success(request, "The concern is recorded and the team manager has been emailed.")
     else:
@@ -96,7 +98,7 @@ def raise_concern(request: HttpRequest, audit_pk: int) -> HttpResponse:
         act=raised,
         page=page,
         then=_concern_url,
-        field_for={DESCRIPTION_REQUIRED: "description"},
+        field_for="description",
     )
 
 
@@ -134,5 +136,5 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
         page=page,
         then=_concern_url(concern),
         done="The response is recorded and the concern is closed.",
-        field_for={RESPONSE_REQUIRED: "response"},
+        field_for="response",
     )
