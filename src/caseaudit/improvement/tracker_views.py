@@ -15,9 +15,9 @@ from django.views.decorators.http import require_safe
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.cases.models import Case
+from caseaudit.cycles.reaudits import outstanding_reaudits, reaudit_weeks
 
 from .meeting import counts_by_team, meeting
-from .reaudit import outstanding_reaudits, reaudit_weeks
 from .tracker_export import export_meeting_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
