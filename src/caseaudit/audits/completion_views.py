@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case
@@ -28,7 +29,6 @@ from caseaudit.compliance.panel import timescales_context
 from caseaudit.core.audit_tools import Section
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.register import COHORT_KEY_DATES
-from caseaudit.improvement.escalation import may_raise
 
 from . import completion
 from .completion_forms import (
@@ -248,7 +248,7 @@ def _render_detail(
         shows_content=shows_content,
         start_errors=start_errors or [],
         # Beside the tool, never behind it: a concern goes to the manager at once (DOMAIN.md).
-        may_raise_concern=may_raise(user, audit),
+        may_raise_concern=policy.can(user, policy.RAISE_CONCERN, audit),
         may_gather_feedback=may_gather_feedback(user, audit),
     )
     if context["editable"]:
