@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from caseaudit.accounts.models import AccessLog, Role
 from caseaudit.audits import completion
-from caseaudit.audits.locking import EditConflict
 from caseaudit.audits.models import AuditStatus, EvidenceUse, Finding, ModerationEvent, SectionResponse, Theme
 from caseaudit.audits.templates_store import default_template, default_template_text, load_template
 from caseaudit.improvement.models import Action
+from caseaudit.locking import EditConflict
 
 from ..cycles.builders import allocate_to, make_cycle
 from ..factories import make_user

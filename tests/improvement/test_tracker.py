@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from caseaudit.accounts.models import AccessLog
-from caseaudit.audits.locking import EditConflict
 from caseaudit.improvement import tracker
 from caseaudit.improvement.models import Action, ActionKind, ActionStatus
+from caseaudit.locking import EditConflict
 
 from ..cycles.builders import make_cycle
 from .conftest import days, make_action

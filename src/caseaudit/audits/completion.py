@@ -22,8 +22,8 @@ from caseaudit.accounts.models import Role, User
 from caseaudit.core.audit_tools import REQUIRED_EVIDENCE_SOURCE, AuditTool, Section, applicable_sections
 from caseaudit.cycles.models import CycleStatus
 from caseaudit.improvement.models import Action
+from caseaudit.locking import claim_version
 
-from .locking import claim_version
 from .models import (
     Audit,
     AuditStatus,

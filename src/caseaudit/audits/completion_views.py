@@ -29,6 +29,7 @@ from caseaudit.core.audit_tools import Section
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.register import COHORT_KEY_DATES
 from caseaudit.improvement.escalation import may_raise
+from caseaudit.locking import EditConflict
 
 from . import completion
 from .completion_forms import (
@@ -41,7 +42,6 @@ from .completion_forms import (
     SubmitForm,
 )
 from .feedback import may_gather_feedback
-from .locking import EditConflict
 from .models import Audit, AuditStatus, EvidenceSource
 from .scoping import audits_visible_to
 

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
-from caseaudit.audits.locking import EditConflict
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.cycles.models import Cycle, CycleStatus
+from caseaudit.locking import EditConflict
 
 from . import tracker
 from .models import Action, FollowUpStatus

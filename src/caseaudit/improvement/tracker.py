@@ -27,10 +27,10 @@ from django.utils import timezone
 
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
-from caseaudit.audits.locking import EditConflict
 from caseaudit.cases.models import Case, Team
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.cycles.models import Cycle, CycleStatus
+from caseaudit.locking import EditConflict
 
 from .models import Action, ActionKind, ActionNote, ActionStatus
 
