@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseaudit.accounts.models import AccessLog, Role
-from caseaudit.audits import completion
+from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.models import AuditStatus, EvidenceUse, Finding, SectionResponse, Theme
 from caseaudit.improvement.models import Action
 
@@ -57,11 +57,11 @@ def test_start_on_a_stale_page_is_a_conflict(auditor, personas):
 
 def test_task_statuses_follow_the_section_responses(auditor, personas):
     audit = started_audit(personas)
-    completion.save_section(
+    completing.save_section(
         audit, "recording", grade="good", evidence="E", analysis="A", answers={},
         expected_version=audit.version, acting_user=personas.auditor,
     )  # fmt: skip
-    completion.save_section(
+    completing.save_section(
         audit, "multi-agency", grade="", evidence="Started", analysis="", answers={},
         expected_version=audit.version, acting_user=personas.auditor,
     )  # fmt: skip
@@ -89,7 +89,7 @@ def test_team_manager_reads_a_draft_only_once_submitted(client, personas):
     client.force_login(personas.team_manager)
     response = client.get(url("detail", audit))
     assert response.status_code == 200 and "Evidence for recording" not in response.text
-    completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
     response = client.get(url("detail", audit))
     assert "Evidence for recording" in response.text
     assert "Submitted, waiting for moderation" in response.text
@@ -154,7 +154,7 @@ def test_section_conflict_shows_a_message_and_keeps_the_text(client, personas):
     audit = started_audit(personas)
     stale = audit.version
     # Someone (another tab) saved first.
-    completion.save_section(
+    completing.save_section(
         audit, "recording", grade="good", evidence="Saved first", analysis="", answers={},
         expected_version=stale, acting_user=personas.auditor,
     )  # fmt: skip
@@ -187,7 +187,7 @@ def test_autosave_answers_a_fragment_with_the_new_version(auditor, personas):
 
 def test_autosave_of_a_submitted_audit_is_refused(auditor, personas):
     audit = ready_to_submit(personas)
-    completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
     response = auditor.post(url("section-autosave", audit, "recording"), section_data(audit))
     assert "Not saved: this audit is submitted" in response.text
     # And the edit pages go back to the read-only audit.

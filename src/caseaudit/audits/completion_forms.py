@@ -1,5 +1,5 @@
-"""Forms for completing an audit. They check what was typed; the rules live in `audits.completion`, whose
-ValidationError messages the views add to these forms. Every form carries the audit's version, so a change
+"""Forms for completing an audit. They check what was typed; the actions in `audits.actions.completion`
+decide, and their refusals become these forms' errors. Every form carries the audit's version, so a change
 made on a page someone else has since changed is refused rather than silently overwriting theirs."""
 
 from __future__ import annotations

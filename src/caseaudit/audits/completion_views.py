@@ -8,11 +8,10 @@ EditConflict: the page says so and keeps what the user typed, and nothing of the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -21,17 +20,19 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
+from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
 from caseaudit.compliance.panel import timescales_context
 from caseaudit.core.audit_tools import Section
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.register import COHORT_KEY_DATES
-from caseaudit.improvement.escalation import may_raise
+from caseaudit.improvement.tracker import case_action_owners
 from caseaudit.locking import EditConflict
 
 from . import completion
+from .actions import completion as actions
 from .completion_forms import (
     ActionForm,
     EvidenceForm,
@@ -41,7 +42,6 @@ from .completion_forms import (
     SectionForm,
     SubmitForm,
 )
-from .feedback import may_gather_feedback
 from .models import Audit, AuditStatus, EvidenceSource
 from .scoping import audits_visible_to
 
@@ -49,10 +49,7 @@ CONFLICT_STATUS = 409
 
 
 def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.sees_child_level_data:
-        raise PermissionDenied
-    return user
+    return policy.person(request.user, policy.READ_CHILD_RECORDS)
 
 
 def _visible(user: User, pk: int) -> Audit:
@@ -75,8 +72,7 @@ def _for_editing(request: HttpRequest, pk: int) -> tuple[User, Audit]:
     """The allocated auditor and their audit. Others who may see the audit may not change it (403)."""
     user = _user(request)
     audit = _visible(user, pk)
-    if not completion.is_allocated_auditor(audit, user):
-        raise PermissionDenied
+    policy.require(user, policy.COMPLETE_AUDIT, audit)
     return user, audit
 
 
@@ -117,7 +113,7 @@ def _case_context(case: Case) -> dict[str, Any]:
 def _base_context(audit: Audit, user: User, **extra: Any) -> dict[str, Any]:
     return {
         "audit": audit,
-        "editable": completion.can_edit(audit, user) and audit.status != AuditStatus.NOT_STARTED,
+        "editable": completion.being_written(audit) and policy.can(user, policy.COMPLETE_AUDIT, audit),
         **_case_context(audit.case),
         **extra,
     }
@@ -126,38 +122,27 @@ def _base_context(audit: Audit, user: User, **extra: Any) -> dict[str, Any]:
 # The task list and the read-only audit --------------------------------------------------------------------
 
 
-def _section_status(response: Any) -> str:
-    if response is None or not response.is_started:
-        return "Not started"
-    return "Completed" if response.is_complete else "In progress"
-
-
 def _tasks(audit: Audit) -> list[dict[str, Any]]:
-    responses = {r.section: r for r in audit.sections.all()}
+    parts = completion.parts_of(audit)
+    progress = {part.section or part.task: part.progress for part in parts}
     tasks = [
         {
             "id": f"section-{section.slug}",
             "name": section.title,
             "href": reverse("audits:section", args=[audit.pk, section.slug]),
-            "status": _section_status(responses.get(section.slug)),
+            "status": progress[section.slug],
         }
         for section in completion.sections_of(audit)
     ]
-    sources = set(audit.evidence.values_list("source", flat=True))
-    evidence_status = "Not started"
-    if sources:
-        evidence_status = "In progress" if EvidenceSource.RECORD_REVIEW not in sources else "Completed"
     findings, actions = audit.findings.count(), audit.actions.count()
-    overall_done = bool(audit.draft_grade and audit.overall_rationale.strip())
-    overall_started = bool(audit.draft_grade or audit.overall_rationale.strip())
-    missing = completion.missing_for_submission(audit)
+    to_do = sum(len(part.lacking) for part in parts)
     tasks += [
         {
             "id": "evidence",
             "name": "Evidence sources",
             "hint": "The record review, and who you spoke to",
             "href": reverse("audits:evidence", args=[audit.pk]),
-            "status": evidence_status,
+            "status": progress["evidence"],
         },
         {
             "id": "findings",
@@ -172,16 +157,14 @@ def _tasks(audit: Audit) -> list[dict[str, Any]]:
             "id": "overall",
             "name": "Overall grade",
             "href": reverse("audits:overall", args=[audit.pk]),
-            "status": "Completed" if overall_done else "In progress" if overall_started else "Not started",
+            "status": progress["overall"],
         },
         {
             "id": "submit",
             "name": "Check and submit",
             "href": reverse("audits:submit", args=[audit.pk]),
-            "status": "Cannot start yet" if missing else "Not started",
-            "hint": f"{len(missing)} thing{'s' if len(missing) != 1 else ''} to complete first"
-            if missing
-            else "",
+            "status": "Cannot start yet" if to_do else "Not started",
+            "hint": f"{to_do} thing{pluralize(to_do)} to complete first" if to_do else "",
         },
     ]
     return tasks
@@ -205,7 +188,6 @@ def _summary(audit: Audit) -> dict[str, Any]:
             {
                 "section": section,
                 "response": response,
-                "status": _section_status(response),
                 "grade": scale.label(response.grade) if scale and response and response.grade else "",
                 "answers": [
                     (q.text, {"yes": "Yes", "no": "No"}.get(answers.get(q.slug, ""), answers.get(q.slug, "")))
@@ -233,12 +215,10 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(
     request: HttpRequest, user: User, audit: Audit, start_errors: list[str] | None = None, status: int = 200
 ) -> HttpResponse:
-    is_auditor = completion.is_allocated_auditor(audit, user)
-    # Drafts are the auditor's working notes: the audited team reads the audit once it is submitted.
-    shows_content = (
-        is_auditor
-        or user.role in (Role.QA_LEAD, Role.MODERATOR)
-        or audit.status in (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
+    is_auditor = policy.can(user, policy.COMPLETE_AUDIT, audit)
+    shows_content = policy.can(user, policy.READ_AUDIT_DRAFTS, audit) or audit.status in (
+        AuditStatus.SUBMITTED,
+        AuditStatus.MODERATED,
     )
     context = _base_context(
         audit,
@@ -248,8 +228,8 @@ def _render_detail(
         shows_content=shows_content,
         start_errors=start_errors or [],
         # Beside the tool, never behind it: a concern goes to the manager at once (DOMAIN.md).
-        may_raise_concern=may_raise(user, audit),
-        may_gather_feedback=may_gather_feedback(user, audit),
+        may_raise_concern=policy.can(user, policy.RAISE_CONCERN, audit),
+        may_gather_feedback=policy.can(user, policy.GATHER_FEEDBACK, audit),
     )
     if context["editable"]:
         tasks = _tasks(audit)
@@ -271,7 +251,7 @@ def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
         errors.append("The page is missing the audit's version: reload it and try again.")
     else:
         try:
-            completion.start_audit(audit, expected_version=version, acting_user=user)
+            actions.start_audit(audit, expected_version=version, acting_user=user)
         except EditConflict as conflict:
             errors.append(str(conflict))
             status = CONFLICT_STATUS
@@ -305,7 +285,7 @@ def _section_initial(audit: Audit, section: Section) -> dict[str, Any]:
 def _save_section(form: SectionForm, audit: Audit, user: User) -> None:
     """Raises EditConflict or ValidationError, as the action does."""
     data = form.cleaned_data
-    completion.save_section(
+    actions.save_section(
         audit,
         form.section.slug,
         grade=data.get("grade") or "",
@@ -363,7 +343,7 @@ def audit_section_autosave(request: HttpRequest, pk: int, slug: str) -> HttpResp
     version swapped into the form, or why it was not saved."""
     user, audit = _for_editing(request, pk)
     context: dict[str, Any] = {}
-    if audit.status not in completion.EDITABLE or audit.status == AuditStatus.NOT_STARTED:
+    if not completion.being_written(audit):
         context["problem"] = f"Not saved: this audit is {audit.get_status_display().lower()}."
     else:
         section = _section_or_404(audit, slug)
@@ -403,7 +383,7 @@ def audit_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             if remove.is_valid():
                 source = remove.cleaned_data["item"]
                 try:
-                    completion.remove_evidence(
+                    actions.remove_evidence(
                         audit, source, expected_version=remove.cleaned_data["version"], acting_user=user
                     )
                 except EditConflict as error:
@@ -420,7 +400,7 @@ def audit_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    completion.record_evidence(
+                    actions.record_evidence(
                         audit,
                         data["source"],
                         used_on=data["used_on"],
@@ -460,7 +440,7 @@ def audit_findings(request: HttpRequest, pk: int) -> HttpResponse:
     if (response := _not_editable(request, audit)) is not None:
         return response
     themes = completion.active_themes()
-    owners = completion.action_owners(audit)
+    owners = case_action_owners(audit.case)
     initial = {"version": audit.version}
     finding_form = FindingForm(initial=initial, themes=themes, prefix="finding")
     action_form = ActionForm(initial=initial, owners=owners, prefix="action")
@@ -474,7 +454,7 @@ def audit_findings(request: HttpRequest, pk: int) -> HttpResponse:
                 if finding_form.is_valid():
                     data = finding_form.cleaned_data
                     try:
-                        completion.add_finding(
+                        actions.add_finding(
                             audit,
                             kind=data["kind"],
                             theme=data["theme"],
@@ -492,7 +472,7 @@ def audit_findings(request: HttpRequest, pk: int) -> HttpResponse:
                 if action_form.is_valid():
                     data = action_form.cleaned_data
                     try:
-                        completion.add_action(
+                        actions.add_action(
                             audit,
                             description=data["description"],
                             owner=data["owner"],
@@ -511,9 +491,9 @@ def audit_findings(request: HttpRequest, pk: int) -> HttpResponse:
                     item, version = int(remove.cleaned_data["item"]), remove.cleaned_data["version"]
                     try:
                         if what == "remove-finding":
-                            completion.remove_finding(audit, item, expected_version=version, acting_user=user)
+                            actions.remove_finding(audit, item, expected_version=version, acting_user=user)
                         else:
-                            completion.remove_action(audit, item, expected_version=version, acting_user=user)
+                            actions.remove_action(audit, item, expected_version=version, acting_user=user)
                     except ValidationError as error:
                         errors.extend(error.messages)
                     else:
@@ -560,7 +540,7 @@ def audit_overall(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                completion.save_overall(
+                actions.save_overall(
                     audit,
                     grade=data.get("grade") or "",
                     rationale=data.get("rationale") or "",
@@ -594,14 +574,14 @@ def audit_overall(request: HttpRequest, pk: int) -> HttpResponse:
 # Check and submit -----------------------------------------------------------------------------------------
 
 
-def _missing_links(audit: Audit, missing: Iterable[completion.Missing]) -> list[tuple[str, str]]:
+def _missing_links(audit: Audit) -> list[tuple[str, str]]:
     links = []
-    for item in missing:
-        if item.task == "section":
-            href = reverse("audits:section", args=[audit.pk, item.section])
+    for part in completion.parts_of(audit):
+        if part.task == "section":
+            href = reverse("audits:section", args=[audit.pk, part.section])
         else:
-            href = reverse(f"audits:{item.task}", args=[audit.pk])
-        links.append((item.message, href))
+            href = reverse(f"audits:{part.task}", args=[audit.pk])
+        links += [(message, href) for message in part.lacking]
     return links
 
 
@@ -615,7 +595,7 @@ def audit_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubmitForm(request.POST if attempted else None, initial={"version": audit.version})
     if attempted and form.is_valid():
         try:
-            completion.submit_audit(
+            actions.submit_audit(
                 audit,
                 confirm_not_triangulated=form.cleaned_data["confirm_not_triangulated"],
                 expected_version=form.cleaned_data["version"],
@@ -630,7 +610,7 @@ def audit_submit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Audit submitted for moderation")
             return redirect("audits:detail", audit.pk)
-    missing = _missing_links(audit, completion.missing_for_submission(audit))
+    missing = _missing_links(audit)
     return render(
         request,
         "audits/submit.html",
