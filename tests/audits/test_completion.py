@@ -183,10 +183,16 @@ def test_record_and_remove_evidence(personas):
         completing.record_evidence(
             audit, "gossip", used_on=yesterday(), note="", expected_version=audit.version, acting_user=user
         )
-    completing.remove_evidence(audit, "record-review", expected_version=audit.version, acting_user=user)
-    assert not EvidenceUse.objects.exists()
     with pytest.raises(EditConflict):
         completing.remove_evidence(audit, "record-review", expected_version=1, acting_user=user)
+    completing.remove_evidence(audit, "record-review", expected_version=audit.version, acting_user=user)
+    assert not EvidenceUse.objects.exists()
+    # Refused before anything is claimed: the audit's version, here and in the database, stays as it was.
+    version = audit.version
+    with pytest.raises(ValidationError, match="not recorded on this audit"):
+        completing.remove_evidence(audit, "record-review", expected_version=version, acting_user=user)
+    audit.refresh_from_db()
+    assert audit.version == version
 
 
 def test_save_overall_checks_the_scale(personas):

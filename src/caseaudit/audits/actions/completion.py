@@ -2,9 +2,10 @@
 the overall grade, and submit it for moderation.
 
 Only the auditor the audit is allocated to may change it (`policy.COMPLETE_AUDIT`), and only in a state
-that allows it (`completion.EDITABLE`). Every action claims the audit's version before it changes anything,
-so a change made on a stale page raises EditConflict and changes nothing. Drafts keep partial content:
-what a complete audit needs is checked only on submission.
+that allows it (`completion.EDITABLE`). Every action checks everything it may refuse first, then claims the
+audit's version, then changes it: a change made on a stale page raises EditConflict and changes nothing,
+and a refusal leaves the caller's audit at the version it was. Drafts keep partial content: what a complete
+audit needs is checked only on submission.
 
 Each action records its change event. Evidence, analysis, answers, notes, findings and actions are free
 text that may name the child, and the change history never does: an event says which texts changed,
@@ -249,10 +250,10 @@ def _remove(
     """Take something the auditor added off their audit, on the version they saw. The event keeps the
     `values` it had (its words, which may name the child, are left out of them)."""
     _auditor(audit, acting_user)
-    claim_version(audit, expected_version, thing="audit")
     item = items.first()
     if item is None:
         raise ValidationError(missing)
+    claim_version(audit, expected_version, thing="audit")
     record_change(acting_user, event, item, old=values(item))
     item.delete()
 
