@@ -3,6 +3,7 @@ overall grade, check and submit; their error paths and the edit conflict."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -333,3 +334,53 @@ def test_the_audit_page_offers_a_safeguarding_concern_and_feedback_to_its_audito
     assert reverse("audits:feedback", args=[audit.pk]) in page
     client.force_login(make_user("senior-leader", "sl"))
     assert client.get(reverse("audits:detail", args=[audit.pk])).status_code in (403, 404)
+
+
+def test_the_task_list_marks_completed_exactly_what_submission_no_longer_asks_for(auditor, personas):
+    audit = started_audit(personas)
+    user = personas.auditor
+    for slug, grade, analysis in (("recording", "good", "A"), ("multi-agency", "", "")):
+        completing.save_section(
+            audit, slug, grade=grade, evidence="E", analysis=analysis, answers={},
+            expected_version=audit.version, acting_user=user,
+        )  # fmt: skip
+    completing.save_overall(
+        audit, grade="good", rationale="", expected_version=audit.version, acting_user=user
+    )
+    completing.record_evidence(
+        audit, "worker-interview", used_on=timezone.localdate(), note="", expected_version=audit.version,
+        acting_user=user,
+    )  # fmt: skip
+    # Each task's link, and the status beside it.
+    task = r'href="([^"]+)" aria-describedby="[\w-]+-status[^"]*">[^<]+</a>'
+    beside = r'.*?-status">\s*(?:<strong[^>]*>)?([^<\n]+)'
+    tasks = re.findall(task + beside, auditor.get(url("detail", audit)).text, re.S)
+    completed = {href for href, status in tasks if status == "Completed"}
+    assert completed == {url("section", audit, "recording")}
+    asked_for = set(
+        re.findall(
+            r'<li><a href="(/audits/[^"]+)">',
+            auditor.post(url("submit", audit), {"version": audit.version}).text,
+        )
+    )
+    parts = {href for href, _ in tasks if href not in (url("findings", audit), url("submit", audit))}
+    assert asked_for == parts - completed
+
+
+def test_a_refused_removal_leaves_the_page_on_the_audits_version(auditor, personas):
+    audit = started_audit(personas)
+    response = auditor.post(
+        url("findings", audit), {"action": "remove-finding", "version": audit.version, "item": 999}
+    )
+    assert response.status_code == 200 and "That finding is not on this audit" in response.text
+    audit.refresh_from_db()
+    assert f'name="finding-version" value="{audit.version}"' in response.text
+
+
+def test_submitting_a_page_without_its_version_says_so(auditor, personas):
+    audit = ready_to_submit(personas)
+    response = auditor.post(url("submit", audit), {})
+    assert response.status_code == 200
+    assert "The page is missing the audit&#x27;s version: reload it and try again." in response.text
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS

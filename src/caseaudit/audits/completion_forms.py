@@ -110,9 +110,15 @@ class EvidenceForm(AuditForm):
 
 
 class RemoveForm(AuditForm):
-    """Remove one item (a source, a finding, an action) named by `item`."""
+    """Remove a source of evidence, named by `item`."""
 
     item = forms.CharField(max_length=60)
+
+
+class RemoveByIdForm(AuditForm):
+    """Remove a finding or an action, named by its id in `item`."""
+
+    item = forms.IntegerField(min_value=1)
 
 
 class FindingForm(AuditForm):
