@@ -8,9 +8,9 @@ from itertools import islice
 from pathlib import Path
 
 from caseaudit.cases.annex_a_writer import write_annex_a_workbook
-from caseaudit.cases.demo_data import generate_register_rows
 from caseaudit.core.annex_a import LISTS
 from caseaudit.core.register import COHORT_KEY_DATES, COLUMNS
+from caseaudit.demo.authority import generate_register_rows
 
 TODAY = date(2026, 11, 1)
 # The Annex A list that carries each cohort, and the register columns that list has a header for.

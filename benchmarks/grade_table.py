@@ -27,9 +27,10 @@ def build(database: Path, audits: int) -> None:
     django_for(database)
     from caseaudit.audits.models import Audit
     from caseaudit.audits.templates_store import default_grade_scale
-    from caseaudit.cases.demo_data import build_demo_authority
     from caseaudit.cases.models import Case
     from caseaudit.cycles.actions import record_past_cycle
+    from caseaudit.demo.authority import build_demo_authority
+    from caseaudit.policy import SYSTEM
 
     build_demo_authority(cases=max(audits // 4, 10), seed=11, today=date(2026, 9, 1))
     scale = default_grade_scale()
@@ -40,7 +41,7 @@ def build(database: Path, audits: int) -> None:
             year=year,
             fraction=1.0 if year < 2023 else 0.5,
             size=None,
-            acting_user=None,
+            acting_user=SYSTEM,
         )
         for year in range(2019, 2027)
         for season in ("spring", "autumn")

@@ -17,12 +17,12 @@ def build(database: Path, audits: int) -> None:
     """A register twice the cycle's size, three past autumns of history and an autumn cycle of `audits`
     moderated audits, each with evidence sources, two findings and an action."""
     django_for(database)
-    from caseaudit.audits.demo_history import load_demo_history
     from caseaudit.audits.models import Audit, EvidenceUse, Finding, Theme
     from caseaudit.audits.templates_store import default_template
-    from caseaudit.cases.demo_data import build_demo_authority
     from caseaudit.cases.models import Case
     from caseaudit.cycles.models import Cycle
+    from caseaudit.demo.authority import build_demo_authority
+    from caseaudit.demo.history import load_demo_history
     from caseaudit.improvement.models import Action
 
     build_demo_authority(cases=audits * 2, seed=5, today=TODAY)

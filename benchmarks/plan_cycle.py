@@ -20,7 +20,7 @@ def build(database: Path, cases: int) -> None:
     """A register of `cases` open cases, half of them audited in a cycle 18 months ago and a tenth
     audited 6 months ago (those are not eligible)."""
     django_for(database)
-    from caseaudit.cases.demo_data import build_demo_authority
+    from caseaudit.demo.authority import build_demo_authority
 
     build_demo_authority(cases=cases, seed=7, today=date(2026, 9, 1))
     # Through the ORM, not raw SQL, so that the history stays valid as the Audit model grows.
@@ -68,7 +68,7 @@ def floor(database: Path) -> None:
 
 def ours(database: Path) -> None:
     django_for(database)
-    from caseaudit.cycles.actions import propose_cycle
+    from caseaudit.cycles.planning import propose_cycle
 
     def work() -> None:
         proposal = propose_cycle(season="autumn", year=STARTS_ON.year, focus="care-leaver", seed=1)

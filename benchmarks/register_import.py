@@ -106,9 +106,10 @@ def floor_xlsx(source: Path, schema_from: Path, database: Path) -> None:
 def caseaudit_import(source: Path, database: Path) -> None:
     django_for(database)
     from caseaudit.cases.actions import import_case_register
+    from caseaudit.policy import SYSTEM
 
     def work() -> None:
-        result = import_case_register(source, acting_user=None)
+        result = import_case_register(source, acting_user=SYSTEM)
         assert result.written and not result.errors, result.errors[:5]
 
     report_from_child(work)

@@ -19,6 +19,7 @@ ROLES = ("qa_lead", "moderator", "auditor", "team_manager", "worker", "senior_le
 GRID = {
     policy.READ_CHILD_RECORDS: (1, 1, 1, 1, 1, 0),
     policy.IMPORT_REGISTER: (1, 0, 0, 0, 0, 0),
+    policy.EXPORT_REGISTER: (1, 0, 0, 0, 0, 0),
     policy.PLAN_CYCLES: (1, 1, 0, 0, 0, 0),
     policy.REALLOCATE_AUDITS: (1, 0, 0, 0, 0, 0),
     policy.MODERATE: (1, 1, 0, 0, 0, 0),
@@ -92,6 +93,10 @@ def test_a_refusal_says_who_may(personas):
 def test_holders_are_the_active_people_of_the_granting_roles(personas):
     make_user(Role.AUDITOR, "gone").__class__.objects.filter(username="gone").update(is_active=False)
     assert set(policy.holders(policy.HAVE_AUDITS)) == {personas.auditor}
+    assert {user.username for user in policy.holders(policy.HAVE_AUDITS, inactive_too=True)} == {
+        personas.auditor.username,
+        "gone",
+    }
 
 
 @changes_state

@@ -187,6 +187,7 @@ READ_ALLOCATED_RECORDS = _capability(
 
 # The register and the service's set-up.
 IMPORT_REGISTER = _capability("import-register", "import the case register", (QA_LEAD,), system=True)
+EXPORT_REGISTER = _capability("export-register", "export the case register", (QA_LEAD,), system=True)
 IMPORT_AUDIT_HISTORY = _capability(
     "import-audit-history", "import historical audits", (QA_LEAD,), system=True
 )
@@ -327,10 +328,12 @@ def person(actor: Someone, capability: Capability) -> User:
     return actor
 
 
-def holders(capability: Capability) -> QuerySet[User]:
+def holders(capability: Capability, *, inactive_too: bool = False) -> QuerySet[User]:
     """The active people whose role may do `capability` (before any object rule): who can be allocated
-    an audit, own an action, be told of a concern."""
-    return User.objects.filter(is_active=True, role__in=sorted(capability.roles))
+    an audit, own an action, be told of a concern. `inactive_too` adds those whose account is switched
+    off, for lists that show them as such (the auditors and their capacity)."""
+    people = User.objects.filter(role__in=sorted(capability.roles))
+    return people if inactive_too else people.filter(is_active=True)
 
 
 def capability_required(capability: Capability) -> Callable[[Callable[..., HttpResponse]], Any]:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "caseaudit.improvement",
     "caseaudit.reports",
     "caseaudit.compliance",
+    "caseaudit.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from caseaudit.accounts.models import Role, User
+from caseaudit import policy
 
 
+@policy.signed_in
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if isinstance(user, User) and user.sees_child_level_data:
-        if user.role == Role.AUDITOR:
-            return redirect("audits:mine")  # an auditor's work is their allocated audits
+    """People who read children's records start from their work; everyone else gets the home page."""
+    if policy.can(request.user, policy.HAVE_AUDITS):
+        return redirect("audits:mine")  # an auditor's work is their allocated audits
+    if policy.can(request.user, policy.READ_CHILD_RECORDS):
         return redirect("cases:list")
     return render(request, "home.html")
 

@@ -11,13 +11,15 @@ import fastexcel
 import pytest
 from django.core.management import CommandError, call_command
 
-from caseaudit.accounts.models import AccessLog
+from caseaudit.accounts.models import AccessLog, Role
 from caseaudit.cases import export
-from caseaudit.cases.demo_data import build_demo_authority, generate_register_rows
 from caseaudit.cases.export import ExportRefused, export_case_register, write_register_csv
+from caseaudit.cases.importing.check import check_case_register
 from caseaudit.cases.models import Case
 from caseaudit.core.register import COLUMNS, restore_formula_text
-from tests.factories import make_case, make_staff, make_team
+from caseaudit.demo.authority import build_demo_authority, generate_register_rows
+from caseaudit.policy import SYSTEM
+from tests.factories import make_case, make_staff, make_team, make_user
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 11, 3)
@@ -114,6 +116,16 @@ def test_the_export_is_recorded_in_the_access_log(register):
     assert entry.detail == "2 cases, csv, open only"
 
 
+def test_the_command_exports_as_the_person_named_if_they_may(register):
+    qa_lead = make_user(Role.QA_LEAD, "qa")
+    make_user(Role.TEAM_MANAGER, "tm")
+    with pytest.raises(CommandError, match="Only the QA lead may export the case register"):
+        export_text("--as", "tm")
+    assert not AccessLog.objects.exists()
+    assert len(parse(export_text("--as", "qa"))) == 3
+    assert AccessLog.objects.get(action="export").user == qa_lead
+
+
 def test_output_file_is_complete_private_and_reported_on_stderr(register, tmp_path):
     target = tmp_path / "register.csv"
     err = StringIO()
@@ -140,7 +152,7 @@ def test_xlsx_reads_back_with_the_same_values_as_text(register, tmp_path):
 
 def test_xlsx_cells_are_text_never_formulas(register, tmp_path):
     target = tmp_path / "register.xlsx"
-    export_case_register(target, file_format="xlsx")
+    export_case_register(target, file_format="xlsx", acting_user=SYSTEM)
     with zipfile.ZipFile(target) as workbook:
         sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet
@@ -154,7 +166,7 @@ def test_xlsx_needs_a_file_and_fits_one_sheet(register, tmp_path, monkeypatch):
         export_text("--format", "xlsx")
     monkeypatch.setattr(export, "XLSX_MAX_CASES", 2)
     with pytest.raises(ExportRefused, match="use CSV"):
-        export_case_register(tmp_path / "big.xlsx", file_format="xlsx")
+        export_case_register(tmp_path / "big.xlsx", file_format="xlsx", acting_user=SYSTEM)
     assert not list(tmp_path.iterdir())
     assert not AccessLog.objects.filter(action="export").exists()
 
@@ -164,7 +176,7 @@ def test_export_streams_rows_in_a_fixed_number_of_queries(django_assert_max_num_
     out = StringIO()
     # One query for the rows (names joined in), one for the access-log entry, whatever the size.
     with django_assert_max_num_queries(3):
-        count = export_case_register(out)
+        count = export_case_register(out, acting_user=SYSTEM)
     assert count == 240
 
 
@@ -177,12 +189,10 @@ def test_exported_demo_data_is_exactly_the_generated_rows():
 
 
 def test_export_then_import_changes_nothing(tmp_path):
-    from caseaudit.cases.actions import import_case_register
-
     build_demo_authority(cases=240, seed=2018, today=TODAY)
     target = tmp_path / "register.csv"
-    export_case_register(target)
-    result = import_case_register(target, acting_user=None, dry_run=True)
+    export_case_register(target, acting_user=SYSTEM)
+    result = check_case_register(target, acting_user=SYSTEM)
     assert result.errors == []
     totals = result.totals
     assert totals.created == 0 and totals.updated == 0 and totals.closed == 0
@@ -190,11 +200,9 @@ def test_export_then_import_changes_nothing(tmp_path):
 
 
 def test_formula_looking_names_survive_the_round_trip(register, tmp_path):
-    from caseaudit.cases.actions import import_case_register
-
     target = tmp_path / "register.csv"
-    export_case_register(target)
-    result = import_case_register(Path(target), acting_user=None, dry_run=True)
+    export_case_register(target, acting_user=SYSTEM)
+    result = check_case_register(Path(target), acting_user=SYSTEM)
     assert result.errors == []
     totals = result.totals
     assert (totals.created, totals.updated, totals.closed, totals.unchanged) == (0, 0, 0, 3)

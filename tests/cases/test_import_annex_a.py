@@ -8,7 +8,9 @@ import pytest
 
 from caseaudit.cases.actions import import_case_register
 from caseaudit.cases.annex_a_writer import write_annex_a_workbook
+from caseaudit.cases.importing.result import RowsRefused
 from caseaudit.cases.models import Case
+from caseaudit.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 1)
@@ -56,7 +58,7 @@ def messy_workbook(path, **overrides):
 
 
 def test_a_messy_workbook_imports_one_case_per_child(tmp_path):
-    result = import_case_register(messy_workbook(tmp_path), acting_user=None, today=TODAY)
+    result = import_case_register(messy_workbook(tmp_path), acting_user=SYSTEM, today=TODAY)
     assert result.written and not result.errors, result.errors
     assert result.kind == "annex-a"
     cases = {c.child_id: c for c in Case.objects.select_related("team", "worker")}
@@ -94,7 +96,7 @@ def test_a_closed_list_gives_way_to_an_open_one(tmp_path):
             ]
         },
     )
-    import_case_register(path, acting_user=None, today=TODAY)
+    import_case_register(path, acting_user=SYSTEM, today=TODAY)
     case = Case.objects.get(child_id="AA2")
     assert (case.cohort, case.closed_on) == ("child-in-need", None)
 
@@ -104,9 +106,10 @@ def test_bad_cells_are_named_as_the_sheet_spells_them(tmp_path):
         tmp_path,
         **{"List 9 - Care leavers": [{"Child Unique ID": "AA1", "Latest Pathway Plan": "31/02/2026"}]},
     )
-    result = import_case_register(path, acting_user=None, today=TODAY)
-    assert not result.written and Case.objects.count() == 0
-    [error] = result.errors
+    with pytest.raises(RowsRefused) as refused:
+        import_case_register(path, acting_user=SYSTEM, today=TODAY)
+    assert Case.objects.count() == 0
+    [error] = refused.value.result.errors
     assert (error.source, error.row, error.column, error.value) == (
         "List 9 - Care leavers",
         2,
@@ -118,6 +121,6 @@ def test_bad_cells_are_named_as_the_sheet_spells_them(tmp_path):
 
 def test_reimporting_the_same_workbook_changes_nothing(tmp_path):
     path = messy_workbook(tmp_path)
-    import_case_register(path, acting_user=None, today=TODAY)
-    again = import_case_register(path, acting_user=None, today=TODAY)
+    import_case_register(path, acting_user=SYSTEM, today=TODAY)
+    again = import_case_register(path, acting_user=SYSTEM, today=TODAY)
     assert again.totals.unchanged == 3 and again.totals.updated == 0 and again.totals.closed == 0

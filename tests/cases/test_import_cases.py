@@ -9,9 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.cases.actions import import_case_register
+from caseaudit.cases.importing.check import check_case_register
+from caseaudit.cases.importing.result import RowsRefused
 from caseaudit.cases.models import Case, ImportBatch, Staff, Team
+from caseaudit.policy import SYSTEM
 from tests.factories import make_case, make_user
 
 TODAY = date(2026, 11, 1)
@@ -25,7 +28,11 @@ def write(tmp_path: Path, body: str, name: str = "register.csv", header: str = H
 
 
 def run(path: Path, **options):
-    return import_case_register(path, acting_user=None, today=TODAY, **options)
+    """What the import did: written, or refused (all or nothing) with every bad row listed."""
+    try:
+        return import_case_register(path, acting_user=SYSTEM, today=TODAY, **options)
+    except RowsRefused as refused:
+        return refused.result
 
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +60,8 @@ def test_one_bad_row_writes_nothing_and_lists_every_bad_row(tmp_path):
         tmp_path,
         "A1,care-leaver,North,,,2019-01-01,\nA2,adoption,North,,,2019-01-01,\nA3,CIN,North,,,31/02/2019,\n",
     )
+    with pytest.raises(RowsRefused, match="2 problem"):
+        import_case_register(path, acting_user=SYSTEM, today=TODAY)
     result = run(path)
     assert not result.written
     assert Case.objects.count() == 0 and Team.objects.count() == 0 and ImportBatch.objects.count() == 0
@@ -73,7 +82,7 @@ def test_skip_invalid_writes_the_valid_rows(tmp_path):
 
 def test_dry_run_writes_nothing_but_counts_the_changes(tmp_path):
     make_case("OLD1", "looked-after")
-    result = run(write(tmp_path, "A1,care-leaver,,,,,\n"), dry_run=True)
+    result = check_case_register(write(tmp_path, "A1,care-leaver,,,,,\n"), acting_user=SYSTEM)
     assert not result.written
     assert result.totals.created == 1 and result.counts("looked-after").closed == 1
     assert list(Case.objects.values_list("child_id", "closed_on")) == [("OLD1", None)]
@@ -168,16 +177,53 @@ def test_windows_1252_csv_is_read_with_a_warning(tmp_path):
     assert "Windows-1252" in result.warnings[0]
 
 
-def test_only_the_qa_lead_may_import(tmp_path):
+def test_only_the_qa_lead_may_import_or_check(tmp_path):
     path = write(tmp_path, "A1,care-leaver,,,,,\n")
     for role in (Role.MODERATOR, Role.AUDITOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SENIOR_LEADER):
+        person = make_user(role)
+        with pytest.raises(PermissionDenied, match="Only the QA lead may import the case register"):
+            import_case_register(path, acting_user=person, today=TODAY)
         with pytest.raises(PermissionDenied):
-            import_case_register(path, acting_user=make_user(role), today=TODAY)
+            check_case_register(path, acting_user=person)
+    assert not Case.objects.exists() and not ChangeEvent.objects.exists()
     qa_lead = make_user(Role.QA_LEAD)
     assert import_case_register(path, acting_user=qa_lead, today=TODAY).written
     assert ImportBatch.objects.get().user == qa_lead
-    entry = AccessLog.objects.get(action="import")
-    assert entry.user == qa_lead and "1 created" in entry.detail
+
+
+def test_an_import_is_recorded_in_the_change_history_with_what_it_changed(tmp_path):
+    make_case("OLD1", "looked-after")
+    make_case("A2", "care-leaver")
+    qa_lead = make_user(Role.QA_LEAD)
+    body = "A1,care-leaver,,,,,\nA2,care-leaver,North,,,,\nA3,CIN,,,,,\n"
+    result = import_case_register(write(tmp_path, body), acting_user=qa_lead, today=TODAY)
+    event = ChangeEvent.objects.get()
+    assert (event.event, event.actor, event.subject_type, event.subject_id) == (
+        "register.imported",
+        qa_lead,
+        "register",
+        str(result.batch_id),
+    )
+    assert event.old == {} and event.new == {"created": 2, "updated": 1, "closed": 1}
+
+
+def test_a_refused_or_checked_import_records_no_change(tmp_path):
+    check_case_register(write(tmp_path, "A1,care-leaver,,,,,\n"), acting_user=SYSTEM)
+    with pytest.raises(RowsRefused):
+        import_case_register(write(tmp_path, "A1,nonsense,,,,,\n"), acting_user=SYSTEM, today=TODAY)
+    assert not ChangeEvent.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_the_command_acts_as_the_person_named(tmp_path):
+    qa_lead = make_user(Role.QA_LEAD, "qa")
+    make_user(Role.MODERATOR, "mo")
+    path = write(tmp_path, "A1,care-leaver,,,,,\n")
+    with pytest.raises(CommandError, match="Only the QA lead may import the case register"):
+        call_command("import_cases", str(path), "--as", "mo")
+    call_command("import_cases", str(path), "--as", "qa")
+    assert ChangeEvent.objects.get().actor == qa_lead
+    call_command("import_cases", str(path))
+    assert ChangeEvent.objects.first().actor_name == "system"
 
 
 def test_command_prints_counts_per_cohort(tmp_path, capsys):

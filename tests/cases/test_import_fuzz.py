@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from caseaudit.cases.actions import import_case_register
 from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.cases.models import Case, ImportBatch, Staff, Team
+from caseaudit.policy import SYSTEM
 from tests.factories import make_case
 
 GOOD = (
@@ -46,7 +47,7 @@ def _import(data: bytes, suffix: str = ".csv"):
         path = Path(tmp) / f"fuzz{suffix}"
         path.write_bytes(data)
         try:
-            return import_case_register(path, acting_user=None, today=date(2026, 11, 1))
+            return import_case_register(path, acting_user=SYSTEM, today=date(2026, 11, 1))
         except ImportRefused as refusal:
             assert str(refusal)
             return None

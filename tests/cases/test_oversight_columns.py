@@ -13,10 +13,12 @@ from django.urls import reverse
 
 from caseaudit.cases.actions import import_case_register
 from caseaudit.cases.annex_a_writer import write_annex_a_workbook
-from caseaudit.cases.demo_data import generate_register_rows
 from caseaudit.cases.export import export_case_register, write_register_csv
+from caseaudit.cases.importing.result import RowsRefused
 from caseaudit.cases.models import Case
 from caseaudit.core.register import COHORT_KEY_DATES, COLUMNS, KEY_DATE_COLUMNS
+from caseaudit.demo.authority import generate_register_rows
+from caseaudit.policy import SYSTEM
 from tests.factories import make_case
 
 TODAY = date(2026, 11, 1)
@@ -26,7 +28,10 @@ NEW = ("last_supervision", "recording_backlog_since")
 def run(tmp_path: Path, text: str, **options):
     path = tmp_path / "register.csv"
     path.write_text(text, encoding="utf-8")
-    return import_case_register(path, acting_user=None, today=TODAY, **options)
+    try:
+        return import_case_register(path, acting_user=SYSTEM, today=TODAY, **options)
+    except RowsRefused as refused:  # all or nothing: the result lists the bad rows
+        return refused.result
 
 
 def test_the_columns_are_key_dates_of_every_cohort():
@@ -90,8 +95,8 @@ def test_the_export_writes_the_columns_and_reimporting_it_changes_nothing(tmp_pa
     assert (rows["A2"]["last_supervision"], rows["A2"]["recording_backlog_since"]) == ("", "2026-10-30")
 
     target = tmp_path / "register.csv"
-    export_case_register(target)
-    result = import_case_register(target, acting_user=None, today=TODAY, partial=True)
+    export_case_register(target, acting_user=SYSTEM)
+    result = import_case_register(target, acting_user=SYSTEM, today=TODAY, partial=True)
     assert result.errors == []
     assert (result.totals.created, result.totals.updated, result.totals.unchanged) == (0, 0, 2)
     assert Case.objects.get(child_id="A1").last_supervision == date(2026, 10, 5)
@@ -132,7 +137,7 @@ def test_an_annex_a_import_leaves_the_columns_as_they_were(tmp_path):
         tmp_path / "annex-a.xlsx",
         {"List 9": [{"Child Unique ID": "AA1", "Latest Pathway Plan": date(2026, 3, 1)}]},
     )
-    result = import_case_register(workbook, acting_user=None, today=TODAY)
+    result = import_case_register(workbook, acting_user=SYSTEM, today=TODAY)
     assert result.errors == [] and result.totals.updated == 1
     case = Case.objects.get(child_id="AA1")
     assert case.latest_pathway_plan == date(2026, 3, 1)

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.cases.models import Case, ImportBatch
 
 from ..factories import make_case, make_user
@@ -94,7 +94,7 @@ def test_confirm_imports_and_deletes_the_upload(qa_client, qa_lead, upload_dir):
     assert sorted(Case.objects.values_list("child_id", flat=True)) == ["A1", "A2"]
     batch = ImportBatch.objects.get()
     assert (batch.user, batch.file_name, batch.created) == (qa_lead, "register.csv", 2)
-    assert AccessLog.objects.filter(action="import", user=qa_lead).exists()
+    assert ChangeEvent.objects.filter(event="register.imported", actor=qa_lead).exists()
     assert stored_files(upload_dir) == []
     # The token is spent: a second confirmation (a refresh, say) imports nothing more.
     again = qa_client.post(CONFIRM, {"token": token})

@@ -9,8 +9,10 @@ from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit, SelectionReason
 from caseaudit.cases.models import Case
 from caseaudit.core.sampling import Pick, season_window
-from caseaudit.cycles.actions import Proposal, plan_cycle
+from caseaudit.cycles.actions import plan_cycle
 from caseaudit.cycles.models import Cycle
+from caseaudit.cycles.planning import Proposal
+from caseaudit.policy import SYSTEM
 
 
 def make_cycle(
@@ -36,7 +38,7 @@ def make_cycle(
     proposal = Proposal(
         name, season, year, starts_on, ends_on, focus, len(picks), seed, len(picks), len(picks), picks
     )
-    return plan_cycle(proposal, acting_user=None, confirm=not draft)
+    return plan_cycle(proposal, acting_user=SYSTEM, confirm=not draft)
 
 
 def allocate_to(cycle: Cycle, auditor: User, cases: Iterable[Case] | None = None) -> None:

@@ -5,19 +5,22 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.audits.models import Audit, Reallocation, SelectionReason
 from caseaudit.cycles.actions import (
     allocate_cycle,
+    close_cycle,
     confirm_cycle,
     discard_draft,
     plan_cycle,
-    propose_cycle,
     reallocate_audit,
+    set_audit_capacity,
     swap_case,
 )
 from caseaudit.cycles.candidates import eligible_candidates
 from caseaudit.cycles.models import Cycle, CycleStatus, SampleSwap
+from caseaudit.cycles.planning import propose_cycle
+from caseaudit.policy import SYSTEM
 from tests.factories import make_case, make_staff, make_team, make_user
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +35,7 @@ def register(n=20, team=None):
 
 def planned(season="autumn", year=2018, **options):
     return plan_cycle(
-        propose_cycle(season=season, year=year, seed=1, **options), acting_user=None, confirm=True
+        propose_cycle(season=season, year=year, seed=1, **options), acting_user=SYSTEM, confirm=True
     )
 
 
@@ -52,7 +55,6 @@ def test_a_cycle_samples_half_the_open_cases_with_reasons():
     assert {a.case.child_id for a in audits}.isdisjoint({"CLOSED", "LATER"})
     assert all(a.reason for a in audits)
     assert audits.filter(case__cohort="care-leaver").count() == 5
-    assert AccessLog.objects.filter(object_type="cycle", action="create").exists()
 
 
 def test_the_next_cycle_takes_the_other_half_and_the_year_after_starts_again():
@@ -78,7 +80,7 @@ def test_a_completed_historical_audit_counts_from_its_date():
 
 def test_a_draft_blocks_nothing_and_past_windows_can_be_planned_after_future_ones():
     register(8)
-    plan_cycle(propose_cycle(season="spring", year=2019, seed=2), acting_user=None)  # a draft
+    plan_cycle(propose_cycle(season="spring", year=2019, seed=2), acting_user=SYSTEM)  # a draft
     assert len(eligible_candidates(date(2019, 4, 1))[0]) == 8
     planned("spring", 2019, name="Spring 2019 real")
     # Planning autumn 2018 afterwards: spring 2019's audits are after its start and do not block it.
@@ -111,26 +113,26 @@ def test_a_case_audited_recently_cannot_be_swapped_in():
     register(4)
     recent = make_case("RECENT", "care-leaver")
     Audit.objects.create(case=recent, cohort=recent.cohort, completed_on=date(2018, 6, 1))
-    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1, size=2), acting_user=None)
+    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1, size=2), acting_user=SYSTEM)
     with pytest.raises(ValidationError, match="cannot be sampled"):
-        swap_case(cycle, remove=cycle.audits.first(), add_child_id="RECENT", reason="x", acting_user=None)
+        swap_case(cycle, remove=cycle.audits.first(), add_child_id="RECENT", reason="x", acting_user=SYSTEM)
 
 
 def test_confirmed_samples_stay_as_they_are():
     register(4)
-    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=None)
-    confirm_cycle(cycle, acting_user=None)
+    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=SYSTEM)
+    confirm_cycle(cycle, acting_user=SYSTEM)
     assert Cycle.objects.get().status == CycleStatus.PLANNED
     with pytest.raises(ValidationError):
-        swap_case(cycle, remove=cycle.audits.first(), add_child_id="K0001", reason="x", acting_user=None)
+        swap_case(cycle, remove=cycle.audits.first(), add_child_id="K0001", reason="x", acting_user=SYSTEM)
     with pytest.raises(ValidationError):
-        discard_draft(cycle, acting_user=None)
+        discard_draft(cycle, acting_user=SYSTEM)
 
 
 def test_discarding_a_draft_removes_it():
     register(4)
-    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=None)
-    discard_draft(cycle, acting_user=None)
+    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=SYSTEM)
+    discard_draft(cycle, acting_user=SYSTEM)
     assert not Cycle.objects.exists() and not Audit.objects.exists()
 
 
@@ -163,7 +165,7 @@ def test_allocation_balances_and_avoids_the_auditors_own_team():
     cycle = planned(size=18)
     peer = make_user(Role.AUDITOR, "peer", staff=make_staff("Pat Peer", north))
     independent = make_user(Role.AUDITOR, "independent")
-    result = allocate_cycle(cycle, acting_user=None)
+    result = allocate_cycle(cycle, acting_user=SYSTEM)
     assert not result.unassigned
     assert not cycle.audits.filter(auditor=peer, case__team=north).exists()
     assert cycle.audits.filter(auditor=peer).count() == 6  # all of south's
@@ -175,19 +177,19 @@ def test_allocating_twice_only_allocates_what_is_left():
     register(8)
     cycle = planned()
     make_user(Role.AUDITOR, "a1")
-    first = allocate_cycle(cycle, acting_user=None)
+    first = allocate_cycle(cycle, acting_user=SYSTEM)
     assert len(first.assigned) == 4
-    assert allocate_cycle(cycle, acting_user=None).assigned == {}
+    assert allocate_cycle(cycle, acting_user=SYSTEM).assigned == {}
 
 
 def test_a_draft_or_no_auditors_cannot_be_allocated():
     register(4)
-    draft = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=None)
+    draft = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=SYSTEM)
     with pytest.raises(ValidationError, match="Confirm the sample"):
-        allocate_cycle(draft, acting_user=None)
-    confirm_cycle(draft, acting_user=None)
+        allocate_cycle(draft, acting_user=SYSTEM)
+    confirm_cycle(draft, acting_user=SYSTEM)
     with pytest.raises(ValidationError, match="no auditors"):
-        allocate_cycle(draft, acting_user=None)
+        allocate_cycle(draft, acting_user=SYSTEM)
 
 
 def test_reallocation_is_recorded_and_never_to_the_cases_own_team():
@@ -195,7 +197,7 @@ def test_reallocation_is_recorded_and_never_to_the_cases_own_team():
     case = make_case("R1", "care-leaver", north)
     cycle = planned()
     first = make_user(Role.AUDITOR, "first")
-    allocate_cycle(cycle, acting_user=None)
+    allocate_cycle(cycle, acting_user=SYSTEM)
     audit = cycle.audits.get(case=case)
     qa_lead = make_user(Role.QA_LEAD)
     peer = make_user(Role.AUDITOR, "peer", staff=make_staff("Pat Peer", north))
@@ -227,8 +229,168 @@ def test_allocation_inside_the_window_puts_the_cycle_in_progress():
     register(4)
     cycle = planned()
     make_user(Role.AUDITOR)
-    allocate_cycle(cycle, acting_user=None, today=date(2018, 9, 20))
+    allocate_cycle(cycle, acting_user=SYSTEM, today=date(2018, 9, 20))
     assert Cycle.objects.get().status == CycleStatus.PLANNED
     make_case("NEW", "care-leaver")
-    allocate_cycle(cycle, acting_user=None, today=date(2018, 10, 2))
+    allocate_cycle(cycle, acting_user=SYSTEM, today=date(2018, 10, 2))
     assert Cycle.objects.get().status == CycleStatus.IN_PROGRESS
+
+
+# The change history -----------------------------------------------------------------------------------------
+
+
+def only_change(event: str) -> ChangeEvent:
+    """The one change event of this kind, checking that it is the newest of all."""
+    change = ChangeEvent.objects.get(event=event)
+    assert ChangeEvent.objects.first() == change
+    return change
+
+
+def test_planning_confirming_and_closing_are_recorded_with_who_and_what():
+    register(4)
+    qa_lead = make_user(Role.QA_LEAD)
+    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=7, size=2), acting_user=qa_lead)
+    planned = only_change("cycle.planned")
+    assert (planned.actor, planned.subject_type, planned.subject_id, planned.old) == (
+        qa_lead,
+        "cycle",
+        str(cycle.pk),
+        {},
+    )
+    assert planned.new == {
+        "name": "Autumn 2018",
+        "season": "autumn",
+        "year": 2018,
+        "starts_on": "2018-10-01",
+        "ends_on": "2018-11-30",
+        "focus_cohort": "",
+        "fraction": None,
+        "size": None,
+        "status": "draft",
+        "seed": 7,
+        "cases": 2,
+    }
+    confirm_cycle(cycle, acting_user=qa_lead)
+    confirmed = only_change("cycle.confirmed")
+    assert (confirmed.actor, confirmed.subject_id) == (qa_lead, str(cycle.pk))
+    assert (confirmed.old, confirmed.new) == ({"status": "draft"}, {"status": "planned"})
+    close_cycle(cycle, acting_user=SYSTEM)
+    closed = only_change("cycle.closed")
+    assert (closed.actor, closed.actor_name, closed.subject_id) == (None, "system", str(cycle.pk))
+    assert (closed.old, closed.new) == ({"status": "planned"}, {"status": "closed"})
+
+
+def test_a_swap_is_recorded_with_the_cases_out_and_in_and_the_reason():
+    register(6)
+    cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1, size=2), acting_user=SYSTEM)
+    removed = cycle.audits.first()
+    removed_pk, removed_case = removed.pk, removed.case_id  # the audit taken out is deleted
+    outside = make_case("OUT1", "child-protection")
+    moderator = make_user(Role.MODERATOR)
+    added = swap_case(
+        cycle, remove=removed, add_child_id="OUT1", reason=" A complaint ", acting_user=moderator
+    )
+    swapped = only_change("cycle.sample-swapped")
+    assert (swapped.actor, swapped.subject_type, swapped.subject_id) == (moderator, "cycle", str(cycle.pk))
+    assert swapped.old == {"case": removed_case, "audit": removed_pk}
+    assert swapped.new == {"case": outside.pk, "audit": added.pk, "reason": "A complaint"}
+
+
+def test_a_discarded_draft_is_recorded_with_what_it_was():
+    register(4)
+    qa_lead = make_user(Role.QA_LEAD)
+    cycle = plan_cycle(propose_cycle(season="spring", year=2019, seed=3, size=3), acting_user=SYSTEM)
+    pk = cycle.pk
+    discard_draft(cycle, acting_user=qa_lead)
+    discarded = only_change("cycle.discarded")
+    assert (discarded.actor, discarded.subject_type, discarded.subject_id) == (qa_lead, "cycle", str(pk))
+    assert discarded.new == {}
+    assert (discarded.old["name"], discarded.old["status"]) == ("Spring 2019", "draft")
+    assert (discarded.old["cases"], discarded.old["swaps"]) == (3, 0)
+
+
+def test_allocating_is_recorded_with_the_count_and_the_cycle_starting():
+    register(4)
+    cycle = planned()
+    make_user(Role.AUDITOR)
+    moderator = make_user(Role.MODERATOR)
+    allocate_cycle(cycle, acting_user=moderator, today=date(2018, 10, 2))
+    allocated = only_change("cycle.allocated")
+    assert (allocated.actor, allocated.subject_id) == (moderator, str(cycle.pk))
+    assert allocated.old == {"status": "planned"}
+    assert allocated.new == {"allocated": 2, "not_allocated": 0, "status": "in-progress"}
+    # Allocating again finds nothing waiting: the run is recorded, and nothing changed.
+    allocate_cycle(cycle, acting_user=moderator, today=date(2018, 10, 3))
+    again = ChangeEvent.objects.filter(event="cycle.allocated").first()
+    assert (again.old, again.new) == ({}, {"allocated": 0, "not_allocated": 0})
+
+
+def test_a_reallocation_is_recorded_with_both_auditors_and_the_reason():
+    register(2)
+    cycle = planned()
+    first = make_user(Role.AUDITOR, "first")
+    allocate_cycle(cycle, acting_user=SYSTEM)
+    second = make_user(Role.AUDITOR, "second")
+    audit = cycle.audits.first()
+    qa_lead = make_user(Role.QA_LEAD)
+    reallocate_audit(audit, to_auditor=second, reason="first is on leave ", acting_user=qa_lead)
+    moved = only_change("audit.reallocated")
+    assert (moved.actor, moved.subject_type, moved.subject_id) == (qa_lead, "audit", str(audit.pk))
+    assert (moved.old, moved.new) == (
+        {"auditor": first.pk},
+        {"auditor": second.pk, "reason": "first is on leave"},
+    )
+
+
+def test_setting_a_capacity_is_recorded_with_the_old_and_new_limit():
+    auditor = make_user(Role.AUDITOR)
+    qa_lead = make_user(Role.QA_LEAD)
+    set_audit_capacity(auditor, 12, acting_user=qa_lead)
+    set_audit_capacity(auditor, None, acting_user=qa_lead)
+    latest = ChangeEvent.objects.first()
+    assert (latest.event, latest.actor, latest.subject_type, latest.subject_id) == (
+        "auditor.capacity-set",
+        qa_lead,
+        "user",
+        str(auditor.pk),
+    )
+    assert (latest.old, latest.new) == ({"audit_capacity": 12}, {"audit_capacity": None})
+
+
+def test_an_inactive_auditor_keeps_a_capacity_but_others_have_none():
+    auditor = make_user(Role.AUDITOR)
+    auditor.is_active = False
+    auditor.save()
+    set_audit_capacity(auditor, 3, acting_user=SYSTEM)
+    auditor.refresh_from_db()
+    assert auditor.audit_capacity == 3
+    with pytest.raises(ValidationError, match="is not an auditor"):
+        set_audit_capacity(make_user(Role.MODERATOR), 3, acting_user=SYSTEM)
+
+
+def test_refused_actions_change_nothing_and_record_nothing():
+    register(4)
+    draft = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1, size=2), acting_user=SYSTEM)
+    ChangeEvent.objects.all().delete()
+    worker, moderator = make_user(Role.SOCIAL_WORKER), make_user(Role.MODERATOR)
+    auditor = make_user(Role.AUDITOR)
+    refusals = [
+        (PermissionDenied, lambda: confirm_cycle(draft, acting_user=worker)),
+        (PermissionDenied, lambda: discard_draft(draft, acting_user=auditor)),
+        (PermissionDenied, lambda: set_audit_capacity(auditor, 4, acting_user=moderator)),
+        (ValidationError, lambda: allocate_cycle(draft, acting_user=moderator)),
+        (ValidationError, lambda: close_cycle(draft, acting_user=moderator)),
+        (
+            ValidationError,
+            lambda: swap_case(
+                draft, remove=draft.audits.first(), add_child_id="NOPE", reason="x", acting_user=moderator
+            ),
+        ),
+    ]
+    for refusal, act in refusals:
+        with pytest.raises(refusal):
+            act()
+    assert not ChangeEvent.objects.exists()
+    assert Cycle.objects.get().status == CycleStatus.DRAFT and draft.audits.count() == 2
+    auditor.refresh_from_db()
+    assert auditor.audit_capacity is None

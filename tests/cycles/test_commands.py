@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from caseaudit.accounts.models import Role
+from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.cycles.models import Cycle
 from tests.factories import make_case, make_user
 
@@ -139,3 +139,29 @@ def test_two_cycles_from_the_command_line_audit_every_open_case_once_in_the_year
     assert autumn.isdisjoint(spring)
     assert autumn | spring == {case.child_id for case in register}
     assert json.loads(out)["eligible"] == 5
+
+
+def test_commands_act_as_the_person_named_with_their_permissions(register):
+    moderator = make_user(Role.MODERATOR, "mo")
+    make_user(Role.SOCIAL_WORKER, "sam")
+    make_user(Role.AUDITOR, "ann")
+    plan = ("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "1")
+    with pytest.raises(CommandError, match="Only the QA lead or a moderator may plan"):
+        run(*plan, "--dry-run", "--as", "sam")  # a dry run lists children's cases too
+    with pytest.raises(CommandError, match="No active account has the username 'nobody'"):
+        run(*plan, "--as", "nobody")
+    run(*plan, "--as", "mo")
+    run("allocate_cycle", "Autumn 2018", "--as", "mo")
+    assert [(e.event, e.actor) for e in ChangeEvent.objects.order_by("pk")] == [
+        ("cycle.planned", moderator),
+        ("cycle.allocated", moderator),
+    ]
+    with pytest.raises(CommandError, match="Only the QA lead may set auditors' capacity"):
+        run("auditors", "--capacity", "ann", "3", "--as", "mo")
+    with pytest.raises(CommandError, match="Only the QA lead or a moderator may plan"):
+        run("export_cycle", "Autumn 2018", "--as", "ann")
+    with pytest.raises(CommandError, match="Only the QA lead or a moderator may plan"):
+        run("close_cycle", "Autumn 2018", "--as", "ann")
+    run("close_cycle", "Autumn 2018")
+    assert ChangeEvent.objects.first().actor_name == "system"
+    assert Cycle.objects.get().status == "closed"

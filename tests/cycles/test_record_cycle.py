@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.cycles.actions import record_past_cycle
 from caseaudit.cycles.models import Cycle, CycleStatus
 from tests.factories import make_user
@@ -25,7 +25,14 @@ def test_a_past_cycle_is_recorded_closed_with_its_basis():
     assert (cycle.starts_on, cycle.ends_on) == (date(2019, 10, 1), date(2019, 11, 30))
     assert not cycle.audits.exists()
     assert out.getvalue().strip() == "Recorded Autumn 2019 (1 October to 30 November 2019): every open case."
-    assert AccessLog.objects.filter(action="create", object_type="cycle", object_id=str(cycle.pk)).exists()
+    event = ChangeEvent.objects.get()
+    assert (event.event, event.actor_name, event.subject_type, event.subject_id) == (
+        "cycle.recorded",
+        "system",
+        "cycle",
+        str(cycle.pk),
+    )
+    assert (event.new["name"], event.new["status"], event.new["fraction"]) == ("Autumn 2019", "closed", 1.0)
 
 
 def test_a_half_sample_with_a_focus_cohort():
@@ -74,3 +81,4 @@ def test_only_planners_may_record_a_past_cycle():
             size=None,
             acting_user=make_user(Role.TEAM_MANAGER),
         )
+    assert not Cycle.objects.exists() and not ChangeEvent.objects.exists()

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from caseaudit.accounts.models import AccessLog
+from caseaudit.accounts.models import ChangeEvent
 from caseaudit.audits.models import SelectionReason
 from caseaudit.cases.models import Case
 from caseaudit.cycles.models import Cycle, CycleStatus
@@ -51,7 +51,9 @@ def test_planning_makes_a_draft_with_the_focus_cohort_first(qa_client, register,
     assert audits.count() == 11  # half of 22 open cases
     focus = [a for a in audits if a.case.cohort == "care-leaver"]
     assert len(focus) == 7 and all(a.reason == SelectionReason.FOCUS_COHORT for a in focus)
-    assert AccessLog.objects.filter(action="create", object_type="cycle", object_id=str(cycle.pk)).exists()
+    assert ChangeEvent.objects.filter(
+        event="cycle.planned", actor=personas.qa_lead, subject_type="cycle", subject_id=str(cycle.pk)
+    ).exists()
     page = qa_client.get(response["Location"])
     assert "Autumn 2027 is a draft with 11 cases" in page.text
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent, SelectionReason
 from caseaudit.audits.moderation import change_grade
-from caseaudit.cycles.actions import confirm_cycle, plan_cycle, propose_cycle
+from caseaudit.cycles.actions import confirm_cycle, plan_cycle
+from caseaudit.cycles.planning import propose_cycle
 from caseaudit.improvement.reaudit import outstanding_reaudits
 
 from ..audits.test_moderation import submitted_audit

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
-
 from .models import AccessLog, User
 
 
 def record_access(
-    user: User | AnonymousUser | None,
+    user: object,
     action: str,
     object_type: str,
     object_id: object = "",
     detail: str = "",
 ) -> AccessLog:
+    """Record a read of children's data by `user`: a person, or anyone else (the command line's SYSTEM
+    actor, an anonymous visitor), recorded as no one."""
     return AccessLog.objects.create(
         user=user if isinstance(user, User) else None,
         action=action,

@@ -5,8 +5,11 @@ history names them."""
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
 from caseaudit.policy import SYSTEM, Actor
@@ -32,3 +35,15 @@ def actor_from(options: dict[str, Any]) -> Actor:
         return User.objects.get(username=username, is_active=True)
     except User.DoesNotExist:
         raise CommandError(f"No active account has the username {username!r}.") from None
+
+
+@contextmanager
+def refusals_as_errors() -> Iterator[None]:
+    """An action's refusal (a rule it enforces, or a person named with `--as` who may not) ends the
+    command with its message, as a CommandError, instead of a traceback."""
+    try:
+        yield
+    except ValidationError as refusal:
+        raise CommandError(" ".join(refusal.messages)) from None
+    except PermissionDenied as refusal:
+        raise CommandError(str(refusal)) from None

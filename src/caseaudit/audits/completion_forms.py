@@ -11,8 +11,8 @@ from django import forms
 
 from caseaudit.accounts.models import User
 from caseaudit.core.audit_tools import Section
-from caseaudit.cycles.forms import DateField, Radios
 from caseaudit.ui.forms import VersionedForm
+from caseaudit.ui.widgets import DateField, Radios
 
 from .models import EvidenceSource, FindingKind, GradeScale, Theme
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from caseaudit.cycles.forms import DateField, Radios
+from caseaudit.ui.widgets import DateField, Radios
 
 from .feedback import NOTHING_ANSWERED, TEXT_MAX_LENGTH, questions_for
 from .models import Respondent

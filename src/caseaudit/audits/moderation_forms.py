@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from caseaudit.cycles.forms import Radios
+from caseaudit.ui.widgets import Radios
 
 from .models import GradeScale
 from .moderation import COMMENTS_MAX_LENGTH

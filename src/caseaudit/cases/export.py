@@ -16,10 +16,11 @@ from typing import Any, TextIO
 import xlsxwriter
 from django.db.models import QuerySet
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import User
 from caseaudit.core.dates import format_month
 from caseaudit.core.register import COLUMNS, DATE_COLUMNS, MONTH_COLUMNS, neutralise_formula
+from caseaudit.policy import Actor
 from caseaudit.spreadsheets import ExportRefused, write_private_file
 
 from .models import Case
@@ -36,17 +37,17 @@ _DATE_INDEXES = frozenset(COLUMNS.index(column) for column in DATE_COLUMNS)
 _MONTH_INDEXES = frozenset(COLUMNS.index(column) for column in MONTH_COLUMNS)
 
 
-def register_queryset(queryset: QuerySet[Case] | None = None, *, open_only: bool = False) -> QuerySet[Case]:
-    """The cases to export, in Child Unique ID order. `queryset` is what the caller may see (a scoped
-    query for a person); None means every case, for the command line."""
-    cases = Case.objects.all() if queryset is None else queryset
+def register_queryset(*, open_only: bool = False) -> QuerySet[Case]:
+    """The cases to export, in Child Unique ID order: the whole register, which only the people who may
+    export it read (`export_case_register` asks)."""
+    cases = Case.objects.all()
     if open_only:
         cases = cases.filter(closed_on__isnull=True)
     return cases.order_by("child_id")
 
 
 def iter_register_rows(
-    queryset: QuerySet[Case] | None = None, *, open_only: bool = False, chunk_size: int = CHUNK_SIZE
+    cases: QuerySet[Case] | None = None, *, open_only: bool = False, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[str]]:
     """Each case as a list of text in `COLUMNS` order: ISO dates, `YYYY-MM` birth months, slugs, names,
     "" for empty. Formula-looking text is left as it is; the CSV writer neutralises it."""
@@ -55,7 +56,8 @@ def iter_register_rows(
     # Registers repeat the same few thousand dates: format each once.
     day_text: dict[date, str] = {}
     month_text: dict[date, str] = {}
-    rows = register_queryset(queryset, open_only=open_only).values_list(*_FIELDS)
+    cases = register_queryset(open_only=open_only) if cases is None else cases
+    rows = cases.values_list(*_FIELDS)
     for values in rows.iterator(chunk_size=chunk_size):
         row: list[Any] = ["" if value is None else value for value in values]
         for index in dates:
@@ -75,9 +77,7 @@ def iter_register_rows(
         yield row
 
 
-def write_register_csv(
-    stream: TextIO, queryset: QuerySet[Case] | None = None, *, open_only: bool = False
-) -> int:
+def write_register_csv(stream: TextIO, *, open_only: bool = False) -> int:
     """Write the header and one row per case to `stream` (opened with `newline=""` if it is a file), in
     caseaudit's CSV layout. Text that a spreadsheet would run as a formula is prefixed with a quote
     (`neutralise_formula`); the importer takes the quote off again. Returns the number of cases."""
@@ -86,7 +86,7 @@ def write_register_csv(
     writer.writerow(COLUMNS)
     count = 0
     text_indexes = [i for i in range(len(COLUMNS)) if i not in _DATE_INDEXES | _MONTH_INDEXES]
-    for row in iter_register_rows(queryset, open_only=open_only):
+    for row in iter_register_rows(open_only=open_only):
         for index in text_indexes:
             if row[index]:
                 row[index] = neutralise_formula(row[index])
@@ -100,13 +100,11 @@ def write_register_csv(
     return count
 
 
-def write_register_xlsx(
-    path: str | Path, queryset: QuerySet[Case] | None = None, *, open_only: bool = False
-) -> int:
+def write_register_xlsx(path: str | Path, *, open_only: bool = False) -> int:
     """Write the register as an XLSX workbook for people to read: one sheet, the CSV's columns, every value
     a text cell (dates as ISO text, nothing turned into a formula, number or link). `import-cases` does not
     read it back: it reads caseaudit's CSV and Annex A workbooks. Returns the number of cases."""
-    cases = register_queryset(queryset, open_only=open_only)
+    cases = register_queryset(open_only=open_only)
     total = cases.count()
     if total > XLSX_MAX_CASES:
         raise ExportRefused(
@@ -146,24 +144,25 @@ def export_case_register(
     *,
     file_format: str = "csv",
     open_only: bool = False,
-    acting_user: User | None = None,
-    queryset: QuerySet[Case] | None = None,
+    acting_user: Actor,
 ) -> int:
-    """Export the register and record it in the access log (`acting_user` None is the command line).
+    """Export the register, for the people who may (the command line among them), and record it in the
+    access log.
 
     `output` is a text stream (CSV only) or a file path. A file is written next to its final name and moved
     into place when complete, readable by its owner only, so no half-written register is ever left behind."""
     if file_format not in FORMATS:
         raise ExportRefused(f"unknown format {file_format!r}: use csv or xlsx")
+    policy.require(acting_user, policy.EXPORT_REGISTER)
     if isinstance(output, str | Path):
         count = write_private_file(
             Path(output),
             file_format,
-            csv_to=lambda stream: write_register_csv(stream, queryset, open_only=open_only),
-            xlsx_to=lambda name: write_register_xlsx(name, queryset, open_only=open_only),
+            csv_to=lambda stream: write_register_csv(stream, open_only=open_only),
+            xlsx_to=lambda name: write_register_xlsx(name, open_only=open_only),
         )
     elif file_format == "csv":
-        count = write_register_csv(output, queryset, open_only=open_only)
+        count = write_register_csv(output, open_only=open_only)
     else:
         raise ExportRefused("XLSX is a binary file: give a file to write it to (--output FILE.xlsx)")
     scope = ", open only" if open_only else ""

@@ -1,7 +1,8 @@
 """Importing the case register from the web: upload, check (a dry run), confirm. QA lead only.
 
 The uploaded file waits under UPLOAD_DIR, named by a random token that only the uploader's session knows,
-until the QA lead confirms or uploads another. The import itself is `actions.import_case_register`."""
+until the QA lead confirms or uploads another. The check is `importing.check.check_case_register`, the
+import itself `actions.import_case_register`."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.core.cohorts import COHORT_LABELS
 
@@ -29,19 +30,11 @@ from .forms import (
     ImportUploadForm,
     max_upload_text,
 )
-from .importing.result import ImportResult
+from .importing.check import check_case_register
+from .importing.result import ImportResult, RowsRefused
 from .importing.table import ImportRefused
 
 ROW_ERRORS_SHOWN = 200
-
-
-def _qa_lead(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_qa_lead:
-        raise PermissionDenied
-    return user
-
-
 _SESSION_KEY = "case_import"
 _TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -63,13 +56,18 @@ class PendingImport:
     def path(self) -> Path:
         return Path(settings.UPLOAD_DIR) / f"{self.token}{self.suffix}"
 
-    def run(self, user: User, *, dry_run: bool) -> ImportResult:
+    def check(self, user: User) -> ImportResult:
+        """What the import would change (a dry run)."""
+        return check_case_register(
+            self.path, acting_user=user, file_name=self.file_name, partial=self.partial
+        )
+
+    def run(self, user: User) -> ImportResult:
         return actions.import_case_register(
             self.path,
             acting_user=user,
             file_name=self.file_name,
             skip_invalid=self.skip_invalid,
-            dry_run=dry_run,
             partial=self.partial,
         )
 
@@ -124,9 +122,10 @@ def _forget(request: HttpRequest, pending: PendingImport | None) -> None:
     request.session.pop(_SESSION_KEY, None)
 
 
+@policy.capability_required(policy.IMPORT_REGISTER)
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    user = _qa_lead(request)
+    user = policy.person(request.user, policy.IMPORT_REGISTER)
     if request.method != "POST":
         return _render_import(request, "cases/import.html", {"form": ImportUploadForm()})
 
@@ -142,7 +141,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         partial=form.cleaned_data["partial"],
     )
     try:
-        result = pending.run(user, dry_run=True)
+        result = pending.check(user)
     except ImportRefused as exc:
         pending.discard()
         form.add_error("register_file", str(exc))
@@ -163,9 +162,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return _review(request, pending, result, confirm_form)
 
 
+@policy.capability_required(policy.IMPORT_REGISTER)
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
-    user = _qa_lead(request)
+    user = policy.person(request.user, policy.IMPORT_REGISTER)
     pending = _pending(request, user, request.POST.get("token", ""))
     if pending is None or not pending.path.is_file():
         return _render_import(
@@ -175,16 +175,16 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     form = ImportConfirmForm(request.POST, closing=pending.closing)
     try:
         if not form.is_valid():
-            return _review(request, pending, pending.run(user, dry_run=True), form)
+            return _review(request, pending, pending.check(user), form)
         try:
             with transaction.atomic():
-                result = pending.run(user, dry_run=False)
+                result = pending.run(user)
                 if result.totals.closed > pending.closing:
                     raise _ClosesMoreThanAgreed(result.totals.closed)
         except _ClosesMoreThanAgreed:
             # The register changed after the dry run (another import, say): nothing was written. Show the
             # new figures and ask again.
-            dry = pending.run(user, dry_run=True)
+            dry = pending.check(user)
             pending.closing = dry.totals.closed
             _keep(request, pending)
             form = ImportConfirmForm({"token": pending.token}, closing=pending.closing)
@@ -196,15 +196,15 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
                 f"{pending.closing} open {noun}. Check the summary again",
             )
             return _review(request, pending, dry, form)
+    except RowsRefused as refused:
+        _forget(request, pending)
+        return _review(request, pending, refused.result, None)
     except ImportRefused as exc:
         _forget(request, pending)
         upload_form = ImportUploadForm()
         upload_form.add_error(None, str(exc))
         return _render_import(request, "cases/import.html", {"form": upload_form})
 
-    if not result.written:
-        _forget(request, pending)
-        return _review(request, pending, result, None)
     _forget(request, pending)
     return render(request, "cases/import_done.html", _summary(result))
 

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, QuerySet
@@ -19,8 +18,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import User
 from caseaudit.compliance.panel import timescales_context
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
@@ -61,20 +60,13 @@ SORT_LABELS = {
 }
 
 
-def _child_level_user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.sees_child_level_data:
-        raise PermissionDenied
-    return user
-
-
 # The register ---------------------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.READ_CHILD_RECORDS)
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _child_level_user(request)
-    visible = cases_visible_to(user)
+    visible = cases_visible_to(request.user)
     data = request.GET.copy()
     data.setdefault("status", DEFAULT_STATUS)
     form = RegisterFilterForm(data, visible=visible)
@@ -152,11 +144,13 @@ def _sort_headers(filters: dict[str, str]) -> list[dict[str, str]]:
 # One case -------------------------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.READ_CHILD_RECORDS)
 @require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _child_level_user(request)
-    case = get_object_or_404(cases_visible_to(user).select_related("team", "worker", "manager"), pk=pk)
-    record_access(user, "view", "case", case.pk)
+    case = get_object_or_404(
+        cases_visible_to(request.user).select_related("team", "worker", "manager"), pk=pk
+    )
+    record_access(request.user, "view", "case", case.pk)
     key_fields = COHORT_KEY_DATES.get(case.cohort, ())
     return render(
         request,

@@ -9,7 +9,7 @@ from django import forms
 
 from caseaudit.cases.models import Cohort
 from caseaudit.core.timescales import RuleSet
-from caseaudit.cycles.forms import DateField
+from caseaudit.ui.widgets import DateField
 
 
 class ComplianceFilterForm(forms.Form):

@@ -8,24 +8,27 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
 from caseaudit.audits.scoping import audits_visible_to
+from caseaudit.ui.submission import submit
 
 from .actions import allocate_cycle, close_cycle, reallocate_audit
 from .forms import ReallocateForm
 from .models import Cycle, CycleStatus
-from .views import cycle_for, planner, qa_lead, render_cycle
+from .views import cycle_for, render_cycle
 
 # Child Unique IDs named in the message about audits no auditor could take; the rest are counted.
 UNASSIGNED_NAMED = 10
 
 
+@policy.capability_required(policy.PLAN_CYCLES)
 @require_POST
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = planner(request)
+    user = policy.person(request.user, policy.PLAN_CYCLES)
     cycle = cycle_for(user, pk)
     try:
         result = allocate_cycle(cycle, acting_user=user)
@@ -47,9 +50,10 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cycles:detail", cycle.pk)
 
 
+@policy.capability_required(policy.PLAN_CYCLES)
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = planner(request)
+    user = policy.person(request.user, policy.PLAN_CYCLES)
     cycle = cycle_for(user, pk)
     try:
         close_cycle(cycle, acting_user=user)
@@ -79,9 +83,10 @@ def _report_unassigned(request: HttpRequest, cycle: Cycle, unassigned: dict[int,
         )
 
 
+@policy.capability_required(policy.REALLOCATE_AUDITS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def reallocate(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
-    user = qa_lead(request)
+    user = policy.person(request.user, policy.REALLOCATE_AUDITS)
     cycle = cycle_for(user, pk)
     if cycle.status == CycleStatus.DRAFT:
         raise Http404  # a draft's audits have no auditor yet: confirm and allocate first
@@ -91,37 +96,34 @@ def reallocate(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     )
     auditors = [
         (auditor, auditor.held)
-        for auditor in User.objects.filter(role=Role.AUDITOR, is_active=True)
+        for auditor in policy.holders(policy.HAVE_AUDITS)
         .annotate(held=Count("audits", filter=Q(audits__cycle=cycle)))
         .order_by("first_name", "last_name", "username")
     ]
     form = ReallocateForm(
         request.POST if request.method == "POST" else None, auditors=auditors, current=audit.auditor_id
     )
+
+    def page(status: int = 200) -> HttpResponse:
+        history = audit.reallocations.select_related("from_auditor", "to_auditor", "by")
+        context = {"cycle": cycle, "audit": audit, "form": form, "history": history}
+        return render(request, "cycles/reallocate.html", context, status=status)
+
     if request.method != "POST":
         record_access(user, "view", "audit", audit.pk)
-    elif form.is_valid():
-        try:
-            reallocate_audit(
-                audit, to_auditor=form.chosen(), reason=form.cleaned_data["reason"], acting_user=user
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("auditor", message)
-        else:
-            chosen = form.chosen()
-            messages.success(
-                request,
-                f"The audit of {audit.case.child_id} is now {chosen.get_full_name() or chosen.username}'s.",
-            )
-            return redirect("cycles:detail", cycle.pk)
-    return render(
+        return page()
+    return submit(
         request,
-        "cycles/reallocate.html",
-        {
-            "cycle": cycle,
-            "audit": audit,
-            "form": form,
-            "history": audit.reallocations.select_related("from_auditor", "to_auditor", "by"),
-        },
+        form,
+        act=lambda data: reallocate_audit(
+            audit, to_auditor=form.chosen(), reason=data["reason"], acting_user=user
+        ),
+        page=page,
+        then=reverse("cycles:detail", args=[cycle.pk]),
+        done=lambda _: (
+            f"The audit of {audit.case.child_id} is now "
+            f"{form.chosen().get_full_name() or form.chosen().username}'s."
+        ),
+        # The form has checked the reason: what the action refuses is the auditor chosen.
+        field_for="auditor",
     )

@@ -1,5 +1,6 @@
 """Planning a cycle from the web: the parameters, then the draft sample (the cycle page) to check, swap
-cases in and out of, confirm or discard. Each change is one of `caseaudit.cycles.actions`."""
+cases in and out of, confirm or discard. The sample is proposed by `planning.propose_cycle`; each change is
+one of `caseaudit.cycles.actions`."""
 
 from __future__ import annotations
 
@@ -10,17 +11,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from caseaudit import policy
+from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
 from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.ui.submission import submit
 
-from .actions import confirm_cycle, discard_draft, plan_cycle, propose_cycle, swap_case
+from .actions import confirm_cycle, discard_draft, plan_cycle, swap_case
 from .candidates import eligible_candidates
 from .forms import PlanCycleForm, SwapForm
 from .models import Cycle, CycleStatus
-from .views import cycle_for, planner, render_cycle
+from .planning import propose_cycle
+from .views import cycle_for, render_cycle
 
 SUGGESTIONS = 10
 
@@ -31,77 +37,73 @@ def _next_year(today: date) -> int:
     return today.year + 1 if today.month >= 10 else today.year
 
 
+@policy.capability_required(policy.PLAN_CYCLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan(request: HttpRequest) -> HttpResponse:
-    user = planner(request)
+    user = policy.person(request.user, policy.PLAN_CYCLES)
     if request.method != "POST":
         form = PlanCycleForm(initial={"year": _next_year(timezone.localdate()), "fraction": 0.5})
         return render(request, "cycles/plan.html", {"form": form})
 
     form = PlanCycleForm(request.POST)
-    if form.is_valid():
-        arguments = form.plan_arguments()
-        try:
-            proposal = propose_cycle(**arguments)
-            if not proposal.picks:
-                raise ValidationError(
-                    f"No case can be sampled: none is open on {proposal.starts_on:%-d %B %Y} without an "
-                    "audit completed or planned in the 12 months before. Check the dates, or import the "
-                    "case register."
-                )
-            cycle = plan_cycle(
-                proposal, acting_user=user, fraction=arguments["fraction"], size=arguments["size"]
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request,
-                f"{cycle.name} is a draft with {len(proposal.picks)} cases. Check the sample, then "
-                "confirm it.",
-            )
-            return redirect("cycles:detail", cycle.pk)
-    return render(request, "cycles/plan.html", {"form": form})
+    return submit(
+        request,
+        form,
+        act=lambda data: _plan_draft(form.plan_arguments(), user),
+        page=lambda status: render(request, "cycles/plan.html", {"form": form}, status=status),
+        then=lambda cycle: reverse("cycles:detail", args=[cycle.pk]),
+        done=lambda cycle: (
+            f"{cycle.name} is a draft with {cycle.audits.count()} cases. Check the sample, then confirm it."
+        ),
+    )
+
+
+def _plan_draft(arguments: dict[str, Any], user: User) -> Cycle:
+    """Propose the sample and store it as a draft; a sample of no case is refused, as the person most
+    likely chose the wrong dates or has not imported the register yet."""
+    proposal = propose_cycle(**arguments)
+    if not proposal.picks:
+        raise ValidationError(
+            f"No case can be sampled: none is open on {proposal.starts_on:%-d %B %Y} without an audit "
+            "completed or planned in the 12 months before. Check the dates, or import the case register."
+        )
+    return plan_cycle(proposal, acting_user=user, fraction=arguments["fraction"], size=arguments["size"])
 
 
 # Swapping a case in a draft sample -------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.PLAN_CYCLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def swap(request: HttpRequest, pk: int) -> HttpResponse:
-    user = planner(request)
+    user = policy.person(request.user, policy.PLAN_CYCLES)
     cycle = cycle_for(user, pk)
     if cycle.status != CycleStatus.DRAFT:
         messages.info(request, "The sample is confirmed: only a draft sample can be changed.")
         return redirect("cycles:detail", cycle.pk)
     if request.method != "POST":
-        form = SwapForm(initial={"remove": request.GET.get("remove", "")[:40]})
+        form = SwapForm(initial={"remove": request.GET.get("remove", "")[:40]}, sample=cycle.audits.all())
         return _render_swap(request, cycle, form)
 
-    form = SwapForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        remove = cycle.audits.select_related("case").filter(case__child_id=data["remove"]).first()
-        if remove is None:
-            form.add_error("remove", f"{data['remove']} is not in this sample")
-        else:
-            try:
-                added = swap_case(
-                    cycle, remove=remove, add_child_id=data["add"], reason=data["reason"], acting_user=user
-                )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error("add", message)
-            else:
-                messages.success(
-                    request, f"{remove.case.child_id} is out of the sample and {added.case.child_id} is in."
-                )
-                return redirect("cycles:detail", cycle.pk)
-    return _render_swap(request, cycle, form)
+    form = SwapForm(request.POST, sample=cycle.audits.all())
+    return submit(
+        request,
+        form,
+        act=lambda data: swap_case(
+            cycle, remove=data["remove"], add_child_id=data["add"], reason=data["reason"], acting_user=user
+        ),
+        page=lambda status: _render_swap(request, cycle, form, status),
+        then=reverse("cycles:detail", args=[cycle.pk]),
+        done=lambda added: (
+            f"{form.cleaned_data['remove'].case.child_id} is out of the sample and "
+            f"{added.case.child_id} is in."
+        ),
+        # The form has checked the case taken out and the reason: what the action refuses is the case put in.
+        field_for="add",
+    )
 
 
-def _render_swap(request: HttpRequest, cycle: Cycle, form: SwapForm) -> HttpResponse:
+def _render_swap(request: HttpRequest, cycle: Cycle, form: SwapForm, status: int = 200) -> HttpResponse:
     removing = None
     child_id = str(form["remove"].value() or "").strip()
     if child_id:
@@ -110,7 +112,7 @@ def _render_swap(request: HttpRequest, cycle: Cycle, form: SwapForm) -> HttpResp
     if removing is not None:
         context["suggestions"] = _suggestions(cycle, removing.case.cohort)
         context["cohort_label"] = COHORT_LABELS[removing.case.cohort]
-    return render(request, "cycles/swap.html", context)
+    return render(request, "cycles/swap.html", context, status=status)
 
 
 def _suggestions(cycle: Cycle, cohort: str) -> list[tuple[str, date | None]]:
@@ -129,9 +131,10 @@ def _suggestions(cycle: Cycle, cohort: str) -> list[tuple[str, date | None]]:
 # Confirming or discarding a draft --------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.PLAN_CYCLES)
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    user = planner(request)
+    user = policy.person(request.user, policy.PLAN_CYCLES)
     cycle = cycle_for(user, pk)
     try:
         confirm_cycle(cycle, acting_user=user)
@@ -143,10 +146,11 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cycles:detail", cycle.pk)
 
 
+@policy.capability_required(policy.PLAN_CYCLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     """Deleting a draft cannot be undone, so the button on the cycle page leads here to ask first."""
-    user = planner(request)
+    user = policy.person(request.user, policy.PLAN_CYCLES)
     cycle = cycle_for(user, pk)
     if request.method != "POST":
         if cycle.status != CycleStatus.DRAFT:

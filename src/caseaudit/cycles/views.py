@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,13 +21,13 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
+from caseaudit.accounts.models import User
 from caseaudit.audits.models import AuditStatus, SelectionReason
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.pagination import page_links, pagination
 
-from .actions import PLANNERS
 from .candidates import eligible_candidates
 from .export import export_cycle_csv, export_cycle_xlsx
 from .models import Cycle, CycleStatus
@@ -38,35 +37,19 @@ PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def planner(request: HttpRequest) -> User:
-    """The QA lead or a moderator: the people who plan cycles and follow their progress."""
-    user = request.user
-    if not isinstance(user, User) or not (user.is_active and user.role in PLANNERS):
-        raise PermissionDenied
-    return user
-
-
-def qa_lead(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_qa_lead:
-        raise PermissionDenied
-    return user
-
-
 def cycle_for(user: User, pk: int) -> Cycle:
-    """A cycle the user may open. Planners see every cycle; `planner()` has already turned others away,
-    and this refuses them again in case a page forgets."""
-    if user.role not in PLANNERS:
-        raise PermissionDenied
+    """A cycle the user may open. Planners see every cycle; the views' capability has already turned
+    others away, and this refuses them again in case a page forgets."""
+    policy.require(user, policy.PLAN_CYCLES)
     return get_object_or_404(Cycle.objects.select_related("created_by"), pk=pk)
 
 
 # The list of cycles ---------------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.PLAN_CYCLES)
 @require_safe
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    planner(request)
     cycles = Cycle.objects.annotate(
         cases=Count("audits"),
         done=Count("audits", filter=Q(audits__status__in=DONE)),
@@ -79,9 +62,10 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 # One cycle ------------------------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.PLAN_CYCLES)
 @require_safe
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = planner(request)
+    user = policy.person(request.user, policy.PLAN_CYCLES)
     return render_cycle(request, user, cycle_for(user, pk))
 
 
@@ -119,7 +103,7 @@ def render_cycle(
             (label, by_reason[value]) for value, label in SelectionReason.choices if by_reason[value]
         ],
         "swaps": cycle.swaps.select_related("removed", "added", "by"),
-        "can_reallocate": user.is_qa_lead and not is_draft,
+        "can_reallocate": policy.can(user, policy.REALLOCATE_AUDITS) and not is_draft,
     }
     if is_draft:
         # The planner's view of the register, as the swap form will check it: cheap enough for a page
@@ -143,7 +127,7 @@ def render_cycle(
             statuses=AuditStatus.choices,
             done_statuses=DONE,
             unallocated=cycle.audits.filter(auditor__isnull=True).count(),
-            has_auditors=User.objects.filter(role=Role.AUDITOR, is_active=True).exists(),
+            has_auditors=policy.holders(policy.HAVE_AUDITS).exists(),
             cohort_rows=[
                 (label, by_cohort[slug]) for slug, label in COHORT_LABELS.items() if by_cohort[slug]
             ],
@@ -155,9 +139,10 @@ def render_cycle(
 # The weekly progress export -------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.PLAN_CYCLES)
 @require_safe
 def cycle_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    user = planner(request)
+    user = policy.person(request.user, policy.PLAN_CYCLES)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     cycle = cycle_for(user, pk)

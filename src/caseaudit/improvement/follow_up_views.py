@@ -17,7 +17,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
 from caseaudit.audits.completion_forms import OwnerChoiceField
 from caseaudit.cases.scoping import cases_visible_to
-from caseaudit.cycles.forms import DateField, Radios
+from caseaudit.ui.widgets import DateField, Radios
 
 from .follow_up import (
     Answer,

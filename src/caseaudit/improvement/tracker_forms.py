@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from caseaudit.accounts.models import User
 from caseaudit.audits.completion_forms import OwnerChoiceField
 from caseaudit.cases.models import Team
-from caseaudit.cycles.forms import DateField, Radios
 from caseaudit.cycles.models import Cycle
 from caseaudit.ui.forms import RefusableForm
+from caseaudit.ui.widgets import DateField, Radios
 
 from .models import ActionStatus
 from .tracker import TEXT_MAX

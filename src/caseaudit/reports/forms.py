@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 
 from caseaudit.cases.models import Cohort
-from caseaudit.cycles.forms import DateField, Radios
 from caseaudit.cycles.models import Cycle, CycleStatus
+from caseaudit.ui.widgets import DateField, Radios
 
 from .audit_export import ExportFilter
 

@@ -26,11 +26,12 @@ from caseaudit.locking import EditConflict
 CONFLICT_STATUS = 409
 
 
-def add_refusal(form: forms.Form, error: Exception, field_for: Mapping[str, str] | None = None) -> None:
+def add_refusal(form: forms.Form, error: Exception, field_for: Mapping[str, str] | str | None = None) -> None:
     """An action's refusal as the form's errors: messages named in `field_for` go to that field (so the
-    error link lands on the right input), the rest belong to no field."""
+    error link lands on the right input), the rest belong to no field. A field name as `field_for` takes
+    every message, for a form whose refusals are all about one input."""
     for message in getattr(error, "messages", None) or [str(error)]:
-        field = (field_for or {}).get(message)
+        field = field_for if isinstance(field_for, str) else (field_for or {}).get(message)
         form.add_error(field if field in form.fields else None, message)
 
 
@@ -40,14 +41,14 @@ def submit(
     *,
     act: Callable[[dict[str, Any]], object],
     page: Callable[[int], HttpResponse],
-    then: str | Callable[[object], str],
-    done: str = "",
-    field_for: Mapping[str, str] | None = None,
+    then: str | Callable[[Any], str],
+    done: str | Callable[[Any], str] = "",
+    field_for: Mapping[str, str] | str | None = None,
 ) -> HttpResponse:
-    """Validate `form`, call `act` with its cleaned data, and redirect to `then` (a URL, or a function of
-    what `act` returned) with the `done` message. A ValidationError from the action becomes form errors
-    and the page again (200); an EditConflict, the page with status 409. `page(status)` renders the page
-    with the same form, so nothing the person typed is lost."""
+    """Validate `form`, call `act` with its cleaned data, and redirect to `then` with the `done` message
+    (each a text, or a function of what `act` returned). A ValidationError from the action becomes form
+    errors and the page again (200); an EditConflict, the page with status 409. `page(status)` renders the
+    page with the same form, so nothing the person typed is lost."""
     if not form.is_valid():
         return page(200)
     try:
@@ -59,5 +60,5 @@ def submit(
         add_refusal(form, refusal, field_for)
         return page(200)
     if done:
-        messages.success(request, done)
+        messages.success(request, done(result) if callable(done) else done)
     return redirect(then(result) if callable(then) else then)

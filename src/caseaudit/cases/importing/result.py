@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from caseaudit.core.cohorts import COHORT_SLUGS
 
-from .table import RowError
+from .table import ImportRefused, RowError
 
 COUNT_NAMES = ("created", "updated", "closed", "unchanged", "rejected")
 
@@ -56,3 +56,12 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+class RowsRefused(ImportRefused):
+    """All or nothing: the file has invalid rows and the import was not asked to skip them, so nothing was
+    written. `result` lists every bad row, and says what a valid file would have changed."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(f"{len(result.errors)} problem(s) in {result.file_name}: nothing was imported.")
+        self.result = result

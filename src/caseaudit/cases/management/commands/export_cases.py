@@ -7,6 +7,7 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.export import FORMATS, ExportRefused, export_case_register
 
 
@@ -30,16 +31,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", "-o", metavar="FILE", help="write to FILE instead of standard output (CSV only)"
         )
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = options["output"]
         file_format = options["format"] or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
         try:
-            count = export_case_register(
-                Path(output) if output else cast(TextIO, self.stdout),
-                file_format=file_format,
-                open_only=options["open_only"],
-            )
+            with refusals_as_errors():
+                count = export_case_register(
+                    Path(output) if output else cast(TextIO, self.stdout),
+                    file_format=file_format,
+                    open_only=options["open_only"],
+                    acting_user=actor_from(options),
+                )
         except ExportRefused as error:
             raise CommandError(str(error)) from None
         if output:

@@ -8,9 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.actions import import_case_register
+from caseaudit.cases.importing.check import check_case_register
 from caseaudit.cases.importing.command_output import fail_if_invalid, print_problems
-from caseaudit.cases.importing.result import COUNT_NAMES, ImportResult
+from caseaudit.cases.importing.result import COUNT_NAMES, ImportResult, RowsRefused
 from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.core.cohorts import COHORT_LABELS
 
@@ -28,18 +30,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--partial", action="store_true", help="only add and update: close nothing missing from the file"
         )
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
+        actor = actor_from(options)
         try:
-            result = import_case_register(
-                path,
-                acting_user=None,
-                skip_invalid=options["skip_invalid"],
-                dry_run=options["dry_run"],
-                partial=options["partial"],
-                progress=_progress_bar if sys.stderr.isatty() else None,
-            )
+            with refusals_as_errors():
+                if options["dry_run"]:
+                    result = check_case_register(path, acting_user=actor, partial=options["partial"])
+                else:
+                    result = import_case_register(
+                        path,
+                        acting_user=actor,
+                        skip_invalid=options["skip_invalid"],
+                        partial=options["partial"],
+                        progress=_progress_bar if sys.stderr.isatty() else None,
+                    )
+        except RowsRefused as refused:
+            result = refused.result  # listed below, with what a valid file would have changed
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         self._report(result)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from caseaudit.accounts.models import Role, User
+from caseaudit import policy
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.models import User
 from caseaudit.cycles.actions import set_audit_capacity
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             metavar=("USERNAME", "N"),
             help="audits per cycle for that auditor; 'none' for no set limit",
         )
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["capacity"]:
@@ -28,12 +30,15 @@ class Command(BaseCommand):
                 raise CommandError(f"No user called {username!r}.")
             try:
                 capacity = None if value.lower() == "none" else int(value)
-                set_audit_capacity(auditor, capacity, acting_user=None)
             except ValueError:
                 raise CommandError(f"{value!r} is not a number of audits (or 'none').") from None
-            except ValidationError as exc:
-                raise CommandError(" ".join(exc.messages)) from None
-        auditors = User.objects.filter(role=Role.AUDITOR).select_related("staff__team").order_by("username")
+            with refusals_as_errors():
+                set_audit_capacity(auditor, capacity, acting_user=actor_from(options))
+        auditors = (
+            policy.holders(policy.HAVE_AUDITS, inactive_too=True)
+            .select_related("staff__team")
+            .order_by("username")
+        )
         if not auditors:
             self.stdout.write("No auditors yet: give users the auditor role.")
             return

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cycles.actions import close_cycle
 
 from ._lookup import cycle_named
@@ -15,11 +15,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help='the cycle, e.g. "Autumn 2018"')
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         cycle = cycle_named(options["name"])
-        try:
-            close_cycle(cycle, acting_user=None)
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
+        with refusals_as_errors():
+            close_cycle(cycle, acting_user=actor_from(options))
         self.stdout.write(f"{cycle.name} is closed.")

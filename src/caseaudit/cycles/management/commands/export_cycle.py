@@ -6,7 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cycles.export import export_cycle_csv, export_cycle_xlsx
 
 from ._lookup import cycle_named
@@ -19,8 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("name", help='the cycle, e.g. "Autumn 2018"')
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--output", "-o", type=Path)
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        actor = actor_from(options)
+        with refusals_as_errors():
+            policy.require(actor, policy.PLAN_CYCLES)  # as on the cycle's page: the people who follow it
         cycle = cycle_named(options["name"])
         today = timezone.localdate()
         output: Path | None = options["output"]
@@ -33,4 +39,4 @@ class Command(BaseCommand):
         else:
             with output.open("w", encoding="utf-8", newline="") as stream:
                 export_cycle_csv(cycle, stream, today=today)
-        record_access(None, "export", "cycle", cycle.pk, options["format"])
+        record_access(actor, "export", "cycle", cycle.pk, options["format"])

@@ -4,12 +4,14 @@ import csv
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from caseaudit import policy
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.models import Case
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS, parse_cohort
-from caseaudit.cycles.actions import Proposal, plan_cycle, propose_cycle, sample_counts
+from caseaudit.cycles.actions import plan_cycle
+from caseaudit.cycles.planning import Proposal, propose_cycle, sample_counts
 
 
 class Command(BaseCommand):
@@ -32,6 +34,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="show the sample without creating the cycle"
         )
         parser.add_argument("--format", choices=["text", "csv", "json"], default="text")
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         focus = ""
@@ -41,7 +44,9 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Not a cohort: {options['focus']!r}. Use one of {', '.join(COHORT_SLUGS)}."
                 )
-        try:
+        actor = actor_from(options)
+        with refusals_as_errors():
+            policy.require(actor, policy.PLAN_CYCLES)  # a dry run, too, lists children's cases
             proposal = propose_cycle(
                 season=options["season"],
                 year=options["year"],
@@ -53,13 +58,11 @@ class Command(BaseCommand):
             if not options["dry_run"]:
                 plan_cycle(
                     proposal,
-                    acting_user=None,
+                    acting_user=actor,
                     fraction=options["fraction"],
                     size=options["size"],
                     confirm=True,
                 )
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
         self._print(proposal, options["format"], created=not options["dry_run"])
 
     def _print(self, proposal: Proposal, fmt: str, *, created: bool) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.core.cohorts import COHORT_SLUGS, parse_cohort
 from caseaudit.core.comparability import sampling_words
 from caseaudit.cycles.actions import record_past_cycle
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--focus", default="", help=f"the focus cohort, if any: {', '.join(COHORT_SLUGS)}"
         )
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         focus = ""
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                     f"{options['focus']!r} is not a cohort. Cohorts: {', '.join(COHORT_SLUGS)}."
                 )
         fraction = 1.0 if options["all_open_cases"] else options["fraction"]
-        try:
+        with refusals_as_errors():
             cycle = record_past_cycle(
                 name=options["name"].strip(),
                 season=options["season"],
@@ -50,10 +51,8 @@ class Command(BaseCommand):
                 fraction=fraction,
                 size=options["size"],
                 focus=focus,
-                acting_user=None,
+                acting_user=actor_from(options),
             )
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
         basis = sampling_words(fraction=cycle.fraction, size=cycle.size)
         self.stdout.write(
             f"Recorded {cycle.name} ({cycle.starts_on:%-d %B} to {cycle.ends_on:%-d %B %Y}): {basis}."

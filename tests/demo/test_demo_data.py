@@ -10,7 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from caseaudit.accounts.models import AccessLog, Role, User
-from caseaudit.cases.demo_data import (
+from caseaudit.cases.models import Case, Staff, Team
+from caseaudit.core.cohorts import COHORT_SLUGS
+from caseaudit.core.register import CHILD_ID_PATTERN, COLUMNS, DATE_COLUMNS, KEY_DATE_COLUMNS
+from caseaudit.demo.authority import (
     DEMO_PASSWORD,
     DEMO_USERS,
     SOUTH,
@@ -18,9 +21,6 @@ from caseaudit.cases.demo_data import (
     build_demo_authority,
     generate_register_rows,
 )
-from caseaudit.cases.models import Case, Staff, Team
-from caseaudit.core.cohorts import COHORT_SLUGS
-from caseaudit.core.register import CHILD_ID_PATTERN, COLUMNS, DATE_COLUMNS, KEY_DATE_COLUMNS
 
 TODAY = date(2025, 11, 3)
 

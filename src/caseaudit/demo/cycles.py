@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .actions import allocate_cycle, plan_cycle, propose_cycle
-from .models import Cycle
+from caseaudit.cycles.actions import allocate_cycle, plan_cycle
+from caseaudit.cycles.models import Cycle
+from caseaudit.cycles.planning import propose_cycle
+from caseaudit.policy import SYSTEM
 
 
 def current_season(today: date) -> tuple[str, int]:
@@ -21,6 +23,6 @@ def current_season(today: date) -> tuple[str, int]:
 def plan_demo_cycle(today: date, *, seed: int) -> Cycle:
     season, year = current_season(today)
     proposal = propose_cycle(season=season, year=year, focus="care-leaver", seed=seed)
-    cycle = plan_cycle(proposal, acting_user=None, confirm=True)
-    allocate_cycle(cycle, acting_user=None)
+    cycle = plan_cycle(proposal, acting_user=SYSTEM, confirm=True)
+    allocate_cycle(cycle, acting_user=SYSTEM)
     return cycle

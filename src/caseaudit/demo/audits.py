@@ -10,12 +10,11 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from caseaudit.accounts.models import Role, User
+from caseaudit.audits import completion, moderation
+from caseaudit.audits.actions import completion as completing
+from caseaudit.audits.models import Audit, EvidenceSource, FindingKind
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.tracker import case_action_owners
-
-from . import completion, moderation
-from .actions import completion as completing
-from .models import Audit, EvidenceSource, FindingKind
 
 # Grades worst first, weighted as a typical authority's audits fall: mostly good or requires improvement.
 _WEIGHTS = (0.06, 0.36, 0.46, 0.12)

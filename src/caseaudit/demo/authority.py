@@ -25,10 +25,9 @@ from django.utils import timezone
 
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
+from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.cohorts import COHORT_SLUGS
 from caseaudit.core.register import COLUMNS, DATE_COLUMNS
-
-from .models import Case, Staff, Team
 
 DEFAULT_SEED = 2018
 DEFAULT_CASES = 240

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from caseaudit.audits.models import Audit
-from caseaudit.cycles.demo import current_season
 from caseaudit.cycles.models import Cycle
+from caseaudit.demo.cycles import current_season
 
 
 def test_current_season():

@@ -10,9 +10,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit.accounts.models import User
-from caseaudit.audits.demo import complete_demo_audits
-from caseaudit.audits.demo_history import load_demo_history
-from caseaudit.cases.demo_data import (
+from caseaudit.cases.models import Case
+from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.core.dates import parse_date
+from caseaudit.cycles.models import Cycle
+from caseaudit.demo.audits import complete_demo_audits
+from caseaudit.demo.authority import (
     DEFAULT_CASES,
     DEFAULT_SEED,
     DEMO_USERS,
@@ -20,12 +23,9 @@ from caseaudit.cases.demo_data import (
     build_demo_authority,
     demo_users_table,
 )
-from caseaudit.cases.models import Case
-from caseaudit.core.cohorts import COHORT_LABELS
-from caseaudit.core.dates import parse_date
-from caseaudit.cycles.demo import plan_demo_cycle
-from caseaudit.cycles.models import Cycle
-from caseaudit.improvement.demo import seed_demo_tracker
+from caseaudit.demo.cycles import plan_demo_cycle
+from caseaudit.demo.history import load_demo_history
+from caseaudit.demo.tracker import seed_demo_tracker
 
 
 def _iso_date(text: str) -> date:

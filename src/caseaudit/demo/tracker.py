@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from caseaudit.accounts.models import Role, User
 from caseaudit.cycles.models import Cycle
-
-from .models import Action, ActionKind
-from .tracker import add_recommendation, recommendation_owners
+from caseaudit.improvement.models import Action, ActionKind
+from caseaudit.improvement.tracker import add_recommendation, recommendation_owners
 
 _RECOMMENDATIONS = (
     (

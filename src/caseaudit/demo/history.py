@@ -10,10 +10,10 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+from caseaudit.audits.history import import_audit_history
 from caseaudit.cases.models import Case
 from caseaudit.cycles.actions import record_past_cycle
-
-from .history import import_audit_history
+from caseaudit.policy import SYSTEM
 
 _GRADES = ("inadequate", "requires-improvement", "good", "outstanding")
 # Worst first; each year a little better than the one before, as an improving authority's are.
@@ -36,7 +36,7 @@ def load_demo_history(today: date, *, seed: int) -> int:
             year=year,
             fraction=0.5 if age == 1 else 1.0,
             size=None,
-            acting_user=None,
+            acting_user=SYSTEM,
         )
         for child_id, cohort in rng.sample(cases, min(size, len(cases))):
             auditor_grade = rng.choices(_GRADES, weights=_WEIGHTS_BY_AGE[age])[0]

@@ -1,0 +1,70 @@
+"""What importing a register file would change, worked out without writing anything: the dry run the QA
+lead checks before an import, and the first half of the import itself (`cases.actions`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from caseaudit import policy
+from caseaudit.policy import Actor
+
+from .annex_a import read_annex_a
+from .csv_reader import read_register_csv
+from .files import FileLimits, detect_kind
+from .merge import merge_lists
+from .plan import Plan, load_register, plan_changes
+from .result import ImportResult
+from .table import ImportRefused, RawTable
+from .validate import validate
+
+
+def check_case_register(
+    path: Path,
+    *,
+    acting_user: Actor,
+    file_name: str | None = None,
+    partial: bool = False,
+    limits: FileLimits | None = None,
+) -> ImportResult:
+    """What importing the file would change, writing nothing (a dry run), with every bad row listed. For
+    the people who may import: the counts describe the register. Raises ImportRefused when the file as a
+    whole cannot be read."""
+    policy.require(acting_user, policy.IMPORT_REGISTER)
+    result, _ = read_and_plan(path, file_name=file_name, partial=partial, dry_run=True, limits=limits)
+    return result
+
+
+def read_and_plan(
+    path: Path, *, file_name: str | None, partial: bool, dry_run: bool, limits: FileLimits | None
+) -> tuple[ImportResult, Plan]:
+    """Read and validate the file, and plan its changes against the register as it is now."""
+    name = file_name or path.name
+    kind = detect_kind(path, limits, name)
+    raw: RawTable = read_annex_a(path, name) if kind == "annex-a" else read_register_csv(path, name)
+    if raw.frame.is_empty():
+        # A full import of no rows would close every open case: never what anyone means.
+        raise ImportRefused(f"{name} has no rows of cases: nothing to import.")
+    checked = validate(raw)
+    incoming = merge_lists(checked.frame) if raw.merge_lists else checked.frame
+
+    result = ImportResult(file_name=name, kind=raw.kind, dry_run=dry_run, partial=partial)
+    result.errors = checked.errors
+    result.warnings = raw.warnings
+    for cohort in checked.rejected["cohort"]:
+        result.counts(cohort).rejected += 1
+    plan = plan_changes(
+        incoming, load_register(), absent=raw.absent, partial=partial, keep_open=checked.rejected["child_id"]
+    )
+    _count(plan, result)
+    return result, plan
+
+
+def _count(plan: Plan, result: ImportResult) -> None:
+    for field, frame in (
+        ("created", plan.create),
+        ("updated", plan.update),
+        ("closed", plan.close),
+        ("unchanged", plan.unchanged),
+    ):
+        for cohort, number in frame.group_by("cohort").len().iter_rows():
+            setattr(result.counts(cohort), field, getattr(result.counts(cohort), field) + number)
