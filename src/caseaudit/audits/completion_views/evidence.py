@@ -19,10 +19,6 @@ from ..models import Audit, EvidenceSource
 from .shared import arguments, audit_to_change, closed_to_changes, conflict, page_context, removal_problems
 
 
-def _label(source: str) -> str:
-    return dict(EvidenceSource.choices).get(source, source)
-
-
 @policy.capability_required(policy.READ_CHILD_RECORDS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def audit_evidence(request: HttpRequest, pk: int) -> HttpResponse:
@@ -39,7 +35,7 @@ def audit_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             act=lambda data: remove_evidence(
                 audit, data["item"], expected_version=data["version"], acting_user=user
             ),
-            done=f"Removed: {_label(request.POST.get('item', ''))}",
+            done=lambda _: f"Removed: {EvidenceSource(removal.cleaned_data['item']).label}",
             then=reverse("audits:evidence", args=[audit.pk]),
             page=lambda status: _page(request, user, audit, removal, status),
         )
@@ -48,7 +44,7 @@ def audit_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         record,
         act=lambda data: record_evidence(audit, **arguments(data), acting_user=user),
-        done=f"Recorded: {_label(request.POST.get('source', ''))}",
+        done=lambda use: f"Recorded: {use.get_source_display()}",
         then=reverse("audits:evidence", args=[audit.pk]),
         page=lambda status: _page(request, user, audit, record, status),
     )
