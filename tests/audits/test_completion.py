@@ -16,7 +16,6 @@ from caseaudit.audits.completion import Progress
 from caseaudit.audits.models import AuditStatus, EvidenceUse, Finding, ModerationEvent, SectionResponse, Theme
 from caseaudit.audits.templates_store import default_template, default_template_text, load_template
 from caseaudit.improvement.models import Action
-from caseaudit.improvement.tracker import case_action_owners
 from caseaudit.locking import EditConflict
 
 from ..cycles.builders import allocate_to, make_cycle
@@ -244,7 +243,7 @@ def test_actions_need_an_owner_of_the_team_and_a_due_date_not_past(personas):
     audit = started_audit(personas)
     user = personas.auditor
     due = timezone.localdate() + timedelta(days=30)
-    assert set(case_action_owners(audit.case)) == {personas.team_manager, personas.worker}
+    assert set(completion.action_owners(audit)) == {personas.team_manager, personas.worker}
     action = completing.add_action(
         audit, description="Update the pathway plan", owner=personas.team_manager, due_on=due,
         expected_version=audit.version, acting_user=user,

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from caseaudit import policy
+from caseaudit.accounts.models import User
 from caseaudit.core.audit_tools import REQUIRED_EVIDENCE_SOURCE, AuditTool, Section, applicable_sections
 
 from .models import Audit, AuditStatus, EvidenceSource, SectionResponse, Theme
@@ -39,6 +41,21 @@ def sections_of(audit: Audit) -> list[Section]:
 
 def active_themes() -> QuerySet[Theme]:
     return Theme.objects.filter(active=True)
+
+
+def action_owners(audit: Audit) -> QuerySet[User]:
+    """Who may own an action from this audit: the active people who own actions about a child, in the
+    case's team, and the case's own worker and manager wherever they sit."""
+    case = audit.case
+    mine = Q(staff__isnull=False) & (Q(staff=case.worker_id) | Q(staff=case.manager_id))
+    if case.team_id is not None:
+        mine |= Q(staff__team_id=case.team_id)
+    return (
+        policy.holders(policy.OWN_CASE_ACTIONS)
+        .filter(mine)
+        .select_related("staff")
+        .order_by("role", "staff__name", "username")
+    )
 
 
 # What a complete audit needs -------------------------------------------------------------------------------

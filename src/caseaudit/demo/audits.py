@@ -14,7 +14,6 @@ from caseaudit.audits import completion, moderation
 from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.models import Audit, EvidenceSource, FindingKind
 from caseaudit.cycles.models import Cycle
-from caseaudit.improvement.tracker import case_action_owners
 
 # Grades worst first, weighted as a typical authority's audits fall: mostly good or requires improvement.
 _WEIGHTS = (0.06, 0.36, 0.46, 0.12)
@@ -100,7 +99,7 @@ def _complete(audit: Audit, rng: random.Random) -> None:
             expected_version=audit.version,
             acting_user=auditor,
         )
-    owners = list(case_action_owners(audit.case))
+    owners = list(completion.action_owners(audit))
     if owners:
         # A per-case action for the improvement tracker, due within the next two months.
         completing.add_action(

@@ -25,13 +25,13 @@ from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.accounts.models import User
 from caseaudit.improvement.models import Action
-from caseaudit.improvement.tracker import case_action_owners
 from caseaudit.locking import claim_version
 from caseaudit.policy import Actor
 
 from ..completion import (
     EDITABLE,
     NotTriangulated,
+    action_owners,
     active_themes,
     is_triangulated,
     missing_for_submission,
@@ -337,7 +337,7 @@ def add_action(
     description = _text(description, "The action")
     if not description:
         raise ValidationError("Describe the action.")
-    if owner is None or not case_action_owners(audit.case).filter(pk=owner.pk).exists():
+    if owner is None or not action_owners(audit).filter(pk=owner.pk).exists():
         raise ValidationError("Select an owner: an active team manager or social worker of the case's team.")
     if due_on is None:
         raise ValidationError("Enter the date the action is due.")

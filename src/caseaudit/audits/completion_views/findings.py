@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
-from caseaudit.improvement.tracker import case_action_owners
 from caseaudit.ui.submission import submit
 
 from .. import completion
@@ -78,7 +77,7 @@ def _finding_form(audit: Audit, data: QueryDict | None = None) -> FindingForm:
 
 def _action_form(audit: Audit, data: QueryDict | None = None) -> ActionForm:
     initial = {"version": audit.version}
-    return ActionForm(data, initial=initial, owners=case_action_owners(audit.case), prefix="action")
+    return ActionForm(data, initial=initial, owners=completion.action_owners(audit), prefix="action")
 
 
 def _page(
@@ -108,7 +107,7 @@ def _page(
             findings=list(audit.findings.select_related("theme")),
             actions=list(audit.actions.select_related("owner", "owner__staff")),
             has_themes=completion.active_themes().exists(),
-            has_owners=case_action_owners(audit.case).exists(),
+            has_owners=completion.action_owners(audit).exists(),
         ),
         status=status,
     )
