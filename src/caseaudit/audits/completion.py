@@ -76,6 +76,7 @@ class Part:
     nothing."""
 
     task: str  # the page where it is done: "section", "evidence" or "overall"
+    title: str
     started: bool
     lacking: tuple[str, ...] = ()
     section: str = ""  # a section's slug
@@ -93,16 +94,17 @@ class Part:
 
 def parts_of(audit: Audit) -> list[Part]:
     """Every part of the audit that submission needs, in the order of the task list: each section that
-    applies, graded with evidence and analysis; the review of the case record among the evidence sources;
-    the overall grade with its rationale. Findings and actions are never required."""
+    applies, graded with evidence and analysis; then the evidence sources, which need the review of the
+    case record; last the overall grade with its rationale. Findings and actions are never required."""
     responses = {response.section: response for response in audit.sections.all()}
     parts = [_section_part(section, responses.get(section.slug)) for section in sections_of(audit)]
     sources = set(audit.evidence.values_list("source", flat=True))
     review = "Record the review of the case record in the evidence sources"
-    parts.append(Part("evidence", bool(sources), () if REQUIRED_EVIDENCE_SOURCE in sources else (review,)))
+    reviewed = REQUIRED_EVIDENCE_SOURCE in sources
+    parts.append(Part("evidence", "Evidence sources", bool(sources), () if reviewed else (review,)))
     grade, rationale = audit.draft_grade, audit.overall_rationale.strip()
     overall = (("Select the overall grade", grade), ("Explain the overall grade in the rationale", rationale))
-    parts.append(Part("overall", bool(grade or rationale), _lacking(overall)))
+    parts.append(Part("overall", "Overall grade", bool(grade or rationale), _lacking(overall)))
     return parts
 
 
@@ -111,7 +113,8 @@ def _section_part(section: Section, response: SectionResponse | None) -> Part:
     grade, evidence, analysis = response.grade, response.evidence.strip(), response.analysis.strip()
     needs = _lacking((("a grade", grade), ("the evidence", evidence), ("the analysis", analysis)))
     started = bool(grade or evidence or analysis or any(response.answers.values()))
-    return Part("section", started, (f"{section.title}: add {_and(needs)}",) if needs else (), section.slug)
+    lacking = (f"{section.title}: add {_and(needs)}",) if needs else ()
+    return Part("section", section.title, started, lacking, section.slug)
 
 
 def _lacking(needs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:

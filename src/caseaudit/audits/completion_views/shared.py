@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.text import capfirst
 
 from caseaudit import policy
@@ -61,6 +62,13 @@ def closed_to_changes(request: HttpRequest, audit: Audit) -> HttpResponse | None
     else:
         return None
     return redirect("audits:detail", audit.pk)
+
+
+def part_url(audit: Audit, part: completion.Part) -> str:
+    """The page where the auditor works on a part of the audit."""
+    if part.task == "section":
+        return reverse("audits:section", args=[audit.pk, part.section])
+    return reverse(f"audits:{part.task}", args=[audit.pk])
 
 
 def arguments(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from .. import completion
 from ..actions.completion import submit_audit
 from ..completion_forms import SubmitForm
 from ..models import Audit
-from .shared import arguments, audit_to_change, closed_to_changes, conflict, page_context
+from .shared import arguments, audit_to_change, closed_to_changes, conflict, page_context, part_url
 from .summary import summary
 
 
@@ -42,14 +42,7 @@ def audit_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _missing(audit: Audit) -> dict[str, str]:
     """What the audit still lacks, each with a link to the page where the auditor puts it right."""
-    links: dict[str, str] = {}
-    for part in completion.parts_of(audit):
-        if part.task == "section":
-            href = reverse("audits:section", args=[audit.pk, part.section])
-        else:
-            href = reverse(f"audits:{part.task}", args=[audit.pk])
-        links |= dict.fromkeys(part.lacking, href)
-    return links
+    return {message: part_url(audit, part) for part in completion.parts_of(audit) for message in part.lacking}
 
 
 def _page(

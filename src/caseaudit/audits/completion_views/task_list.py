@@ -21,7 +21,7 @@ from caseaudit.ui.submission import CONFLICT_STATUS
 from .. import completion
 from ..actions.completion import start_audit
 from ..models import Audit, AuditStatus
-from .shared import audit_to_change, page_context, visible_audit
+from .shared import audit_to_change, page_context, part_url, visible_audit
 from .summary import summary
 
 
@@ -51,7 +51,6 @@ def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
         problems, status = refusal.messages, 400
     else:
         return redirect("audits:detail", audit.pk)
-    audit.refresh_from_db()
     return _page(request, user, audit, problems, status)
 
 
@@ -59,10 +58,8 @@ def _page(
     request: HttpRequest, user: User, audit: Audit, start_errors: list[str] | None = None, status: int = 200
 ) -> HttpResponse:
     is_auditor = policy.can(user, policy.COMPLETE_AUDIT, audit)
-    shows_content = policy.can(user, policy.READ_AUDIT_DRAFTS, audit) or audit.status in (
-        AuditStatus.SUBMITTED,
-        AuditStatus.MODERATED,
-    )
+    submitted = audit.status in (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
+    shows_content = submitted or policy.can(user, policy.READ_AUDIT_DRAFTS, audit)
     context = page_context(
         audit,
         user,
@@ -84,54 +81,41 @@ def _page(
 def _task_list(audit: Audit) -> dict[str, Any]:
     """The tasks, each with its status tag. A part's tag says what `completion.parts_of` says of it, which
     is what submission requires; findings and actions, never required, are counted instead."""
-    parts = completion.parts_of(audit)
-    sections = [part for part in parts if part.task == "section"]
-    progress = {part.task: part.progress for part in parts if part.task != "section"}
+    *sections, evidence, overall = parts = completion.parts_of(audit)
     to_do = sum(len(part.lacking) for part in parts)
     findings, actions = audit.findings.count(), audit.actions.count()
-    titles = {section.slug: section.title for section in completion.sections_of(audit)}
     return {
         "completed_sections": sum(part.complete for part in sections),
-        "section_tasks": [
-            _task(
-                f"section-{part.section}",
-                titles[part.section],
-                reverse("audits:section", args=[audit.pk, part.section]),
-                part.progress,
-            )
-            for part in sections
-        ],
+        "section_tasks": [_task(audit, f"section-{part.section}", part) for part in sections],
         "other_tasks": [
-            _task(
-                "evidence",
-                "Evidence sources",
-                reverse("audits:evidence", args=[audit.pk]),
-                progress["evidence"],
-                hint="The record review, and who you spoke to",
-            ),
-            _task(
-                "findings",
-                "Findings and actions",
-                reverse("audits:findings", args=[audit.pk]),
-                f"{findings} finding{pluralize(findings)}, {actions} action{pluralize(actions)}"
+            _task(audit, "evidence", evidence, hint="The record review, and who you spoke to"),
+            {
+                "id": "findings",
+                "name": "Findings and actions",
+                "hint": "Strengths, issues and actions for this case",
+                "href": reverse("audits:findings", args=[audit.pk]),
+                "status": f"{findings} finding{pluralize(findings)}, {actions} action{pluralize(actions)}"
                 if findings or actions
                 else completion.Progress.NOT_STARTED,
-                hint="Strengths, issues and actions for this case",
-            ),
-            _task(
-                "overall", "Overall grade", reverse("audits:overall", args=[audit.pk]), progress["overall"]
-            ),
-            _task(
-                "submit",
-                "Check and submit",
-                reverse("audits:submit", args=[audit.pk]),
-                "Cannot start yet" if to_do else completion.Progress.NOT_STARTED,
-                hint=f"{to_do} thing{pluralize(to_do)} to complete first" if to_do else "",
-            ),
+            },
+            _task(audit, "overall", overall),
+            {
+                "id": "submit",
+                "name": "Check and submit",
+                "hint": f"{to_do} thing{pluralize(to_do)} to complete first" if to_do else "",
+                "href": reverse("audits:submit", args=[audit.pk]),
+                "status": "Cannot start yet" if to_do else completion.Progress.NOT_STARTED,
+            },
         ],
     }
 
 
-def _task(task_id: str, name: str, href: str, status: str, *, hint: str = "") -> dict[str, str]:
-    """A task for audits/includes/task_list.html."""
-    return {"id": task_id, "name": name, "href": href, "status": status, "hint": hint}
+def _task(audit: Audit, task_id: str, part: completion.Part, *, hint: str = "") -> dict[str, str]:
+    """A part of the audit as a task of audits/includes/task_list.html."""
+    return {
+        "id": task_id,
+        "name": part.title,
+        "hint": hint,
+        "href": part_url(audit, part),
+        "status": part.progress,
+    }
