@@ -112,6 +112,7 @@ def case_context(case: Case) -> dict[str, Any]:
 
 
 def page_context(audit: Audit, user: User, **extra: Any) -> dict[str, Any]:
+    """What every page's template needs: the audit, whether this person may change it now, the case."""
     return {
         "audit": audit,
         "editable": completion.being_written(audit) and policy.can(user, policy.COMPLETE_AUDIT, audit),
