@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
-from caseaudit.compliance.panel import timescales_context
+from caseaudit.cases.panels import case_panels_context
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.register import COHORT_KEY_DATES
 from caseaudit.ui.submission import CONFLICT_STATUS
@@ -98,7 +98,8 @@ def removal_problems(form: forms.Form | None) -> list[str]:
 
 
 def case_context(case: Case) -> dict[str, Any]:
-    """The case in the register, for the panel beside the form (audits/includes/case_panel.html)."""
+    """The case in the register, and what other apps know of it (its timescales), for the panel beside the
+    form (audits/includes/case_panel.html)."""
     labels = {field.name: getattr(field, "verbose_name", field.name) for field in Case._meta.get_fields()}
     return {
         "case": case,
@@ -107,7 +108,7 @@ def case_context(case: Case) -> dict[str, Any]:
             (capfirst(str(labels[name])), getattr(case, name))
             for name in COHORT_KEY_DATES.get(case.cohort, ())
         ],
-        **timescales_context(case),
+        **case_panels_context(case),
     }
 
 
