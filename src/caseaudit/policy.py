@@ -214,6 +214,12 @@ COMPLETE_AUDIT = _capability(
     {AUDITOR: allocated_auditor},
     refusal="Only the auditor the audit is allocated to may change it.",
 )
+# Drafts are the auditor's working notes: the audited team reads an audit once it is submitted.
+READ_AUDIT_DRAFTS = _capability(
+    "read-audit-drafts",
+    "read an audit before it is submitted",
+    {QA_LEAD: anything, MODERATOR: anything, AUDITOR: allocated_auditor},
+)
 MODERATE = _capability(
     "moderate",
     "moderate audits",

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from caseaudit.accounts.models import AccessLog, User
-from caseaudit.audits.locking import EditConflict
 from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent
 from caseaudit.audits.moderation import agree_grade, change_grade, return_audit
 from caseaudit.audits.templates_store import default_template
 from caseaudit.cases.models import Case
 from caseaudit.cycles.models import Cycle
+from caseaudit.locking import EditConflict
 
 from ..factories import make_user
 

@@ -20,8 +20,8 @@ from django.db.models import QuerySet
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
 from caseaudit.core.agreement import agreement_summary, weighted_kappa
+from caseaudit.locking import claim_version
 
-from .locking import claim_version
 from .models import Audit, AuditStatus, ModerationEvent
 
 MODERATORS = (Role.QA_LEAD, Role.MODERATOR)

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.cycles.models import Cycle
+from caseaudit.locking import EditConflict
 from caseaudit.pagination import page_links, pagination
 
-from .locking import EditConflict
 from .models import Audit, AuditStatus, ModerationEvent
 from .moderation import agree_grade, change_grade, may_moderate, moderation_statistics, return_audit
 from .moderation_forms import AgreeForm, ChangeGradeForm, ReturnForm, StatisticsFilterForm
