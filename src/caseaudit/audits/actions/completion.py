@@ -24,10 +24,10 @@ from django.utils import timezone
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.accounts.models import User
-from caseaudit.improvement.models import Action
 from caseaudit.locking import claim_version
 from caseaudit.policy import Actor
 
+from ..action_book import action_book
 from ..completion import (
     EDITABLE,
     NotTriangulated,
@@ -331,7 +331,7 @@ def add_action(
     due_on: date | None,
     expected_version: int,
     acting_user: Actor,
-) -> Action:
+) -> Model:
     """A per-case action, owned by a manager or worker of the case's team, for the actions tracker."""
     auditor = _auditor(audit, acting_user)
     description = _text(description, "The action")
@@ -344,20 +344,12 @@ def add_action(
     if due_on < timezone.localdate():
         raise ValidationError("The date the action is due must be today or in the future.")
     claim_version(audit, expected_version, thing="audit")
-    action = Action.objects.create(
-        audit=audit,
-        case=audit.case,
-        team=audit.case.team,
-        description=description,
-        owner=owner,
-        due_on=due_on,
-        created_by=auditor,
-    )
+    action = action_book().add(audit, description=description, owner=owner, due_on=due_on, created_by=auditor)
     record_change(acting_user, "action.added", action, new=_action_values(action))
     return action
 
 
-def _action_values(action: Action) -> dict[str, Any]:
+def _action_values(action: Any) -> dict[str, Any]:
     return {
         "audit": action.audit_id,
         "case": action.case_id,
@@ -371,7 +363,7 @@ def remove_action(audit: Audit, action_id: int, *, expected_version: int, acting
     """Take back an action added by mistake, while the audit is still being written."""
     _remove(
         audit,
-        Action.objects.filter(audit=audit, pk=action_id),
+        action_book().of_audit(audit).filter(pk=action_id),
         event="action.removed",
         values=_action_values,
         missing="That action is not on this audit.",

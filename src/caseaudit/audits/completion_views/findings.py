@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
+from caseaudit.audits.action_book import action_book
 from caseaudit.ui.submission import submit
 
 from .. import completion
@@ -105,7 +106,7 @@ def _page(
             errors=problems or removal_problems(removal),
             conflict=conflicted,
             findings=list(audit.findings.select_related("theme")),
-            actions=list(audit.actions.select_related("owner", "owner__staff")),
+            actions=list(action_book().of_audit(audit)),
             has_themes=completion.active_themes().exists(),
             has_owners=completion.action_owners(audit).exists(),
         ),

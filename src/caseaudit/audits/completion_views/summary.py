@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseaudit.audits.action_book import action_book
+
 from .. import completion
 from ..models import Audit
 
@@ -35,6 +37,6 @@ def summary(audit: Audit) -> dict[str, Any]:
         "sections": sections,
         "evidence": list(audit.evidence.all()),
         "findings": list(audit.findings.select_related("theme")),
-        "actions": list(audit.actions.select_related("owner", "owner__staff")),
+        "actions": list(action_book().of_audit(audit)),
         "overall_grade": scale.label(audit.draft_grade) if scale and audit.draft_grade else "",
     }

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
+from caseaudit.audits.action_book import action_book
 from caseaudit.locking import EditConflict
 from caseaudit.ui.submission import CONFLICT_STATUS
 
@@ -83,7 +84,7 @@ def _task_list(audit: Audit) -> dict[str, Any]:
     is what submission requires; findings and actions, never required, are counted instead."""
     *sections, evidence, overall = parts = completion.parts_of(audit)
     to_do = sum(len(part.lacking) for part in parts)
-    findings, actions = audit.findings.count(), audit.actions.count()
+    findings, actions = audit.findings.count(), action_book().of_audit(audit).count()
     return {
         "completed_sections": sum(part.complete for part in sections),
         "section_tasks": [_task(audit, f"section-{part.section}", part) for part in sections],
