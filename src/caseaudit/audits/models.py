@@ -15,6 +15,10 @@ class AuditStatus(models.TextChoices):
     MODERATED = "moderated", "Moderated"
 
 
+# Done, for the auditor's deadline and a cycle's progress, once submitted: moderation is the QA team's step.
+DONE = (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
+
+
 class SelectionReason(models.TextChoices):
     """Why the planner picked a case: every case in a sample can say why it is there."""
 

@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from caseaudit import policy
-from caseaudit.cycles.progress import DONE
 from caseaudit.pagination import page_links, pagination
 
-from .models import AuditStatus
+from .models import DONE, AuditStatus
 from .scoping import audits_visible_to
 
 PAGE_SIZE = 50
