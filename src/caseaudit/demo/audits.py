@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from caseaudit.accounts.models import Role, User
+from caseaudit.accounts.models import User
 from caseaudit.audits import completion, moderation
 from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.models import Audit, EvidenceSource, FindingKind
@@ -37,7 +37,8 @@ def complete_demo_audits(cycle: Cycle, *, submitted: int, moderated: int, seed: 
     """Complete and submit `submitted` of the cycle's allocated audits through the same actions auditors
     use, then moderate `moderated` of those as the demo moderator. Returns the two counts done."""
     rng = random.Random(seed)
-    moderator = User.objects.filter(role=Role.MODERATOR, is_active=True).order_by("pk").first()
+    # The demo's own moderator (a QA lead may moderate too, but the demo shows the moderator's work).
+    moderator = User.objects.filter(username="moderator", is_active=True).first()
     audits = list(cycle.audits.filter(auditor__isnull=False).select_related("auditor", "case").order_by("pk"))
     done: list[Audit] = []
     for audit in audits[:submitted]:

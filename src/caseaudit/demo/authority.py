@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case, Staff, Team
@@ -602,9 +603,9 @@ def demo_users_table() -> list[tuple[str, str, str, str]]:
         if user is None:
             continue
         sees = demo.sees
-        if user.staff is not None and demo.role == Role.TEAM_MANAGER and user.staff.team:
+        if user.staff is not None and policy.can(user, policy.READ_TEAM_RECORDS) and user.staff.team:
             sees = f"{user.staff.team.name}: its cases, audits and actions"
-        elif user.staff is not None and demo.role == Role.SOCIAL_WORKER:
+        elif user.staff is not None and policy.can(user, policy.READ_OWN_RECORDS):
             count = Case.objects.filter(worker=user.staff, closed_on__isnull=True).count()
             sees = f"audits of their own {count} open cases; actions assigned to them"
         stored = user.password
