@@ -1,8 +1,8 @@
 """Forms for the moderation page: agree, change the grade, or return the audit. Each carries the version of
-the audit the moderator saw, so that a change made on a stale page is refused (see locking.py).
+the audit the moderator saw, so that a change made on a stale page is refused (see `caseaudit.locking`).
 
-The forms check what was typed; the rules of moderation live in `moderation.py`, whose ValidationError
-messages the view adds to these forms."""
+The forms check what was typed; the rules of moderation live in the actions (`actions.moderation`), whose
+refusals the view adds to these forms."""
 
 from __future__ import annotations
 

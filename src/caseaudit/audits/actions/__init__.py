@@ -1,0 +1,1 @@
+"""State changes of the audits app, one module per topic."""
