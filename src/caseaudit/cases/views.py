@@ -20,7 +20,6 @@ from django.views.decorators.http import require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.compliance.panel import timescales_context
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
 from caseaudit.pagination import pagination
@@ -33,6 +32,7 @@ from .forms import (
     RegisterFilterForm,
 )
 from .models import Case
+from .panels import case_panels_context
 from .scoping import cases_visible_to
 
 PAGE_SIZE = 50
@@ -165,7 +165,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for label, value in _dates(case, [f for f in KEY_DATE_COLUMNS if f not in key_fields])
                 if value
             ],
-            **timescales_context(case),
+            **case_panels_context(case),
         },
     )
 

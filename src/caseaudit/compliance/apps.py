@@ -12,7 +12,13 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance with timescales"
 
     def ready(self) -> None:
+        from caseaudit.cases.panels import register_case_panel
+
+        from .panel import timescales_context
+
         checks.register(check_timescale_rules)
+        # The case page and the panel beside the audit form list the case's timescales.
+        register_case_panel(timescales_context)
 
 
 def check_timescale_rules(**kwargs: Any) -> list[checks.CheckMessage]:

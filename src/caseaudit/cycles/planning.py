@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.reaudit import sample_with_reaudits
 from caseaudit.core.sampling import Pick, default_size, season_window
-from caseaudit.improvement.reaudit import reaudit_candidates
+from caseaudit.cycles.reaudits import reaudit_candidates
 
 from .candidates import eligible_candidates
 

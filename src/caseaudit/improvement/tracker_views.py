@@ -16,9 +16,9 @@ from django.views.decorators.http import require_safe
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case
+from caseaudit.cycles.reaudits import outstanding_reaudits, reaudit_weeks
 
 from .meeting import counts_by_team, meeting
-from .reaudit import outstanding_reaudits, reaudit_weeks
 from .tracker import may_use_tracker
 from .tracker_export import export_meeting_xlsx
 

@@ -13,7 +13,7 @@ from caseaudit.audits.actions.moderation import change_grade
 from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent, SelectionReason
 from caseaudit.cycles.actions import confirm_cycle, plan_cycle
 from caseaudit.cycles.planning import propose_cycle
-from caseaudit.improvement.reaudit import outstanding_reaudits
+from caseaudit.cycles.reaudits import outstanding_reaudits
 
 from ..audits.test_moderation import submitted_audit
 from ..cycles.builders import make_cycle

@@ -1,8 +1,8 @@
 """Which cases are due for re-audit after an Inadequate moderated grade, read from the audits (the rule is
 `caseaudit.core.reaudit`). Nothing is stored: a new audit, a re-moderation or a changed plan shows at once.
 
-The planner (`cycles.actions.propose_cycle`) puts every case due before a cycle's end into its sample;
-the re-audit page lists the cases still waiting."""
+The planner (`cycles.planning.propose_cycle`) puts every case due before a cycle's end into its sample;
+the re-audit page of the improvement tracker lists the cases still waiting."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from caseaudit.core.reaudit import (
     reaudits_due,
 )
 from caseaudit.core.sampling import Candidate
-from caseaudit.cycles.models import CycleStatus
+
+from .models import CycleStatus
 
 DECIDED = (ModerationEvent.Kind.AGREED, ModerationEvent.Kind.CHANGED)
 
