@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -24,6 +26,7 @@ GRID = {
     policy.REALLOCATE_AUDITS: (1, 0, 0, 0, 0, 0),
     policy.MODERATE: (1, 1, 0, 0, 0, 0),
     policy.COMPLETE_AUDIT: (0, 0, 1, 0, 0, 0),
+    policy.READ_AUDIT_DRAFTS: (1, 1, 1, 0, 0, 0),
     policy.LIST_CONCERNS: (1, 1, 0, 1, 0, 0),
     policy.USE_TRACKER: (1, 1, 0, 1, 1, 0),
     policy.DECIDE_ACTIONS: (1, 0, 0, 0, 0, 0),
@@ -31,6 +34,8 @@ GRID = {
     policy.READ_COMPLIANCE: (1, 1, 1, 1, 1, 1),
     policy.EXPORT_AUDIT_DATA: (1, 1, 0, 0, 0, 0),
     policy.EXPORT_IDENTIFIABLE: (1, 0, 0, 0, 0, 0),
+    policy.HEAR_OF_CONCERNS: (1, 0, 0, 0, 0, 0),
+    policy.SEND_REMINDERS: (1, 0, 0, 0, 0, 0),
 }
 
 
@@ -80,6 +85,24 @@ def test_a_team_manager_responds_to_concerns_of_their_teams_cases_only(personas)
 
     assert can(personas.team_manager, policy.RESPOND_TO_CONCERN, Concern(personas.own_case))
     assert not can(personas.team_manager, policy.RESPOND_TO_CONCERN, Concern(personas.other_case))
+
+
+def test_an_auditor_raises_concerns_on_audits_of_theirs_and_reads_them_while_theirs(personas):
+    auditor = personas.auditor
+    imported = SimpleNamespace(auditor_id=auditor.pk, cycle_id=None, in_confirmed_cycle=False)
+    proposed = SimpleNamespace(auditor_id=auditor.pk, cycle_id=1, in_confirmed_cycle=False)
+    allocated = SimpleNamespace(auditor_id=auditor.pk, cycle_id=2, in_confirmed_cycle=True)
+    assert can(auditor, policy.RAISE_CONCERN, allocated) and can(auditor, policy.RAISE_CONCERN, imported)
+    assert not can(auditor, policy.RAISE_CONCERN, proposed)  # a draft sample allocates nothing
+    concern = SimpleNamespace(raised_by_id=auditor.pk, audit=allocated)
+    assert can(auditor, policy.READ_CONCERN, concern)
+    allocated.auditor_id = personas.moderator.pk  # the audit was reallocated
+    assert not can(auditor, policy.READ_CONCERN, concern)
+
+
+def test_the_command_line_sends_reminders_and_exports_but_changes_no_action():
+    assert can(SYSTEM, policy.SEND_REMINDERS) and can(SYSTEM, policy.EXPORT_IDENTIFIABLE)
+    assert not can(SYSTEM, policy.UPDATE_ACTION) and not can(SYSTEM, policy.DECIDE_ACTIONS)
 
 
 def test_a_refusal_says_who_may(personas):

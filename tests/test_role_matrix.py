@@ -208,7 +208,7 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
 
 def _started(audit: Audit) -> Audit:
     """The audit, started by its auditor (once), for the pages that complete it."""
-    from caseaudit.audits.completion import start_audit
+    from caseaudit.audits.actions.completion import start_audit
 
     audit.refresh_from_db()
     if audit.status == "not-started":

@@ -25,7 +25,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from caseaudit.accounts.models import Role, User
 
@@ -84,6 +84,12 @@ def allocated_auditor(user: User, audit: Any) -> bool:
     return audit.auditor_id == user.pk and audit.in_confirmed_cycle
 
 
+def wrote_audit(user: User, audit: Any) -> bool:
+    """The audit's auditor, unless it is only proposed in a draft sample: allocated in a confirmed cycle,
+    or an audit of theirs imported from before caseaudit."""
+    return audit.auditor_id == user.pk and (audit.cycle_id is None or audit.in_confirmed_cycle)
+
+
 def not_own_audit(user: User, audit: Any) -> bool:
     """Nobody moderates an audit they wrote."""
     return audit.auditor_id is None or audit.auditor_id != user.pk
@@ -115,7 +121,8 @@ def manages_concern_case(user: User, concern: Any) -> bool:
 
 
 def raised_concern(user: User, concern: Any) -> bool:
-    return concern.raised_by_id == user.pk
+    """The auditor who raised it, while the audit is still theirs."""
+    return concern.raised_by_id == user.pk and wrote_audit(user, concern.audit)
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: each is defined once
@@ -217,6 +224,12 @@ COMPLETE_AUDIT = _capability(
     {AUDITOR: allocated_auditor},
     refusal="Only the auditor the audit is allocated to may change it.",
 )
+# Drafts are the auditor's working notes: the audited team reads an audit once it is submitted.
+READ_AUDIT_DRAFTS = _capability(
+    "read-audit-drafts",
+    "read an audit before it is submitted",
+    {QA_LEAD: anything, MODERATOR: anything, AUDITOR: allocated_auditor},
+)
 MODERATE = _capability(
     "moderate",
     "moderate audits",
@@ -235,7 +248,7 @@ LIST_CONCERNS = _capability("list-concerns", "list safeguarding concerns", (*QA_
 RAISE_CONCERN = _capability(
     "raise-concern",
     "raise a safeguarding concern",
-    {QA_LEAD: anything, MODERATOR: anything, AUDITOR: allocated_auditor},
+    {QA_LEAD: anything, MODERATOR: anything, AUDITOR: wrote_audit},
     refusal="Only the audit's auditor, the QA lead or a moderator may raise a concern.",
 )
 READ_CONCERN = _capability(
@@ -249,6 +262,8 @@ RESPOND_TO_CONCERN = _capability(
     {QA_LEAD: anything, TEAM_MANAGER: manages_concern_case},
     refusal="Only a team manager of the case or the QA lead may respond to a concern.",
 )
+# Copied in on every concern, and told instead when the case has no team manager to tell.
+HEAR_OF_CONCERNS = _capability("hear-of-concerns", "be told of every safeguarding concern", (QA_LEAD,))
 
 # The improvement tracker.
 USE_TRACKER = _capability(
@@ -284,13 +299,22 @@ COMPLETE_FOLLOW_UP = _capability(
     refusal="Only the auditor the follow-up audit is allocated to may complete it.",
 )
 SEE_REAUDITS = _capability("see-reaudits", "see the re-audits due", QA_TEAM)
+SEND_REMINDERS = _capability(
+    "send-reminders", "send the owners of actions their reminders", (QA_LEAD,), system=True
+)
 
 # Compliance and reports.
 READ_COMPLIANCE = _capability(
     "read-compliance", "read compliance with timescales", (*CHILD_LEVEL, SENIOR_LEADER)
 )
 READ_REPORTS = _capability("read-reports", "read reports", (*QA_TEAM, SENIOR_LEADER))
-EXPORT_AUDIT_DATA = _capability("export-audit-data", "export audit data", QA_TEAM, system=True)
+EXPORT_AUDIT_DATA = _capability(
+    "export-audit-data",
+    "export audit data",
+    QA_TEAM,
+    system=True,
+    refusal="Only the QA lead and moderators export audit data.",
+)
 EXPORT_IDENTIFIABLE = _capability(
     "export-identifiable",
     "export audit data with child ids and names",
@@ -340,14 +364,14 @@ def holders(capability: Capability, *, inactive_too: bool = False) -> QuerySet[U
     return people if inactive_too else people.filter(is_active=True)
 
 
-def capability_required(capability: Capability) -> Callable[[Callable[..., HttpResponse]], Any]:
+def capability_required(capability: Capability) -> Callable[[Callable[..., HttpResponseBase]], Any]:
     """A view only people whose role may do `capability` can open: anyone else signed in gets 403, and
     an anonymous visitor goes to the sign-in page. The view checks the object itself with `require()`.
     The capability is kept on the view, so that the role matrix test can read it."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             require(request.user, capability)
             return view(request, *args, **kwargs)
 

@@ -213,3 +213,19 @@ def test_the_pages_take_the_same_number_of_queries_whatever_the_number_of_cases(
         [Case(child_id=f"Q{n:06d}", cohort="looked-after", team=north) for n in range(120)]
     )
     assert (queries(summary_url), queries(drill_url)) == before
+
+
+@pytest.mark.parametrize(
+    ("persona", "scope"),
+    [
+        ("qa_lead", "every open case in the register"),
+        ("moderator", "every open case in the register"),
+        ("team_manager", "the open cases of your team"),
+        ("worker", "your open cases"),
+        ("auditor", "the open cases of the audits allocated to you"),
+        ("senior_leader", "every open case in the register (counts only)"),
+    ],
+)
+def test_the_page_says_which_cases_its_counts_cover(client, register, persona, scope):
+    client.force_login(getattr(register.personas, persona))
+    assert f"For {scope}: whether each plan" in client.get(reverse("compliance:summary")).text

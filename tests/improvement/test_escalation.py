@@ -8,9 +8,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from caseaudit.accounts.models import AccessLog, Role
-from caseaudit.improvement.escalation import concerns_visible_to, escalate_concern, respond_to_concern
+from caseaudit.accounts.models import ChangeEvent, Role
+from caseaudit.improvement.actions.concerns import escalate_concern, respond_to_concern
 from caseaudit.improvement.models import SafeguardingConcern
+from caseaudit.improvement.scoping import concerns_visible_to
 
 from ..cycles.builders import allocate_to, make_cycle
 from ..factories import make_staff, make_user
@@ -31,6 +32,10 @@ def audits(people):
     cycle = make_cycle([people.own_case, people.other_case])
     allocate_to(cycle, people.auditor)
     return cycle.audits.get(case=people.own_case), cycle.audits.get(case=people.other_case)
+
+
+def _concern_events():
+    return ChangeEvent.objects.filter(subject_type="safeguardingconcern")
 
 
 def _raise(audit, user, description=DESCRIPTION):
@@ -56,6 +61,20 @@ def test_the_team_manager_is_emailed_after_commit_with_the_qa_lead_in_copy(
     assert DESCRIPTION not in email.body
     assert set(concern.notified.all()) == {people.team_manager, people.qa_lead}
     assert concern.raised_by == people.auditor and concern.raised_at is not None and concern.is_open
+    event = _concern_events().get()
+    assert (event.event, event.actor, event.subject_type, event.subject_id, event.old, event.new) == (
+        "concern.raised",
+        people.auditor,
+        "safeguardingconcern",
+        str(concern.pk),
+        {},
+        {
+            "audit": audits[0].pk,
+            "case": people.own_case.pk,
+            "description": DESCRIPTION,
+            "notified": [people.team_manager.pk, people.qa_lead.pk],
+        },
+    )
 
 
 def test_the_email_names_no_one(people, audits, django_capture_on_commit_callbacks):
@@ -105,13 +124,14 @@ def test_with_no_team_manager_the_qa_lead_gets_it_and_the_page_says_so(
 def test_a_description_is_required(people, audits):
     with pytest.raises(ValidationError):
         _raise(audits[0], people.auditor, "   ")
-    assert not SafeguardingConcern.objects.exists()
+    assert not SafeguardingConcern.objects.exists() and not _concern_events().exists()
 
 
 @pytest.mark.parametrize("persona", ["team_manager", "worker", "senior_leader", "outsider"])
 def test_only_the_auditor_qa_lead_or_moderator_may_raise(people, audits, persona):
     with pytest.raises(PermissionDenied):
         _raise(audits[0], getattr(people, persona))
+    assert not _concern_events().exists()
 
 
 def test_an_auditor_may_not_raise_on_an_audit_not_allocated_to_them(people, audits):
@@ -126,9 +146,16 @@ def test_the_team_manager_responds_and_that_closes_it(people, audits, django_cap
     respond_to_concern(concern, response="Strategy discussion held today.", acting_user=people.team_manager)
     concern.refresh_from_db()
     assert not concern.is_open and concern.responded_by == people.team_manager
-    assert AccessLog.objects.filter(object_type="concern", action="update").exists()
+    answered = ChangeEvent.objects.get(event="concern.answered")
+    assert (answered.actor, answered.subject_id, answered.old) == (
+        people.team_manager,
+        str(concern.pk),
+        {"response": "", "responded_at": None},
+    )
+    assert answered.new["response"] == "Strategy discussion held today."
     with pytest.raises(ValidationError, match="already has a response"):
         respond_to_concern(concern, response="Again.", acting_user=people.qa_lead)
+    assert ChangeEvent.objects.filter(event="concern.answered").count() == 1
 
 
 def test_a_response_is_required_and_only_from_the_cases_manager_or_qa_lead(people, audits):
@@ -142,6 +169,7 @@ def test_a_response_is_required_and_only_from_the_cases_manager_or_qa_lead(peopl
     with pytest.raises(PermissionDenied):
         respond_to_concern(concern, response="Done.", acting_user=south_manager)
     assert SafeguardingConcern.objects.get().is_open
+    assert not ChangeEvent.objects.filter(event="concern.answered").exists()
 
 
 def test_concerns_are_scoped(people, audits):
@@ -153,3 +181,16 @@ def test_concerns_are_scoped(people, audits):
     assert set(concerns_visible_to(people.auditor)) == {own}  # the one they raised
     for persona in ("worker", "senior_leader", "outsider"):
         assert not concerns_visible_to(getattr(people, persona)).exists()
+
+
+def test_the_concern_is_saved_whatever_happens_to_the_email(
+    people, audits, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(self, fail_silently=False):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = _raise(audits[0], people.auditor)
+    assert not mail.outbox
+    assert list(concerns_visible_to(people.team_manager)) == [concern] and concern.is_open

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from caseaudit.accounts.models import AccessLog, Role
-from caseaudit.improvement.follow_up import Answer, complete_follow_up, create_follow_up, follow_up_auditors
+from caseaudit.accounts.models import ChangeEvent, Role
+from caseaudit.improvement.actions.follow_ups import complete_follow_up, create_follow_up
+from caseaudit.improvement.follow_up import Answer, follow_up_auditors
 from caseaudit.improvement.models import Action, ActionStatus, FollowUpStatus
 
 from ..factories import make_staff, make_user
@@ -23,6 +24,11 @@ def checked(personas):
         make_action(personas.own_case, personas.worker, status="done", evidence="Plan on file."),
         make_action(personas.own_case, personas.worker, status="verified"),
     )
+
+
+def _follow_up_events():
+    """The change events of follow-ups and the actions they check (the fixtures' cycle has its own)."""
+    return ChangeEvent.objects.filter(subject_type__in=("followup", "action")).order_by("pk")
 
 
 def test_the_qa_lead_arranges_a_follow_up_with_an_auditor_of_another_team(personas, checked):
@@ -46,6 +52,10 @@ def test_the_qa_lead_arranges_a_follow_up_with_an_auditor_of_another_team(person
         create_follow_up(
             personas.own_case, auditor=personas.auditor, due_on=days(14), acting_user=personas.qa_lead
         )
+    # The moderator's and the refused arrangements left no trace.
+    assert list(_follow_up_events().values_list("event", "subject_id")) == [
+        ("follow-up.arranged", str(follow_up.pk))
+    ]
 
 
 def test_a_case_without_actions_to_check_gets_no_follow_up(personas):
@@ -62,6 +72,7 @@ def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checke
     )
     with pytest.raises(PermissionDenied):
         complete_follow_up(follow_up, answers={}, acting_user=personas.qa_lead)
+    assert [event.event for event in _follow_up_events()] == ["follow-up.arranged"]
     with pytest.raises(ValidationError) as refused:
         complete_follow_up(follow_up, answers={open_one.pk: Answer(True, "")}, acting_user=personas.auditor)
     assert refused.value.messages == [
@@ -86,9 +97,46 @@ def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checke
     assert "not done. No record of it. Checked with the team manager." in note.text
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.COMPLETED
-    assert AccessLog.objects.filter(
-        object_type="follow-up", detail__contains="1 verified, 1 reopened"
-    ).exists()
+    arranged, completed = ChangeEvent.objects.filter(subject_type="followup").order_by("pk")
+    assert (arranged.event, arranged.actor, arranged.new) == (
+        "follow-up.arranged",
+        personas.qa_lead,
+        {
+            "case": personas.own_case.pk,
+            "auditor": personas.auditor.pk,
+            "due_on": days(7).isoformat(),
+            "actions": [open_one.pk, done_one.pk],
+        },
+    )
+    assert (completed.event, completed.actor, completed.subject_id, completed.old, completed.new) == (
+        "follow-up.completed",
+        personas.auditor,
+        str(follow_up.pk),
+        {"status": "allocated"},
+        {
+            "status": "completed",
+            "note": "Checked with the team manager.",
+            "verified": [open_one.pk],
+            "reopened": [done_one.pk],
+        },
+    )
+    moved = ChangeEvent.objects.filter(subject_type="action").order_by("subject_id")
+    assert [(e.event, e.subject_id, e.actor, e.old, e.new) for e in moved] == [
+        (
+            "action.verified",
+            str(open_one.pk),
+            personas.auditor,
+            {"status": "open", "evidence": ""},
+            {"status": "verified", "evidence": "Plan reviewed in May.", "follow_up": follow_up.pk},
+        ),
+        (
+            "action.reopened",
+            str(done_one.pk),
+            personas.auditor,
+            {"status": "done", "evidence": "Plan on file."},
+            {"status": "open", "evidence": "", "follow_up": follow_up.pk},
+        ),
+    ]
     with pytest.raises(ValidationError, match="already complete"):
         complete_follow_up(follow_up, answers={}, acting_user=personas.auditor)
 

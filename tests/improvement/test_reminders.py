@@ -7,10 +7,16 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from caseaudit.accounts.models import ChangeEvent
 from caseaudit.improvement.models import Action
 from caseaudit.improvement.reminders import send_action_reminders
+from caseaudit.policy import SYSTEM
 
 from .conftest import days, make_action
+
+
+def _reminded():
+    return ChangeEvent.objects.filter(event="user.reminded")
 
 
 @pytest.fixture
@@ -32,7 +38,7 @@ def test_each_owner_gets_one_email_listing_overdue_and_due_soon(owners, cycle):
     managers = make_action(p.own_case, p.team_manager, due_in=0)
     make_action(p.other_case, p.outsider, due_in=-1)  # no email address: nobody to tell
 
-    run = send_action_reminders(days(0), site_url="https://audits.example.test")
+    run = send_action_reminders(days(0), acting_user=SYSTEM, site_url="https://audits.example.test")
     assert run.sent == 2 and run.actions == 3
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(by_recipient) == {"worker@example.test", "manager@example.test"}
@@ -49,13 +55,22 @@ def test_each_owner_gets_one_email_listing_overdue_and_due_soon(owners, cycle):
 
 def test_a_second_run_on_the_same_day_sends_nothing(owners):
     action = make_action(owners.own_case, owners.worker, due_in=-1)
-    send_action_reminders(days(0))
+    send_action_reminders(days(0), acting_user=SYSTEM)
     assert len(mail.outbox) == 1
-    again = send_action_reminders(days(0))
+    event = _reminded().get()
+    assert (event.event, event.actor_name, event.subject_type, event.subject_id, event.new) == (
+        "user.reminded",
+        "system",
+        "user",
+        str(owners.worker.pk),
+        {"actions": [action.pk], "reminded_on": days(0).isoformat()},
+    )
+    again = send_action_reminders(days(0), acting_user=SYSTEM)
     assert again.sent == 0 and len(mail.outbox) == 1
+    assert _reminded().count() == 1  # nothing due, nothing changed, nothing recorded
     assert Action.objects.get(pk=action.pk).last_reminded_on == days(0)
     # The next day it is chased again.
-    send_action_reminders(days(1))
+    send_action_reminders(days(1), acting_user=SYSTEM)
     assert len(mail.outbox) == 2
 
 
@@ -71,3 +86,24 @@ def test_the_command_dry_run_sends_nothing_and_marks_nothing(owners, capsys):
 def test_the_command_refuses_a_bad_date(db):
     with pytest.raises(CommandError, match="--as-of"):
         call_command("send_action_reminders", "--as-of", "31/02/2027")
+
+
+def test_a_failed_email_leaves_its_actions_to_the_next_run(owners, monkeypatch):
+    action = make_action(owners.own_case, owners.worker, due_in=-1)
+
+    def broken(self, fail_silently=False):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
+    run = send_action_reminders(days(0), acting_user=SYSTEM)
+    assert (run.sent, run.failed) == (0, 1)
+    assert Action.objects.get(pk=action.pk).last_reminded_on is None and not _reminded().exists()
+
+
+def test_only_the_qa_lead_or_the_system_sends_reminders(owners):
+    make_action(owners.own_case, owners.worker, due_in=-1)
+    with pytest.raises(CommandError, match="Only the QA lead may send"):
+        call_command("send_action_reminders", "--as", "worker")
+    assert not mail.outbox and not _reminded().exists()
+    call_command("send_action_reminders", "--as", "qa-lead")
+    assert len(mail.outbox) == 1 and _reminded().get().actor == owners.qa_lead

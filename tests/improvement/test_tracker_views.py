@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from caseaudit.improvement import tracker
+from caseaudit.improvement.actions import tracker as actions
 from caseaudit.improvement.models import Action, ActionStatus
 
 from ..factories import make_case
@@ -195,7 +195,7 @@ def test_the_owner_adds_a_note_and_marks_the_action_done(client, personas, own_a
 
 
 def test_a_stale_update_gets_a_conflict_and_keeps_the_text(client, personas, own_action):
-    tracker.update_action(own_action, note="Manager's note.", acting_user=personas.team_manager)
+    actions.update_action(own_action, note="Manager's note.", acting_user=personas.team_manager)
     client.force_login(personas.worker)
     response = client.post(
         reverse("actions:update", args=[own_action.pk]), {"version": 1, "status": "open", "note": "My words."}
@@ -217,7 +217,7 @@ def test_only_the_owner_team_manager_and_qa_lead_may_post_an_update(
 
 
 def test_the_qa_lead_verifies_after_confirming(client, personas, own_action):
-    tracker.update_action(own_action, status="done", evidence="Plan on file.", acting_user=personas.worker)
+    actions.update_action(own_action, status="done", evidence="Plan on file.", acting_user=personas.worker)
     client.force_login(personas.qa_lead)
     page = client.get(reverse("actions:detail", args=[own_action.pk]))
     assert reverse("actions:verify", args=[own_action.pk]) in page.text
@@ -240,7 +240,7 @@ def test_cancelling_asks_for_the_reason(client, personas, own_action):
 
 
 def test_reopen_and_reassign_pages(client, personas, own_action):
-    tracker.cancel_action(own_action, reason="Mistake.", acting_user=personas.qa_lead)
+    actions.cancel_action(own_action, reason="Mistake.", acting_user=personas.qa_lead)
     client.force_login(personas.qa_lead)
     client.post(reverse("actions:reopen", args=[own_action.pk]), {"version": 2, "reason": "Still needed."})
     assert Action.objects.get(pk=own_action.pk).status == ActionStatus.OPEN

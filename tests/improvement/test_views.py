@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from caseaudit.improvement.escalation import escalate_concern, respond_to_concern
+from caseaudit.improvement.actions.concerns import escalate_concern, respond_to_concern
 from caseaudit.improvement.models import SafeguardingConcern
 
 from ..cycles.builders import allocate_to, make_cycle

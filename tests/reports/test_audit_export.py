@@ -14,9 +14,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.crypto import salted_hmac
 
-from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.accounts.models import AccessLog, ChangeEvent, Role
 from caseaudit.audits.models import EvidenceUse, Finding, Theme
 from caseaudit.cycles.models import Cycle
+from caseaudit.policy import SYSTEM
 from caseaudit.reports.audit_export import (
     _CHILD_PURPOSE,
     IDENTIFIABLE_COLUMNS,
@@ -42,7 +43,7 @@ def history(tmp_path):
 
 def export(**options) -> list[dict[str, str]]:
     out = io.StringIO()
-    export_audit_data(out, acting_user=options.pop("acting_user", None), **options)
+    export_audit_data(out, acting_user=options.pop("acting_user", SYSTEM), **options)
     return list(csv.DictReader(io.StringIO(out.getvalue())))
 
 
@@ -203,6 +204,21 @@ def test_who_may_export(personas):
     for role in ("senior_leader", "auditor", "team_manager", "worker"):
         with pytest.raises(PermissionDenied):
             export(acting_user=getattr(personas, role))
+
+
+def test_the_command_exports_as_a_named_person_with_their_permissions(personas):
+    graded_audit(personas.own_case, completed_on=date(2025, 10, 20), auditor_grade="good")
+    changes = ChangeEvent.objects.count()
+    with pytest.raises(CommandError, match="Only the QA lead exports audit data with child ids and names"):
+        command("--identifiable", "--as", "moderator")
+    with pytest.raises(CommandError, match="Only the QA lead and moderators export audit data"):
+        command("--as", "worker")
+    assert len(command("--as", "moderator").splitlines()) == 2
+    entry = AccessLog.objects.get(action="export", object_type="audit-data")
+    assert entry.user == personas.moderator
+    assert (
+        ChangeEvent.objects.count() == changes
+    )  # an export is a read: the access log has it, not the history
 
 
 @pytest.mark.parametrize(

@@ -180,16 +180,6 @@ class SectionResponse(models.Model):
     def __str__(self) -> str:
         return f"audit {self.audit_id} section {self.section}"
 
-    @property
-    def is_complete(self) -> bool:
-        return bool(self.grade and self.evidence.strip() and self.analysis.strip())
-
-    @property
-    def is_started(self) -> bool:
-        return bool(
-            self.grade or self.evidence.strip() or self.analysis.strip() or any(self.answers.values())
-        )
-
 
 class EvidenceSource(models.TextChoices):
     """Triangulation (DOMAIN.md): the record review is always required; one more source at least, or

@@ -13,7 +13,6 @@ from typing import Any, overload
 from urllib.parse import urlencode
 
 import polars as pl
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
+from caseaudit.accounts.models import User
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.timescales import RuleSet, Status, summarise
 from caseaudit.pagination import pagination
@@ -40,33 +40,31 @@ from .queries import filter_results, register_results, results_visible_to, times
 
 PAGE_SIZE = 50
 
-_SCOPES = {
-    Role.QA_LEAD: "every open case in the register",
-    Role.MODERATOR: "every open case in the register",
-    Role.TEAM_MANAGER: "the open cases of your team",
-    Role.SOCIAL_WORKER: "your open cases",
-    Role.AUDITOR: "the open cases of the audits allocated to you",
-    Role.SENIOR_LEADER: "every open case in the register (counts only)",
-}
+# What the counts cover, in the words of the page, by the records the person may read.
+_SCOPES = (
+    (policy.READ_EVERY_RECORD, "every open case in the register"),
+    (policy.READ_TEAM_RECORDS, "the open cases of your team"),
+    (policy.READ_OWN_RECORDS, "your open cases"),
+    (policy.READ_ALLOCATED_RECORDS, "the open cases of the audits allocated to you"),
+)
+COUNTS_ONLY = "every open case in the register (counts only)"
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_active or user.role not in _SCOPES:
-        raise PermissionDenied
-    return user
+def _scope(user: User) -> str:
+    return next((words for capability, words in _SCOPES if policy.can(user, capability)), COUNTS_ONLY)
 
 
 def _results(user: User, as_of: date, rules: RuleSet) -> pl.DataFrame:
-    if user.sees_child_level_data:
+    if policy.can(user, policy.READ_CHILD_RECORDS):
         return results_visible_to(user, as_of, rules)
     # Aggregates only, from the whole register: nothing child-level leaves this module for this person.
     return register_results(as_of, rules)
 
 
+@policy.capability_required(policy.READ_COMPLIANCE)
 @require_safe
 def summary(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = policy.person(request.user, policy.READ_COMPLIANCE)
     rules = timescale_rules()
     today = timezone.localdate()
     form = ComplianceFilterForm(request.GET, rules=rules, today=today)
@@ -76,7 +74,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         cohort=filters["cohort"],
         checks=[filters["check"]] if filters["check"] else (),
     )
-    drill_down = user.sees_child_level_data
+    drill_down = policy.can(user, policy.READ_CHILD_RECORDS)
     rows = []
     for row in summarise(results).iter_rows(named=True):
         cells = []
@@ -106,7 +104,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "statuses": [STATUS_LABELS[status] for status in SHOWN_STATUSES],
             "cases": results["child_id"].n_unique() if len(results) else 0,
-            "scope": _SCOPES[Role(user.role)],
+            "scope": _scope(user),
             "rules": rules,
             "today": today,
         },
@@ -134,11 +132,11 @@ class _Rows(Sequence[dict[str, Any]]):
         return self.frame.slice(start, stop - start).to_dicts()
 
 
+@policy.capability_required(policy.READ_CHILD_RECORDS)
 @require_safe
 def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
-    user = _user(request)
-    if not user.sees_child_level_data:
-        raise PermissionDenied
+    """The cases behind one count: child-level, so not for those who see counts only."""
+    user = policy.person(request.user, policy.READ_CHILD_RECORDS)
     rules = timescale_rules()
     if check not in {rule.slug for rule in rules.rules} or status not in {s.value for s in Status}:
         raise Http404
@@ -177,6 +175,6 @@ def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
             "page": page,
             "pagination": pagination(page, page_href),
             "summary_href": reverse("compliance:summary") + ("?" + urlencode(query) if query else ""),
-            "scope": _SCOPES[Role(user.role)],
+            "scope": _scope(user),
         },
     )

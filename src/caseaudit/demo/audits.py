@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from caseaudit.accounts.models import Role, User
 from caseaudit.audits import completion
+from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.actions import moderation as moderating
 from caseaudit.audits.models import Audit, EvidenceSource, FindingKind
 from caseaudit.cycles.models import Cycle
@@ -68,10 +69,10 @@ def complete_demo_audits(cycle: Cycle, *, submitted: int, moderated: int, seed: 
 def _complete(audit: Audit, rng: random.Random) -> None:
     auditor = audit.auditor
     assert auditor is not None
-    completion.start_audit(audit, acting_user=auditor)
+    completing.start_audit(audit, acting_user=auditor)
     scale = _scale(audit)
     for section in completion.sections_of(audit):
-        completion.save_section(
+        completing.save_section(
             audit,
             section.slug,
             grade=rng.choices(scale, weights=_WEIGHTS[: len(scale)])[0],
@@ -85,13 +86,13 @@ def _complete(audit: Audit, rng: random.Random) -> None:
     if rng.random() < 0.5:
         sources.append(EvidenceSource.MANAGER_DISCUSSION)
     for source in sources:
-        completion.record_evidence(
+        completing.record_evidence(
             audit, source, used_on=date.today(), note="", expected_version=audit.version, acting_user=auditor
         )
     themes = list(completion.active_themes())
     if themes:
         theme = rng.choice(themes)
-        completion.add_finding(
+        completing.add_finding(
             audit,
             kind=rng.choice([FindingKind.STRENGTH, FindingKind.ISSUE]),
             theme=theme,
@@ -102,7 +103,7 @@ def _complete(audit: Audit, rng: random.Random) -> None:
     owners = list(completion.action_owners(audit))
     if owners:
         # A per-case action for the improvement tracker, due within the next two months.
-        completion.add_action(
+        completing.add_action(
             audit,
             description="Bring the case recording up to date and record the manager's oversight.",
             owner=rng.choice(owners),
@@ -110,14 +111,14 @@ def _complete(audit: Audit, rng: random.Random) -> None:
             expected_version=audit.version,
             acting_user=auditor,
         )
-    completion.save_overall(
+    completing.save_overall(
         audit,
         grade=rng.choices(scale, weights=_WEIGHTS[: len(scale)])[0],
         rationale=_RATIONALE,
         expected_version=audit.version,
         acting_user=auditor,
     )
-    completion.submit_audit(audit, expected_version=audit.version, acting_user=auditor)
+    completing.submit_audit(audit, expected_version=audit.version, acting_user=auditor)
 
 
 def _scale(audit: Audit) -> list[str]:

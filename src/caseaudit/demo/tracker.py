@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from caseaudit.accounts.models import Role, User
 from caseaudit.cycles.models import Cycle
+from caseaudit.improvement.actions.tracker import add_recommendation
 from caseaudit.improvement.models import Action, ActionKind
-from caseaudit.improvement.tracker import add_recommendation, recommendation_owners
+from caseaudit.improvement.tracker import recommendation_owners
 
 _RECOMMENDATIONS = (
     (

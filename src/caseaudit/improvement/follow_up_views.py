@@ -1,44 +1,37 @@
 """Follow-up audit pages: the list, arranging one for a case (QA lead), and the follow-up itself (its
-auditor answers; the QA team reads). Every follow-up comes from `follow_ups_visible_to`; changes go
-through `caseaudit.improvement.follow_up`."""
+auditor answers; the QA team reads). Every follow-up comes from `follow_ups_visible_to`; changes are the
+action functions of `improvement.actions.follow_ups`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
+from caseaudit.accounts.models import User
 from caseaudit.audits.completion_forms import OwnerChoiceField
 from caseaudit.cases.scoping import cases_visible_to
+from caseaudit.ui.submission import submit
 from caseaudit.ui.widgets import DateField, Radios
 
-from .follow_up import (
-    Answer,
-    actions_to_check,
-    complete_follow_up,
-    create_follow_up,
-    follow_up_auditors,
-    follow_ups_visible_to,
-)
+from .actions.follow_ups import complete_follow_up, create_follow_up
+from .follow_up import Answer, actions_to_check, follow_up_auditors
 from .models import FollowUp, FollowUpItem, FollowUpStatus
+from .scoping import follow_ups_visible_to
 from .tracker import TEXT_MAX, person
 
-READERS = (Role.QA_LEAD, Role.MODERATOR, Role.AUDITOR)
 YES_NO = [("yes", "Yes, it was done"), ("no", "No, not done")]
 
 
-def _user(request: HttpRequest, roles: tuple[str, ...] = READERS) -> User:
-    user = request.user
-    if not isinstance(user, User) or not (user.sees_child_level_data and user.role in roles):
-        raise PermissionDenied
-    return user
+def _follow_up_url(follow_up: FollowUp) -> str:
+    return reverse("actions:follow-up", args=[follow_up.pk])
 
 
 class ArrangeForm(forms.Form):
@@ -109,11 +102,11 @@ class AnswersForm(forms.Form):
         }
 
 
+@policy.capability_required(policy.READ_FOLLOW_UPS)
 @require_http_methods(["GET", "HEAD"])
 def follow_up_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    follow_ups = list(follow_ups_visible_to(user).select_related("case", "auditor", "auditor__staff"))
-    record_access(user, "view", "follow-up-list", "", f"{len(follow_ups)} follow-ups")
+    follow_ups = list(follow_ups_visible_to(request.user).select_related("case", "auditor", "auditor__staff"))
+    record_access(request.user, "view", "follow-up-list", "", f"{len(follow_ups)} follow-ups")
     return render(
         request,
         "improvement/follow_up_list.html",
@@ -124,73 +117,67 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@policy.capability_required(policy.ARRANGE_FOLLOW_UPS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow_up_new(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request, (Role.QA_LEAD,))
+    user = policy.person(request.user, policy.ARRANGE_FOLLOW_UPS)
     case = get_object_or_404(cases_visible_to(user).select_related("team"), pk=case_pk)
-    auditors = follow_up_auditors(case)
-    form = ArrangeForm(request.POST if request.method == "POST" else None, auditors=auditors)
-    if request.method == "POST" and form.is_valid():
-        try:
-            follow_up = create_follow_up(
-                case,
-                auditor=form.cleaned_data["auditor"],
-                due_on=form.cleaned_data["due_on"],
-                acting_user=user,
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, "The follow-up audit is arranged.")
-            return redirect("actions:follow-up", follow_up.pk)
-    return render(
+    form = ArrangeForm(request.POST if request.method == "POST" else None, auditors=follow_up_auditors(case))
+
+    def page(status: int) -> HttpResponse:
+        actions = actions_to_check(case).select_related("owner", "owner__staff")
+        context = {"case": case, "form": form, "actions": actions}
+        return render(request, "improvement/follow_up_new.html", context, status=status)
+
+    if request.method != "POST":
+        return page(200)
+    return submit(
         request,
-        "improvement/follow_up_new.html",
-        {
-            "case": case,
-            "form": form,
-            "actions": actions_to_check(case).select_related("owner", "owner__staff"),
-        },
+        form,
+        act=lambda data: create_follow_up(
+            case, auditor=data["auditor"], due_on=data["due_on"], acting_user=user
+        ),
+        page=page,
+        then=_follow_up_url,
+        done="The follow-up audit is arranged.",
     )
 
 
+@policy.capability_required(policy.READ_FOLLOW_UPS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = policy.person(request.user, policy.READ_FOLLOW_UPS)
     follow_up: FollowUp = get_object_or_404(
         follow_ups_visible_to(user).select_related("case", "case__team", "auditor", "auditor__staff"), pk=pk
     )
     items = list(follow_up.items.select_related("action", "action__owner", "action__owner__staff"))
-    answering = follow_up.status == FollowUpStatus.ALLOCATED and follow_up.auditor_id == user.pk
+    answering = follow_up.status == FollowUpStatus.ALLOCATED and policy.can(
+        user, policy.COMPLETE_FOLLOW_UP, follow_up
+    )
     form = AnswersForm(request.POST if request.method == "POST" else None, items=items)
-    status = 200
-    if request.method == "POST":
-        if not answering:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                complete_follow_up(
-                    follow_up, answers=form.answers(), note=form.cleaned_data["note"], acting_user=user
-                )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-                status = 400
-            else:
-                messages.success(request, "The follow-up audit is complete and the actions are updated.")
-                return redirect("actions:follow-up", follow_up.pk)
-    else:
-        record_access(user, "view", "follow-up", follow_up.pk)
-    return render(
-        request,
-        "improvement/follow_up_detail.html",
-        {
+
+    def page(status: int) -> HttpResponse:
+        context = {
             "follow_up": follow_up,
             "items": items,
             "form": form if answering else None,
             "auditor_name": person(follow_up.auditor),
-            "may_list": user.role in READERS,
-        },
-        status=status,
+        }
+        return render(request, "improvement/follow_up_detail.html", context, status=status)
+
+    if request.method != "POST":
+        record_access(user, "view", "follow-up", follow_up.pk)
+        return page(200)
+    if not answering:
+        policy.require(user, policy.COMPLETE_FOLLOW_UP, follow_up)
+        raise PermissionDenied("This follow-up audit is already complete.")
+    return submit(
+        request,
+        form,
+        act=lambda data: complete_follow_up(
+            follow_up, answers=form.answers(), note=data["note"], acting_user=user
+        ),
+        page=page,
+        then=_follow_up_url(follow_up),
+        done="The follow-up audit is complete and the actions are updated.",
     )

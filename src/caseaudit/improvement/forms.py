@@ -1,4 +1,5 @@
-"""Forms for safeguarding concerns. The actions in `escalation` decide; these check what was typed."""
+"""Forms for safeguarding concerns. The action functions in `actions.concerns` decide; these check what was
+typed."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ from caseaudit.cases.models import Team
 from caseaudit.cycles.models import Cycle
 
 from .models import Action, ActionKind, ActionStatus
-from .tracker import STILL_TO_DO, actions_visible_to, person
+from .scoping import actions_visible_to
+from .tracker import STILL_TO_DO, person
 
 CURRENT = "current"  # open, in progress, or done and waiting to be verified: what the meeting goes through
 ALL = "all"

@@ -15,13 +15,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from caseaudit.accounts.access_log import record_access
+from caseaudit import policy
 from caseaudit.accounts.models import User
 
+from .actions.reminders import mark_reminded
 from .models import Action
 from .tracker import STILL_TO_DO
 
@@ -102,9 +102,13 @@ def reminder_email(reminder: Reminder, *, as_of: date, site_url: str) -> EmailMe
     )
 
 
-def send_action_reminders(as_of: date, *, dry_run: bool = False, site_url: str | None = None) -> ReminderRun:
-    """Email each owner once, then record the day on their actions. A failed email leaves its actions
-    unmarked, so the next run tries again."""
+def send_action_reminders(
+    as_of: date, *, acting_user: policy.Actor, dry_run: bool = False, site_url: str | None = None
+) -> ReminderRun:
+    """Email each owner once, then record the day on their actions (`mark_reminded`). The email goes
+    first and the day is recorded only once it has gone, so a failed email leaves its actions unmarked
+    and the next run tries again; a run with nothing due changes nothing."""
+    policy.require(acting_user, policy.SEND_REMINDERS)
     url = site_url if site_url is not None else getattr(settings, "CASEAUDIT_SITE_URL", "")
     run = ReminderRun(reminders_due(as_of))
     if dry_run:
@@ -116,14 +120,6 @@ def send_action_reminders(as_of: date, *, dry_run: bool = False, site_url: str |
             logger.exception("The action reminder to user %s could not be sent", reminder.owner.pk)
             run.failed += 1
             continue
-        with transaction.atomic():
-            Action.objects.filter(pk__in=[a.pk for a in reminder.actions]).update(last_reminded_on=as_of)
-            record_access(
-                None,
-                "update",
-                "action-reminder",
-                reminder.owner.pk,
-                f"{len(reminder.actions)} actions, {as_of}",
-            )
+        mark_reminded(reminder.owner, reminder.actions, as_of=as_of, acting_user=acting_user)
         run.sent += 1
     return run

@@ -1,6 +1,7 @@
-"""Forms for the tracker's pages. They check what was typed; the rules live in `tracker`, whose refusals
-the views add to these forms. Every form that changes an action carries its version, so a change made on
-a page someone else has since changed is refused rather than overwriting theirs."""
+"""Forms for the tracker's pages. They check what was typed; the action functions of `actions.tracker`
+decide, and the views add their refusals to these forms (`ui.submission.submit`). Every form that changes an
+action carries its version, so a change made on a page someone else has since changed is refused rather
+than overwriting theirs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from caseaudit.accounts.models import User
-from caseaudit.audits.completion_forms import OwnerChoiceField, RefusableForm
+from caseaudit.audits.completion_forms import OwnerChoiceField
 from caseaudit.cases.models import Team
 from caseaudit.cycles.models import Cycle
 from caseaudit.ui.widgets import DateField, Radios
@@ -19,7 +20,7 @@ from .models import ActionStatus
 from .tracker import TEXT_MAX
 
 
-class VersionedForm(RefusableForm):
+class VersionedForm(forms.Form):
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
@@ -70,7 +71,7 @@ class ReasonForm(VersionedForm):
     reason = _text("Reason", required="Enter the reason")
 
 
-class _OwnerAndDueDate(RefusableForm):
+class _OwnerAndDueDate(forms.Form):
     """An owner from the people given and a due date: reassigning an action, adding a recommendation."""
 
     owner = OwnerChoiceField(

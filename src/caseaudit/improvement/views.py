@@ -1,33 +1,27 @@
 """Safeguarding concern pages: raise one from an audit, the list (open first), and one concern with the
-manager's response. Every concern is read through `concerns_visible_to`."""
+manager's response. Every concern is read through `concerns_visible_to`; raising and answering are the
+action functions of `improvement.actions.concerns`."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
 from caseaudit.audits.models import Audit
 from caseaudit.audits.scoping import audits_visible_to
+from caseaudit.ui.submission import submit
 
-from .escalation import concerns_visible_to, escalate_concern, may_raise, may_respond, respond_to_concern
+from .actions.concerns import escalate_concern, respond_to_concern
+from .escalation import managers_of
 from .forms import RaiseConcernForm, RespondForm
-
-LIST_ROLES = (Role.QA_LEAD, Role.MODERATOR, Role.TEAM_MANAGER)
-RAISE_ROLES = (Role.QA_LEAD, Role.MODERATOR, Role.AUDITOR)
-
-
-def _user(request: HttpRequest, roles: tuple[str, ...]) -> User:
-    user = request.user
-    if not isinstance(user, User) or not (user.sees_child_level_data and user.role in roles):
-        raise PermissionDenied
-    return user
+from .models import SafeguardingConcern
+from .scoping import concerns_visible_to
 
 
 def _audit_url(audit: Audit) -> str | None:
@@ -37,16 +31,20 @@ def _audit_url(audit: Audit) -> str | None:
         return None
 
 
+def _concern_url(concern: SafeguardingConcern) -> str:
+    return reverse("improvement:detail", args=[concern.pk])
+
+
+@policy.capability_required(policy.LIST_CONCERNS)
 @require_http_methods(["GET", "HEAD"])
 def concern_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request, LIST_ROLES)
     concerns = (
-        concerns_visible_to(user)
+        concerns_visible_to(request.user)
         .select_related("case", "case__team", "raised_by", "responded_by")
         .order_by(F("responded_at").desc(nulls_first=True), "-raised_at")
     )
     rows = list(concerns)
-    record_access(user, "view", "concern-list", "", f"{len(rows)} concerns")
+    record_access(request.user, "view", "concern-list", "", f"{len(rows)} concerns")
     return render(
         request,
         "improvement/concern_list.html",
@@ -57,74 +55,86 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _say_who_was_emailed(request: HttpRequest, concern: SafeguardingConcern) -> None:
+    """Whether the team manager was told, or only the QA lead: a warning then, so the person knows to
+    chase a manager. Said by the view's action rather than by `submit`, whose message is always a success."""
+    if concern.notified.filter(pk__in=managers_of(concern.case)).exists():
+        messages.success(request, "The concern is recorded and the team manager has been emailed.")
+    else:
+        messages.warning(
+            request,
+            "The concern is recorded, but no team manager could be emailed: the case has no team "
+            "manager with an account and an email address. The QA lead has been emailed instead.",
+        )
+
+
+@policy.capability_required(policy.RAISE_CONCERN)
 @require_http_methods(["GET", "HEAD", "POST"])
 def raise_concern(request: HttpRequest, audit_pk: int) -> HttpResponse:
-    user = _user(request, RAISE_ROLES)
+    user = policy.person(request.user, policy.RAISE_CONCERN)
     audit = get_object_or_404(audits_visible_to(user).select_related("case", "cycle"), pk=audit_pk)
-    if not may_raise(user, audit):
-        raise PermissionDenied
+    policy.require(user, policy.RAISE_CONCERN, audit)
     form = RaiseConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern = escalate_concern(
-                audit,
-                description=form.cleaned_data["description"],
-                acting_user=user,
-                site_url=request.build_absolute_uri("/"),
-            )
-        except ValidationError as exc:
-            form.add_error("description", exc.messages)
-        else:
-            managers = concern.notified.exclude(role=Role.QA_LEAD).count()
-            if managers:
-                messages.success(request, "The concern is recorded and the team manager has been emailed.")
-            else:
-                messages.warning(
-                    request,
-                    "The concern is recorded, but no team manager could be emailed: the case has no team "
-                    "manager with an account and an email address. The QA lead has been emailed instead.",
-                )
-            return redirect("improvement:detail", concern.pk)
-    return render(
+
+    def page(status: int) -> HttpResponse:
+        context = {"audit": audit, "form": form, "audit_url": _audit_url(audit)}
+        return render(request, "improvement/raise.html", context, status=status)
+
+    def raised(data: dict[str, str]) -> SafeguardingConcern:
+        concern = escalate_concern(
+            audit,
+            description=data["description"],
+            acting_user=user,
+            site_url=request.build_absolute_uri("/"),
+        )
+        _say_who_was_emailed(request, concern)
+        return concern
+
+    if request.method != "POST":
+        return page(200)
+    return submit(
         request,
-        "improvement/raise.html",
-        {"audit": audit, "form": form, "audit_url": _audit_url(audit)},
+        form,
+        act=raised,
+        page=page,
+        then=_concern_url,
+        field_for="description",
     )
 
 
+@policy.capability_required(policy.READ_CONCERN)
 @require_http_methods(["GET", "HEAD", "POST"])
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request, (*LIST_ROLES, Role.AUDITOR))
+    user = policy.person(request.user, policy.READ_CONCERN)
     concern = get_object_or_404(
         concerns_visible_to(user).select_related("case", "case__team", "audit", "raised_by", "responded_by"),
         pk=pk,
     )
-    can_respond = concern.is_open and may_respond(user, concern)
+    may_respond = policy.can(user, policy.RESPOND_TO_CONCERN, concern)
     form = RespondForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not may_respond(user, concern):
-            raise PermissionDenied
-        if not concern.is_open:
-            messages.info(request, "This concern already has a response.")
-            return redirect("improvement:detail", concern.pk)
-        if form.is_valid():
-            try:
-                respond_to_concern(concern, response=form.cleaned_data["response"], acting_user=user)
-            except ValidationError as exc:
-                form.add_error("response", exc.messages)
-            else:
-                messages.success(request, "The response is recorded and the concern is closed.")
-                return redirect("improvement:detail", concern.pk)
-    else:
-        record_access(user, "view", "concern", concern.pk)
-    return render(
-        request,
-        "improvement/concern_detail.html",
-        {
+
+    def page(status: int) -> HttpResponse:
+        context = {
             "concern": concern,
             "notified": concern.notified.order_by("role", "username"),
-            "form": form if can_respond else None,
+            "form": form if concern.is_open and may_respond else None,
             "audit_url": _audit_url(concern.audit),
-            "may_list": user.role in LIST_ROLES,
-        },
+        }
+        return render(request, "improvement/concern_detail.html", context, status=status)
+
+    if request.method != "POST":
+        record_access(user, "view", "concern", concern.pk)
+        return page(200)
+    policy.require(user, policy.RESPOND_TO_CONCERN, concern)
+    if not concern.is_open:
+        messages.info(request, "This concern already has a response.")
+        return redirect(_concern_url(concern))
+    return submit(
+        request,
+        form,
+        act=lambda data: respond_to_concern(concern, response=data["response"], acting_user=user),
+        page=page,
+        then=_concern_url(concern),
+        done="The response is recorded and the concern is closed.",
+        field_for="response",
     )

@@ -3,8 +3,8 @@
 Pseudonymised by default: no child id, no worker's or auditor's name, and the audit and the child known
 only by keyed hashes. A child's reference is the same in every export (so an analyst can link the repeat
 audits of one child) but cannot be turned back into the Child Unique ID without the service's secret key.
-The identifiable export adds the ids and names; it is the QA lead's alone (the command line is trusted as
-the QA lead). Every export is recorded in the access log with its row count.
+The identifiable export adds the ids and names; it is the QA lead's alone (and the command line's: see
+`policy.EXPORT_IDENTIFIABLE`). An export is a read, so it goes in the access log, with its row count.
 
 Rows are read in chunks of audits by primary key, each chunk with one query for the audits and one each
 for their evidence sources and findings, so 100,000 audits take a few hundred queries, never one per audit."""
@@ -21,19 +21,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.encoding import force_bytes
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
 from caseaudit.audits.models import Audit, AuditStatus, EvidenceSource, EvidenceUse, Finding, FindingKind
 from caseaudit.cycles.models import Cycle
 from caseaudit.spreadsheets import ExportRefused, write_csv, write_private_file, write_xlsx
 
 FORMATS = ("csv", "xlsx")
-# Who may export the audit data at all: the QA team. Senior leaders see aggregates only, never these rows.
-EXPORTERS = frozenset({Role.QA_LEAD, Role.MODERATOR})
 CHUNK_SIZE = 2000
 # Excel's last row is 1,048,576; one is the header.
 XLSX_MAX_ROWS = 1_048_575
@@ -267,7 +264,7 @@ def _identifiable(values: Sequence[Any]) -> list[Any]:
     return [values[0], values[1], team or "", auditor, worker or ""]
 
 
-# Writing and the action ----------------------------------------------------------------------------------
+# Writing the export ---------------------------------------------------------------------------------------
 
 
 def write_export_csv(stream: IO[str], export_filter: ExportFilter, *, identifiable: bool) -> int:
@@ -295,31 +292,22 @@ class _Counted:
             yield row
 
 
-def check_export_allowed(acting_user: User | None, *, identifiable: bool) -> None:
-    """The command line (`acting_user` None) is trusted as the QA lead. On the web, the QA lead and
-    moderators export pseudonymised data; only the QA lead exports it with ids and names."""
-    if acting_user is None:
-        return
-    if not (acting_user.is_active and acting_user.role in EXPORTERS):
-        raise PermissionDenied("Only the QA lead and moderators export audit data.")
-    if identifiable and not acting_user.is_qa_lead:
-        raise PermissionDenied("Only the QA lead exports audit data with child ids and names.")
-
-
 def export_audit_data(
     output: IO[str] | IO[bytes] | str | Path,
     *,
     file_format: str = "csv",
     identifiable: bool = False,
     export_filter: ExportFilter = ExportFilter(),
-    acting_user: User | None,
+    acting_user: policy.Actor,
 ) -> int:
     """Write the audit data to `output` (a text stream for CSV, a binary stream for XLSX, or a file path)
     and record the export in the access log. Returns the number of audits written.
 
     A file is written next to its final name and moved into place when complete, readable by its owner
     only, so no half-written export of child-level data is left behind."""
-    check_export_allowed(acting_user, identifiable=identifiable)
+    policy.require(acting_user, policy.EXPORT_AUDIT_DATA)
+    if identifiable:
+        policy.require(acting_user, policy.EXPORT_IDENTIFIABLE)
     if file_format not in FORMATS:
         raise ExportRefused(f"unknown format {file_format!r}: use csv or xlsx")
     if file_format == "xlsx":

@@ -6,15 +6,14 @@ see"). Every download is recorded in the access log, as other exports are."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
 from caseaudit.cycles.models import Cycle, CycleStatus
 
 from .grades import GRADE_SOURCES, GradeSource
@@ -23,15 +22,7 @@ from .paper.docx import DOCX_TYPE, render_docx
 from .paper.html import shown_sections
 from .paper.pdf import PDF_TYPE, render_pdf
 
-PAPER_READERS = (Role.QA_LEAD, Role.MODERATOR, Role.SENIOR_LEADER)
 FORMATS = {"pdf": PDF_TYPE, "docx": DOCX_TYPE}
-
-
-def paper_reader(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not (user.is_active and user.role in PAPER_READERS):
-        raise PermissionDenied
-    return user
 
 
 def paper_cycle(pk: int) -> Cycle:
@@ -44,14 +35,15 @@ def _grade_source(request: HttpRequest) -> GradeSource:
     return "auditor" if request.GET.get("grades") == "auditor" else "moderated"
 
 
+@policy.capability_required(policy.READ_REPORTS)
 @require_safe
 def paper_page(request: HttpRequest, pk: int) -> HttpResponse:
-    user = paper_reader(request)
     cycle = paper_cycle(pk)
     grade_source = _grade_source(request)
     paper = build_paper_context(cycle, grade_source=grade_source)
-    record_access(user, "view", "cycle", cycle.pk, "committee paper")
-    planner = user.role in (Role.QA_LEAD, Role.MODERATOR)
+    record_access(request.user, "view", "cycle", cycle.pk, "committee paper")
+    # Back to the cycle's page for those who plan cycles; to the reports for the others.
+    planner = policy.can(request.user, policy.PLAN_CYCLES)
     query = "?grades=auditor" if grade_source == "auditor" else ""
     context = {
         "paper": paper,
@@ -64,9 +56,9 @@ def paper_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/paper.html", context)
 
 
+@policy.capability_required(policy.READ_REPORTS)
 @require_safe
 def paper_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    user = paper_reader(request)
     if fmt not in FORMATS:
         raise Http404
     cycle = paper_cycle(pk)
@@ -76,5 +68,7 @@ def paper_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{paper.file_stem}.{fmt}"
     )
-    record_access(user, "export", "cycle", cycle.pk, f"committee paper ({fmt}, {paper.grade_source} grades)")
+    record_access(
+        request.user, "export", "cycle", cycle.pk, f"committee paper ({fmt}, {paper.grade_source} grades)"
+    )
     return response

@@ -11,7 +11,6 @@ import io
 import tempfile
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import render
@@ -19,37 +18,21 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
+from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
 from caseaudit.core.grade_tables import ALL_COHORTS, GradeRow, cell_text
 from caseaudit.cycles.models import Cycle, CycleStatus
 
-from .audit_export import EXPORTERS, ExportRefused, export_audit_data
+from .audit_export import ExportRefused, export_audit_data
 from .charts import IMAGE_TYPES, chart_alt_text, grade_chart
 from .forms import DEFAULTS, AuditExportForm, GradeFilterForm
 from .grade_formats import grade_xlsx_bytes, write_grade_csv
 from .grades import GRADE_LABELS, GradeTable, cohort_label, grade_table
 
-# Who may read the reports page: the QA team, and senior leaders (aggregates only).
-REPORT_READERS = frozenset({Role.QA_LEAD, Role.MODERATOR, Role.SENIOR_LEADER})
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NBSP = "\u00a0"
-
-
-def report_reader(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not (user.is_active and user.role in REPORT_READERS):
-        raise PermissionDenied
-    return user
-
-
-def analyst(request: HttpRequest) -> User:
-    """The QA lead or a moderator: the people who may take child-level audit data away."""
-    user = request.user
-    if not isinstance(user, User) or not (user.is_active and user.role in EXPORTERS):
-        raise PermissionDenied
-    return user
 
 
 def _table(request: HttpRequest) -> tuple[GradeFilterForm, dict[str, str], GradeTable]:
@@ -75,11 +58,11 @@ def _query(filters: dict[str, str]) -> str:
 # The page ---------------------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.READ_REPORTS)
 @require_safe
 def grades(request: HttpRequest) -> HttpResponse:
     """A constant number of queries, however many audits there are: one grouped query for the table, three
     small ones for the cycles, audit tools and grade scales it names, one for the list of cycles."""
-    user = report_reader(request)
     form, filters, table = _table(request)
 
     chart_cohort = filters["cohort"] or ALL_COHORTS
@@ -95,7 +78,6 @@ def grades(request: HttpRequest) -> HttpResponse:
         "chart_alt": chart_alt_text(table, cohort=chart_cohort),
         "source_words": "moderated grades" if table.grade_source == "moderated" else "auditors' grades",
         "cycles": _cycles_with_papers(),
-        "may_export": user.role in EXPORTERS,
         # Filters can empty a table that the whole history would fill; say which.
         "any_graded": bool(table.rows) or _any_graded(),
     }
@@ -142,10 +124,10 @@ def _cycles_with_papers() -> list[Cycle]:
 # The chart and the downloads --------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.READ_REPORTS)
 @require_safe
 def chart(request: HttpRequest) -> HttpResponse:
     """The table's chart as SVG, for the page's img. An SVG in an img runs no script."""
-    report_reader(request)
     _, filters, table = _table(request)
     image = grade_chart(table, cohort=filters["cohort"] or ALL_COHORTS, image_format="svg")
     response = HttpResponse(image, content_type=IMAGE_TYPES["svg"])
@@ -159,7 +141,6 @@ def _file_name(table: GradeTable, filters: dict[str, str], extension: str) -> st
 
 
 def _download(request: HttpRequest, extension: str) -> HttpResponse:
-    user = report_reader(request)
     _, filters, table = _table(request)
     if extension == "csv":
         text = io.StringIO()
@@ -171,15 +152,17 @@ def _download(request: HttpRequest, extension: str) -> HttpResponse:
         as_attachment=True, filename=_file_name(table, filters, extension)
     )
     detail = f"{extension}, by {table.by}, {table.grade_source} grades, {filters['cohort'] or 'all cohorts'}"
-    record_access(user, "export", "grade-table", detail=detail)
+    record_access(request.user, "export", "grade-table", detail=detail)
     return response
 
 
+@policy.capability_required(policy.READ_REPORTS)
 @require_safe
 def grades_csv(request: HttpRequest) -> HttpResponse:
     return _download(request, "csv")
 
 
+@policy.capability_required(policy.READ_REPORTS)
 @require_safe
 def grades_xlsx(request: HttpRequest) -> HttpResponse:
     return _download(request, "xlsx")
@@ -188,13 +171,14 @@ def grades_xlsx(request: HttpRequest) -> HttpResponse:
 # The analysts' export ---------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.EXPORT_AUDIT_DATA)
 @require_http_methods(["GET", "HEAD", "POST"])
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     """The form (GET), and the file (POST): a POST, so that no link can start an export of child-level
     data on someone's behalf. The file is written to a temporary file and sent from there, so memory stays
     flat however many audits there are."""
-    user = analyst(request)
-    may_identify = user.is_qa_lead
+    user = policy.person(request.user, policy.EXPORT_AUDIT_DATA)
+    may_identify = policy.can(user, policy.EXPORT_IDENTIFIABLE)
     if request.method != "POST":
         form = AuditExportForm(initial={"file_format": "csv"}, may_identify=may_identify)
         return render(request, "reports/export.html", {"form": form, "may_identify": may_identify})

@@ -1,1 +1,1 @@
-"""State changes of the audits app, one module per topic."""
+"""The audits app's action functions, one module per topic: every change of state an audit goes through."""

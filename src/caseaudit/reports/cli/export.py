@@ -8,6 +8,7 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.core.dates import parse_date
 from caseaudit.cycles.management.commands._lookup import cycle_named
 from caseaudit.reports.audit_export import FORMATS, ExportFilter, ExportRefused, export_audit_data
@@ -36,6 +37,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
     parser.add_argument("--cycle", metavar="NAME", help='only the audits of this cycle, e.g. "Autumn 2019"')
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="only audits completed on or after this date")
+    add_actor_argument(parser)
 
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
@@ -53,13 +55,14 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
             ) from None
     cycle = cycle_named(options["cycle"]) if options["cycle"] else None
     try:
-        count = export_audit_data(
-            output or cast(TextIO, command.stdout),
-            file_format=file_format,
-            identifiable=options["identifiable"],
-            export_filter=ExportFilter(cycle=cycle, since=since),
-            acting_user=None,
-        )
+        with refusals_as_errors():
+            count = export_audit_data(
+                output or cast(TextIO, command.stdout),
+                file_format=file_format,
+                identifiable=options["identifiable"],
+                export_filter=ExportFilter(cycle=cycle, since=since),
+                acting_user=actor_from(options),
+            )
     except ExportRefused as error:
         raise CommandError(str(error)) from None
     if output:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from caseaudit.accounts.access_log import record_access
 from caseaudit.cycles.models import Cycle, CycleStatus
+from caseaudit.policy import SYSTEM
 from caseaudit.reports.grades import GRADE_SOURCES
 from caseaudit.reports.paper.context import build_paper_context, paper_file_stem
 
@@ -73,12 +74,12 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
     detail = f"committee paper ({file_format}, {paper.grade_source} grades)"
     if output == "-":
         command.stdout.write(content.decode("utf-8"), ending="")
-        record_access(None, "export", "cycle", cycle.pk, detail)
+        record_access(SYSTEM, "export", "cycle", cycle.pk, detail)
         return
     path = Path(output) if output else Path.cwd() / f"{paper_file_stem(cycle)}.{file_format}"
     try:
         path.write_bytes(content)
     except OSError as error:
         raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
-    record_access(None, "export", "cycle", cycle.pk, detail)
+    record_access(SYSTEM, "export", "cycle", cycle.pk, detail)
     print(f"Wrote the committee paper for {cycle.name} to {path} ({file_format}).", file=sys.stderr)

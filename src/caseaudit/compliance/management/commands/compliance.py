@@ -25,6 +25,7 @@ from caseaudit.compliance.queries import filter_results, register_results, times
 from caseaudit.core.cohorts import COHORT_SLUGS, parse_cohort
 from caseaudit.core.dates import parse_date
 from caseaudit.core.timescales import RuleSet, TimescaleRulesError, summarise
+from caseaudit.policy import SYSTEM
 from caseaudit.spreadsheets import write_csv
 
 FORMATS = ("text", "csv", "json")
@@ -78,7 +79,7 @@ class Command(BaseCommand):
             detail = ", ".join(
                 filter(None, [f"{len(results)} results", fmt, f"as of {as_of}", cohort, check])
             )
-            record_access(None, "export", "compliance", detail=detail)
+            record_access(SYSTEM, "export", "compliance", detail=detail)
 
 
 def _as_of(text: str | None) -> date:

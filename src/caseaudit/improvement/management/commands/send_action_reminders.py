@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.core.dates import parse_date
 from caseaudit.improvement.reminders import DUE_SOON_DAYS, send_action_reminders
 
@@ -27,10 +28,17 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", help="the day to remind as of (YYYY-MM-DD); today by default")
         parser.add_argument("--dry-run", action="store_true", help="say who would be emailed; send nothing")
         parser.add_argument("--site-url", help="the address links point to; CASEAUDIT_SITE_URL by default")
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
-        run = send_action_reminders(as_of, dry_run=options["dry_run"], site_url=options["site_url"])
+        with refusals_as_errors():
+            run = send_action_reminders(
+                as_of,
+                acting_user=actor_from(options),
+                dry_run=options["dry_run"],
+                site_url=options["site_url"],
+            )
         if options["dry_run"]:
             owners, day = len(run.reminders), f"{as_of:%Y-%m-%d}"
             self.stdout.write(f"Would email {owners} owner(s) about {run.actions} action(s) as of {day}.")
