@@ -196,10 +196,20 @@ READ_ALLOCATED_RECORDS = _capability(
 IMPORT_REGISTER = _capability("import-register", "import the case register", (QA_LEAD,), system=True)
 EXPORT_REGISTER = _capability("export-register", "export the case register", (QA_LEAD,), system=True)
 IMPORT_AUDIT_HISTORY = _capability(
-    "import-audit-history", "import historical audits", (QA_LEAD,), system=True
+    "import-audit-history",
+    "import historical audits",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead imports historical audits.",
 )
 MANAGE_TEMPLATES = _capability("manage-templates", "load audit templates", (QA_LEAD,), system=True)
-MANAGE_THEMES = _capability("manage-themes", "change the list of themes", (QA_LEAD,), system=True)
+MANAGE_THEMES = _capability(
+    "manage-themes",
+    "change the list of themes",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead changes the list of themes.",
+)
 
 # Cycles.
 PLAN_CYCLES = _capability("plan-cycles", "plan and follow audit cycles", QA_TEAM, system=True)

@@ -12,11 +12,13 @@ from django.utils import timezone
 from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
+from caseaudit.audits.actions.templates import load_template
 from caseaudit.audits.completion import Progress
 from caseaudit.audits.models import AuditStatus, EvidenceUse, Finding, ModerationEvent, SectionResponse, Theme
-from caseaudit.audits.templates_store import default_template, default_template_text, load_template
+from caseaudit.audits.templates_store import default_template, default_template_text
 from caseaudit.improvement.models import Action
 from caseaudit.locking import EditConflict
+from caseaudit.policy import SYSTEM
 
 from ..cycles.builders import allocate_to, make_cycle
 from ..factories import make_user
@@ -44,7 +46,7 @@ def test_a_new_template_version_does_not_change_a_started_audit(personas):
     newer = load_template(
         default_template_text().replace("version: 1\nname: Case", "version: 2\nname: Case"),
         source="v2.yaml",
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     audit.refresh_from_db()
     assert audit.template == started_on != newer

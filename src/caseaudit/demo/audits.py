@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from caseaudit.accounts.models import User
-from caseaudit.audits import completion, moderation
+from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
+from caseaudit.audits.actions import moderation as moderating
 from caseaudit.audits.models import Audit, EvidenceSource, FindingKind
 from caseaudit.cycles.models import Cycle
 
@@ -50,12 +51,12 @@ def complete_demo_audits(cycle: Cycle, *, submitted: int, moderated: int, seed: 
     for audit in done[:moderated]:
         audit.refresh_from_db()
         if rng.random() < 0.7:
-            moderation.agree_grade(audit, expected_version=audit.version, acting_user=moderator)
+            moderating.agree_grade(audit, expected_version=audit.version, acting_user=moderator)
         else:
             scale = _scale(audit)
             current = scale.index(audit.auditor_grade)
             other = scale[max(0, current - 1)] if current else scale[1]
-            moderation.change_grade(
+            moderating.change_grade(
                 audit,
                 grade=other,
                 reason="The evidence of management oversight does not support the auditor's grade.",
