@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from caseaudit import policy
-from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.changes import record_change
 from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.cohorts import COHORT_SLUGS
@@ -479,7 +479,12 @@ def build_demo_authority(
                 written += insert.write(pending, progress, written)
         written += insert.write(pending, progress, written)
         created, skipped = _ensure_users(roster, staff, north_load)
-        record_access(None, "create", "demo-data", detail=f"{written} cases, seed {seed}, as at {today}")
+        record_change(
+            policy.SYSTEM,
+            "demo.built",
+            ("demo-data", None),
+            new={"cases": written, "seed": seed, "as_of": today},
+        )
     return DemoSummary(
         seed=seed,
         today=today,
