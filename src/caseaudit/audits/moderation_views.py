@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
-from caseaudit.cycles.models import Cycle
 from caseaudit.pagination import page_links, pagination
 from caseaudit.ui.submission import CONFLICT_STATUS, submit
 
@@ -188,8 +187,13 @@ def _audit_context(
 @require_safe
 def moderation_statistics_page(request: HttpRequest) -> HttpResponse:
     user = policy.person(request.user, policy.MODERATE)
+    # The cycles that hold audits to compare, newest first, read through the audits' own link to them.
     cycles = list(
-        Cycle.objects.exclude(status="draft").order_by("-starts_on", "name").values_list("pk", "name")
+        Audit.objects.confirmed()
+        .filter(cycle__isnull=False)
+        .order_by("-cycle__starts_on", "cycle__name")
+        .values_list("cycle_id", "cycle__name")
+        .distinct()
     )
     form = StatisticsFilterForm(request.GET or None, cycles=cycles)
     audits = audits_visible_to(user)

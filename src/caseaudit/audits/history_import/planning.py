@@ -11,9 +11,9 @@ import polars as pl
 
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
-from caseaudit.cycles.models import Cycle
 
 from ..models import Audit, AuditStatus, GradeScale
+from .cycles import cycle_names
 from .reading import AuditTable
 from .result import AuditHistoryResult
 from .validating import count_rejected, record_errors
@@ -156,7 +156,7 @@ def _py_name_key(name: str) -> str:
 
 
 def _cycle_ids(frame: pl.DataFrame, warnings: list[str]) -> pl.Series:
-    known = {_py_name_key(name): pk for pk, name in Cycle.objects.values_list("id", "name")}
+    known = {_py_name_key(name): pk for pk, name in cycle_names()}
     ids = frame.select(_name_key(pl.col("cycle")).replace_strict(known, default=None, return_dtype=pl.Int64))
     unknown = frame.filter(pl.col("cycle").is_not_null() & ids.to_series().is_null())["cycle"]
     if not unknown.is_empty():
