@@ -148,3 +148,17 @@ def test_an_action_that_forgets_its_change_event_changes_nothing(db, personas):
     personas.worker.refresh_from_db()
     assert personas.worker.first_name != "Renamed"
     assert not ChangeEvent.objects.exists()
+
+
+def test_the_change_history_keeps_no_free_text(db, client, personas):
+    """Reasons, notes, evidence and concerns may name a child; the change history is read more widely than
+    the records, so it keeps their length and never their words."""
+    from caseaudit.improvement.actions.concerns import escalate_concern
+
+    confirmed = make_cycle([personas.own_case], name="Autumn")
+    allocate_to(confirmed, personas.auditor)
+    words = "Jamie was seen with bruising; the plan does not say who checked."
+    escalate_concern(confirmed.audits.get(), description=words, acting_user=personas.auditor)
+    stored = "".join(str(event.old) + str(event.new) for event in ChangeEvent.objects.all())
+    assert "bruising" not in stored and "Jamie" not in stored
+    assert f"{len(words)} characters" in stored

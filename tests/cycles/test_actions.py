@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from caseaudit.accounts.changes import redacted
 from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.audits.models import Audit, Reallocation, SelectionReason
 from caseaudit.cycles.actions import (
@@ -293,7 +294,7 @@ def test_a_swap_is_recorded_with_the_cases_out_and_in_and_the_reason():
     swapped = only_change("cycle.sample-swapped")
     assert (swapped.actor, swapped.subject_type, swapped.subject_id) == (moderator, "cycle", str(cycle.pk))
     assert swapped.old == {"case": removed_case, "audit": removed_pk}
-    assert swapped.new == {"case": outside.pk, "audit": added.pk, "reason": "A complaint"}
+    assert swapped.new == {"case": outside.pk, "audit": added.pk, "reason": redacted("A complaint")}
 
 
 def test_a_discarded_draft_is_recorded_with_what_it_was():
@@ -338,7 +339,7 @@ def test_a_reallocation_is_recorded_with_both_auditors_and_the_reason():
     assert (moved.actor, moved.subject_type, moved.subject_id) == (qa_lead, "audit", str(audit.pk))
     assert (moved.old, moved.new) == (
         {"auditor": first.pk},
-        {"auditor": second.pk, "reason": "first is on leave"},
+        {"auditor": second.pk, "reason": redacted("first is on leave")},
     )
 
 

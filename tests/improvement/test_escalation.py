@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from caseaudit.accounts.changes import redacted
 from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.improvement.actions.concerns import escalate_concern, respond_to_concern
 from caseaudit.improvement.models import SafeguardingConcern
@@ -71,7 +72,7 @@ def test_the_team_manager_is_emailed_after_commit_with_the_qa_lead_in_copy(
         {
             "audit": audits[0].pk,
             "case": people.own_case.pk,
-            "description": DESCRIPTION,
+            "description": redacted(DESCRIPTION),
             "notified": [people.team_manager.pk, people.qa_lead.pk],
         },
     )
@@ -152,7 +153,7 @@ def test_the_team_manager_responds_and_that_closes_it(people, audits, django_cap
         str(concern.pk),
         {"response": "", "responded_at": None},
     )
-    assert answered.new["response"] == "Strategy discussion held today."
+    assert answered.new["response"] == redacted("Strategy discussion held today.")
     with pytest.raises(ValidationError, match="already has a response"):
         respond_to_concern(concern, response="Again.", acting_user=people.qa_lead)
     assert ChangeEvent.objects.filter(event="concern.answered").count() == 1

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from caseaudit.accounts.changes import redacted
 from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.improvement.actions.follow_ups import complete_follow_up, create_follow_up
 from caseaudit.improvement.follow_up import Answer, follow_up_auditors
@@ -115,7 +116,7 @@ def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checke
         {"status": "allocated"},
         {
             "status": "completed",
-            "note": "Checked with the team manager.",
+            "note": redacted("Checked with the team manager."),
             "verified": [open_one.pk],
             "reopened": [done_one.pk],
         },
@@ -127,13 +128,13 @@ def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checke
             str(open_one.pk),
             personas.auditor,
             {"status": "open", "evidence": ""},
-            {"status": "verified", "evidence": "Plan reviewed in May.", "follow_up": follow_up.pk},
+            {"status": "verified", "evidence": redacted("Plan reviewed in May."), "follow_up": follow_up.pk},
         ),
         (
             "action.reopened",
             str(done_one.pk),
             personas.auditor,
-            {"status": "done", "evidence": "Plan on file."},
+            {"status": "done", "evidence": redacted("Plan on file.")},
             {"status": "open", "evidence": "", "follow_up": follow_up.pk},
         ),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from caseaudit.accounts.changes import redacted
 from caseaudit.accounts.models import ChangeEvent
 from caseaudit.improvement import tracker
 from caseaudit.improvement.actions import tracker as actions
@@ -71,13 +72,13 @@ def test_the_owner_moves_an_action_on_and_marks_it_done_with_evidence(personas, 
             "action.updated",
             personas.worker,
             {"status": "open"},
-            {"status": "in-progress", "note": "Booked the review."},
+            {"status": "in-progress", "note": redacted("Booked the review.")},
         ),
         (
             "action.updated",
             personas.worker,
             {"status": "in-progress", "evidence": ""},
-            {"status": "done", "evidence": "Pathway plan reviewed 3 March."},
+            {"status": "done", "evidence": redacted("Pathway plan reviewed 3 March.")},
         ),
     ]
 
@@ -251,7 +252,7 @@ def test_the_qa_lead_adds_a_recommendation(personas, cycle):
                 "kind": "recommendation",
                 "cycle": cycle.pk,
                 "team": personas.own_case.team.pk,
-                "description": "Pathway plans reviewed on time.",
+                "description": redacted("Pathway plans reviewed on time."),
                 "owner": personas.team_manager.pk,
                 "due_on": days(60).isoformat(),
             },
@@ -280,13 +281,13 @@ def test_each_decision_records_what_it_changed_and_who_decided(personas, own_act
             "action.verified",
             qa_lead,
             {"status": "done"},
-            {"status": "verified", "note": "Checked the record."},
+            {"status": "verified", "note": redacted("Checked the record.")},
         ),
         (
             "action.reopened",
             qa_lead,
-            {"status": "verified", "evidence": "Seen in the record."},
-            {"status": "open", "evidence": "", "note": "It did not last."},
+            {"status": "verified", "evidence": redacted("Seen in the record.")},
+            {"status": "open", "evidence": "", "note": redacted("It did not last.")},
         ),
         (
             "action.reassigned",
@@ -295,14 +296,18 @@ def test_each_decision_records_what_it_changed_and_who_decided(personas, own_act
             {
                 "owner": personas.team_manager.pk,
                 "due_on": days(30).isoformat(),
-                "note": moved + f"{days(30):%-d %B %Y}.",
+                "note": redacted(moved + f"{days(30):%-d %B %Y}."),
             },
         ),
         (
             "action.cancelled",
             qa_lead,
             {"status": "open", "cancel_reason": ""},
-            {"status": "cancelled", "cancel_reason": "The case closed.", "note": "The case closed."},
+            {
+                "status": "cancelled",
+                "cancel_reason": redacted("The case closed."),
+                "note": redacted("The case closed."),
+            },
         ),
     ]
 

@@ -36,6 +36,13 @@ def subject_name(subject: models.Model | tuple[str, object]) -> tuple[str, str]:
     return kind, "" if ident is None else str(ident)
 
 
+def redacted(text: str) -> str:
+    """How a change event keeps free text (a reason, a note, evidence, a concern), which may name a child:
+    its length, never its words. The words stay on the record the event names, where the scoped queries
+    guard them; the change history is read more widely."""
+    return f"{len(text)} characters" if text else ""
+
+
 def record_change(
     actor: object,
     event: str,
@@ -45,8 +52,8 @@ def record_change(
     new: Mapping[str, Any] | None = None,
 ) -> ChangeEvent:
     """Record one change: `event` is "<subject>.<what happened>" ("audit.submitted"); `old` and `new`
-    hold the values that changed (a deletion has only `old`, a creation only `new`). Values are stored
-    as JSON: dates and decimals are written as text."""
+    hold the values that changed (a deletion has only `old`, a creation only `new`), free text through
+    `redacted()`. Values are stored as JSON: dates and decimals are written as text."""
     subject_type, subject_id = subject_name(subject)
     person = actor if isinstance(actor, User) else None
     change = ChangeEvent.objects.create(

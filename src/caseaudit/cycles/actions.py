@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from caseaudit import policy
-from caseaudit.accounts.changes import changes_state, record_change
+from caseaudit.accounts.changes import changes_state, record_change, redacted
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit, AuditStatus, Reallocation, SelectionReason
 from caseaudit.cases.models import Case
@@ -144,7 +144,7 @@ def swap_case(cycle: Cycle, *, remove: Audit, add_child_id: str, reason: str, ac
         "cycle.sample-swapped",
         cycle,
         old=removed,
-        new={"case": added.pk, "audit": audit.pk, "reason": reason.strip()},
+        new={"case": added.pk, "audit": audit.pk, "reason": redacted(reason.strip())},
     )
     return audit
 
@@ -253,7 +253,7 @@ def reallocate_audit(audit: Audit, *, to_auditor: User, reason: str, acting_user
         "audit.reallocated",
         audit,
         old=old,
-        new={"auditor": to_auditor.pk, "reason": reason.strip()},
+        new={"auditor": to_auditor.pk, "reason": redacted(reason.strip())},
     )
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseaudit import policy
-from caseaudit.accounts.changes import changes_state, record_change
+from caseaudit.accounts.changes import changes_state, record_change, redacted
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
 
@@ -52,7 +52,7 @@ def escalate_concern(
         new={
             "audit": audit.pk,
             "case": case.pk,
-            "description": description,
+            "description": redacted(description),
             "notified": [user.pk for user in (*managers, *leads)],
         },
     )
@@ -90,6 +90,6 @@ def respond_to_concern(concern: SafeguardingConcern, *, response: str, acting_us
         "concern.answered",
         concern,
         old={"response": "", "responded_at": None},
-        new={"response": response, "responded_at": now},
+        new={"response": redacted(response), "responded_at": now},
     )
     concern.response, concern.responded_by, concern.responded_at = response, responder, now

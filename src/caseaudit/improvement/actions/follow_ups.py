@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from caseaudit import policy
-from caseaudit.accounts.changes import changes_state, record_change
+from caseaudit.accounts.changes import changes_state, record_change, redacted
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
 
@@ -107,7 +107,12 @@ def complete_follow_up(
         "follow-up.completed",
         follow_up,
         old={"status": FollowUpStatus.ALLOCATED},
-        new={"status": FollowUpStatus.COMPLETED, "note": note, "verified": verified, "reopened": reopened},
+        new={
+            "status": FollowUpStatus.COMPLETED,
+            "note": redacted(note),
+            "verified": verified,
+            "reopened": reopened,
+        },
     )
     follow_up.status, follow_up.completed_at, follow_up.note = FollowUpStatus.COMPLETED, now, note
     return follow_up
@@ -139,6 +144,6 @@ def _apply(follow_up: FollowUp, action: Action, answer: Answer, note: str, actin
         acting_user,
         "action.verified" if answer.done else "action.reopened",
         action,
-        old={"status": action.status, "evidence": action.evidence},
-        new={"status": to_status, "evidence": evidence, "follow_up": follow_up.pk},
+        old={"status": action.status, "evidence": redacted(action.evidence)},
+        new={"status": to_status, "evidence": redacted(evidence), "follow_up": follow_up.pk},
     )

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from caseaudit import policy
-from caseaudit.accounts.changes import changes_state, record_change
+from caseaudit.accounts.changes import changes_state, record_change, redacted
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Team
 from caseaudit.cycles.models import Cycle, CycleStatus
@@ -43,9 +43,15 @@ def _text(value: str | None, what: str, *, required: str = "") -> str:
     return value
 
 
-def _recorded(value: Any) -> Any:
-    """A value as the change history keeps it: a person by their id."""
-    return value.pk if isinstance(value, models.Model) else value
+# The action's free-text fields, which the change history keeps by their length only.
+_TEXTS = frozenset({"evidence", "cancel_reason"})
+
+
+def _recorded(name: str, value: Any) -> Any:
+    """A value as the change history keeps it: a person by their id, free text by its length."""
+    if isinstance(value, models.Model):
+        return value.pk
+    return redacted(value) if name in _TEXTS else value
 
 
 def _change(
@@ -75,13 +81,16 @@ def _change(
         from_status=from_status if moved else "",
         to_status=action.status if moved else "",
     )
-    changed = [name for name in fields if _recorded(before[name]) != _recorded(fields[name])]
+    changed = [name for name in fields if before[name] != fields[name]]
     record_change(
         acting_user,
         event,
         action,
-        old={name: _recorded(before[name]) for name in changed},
-        new={**{name: _recorded(fields[name]) for name in changed}, **({"note": note} if note else {})},
+        old={name: _recorded(name, before[name]) for name in changed},
+        new={
+            **{name: _recorded(name, fields[name]) for name in changed},
+            **({"note": redacted(note)} if note else {}),
+        },
     )
     return entry
 
@@ -270,7 +279,7 @@ def add_recommendation(
             "kind": ActionKind.RECOMMENDATION,
             "cycle": cycle.pk,
             "team": team.pk if team else None,
-            "description": text,
+            "description": redacted(text),
             "owner": owner.pk,
             "due_on": due_on,
         },
