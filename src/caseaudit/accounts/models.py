@@ -7,7 +7,7 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    """What a person does in the audit process (DOMAIN.md, "People and what they may see")."""
+    """What a person does in the audit process (docs/domain.md#roles)."""
 
     QA_LEAD = "qa-lead", "QA lead"
     MODERATOR = "moderator", "Moderator"

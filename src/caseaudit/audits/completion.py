@@ -1,7 +1,7 @@
 """Completing an audit: start it, fill in each section, record the evidence sources, findings and actions,
 the overall grade, and submit it for moderation (issue 4, scope 2, 3 and 7).
 
-Every function here is an action (ENGINEERING.md, convention 1): it checks that the acting user is the
+Every function here is an action (CONTRIBUTING.md, convention 3): it checks that the acting user is the
 allocated auditor, runs in one transaction, claims the audit's version first (so a change made on a stale
 page raises EditConflict and changes nothing) and writes the access log. Drafts keep partial content: the
 rules of a complete audit are checked only by `submit_audit`."""
