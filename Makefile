@@ -25,6 +25,7 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	CASEAUDIT_TESTING=1 $(BIN)/mypy
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 	CASEAUDIT_TESTING=1 $(BIN)/caseaudit makemigrations --check --dry-run
 
 format: setup

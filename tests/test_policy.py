@@ -26,6 +26,7 @@ GRID = {
     policy.REALLOCATE_AUDITS: (1, 0, 0, 0, 0, 0),
     policy.MODERATE: (1, 1, 0, 0, 0, 0),
     policy.COMPLETE_AUDIT: (0, 0, 1, 0, 0, 0),
+    policy.READ_AUDIT_DRAFTS: (1, 1, 1, 0, 0, 0),
     policy.LIST_CONCERNS: (1, 1, 0, 1, 0, 0),
     policy.USE_TRACKER: (1, 1, 0, 1, 1, 0),
     policy.DECIDE_ACTIONS: (1, 0, 0, 0, 0, 0),

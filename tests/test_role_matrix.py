@@ -1,6 +1,9 @@
 """Who may open what: every URL, every persona, own versus other team's case.
 
-When you add a URL, add it to MATRIX; the walker at the bottom fails for a URL that answers an anonymous
+Every view declares its capability (`caseaudit.policy`); the expected answers are derived from the policy,
+so when you add a URL, add a row to MATRIX saying what it is about and what success looks like. A view
+without a capability fails `test_every_view_declares_its_capability`; a URL missing from MATRIX fails
+`test_every_url_is_in_the_matrix`; the walker at the bottom fails for a URL that answers an anonymous
 visitor unless it is on ANONYMOUS_ALLOWED."""
 
 from __future__ import annotations
@@ -13,13 +16,18 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.db.models import QuerySet
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from caseaudit import policy
 from caseaudit.audits.feedback import hash_token
 from caseaudit.audits.models import Audit, FeedbackLink, Respondent
+from caseaudit.audits.scoping import audits_visible_to
+from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import Action, FollowUp, FollowUpItem, SafeguardingConcern
+from caseaudit.improvement.scoping import actions_visible_to, concerns_visible_to, follow_ups_visible_to
 
 from .conftest import Personas
 from .cycles.builders import allocate_to, make_cycle
@@ -36,154 +44,150 @@ PERSONAS = (
     "outsider",
 )
 
-# (label, method, url name, target) -> status per persona, in PERSONAS order. `target` names what goes in
-# the URL (see TARGETS): "own" is the team manager's and worker's team's case, "other" the outsider's; "cycle"
-# a confirmed cycle holding the own case, allocated to the auditor; "draft" a draft cycle of both cases.
-# POSTs send no data, or go to a cycle in the wrong state: the action refuses and changes nothing, so that
-# one row never changes what the next row sees.
-PLANNERS = (FOUND, OK, OK, *(FORBIDDEN,) * 5)
-# The reports page: aggregates, so senior leaders too.
-REPORTS = (FOUND, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)
-# The own case's audit is visible to its team manager and worker (refused), not to the outsider (not found).
-FEEDBACK = (FOUND, OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)
-# The pages that change an audit: its auditor's alone; others who may see the audit 403, the outsider 404.
-AUDITOR_ONLY = (FOUND, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)
-# The own case's action, owned by the worker: readable by the QA team, its team manager and the worker;
-# changed by its owner, the team manager and the QA lead; decided on by the QA lead alone.
-TRACKED = (FOUND, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN, NOT_FOUND)
-ACTION_UPDATE = (FOUND, OK, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, NOT_FOUND)
-QA_DECISION = (FOUND, OK, *(FORBIDDEN,) * 5, NOT_FOUND)
-MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
-    # Child-level users go straight to the register (auditors to their audits); a senior leader gets the
-    # home page.
-    ("home", "get", "home", None, (FOUND, FOUND, FOUND, FOUND, FOUND, FOUND, OK, FOUND)),
-    ("register", "get", "cases:list", None, (FOUND, OK, OK, OK, OK, OK, FORBIDDEN, OK)),
-    # Auditors see the cases of their audit allocations: the own case is allocated to the auditor.
-    ("own case", "get", "cases:detail", "own", (FOUND, OK, OK, OK, OK, OK, FORBIDDEN, NOT_FOUND)),
-    (
-        "other case",
-        "get",
-        "cases:detail",
-        "other",
-        (FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK),
-    ),
-    ("import", "get", "cases:import", None, (FOUND, OK, *(FORBIDDEN,) * 6)),
+
+def _home(user) -> int:
+    # Child-level users go straight to their work (the register, or an auditor's audits); others stay.
+    return FOUND if policy.can(user, policy.READ_CHILD_RECORDS) else OK
+
+
+# (label, method, url name, target, capability, success) per row. The expected answer for each persona
+# comes from the policy, in the order a view asks:
+# 1. anonymous: to the sign-in page;
+# 2. the view's own capability (`@capability_required`) at role level: 403 for a role that may never;
+# 3. the target read through its scoped query: 404 for what this person may not see;
+# 4. `capability`, if given, for the target object (the object rule): 403 if refused;
+# 5. otherwise `success` (a status, or a function of the person for pages that differ by person).
+# `target` names what goes in the URL (see TARGETS): "own" is the team manager's and worker's team's
+# case, "other" the outsider's; "cycle" a confirmed cycle holding the own case, allocated to the
+# auditor; "draft" a draft cycle of both cases. POSTs send no data, or go to a cycle in the wrong state:
+# the action refuses and changes nothing, so that one row never changes what the next row sees.
+MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Callable[..., int]]] = [
+    ("home", "get", "home", None, None, _home),
+    ("register", "get", "cases:list", None, None, OK),
+    ("own case", "get", "cases:detail", "own", None, OK),
+    ("other case", "get", "cases:detail", "other", None, OK),
+    ("import", "get", "cases:import", None, None, OK),
     # A confirmation without an upload waiting is refused even for the QA lead.
-    ("import confirm", "post", "cases:import-confirm", None, (FOUND, BAD, *(FORBIDDEN,) * 6)),
-    # Audit cycles: the QA lead and moderators plan them and follow their progress.
-    ("cycles", "get", "cycles:list", None, PLANNERS),
-    ("plan a cycle", "get", "cycles:plan", None, PLANNERS),
-    ("plan a cycle, nothing filled in", "post", "cycles:plan", None, PLANNERS),
-    ("draft cycle", "get", "cycles:detail", "draft", PLANNERS),
-    ("confirmed cycle", "get", "cycles:detail", "cycle", PLANNERS),
-    ("swap form", "get", "cycles:swap", "draft", PLANNERS),
-    ("swap, nothing filled in", "post", "cycles:swap", "draft", PLANNERS),
-    ("confirm a confirmed cycle", "post", "cycles:confirm", "cycle", PLANNERS),
-    ("discard, asked first", "get", "cycles:discard", "draft", PLANNERS),
-    ("discard a confirmed cycle", "post", "cycles:discard", "cycle", PLANNERS),
-    ("allocate a draft", "post", "cycles:allocate", "draft", PLANNERS),
-    ("close a draft", "post", "cycles:close", "draft", PLANNERS),
-    # Moving an audit to another auditor is the QA lead's alone.
-    ("reallocate form", "get", "cycles:reallocate", "audit", (FOUND, OK, *(FORBIDDEN,) * 6)),
-    ("reallocate, nothing filled in", "post", "cycles:reallocate", "audit", (FOUND, OK, *(FORBIDDEN,) * 6)),
-    ("progress export, CSV", "get", "cycles:export", "csv", PLANNERS),
-    ("progress export, XLSX", "get", "cycles:export", "xlsx", PLANNERS),
-    ("my audits", "get", "audits:mine", None, (FOUND, FORBIDDEN, FORBIDDEN, OK, *(FORBIDDEN,) * 4)),
-    # Moderation is the QA lead's and moderators' (the planners). The audit here is not submitted: the page
-    # shows it with nothing to moderate, and a POST without a decision is refused as a bad request.
-    ("moderation queue", "get", "audits:moderation-queue", None, PLANNERS),
-    ("moderation statistics", "get", "audits:moderation-statistics", None, PLANNERS),
-    ("moderate an audit", "get", "audits:moderate", "audit-only", PLANNERS),
-    ("moderate, no decision", "post", "audits:moderate", "audit-only", (FOUND, BAD, BAD, *(FORBIDDEN,) * 5)),
-    # Feedback from children and carers: the QA lead and the audit's own auditor gather it.
-    ("feedback", "get", "audits:feedback", "audit-only", FEEDBACK),
-    ("feedback link, nothing chosen", "post", "audits:feedback-link", "audit-only", FEEDBACK),
-    ("paper feedback form", "get", "audits:feedback-paper", "audit-only", FEEDBACK),
-    ("paper feedback, nothing filled in", "post", "audits:feedback-paper", "audit-only", FEEDBACK),
-    # Safeguarding concerns: listed to the QA team and team managers (their team's); raised by the QA team
-    # or the audit's auditor; answered by the case's team manager or the QA lead. The concern is the own
-    # case's, raised by the auditor, who may read it.
-    ("concerns", "get", "improvement:list", None, (FOUND, OK, OK, FORBIDDEN, OK, *(FORBIDDEN,) * 3)),
-    ("raise a concern", "get", "improvement:raise", "audit-only", (FOUND, OK, OK, OK, *(FORBIDDEN,) * 4)),
+    ("import confirm", "post", "cases:import-confirm", None, None, BAD),
+    ("cycles", "get", "cycles:list", None, None, OK),
+    ("plan a cycle", "get", "cycles:plan", None, None, OK),
+    ("plan a cycle, nothing filled in", "post", "cycles:plan", None, None, OK),
+    ("draft cycle", "get", "cycles:detail", "draft", None, OK),
+    ("confirmed cycle", "get", "cycles:detail", "cycle", None, OK),
+    ("swap form", "get", "cycles:swap", "draft", None, OK),
+    ("swap, nothing filled in", "post", "cycles:swap", "draft", None, OK),
+    ("confirm a confirmed cycle", "post", "cycles:confirm", "cycle", None, OK),
+    ("discard, asked first", "get", "cycles:discard", "draft", None, OK),
+    ("discard a confirmed cycle", "post", "cycles:discard", "cycle", None, OK),
+    ("allocate a draft", "post", "cycles:allocate", "draft", None, OK),
+    ("close a draft", "post", "cycles:close", "draft", None, OK),
+    ("reallocate form", "get", "cycles:reallocate", "audit", None, OK),
+    ("reallocate, nothing filled in", "post", "cycles:reallocate", "audit", None, OK),
+    ("progress export, CSV", "get", "cycles:export", "csv", None, OK),
+    ("progress export, XLSX", "get", "cycles:export", "xlsx", None, OK),
+    ("my audits", "get", "audits:mine", None, None, OK),
+    # The audit here is not submitted: the page shows it with nothing to moderate, and a POST without a
+    # decision is refused as a bad request.
+    ("moderation queue", "get", "audits:moderation-queue", None, None, OK),
+    ("moderation statistics", "get", "audits:moderation-statistics", None, None, OK),
+    ("moderate an audit", "get", "audits:moderate", "audit-only", policy.MODERATE, OK),
+    ("moderate, no decision", "post", "audits:moderate", "audit-only", policy.MODERATE, BAD),
+    ("feedback", "get", "audits:feedback", "audit-only", policy.GATHER_FEEDBACK, OK),
+    (
+        "feedback link, nothing chosen",
+        "post",
+        "audits:feedback-link",
+        "audit-only",
+        policy.GATHER_FEEDBACK,
+        OK,
+    ),
+    ("paper feedback form", "get", "audits:feedback-paper", "audit-only", policy.GATHER_FEEDBACK, OK),
+    (
+        "paper feedback, nothing filled in",
+        "post",
+        "audits:feedback-paper",
+        "audit-only",
+        policy.GATHER_FEEDBACK,
+        OK,
+    ),
+    # The concern is the own case's, raised by the auditor, who may read it.
+    ("concerns", "get", "improvement:list", None, None, OK),
+    ("raise a concern", "get", "improvement:raise", "audit-only", policy.RAISE_CONCERN, OK),
     (
         "raise a concern, nothing filled in",
         "post",
         "improvement:raise",
         "audit-only",
-        (FOUND, OK, OK, OK, *(FORBIDDEN,) * 4),
+        policy.RAISE_CONCERN,
+        OK,
     ),
-    ("concern", "get", "improvement:detail", "concern", (FOUND, OK, OK, OK, OK, *(FORBIDDEN,) * 3)),
+    ("concern", "get", "improvement:detail", "concern", None, OK),
     (
         "respond to a concern, nothing filled in",
         "post",
         "improvement:detail",
         "concern",
-        (FOUND, OK, FORBIDDEN, FORBIDDEN, OK, *(FORBIDDEN,) * 3),
+        policy.RESPOND_TO_CONCERN,
+        OK,
     ),
-    # The improvement tracker: the QA team reads every action, a team manager their team's, a worker their
-    # own; a senior leader gets the counts only; auditors work on follow-ups, not the tracker. The action
-    # is the own case's, owned by the worker. Only the QA lead verifies, reopens, cancels, reassigns,
-    # recommends and arranges follow-ups; the follow-up is the own case's, allocated to the auditor.
-    ("actions", "get", "actions:meeting", None, (FOUND, OK, OK, FORBIDDEN, OK, OK, OK, OK)),
-    ("actions agenda", "get", "actions:agenda", None, (FOUND, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN, OK)),
-    ("actions export", "get", "actions:export", None, (FOUND, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN, OK)),
-    ("re-audits due", "get", "actions:reaudits", None, PLANNERS),
-    ("recommend", "get", "actions:recommend", None, (FOUND, OK, *(FORBIDDEN,) * 6)),
-    ("recommend, nothing filled in", "post", "actions:recommend", None, (FOUND, OK, *(FORBIDDEN,) * 6)),
-    ("action", "get", "actions:detail", "action", TRACKED),
-    ("update an action, nothing filled in", "post", "actions:update", "action", ACTION_UPDATE),
-    ("verify, asked first", "get", "actions:verify", "action", QA_DECISION),
-    ("verify, no version", "post", "actions:verify", "action", QA_DECISION),
-    ("reopen, asked first", "get", "actions:reopen", "action", QA_DECISION),
-    ("reopen, no reason", "post", "actions:reopen", "action", QA_DECISION),
-    ("cancel, asked first", "get", "actions:cancel", "action", QA_DECISION),
-    ("cancel, no reason", "post", "actions:cancel", "action", QA_DECISION),
-    ("reassign form", "get", "actions:reassign", "action", QA_DECISION),
-    ("reassign, nothing filled in", "post", "actions:reassign", "action", QA_DECISION),
-    ("follow-ups", "get", "actions:follow-ups", None, (FOUND, OK, OK, OK, *(FORBIDDEN,) * 4)),
-    ("arrange a follow-up", "get", "actions:follow-up-new", "own", (FOUND, OK, *(FORBIDDEN,) * 6)),
-    ("arrange, nothing filled in", "post", "actions:follow-up-new", "own", (FOUND, OK, *(FORBIDDEN,) * 6)),
-    ("follow-up", "get", "actions:follow-up", "follow-up", (FOUND, OK, OK, OK, *(FORBIDDEN,) * 4)),
+    # The action is the own case's, owned by the worker; the follow-up is the own case's, allocated to the
+    # auditor.
+    ("actions", "get", "actions:meeting", None, None, OK),
+    ("actions agenda", "get", "actions:agenda", None, None, OK),
+    ("actions export", "get", "actions:export", None, None, OK),
+    ("re-audits due", "get", "actions:reaudits", None, None, OK),
+    ("recommend", "get", "actions:recommend", None, None, OK),
+    ("recommend, nothing filled in", "post", "actions:recommend", None, None, OK),
+    ("action", "get", "actions:detail", "action", None, OK),
+    ("update an action, nothing filled in", "post", "actions:update", "action", policy.UPDATE_ACTION, OK),
+    ("verify, asked first", "get", "actions:verify", "action", policy.DECIDE_ACTIONS, OK),
+    ("verify, no version", "post", "actions:verify", "action", policy.DECIDE_ACTIONS, OK),
+    ("reopen, asked first", "get", "actions:reopen", "action", policy.DECIDE_ACTIONS, OK),
+    ("reopen, no reason", "post", "actions:reopen", "action", policy.DECIDE_ACTIONS, OK),
+    ("cancel, asked first", "get", "actions:cancel", "action", policy.DECIDE_ACTIONS, OK),
+    ("cancel, no reason", "post", "actions:cancel", "action", policy.DECIDE_ACTIONS, OK),
+    ("reassign form", "get", "actions:reassign", "action", policy.DECIDE_ACTIONS, OK),
+    ("reassign, nothing filled in", "post", "actions:reassign", "action", policy.DECIDE_ACTIONS, OK),
+    ("follow-ups", "get", "actions:follow-ups", None, None, OK),
+    ("arrange a follow-up", "get", "actions:follow-up-new", "own", None, OK),
+    ("arrange, nothing filled in", "post", "actions:follow-up-new", "own", None, OK),
+    ("follow-up", "get", "actions:follow-up", "follow-up", None, OK),
     (
         "complete a follow-up, nothing filled in",
         "post",
         "actions:follow-up",
         "follow-up",
-        (FOUND, FORBIDDEN, FORBIDDEN, OK, *(FORBIDDEN,) * 4),
+        policy.COMPLETE_FOLLOW_UP,
+        OK,
     ),
-    # Compliance with timescales: everyone sees the counts of their scope (a senior leader the whole
-    # register's); the list of cases behind a count is child-level, so not for a senior leader.
-    ("compliance", "get", "compliance:summary", None, (FOUND, *(OK,) * 7)),
-    ("compliance cases", "get", "compliance:cases", "compliance", (FOUND, *(OK,) * 5, FORBIDDEN, OK)),
-    # Reports: the table of grades is an aggregate, for the QA team and senior leaders; the audit data for
-    # analysts is child-level (pseudonymised), the QA team's only. A POST without a format is refused with
-    # the form again.
-    ("reports", "get", "reports:grades", None, REPORTS),
-    ("reports chart", "get", "reports:chart", None, REPORTS),
-    ("grade table, CSV", "get", "reports:grades-csv", None, REPORTS),
-    ("grade table, XLSX", "get", "reports:grades-xlsx", None, REPORTS),
-    ("audit data export", "get", "reports:export", None, PLANNERS),
-    ("audit data export, nothing chosen", "post", "reports:export", None, PLANNERS),
-    # The committee paper of a cycle: aggregates only, so senior leaders too.
-    ("committee paper", "get", "paper:page", "cycle", REPORTS),
-    ("committee paper, PDF", "get", "paper:download", "pdf", REPORTS),
-    ("committee paper, Word", "get", "paper:download", "docx", REPORTS),
-    # Completing an audit (the own case's, started by its auditor; keep these rows last): only its auditor
-    # edits; the QA team and the case's team manager and worker read it; the outsider cannot see it.
-    # POSTs without the audit's version change nothing.
-    ("audit", "get", "audits:detail", "started", (FOUND, OK, OK, OK, OK, OK, FORBIDDEN, NOT_FOUND)),
-    ("start, no version", "post", "audits:start", "started", (*AUDITOR_ONLY[:3], BAD, *AUDITOR_ONLY[4:])),
-    ("audit section", "get", "audits:section", "section", AUDITOR_ONLY),
-    ("audit section, no version", "post", "audits:section", "section", AUDITOR_ONLY),
-    ("section autosave, no version", "post", "audits:section-autosave", "section", AUDITOR_ONLY),
-    ("evidence sources", "get", "audits:evidence", "started", AUDITOR_ONLY),
-    ("evidence, nothing filled in", "post", "audits:evidence", "started", AUDITOR_ONLY),
-    ("findings and actions", "get", "audits:findings", "started", AUDITOR_ONLY),
-    ("findings, nothing filled in", "post", "audits:findings", "started", AUDITOR_ONLY),
-    ("overall grade", "get", "audits:overall", "started", AUDITOR_ONLY),
-    ("overall grade, no version", "post", "audits:overall", "started", AUDITOR_ONLY),
-    ("check and submit", "get", "audits:submit", "started", AUDITOR_ONLY),
-    ("submit, no version", "post", "audits:submit", "started", AUDITOR_ONLY),
+    # Compliance: counts for everyone's scope; the cases behind a count are child-level.
+    ("compliance", "get", "compliance:summary", None, None, OK),
+    ("compliance cases", "get", "compliance:cases", "compliance", None, OK),
+    # Reports: the table of grades is an aggregate; the audit data for analysts is child-level.
+    ("reports", "get", "reports:grades", None, None, OK),
+    ("reports chart", "get", "reports:chart", None, None, OK),
+    ("grade table, CSV", "get", "reports:grades-csv", None, None, OK),
+    ("grade table, XLSX", "get", "reports:grades-xlsx", None, None, OK),
+    ("audit data export", "get", "reports:export", None, None, OK),
+    ("audit data export, nothing chosen", "post", "reports:export", None, None, OK),
+    ("committee paper", "get", "paper:page", "cycle", None, OK),
+    ("committee paper, PDF", "get", "paper:download", "pdf", None, OK),
+    ("committee paper, Word", "get", "paper:download", "docx", None, OK),
+    # Completing an audit (the own case's, started by its auditor; keep these rows last). POSTs without
+    # the audit's version change nothing.
+    ("audit", "get", "audits:detail", "started", None, OK),
+    ("start, no version", "post", "audits:start", "started", policy.COMPLETE_AUDIT, BAD),
+    ("audit section", "get", "audits:section", "section", policy.COMPLETE_AUDIT, OK),
+    ("audit section, no version", "post", "audits:section", "section", policy.COMPLETE_AUDIT, OK),
+    ("section autosave, no version", "post", "audits:section-autosave", "section", policy.COMPLETE_AUDIT, OK),
+    ("evidence sources", "get", "audits:evidence", "started", policy.COMPLETE_AUDIT, OK),
+    ("evidence, nothing filled in", "post", "audits:evidence", "started", policy.COMPLETE_AUDIT, OK),
+    ("findings and actions", "get", "audits:findings", "started", policy.COMPLETE_AUDIT, OK),
+    ("findings, nothing filled in", "post", "audits:findings", "started", policy.COMPLETE_AUDIT, OK),
+    ("overall grade", "get", "audits:overall", "started", policy.COMPLETE_AUDIT, OK),
+    ("overall grade, no version", "post", "audits:overall", "started", policy.COMPLETE_AUDIT, OK),
+    ("check and submit", "get", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
+    ("submit, no version", "post", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
 ]
 
 TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
@@ -208,7 +212,7 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
 
 def _started(audit: Audit) -> Audit:
     """The audit, started by its auditor (once), for the pages that complete it."""
-    from caseaudit.audits.completion import start_audit
+    from caseaudit.audits.actions.completion import start_audit
 
     audit.refresh_from_db()
     if audit.status == "not-started":
@@ -259,21 +263,100 @@ def cycles(personas) -> Cycles:
     return Cycles(confirmed, draft, confirmed.audits.get())
 
 
+# What each target's object is, and the scoped query that decides who may see it (None: the view's own
+# capability is the whole rule, as for cycles, which only planners open).
+def _subject(target: str | None, p: Personas, c: Cycles) -> tuple[object, Callable[..., QuerySet] | None]:
+    if target in ("own", "other"):
+        return (p.own_case if target == "own" else p.other_case), cases_visible_to
+    if target in ("audit", "audit-only", "started", "section"):
+        return c.audit, audits_visible_to
+    if target == "action":
+        return _action(p, c.audit), actions_visible_to
+    if target == "follow-up":
+        return _follow_up(p, c.audit), follow_ups_visible_to
+    if target == "concern":
+        return _concern(c.audit), concerns_visible_to
+    return None, None
+
+
+def expected_status(user, view_capability, target, capability, success, p: Personas, c: Cycles) -> int:
+    """What the policy says this person gets, in the order the views ask."""
+    if user is None:
+        return FOUND
+    if view_capability is not None and not policy.can(user, view_capability):
+        return FORBIDDEN
+    subject, visible_to = _subject(target, p, c)
+    if visible_to is not None and not visible_to(user).filter(pk=subject.pk).exists():
+        return NOT_FOUND
+    if capability is not None and not policy.can(user, capability, subject):
+        return FORBIDDEN
+    return success(user) if callable(success) else success
+
+
+def _view_capability(url: str) -> policy.Capability | None:
+    view = resolve(url).func
+    assert hasattr(view, "capability"), f"{url}: the view declares no capability (@capability_required)"
+    return view.capability
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_role_matrix(client, personas, cycles, persona):
     """One test per persona, checking every row, so that one run lists every wrong answer."""
-    if persona != "anonymous":
-        client.force_login(getattr(personas, persona))
+    user = None if persona == "anonymous" else getattr(personas, persona)
+    if user is not None:
+        client.force_login(user)
     wrong = []
-    for label, method, name, target, statuses in MATRIX:
-        expected = statuses[PERSONAS.index(persona)]
+    for label, method, name, target, capability, success in MATRIX:
         url = reverse(name, args=TARGETS[target](personas, cycles) if target else [])
+        expected = expected_status(user, _view_capability(url), target, capability, success, personas, cycles)
         response = getattr(client, method)(url)
         if response.status_code != expected:
             wrong.append(f"{method.upper()} {url} ({label}): {response.status_code}, expected {expected}")
         elif persona == "anonymous" and not response["Location"].startswith(reverse(settings.LOGIN_URL)):
             wrong.append(f"{method.upper()} {url} ({label}): redirected to {response['Location']}")
     assert not wrong, f"{persona}:\n" + "\n".join(wrong)
+
+
+# The policy, read as a table: these rows pin the matrix's expectations to what the service's people
+# expect, so that a wrong policy cannot make a wrong matrix pass. (label, persona) -> status.
+SPOT_CHECKS = {
+    ("other case", "auditor"): NOT_FOUND,
+    ("other case", "senior_leader"): FORBIDDEN,
+    ("feedback", "outsider"): NOT_FOUND,
+    ("feedback", "team_manager"): FORBIDDEN,
+    ("moderate an audit", "auditor"): FORBIDDEN,
+    ("reallocate form", "moderator"): FORBIDDEN,
+    ("verify, asked first", "moderator"): FORBIDDEN,
+    ("update an action, nothing filled in", "team_manager"): OK,
+    ("action", "outsider"): NOT_FOUND,
+    ("actions", "senior_leader"): OK,
+    ("compliance cases", "senior_leader"): FORBIDDEN,
+    ("respond to a concern, nothing filled in", "moderator"): FORBIDDEN,
+    ("complete a follow-up, nothing filled in", "qa_lead"): FORBIDDEN,
+    ("audit section", "qa_lead"): FORBIDDEN,
+    ("home", "senior_leader"): OK,
+}
+
+
+def test_the_policy_gives_what_the_service_expects(personas, cycles):
+    rows = {row[0]: row for row in MATRIX}
+    for (label, persona), status in SPOT_CHECKS.items():
+        _, _, name, target, capability, success = rows[label]
+        url = reverse(name, args=TARGETS[target](personas, cycles) if target else [])
+        user = getattr(personas, persona)
+        got = expected_status(user, _view_capability(url), target, capability, success, personas, cycles)
+        assert got == status, f"{label}, {persona}: the policy gives {got}, the service expects {status}"
+
+
+def test_every_view_declares_its_capability():
+    """A new page must say who may open it: `@capability_required(...)`, or `@signed_in`."""
+    missing = []
+    for url in sorted(set(_routes(get_resolver().url_patterns))):
+        if url in ANONYMOUS_ALLOWED or url in PUBLIC_PAGES:
+            continue
+        if not hasattr(resolve(url).func, "capability"):
+            missing.append(url)
+    assert not missing, "views with no capability:\n" + "\n".join(missing)
 
 
 def test_auditor_register_is_empty(client, personas):
@@ -293,7 +376,7 @@ def test_auditor_register_holds_only_their_allocated_cases(client, personas, cyc
 
 def test_every_url_is_in_the_matrix():
     # The feedback form is for people without an account: see ANONYMOUS_ALLOWED and test_feedback_views.
-    named = {name for _, _, name, _, _ in MATRIX} | {"login", "logout", "feedback:form"}
+    named = {row[2] for row in MATRIX} | {"login", "logout", "feedback:form"}
     assert set(_url_names(get_resolver().url_patterns)) <= named
 
 
@@ -303,6 +386,8 @@ def test_every_url_is_in_the_matrix():
 # The feedback form answers a child, young person or carer who has no account, but only through a live
 # single-use link: the walker below makes one for the sample token "x"; any other token gets a 404.
 ANONYMOUS_ALLOWED = {"/sign-in/", "/feedback/x/"}
+# Pages outside the policy: signing out (anyone may).
+PUBLIC_PAGES = {"/sign-out/"}
 
 _SAMPLES = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": str(uuid.UUID(int=1))}
 

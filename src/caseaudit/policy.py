@@ -196,10 +196,20 @@ READ_ALLOCATED_RECORDS = _capability(
 IMPORT_REGISTER = _capability("import-register", "import the case register", (QA_LEAD,), system=True)
 EXPORT_REGISTER = _capability("export-register", "export the case register", (QA_LEAD,), system=True)
 IMPORT_AUDIT_HISTORY = _capability(
-    "import-audit-history", "import historical audits", (QA_LEAD,), system=True
+    "import-audit-history",
+    "import historical audits",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead imports historical audits.",
 )
 MANAGE_TEMPLATES = _capability("manage-templates", "load audit templates", (QA_LEAD,), system=True)
-MANAGE_THEMES = _capability("manage-themes", "change the list of themes", (QA_LEAD,), system=True)
+MANAGE_THEMES = _capability(
+    "manage-themes",
+    "change the list of themes",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead changes the list of themes.",
+)
 
 # Cycles.
 PLAN_CYCLES = _capability("plan-cycles", "plan and follow audit cycles", QA_TEAM, system=True)
@@ -213,6 +223,12 @@ COMPLETE_AUDIT = _capability(
     "change an audit",
     {AUDITOR: allocated_auditor},
     refusal="Only the auditor the audit is allocated to may change it.",
+)
+# Drafts are the auditor's working notes: the audited team reads an audit once it is submitted.
+READ_AUDIT_DRAFTS = _capability(
+    "read-audit-drafts",
+    "read an audit before it is submitted",
+    {QA_LEAD: anything, MODERATOR: anything, AUDITOR: allocated_auditor},
 )
 MODERATE = _capability(
     "moderate",

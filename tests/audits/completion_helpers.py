@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from caseaudit.accounts.models import User
 from caseaudit.audits import completion
+from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.models import Audit
 
 from ..conftest import Personas
@@ -23,13 +24,13 @@ def allocated_audit(personas: Personas) -> Audit:
 
 def started_audit(personas: Personas) -> Audit:
     audit = allocated_audit(personas)
-    completion.start_audit(audit, acting_user=personas.auditor)
+    completing.start_audit(audit, acting_user=personas.auditor)
     return audit
 
 
 def fill_sections(audit: Audit, user: User) -> None:
     for section in completion.sections_of(audit):
-        completion.save_section(
+        completing.save_section(
             audit,
             section.slug,
             grade="good",
@@ -49,11 +50,11 @@ def ready_to_submit(personas: Personas, *, triangulated: bool = True) -> Audit:
     audit = started_audit(personas)
     user = personas.auditor
     fill_sections(audit, user)
-    completion.record_evidence(
+    completing.record_evidence(
         audit, "record-review", used_on=yesterday(), note="", expected_version=audit.version, acting_user=user
     )
     if triangulated:
-        completion.record_evidence(
+        completing.record_evidence(
             audit,
             "worker-interview",
             used_on=yesterday(),
@@ -61,7 +62,7 @@ def ready_to_submit(personas: Personas, *, triangulated: bool = True) -> Audit:
             expected_version=audit.version,
             acting_user=user,
         )
-    completion.save_overall(
+    completing.save_overall(
         audit, grade="good", rationale="Good help.", expected_version=audit.version, acting_user=user
     )
     return audit

@@ -3,6 +3,7 @@ overall grade, check and submit; their error paths and the edit conflict."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseaudit.accounts.models import AccessLog, Role
-from caseaudit.audits import completion
+from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.models import AuditStatus, EvidenceUse, Finding, SectionResponse, Theme
 from caseaudit.improvement.models import Action
 
@@ -57,11 +58,11 @@ def test_start_on_a_stale_page_is_a_conflict(auditor, personas):
 
 def test_task_statuses_follow_the_section_responses(auditor, personas):
     audit = started_audit(personas)
-    completion.save_section(
+    completing.save_section(
         audit, "recording", grade="good", evidence="E", analysis="A", answers={},
         expected_version=audit.version, acting_user=personas.auditor,
     )  # fmt: skip
-    completion.save_section(
+    completing.save_section(
         audit, "multi-agency", grade="", evidence="Started", analysis="", answers={},
         expected_version=audit.version, acting_user=personas.auditor,
     )  # fmt: skip
@@ -89,7 +90,7 @@ def test_team_manager_reads_a_draft_only_once_submitted(client, personas):
     client.force_login(personas.team_manager)
     response = client.get(url("detail", audit))
     assert response.status_code == 200 and "Evidence for recording" not in response.text
-    completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
     response = client.get(url("detail", audit))
     assert "Evidence for recording" in response.text
     assert "Submitted, waiting for moderation" in response.text
@@ -154,7 +155,7 @@ def test_section_conflict_shows_a_message_and_keeps_the_text(client, personas):
     audit = started_audit(personas)
     stale = audit.version
     # Someone (another tab) saved first.
-    completion.save_section(
+    completing.save_section(
         audit, "recording", grade="good", evidence="Saved first", analysis="", answers={},
         expected_version=stale, acting_user=personas.auditor,
     )  # fmt: skip
@@ -187,7 +188,7 @@ def test_autosave_answers_a_fragment_with_the_new_version(auditor, personas):
 
 def test_autosave_of_a_submitted_audit_is_refused(auditor, personas):
     audit = ready_to_submit(personas)
-    completion.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
     response = auditor.post(url("section-autosave", audit, "recording"), section_data(audit))
     assert "Not saved: this audit is submitted" in response.text
     # And the edit pages go back to the read-only audit.
@@ -333,3 +334,53 @@ def test_the_audit_page_offers_a_safeguarding_concern_and_feedback_to_its_audito
     assert reverse("audits:feedback", args=[audit.pk]) in page
     client.force_login(make_user("senior-leader", "sl"))
     assert client.get(reverse("audits:detail", args=[audit.pk])).status_code in (403, 404)
+
+
+def test_the_task_list_marks_completed_exactly_what_submission_no_longer_asks_for(auditor, personas):
+    audit = started_audit(personas)
+    user = personas.auditor
+    for slug, grade, analysis in (("recording", "good", "A"), ("multi-agency", "", "")):
+        completing.save_section(
+            audit, slug, grade=grade, evidence="E", analysis=analysis, answers={},
+            expected_version=audit.version, acting_user=user,
+        )  # fmt: skip
+    completing.save_overall(
+        audit, grade="good", rationale="", expected_version=audit.version, acting_user=user
+    )
+    completing.record_evidence(
+        audit, "worker-interview", used_on=timezone.localdate(), note="", expected_version=audit.version,
+        acting_user=user,
+    )  # fmt: skip
+    # Each task's link, and the status beside it.
+    task = r'href="([^"]+)" aria-describedby="[\w-]+-status[^"]*">[^<]+</a>'
+    beside = r'.*?-status">\s*(?:<strong[^>]*>)?([^<\n]+)'
+    tasks = re.findall(task + beside, auditor.get(url("detail", audit)).text, re.S)
+    completed = {href for href, status in tasks if status == "Completed"}
+    assert completed == {url("section", audit, "recording")}
+    asked_for = set(
+        re.findall(
+            r'<li><a href="(/audits/[^"]+)">',
+            auditor.post(url("submit", audit), {"version": audit.version}).text,
+        )
+    )
+    parts = {href for href, _ in tasks if href not in (url("findings", audit), url("submit", audit))}
+    assert asked_for == parts - completed
+
+
+def test_a_refused_removal_leaves_the_page_on_the_audits_version(auditor, personas):
+    audit = started_audit(personas)
+    response = auditor.post(
+        url("findings", audit), {"action": "remove-finding", "version": audit.version, "item": 999}
+    )
+    assert response.status_code == 200 and "That finding is not on this audit" in response.text
+    audit.refresh_from_db()
+    assert f'name="finding-version" value="{audit.version}"' in response.text
+
+
+def test_submitting_a_page_without_its_version_says_so(auditor, personas):
+    audit = ready_to_submit(personas)
+    response = auditor.post(url("submit", audit), {})
+    assert response.status_code == 200
+    assert "The page is missing the audit&#x27;s version: reload it and try again." in response.text
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS

@@ -1,5 +1,5 @@
 """Feedback actions: single-use, expiring links stored as hashes; answers checked against QUESTIONS; paper
-feedback; who may gather feedback."""
+feedback; who may gather feedback; the change history they write."""
 
 from __future__ import annotations
 
@@ -10,17 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from caseaudit.accounts.models import AccessLog
-from caseaudit.audits.feedback import (
-    QUESTIONS,
-    TEXT_MAX_LENGTH,
-    LinkNotUsable,
-    create_feedback_link,
-    record_paper_feedback,
-    submit_feedback,
-    usable_link,
-    validate_answers,
-)
+from caseaudit.accounts.models import ChangeEvent
+from caseaudit.audits.actions.feedback import create_feedback_link, record_paper_feedback, submit_feedback
+from caseaudit.audits.feedback import QUESTIONS, TEXT_MAX_LENGTH, LinkNotUsable, usable_link, validate_answers
 from caseaudit.audits.models import FeedbackLink, FeedbackResponse, Respondent
 
 from ..cycles.builders import allocate_to, make_cycle
@@ -54,8 +46,19 @@ def test_a_link_keeps_only_the_hash_of_its_token(audit, personas):
     assert token not in link.token_hash
     assert link.created_by == personas.auditor
     assert timedelta(days=13, hours=23) < link.expires_at - timezone.now() <= timedelta(days=14)
-    entry = AccessLog.objects.get(object_type="feedback-link")
-    assert token not in entry.detail and personas.own_case.child_id not in entry.detail
+    event = ChangeEvent.objects.get(event="feedback-link.created")
+    assert (event.actor, event.subject_type, event.subject_id) == (
+        personas.auditor,
+        "feedbacklink",
+        str(link.pk),
+    )
+    assert event.new == {
+        "audit": audit.pk,
+        "respondent": "young-person",
+        "expires_at": event.new["expires_at"],
+    }
+    assert event.new["expires_at"].startswith(link.expires_at.date().isoformat())
+    assert token not in str(event.new) and link.token_hash not in str(event.new)
 
 
 def test_each_link_is_different(audit, personas):
@@ -75,9 +78,23 @@ def test_submitting_attaches_the_answers_to_the_audit_and_uses_the_link_up(audit
     assert response.received_on == timezone.localdate()
     assert FeedbackLink.objects.get().used_at is not None
     assert usable_link(token) is None
-    entry = AccessLog.objects.get(object_type="feedback")
-    assert entry.user is None and token not in entry.detail
-    assert personas.own_case.child_id not in entry.detail
+    # Nobody is signed in: the history names the respondent, and which questions they answered, not how.
+    event = ChangeEvent.objects.get(event="feedback.received")
+    assert (event.actor, event.actor_name, event.subject_type, event.subject_id) == (
+        None,
+        "respondent",
+        "feedbackresponse",
+        str(response.pk),
+    )
+    assert event.new == {
+        "audit": audit.pk,
+        "respondent": "young-person",
+        "on_paper": False,
+        "received_on": timezone.localdate().isoformat(),
+        "answered": ["going-well", "know-worker", "listened-to"],
+        "link": FeedbackLink.objects.get().pk,
+    }
+    assert "My flat" not in str(event.new) and token not in str(event.new)
 
 
 def test_the_same_link_twice_is_refused_kindly(audit, personas):
@@ -86,6 +103,7 @@ def test_the_same_link_twice_is_refused_kindly(audit, personas):
     with pytest.raises(LinkNotUsable, match="no longer works"):
         submit_feedback(token, ANSWERS)
     assert FeedbackResponse.objects.count() == 1
+    assert ChangeEvent.objects.filter(event="feedback.received").count() == 1
 
 
 def test_an_expired_link_is_refused(audit, personas):
@@ -145,6 +163,19 @@ def test_paper_feedback_is_recorded_by_the_auditor(audit, personas):
     assert response.on_paper and response.recorded_by == personas.auditor and response.link is None
     assert response.answers == {"helping": "a-bit"}
     assert response.received_on == date(2026, 10, 3)
+    event = ChangeEvent.objects.get(event="feedback.recorded")
+    assert (event.actor, event.subject_type, event.subject_id) == (
+        personas.auditor,
+        "feedbackresponse",
+        str(response.pk),
+    )
+    assert event.new == {
+        "audit": audit.pk,
+        "respondent": "carer",
+        "on_paper": True,
+        "received_on": "2026-10-03",
+        "answered": ["helping"],
+    }
 
 
 def test_paper_feedback_cannot_come_from_the_future(audit, personas):
@@ -172,6 +203,7 @@ def test_only_the_qa_lead_and_the_audits_auditor_gather_feedback(audit, personas
             acting_user=user,
         )
     assert not FeedbackLink.objects.exists() and not FeedbackResponse.objects.exists()
+    assert not ChangeEvent.objects.filter(event__startswith="feedback").exists()
 
 
 def test_another_auditor_may_not_gather_feedback(audit, personas):

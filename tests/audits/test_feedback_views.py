@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from caseaudit.audits.feedback import create_feedback_link
+from caseaudit.audits.actions.feedback import create_feedback_link
 from caseaudit.audits.models import FeedbackLink, FeedbackResponse, Respondent
 
 from ..cycles.builders import allocate_to, make_cycle

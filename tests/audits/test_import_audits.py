@@ -10,12 +10,15 @@ import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from caseaudit.accounts.models import AccessLog, Role
-from caseaudit.audits.history import import_audit_history
+from caseaudit.accounts.models import ChangeEvent, Role
+from caseaudit.audits.actions.history import import_audit_history
+from caseaudit.audits.history_import.check import check_audit_history
+from caseaudit.audits.history_import.result import RowsRefused
 from caseaudit.audits.models import Audit, AuditTemplate, GradeScale
 from caseaudit.audits.templates_store import default_grade_scale
 from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.cases.models import Case
+from caseaudit.policy import SYSTEM
 from tests.cycles.builders import make_cycle
 from tests.factories import make_case, make_user
 
@@ -63,7 +66,18 @@ def write_xlsx(tmp_path: Path, rows: list[list[str]], name: str = "history.xlsx"
 
 
 def run(path: Path, **options):
-    return import_audit_history(path, acting_user=None, today=TODAY, **options)
+    return import_audit_history(path, acting_user=SYSTEM, today=TODAY, **options)
+
+
+def refused(path: Path):
+    """The result of an import refused for its bad rows: all or nothing."""
+    with pytest.raises(RowsRefused) as caught:
+        run(path)
+    return caught.value.result
+
+
+def imports():
+    return ChangeEvent.objects.filter(event="audits.imported")
 
 
 @pytest.fixture
@@ -179,7 +193,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(tmp_path, register):
         ["B6", "care-leaver", "2019-10-18", "", "Good", "", ""],
         ["B7", "adoption", "2019-10-19", "Good", "Superb", "", ""],
     ]
-    result = run(write_csv(tmp_path, rows))
+    result = refused(write_csv(tmp_path, rows))
     assert not result.written
     assert [(e.source, e.row, e.column, e.value) for e in result.errors] == [
         ("history.csv", 3, "AUDITOR GRADE", "Brilliant"),
@@ -201,11 +215,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(tmp_path, register):
     assert "moderated grade without the auditor's grade" in reasons[6]
     assert result.totals.rejected == 8 and result.totals.created == 1
     assert result.counts(None, "care-leaver").rejected == 1 and result.counts(2019, "unknown").rejected == 1
-    assert (
-        Audit.objects.count() == 0
-        and Case.objects.count() == 3
-        and not AccessLog.objects.filter(object_type="audit-history").exists()
-    )
+    assert Audit.objects.count() == 0 and Case.objects.count() == 3 and not imports().exists()
     assert not GradeScale.objects.exists()
 
 
@@ -216,15 +226,28 @@ def test_skip_invalid_writes_the_valid_rows(tmp_path, register):
     assert audits() == EXPECTED
     assert (result.totals.created, result.totals.rejected, result.cases_created) == (9, 1, 2)
     assert not Case.objects.filter(child_id="A9").exists()
+    assert imports().get().new["rejected"] == 1
 
 
 def test_dry_run_writes_nothing_and_says_what_would_happen(tmp_path, register):
-    result = run(write_csv(tmp_path, THREE_YEARS), dry_run=True)
+    result = check_audit_history(write_csv(tmp_path, THREE_YEARS), acting_user=SYSTEM, today=TODAY)
     assert not result.written and result.dry_run
     assert created_by_year_and_cohort(result) == COUNTS and result.cases_created == 2
     assert Audit.objects.count() == 0 and Case.objects.count() == 3
     assert not GradeScale.objects.exists()
-    assert not AccessLog.objects.filter(object_type="audit-history").exists()
+    assert not imports().exists()
+
+
+def test_a_dry_run_lists_the_bad_rows_too(tmp_path, register):
+    rows = [*THREE_YEARS, ["A9", "care-leaver", "2019-10-15", "Brilliant", "", "", ""]]
+    result = check_audit_history(write_csv(tmp_path, rows), acting_user=SYSTEM, today=TODAY)
+    assert [(e.row, e.column) for e in result.errors] == [(11, "AUDITOR GRADE")]
+    assert result.totals.created == 9 and not imports().exists()
+
+
+def test_only_the_qa_lead_may_check_a_file(tmp_path, register):
+    with pytest.raises(PermissionDenied, match="Only the QA lead imports historical audits"):
+        check_audit_history(write_csv(tmp_path, THREE_YEARS), acting_user=make_user(Role.MODERATOR))
 
 
 def test_importing_the_same_file_again_changes_nothing(tmp_path, register):
@@ -236,6 +259,8 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path, register):
     assert again.cases_created == 0
     assert list(Audit.objects.order_by("pk").values()) == before
     assert Case.objects.count() == 5
+    # The import itself is history, even when it changed no audit.
+    assert [change.new["unchanged"] for change in imports().order_by("pk")] == [0, 9]
 
 
 def test_changed_grades_update_the_audit_of_that_child_and_date(tmp_path, register):
@@ -264,7 +289,7 @@ def test_an_xlsx_workbook_imports_the_same(tmp_path, register):
 
 def test_xlsx_errors_name_the_row_a_person_sees(tmp_path, register):
     rows = [THREE_YEARS[0], ["A2", "care-leaver", "2019-10-15", "Great", "", "", ""]]
-    result = run(write_xlsx(tmp_path, rows))
+    result = refused(write_xlsx(tmp_path, rows))
     assert [(e.source, e.row, e.column, e.value) for e in result.errors] == [
         ("history.xlsx", 3, "AUDITOR GRADE", "Great")
     ]
@@ -283,7 +308,7 @@ def test_an_audit_done_in_caseaudit_is_never_overwritten(tmp_path, register):
         status="moderated",
         auditor_grade="good",
     )
-    result = run(write_csv(tmp_path, THREE_YEARS[:1]))
+    result = refused(write_csv(tmp_path, THREE_YEARS[:1]))
     assert [(e.row, e.column) for e in result.errors] == [(2, "AUDITOR GRADE")]
     assert "was done in caseaudit" in result.errors[0].reason
     assert Audit.objects.get().moderated_grade == ""
@@ -296,7 +321,7 @@ def test_one_audit_per_case_per_cycle(tmp_path, register):
         ["A1", "care-leaver", "2019-10-14", "Good", "", "", "Autumn 2019"],
         ["A1", "care-leaver", "2019-11-14", "Good", "", "", "Autumn 2019"],
     ]
-    result = run(write_csv(tmp_path, rows))
+    result = refused(write_csv(tmp_path, rows))
     assert [(e.row, e.column) for e in result.errors] == [(2, "Cycle"), (3, "Cycle"), (4, "Cycle")]
     planned = Audit.objects.get(cycle=spring)
     assert f"already has an audit in this cycle (audit {planned.pk})" in result.errors[0].reason
@@ -337,13 +362,24 @@ def test_only_the_qa_lead_may_import(tmp_path, register):
     for role in (Role.MODERATOR, Role.AUDITOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SENIOR_LEADER):
         with pytest.raises(PermissionDenied):
             import_audit_history(path, acting_user=make_user(role), today=TODAY)
-    assert Audit.objects.count() == 0
+    assert Audit.objects.count() == 0 and not imports().exists()
     qa_lead = make_user(Role.QA_LEAD)
     assert import_audit_history(path, acting_user=qa_lead, today=TODAY).written
-    entry = AccessLog.objects.get(action="import", object_type="audit-history")
-    assert (
-        entry.user == qa_lead and "9 audits created" in entry.detail and "2 historical cases" in entry.detail
+    change = imports().get()
+    assert (change.actor, change.subject_type, change.subject_id, change.old) == (
+        qa_lead,
+        "audit-history",
+        "",
+        {},
     )
+    assert change.new == {
+        "file": "history.csv",
+        "created": 9,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "cases_created": 2,
+    }
 
 
 def test_command_prints_counts_per_year_and_cohort(tmp_path, register, capsys):
@@ -368,7 +404,7 @@ def test_command_exits_non_zero_listing_errors_and_writes_nothing(tmp_path, regi
     captured = capsys.readouterr()
     assert "error: history.csv row 11, AUDITOR GRADE 'Brilliant': not a grade" in captured.err
     assert "Not imported: history.csv has errors" in captured.out
-    assert Audit.objects.count() == 0
+    assert Audit.objects.count() == 0 and not imports().exists()
 
 
 def test_command_skip_invalid_and_dry_run(tmp_path, register, capsys):
@@ -378,6 +414,16 @@ def test_command_skip_invalid_and_dry_run(tmp_path, register, capsys):
     assert "Dry run: nothing was written" in capsys.readouterr().out
     call_command("import_audits", str(path), "--skip-invalid")
     assert Audit.objects.count() == 9
+
+
+def test_command_acts_as_a_named_person(tmp_path, register):
+    path = write_csv(tmp_path, THREE_YEARS)
+    with pytest.raises(CommandError, match="Only the QA lead imports historical audits"):
+        call_command("import_audits", str(path), "--as", "ada")
+    assert Audit.objects.count() == 0
+    qa_lead = make_user(Role.QA_LEAD, "lead")
+    call_command("import_audits", str(path), "--as", "lead")
+    assert imports().get().actor == qa_lead and Audit.objects.count() == 9
 
 
 def test_command_refuses_an_unreadable_file_cleanly(tmp_path, register):

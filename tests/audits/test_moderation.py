@@ -9,13 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from caseaudit.accounts.models import AccessLog, User
-from caseaudit.audits.locking import EditConflict
+from caseaudit.accounts.models import ChangeEvent, User
+from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
 from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent
-from caseaudit.audits.moderation import agree_grade, change_grade, return_audit
 from caseaudit.audits.templates_store import default_template
 from caseaudit.cases.models import Case
 from caseaudit.cycles.models import Cycle
+from caseaudit.locking import EditConflict
+from caseaudit.policy import SYSTEM
 
 from ..factories import make_user
 
@@ -62,6 +63,11 @@ def audit(personas) -> Audit:
     return submitted_audit(personas.own_case, personas.auditor, "requires-improvement")
 
 
+def audit_changes():
+    """The change events about audits (the default tool the audits are on records its own loading)."""
+    return ChangeEvent.objects.filter(subject_type="audit")
+
+
 def _events(audit: Audit) -> list[tuple[str, str, str, str, str | None]]:
     return [
         (e.kind, e.from_grade, e.to_grade, e.comments, e.by.username if e.by else None)
@@ -86,12 +92,20 @@ def test_agreeing_makes_the_auditors_grade_the_moderated_grade(personas, audit):
         (Kind.SUBMITTED, "", "requires-improvement", "", "auditor"),
         (Kind.AGREED, "requires-improvement", "requires-improvement", "", "moderator"),
     ]
-    log = AccessLog.objects.filter(object_type="audit", object_id=str(audit.pk)).get()
-    assert (log.user, log.action, log.detail) == (
+    change = audit_changes().get()
+    assert (change.actor, change.event, change.subject_type, change.subject_id) == (
         personas.moderator,
-        "update",
-        "moderation: agreed requires-improvement",
+        "audit.moderated",
+        "audit",
+        str(audit.pk),
     )
+    assert change.old == {"status": "submitted", "moderated_grade": ""}
+    assert change.new == {
+        "status": "moderated",
+        "moderated_grade": "requires-improvement",
+        "decision": "agreed",
+        "moderation_event": event.pk,
+    }
 
 
 def test_the_qa_lead_may_moderate(personas, audit):
@@ -110,6 +124,13 @@ def test_no_one_else_may_moderate(personas, audit, role):
         return_audit(audit, comments="More", expected_version=1, acting_user=user)
     assert Audit.objects.get().status == AuditStatus.SUBMITTED
     assert audit.moderation_events.count() == 1
+    assert not audit_changes().exists()
+
+
+def test_the_command_line_never_moderates(audit):
+    with pytest.raises(PermissionDenied):
+        agree_grade(audit, expected_version=1, acting_user=SYSTEM)
+    assert Audit.objects.get().status == AuditStatus.SUBMITTED and not audit_changes().exists()
 
 
 def test_an_inactive_moderator_may_not_moderate(personas, audit):
@@ -128,8 +149,9 @@ def test_a_moderator_never_moderates_an_audit_they_wrote(personas):
         ),
         lambda: return_audit(audit, comments="Mine", expected_version=1, acting_user=personas.moderator),
     ):
-        with pytest.raises(PermissionDenied, match="another moderator"):
+        with pytest.raises(PermissionDenied, match="never one they audited themselves"):
             act()
+    assert not audit_changes().exists()
     # Another moderator may.
     agree_grade(audit, expected_version=1, acting_user=make_user("moderator", "second-moderator"))
     assert Audit.objects.get().status == AuditStatus.MODERATED
@@ -146,13 +168,14 @@ def test_only_a_submitted_audit_is_agreed(personas, status):
     # Refused inside the transaction: the version claimed is rolled back, here and in memory.
     assert (audit.status, audit.version) == (status, 1)
     assert audit.moderation_events.count() == 1
+    assert not audit_changes().exists()
 
 
 # Change ---------------------------------------------------------------------------------------------------
 
 
 def test_changing_the_grade_keeps_the_auditors_and_records_the_reason(personas, audit):
-    change_grade(
+    event = change_grade(
         audit,
         grade="inadequate",
         reason="  No visit for 14 weeks; risk not assessed.  ",
@@ -172,6 +195,21 @@ def test_changing_the_grade_keeps_the_auditors_and_records_the_reason(personas, 
         "No visit for 14 weeks; risk not assessed.",
         "moderator",
     )
+    # The reason is free text that may name the child: the change event names the moderation event
+    # that keeps it, never its words.
+    change = audit_changes().get()
+    assert (change.actor, change.event, change.subject_id) == (
+        personas.moderator,
+        "audit.moderated",
+        str(audit.pk),
+    )
+    assert change.old == {"status": "submitted", "moderated_grade": ""}
+    assert change.new == {
+        "status": "moderated",
+        "moderated_grade": "inadequate",
+        "decision": "changed",
+        "moderation_event": event.pk,
+    }
 
 
 @pytest.mark.parametrize("reason", ["", "   \n "])
@@ -233,6 +271,11 @@ def test_a_moderated_audit_may_be_moderated_again(personas, audit):
         change_grade(
             audit, grade="requires-improvement", reason="x", expected_version=4, acting_user=personas.qa_lead
         )
+    # Moderating again changes the grade only: the status was moderated already.
+    overruled = audit_changes().filter(event="audit.moderated", actor=personas.qa_lead).get()
+    assert overruled.old == {"moderated_grade": "requires-improvement"}
+    assert (overruled.new["moderated_grade"], overruled.new["decision"]) == ("good", "changed")
+    assert audit_changes().count() == 3
 
 
 @pytest.mark.parametrize("status", [AuditStatus.IN_PROGRESS, AuditStatus.RETURNED])
@@ -248,7 +291,7 @@ def test_an_audit_not_submitted_cannot_have_its_grade_changed(personas, status):
 
 
 def test_returning_sends_the_audit_back_with_comments(personas, audit):
-    return_audit(
+    event = return_audit(
         audit,
         comments="Please add the manager discussion.",
         expected_version=1,
@@ -263,12 +306,23 @@ def test_returning_sends_the_audit_back_with_comments(personas, audit):
         "Please add the manager discussion.",
         "moderator",
     )
+    change = audit_changes().get()
+    assert (change.actor, change.event, change.subject_id) == (
+        personas.moderator,
+        "audit.returned",
+        str(audit.pk),
+    )
+    assert (change.old, change.new) == (
+        {"status": "submitted"},
+        {"status": "returned", "decision": "returned", "moderation_event": event.pk},
+    )
 
 
 def test_a_return_needs_comments(personas, audit):
     with pytest.raises(ValidationError, match="Enter comments"):
         return_audit(audit, comments=" ", expected_version=1, acting_user=personas.moderator)
     assert Audit.objects.get().status == AuditStatus.SUBMITTED
+    assert not audit_changes().exists()
 
 
 def test_a_moderated_audit_is_not_returned(personas, audit):
@@ -311,3 +365,4 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(personas, audit):
     stored = Audit.objects.get()
     assert (stored.moderated_grade, stored.version) == ("good", 2)
     assert [e[3] for e in _events(stored)] == ["", "First"]
+    assert audit_changes().get().actor == personas.moderator  # the refused decisions recorded nothing

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from caseaudit.accounts.models import AccessLog
+from caseaudit.accounts.models import AccessLog, ChangeEvent
 from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent, SectionResponse
 
 from ..cycles.builders import make_cycle
@@ -98,6 +98,7 @@ def test_agree(client, moderator, audit):
     assert response.status_code == 302 and response["Location"] == reverse("audits:moderate", args=[audit.pk])
     audit.refresh_from_db()
     assert (audit.status, audit.moderated_grade) == (AuditStatus.MODERATED, "requires-improvement")
+    assert ChangeEvent.objects.filter(event="audit.moderated", actor=moderator, subject_id=audit.pk).exists()
     page = client.get(response["Location"]).text
     assert "You agreed the grade of the audit of N000001" in page
     assert "Grade agreed" in page
@@ -166,6 +167,7 @@ def test_a_stale_page_gets_a_conflict_and_keeps_what_was_typed(client, personas,
     stored = Audit.objects.get()
     assert (stored.moderated_grade, stored.version) == ("requires-improvement", 2)
     assert stored.moderation_events.filter(kind=ModerationEvent.Kind.CHANGED).count() == 0
+    assert not ChangeEvent.objects.filter(actor=moderator).exists()
 
 
 @pytest.mark.parametrize(

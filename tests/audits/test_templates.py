@@ -8,24 +8,25 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
-from caseaudit.accounts.models import AccessLog
+from caseaudit.accounts.models import ChangeEvent
+from caseaudit.audits.actions.templates import AlreadyLoaded, load_template
 from caseaudit.audits.models import Audit, AuditTemplate, GradeScale
 from caseaudit.audits.templates_store import (
     default_grade_scale,
     default_template,
     default_template_text,
     latest_template,
-    load_template,
     tool_for,
 )
 from caseaudit.core.audit_tools import TemplateError
+from caseaudit.policy import SYSTEM
 from tests.core.test_audit_tools import MINIMAL
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 
 
-def load(text: str = MINIMAL, acting_user=None) -> AuditTemplate:
+def load(text: str = MINIMAL, acting_user=SYSTEM) -> AuditTemplate:
     return load_template(text, source="mini.yaml", acting_user=acting_user)
 
 
@@ -33,7 +34,7 @@ def version(n: int, text: str = MINIMAL) -> str:
     return text.replace("version: 1\nname: Mini tool", f"version: {n}\nname: Mini tool")
 
 
-def test_loading_stores_the_template_its_scale_and_an_access_log_entry():
+def test_loading_stores_the_template_its_scale_and_their_change_events():
     template = load()
     assert (template.slug, template.version, template.name) == ("mini", 1, "Mini tool")
     assert template.source_name == "mini.yaml" and template.loaded_by is None
@@ -42,18 +43,47 @@ def test_loading_stores_the_template_its_scale_and_an_access_log_entry():
     assert scale.label("not-yet") == "Not yet"
     assert [s.slug for s in tool_for(template).sections] == ["voice", "pathway"]
     assert template.definition["evidence_sources"][0] == "record-review"  # defaults are stored
-    assert AccessLog.objects.filter(object_type="audit-template", object_id=str(template.pk)).exists()
-    assert AccessLog.objects.filter(object_type="grade-scale", object_id=str(scale.pk)).exists()
+    changes = [
+        (c.event, c.actor, c.actor_name, c.subject_type, c.subject_id, c.old, c.new)
+        for c in ChangeEvent.objects.order_by("pk")
+    ]
+    assert changes == [
+        (
+            "grade-scale.loaded",
+            None,
+            "system",
+            "gradescale",
+            str(scale.pk),
+            {},
+            {"slug": "two-point", "version": 1, "name": scale.name, "grades": 2},
+        ),
+        (
+            "template.loaded",
+            None,
+            "system",
+            "audittemplate",
+            str(template.pk),
+            {},
+            {
+                "slug": "mini",
+                "version": 1,
+                "name": "Mini tool",
+                "grade_scale": "two-point v1",
+                "source": "mini.yaml",
+            },
+        ),
+    ]
 
 
 def test_reloading_the_same_definition_changes_nothing():
     first = load()
-    logged = AccessLog.objects.count()
+    recorded = ChangeEvent.objects.count()
     # Comments and layout are not part of the definition.
-    again = load("# the same tool\n" + MINIMAL.replace("name: Mini tool", "name:   Mini tool"))
-    assert again.pk == first.pk
+    with pytest.raises(AlreadyLoaded) as caught:
+        load("# the same tool\n" + MINIMAL.replace("name: Mini tool", "name:   Mini tool"))
+    assert caught.value.template.pk == first.pk
     assert AuditTemplate.objects.count() == 1 and GradeScale.objects.count() == 1
-    assert AccessLog.objects.count() == logged
+    assert ChangeEvent.objects.count() == recorded
 
 
 def test_a_changed_definition_under_the_same_version_is_refused():
@@ -65,6 +95,7 @@ def test_a_changed_definition_under_the_same_version_is_refused():
     assert "mini version 1 is already loaded with a different definition" in message
     assert "sections.0.title" in message and "such as 2" in message
     assert AuditTemplate.objects.get().definition["sections"][0]["title"] == "Voice"
+    assert ChangeEvent.objects.filter(event="template.loaded").count() == 1
 
 
 def test_a_changed_scale_under_the_same_scale_version_is_refused():
@@ -73,6 +104,7 @@ def test_a_changed_scale_under_the_same_scale_version_is_refused():
     with pytest.raises(ValidationError, match="two-point version 1 is already stored with different grades"):
         load(changed)
     assert AuditTemplate.objects.count() == 1  # nothing of the second template was kept
+    assert ChangeEvent.objects.filter(event="template.loaded").count() == 1
 
 
 def test_a_new_version_is_a_new_row_and_an_audit_keeps_the_version_it_started_with():
@@ -81,6 +113,7 @@ def test_a_new_version_is_a_new_row_and_an_audit_keeps_the_version_it_started_wi
     second = load(version(2).replace("title: Voice", "title: The child's voice"))
     assert second.pk != first.pk and second.version == 2
     assert second.grade_scale == first.grade_scale  # the same scale version is shared
+    assert ChangeEvent.objects.filter(event="grade-scale.loaded").count() == 1
     assert latest_template("mini") == second
     audit.refresh_from_db()
     assert audit.template == first
@@ -95,10 +128,10 @@ def test_only_the_qa_lead_may_load_a_template(personas):
     for user in [personas.moderator, personas.auditor, personas.team_manager, personas.senior_leader]:
         with pytest.raises(PermissionDenied):
             load(acting_user=user)
-    assert not AuditTemplate.objects.exists()
+    assert not AuditTemplate.objects.exists() and not ChangeEvent.objects.exists()
     template = load(acting_user=personas.qa_lead)
     assert template.loaded_by == personas.qa_lead
-    assert AccessLog.objects.filter(user=personas.qa_lead, object_type="audit-template").exists()
+    assert ChangeEvent.objects.get(event="template.loaded").actor == personas.qa_lead
 
 
 def test_an_inactive_qa_lead_may_not_load_a_template(personas):
@@ -112,6 +145,7 @@ def test_an_invalid_document_stores_nothing():
     with pytest.raises(TemplateError, match=r"mini\.yaml line 2: version"):
         load(MINIMAL.replace("version: 1\nname", "version: one\nname"))
     assert not AuditTemplate.objects.exists() and not GradeScale.objects.exists()
+    assert not ChangeEvent.objects.exists()
 
 
 def test_default_template_loads_the_shipped_tool_once():
@@ -123,6 +157,8 @@ def test_default_template_loads_the_shipped_tool_once():
     assert AuditTemplate.objects.count() == 1
     assert default_grade_scale() == template.grade_scale
     assert "serious failures" in template.grade_scale.grades[0]["descriptor"]
+    # The service loads its own tool, whoever's audit needed it first.
+    assert ChangeEvent.objects.get(event="template.loaded").actor_name == "system"
 
 
 def test_default_template_is_the_newest_version_of_the_default_tool():
@@ -130,7 +166,7 @@ def test_default_template_is_the_newest_version_of_the_default_tool():
     newer = load_template(
         default_template_text().replace("version: 1\nname: Case", "version: 2\nname: Case"),
         source="ofsted-default-v2.yaml",
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     assert default_template() == newer
 
@@ -159,6 +195,18 @@ def test_command_loads_a_file_and_lists_it(tmp_path):
     assert header.split() == ["template", "version", "name", "scale", "sections", "loaded", "at", "audits"]
     assert row.split()[:2] == ["mini", "1"] and "Mini tool" in row and "two-point v1" in row
     assert row.split()[-1] == "1" and row.split()[-4] == "2"  # one audit, two sections
+    assert ChangeEvent.objects.filter(event="template.loaded").count() == 1
+
+
+def test_command_loads_as_a_named_person(tmp_path, personas):
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    with pytest.raises(CommandError, match="Only the QA lead may load audit templates"):
+        run("load", str(path), "--as", personas.moderator.username)
+    assert not AuditTemplate.objects.exists()
+    run("load", str(path), "--as", personas.qa_lead.username)
+    assert AuditTemplate.objects.get().loaded_by == personas.qa_lead
+    assert ChangeEvent.objects.get(event="template.loaded").actor == personas.qa_lead
 
 
 def test_command_lists_nothing_yet():

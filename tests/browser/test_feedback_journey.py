@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from caseaudit.audits.feedback import create_feedback_link
+from caseaudit.audits.actions.feedback import create_feedback_link
 from caseaudit.audits.models import FeedbackResponse, Respondent
 from caseaudit.improvement.models import SafeguardingConcern
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from caseaudit.audits.actions.moderation import change_grade
 from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent, SelectionReason
-from caseaudit.audits.moderation import change_grade
 from caseaudit.cycles.actions import confirm_cycle, plan_cycle
 from caseaudit.cycles.planning import propose_cycle
 from caseaudit.cycles.reaudits import outstanding_reaudits

@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 from django.core.management import CommandError, call_command
 
-from caseaudit.accounts.models import AccessLog, Role, User
+from caseaudit.accounts.models import ChangeEvent, Role, User
 from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.cohorts import COHORT_SLUGS
 from caseaudit.core.register import CHILD_ID_PATTERN, COLUMNS, DATE_COLUMNS, KEY_DATE_COLUMNS
@@ -179,7 +179,8 @@ def test_build_writes_teams_staff_cases_and_says_what_it_did():
         for column in DATE_COLUMNS:
             value = getattr(case, column)
             assert (value.isoformat() if value else "") == row[column]
-    assert AccessLog.objects.filter(action="create", object_type="demo-data").count() == 1
+    built = ChangeEvent.objects.get(event="demo.built")
+    assert (built.actor_name, built.new["cases"], built.new["seed"]) == ("system", 240, summary.seed)
 
 
 @pytest.mark.django_db

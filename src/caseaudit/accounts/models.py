@@ -7,7 +7,8 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    """What a person does in the audit process (docs/domain.md#roles)."""
+    """What a person does in the audit process (docs/domain.md#roles). What each may do is
+    `caseaudit.policy`'s to say."""
 
     QA_LEAD = "qa-lead", "QA lead"
     MODERATOR = "moderator", "Moderator"
@@ -15,12 +16,6 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team-manager", "Team manager"
     SOCIAL_WORKER = "social-worker", "Social worker"
     SENIOR_LEADER = "senior-leader", "Senior leader"
-
-
-# Roles that may open a child's record at all; which records, is decided by the scoped queries.
-CHILD_LEVEL_ROLES = frozenset(
-    {Role.QA_LEAD, Role.MODERATOR, Role.AUDITOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER}
-)
 
 
 class User(AbstractUser):
@@ -34,17 +29,11 @@ class User(AbstractUser):
     # How many audits an auditor can take in one cycle; empty means no set limit.
     audit_capacity = models.PositiveIntegerField(null=True, blank=True)
 
-    @property
-    def sees_child_level_data(self) -> bool:
-        return self.is_active and self.role in CHILD_LEVEL_ROLES
-
-    @property
-    def is_qa_lead(self) -> bool:
-        return self.is_active and self.role == Role.QA_LEAD
-
 
 class AccessLog(models.Model):
-    """Who read or changed what, and when. Never holds a child's name: objects are named by kind and id."""
+    """Who read or exported what, and when. Never holds a child's name: objects are named by kind and id.
+    Changes are in ChangeEvent; the import, create and update kinds are those recorded here before the
+    change history existed."""
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"

@@ -1,5 +1,5 @@
-"""Forms for completing an audit. They check what was typed; the rules live in `audits.completion`, whose
-ValidationError messages the views add to these forms. Every form carries the audit's version, so a change
+"""Forms for completing an audit. They check what was typed; the actions in `audits.actions.completion`
+decide, and their refusals become these forms' errors. Every form carries the audit's version, so a change
 made on a page someone else has since changed is refused rather than silently overwriting theirs."""
 
 from __future__ import annotations
@@ -11,34 +11,23 @@ from django import forms
 
 from caseaudit.accounts.models import User
 from caseaudit.core.audit_tools import Section
+from caseaudit.ui.forms import VersionedForm
 from caseaudit.ui.widgets import DateField, Radios
 
 from .models import EvidenceSource, FindingKind, GradeScale, Theme
 
 
-class RefusableForm(forms.Form):
-    """A form whose submission an action function may refuse (audits, the tracker)."""
+class AuditForm(VersionedForm):
+    """A form that changes an audit, on the version the page showed."""
 
-    def add_action_error(self, error: Exception) -> None:
-        """An action's refusal, as errors belonging to no field."""
-        messages = getattr(error, "messages", None) or [str(error)]
-        for message in messages:
-            self.add_error(None, message)
-
-
-class VersionedForm(RefusableForm):
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={"required": "The page is missing the audit's version: reload it and try again."},
-    )
+    thing = "audit"
 
 
 def _grade_choices(scale: GradeScale | None) -> list[tuple[str, str]]:
     return [(g["slug"], g["label"]) for g in scale.grades] if scale else []
 
 
-class SectionForm(VersionedForm):
+class SectionForm(AuditForm):
     """A section: grade radios (with the scale's descriptors), evidence, analysis and the questions. Drafts
     save partial content, so no field is required."""
 
@@ -93,7 +82,7 @@ class SectionForm(VersionedForm):
         return {q.slug: self.cleaned_data.get(f"q_{q.slug}") or "" for q in self.section.questions}
 
 
-class EvidenceForm(VersionedForm):
+class EvidenceForm(AuditForm):
     source = forms.ChoiceField(
         label="Source of evidence",
         error_messages={"required": "Select the source of evidence", "invalid_choice": "Select a source"},
@@ -120,13 +109,19 @@ class EvidenceForm(VersionedForm):
         return value
 
 
-class RemoveForm(VersionedForm):
-    """Remove one item (a source, a finding, an action) named by `item`."""
+class RemoveForm(AuditForm):
+    """Remove a source of evidence, named by `item`."""
 
     item = forms.CharField(max_length=60)
 
 
-class FindingForm(VersionedForm):
+class RemoveByIdForm(AuditForm):
+    """Remove a finding or an action, named by its id in `item`."""
+
+    item = forms.IntegerField(min_value=1)
+
+
+class FindingForm(AuditForm):
     kind = forms.ChoiceField(
         label="Kind of finding",
         choices=FindingKind.choices,
@@ -160,7 +155,7 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.get_role_display()})"
 
 
-class ActionForm(VersionedForm):
+class ActionForm(AuditForm):
     description = forms.CharField(
         label="Action",
         widget=forms.Textarea,
@@ -189,7 +184,7 @@ class ActionForm(VersionedForm):
         return value
 
 
-class OverallForm(VersionedForm):
+class OverallForm(AuditForm):
     rationale = forms.CharField(
         label="Rationale",
         required=False,
@@ -209,7 +204,7 @@ class OverallForm(VersionedForm):
         return list(self.scale.grades) if self.scale else []
 
 
-class SubmitForm(VersionedForm):
+class SubmitForm(AuditForm):
     confirm_not_triangulated = forms.BooleanField(
         label="I confirm this audit is based on the case record alone, and should be flagged as not "
         "triangulated",

@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from . import completion_views as views
+from .completion_views import evidence, findings, overall, section, submit, task_list
 
 urlpatterns = [
-    path("<int:pk>/", views.audit_detail, name="detail"),
-    path("<int:pk>/start/", views.audit_start, name="start"),
-    path("<int:pk>/sections/<slug:slug>/", views.audit_section, name="section"),
-    path("<int:pk>/sections/<slug:slug>/autosave/", views.audit_section_autosave, name="section-autosave"),
-    path("<int:pk>/evidence/", views.audit_evidence, name="evidence"),
-    path("<int:pk>/findings/", views.audit_findings, name="findings"),
-    path("<int:pk>/overall/", views.audit_overall, name="overall"),
-    path("<int:pk>/submit/", views.audit_submit, name="submit"),
+    path("<int:pk>/", task_list.audit_detail, name="detail"),
+    path("<int:pk>/start/", task_list.audit_start, name="start"),
+    path("<int:pk>/sections/<slug:slug>/", section.audit_section, name="section"),
+    path("<int:pk>/sections/<slug:slug>/autosave/", section.audit_section_autosave, name="section-autosave"),
+    path("<int:pk>/evidence/", evidence.audit_evidence, name="evidence"),
+    path("<int:pk>/findings/", findings.audit_findings, name="findings"),
+    path("<int:pk>/overall/", overall.audit_overall, name="overall"),
+    path("<int:pk>/submit/", submit.audit_submit, name="submit"),
 ]

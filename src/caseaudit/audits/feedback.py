@@ -2,25 +2,19 @@
 
 A link is made by the QA lead or the audit's auditor and shown to them once; only the SHA-256 of its token is
 kept, so a copy of the database cannot be used to answer in a child's name. The person who opens the link
-needs no account and sees no child data: the page knows only which questions to ask."""
+needs no account and sees no child data: the page knows only which questions to ask. The actions that make
+links and store answers are in `audits.actions.feedback`."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import Role, User
-
-from .models import Audit, FeedbackLink, FeedbackResponse, Respondent
-from .scoping import audits_visible_to
+from .models import FeedbackLink, Respondent
 
 TEXT_MAX_LENGTH = 2000
 LINK_DAYS_DEFAULT = 14
@@ -140,47 +134,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def may_gather_feedback(user: User | None, audit: Audit) -> bool:
-    """The QA lead, or the auditor the audit is allocated to (in a confirmed cycle)."""
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    if user.role == Role.QA_LEAD:
-        return True
-    return (
-        user.role == Role.AUDITOR
-        and audit.auditor_id == user.pk
-        and audits_visible_to(user).filter(pk=audit.pk).exists()
-    )
-
-
-def _require_gatherer(user: User | None, audit: Audit) -> User:
-    if user is None or not may_gather_feedback(user, audit):
-        raise PermissionDenied("Only the QA lead or the audit's auditor may gather feedback for it.")
-    return user
-
-
-def create_feedback_link(
-    audit: Audit, *, respondent: str, acting_user: User | None, days: int = LINK_DAYS_DEFAULT
-) -> str:
-    """Make a single-use link for `respondent` that works for `days` days; return its token, the only
-    time it is ever seen. Build the URL with reverse("feedback:form", args=[token])."""
-    user = _require_gatherer(acting_user, audit)
-    questions_for(respondent)
-    if not 1 <= days <= LINK_DAYS_MAX:
-        raise ValidationError(f"A link works for 1 to {LINK_DAYS_MAX} days.")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    with transaction.atomic():
-        link = FeedbackLink.objects.create(
-            audit=audit,
-            respondent=respondent,
-            token_hash=hash_token(token),
-            created_by=user,
-            expires_at=timezone.now() + timedelta(days=days),
-        )
-        record_access(user, "create", "feedback-link", link.pk, f"audit {audit.pk}, {respondent}")
-    return token
-
-
 def usable_link(token: str) -> FeedbackLink | None:
     """The link for `token` if it can still be answered: known, unused and unexpired."""
     return (
@@ -190,56 +143,3 @@ def usable_link(token: str) -> FeedbackLink | None:
         .only("pk", "respondent", "expires_at")
         .first()
     )
-
-
-def submit_feedback(token: str, answers: dict[str, Any]) -> FeedbackResponse:
-    """Store the answers given through a link and use the link up. No one is signed in."""
-    now = timezone.now()
-    with transaction.atomic():
-        link = (
-            FeedbackLink.objects.select_for_update()
-            .filter(token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=now)
-            .first()
-        )
-        if link is None:
-            raise LinkNotUsable
-        cleaned = validate_answers(link.respondent, answers)
-        # The conditional update is the guard that holds even where select_for_update is a no-op (SQLite).
-        if not FeedbackLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now):
-            raise LinkNotUsable
-        response = FeedbackResponse.objects.create(
-            audit_id=link.audit_id,
-            respondent=link.respondent,
-            link=link,
-            on_paper=False,
-            answers=cleaned,
-            received_on=timezone.localdate(now),
-        )
-        record_access(None, "create", "feedback", response.pk, f"online, audit {link.audit_id}")
-    return response
-
-
-def record_paper_feedback(
-    audit: Audit,
-    *,
-    respondent: str,
-    answers: dict[str, Any],
-    received_on: date,
-    acting_user: User | None,
-) -> FeedbackResponse:
-    """Type in a feedback form that came back on paper."""
-    user = _require_gatherer(acting_user, audit)
-    cleaned = validate_answers(respondent, answers)
-    if received_on > timezone.localdate():
-        raise ValidationError("The date it was received must be today or in the past.")
-    with transaction.atomic():
-        response = FeedbackResponse.objects.create(
-            audit=audit,
-            respondent=respondent,
-            on_paper=True,
-            answers=cleaned,
-            received_on=received_on,
-            recorded_by=user,
-        )
-        record_access(user, "create", "feedback", response.pk, f"on paper, audit {audit.pk}")
-    return response

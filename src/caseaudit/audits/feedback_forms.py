@@ -1,6 +1,7 @@
 """Forms for feedback: the questions (online and on paper), a new link, and a paper form's details.
 
-The forms check what was typed; `caseaudit.audits.feedback` checks it again and decides."""
+The forms check what was typed; the actions in `caseaudit.audits.actions.feedback` check it again and
+decide."""
 
 from __future__ import annotations
 

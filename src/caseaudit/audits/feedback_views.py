@@ -5,52 +5,33 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 
-from .feedback import (
-    LINK_DAYS_DEFAULT,
-    LinkNotUsable,
-    create_feedback_link,
-    hash_token,
-    label_answers,
-    may_gather_feedback,
-    questions_for,
-    record_paper_feedback,
-    submit_feedback,
-    usable_link,
-)
+from .actions.feedback import create_feedback_link, record_paper_feedback, submit_feedback
+from .feedback import LINK_DAYS_DEFAULT, LinkNotUsable, hash_token, label_answers, questions_for, usable_link
 from .feedback_forms import AnswersForm, NewLinkForm, PaperDetailsForm
 from .models import Audit, FeedbackLink, Respondent
 from .scoping import audits_visible_to
 
 
 def _audit_for(request: HttpRequest, pk: int) -> tuple[User, Audit]:
-    """The audit, if the user may gather its feedback: others are refused before anything is read."""
-    user = request.user
-    if not isinstance(user, User) or not user.sees_child_level_data:
-        raise PermissionDenied
+    """The audit, if the user may gather its feedback: an audit they may not see is not found (404), one
+    they may see but not gather feedback for is refused (403) before its feedback is read."""
+    user = policy.person(request.user, policy.READ_CHILD_RECORDS)
     audit = get_object_or_404(audits_visible_to(user).select_related("case", "cycle", "auditor"), pk=pk)
-    if not may_gather_feedback(user, audit):
-        raise PermissionDenied
+    policy.require(user, policy.GATHER_FEEDBACK, audit)
     return user, audit
-
-
-def _audit_url(audit: Audit) -> str | None:
-    """The audit's own page, once it exists (it is built separately)."""
-    try:
-        return reverse("audits:detail", args=[audit.pk])
-    except NoReverseMatch:
-        return None
 
 
 def _render_feedback(
@@ -66,7 +47,6 @@ def _render_feedback(
         "audits/feedback_list.html",
         {
             "audit": audit,
-            "audit_url": _audit_url(audit),
             "responses": responses,
             "links": links,
             "link_form": link_form or NewLinkForm(),
@@ -78,6 +58,7 @@ def _render_feedback(
     )
 
 
+@policy.capability_required(policy.READ_CHILD_RECORDS)
 @require_http_methods(["GET", "HEAD"])
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     user, audit = _audit_for(request, pk)
@@ -85,6 +66,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_feedback(request, user, audit)
 
 
+@policy.capability_required(policy.READ_CHILD_RECORDS)
 @require_POST
 def new_link(request: HttpRequest, pk: int) -> HttpResponse:
     user, audit = _audit_for(request, pk)
@@ -114,6 +96,7 @@ def new_link(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@policy.capability_required(policy.READ_CHILD_RECORDS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def paper(request: HttpRequest, pk: int) -> HttpResponse:
     user, audit = _audit_for(request, pk)

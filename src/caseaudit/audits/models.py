@@ -15,6 +15,10 @@ class AuditStatus(models.TextChoices):
     MODERATED = "moderated", "Moderated"
 
 
+# Done, for the auditor's deadline and a cycle's progress, once submitted: moderation is the QA team's step.
+DONE = (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
+
+
 class SelectionReason(models.TextChoices):
     """Why the planner picked a case: every case in a sample can say why it is there."""
 
@@ -179,16 +183,6 @@ class SectionResponse(models.Model):
 
     def __str__(self) -> str:
         return f"audit {self.audit_id} section {self.section}"
-
-    @property
-    def is_complete(self) -> bool:
-        return bool(self.grade and self.evidence.strip() and self.analysis.strip())
-
-    @property
-    def is_started(self) -> bool:
-        return bool(
-            self.grade or self.evidence.strip() or self.analysis.strip() or any(self.answers.values())
-        )
 
 
 class EvidenceSource(models.TextChoices):

@@ -1,8 +1,8 @@
 """Forms for the moderation page: agree, change the grade, or return the audit. Each carries the version of
-the audit the moderator saw, so that a change made on a stale page is refused (see locking.py).
+the audit the moderator saw, so that a change made on a stale page is refused (see `caseaudit.locking`).
 
-The forms check what was typed; the rules of moderation live in `moderation.py`, whose ValidationError
-messages the view adds to these forms."""
+The forms check what was typed; the rules of moderation live in the actions (`actions.moderation`), whose
+refusals the view adds to these forms."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from typing import Any
 
 from django import forms
 
+from caseaudit.ui.forms import VersionedForm
 from caseaudit.ui.widgets import Radios
 
 from .models import GradeScale
 from .moderation import COMMENTS_MAX_LENGTH
 
 
-class _Versioned(forms.Form):
+class _Versioned(VersionedForm):
+    thing = "audit"
     action = ""  # the value of the submit button's `action` field that picks this form
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, data: Any = None, *, version: int, **kwargs: Any) -> None:
         super().__init__(data, prefix=self.action, initial={"version": version}, **kwargs)

@@ -1,29 +1,28 @@
 """The moderation pages, for the QA lead and moderators: the queue of submitted audits, one audit to agree,
 change or return, and the agreement statistics per auditor.
 
-Audits come from `audits_visible_to(user)`; every change goes through `moderation.py`."""
+Audits come from `audits_visible_to(user)`; every decision is an action of `actions.moderation`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
-from caseaudit.cycles.models import Cycle
 from caseaudit.pagination import page_links, pagination
+from caseaudit.ui.submission import CONFLICT_STATUS, submit
 
-from .locking import EditConflict
+from .actions.moderation import agree_grade, change_grade, return_audit
 from .models import Audit, AuditStatus, ModerationEvent
-from .moderation import agree_grade, change_grade, may_moderate, moderation_statistics, return_audit
+from .moderation import agreeable, grade_changeable, moderation_statistics, returnable
 from .moderation_forms import AgreeForm, ChangeGradeForm, ReturnForm, StatisticsFilterForm
 from .scoping import audits_visible_to
 from .templates_store import tool_for
@@ -33,20 +32,13 @@ RECENTLY_MODERATED = 20
 MODERATED_KINDS = (ModerationEvent.Kind.AGREED, ModerationEvent.Kind.CHANGED)
 
 
-def _moderator(request: HttpRequest) -> User:
-    user = request.user
-    if not may_moderate(user):
-        raise PermissionDenied
-    assert isinstance(user, User)
-    return user
-
-
 # The queue ------------------------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.MODERATE)
 @require_safe
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    user = _moderator(request)
+    user = policy.person(request.user, policy.MODERATE)
     visible = audits_visible_to(user).select_related("cycle", "case", "auditor", "grade_scale")
     waiting = visible.filter(status=AuditStatus.SUBMITTED).order_by("submitted_at", "pk")
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -61,7 +53,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     record_access(user, "view", "moderation-queue", "", f"{page.paginator.count} waiting")
     return render(
         request,
-        "audits/moderation_queue.html",
+        "audits/moderation/queue.html",
         {
             "page": page,
             "waiting": [(audit, _grade_label(audit, audit.auditor_grade)) for audit in page],
@@ -83,9 +75,10 @@ def _grade_label(audit: Audit, slug: str) -> str:
 # One audit ------------------------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.MODERATE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _moderator(request)
+    user = policy.person(request.user, policy.MODERATE)
     audit = get_object_or_404(
         audits_visible_to(user).select_related("cycle", "case", "case__team", "auditor", "grade_scale"), pk=pk
     )
@@ -94,52 +87,44 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
         "change": ChangeGradeForm(version=audit.version, scale=audit.grade_scale),
         "return": ReturnForm(version=audit.version),
     }
-    conflict = ""
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in forms_by_action:
-            return HttpResponseBadRequest("Choose to agree, change the grade or return the audit.")
-        kwargs: dict[str, Any] = {"version": audit.version}
-        if action == "change":
-            kwargs["scale"] = audit.grade_scale
-        form = type(forms_by_action[action])(request.POST, **kwargs)
-        forms_by_action[action] = form
-        if "version" in form.errors:
-            return HttpResponseBadRequest("The form is missing the audit's version: reload the page.")
-        if form.is_valid():
-            try:
-                _act(action, audit, form.cleaned_data, user)
-            except EditConflict as exc:
-                conflict = str(exc)
-                status = 409
-            except ValidationError as exc:
-                field = {"change": "grade", "return": "comments"}.get(action)
-                for message in exc.messages:
-                    form.add_error(field, message)
-            else:
-                messages.success(request, _done_message(action, audit))
-                return redirect("audits:moderate", audit.pk)
-    else:
+
+    def page(status: int = 200) -> HttpResponse:
+        context = _audit_context(audit, user, forms_by_action, conflicted=status == CONFLICT_STATUS)
+        return render(request, "audits/moderation/audit.html", context, status=status)
+
+    if request.method != "POST":
         record_access(user, "view", "audit", audit.pk, "moderation")
-    return render(
+        return page()
+    action = request.POST.get("action", "")
+    if action not in forms_by_action:
+        return HttpResponseBadRequest("Choose to agree, change the grade or return the audit.")
+    kwargs: dict[str, Any] = {"version": audit.version}
+    if action == "change":
+        kwargs["scale"] = audit.grade_scale
+    form = forms_by_action[action] = type(forms_by_action[action])(request.POST, **kwargs)
+    if "version" in form.errors:
+        return HttpResponseBadRequest("The form is missing the audit's version: reload the page.")
+    return submit(
         request,
-        "audits/moderation_audit.html",
-        _audit_context(audit, user, forms_by_action, conflict),
-        status=status,
+        form,
+        act=lambda data: _decide(action, audit, data, user),
+        page=page,
+        then=reverse("audits:moderate", args=[audit.pk]),
+        done=lambda _: _done_message(action, audit),
+        # The refusals of a change are about the grade chosen, those of a return about the comments.
+        field_for={"change": "grade", "return": "comments"}.get(action),
     )
 
 
-def _act(action: str, audit: Audit, data: dict[str, Any], user: User) -> None:
+def _decide(action: str, audit: Audit, data: dict[str, Any], user: User) -> ModerationEvent:
     version = data["version"]
     if action == "agree":
-        agree_grade(audit, expected_version=version, acting_user=user)
-    elif action == "change":
-        change_grade(
+        return agree_grade(audit, expected_version=version, acting_user=user)
+    if action == "change":
+        return change_grade(
             audit, grade=data["grade"], reason=data["reason"], expected_version=version, acting_user=user
         )
-    else:
-        return_audit(audit, comments=data["comments"], expected_version=version, acting_user=user)
+    return return_audit(audit, comments=data["comments"], expected_version=version, acting_user=user)
 
 
 def _done_message(action: str, audit: Audit) -> str:
@@ -154,7 +139,7 @@ def _done_message(action: str, audit: Audit) -> str:
 
 
 def _audit_context(
-    audit: Audit, user: User, forms_by_action: dict[str, Any], conflict: str
+    audit: Audit, user: User, forms_by_action: dict[str, Any], *, conflicted: bool
 ) -> dict[str, Any]:
     sections: list[tuple[str, str]] = []
     responses = {response.section: response for response in audit.sections.all()}
@@ -174,6 +159,8 @@ def _audit_context(
     except NoReverseMatch:
         detail_url = ""
     errors = [form for form in forms_by_action.values() if form.is_bound and form.errors]
+    # A conflict is the one refusal the page shows apart from the form's errors: it says the audit moved on.
+    conflict = " ".join(errors[0].non_field_errors()) if conflicted and errors else ""
     return {
         "audit": audit,
         "auditor_grade": _grade_label(audit, audit.auditor_grade),
@@ -185,11 +172,10 @@ def _audit_context(
         "return_form": forms_by_action["return"],
         "failed_form": errors[0] if errors else None,
         "conflict": conflict,
-        "own_audit": audit.auditor_id == user.pk,
-        "can_agree": audit.status == AuditStatus.SUBMITTED and bool(audit.auditor_grade),
-        "can_change": audit.status in (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
-        and audit.grade_scale is not None,
-        "can_return": audit.status == AuditStatus.SUBMITTED,
+        "may_moderate": policy.can(user, policy.MODERATE, audit),
+        "can_agree": agreeable(audit),
+        "can_change": grade_changeable(audit),
+        "can_return": returnable(audit),
         "detail_url": detail_url,
     }
 
@@ -197,11 +183,17 @@ def _audit_context(
 # Statistics -----------------------------------------------------------------------------------------------
 
 
+@policy.capability_required(policy.MODERATE)
 @require_safe
 def moderation_statistics_page(request: HttpRequest) -> HttpResponse:
-    user = _moderator(request)
+    user = policy.person(request.user, policy.MODERATE)
+    # The cycles that hold audits to compare, newest first, read through the audits' own link to them.
     cycles = list(
-        Cycle.objects.exclude(status="draft").order_by("-starts_on", "name").values_list("pk", "name")
+        Audit.objects.confirmed()
+        .filter(cycle__isnull=False)
+        .order_by("-cycle__starts_on", "cycle__name")
+        .values_list("cycle_id", "cycle__name")
+        .distinct()
     )
     form = StatisticsFilterForm(request.GET or None, cycles=cycles)
     audits = audits_visible_to(user)
@@ -212,7 +204,7 @@ def moderation_statistics_page(request: HttpRequest) -> HttpResponse:
     record_access(user, "view", "moderation-statistics", cycle or "", "by auditor")
     return render(
         request,
-        "audits/moderation_statistics.html",
+        "audits/moderation/statistics.html",
         {
             "form": form,
             "rows": rows[:-1],

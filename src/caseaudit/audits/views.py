@@ -4,7 +4,6 @@ Audits come from `audits_visible_to(user)`, which for an auditor is exactly thei
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -13,28 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from caseaudit.accounts.models import Role, User
-from caseaudit.cycles.progress import DONE
+from caseaudit import policy
 from caseaudit.pagination import page_links, pagination
 
-from .models import AuditStatus
+from .models import DONE, AuditStatus
 from .scoping import audits_visible_to
 
 PAGE_SIZE = 50
 
 
-def _auditor(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not (user.is_active and user.role == Role.AUDITOR):
-        raise PermissionDenied
-    return user
-
-
+@policy.capability_required(policy.HAVE_AUDITS)
 @require_safe
 def my_audits(request: HttpRequest) -> HttpResponse:
-    user = _auditor(request)
     today = timezone.localdate()
-    mine = audits_visible_to(user)
+    mine = audits_visible_to(request.user)
     audits = mine.select_related("cycle", "case", "case__team").order_by("cycle__ends_on", "case__child_id")
     page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())

@@ -7,12 +7,10 @@ from datetime import date
 
 from django.db.models import Count
 
-from caseaudit.audits.models import AuditStatus
+from caseaudit.audits.models import DONE, AuditStatus
 from caseaudit.core.cohorts import COHORT_LABELS
 
 from .models import Cycle
-
-DONE = (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
 
 
 @dataclass

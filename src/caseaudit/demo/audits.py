@@ -9,8 +9,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from caseaudit.accounts.models import Role, User
-from caseaudit.audits import completion, moderation
+from caseaudit.accounts.models import User
+from caseaudit.audits import completion
+from caseaudit.audits.actions import completion as completing
+from caseaudit.audits.actions import moderation as moderating
 from caseaudit.audits.models import Audit, EvidenceSource, FindingKind
 from caseaudit.cycles.models import Cycle
 
@@ -36,7 +38,8 @@ def complete_demo_audits(cycle: Cycle, *, submitted: int, moderated: int, seed: 
     """Complete and submit `submitted` of the cycle's allocated audits through the same actions auditors
     use, then moderate `moderated` of those as the demo moderator. Returns the two counts done."""
     rng = random.Random(seed)
-    moderator = User.objects.filter(role=Role.MODERATOR, is_active=True).order_by("pk").first()
+    # The demo's own moderator (a QA lead may moderate too, but the demo shows the moderator's work).
+    moderator = User.objects.filter(username="moderator", is_active=True).first()
     audits = list(cycle.audits.filter(auditor__isnull=False).select_related("auditor", "case").order_by("pk"))
     done: list[Audit] = []
     for audit in audits[:submitted]:
@@ -48,12 +51,12 @@ def complete_demo_audits(cycle: Cycle, *, submitted: int, moderated: int, seed: 
     for audit in done[:moderated]:
         audit.refresh_from_db()
         if rng.random() < 0.7:
-            moderation.agree_grade(audit, expected_version=audit.version, acting_user=moderator)
+            moderating.agree_grade(audit, expected_version=audit.version, acting_user=moderator)
         else:
             scale = _scale(audit)
             current = scale.index(audit.auditor_grade)
             other = scale[max(0, current - 1)] if current else scale[1]
-            moderation.change_grade(
+            moderating.change_grade(
                 audit,
                 grade=other,
                 reason="The evidence of management oversight does not support the auditor's grade.",
@@ -67,10 +70,10 @@ def complete_demo_audits(cycle: Cycle, *, submitted: int, moderated: int, seed: 
 def _complete(audit: Audit, rng: random.Random) -> None:
     auditor = audit.auditor
     assert auditor is not None
-    completion.start_audit(audit, acting_user=auditor)
+    completing.start_audit(audit, acting_user=auditor)
     scale = _scale(audit)
     for section in completion.sections_of(audit):
-        completion.save_section(
+        completing.save_section(
             audit,
             section.slug,
             grade=rng.choices(scale, weights=_WEIGHTS[: len(scale)])[0],
@@ -84,13 +87,13 @@ def _complete(audit: Audit, rng: random.Random) -> None:
     if rng.random() < 0.5:
         sources.append(EvidenceSource.MANAGER_DISCUSSION)
     for source in sources:
-        completion.record_evidence(
+        completing.record_evidence(
             audit, source, used_on=date.today(), note="", expected_version=audit.version, acting_user=auditor
         )
     themes = list(completion.active_themes())
     if themes:
         theme = rng.choice(themes)
-        completion.add_finding(
+        completing.add_finding(
             audit,
             kind=rng.choice([FindingKind.STRENGTH, FindingKind.ISSUE]),
             theme=theme,
@@ -101,7 +104,7 @@ def _complete(audit: Audit, rng: random.Random) -> None:
     owners = list(completion.action_owners(audit))
     if owners:
         # A per-case action for the improvement tracker, due within the next two months.
-        completion.add_action(
+        completing.add_action(
             audit,
             description="Bring the case recording up to date and record the manager's oversight.",
             owner=rng.choice(owners),
@@ -109,14 +112,14 @@ def _complete(audit: Audit, rng: random.Random) -> None:
             expected_version=audit.version,
             acting_user=auditor,
         )
-    completion.save_overall(
+    completing.save_overall(
         audit,
         grade=rng.choices(scale, weights=_WEIGHTS[: len(scale)])[0],
         rationale=_RATIONALE,
         expected_version=audit.version,
         acting_user=auditor,
     )
-    completion.submit_audit(audit, expected_version=audit.version, acting_user=auditor)
+    completing.submit_audit(audit, expected_version=audit.version, acting_user=auditor)
 
 
 def _scale(audit: Audit) -> list[str]:

@@ -23,7 +23,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from caseaudit.accounts.access_log import record_access
+from caseaudit import policy
+from caseaudit.accounts.changes import record_change
 from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.cohorts import COHORT_SLUGS
@@ -479,7 +480,12 @@ def build_demo_authority(
                 written += insert.write(pending, progress, written)
         written += insert.write(pending, progress, written)
         created, skipped = _ensure_users(roster, staff, north_load)
-        record_access(None, "create", "demo-data", detail=f"{written} cases, seed {seed}, as at {today}")
+        record_change(
+            policy.SYSTEM,
+            "demo.built",
+            ("demo-data", None),
+            new={"cases": written, "seed": seed, "as_of": today},
+        )
     return DemoSummary(
         seed=seed,
         today=today,
@@ -603,9 +609,9 @@ def demo_users_table() -> list[tuple[str, str, str, str]]:
         if user is None:
             continue
         sees = demo.sees
-        if user.staff is not None and demo.role == Role.TEAM_MANAGER and user.staff.team:
+        if user.staff is not None and policy.can(user, policy.READ_TEAM_RECORDS) and user.staff.team:
             sees = f"{user.staff.team.name}: its cases, audits and actions"
-        elif user.staff is not None and demo.role == Role.SOCIAL_WORKER:
+        elif user.staff is not None and policy.can(user, policy.READ_OWN_RECORDS):
             count = Case.objects.filter(worker=user.staff, closed_on__isnull=True).count()
             sees = f"audits of their own {count} open cases; actions assigned to them"
         stored = user.password

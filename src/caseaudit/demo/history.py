@@ -10,7 +10,8 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from caseaudit.audits.history import import_audit_history
+from caseaudit.audits.actions.history import import_audit_history
+from caseaudit.audits.history_import.result import RowsRefused
 from caseaudit.cases.models import Case
 from caseaudit.cycles.actions import record_past_cycle
 from caseaudit.policy import SYSTEM
@@ -53,7 +54,10 @@ def load_demo_history(today: date, *, seed: int) -> int:
             writer = csv.writer(stream)
             writer.writerow(["child_id", "cohort", "audit_date", "auditor_grade", "moderated_grade", "cycle"])
             writer.writerows(rows)
-        result = import_audit_history(path, acting_user=None, today=today)
-    if result.errors:
-        raise RuntimeError(f"the demo's own history did not import: {result.errors[:3]}")
+        try:
+            import_audit_history(path, acting_user=SYSTEM, today=today)
+        except RowsRefused as refused:
+            raise RuntimeError(
+                f"the demo's own history did not import: {refused.result.errors[:3]}"
+            ) from None
     return len(rows)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from caseaudit.accounts.models import Role, User
+from caseaudit import policy
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.actions.tracker import add_recommendation
 from caseaudit.improvement.models import Action, ActionKind
@@ -28,8 +28,9 @@ _RECOMMENDATIONS = (
 def seed_demo_tracker(past_cycle: Cycle, *, today: date, seed: int) -> tuple[int, int]:
     """Add the past cycle's recommendations (by the demo QA lead) and make a third of the audits' actions
     overdue. Returns (recommendations added, actions overdue)."""
-    qa_lead = User.objects.filter(role=Role.QA_LEAD, is_active=True).order_by("pk").first()
-    owners = list(recommendation_owners().filter(role=Role.TEAM_MANAGER)) or list(recommendation_owners())
+    qa_lead = policy.holders(policy.DECIDE_ACTIONS).order_by("pk").first()
+    managers = recommendation_owners().filter(pk__in=policy.holders(policy.READ_TEAM_RECORDS))
+    owners = list(managers) or list(recommendation_owners())
     if qa_lead is None or not owners:
         return 0, 0
     rng = random.Random(seed + 6)

@@ -5,7 +5,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from caseaudit.audits.history import COUNT_NAMES, AuditHistoryResult, import_audit_history
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.audits.actions.history import import_audit_history
+from caseaudit.audits.history_import.check import check_audit_history
+from caseaudit.audits.history_import.result import COUNT_NAMES, AuditHistoryResult, RowsRefused
 from caseaudit.cases.importing.command_output import fail_if_invalid, print_problems
 from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.core.cohorts import COHORT_LABELS
@@ -22,15 +25,21 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows, list the rest")
         parser.add_argument("--dry-run", action="store_true", help="check the file and say what would change")
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        actor = actor_from(options)
         try:
-            result = import_audit_history(
-                options["file"],
-                acting_user=None,
-                skip_invalid=options["skip_invalid"],
-                dry_run=options["dry_run"],
-            )
+            with refusals_as_errors():
+                if options["dry_run"]:
+                    result = check_audit_history(path, acting_user=actor)
+                else:
+                    result = import_audit_history(
+                        path, acting_user=actor, skip_invalid=options["skip_invalid"]
+                    )
+        except RowsRefused as refused:
+            result = refused.result  # listed below, with what a valid file would have changed
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         self._report(result)

@@ -4,14 +4,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 from django.utils import timezone
 
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.audits.actions.templates import AlreadyLoaded, load_template
 from caseaudit.audits.models import AuditTemplate
-from caseaudit.audits.templates_store import DEFAULT_TEMPLATE_FILE, load_template
-from caseaudit.core.audit_tools import MAX_TEMPLATE_CHARS, AuditTool, TemplateError, parse_template
+from caseaudit.audits.templates_store import DEFAULT_TEMPLATE_FILE, tool_for
+from caseaudit.core.audit_tools import MAX_TEMPLATE_CHARS, AuditTool, TemplateError
 
 
 class Command(BaseCommand):
@@ -24,34 +25,29 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="subcommand", required=True, metavar="{load,list}")
         load = commands.add_parser("load", help="validate a template YAML file and store it")
         load.add_argument("file", type=Path)
+        add_actor_argument(load)
         commands.add_parser("list", help="list the templates loaded, newest version first")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "load":
-            self._load(options["file"])
+            self._load(options["file"], options)
         else:
             self._list()
 
-    def _load(self, path: Path) -> None:
+    def _load(self, path: Path, options: dict[str, Any]) -> None:
         text = _read(path)
-        source = str(path)
         try:
-            # Parsed here first only to tell a new version from a reload; load_template validates again.
-            tool = parse_template(text, source)
-            existed = AuditTemplate.objects.filter(slug=tool.slug, version=tool.version).exists()
-            template = load_template(text, source=source, acting_user=None)
+            with refusals_as_errors():
+                template = load_template(text, source=str(path), acting_user=actor_from(options))
         except TemplateError as exc:
             count = len(exc.problems)
             raise CommandError(
                 f"{exc}\n{count} problem{'s' if count != 1 else ''}: nothing was loaded."
             ) from None
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
-        if existed:
-            self.stdout.write(
-                f"{tool.slug} version {tool.version} is already loaded with this definition: nothing changed."
-            )
+        except AlreadyLoaded as same:
+            self.stdout.write(f"{same}: nothing changed.")
             return
+        tool = tool_for(template)
         scale = template.grade_scale
         self.stdout.write(
             f'Loaded {tool.slug} version {tool.version}, "{tool.name}": {_sections_summary(tool)}; '

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count
 
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.audits.actions.themes import add_theme, retire_theme
 from caseaudit.audits.models import Theme
-from caseaudit.audits.themes import add_theme, retire_theme
 
 
 class Command(BaseCommand):
@@ -17,17 +17,17 @@ class Command(BaseCommand):
         change = parser.add_mutually_exclusive_group()
         change.add_argument("--add", metavar="LABEL", help='a new theme, e.g. "Pathway plan quality"')
         change.add_argument("--retire", metavar="SLUG", help="stop offering a theme for new findings")
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
+        actor = actor_from(options)
+        with refusals_as_errors():
             if options["add"]:
-                theme = add_theme(options["add"], acting_user=None)
+                theme = add_theme(options["add"], acting_user=actor)
                 self.stdout.write(f"Added {theme.label!r} ({theme.slug}).")
             elif options["retire"]:
-                theme = retire_theme(options["retire"], acting_user=None)
+                theme = retire_theme(options["retire"], acting_user=actor)
                 self.stdout.write(f"Retired {theme.label!r}: it is no longer offered for new findings.")
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"{'slug':<32}{'theme':<40}{'findings':>9}  offered")
         for theme in Theme.objects.annotate(uses=Count("findings")).order_by("-active", "label"):
             offered = "yes" if theme.active else "no (retired)"

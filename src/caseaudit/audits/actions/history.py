@@ -1,0 +1,119 @@
+"""Importing historical audits: past results from a spreadsheet written as completed audits. Reading,
+checking and planning the file is `history_import`; this writes the plan, all or nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from django.utils import timezone
+
+from caseaudit import policy
+from caseaudit.accounts.changes import changes_state, record_change
+from caseaudit.cases.importing.files import FileLimits
+from caseaudit.cases.models import Case
+from caseaudit.policy import Actor
+
+from ..history_import.check import read_and_plan
+from ..history_import.planning import BATCH, Plan, case_ids
+from ..history_import.result import AuditHistoryResult, RowsRefused
+from ..models import Audit, GradeScale
+from ..templates_store import default_grade_scale
+
+
+@changes_state
+def import_audit_history(
+    path: Path,
+    *,
+    acting_user: Actor,
+    file_name: str | None = None,
+    skip_invalid: bool = False,
+    today: date | None = None,
+    limits: FileLimits | None = None,
+) -> AuditHistoryResult:
+    """Load past audit results (CSV, or the first sheet of an .xlsx workbook) as completed audits. To see
+    what it would change first, without writing anything, use `history_import.check.check_audit_history`.
+
+    Each row is one audit: submitted, or moderated where it has a moderated grade. A child not in the
+    register gets a closed historical case. An audit of the same child completed on the same date is
+    updated, or left alone when nothing differs, so importing a file again changes nothing. All or nothing
+    by default: one invalid row and nothing is written (RowsRefused, listing every bad row); with
+    `skip_invalid` the valid rows are written and the rest listed. Raises ImportRefused when the file as a
+    whole cannot be read."""
+    policy.require(acting_user, policy.IMPORT_AUDIT_HISTORY)
+    # Planned inside this transaction, so that the plan is written against the audits it was made from.
+    result, plan = read_and_plan(path, file_name=file_name, dry_run=False, today=today, limits=limits)
+    if result.errors and not skip_invalid:
+        raise RowsRefused(result)
+    # The default tool's scale, loaded now if it is not yet, so that historical and new audits agree on
+    # what the grades are.
+    _write(plan, default_grade_scale())
+    totals = result.totals
+    record_change(
+        acting_user,
+        "audits.imported",
+        ("audit-history", None),
+        new={
+            "file": result.file_name,
+            "created": totals.created,
+            "updated": totals.updated,
+            "unchanged": totals.unchanged,
+            "rejected": totals.rejected,
+            "cases_created": result.cases_created,
+        },
+    )
+    result.written = True
+    return result
+
+
+def _write(plan: Plan, scale: GradeScale) -> None:
+    Case.objects.bulk_create(
+        [
+            Case(child_id=child_id, cohort=cohort, closed_on=closed_on)
+            for child_id, cohort, closed_on in plan.new_cases.iter_rows()
+        ],
+        batch_size=BATCH,
+    )
+    new_case_ids = dict(
+        zip(
+            plan.new_cases["child_id"].to_list(),
+            case_ids(plan.new_cases).to_list(),
+            strict=True,
+        )
+    )
+    Audit.objects.bulk_create(
+        [
+            Audit(
+                case_id=row["case_id"] or new_case_ids[row["child_id"]],
+                cohort=row["cohort"],
+                cycle_id=row["cycle_id"],
+                auditor_id=row["auditor_id"],
+                status=row["status"],
+                reason="",
+                completed_on=row["audit_date"],
+                grade_scale=scale,
+                auditor_grade=row["auditor_grade"],
+                moderated_grade=row["moderated_grade"] or "",
+            )
+            for row in plan.create.iter_rows(named=True)
+        ],
+        batch_size=BATCH,
+    )
+    now = timezone.now()  # bulk_update does not touch auto_now fields itself
+    Audit.objects.bulk_update(
+        [
+            Audit(
+                pk=row["audit_id"],
+                cycle_id=row["cycle_id"] or row["old_cycle_id"],
+                auditor_id=row["auditor_id"] or row["old_auditor_id"],
+                status=row["status"],
+                grade_scale=scale,
+                auditor_grade=row["auditor_grade"],
+                moderated_grade=row["moderated_grade"] or "",
+                updated_at=now,
+            )
+            for row in plan.update.iter_rows(named=True)
+        ],
+        ["cycle", "auditor", "status", "grade_scale", "auditor_grade", "moderated_grade", "updated_at"],
+        batch_size=BATCH,
+    )
