@@ -8,7 +8,7 @@ from caseaudit.core.apportion import largest_remainder
 
 
 def test_the_committee_example_rounds_to_100():
-    # DOMAIN.md: 0, 2, 5, 6 of 13 print as 0%, 15%, 39%, 46%.
+    # docs/domain.md#percentages: 0, 2, 5, 6 of 13 print as 0%, 15%, 39%, 46%.
     assert largest_remainder(100, [0, 2, 5, 6]) == [0, 15, 39, 46]
 
 

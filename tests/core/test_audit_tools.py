@@ -76,7 +76,7 @@ def test_the_shipped_default_tool_parses():
     assert tool.grade_scale.grades[1].label == "Requires improvement to be good"
     assert tool.evidence_sources == list(EVIDENCE_SOURCES)
     every = [s.slug for s in tool.sections if s.cohorts is None]
-    assert len(every) == 7  # DOMAIN.md, "Default audit tool sections" 1-7
+    assert len(every) == 7  # docs/domain.md#sections: seven for every case
     for section in tool.sections:
         assert 2 <= len(section.questions) <= 4, section.slug
 

@@ -7,7 +7,8 @@ from caseaudit.core.grade_tables import ALL_COHORTS, OFSTED_GRADES, cell_text, g
 
 
 def test_the_committee_example_prints_as_the_committee_expects():
-    # DOMAIN.md: 13 care leaver audits in 2019, 0 / 2 / 5 / 6, printed 0, 2 (15%), 5 (39%), 6 (46%).
+    # docs/domain.md#percentages: 13 care leaver audits in 2019, 0 / 2 / 5 / 6, printed 0, 2 (15%), 5 (39%),
+    # 6 (46%).
     (row,) = grade_rows(
         {("2019", "care-leaver"): {"requires-improvement": 2, "good": 5, "outstanding": 6}},
         periods=["2019"],

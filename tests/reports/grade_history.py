@@ -2,9 +2,9 @@
 (`caseaudit record-cycle`), then the spreadsheet of results loaded with `caseaudit import-audits`.
 
 Autumn 2019 and Autumn 2020 audited every open case; Autumn 2021 half of them, care leavers first. 2019's
-care leavers are DOMAIN.md's example: 13 audited, 0 / 2 / 5 / 6. In every year one care leaver the
-auditor graded Outstanding was moderated to Good, and in 2021 one audit (auditor's grade Good) is not
-moderated yet."""
+care leavers are the example of docs/domain.md#percentages: 13 audited, 0 / 2 / 5 / 6. In every year one
+care leaver the auditor graded Outstanding was moderated to Good, and in 2021 one audit (auditor's grade
+Good) is not moderated yet."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ def test_periods_run_oldest_to_newest_and_all_cohorts_is_the_default():
 
 def test_segments_are_labelled_count_and_percent_as_the_table_prints_them():
     labels = segment_labels(make_table(), cohort="care-leaver")
-    # 2019's care leavers, DOMAIN.md's example: 2 (15%), 5 (39%), 6 (46%), nobody Inadequate.
+    # 2019's care leavers (docs/domain.md#percentages): 2 (15%), 5 (39%), 6 (46%), nobody Inadequate.
     assert {"2 (15%)", "5 (39%)", "6 (46%)"} <= set(labels)
     assert labels[0] == "1 (8%)"  # the bottom segments first: 2020's one Inadequate
     assert "0 (0%)" not in labels  # nobody was Inadequate in 2019: no segment, no label

@@ -48,7 +48,7 @@ def test_three_years_of_history_give_the_committee_table_by_year(history):
     ]
     care_leavers_2019 = row(table, "2019", "care-leaver")
     assert care_leavers_2019.counts == (0, 2, 5, 6)
-    assert care_leavers_2019.percentages == (0, 15, 39, 46)  # DOMAIN.md's example: rows sum to 100
+    assert care_leavers_2019.percentages == (0, 15, 39, 46)  # docs/domain.md#percentages: rows sum to 100
     assert row(table, "2019", ALL_COHORTS).counts == (1, 4, 6, 6)
     assert row(table, "2020", "early-help").total == 0
     assert row(table, "2020", "early-help").percentages is None
@@ -65,7 +65,7 @@ def test_the_half_sample_year_is_flagged_as_not_directly_comparable(history):
     assert table.caveats[:2] == [SAMPLING, FOCUS]
     small = table.caveats[2]
     assert small.startswith("Small samples: fewer than 20 audits")
-    # The example is DOMAIN.md's: 6 of 13 could well be anywhere from 23% to 71%.
+    # The example of docs/domain.md#small-samples: 6 of 13 could well be anywhere from 23% to 71%.
     assert "6 of 13 is 46%" in small and "23% to 71%" in small
     assert table.notes == [*table.caveats, *table.exclusions]
 

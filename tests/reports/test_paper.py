@@ -81,7 +81,7 @@ def test_the_pdf_carries_the_tables_caveats_and_intervals(history):
     text = pdf_text(pdf)
     assert text.startswith("Committee paper Case file audit: Autumn 2021 10 December 2021")
     assert "11 (79%) were graded good or outstanding" in text
-    # DOMAIN.md's example row, as the committee reads it.
+    # The example row of docs/domain.md#percentages, as the committee reads it.
     assert "2019 Care leaver 13 0 2 (15%) 5 (39%) 6 (46%)" in text
     assert "Periods were sampled differently, so they are not directly comparable." in text
     assert "not yet moderated" in text

@@ -7,7 +7,8 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    """What a person does in the audit process. What each may do is `caseaudit.policy`'s to say."""
+    """What a person does in the audit process (docs/domain.md#roles). What each may do is
+    `caseaudit.policy`'s to say."""
 
     QA_LEAD = "qa-lead", "QA lead"
     MODERATOR = "moderator", "Moderator"

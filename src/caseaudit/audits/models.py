@@ -34,7 +34,7 @@ class SelectionReason(models.TextChoices):
 
 class GradeScale(models.Model):
     """A versioned grade scale (the Ofsted four-point scale, a 0-10 Signs of Safety scale, ...): grades
-    are data, worst first, never a hard-coded enum, because scales change (DOMAIN.md, "Grade")."""
+    are data, worst first, never a hard-coded enum, because scales change (docs/domain.md#grades)."""
 
     slug = models.SlugField(max_length=60)
     version = models.PositiveIntegerField()
@@ -186,8 +186,8 @@ class SectionResponse(models.Model):
 
 
 class EvidenceSource(models.TextChoices):
-    """Triangulation (DOMAIN.md): the record review is always required; one more source at least, or
-    the audit is flagged as not triangulated."""
+    """Triangulation (docs/domain.md#evidence-sources): the record review is always required; one more
+    source at least, or the audit is flagged as not triangulated."""
 
     RECORD_REVIEW = "record-review", "Review of the case record"
     WORKER_INTERVIEW = "worker-interview", "Interview with the allocated worker"

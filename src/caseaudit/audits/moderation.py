@@ -1,4 +1,4 @@
-"""Moderation (DOMAIN.md, "The method", step 4): the QA team agrees a submitted audit's grade, changes it
+"""Moderation (docs/domain.md#moderate): the QA team agrees a submitted audit's grade, changes it
 with a reason, or returns the audit to the auditor with comments. Reports use the moderated grade and
 keep the auditor's beside it; every step is a ModerationEvent, so the full history stays.
 

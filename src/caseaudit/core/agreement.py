@@ -1,7 +1,7 @@
 """How far moderators agree with auditors: agreement rates, moves up and down, and Cohen's weighted kappa.
 
 Grades are ordinal indexes on their scale, worst first (0 = the worst grade, k - 1 the best), as grade
-scales store them (DOMAIN.md, "Grade"). A pair is (auditor's grade, moderated grade)."""
+scales store them (docs/domain.md#grades). A pair is (auditor's grade, moderated grade)."""
 
 from __future__ import annotations
 

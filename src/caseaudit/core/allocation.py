@@ -1,4 +1,4 @@
-"""Sharing a cycle's audits among its auditors (DOMAIN.md, "The method", step 2): balanced loads, a mix
+"""Sharing a cycle's audits among its auditors (docs/domain.md#allocation): balanced loads, a mix
 of cohorts for each auditor, and never a case of the auditor's own team."""
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ def largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
     then give the units left, one each, to the largest remainders. Ties go to the larger weight, then to
     the earlier position, so a caller decides the last tie by the order it passes.
 
-    The same rule prints percentages that add up to 100 (DOMAIN.md: 5 of 13 is 39%, not 38%). Exact
-    fractions, so that no float rounding ever decides a tie. All weights zero: all shares zero."""
+    The same rule prints percentages that add up to 100 (docs/domain.md#percentages: 5 of 13 is 39%, not
+    38%). Exact fractions, so that no float rounding ever decides a tie. All weights zero: all shares zero."""
     if total < 0 or any(w < 0 for w in weights):
         raise ValueError("total and weights must not be negative")
     weight = sum(weights)

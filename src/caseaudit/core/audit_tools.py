@@ -2,9 +2,9 @@
 
 An audit tool is the form an auditor fills in: sections, each graded with evidence and analysis, with
 questions and guidance; which cohorts a section applies to; the grade scale, with its own version; the
-evidence sources an auditor may record (DOMAIN.md, "Vocabulary": "Audit tool / template", "Grade",
-"Evidence sources"). Scales and tools change (Ofsted's 2026 and 2027 frameworks, Signs of Safety scales), so
-they are data, never code (ENGINEERING.md, convention 3). Unknown keys are rejected, and every problem is
+evidence sources an auditor may record (docs/domain.md#audit-tool, #grades and #evidence-sources). Scales and
+tools change (Ofsted's 2026 and 2027 frameworks, Signs of Safety scales), so they are data, never code
+(CONTRIBUTING.md, convention 4). Unknown keys are rejected, and every problem is
 reported with the file and the line it is on, so the person editing the YAML can find it.
 """
 
@@ -25,7 +25,7 @@ from .cohorts import COHORT_SLUGS, parse_cohort
 # A template is a page or two of text; anything far bigger is a mistake or an attack.
 MAX_TEMPLATE_CHARS = 1_000_000
 
-# DOMAIN.md, "Evidence sources (triangulation)": the record review is always required.
+# docs/domain.md#evidence-sources: the record review is always required.
 EvidenceSource = Literal[
     "record-review", "worker-interview", "manager-discussion", "child-feedback", "carer-feedback"
 ]
@@ -110,8 +110,7 @@ class _Strict(BaseModel):
 
 
 class Grade(_Strict):
-    """One point of a scale, with the descriptor auditors see beside it (DOMAIN.md, "What the grades
-    mean")."""
+    """One point of a scale, with the descriptor auditors see beside it (docs/domain.md#grade-descriptors)."""
 
     slug: GradeSlug
     label: Text
@@ -123,7 +122,7 @@ def _grades_rule(grades: list[Grade]) -> list[Grade]:
 
 
 class GradeScale(_Strict):
-    """A versioned grade scale, worst grade first (DOMAIN.md, "Grade"). A scale of one grade grades
+    """A versioned grade scale, worst grade first (docs/domain.md#grades). A scale of one grade grades
     nothing, so a scale has at least two."""
 
     slug: Slug
@@ -154,8 +153,8 @@ def _cohorts_rule(cohorts: list[str]) -> list[str]:
 
 
 class Section(_Strict):
-    """A part of the tool that gets its own grade, evidence and analysis (DOMAIN.md, "Default audit tool
-    sections"). `cohorts` limits it to some cohorts (the care leaver sections, say); absent, it applies to
+    """A part of the tool that gets its own grade, evidence and analysis (docs/domain.md#sections).
+    `cohorts` limits it to some cohorts (the care leaver sections, say); absent, it applies to
     every case."""
 
     slug: Slug
@@ -202,7 +201,7 @@ class AuditTool(_Strict):
 
 def applicable_sections(tool: AuditTool, cohort: str) -> list[Section]:
     """The sections an audit of a case in `cohort` must complete, in the tool's order: those with no
-    cohorts, and those naming the cohort (DOMAIN.md, "Default audit tool sections", item 8: cohort
+    cohorts, and those naming the cohort (docs/domain.md#sections: cohort
     sections, such as the care leaver ones)."""
     if cohort not in COHORT_SLUGS:
         raise ValueError(f"{cohort!r} is not a cohort (use {', '.join(COHORT_SLUGS)})")

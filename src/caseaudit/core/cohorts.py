@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 # Highest need first. A child on several Annex A lists has one case, in the highest-need cohort that is
-# open (DOMAIN.md, "Annex A"): a care leaver who is also on the CIN list is a care-leaver case.
+# open (docs/domain.md#cohort-precedence): a care leaver who is also on the CIN list is a care-leaver case.
 COHORTS: tuple[tuple[str, str], ...] = (
     ("care-leaver", "Care leaver"),
     ("looked-after", "Looked after child"),

@@ -1,6 +1,6 @@
 """The caveats a careful analyst adds to a table of grades: periods sampled or graded differently are not
-directly comparable, and small samples are uncertain (DOMAIN.md: "a report must say so when the sampling basis
-of compared periods differs"; "6 of 13 is 46%, but could well be anywhere from 23% to 71%")."""
+directly comparable, and small samples are uncertain (docs/domain.md#comparability and #small-samples: 6 of
+13 is 46%, but could well be anywhere from 23% to 71%)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The committee's table: per period and cohort, how many audits were graded at each level, as
-"count (percent)" (DOMAIN.md, "Background" and the example table)."""
+"count (percent)" (docs/domain.md#percentages, with its example table)."""
 
 from __future__ import annotations
 
@@ -51,9 +51,10 @@ class GradeRow:
 
 
 def grade_percentages(counts: Sequence[int]) -> tuple[int, ...] | None:
-    """Whole percentages, worst grade first, that sum to 100 (the largest-remainder method: DOMAIN.md's 5 of
-    13 is 39%, not 38%). A tie for a spare point goes to the grade with the larger count, then to the better
-    grade, so counts are passed to the apportioning best grade first. No audits, no percentages."""
+    """Whole percentages, worst grade first, that sum to 100 (the largest-remainder method of
+    docs/domain.md#percentages: 5 of 13 is 39%, not 38%). A tie for a spare point goes to the grade with the
+    larger count, then to the better grade, so counts are passed to the apportioning best grade first. No
+    audits, no percentages."""
     if not sum(counts):
         return None
     best_first = largest_remainder(100, list(reversed(counts)))

@@ -10,8 +10,9 @@ Z_95 = 1.959963984540054
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
     """The Wilson score interval for a proportion (Wilson 1927; recommended over the normal approximation for
-    small samples and shares near 0 or 1 by Brown, Cai and DasGupta 2001). DOMAIN.md's example: 6 of 13 is
-    46%, but the 95% interval runs from 23% to 71%. No trials, no interval."""
+    small samples and shares near 0 or 1 by Brown, Cai and DasGupta 2001). The example of
+    docs/domain.md#small-samples: 6 of 13 is 46%, but the 95% interval runs from 23% to 71%. No trials, no
+    interval."""
     if trials < 0 or not 0 <= successes <= trials:
         raise ValueError("successes must lie between 0 and the number of trials")
     if trials == 0:

@@ -1,4 +1,4 @@
-"""Re-auditing Inadequate cases (DOMAIN.md, "The method", step 6: "Inadequate cases are re-audited";
+"""Re-auditing Inadequate cases (docs/domain.md#re-audit-after-inadequate;
 issue 6, scope 6).
 
 A case whose latest moderated grade is Inadequate is due for re-audit a set number of weeks after that

@@ -21,14 +21,15 @@ KEY_DATE_COLUMNS = (
     "assessment_start",
     "assessment_completed",
     "last_seen",
-    # Supervision and recording apply to every cohort (DOMAIN.md: supervision at least every 4 weeks; case
-    # recording written up within 5 working days). Annex A has no such columns: only the CSV brings them.
+    # Supervision and recording apply to every cohort (docs/domain.md#timescales: supervision at least every
+    # 4 weeks; case recording written up within 5 working days). Annex A has no such columns: only the CSV
+    # brings them.
     "last_supervision",
     "recording_backlog_since",
 )
 # The key dates every cohort's checks anchor on, whatever the cohort.
 ALL_COHORT_KEY_DATES = ("last_supervision", "recording_backlog_since")
-# The key dates each cohort's timescale checks anchor on (DOMAIN.md, "Timescales for compliance checks").
+# The key dates each cohort's timescale checks anchor on (docs/domain.md#timescales).
 COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
     "care-leaver": ("latest_pathway_plan", "latest_contact", *ALL_COHORT_KEY_DATES),
     "looked-after": (

@@ -1,4 +1,4 @@
-"""Choosing the cases a cycle audits (DOMAIN.md, "The method", step 2).
+"""Choosing the cases a cycle audits (docs/domain.md#sampling).
 
 Pure functions over plain records: the database hands over the eligible cases and their last audit
 dates, and gets back the sample with the reason each case was picked."""
@@ -46,7 +46,7 @@ SEASONS = {"autumn": ((10, 1), (11, 30)), "spring": ((4, 1), (5, 31))}
 
 
 def season_window(season: str, year: int) -> tuple[date, date]:
-    """Autumn runs from 1 October to 30 November, spring from 1 April to 31 May (DOMAIN.md)."""
+    """Autumn runs from 1 October to 30 November, spring from 1 April to 31 May (docs/domain.md#cycle)."""
     (start_month, start_day), (end_month, end_day) = SEASONS[season]
     return date(year, start_month, start_day), date(year, end_month, end_day)
 

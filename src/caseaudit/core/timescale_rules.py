@@ -1,7 +1,7 @@
 """Timescale rules as versioned data: a YAML document of rules, validated strictly, with local overrides.
 
-DOMAIN.md, "Timescales for compliance checks": each rule names its anchor date, interval and unit, and each
-authority may change local rules (ENGINEERING.md, convention 3: versioned data in YAML, unknown keys
+docs/domain.md#timescales: each rule names its anchor date, interval and unit, and each
+authority may change local rules (CONTRIBUTING.md, convention 4: versioned data in YAML, unknown keys
 rejected). The defaults ship in `core/data/timescales.yaml`; an authority's own file replaces rules by slug
 and may add new ones.
 

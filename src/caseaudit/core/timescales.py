@@ -1,6 +1,6 @@
 """The timescale compliance engine: per case and rule, is the child's plan, visit or review in time?
 
-DOMAIN.md, "Timescales for compliance checks". The rules are data (`timescale_rules`, defaults in
+See docs/domain.md#timescales. The rules are data (`timescale_rules`, defaults in
 `core/data/timescales.yaml`); this module applies them to the case register, all cases at once with polars
 expressions (a million cases in a few seconds: see `evaluate`).
 

@@ -62,7 +62,8 @@ _TEAMS = (
 _MAX_WORKERS_PER_TEAM = 400
 
 # Shares of the open register, roughly as in an English authority's returns (CIN census, SSDA903): early
-# help and child in need are the bulk; care leavers are the demo's focus cohort, as in DOMAIN.md's example.
+# help and child in need are the bulk; care leavers are the demo's focus cohort, as in
+# docs/domain.md#focus-cohort.
 _COHORT_WEIGHTS = (
     ("care-leaver", 0.14),
     ("looked-after", 0.22),
@@ -129,7 +130,7 @@ class DemoUser:
     sees: str  # what the account can see, for the sign-ins table
 
 
-# One account per role; three independent auditors. What each sees follows DOMAIN.md's table of people.
+# One account per role; three independent auditors. What each sees follows docs/domain.md#roles.
 DEMO_USERS = (
     DemoUser("qa-lead", Role.QA_LEAD, "everything: all cases and audits, users, templates, imports"),
     DemoUser("moderator", Role.MODERATOR, "all cases and audits; moderates, plans cycles, reports"),

@@ -1,6 +1,6 @@
 """Safeguarding concerns: an auditor who finds a child at risk escalates at once to the team manager, and
 the concern stays open until the manager (or the QA lead) records the response. It never waits for a
-report (DOMAIN.md, "Safeguarding concern").
+report (docs/domain.md#safeguarding-concern).
 
 This module says who is told and what the email says; raising and answering a concern are the action
 functions of `improvement.actions.concerns`."""

@@ -1,4 +1,4 @@
-"""The improvement meeting's view of the tracker ("Getting from Good to Outstanding", DOMAIN.md step 6):
+"""The improvement meeting's view of the tracker ("Getting from Good to Outstanding", docs/domain.md#act):
 the actions a person may see, filtered, overdue first then by due date, grouped by owner or by team, with
 the counts at the top. The page, the printable agenda and the XLSX export all read it from here, so they
 always agree."""
@@ -182,7 +182,8 @@ def meeting(user: User, params: Any, *, today: date) -> Meeting:
 
 def counts_by_team(today: date) -> list[tuple[str, Counts]]:
     """For senior leaders: how many actions and recommendations each team has per status, and overdue.
-    Aggregates only, no action and no child (DOMAIN.md: senior leaders see aggregate reports only)."""
+    Aggregates only, no action and no child (docs/domain.md#roles: senior leaders see aggregate reports
+    only)."""
     per_team: dict[str | None, Counter[str]] = {}
     for team, status, overdue, n in (
         Action.objects.values_list("team__name", "status")

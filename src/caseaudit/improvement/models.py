@@ -108,7 +108,7 @@ class FollowUpStatus(models.TextChoices):
 
 class FollowUp(models.Model):
     """A follow-up audit: a short check, by an auditor, of whether a case's actions were done. Completing
-    it verifies the actions that were done and reopens the others (DOMAIN.md, "Follow-up audit")."""
+    it verifies the actions that were done and reopens the others (docs/domain.md#follow-up-audit)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="follow_ups")
     auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups")
@@ -146,7 +146,7 @@ class FollowUpItem(models.Model):
 
 class SafeguardingConcern(models.Model):
     """A child found at risk during an audit: escalated to the team manager at once, open until the
-    manager records the response. It never waits for the report (DOMAIN.md)."""
+    manager records the response. It never waits for the report (docs/domain.md#safeguarding-concern)."""
 
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="concerns")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="concerns")

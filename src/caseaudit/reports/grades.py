@@ -1,8 +1,8 @@
 """The table of grades by period and cohort, read from the audits in one grouped query.
 
 Reports are aggregates: nothing here names a child or a worker, so the table may go to senior leaders and
-members. Reports use the moderated grade by default, the auditor's grade when asked (DOMAIN.md,
-"Moderation")."""
+members. Reports use the moderated grade by default, the auditor's grade when asked
+(docs/domain.md#moderation)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The committee paper of a cycle: the web page, and the PDF and Word downloads.
 
 For the QA lead, moderators and senior leaders: the paper holds aggregates only (no child or worker is named
-in it), so senior leaders, who see no child-level data, may have it (DOMAIN.md, "People and what they may
-see"). Every download is recorded in the access log, as other exports are."""
+in it), so senior leaders, who see no child-level data, may have it (docs/domain.md#roles). Every download
+is recorded in the access log, as other exports are."""
 
 from __future__ import annotations
 

@@ -68,7 +68,8 @@ def _page(
         can_start=is_auditor and audit.status == AuditStatus.NOT_STARTED,
         shows_content=shows_content,
         start_errors=start_errors or [],
-        # Beside the tool, never behind it: a concern goes to the manager at once (DOMAIN.md).
+        # Beside the tool, never behind it: a concern goes to the manager at once
+        # (docs/domain.md#safeguarding-concern).
         may_raise_concern=policy.can(user, policy.RAISE_CONCERN, audit),
         may_gather_feedback=policy.can(user, policy.GATHER_FEEDBACK, audit),
     )

@@ -12,7 +12,7 @@ _PRECEDENCE = {slug: rank for rank, slug in enumerate(COHORT_SLUGS)}
 
 def merge_lists(frame: pl.DataFrame) -> pl.DataFrame:
     """A child on several lists has one case, in the highest-need cohort whose list shows it open; when
-    every list shows it closed, the highest-need cohort of all, closed (DOMAIN.md, "Annex A").
+    every list shows it closed, the highest-need cohort of all, closed (docs/domain.md#cohort-precedence).
 
     The chosen row gives cohort and closing date; opening date, team and worker come from it where it
     has them, else from the child's other rows (List 9 has no start date: a care leaver's case opened

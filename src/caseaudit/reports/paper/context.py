@@ -3,7 +3,7 @@ background and method, the tables and chart, auditor against moderated grades, t
 recommendations, caveats and the appendix of intervals (issue 5, scope 4).
 
 Aggregates only: counts and shares, never a Child Unique ID or a person's name, so that the paper may go to
-senior leaders and members (DOMAIN.md, "People and what they may see")."""
+senior leaders and members (docs/domain.md#roles)."""
 
 from __future__ import annotations
 
