@@ -16,9 +16,9 @@ from caseaudit.audits.history_import.check import check_audit_history
 from caseaudit.audits.history_import.result import RowsRefused
 from caseaudit.audits.models import Audit, AuditTemplate, GradeScale
 from caseaudit.audits.templates_store import default_grade_scale
-from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.cases.models import Case
 from caseaudit.policy import SYSTEM
+from caseaudit.readers.table import ImportRefused
 from tests.cycles.builders import make_cycle
 from tests.factories import make_case, make_user
 

@@ -11,8 +11,8 @@ import xlsxwriter
 
 from caseaudit.cases.annex_a_writer import camel_header, write_annex_a_workbook
 from caseaudit.cases.importing.annex_a import read_annex_a
-from caseaudit.cases.importing.table import ImportRefused, RawTable
 from caseaudit.core.register import COLUMNS
+from caseaudit.readers.table import ImportRefused, RawTable
 
 
 def read(tmp_path: Path, lists, **options) -> RawTable:

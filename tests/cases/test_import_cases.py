@@ -146,7 +146,7 @@ def test_headers_are_matched_loosely_and_unknown_columns_warned(tmp_path):
 
 
 def test_a_missing_required_column_refuses_the_file_by_name(tmp_path):
-    from caseaudit.cases.importing.table import ImportRefused
+    from caseaudit.readers.table import ImportRefused
 
     with pytest.raises(ImportRefused, match="no 'cohort' column"):
         run(write(tmp_path, "A1,North\n", header="child_id,team\n"))
@@ -254,7 +254,7 @@ def test_command_refuses_an_unreadable_file_cleanly(tmp_path):
 
 
 def test_a_file_with_a_header_and_no_rows_is_refused_rather_than_closing_everything(tmp_path):
-    from caseaudit.cases.importing.table import ImportRefused
+    from caseaudit.readers.table import ImportRefused
 
     make_case("OPEN", "care-leaver")
     with pytest.raises(ImportRefused, match="no rows"):

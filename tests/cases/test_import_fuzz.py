@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caseaudit.cases.actions import import_case_register
-from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.cases.models import Case, ImportBatch, Staff, Team
 from caseaudit.policy import SYSTEM
+from caseaudit.readers.table import ImportRefused
 from tests.factories import make_case
 
 GOOD = (

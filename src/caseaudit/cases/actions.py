@@ -12,9 +12,9 @@ from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.accounts.models import User
 from caseaudit.policy import Actor
+from caseaudit.readers.files import FileLimits
 
 from .importing.check import read_and_plan
-from .importing.files import FileLimits
 from .importing.result import ImportResult, RowsRefused
 from .importing.write import apply_plan
 from .models import ImportBatch

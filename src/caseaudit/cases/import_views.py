@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.readers.table import ImportRefused
 
 from . import actions
 from .forms import (
@@ -32,7 +33,6 @@ from .forms import (
 )
 from .importing.check import check_case_register
 from .importing.result import ImportResult, RowsRefused
-from .importing.table import ImportRefused
 
 ROW_ERRORS_SHOWN = 200
 _SESSION_KEY = "case_import"

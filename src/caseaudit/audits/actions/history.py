@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
-from caseaudit.cases.importing.files import FileLimits
 from caseaudit.cases.models import Case
 from caseaudit.policy import Actor
+from caseaudit.readers.files import FileLimits
 
 from ..history_import.check import read_and_plan
 from ..history_import.planning import BATCH, Plan, case_ids

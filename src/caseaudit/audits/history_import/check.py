@@ -9,9 +9,9 @@ from pathlib import Path
 from django.utils import timezone
 
 from caseaudit import policy
-from caseaudit.cases.importing.files import FileLimits, detect_kind
-from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.policy import Actor
+from caseaudit.readers.files import FileLimits, detect_kind
+from caseaudit.readers.table import ImportRefused
 
 from ..templates_store import shipped_grade_scale
 from .planning import Plan, plan_writes

@@ -9,10 +9,10 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from caseaudit.cases.importing import csv_reader
-from caseaudit.cases.importing.annex_a import header_texts, without_time
-from caseaudit.cases.importing.parse import normalise_csv_header
-from caseaudit.cases.importing.table import ImportRefused
+from caseaudit.readers.columns import normalise_csv_header
+from caseaudit.readers.csv_text import read_text_csv
+from caseaudit.readers.table import ImportRefused
+from caseaudit.readers.workbook import header_texts, without_time
 
 COLUMNS = ("child_id", "cohort", "audit_date", "auditor_grade", "moderated_grade", "auditor", "cycle")
 REQUIRED_COLUMNS = COLUMNS[:4]
@@ -47,7 +47,7 @@ def read_audit_file(path: Path, file_name: str, *, workbook: bool) -> AuditTable
     if workbook:
         frame, headers = _read_first_sheet(path, file_name, warnings)
     else:
-        frame = csv_reader.read_text_csv(path, file_name, warnings)
+        frame = read_text_csv(path, file_name, warnings)
         headers = {c: c for c in frame.columns if c != "_row"}
 
     renamed: dict[str, str] = {}

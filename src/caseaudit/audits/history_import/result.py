@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from caseaudit.cases.importing.table import ImportRefused, RowError
 from caseaudit.core.cohorts import COHORT_SLUGS
+from caseaudit.readers.table import ImportRefused, RowError
 
 COUNT_NAMES = ("created", "updated", "unchanged", "rejected")
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import polars as pl
 
-from caseaudit.cases.importing.parse import cohort_column, date_columns
-from caseaudit.cases.importing.validate import row_errors
 from caseaudit.core.register import CHILD_ID_MAX_LENGTH, CHILD_ID_PATTERN
+from caseaudit.readers.columns import cohort_column, date_columns
+from caseaudit.readers.row_errors import row_errors
 
 from ..models import GradeScale
 from .reading import AuditTable

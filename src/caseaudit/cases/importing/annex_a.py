@@ -14,7 +14,6 @@ The caller has already checked that the file is a sane, reasonably sized zip. Wo
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import fastexcel
@@ -33,14 +32,12 @@ from caseaudit.core.annex_a import (
     normalise_header,
 )
 from caseaudit.core.register import COLUMNS, DATE_COLUMNS
-
-from .parse import any_date
-from .table import ImportRefused, RawTable
+from caseaudit.readers.columns import any_date
+from caseaudit.readers.table import ImportRefused, RawTable
+from caseaudit.readers.workbook import header_texts, without_time
 
 # How far down a sheet to look for the header row, for extracts that put a title above it.
 HEADER_SEARCH_ROWS = 10
-# A real Excel date or date-time cell as fastexcel renders it; the time of day is no part of a key date.
-_EXCEL_DATETIME = r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$"
 _OUTPUT_COLUMNS = [*COLUMNS, "_source", "_row"]
 # An Annex A row always states whether the case is open: a list without a closure column (2, 9) lists
 # open cases. So closed_on is never "absent", or a case closed earlier could not reopen.
@@ -197,34 +194,10 @@ def _load(
     return headers, raw.slice(header_index + 1), dict(enumerate(raw.columns)), header_index + 2
 
 
-def header_texts(columns: list[fastexcel.ColumnInfo]) -> list[str | None]:
-    """Header texts as the sheet has them: fastexcel names a blank header `__UNNAMED__n` and a repeated
-    one `Name_1`; both are undone here."""
-    texts: list[str | None] = []
-    seen: set[str] = set()
-    for column in columns:
-        if column.column_name_from == "generated":
-            texts.append(None)
-            continue
-        text = column.name
-        base = re.sub(r"(?:_\d+)+$", "", text)
-        if base != text and base in seen:
-            text = base
-        seen.add(text)
-        texts.append(text)
-    return texts
-
-
 def _birth_month(text: pl.Expr) -> pl.Expr:
     """`YYYY-MM` from a date of birth, so no full date of birth goes further than this reader. Text that
     is no date is left as it is, for validation to report."""
     return pl.coalesce(any_date(without_time(text)).dt.strftime("%Y-%m"), text)
-
-
-def without_time(text: pl.Expr) -> pl.Expr:
-    """A real Excel date cell comes as `2019-03-01 00:00:00`: keep the date. Midnight, by far the most
-    common, goes first without a regex."""
-    return text.str.strip_suffix(" 00:00:00").str.replace(_EXCEL_DATETIME, "${1}")
 
 
 def _shorten(text: str, limit: int = 300) -> str:

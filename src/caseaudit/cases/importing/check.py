@@ -7,14 +7,14 @@ from pathlib import Path
 
 from caseaudit import policy
 from caseaudit.policy import Actor
+from caseaudit.readers.files import FileLimits, detect_kind
+from caseaudit.readers.table import ImportRefused, RawTable
 
 from .annex_a import read_annex_a
 from .csv_reader import read_register_csv
-from .files import FileLimits, detect_kind
 from .merge import merge_lists
 from .plan import Plan, load_register, plan_changes
 from .result import ImportResult
-from .table import ImportRefused, RawTable
 from .validate import validate
 
 

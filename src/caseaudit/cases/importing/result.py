@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from caseaudit.core.cohorts import COHORT_SLUGS
-
-from .table import ImportRefused, RowError
+from caseaudit.readers.table import ImportRefused, RowError
 
 COUNT_NAMES = ("created", "updated", "closed", "unchanged", "rejected")
 

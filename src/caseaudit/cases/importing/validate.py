@@ -13,11 +13,9 @@ from caseaudit.core.register import (
     NAME_MAX_LENGTH,
     TEXT_COLUMNS,
 )
-
-from .parse import cohort_column, date_columns, month_column
-from .table import RawTable, RowError
-
-_ROW_KEYS = ["_source", "_row"]
+from caseaudit.readers.columns import cohort_column, date_columns, month_column
+from caseaudit.readers.row_errors import row_errors
+from caseaudit.readers.table import RawTable, RowError
 
 
 @dataclass
@@ -105,25 +103,3 @@ def _duplicate_reasons(frame: pl.DataFrame) -> pl.Series:
         .then(pl.format("appears more than once in the file (rows {})", rows.str.join(", ").over("child_id")))
         .alias("child_id")
     ).to_series()
-
-
-def row_errors(
-    bad_rows: pl.DataFrame, reasons: pl.DataFrame, columns: list[str], labels: dict[str, dict[str, str]]
-) -> list[RowError]:
-    """One RowError per failing cell, in file order. Only bad rows come through here, so a loop is fine."""
-    errors: list[RowError] = []
-    reason_rows = reasons.rows()
-    for index, row in enumerate(bad_rows.select([*_ROW_KEYS, *dict.fromkeys(columns)]).iter_rows(named=True)):
-        for column, reason in zip(columns, reason_rows[index], strict=True):
-            if reason is not None:
-                value = row[column]
-                errors.append(
-                    RowError(
-                        row["_source"],
-                        row["_row"],
-                        labels.get(row["_source"], {}).get(column, column),
-                        "" if value is None else value,
-                        reason,
-                    )
-                )
-    return errors

@@ -9,9 +9,9 @@ from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_e
 from caseaudit.audits.actions.history import import_audit_history
 from caseaudit.audits.history_import.check import check_audit_history
 from caseaudit.audits.history_import.result import COUNT_NAMES, AuditHistoryResult, RowsRefused
-from caseaudit.cases.importing.command_output import fail_if_invalid, print_problems
-from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.readers.command_output import fail_if_invalid, print_problems
+from caseaudit.readers.table import ImportRefused
 
 
 class Command(BaseCommand):

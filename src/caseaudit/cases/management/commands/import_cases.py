@@ -11,10 +11,10 @@ from tqdm import tqdm
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.actions import import_case_register
 from caseaudit.cases.importing.check import check_case_register
-from caseaudit.cases.importing.command_output import fail_if_invalid, print_problems
 from caseaudit.cases.importing.result import COUNT_NAMES, ImportResult, RowsRefused
-from caseaudit.cases.importing.table import ImportRefused
 from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.readers.command_output import fail_if_invalid, print_problems
+from caseaudit.readers.table import ImportRefused
 
 
 class Command(BaseCommand):

@@ -6,7 +6,9 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseaudit.cases.importing.parse import (
+from caseaudit.core.cohorts import parse_cohort
+from caseaudit.core.dates import parse_date, parse_month
+from caseaudit.readers.columns import (
     NO_SUCH_DAY,
     NOT_A_DATE,
     YEAR_OUT_OF_RANGE,
@@ -14,8 +16,6 @@ from caseaudit.cases.importing.parse import (
     date_columns,
     month_column,
 )
-from caseaudit.core.cohorts import parse_cohort
-from caseaudit.core.dates import parse_date, parse_month
 
 date_texts = st.one_of(
     st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)).flatmap(

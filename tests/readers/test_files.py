@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from caseaudit.cases.importing.files import FileLimits, detect_kind
-from caseaudit.cases.importing.table import ImportRefused
+from caseaudit.readers.files import FileLimits, detect_kind
+from caseaudit.readers.table import ImportRefused
 
 
 def test_kinds(tmp_path):
