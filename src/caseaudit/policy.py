@@ -356,6 +356,12 @@ def person(actor: Someone, capability: Capability) -> User:
     return actor
 
 
+def named(actor: Someone) -> User | None:
+    """The person an actor is, for the records that name who made them (`created_by`, `author`): nobody
+    for the command line."""
+    return actor if isinstance(actor, User) else None
+
+
 def holders(capability: Capability, *, inactive_too: bool = False) -> QuerySet[User]:
     """The active people whose role may do `capability` (before any object rule): who can be allocated
     an audit, own an action, be told of a concern. `inactive_too` adds those whose account is switched

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
-from caseaudit.accounts.models import User
 from caseaudit.policy import Actor
 from caseaudit.readers.files import FileLimits
 
@@ -49,7 +48,7 @@ def import_case_register(
         raise RowsRefused(result)
     totals = result.totals
     batch = ImportBatch.objects.create(
-        user=acting_user if isinstance(acting_user, User) else None,
+        user=policy.named(acting_user),
         file_name=result.file_name[:255],
         kind=result.kind,
         partial=partial,

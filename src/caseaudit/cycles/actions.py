@@ -52,7 +52,7 @@ def plan_cycle(
         size=size,
         seed=proposal.seed,
         status=CycleStatus.PLANNED if confirm else CycleStatus.DRAFT,
-        created_by=_named(acting_user),
+        created_by=policy.named(acting_user),
     )
     Audit.objects.bulk_create(
         [Audit(cycle=cycle, case_id=p.case_id, cohort=p.cohort, reason=p.reason) for p in proposal.picks],
@@ -104,7 +104,7 @@ def record_past_cycle(
         size=size,
         seed=0,
         status=CycleStatus.CLOSED,
-        created_by=_named(acting_user),
+        created_by=policy.named(acting_user),
     )
     record_change(acting_user, "cycle.recorded", cycle, new=_described(cycle))
     return cycle
@@ -132,7 +132,7 @@ def swap_case(cycle: Cycle, *, remove: Audit, add_child_id: str, reason: str, ac
             "audited or planned for audit in the 12 months before."
         )
     SampleSwap.objects.create(
-        cycle=cycle, removed=remove.case, added=added, reason=reason.strip(), by=_named(acting_user)
+        cycle=cycle, removed=remove.case, added=added, reason=reason.strip(), by=policy.named(acting_user)
     )
     removed = {"case": remove.case_id, "audit": remove.pk}
     remove.delete()
@@ -243,7 +243,7 @@ def reallocate_audit(audit: Audit, *, to_auditor: User, reason: str, acting_user
         from_auditor=audit.auditor,
         to_auditor=to_auditor,
         reason=reason.strip(),
-        by=_named(acting_user),
+        by=policy.named(acting_user),
     )
     old = {"auditor": audit.auditor_id}
     audit.auditor = to_auditor
@@ -286,11 +286,6 @@ def set_audit_capacity(auditor: User, capacity: int | None, *, acting_user: Acto
 
 
 # Helpers ---------------------------------------------------------------------------------------------------
-
-
-def _named(acting_user: Actor) -> User | None:
-    """Who a record names as having made it: the person, or no one for the command line."""
-    return acting_user if isinstance(acting_user, User) else None
 
 
 def _described(cycle: Cycle) -> dict[str, Any]:

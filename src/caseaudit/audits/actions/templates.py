@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
-from caseaudit.accounts.models import User
 from caseaudit.core.audit_tools import parse_template
 from caseaudit.policy import Actor
 
@@ -65,7 +64,7 @@ def load_template(text: str, *, source: str, acting_user: Actor) -> AuditTemplat
         grade_scale=stored_scale,
         definition=definition,
         source_name=source[:255],
-        loaded_by=acting_user if isinstance(acting_user, User) else None,
+        loaded_by=policy.named(acting_user),
     )
     if created:
         record_change(

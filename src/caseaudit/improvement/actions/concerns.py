@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change, redacted
-from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
 
 from ..escalation import (
@@ -42,7 +41,7 @@ def escalate_concern(
         audit=audit,
         case=case,
         description=description,
-        raised_by=acting_user if isinstance(acting_user, User) else None,
+        raised_by=policy.named(acting_user),
     )
     concern.notified.set([*managers, *leads])
     record_change(
@@ -79,7 +78,7 @@ def respond_to_concern(concern: SafeguardingConcern, *, response: str, acting_us
     if not response:
         raise ValidationError(RESPONSE_REQUIRED)
     now = timezone.now()
-    responder = acting_user if isinstance(acting_user, User) else None
+    responder = policy.named(acting_user)
     closed = SafeguardingConcern.objects.filter(pk=concern.pk, responded_at__isnull=True).update(
         response=response, responded_by=responder, responded_at=now
     )

@@ -40,7 +40,7 @@ def create_follow_up(
         case=case,
         auditor=auditor,
         due_on=due_on,
-        created_by=acting_user if isinstance(acting_user, User) else None,
+        created_by=policy.named(acting_user),
     )
     FollowUpItem.objects.bulk_create([FollowUpItem(follow_up=follow_up, action=a) for a in actions])
     record_change(
@@ -134,7 +134,7 @@ def _apply(follow_up: FollowUp, action: Action, answer: Answer, note: str, actin
     moved = action.status != to_status
     ActionNote.objects.create(
         action=action,
-        author=acting_user if isinstance(acting_user, User) else None,
+        author=policy.named(acting_user),
         text=text,
         evidence=evidence,
         from_status=action.status if moved else "",

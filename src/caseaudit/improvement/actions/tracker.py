@@ -75,7 +75,7 @@ def _change(
     moved = action.status != from_status
     entry = ActionNote.objects.create(
         action=action,
-        author=acting_user if isinstance(acting_user, User) else None,
+        author=policy.named(acting_user),
         text=note,
         evidence=evidence,
         from_status=from_status if moved else "",
@@ -269,7 +269,7 @@ def add_recommendation(
         description=text,
         owner=owner,
         due_on=due_on,
-        created_by=acting_user if isinstance(acting_user, User) else None,
+        created_by=policy.named(acting_user),
     )
     record_change(
         acting_user,
