@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -72,11 +72,6 @@ def manages_case(user: User, case: Any) -> bool:
         return False
     team = _staff_team(user)
     return case.manager_id == user.staff_id or (team is not None and case.team_id == team)
-
-
-def works_case(user: User, case: Any) -> bool:
-    """The case's allocated worker."""
-    return user.staff_id is not None and case.worker_id == user.staff_id
 
 
 def allocated_auditor(user: User, audit: Any) -> bool:
@@ -322,8 +317,6 @@ EXPORT_IDENTIFIABLE = _capability(
     system=True,
     refusal="Only the QA lead exports audit data with child ids and names.",
 )
-
-T = TypeVar("T")
 
 
 # Asking -----------------------------------------------------------------------------------------------------
