@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -162,3 +163,23 @@ def test_the_change_history_keeps_no_free_text(db, client, personas):
     stored = "".join(str(event.old) + str(event.new) for event in ChangeEvent.objects.all())
     assert "bruising" not in stored and "Jamie" not in stored
     assert f"{len(words)} characters" in stored
+
+
+def test_no_role_is_checked_outside_the_policy():
+    """Every question of who may do what goes to `caseaudit.policy`: no other module or template reads a
+    person's role. Creating people with a role (the demo, the user model's field) is not a check."""
+    from pathlib import Path
+
+    import caseaudit
+
+    root = Path(caseaudit.__file__).parent
+    allowed = {root / "policy.py", root / "accounts" / "models.py", root / "demo" / "authority.py"}
+    check = re.compile(r"\.role\b|\bRole\.[A-Z_]+|\brole(?:__in)?=|user\.is_qa_lead|sees_child_level_data")
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in sorted([*root.rglob("*.py"), *root.rglob("*.html")])
+        if path not in allowed and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if check.search(line.replace('role="', "").replace("role='", ""))
+    ]
+    assert not found, "role checks outside the policy:\n" + "\n".join(found)
