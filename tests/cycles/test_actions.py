@@ -147,13 +147,18 @@ def test_only_planners_plan_and_only_the_qa_lead_reallocates():
     for role in (Role.AUDITOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SENIOR_LEADER):
         with pytest.raises(PermissionDenied):
             plan_cycle(proposal, acting_user=make_user(role))
+    assert not Cycle.objects.exists() and not Audit.objects.exists()
     cycle = plan_cycle(proposal, acting_user=make_user(Role.MODERATOR), confirm=True)
-    auditor = make_user(Role.AUDITOR)
     allocate_cycle(cycle, acting_user=make_user(Role.MODERATOR))
+    second = make_user(Role.AUDITOR)
+    audit = cycle.audits.first()
+    first = audit.auditor
+    assert first is not None
     with pytest.raises(PermissionDenied):
-        reallocate_audit(
-            cycle.audits.first(), to_auditor=auditor, reason="x", acting_user=make_user(Role.MODERATOR)
-        )
+        reallocate_audit(audit, to_auditor=second, reason="x", acting_user=make_user(Role.MODERATOR))
+    audit.refresh_from_db()
+    assert audit.auditor == first
+    assert not Reallocation.objects.exists()
 
 
 def test_allocation_balances_and_avoids_the_auditors_own_team():
@@ -203,17 +208,46 @@ def test_reallocation_is_recorded_and_never_to_the_cases_own_team():
         reallocate_audit(audit, to_auditor=peer, reason="cover", acting_user=qa_lead)
     second = make_user(Role.AUDITOR, "second")
     with pytest.raises(ValidationError, match="Say why"):
-        reallocate_audit(audit, to_auditor=second, reason="", acting_user=qa_lead)
-    reallocate_audit(audit, to_auditor=second, reason="first is on leave", acting_user=qa_lead)
+        reallocate_audit(audit, to_auditor=second, reason="  ", acting_user=qa_lead)
+    audit.refresh_from_db()
+    assert audit.auditor == first and not Reallocation.objects.exists()  # refused: nothing moved
+    reallocate_audit(audit, to_auditor=second, reason=" first is on leave ", acting_user=qa_lead)
     audit.refresh_from_db()
     assert audit.auditor == second
     moved = Reallocation.objects.get()
-    assert (moved.from_auditor, moved.to_auditor, moved.by, moved.reason) == (
+    assert (moved.audit, moved.from_auditor, moved.to_auditor, moved.by, moved.reason) == (
+        audit,
         first,
         second,
         qa_lead,
         "first is on leave",
     )
+    assert AccessLog.objects.filter(
+        object_type="audit", object_id=str(audit.pk), detail="reallocated"
+    ).exists()
+
+
+@pytest.mark.parametrize("refusal", ["submitted", "moderated", "closed cycle", "inactive", "moderator"])
+def test_a_refused_reallocation_changes_nothing(refusal):
+    make_case("R1", "care-leaver")
+    cycle = planned()
+    first = make_user(Role.AUDITOR, "first")
+    allocate_cycle(cycle, acting_user=None)
+    audit = cycle.audits.get()
+    to = make_user(Role.MODERATOR if refusal == "moderator" else Role.AUDITOR, "to")
+    if refusal in ("submitted", "moderated"):
+        Audit.objects.filter(pk=audit.pk).update(status=refusal)
+    elif refusal == "closed cycle":
+        Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CLOSED)
+    elif refusal == "inactive":
+        to.is_active = False
+        to.save()
+    audit = Audit.objects.select_related("cycle").get(pk=audit.pk)
+    with pytest.raises(ValidationError):
+        reallocate_audit(audit, to_auditor=to, reason="cover", acting_user=make_user(Role.QA_LEAD))
+    audit.refresh_from_db()
+    assert audit.auditor == first
+    assert not Reallocation.objects.exists()
 
 
 def test_a_custom_window_needs_its_dates():
