@@ -133,6 +133,7 @@ def test_headers_are_matched_loosely_and_unknown_columns_warned(tmp_path):
     path = write(tmp_path, "A1,care leaver,x\n", header="Child ID, COHORT ,Local notes\n")
     result = run(path)
     assert result.written and result.totals.created == 1
+    assert list(Case.objects.values_list("child_id", "cohort")) == [("A1", "care-leaver")]
     assert result.warnings == ["register.csv: columns not used: 'Local notes'."]
 
 
@@ -232,6 +233,11 @@ def test_only_the_qa_lead_may_import(tmp_path):
 
 def test_command_prints_counts_per_cohort(tmp_path, capsys):
     call_command("import_cases", str(write(tmp_path, "A1,care-leaver,,,,,\nA2,CP,,,,,\n")))
+    assert sorted(Case.objects.values_list("child_id", "cohort")) == [
+        ("A1", "care-leaver"),
+        ("A2", "child-protection"),
+    ]
+    assert ImportBatch.objects.get().user is None  # the command line
     out = capsys.readouterr().out
     assert "Imported register.csv" in out
     assert "Care leaver" in out and "Child protection" in out
