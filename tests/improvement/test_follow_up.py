@@ -106,6 +106,12 @@ def test_the_follow_up_pages(client, personas, checked):
     )
     follow_up = personas.own_case.follow_ups.get()
     assert response["Location"] == reverse("actions:follow-up", args=[follow_up.pk])
+    assert (follow_up.auditor, follow_up.due_on, follow_up.created_by) == (
+        personas.auditor,
+        due,
+        personas.qa_lead,
+    )
+    assert {item.action for item in follow_up.items.all()} == {open_one, done_one}
 
     url = reverse("actions:follow-up", args=[follow_up.pk])
     assert "Complete the follow-up audit" not in client.get(url).text  # the QA lead reads it
@@ -115,6 +121,12 @@ def test_the_follow_up_pages(client, personas, checked):
     assert "Review the pathway plan." in page.text and "Complete the follow-up audit" in page.text
     missing = client.post(url, {f"done_{open_one.pk}": "yes"})
     assert missing.status_code == 200 and "Action 2: select whether it was done" in missing.text
+    assert [a.status for a in Action.objects.filter(pk__in=[open_one.pk, done_one.pk]).order_by("pk")] == [
+        "open",
+        "done",
+    ]  # refused: nothing verified or reopened
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.ALLOCATED
     client.post(
         url,
         {
@@ -128,6 +140,8 @@ def test_the_follow_up_pages(client, personas, checked):
         "verified",
         "open",
     ]
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.COMPLETED
     # Another auditor cannot find it at all.
     client.force_login(make_user(Role.AUDITOR, "someone-else"))
     assert client.get(url).status_code == 404
