@@ -117,6 +117,8 @@ def test_an_inactive_moderator_may_not_moderate(personas, audit):
     personas.moderator.save()
     with pytest.raises(PermissionDenied):
         agree_grade(audit, expected_version=1, acting_user=personas.moderator)
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade, len(_events(audit))) == (AuditStatus.SUBMITTED, "", 1)
 
 
 def test_a_moderator_never_moderates_an_audit_they_wrote(personas):
@@ -198,6 +200,8 @@ def test_a_change_to_the_auditors_own_grade_is_an_agreement(personas, audit):
             expected_version=1,
             acting_user=personas.moderator,
         )
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade, len(_events(audit))) == (AuditStatus.SUBMITTED, "", 1)
 
 
 def test_a_moderated_audit_may_be_moderated_again(personas, audit):
@@ -233,6 +237,8 @@ def test_a_moderated_audit_may_be_moderated_again(personas, audit):
         change_grade(
             audit, grade="requires-improvement", reason="x", expected_version=4, acting_user=personas.qa_lead
         )
+    audit.refresh_from_db()
+    assert (audit.version, len(_events(audit))) == (4, 4)
 
 
 @pytest.mark.parametrize("status", [AuditStatus.IN_PROGRESS, AuditStatus.RETURNED])
@@ -242,6 +248,8 @@ def test_an_audit_not_submitted_cannot_have_its_grade_changed(personas, status):
         change_grade(
             audit, grade="outstanding", reason="Why", expected_version=1, acting_user=personas.moderator
         )
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade, len(_events(audit))) == (status, "", 1)
 
 
 # Return ---------------------------------------------------------------------------------------------------
@@ -275,6 +283,9 @@ def test_a_moderated_audit_is_not_returned(personas, audit):
     agree_grade(audit, expected_version=1, acting_user=personas.moderator)
     with pytest.raises(ValidationError, match="only a submitted audit"):
         return_audit(audit, comments="More", expected_version=2, acting_user=personas.moderator)
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade) == (AuditStatus.MODERATED, "requires-improvement")
+    assert [event[0] for event in _events(audit)] == [Kind.SUBMITTED, Kind.AGREED]
 
 
 def test_a_returned_and_resubmitted_audit_keeps_its_whole_history(personas, audit):
