@@ -98,6 +98,8 @@ def test_swapping_a_case_needs_a_reason_and_an_eligible_replacement():
     in_sample = cycle.audits.exclude(pk=removed.pk).first().case.child_id
     with pytest.raises(ValidationError, match="already in the sample"):
         swap_case(cycle, remove=removed, add_child_id=in_sample, reason="x", acting_user=qa_lead)
+    assert cycle.audits.filter(pk=removed.pk).exists() and not cycle.audits.filter(case=outside).exists()
+    assert not SampleSwap.objects.exists()
     audit = swap_case(
         cycle, remove=removed, add_child_id="OUT1", reason="Subject of a complaint", acting_user=qa_lead
     )
@@ -112,8 +114,11 @@ def test_a_case_audited_recently_cannot_be_swapped_in():
     recent = make_case("RECENT", "care-leaver")
     Audit.objects.create(case=recent, cohort=recent.cohort, completed_on=date(2018, 6, 1))
     cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1, size=2), acting_user=None)
+    before = set(cycle.audits.values_list("case_id", flat=True))
     with pytest.raises(ValidationError, match="cannot be sampled"):
         swap_case(cycle, remove=cycle.audits.first(), add_child_id="RECENT", reason="x", acting_user=None)
+    assert set(cycle.audits.values_list("case_id", flat=True)) == before
+    assert not SampleSwap.objects.exists()
 
 
 def test_confirmed_samples_stay_as_they_are():
@@ -121,10 +126,13 @@ def test_confirmed_samples_stay_as_they_are():
     cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=None)
     confirm_cycle(cycle, acting_user=None)
     assert Cycle.objects.get().status == CycleStatus.PLANNED
+    before = set(cycle.audits.values_list("case_id", flat=True))
     with pytest.raises(ValidationError):
         swap_case(cycle, remove=cycle.audits.first(), add_child_id="K0001", reason="x", acting_user=None)
     with pytest.raises(ValidationError):
         discard_draft(cycle, acting_user=None)
+    assert Cycle.objects.get().status == CycleStatus.PLANNED
+    assert set(cycle.audits.values_list("case_id", flat=True)) == before and not SampleSwap.objects.exists()
 
 
 def test_discarding_a_draft_removes_it():
@@ -139,6 +147,7 @@ def test_two_cycles_of_one_name_are_refused():
     planned()
     with pytest.raises(ValidationError, match="already a cycle"):
         planned()
+    assert Cycle.objects.count() == 1 and Audit.objects.count() == Cycle.objects.get().audits.count()
 
 
 def test_only_planners_plan_and_only_the_qa_lead_reallocates():
@@ -193,6 +202,8 @@ def test_a_draft_or_no_auditors_cannot_be_allocated():
     confirm_cycle(draft, acting_user=None)
     with pytest.raises(ValidationError, match="no auditors"):
         allocate_cycle(draft, acting_user=None)
+    assert not Audit.objects.filter(auditor__isnull=False).exists()
+    assert Cycle.objects.get().status == CycleStatus.PLANNED
 
 
 def test_reallocation_is_recorded_and_never_to_the_cases_own_team():

@@ -38,6 +38,7 @@ def test_the_qa_lead_arranges_a_follow_up_with_an_auditor_of_another_team(person
         create_follow_up(
             personas.own_case, auditor=north_auditor, due_on=days(14), acting_user=personas.qa_lead
         )
+    assert not personas.own_case.follow_ups.exists()
     follow_up = create_follow_up(
         personas.own_case, auditor=personas.auditor, due_on=days(14), acting_user=personas.qa_lead
     )
@@ -46,6 +47,7 @@ def test_the_qa_lead_arranges_a_follow_up_with_an_auditor_of_another_team(person
         create_follow_up(
             personas.own_case, auditor=personas.auditor, due_on=days(14), acting_user=personas.qa_lead
         )
+    assert list(personas.own_case.follow_ups.all()) == [follow_up]
 
 
 def test_a_case_without_actions_to_check_gets_no_follow_up(personas):
@@ -53,6 +55,7 @@ def test_a_case_without_actions_to_check_gets_no_follow_up(personas):
         create_follow_up(
             personas.other_case, auditor=personas.auditor, due_on=days(7), acting_user=personas.qa_lead
         )
+    assert not personas.other_case.follow_ups.exists()
 
 
 def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checked):
@@ -68,6 +71,9 @@ def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checke
         "Action 1: enter the evidence that it was done",
         "Action 2: select whether it was done",
     ]
+    assert [Action.objects.get(pk=a.pk).status for a in (open_one, done_one)] == ["open", "done"]
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.ALLOCATED
     complete_follow_up(
         follow_up,
         answers={
