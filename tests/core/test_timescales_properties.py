@@ -28,7 +28,8 @@ FIRST_DAY, LAST_DAY = date(2018, 1, 1), date(2027, 12, 31)
 
 # --- the reference ---------------------------------------------------------------------------------------
 
-BANK_HOLIDAYS = frozenset(holiday_calendars.country_holidays("GB", subdiv="ENG", years=range(2017, 2031)))
+# Every year a generated date can fall in: `near` dates reach 800 days before 1 January 2019, into 2016.
+BANK_HOLIDAYS = frozenset(holiday_calendars.country_holidays("GB", subdiv="ENG", years=range(2000, 2046)))
 
 
 def plus_days(day: date, n: int) -> date:
@@ -298,6 +299,8 @@ def test_the_reference_arithmetic_on_known_days():
     assert plus_working_days(date(2025, 4, 14), 10) == date(2025, 4, 30)  # over Easter
     assert plus_working_days(date(2025, 1, 11), 1) == date(2025, 1, 13)  # from a Saturday
     assert date(2022, 9, 19) in BANK_HOLIDAYS and date(2022, 12, 27) in BANK_HOLIDAYS
+    # From Boxing Day 2016, over the substitute days for Christmas (the 27th) and New Year (2 January).
+    assert plus_working_days(date(2016, 12, 26), 5) == date(2017, 1, 4)
 
 
 # A few worked cases, one per cohort and one closed, tried on every run as well as the generated ones.
@@ -341,6 +344,14 @@ _ALL_NONE = dict.fromkeys(COLUMNS)
             _ALL_NONE | {"cohort": "early-help", "closed_on": _AS_OF},
         ],
         _AS_OF,
+    )
+)
+# A backlog from Boxing Day 2016: the reference once knew no bank holidays before 2017.
+@example(
+    (
+        list(COLUMNS),
+        [_ALL_NONE | {"cohort": "care-leaver", "recording_backlog_since": date(2016, 12, 26)}],
+        date(2019, 3, 1),
     )
 )
 def test_evaluate_and_evaluate_case_match_the_reference(register):
