@@ -24,7 +24,8 @@ def test_wrong_password_keeps_the_username_and_signs_nobody_in(client):
 
 
 def test_signing_in_lands_on_the_register_and_again_skips_the_form(client):
-    make_user("qa-lead", "lead")
+    lead = make_user("qa-lead", "lead")
     response = client.post(reverse("login"), {"username": "lead", "password": PASSWORD})
     assert response.url == reverse("home")
+    assert client.session["_auth_user_id"] == str(lead.pk)
     assert client.get(reverse("login")).status_code == 302

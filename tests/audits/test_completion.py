@@ -14,7 +14,15 @@ from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.actions.templates import load_template
 from caseaudit.audits.completion import Progress
-from caseaudit.audits.models import AuditStatus, EvidenceUse, Finding, ModerationEvent, SectionResponse, Theme
+from caseaudit.audits.models import (
+    Audit,
+    AuditStatus,
+    EvidenceUse,
+    Finding,
+    ModerationEvent,
+    SectionResponse,
+    Theme,
+)
 from caseaudit.audits.templates_store import default_template, default_template_text
 from caseaudit.improvement.models import Action
 from caseaudit.locking import EditConflict
@@ -25,6 +33,11 @@ from ..factories import make_user
 from .completion_helpers import allocated_audit, fill_sections, ready_to_submit, started_audit, yesterday
 
 pytestmark = pytest.mark.django_db
+
+
+def _row(audit) -> dict:
+    """The audit as stored, to show that a refused action left it as it was."""
+    return Audit.objects.filter(pk=audit.pk).values().get()
 
 
 # Starting -------------------------------------------------------------------------------------------------
@@ -56,27 +69,35 @@ def test_a_new_template_version_does_not_change_a_started_audit(personas):
 @pytest.mark.parametrize("who", ["qa_lead", "moderator", "team_manager", "worker", "senior_leader"])
 def test_only_the_allocated_auditor_may_start(personas, who):
     audit = allocated_audit(personas)
+    before = _row(audit)
     with pytest.raises(PermissionDenied):
         completing.start_audit(audit, acting_user=getattr(personas, who))
+    assert _row(audit) == before and before["status"] == AuditStatus.NOT_STARTED
 
 
 def test_another_auditor_may_not_start(personas):
     audit = allocated_audit(personas)
+    before = _row(audit)
     with pytest.raises(PermissionDenied):
         completing.start_audit(audit, acting_user=make_user(Role.AUDITOR, "other-auditor"))
+    assert _row(audit) == before
 
 
 def test_an_audit_in_a_draft_cycle_may_not_be_started(personas):
     cycle = make_cycle([personas.own_case], draft=True)
     allocate_to(cycle, personas.auditor)
+    before = _row(cycle.audits.get())
     with pytest.raises(PermissionDenied):
         completing.start_audit(cycle.audits.get(), acting_user=personas.auditor)
+    assert _row(cycle.audits.get()) == before and before["status"] == AuditStatus.NOT_STARTED
 
 
 def test_starting_twice_is_refused(personas):
     audit = started_audit(personas)
+    before = _row(audit)
     with pytest.raises(ValidationError, match="already been started"):
         completing.start_audit(audit, acting_user=personas.auditor)
+    assert _row(audit) == before  # the start date and version kept
 
 
 def test_a_section_cannot_be_saved_before_the_audit_starts(personas):
@@ -86,6 +107,8 @@ def test_a_section_cannot_be_saved_before_the_audit_starts(personas):
             audit, "recording", grade="", evidence="x", analysis="", answers={},
             expected_version=audit.version, acting_user=personas.auditor,
         )  # fmt: skip
+    assert not SectionResponse.objects.exists()
+    assert Audit.objects.get(pk=audit.pk).status == AuditStatus.NOT_STARTED
 
 
 # Sections -------------------------------------------------------------------------------------------------
@@ -120,6 +143,7 @@ def test_a_section_must_apply_to_the_cohort(personas):
         _save(audit, personas.auditor, slug="care-leaver-living", evidence="x")
     with pytest.raises(ValidationError, match="not part of the audit"):
         _save(audit, personas.auditor, slug="no-such-section", evidence="x")
+    assert not SectionResponse.objects.filter(audit=audit).exists()
     assert "care-leaver-living" not in [s.slug for s in completion.sections_of(audit)]
     assert "care-leaver-living" in [s.slug for s in completion.sections_of(started_audit(personas))]
 
@@ -137,6 +161,7 @@ def test_answers_only_for_the_sections_questions(personas):
         _save(audit, personas.auditor, answers={"seen": "yes"})  # a question of another section
     with pytest.raises(ValidationError, match="yes or no"):
         _save(audit, personas.auditor, answers={"up-to-date": "maybe"})
+    assert not SectionResponse.objects.exists()
 
 
 def test_two_saves_on_the_same_version_the_second_is_refused_and_changes_nothing(personas):
@@ -184,6 +209,7 @@ def test_record_and_remove_evidence(personas):
         completing.record_evidence(
             audit, "gossip", used_on=yesterday(), note="", expected_version=audit.version, acting_user=user
         )
+    assert list(EvidenceUse.objects.values_list("source", "note")) == [("record-review", "again")]
     with pytest.raises(EditConflict):
         completing.remove_evidence(audit, "record-review", expected_version=1, acting_user=user)
     completing.remove_evidence(audit, "record-review", expected_version=audit.version, acting_user=user)
@@ -202,10 +228,11 @@ def test_save_overall_checks_the_scale(personas):
         completing.save_overall(
             audit,
             grade="excellent",
-            rationale="",
+            rationale="Refused",
             expected_version=audit.version,
             acting_user=personas.auditor,
         )
+    assert (_row(audit)["draft_grade"], _row(audit)["overall_rationale"]) == ("", "")
     completing.save_overall(
         audit, grade="good", rationale="Because", expected_version=audit.version, acting_user=personas.auditor
     )
@@ -237,6 +264,8 @@ def test_findings_use_active_themes(personas):
             expected_version=audit.version,
             acting_user=personas.auditor,
         )
+    # The refused ones were not kept.
+    assert list(Finding.objects.values_list("text", flat=True)) == ["Late recording"]
     completing.remove_finding(audit, finding.pk, expected_version=audit.version, acting_user=personas.auditor)
     assert not Finding.objects.exists()
 
@@ -268,6 +297,7 @@ def test_actions_need_an_owner_of_the_team_and_a_due_date_not_past(personas):
             audit, description="x", owner=personas.worker, due_on=due, expected_version=audit.version,
             acting_user=user,
         )  # fmt: skip
+    assert list(Action.objects.values_list("pk", flat=True)) == [action.pk]  # the refused ones not kept
     completing.remove_action(audit, action.pk, expected_version=audit.version, acting_user=user)
     assert not Action.objects.exists()
 
@@ -302,12 +332,14 @@ def test_submit_sets_the_grade_status_dates_and_history(personas):
     # A submitted audit cannot be changed.
     with pytest.raises(ValidationError, match="cannot be changed"):
         _save(audit, personas.auditor, evidence="late change")
+    assert SectionResponse.objects.get(audit=audit, section="recording").evidence == "Evidence for recording"
 
 
 def test_an_audit_on_the_record_alone_needs_confirmation(personas):
     audit = ready_to_submit(personas, triangulated=False)
     with pytest.raises(completion.NotTriangulated):
         completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    assert _row(audit)["status"] == AuditStatus.IN_PROGRESS and not ModerationEvent.objects.exists()
     completing.submit_audit(
         audit, confirm_not_triangulated=True, expected_version=audit.version, acting_user=personas.auditor
     )
@@ -340,8 +372,10 @@ def test_submit_on_a_stale_version_is_a_conflict(personas):
 
 def test_only_the_auditor_may_submit(personas):
     audit = ready_to_submit(personas)
+    before = _row(audit)
     with pytest.raises(PermissionDenied):
         completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.qa_lead)
+    assert _row(audit) == before and not ModerationEvent.objects.exists()
 
 
 def test_fill_sections_completes_every_applicable_section(personas):

@@ -39,6 +39,8 @@ def test_detail_offers_to_start_then_shows_the_task_list(auditor, personas):
     assert AccessLog.objects.filter(action="view", object_type="audit", object_id=str(audit.pk)).exists()
     response = auditor.post(url("start", audit), {"version": audit.version})
     assert response.status_code == 302
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS and audit.started_at is not None
     response = auditor.get(url("detail", audit))
     assert "govuk-task-list" in response.text
     for task in ("Evidence sources", "Findings and actions", "Overall grade", "Check and submit"):
@@ -82,7 +84,10 @@ def test_qa_lead_reads_the_audit_but_cannot_edit(client, personas):
     assert response.status_code == 200
     assert "Start this audit" not in response.text and "govuk-task-list" not in response.text
     assert client.get(url("section", audit, "recording")).status_code == 403
-    assert client.post(url("section", audit, "recording"), {"version": audit.version}).status_code == 403
+    data = section_data(audit)
+    assert client.post(url("section", audit, "recording"), data).status_code == 403
+    assert client.post(url("section-autosave", audit, "recording"), data).status_code == 403
+    assert not SectionResponse.objects.exists()
 
 
 def test_team_manager_reads_a_draft_only_once_submitted(client, personas):
@@ -189,8 +194,13 @@ def test_autosave_answers_a_fragment_with_the_new_version(auditor, personas):
 def test_autosave_of_a_submitted_audit_is_refused(auditor, personas):
     audit = ready_to_submit(personas)
     completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
-    response = auditor.post(url("section-autosave", audit, "recording"), section_data(audit))
+    saved = SectionResponse.objects.get(audit=audit, section="recording")
+    data = section_data(audit, grade="inadequate", evidence="Changed after submitting")
+    response = auditor.post(url("section-autosave", audit, "recording"), data)
     assert "Not saved: this audit is submitted" in response.text
+    assert SectionResponse.objects.get(pk=saved.pk).evidence == saved.evidence == "Evidence for recording"
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.SUBMITTED
     # And the edit pages go back to the read-only audit.
     assert auditor.get(url("section", audit, "recording")).url == url("detail", audit)
 
@@ -221,6 +231,7 @@ def test_evidence_page_records_and_removes(auditor, personas):
         url("evidence", audit), {"version": audit.version, "action": "record", "source": "worker-interview"}
     )
     assert response.status_code == 200 and "Enter the date the source was used" in response.text
+    assert list(EvidenceUse.objects.values_list("source", flat=True)) == ["record-review"]  # nothing added
     response = auditor.post(
         url("evidence", audit), {"version": audit.version, "action": "remove", "item": "record-review"}
     )
@@ -247,6 +258,9 @@ def test_findings_page_adds_a_finding_and_an_action(auditor, personas):
     audit.refresh_from_db()
     response = auditor.post(url("findings", audit), {"action": "add-action", "action-version": audit.version})
     assert "Describe the action" in response.text and "Select an owner" in response.text
+    assert (
+        Action.objects.filter(audit=audit).count() == 1 and Finding.objects.filter(audit=audit).count() == 1
+    )
 
 
 def test_findings_conflict(auditor, personas):
@@ -271,6 +285,8 @@ def test_overall_page(auditor, personas):
         url("overall", audit), {"version": audit.version, "grade": "top", "rationale": "R2"}
     )
     assert response.status_code == 200 and "There is a problem" in response.text and "R2" in response.text
+    audit.refresh_from_db()
+    assert (audit.draft_grade, audit.overall_rationale) == ("good", "R")  # the refused change not saved
 
 
 # Check and submit -----------------------------------------------------------------------------------------
@@ -294,10 +310,14 @@ def test_submit_not_triangulated_needs_the_checkbox(auditor, personas):
     assert "I confirm this audit is based on the case record alone" in response.text
     response = auditor.post(url("submit", audit), {"version": audit.version})
     assert response.status_code == 200 and "Only the case record was used" in response.text
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS
     response = auditor.post(
         url("submit", audit), {"version": audit.version, "confirm_not_triangulated": "on"}
     )
     assert response.status_code == 302
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.SUBMITTED and audit.not_triangulated
     text = auditor.get(url("detail", audit)).text
     assert "Submitted, waiting for moderation" in text and "Not triangulated" in text
     assert "Not triangulated" in auditor.get(reverse("audits:mine")).text

@@ -187,6 +187,7 @@ def test_paper_feedback_cannot_come_from_the_future(audit, personas):
             received_on=timezone.localdate() + timedelta(days=1),
             acting_user=personas.qa_lead,
         )
+    assert not FeedbackResponse.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["moderator", "team_manager", "worker", "senior_leader", "outsider"])
@@ -212,6 +213,7 @@ def test_another_auditor_may_not_gather_feedback(audit, personas):
     other = make_user("auditor", "other-auditor")
     with pytest.raises(PermissionDenied):
         create_feedback_link(audit, respondent=Respondent.CARER, acting_user=other)
+    assert not FeedbackLink.objects.exists()
 
 
 def test_a_link_works_for_a_sensible_number_of_days(audit, personas):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -34,7 +35,9 @@ def test_the_auditor_creates_a_link_and_sees_it_once(client, personas, audit):
     assert "no-store" in response["Cache-Control"]
     url = re.search(r'value="(http://testserver/feedback/[^"]+/)"', response.text).group(1)
     token = url.rstrip("/").rsplit("/", 1)[1]
-    assert FeedbackLink.objects.get().token_hash != token
+    link = FeedbackLink.objects.get()
+    assert link.token_hash != token
+    assert (link.audit, link.respondent, link.used_at) == (audit, "young-person", None)
     assert "works once" in response.text
     # Never shown again: the feedback page lists the link without it.
     again = client.get(reverse("audits:feedback", args=[audit.pk]))
@@ -66,6 +69,12 @@ def test_paper_feedback_is_typed_in(client, personas, audit):
     assert response.status_code == 302
     feedback = FeedbackResponse.objects.get()
     assert feedback.on_paper and feedback.respondent == "carer"
+    assert (feedback.audit, feedback.received_on, feedback.recorded_by, feedback.link) == (
+        audit,
+        date(2026, 10, 2),
+        personas.auditor,
+        None,
+    )
     assert feedback.answers == {"helping": "a-bit", "anything-else": "Thank you for the help."}
     listed = client.get(reverse("audits:feedback", args=[audit.pk])).text
     assert "Parent or carer, on paper, 2 October 2026" in listed and "A bit" in listed
@@ -102,7 +111,10 @@ def test_sending_the_form_thanks_and_the_link_then_stops_working(client, persona
     url = reverse("feedback:form", args=[token])
     response = client.post(url, {"know-worker": "yes", "going-well": "I like my worker."})
     assert response.status_code == 200 and "Thank you" in response.text
-    assert FeedbackResponse.objects.get().answers == {"know-worker": "yes", "going-well": "I like my worker."}
+    sent = FeedbackResponse.objects.get()
+    assert sent.answers == {"know-worker": "yes", "going-well": "I like my worker."}
+    assert (sent.audit, sent.respondent, sent.on_paper) == (audit, "young-person", False)
+    assert sent.link == FeedbackLink.objects.get() and sent.link.used_at is not None
     for again in (client.get(url), client.post(url, {"know-worker": "no"})):
         assert again.status_code == 404 and "This link no longer works" in again.text
     assert FeedbackResponse.objects.count() == 1
@@ -113,6 +125,7 @@ def test_an_empty_form_is_sent_back_kindly(client, personas, audit):
     response = client.post(reverse("feedback:form", args=[token]), {})
     assert response.status_code == 200 and "Answer at least one question" in response.text
     assert FeedbackLink.objects.get().used_at is None
+    assert not FeedbackResponse.objects.exists()
 
 
 def test_used_expired_and_unknown_links_get_the_same_page(client, personas, audit):
@@ -147,6 +160,10 @@ def test_others_may_not_open_the_feedback_pages(client, personas, audit, persona
         404,
     )
     assert not FeedbackLink.objects.exists()
+    paper = {"respondent": "carer", "received_on_0": "2", "received_on_1": "10", "received_on_2": "2026"}
+    paper["helping"] = "a-bit"
+    assert client.post(reverse("audits:feedback-paper", args=[audit.pk]), paper).status_code in (403, 404)
+    assert not FeedbackResponse.objects.exists()
 
 
 def test_the_public_form_needs_no_cookie(personas, audit):
@@ -158,3 +175,4 @@ def test_the_public_form_needs_no_cookie(personas, audit):
     assert not page.cookies
     sent = strict.post(reverse("feedback:form", args=[token]), {"know-worker": "not-sure"})
     assert sent.status_code == 200 and "Thank you" in sent.text
+    assert FeedbackResponse.objects.get().answers == {"know-worker": "not-sure"}

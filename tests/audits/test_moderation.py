@@ -138,6 +138,8 @@ def test_an_inactive_moderator_may_not_moderate(personas, audit):
     personas.moderator.save()
     with pytest.raises(PermissionDenied):
         agree_grade(audit, expected_version=1, acting_user=personas.moderator)
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade, len(_events(audit))) == (AuditStatus.SUBMITTED, "", 1)
 
 
 def test_a_moderator_never_moderates_an_audit_they_wrote(personas):
@@ -236,6 +238,8 @@ def test_a_change_to_the_auditors_own_grade_is_an_agreement(personas, audit):
             expected_version=1,
             acting_user=personas.moderator,
         )
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade, len(_events(audit))) == (AuditStatus.SUBMITTED, "", 1)
 
 
 def test_a_moderated_audit_may_be_moderated_again(personas, audit):
@@ -276,6 +280,8 @@ def test_a_moderated_audit_may_be_moderated_again(personas, audit):
     assert overruled.old == {"moderated_grade": "requires-improvement"}
     assert (overruled.new["moderated_grade"], overruled.new["decision"]) == ("good", "changed")
     assert audit_changes().count() == 3
+    audit.refresh_from_db()
+    assert (audit.version, len(_events(audit))) == (4, 4)
 
 
 @pytest.mark.parametrize("status", [AuditStatus.IN_PROGRESS, AuditStatus.RETURNED])
@@ -285,6 +291,8 @@ def test_an_audit_not_submitted_cannot_have_its_grade_changed(personas, status):
         change_grade(
             audit, grade="outstanding", reason="Why", expected_version=1, acting_user=personas.moderator
         )
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade, len(_events(audit))) == (status, "", 1)
 
 
 # Return ---------------------------------------------------------------------------------------------------
@@ -329,6 +337,9 @@ def test_a_moderated_audit_is_not_returned(personas, audit):
     agree_grade(audit, expected_version=1, acting_user=personas.moderator)
     with pytest.raises(ValidationError, match="only a submitted audit"):
         return_audit(audit, comments="More", expected_version=2, acting_user=personas.moderator)
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade) == (AuditStatus.MODERATED, "requires-improvement")
+    assert [event[0] for event in _events(audit)] == [Kind.SUBMITTED, Kind.AGREED]
 
 
 def test_a_returned_and_resubmitted_audit_keeps_its_whole_history(personas, audit):

@@ -24,6 +24,15 @@ def moderator(client, personas):
     return personas.moderator
 
 
+def _events(audit) -> list[tuple]:
+    """The audit's moderation history after its submission: kind, grades, comments and who."""
+    return list(
+        audit.moderation_events.exclude(kind=ModerationEvent.Kind.SUBMITTED)
+        .order_by("at", "pk")
+        .values_list("kind", "from_grade", "to_grade", "comments", "by__username")
+    )
+
+
 def _post(client, audit, **data):
     data.setdefault("version", audit.version)
     action = data.pop("action")
@@ -99,6 +108,7 @@ def test_agree(client, moderator, audit):
     audit.refresh_from_db()
     assert (audit.status, audit.moderated_grade) == (AuditStatus.MODERATED, "requires-improvement")
     assert ChangeEvent.objects.filter(event="audit.moderated", actor=moderator, subject_id=audit.pk).exists()
+    assert [(kind, by) for kind, *_, by in _events(audit)] == [(ModerationEvent.Kind.AGREED, "moderator")]
     page = client.get(response["Location"]).text
     assert "You agreed the grade of the audit of N000001" in page
     assert "Grade agreed" in page
@@ -111,6 +121,15 @@ def test_change_with_a_reason(client, moderator, audit):
     assert response.status_code == 302
     audit.refresh_from_db()
     assert (audit.status, audit.moderated_grade) == (AuditStatus.MODERATED, "good")
+    assert _events(audit) == [
+        (
+            ModerationEvent.Kind.CHANGED,
+            "requires-improvement",
+            "good",
+            "Plan is clear and reviewed.",
+            "moderator",
+        )
+    ]
     page = client.get(response["Location"]).text
     assert "changed the grade of the audit of N000001 to Good" in page
     assert "Requires improvement to be good to Good" in page
@@ -130,6 +149,7 @@ def test_change_without_a_reason_or_grade_shows_errors_and_keeps_the_typing(clie
     assert 'href="#id_change-grade"' in response.text and "Select the new grade" in response.text
     assert "Because</textarea>" in response.text
     assert Audit.objects.get().status == AuditStatus.SUBMITTED
+    assert _events(audit) == []
 
 
 def test_change_to_the_same_grade_shows_the_actions_message(client, moderator, audit):
@@ -137,15 +157,21 @@ def test_change_to_the_same_grade_shows_the_actions_message(client, moderator, a
     assert response.status_code == 200
     assert "To keep it, agree the grade instead." in response.text
     assert 'href="#id_change-grade"' in response.text
+    stored = Audit.objects.get()
+    assert (stored.status, stored.moderated_grade, _events(stored)) == (AuditStatus.SUBMITTED, "", [])
 
 
 def test_return_with_comments_and_without(client, moderator, audit):
     response = _post(client, audit, action="return", comments="")
     assert response.status_code == 200 and "Enter comments for the auditor" in response.text
+    assert (Audit.objects.get().status, _events(audit)) == (AuditStatus.SUBMITTED, [])
     response = _post(client, audit, action="return", comments="Add the worker interview.")
     assert response.status_code == 302
     audit.refresh_from_db()
     assert audit.status == AuditStatus.RETURNED
+    assert [(kind, comments) for kind, _, _, comments, _ in _events(audit)] == [
+        (ModerationEvent.Kind.RETURNED, "Add the worker interview.")
+    ]
     page = client.get(response["Location"]).text
     assert "Returned to the auditor" in page and "Add the worker interview." in page
     assert "It can be moderated when they submit it again" in page
@@ -186,6 +212,8 @@ def test_own_audit_has_no_choices(client, personas):
     assert "another moderator must moderate it" in response.text
     assert 'name="action"' not in response.text
     assert _post(client, audit, action="agree").status_code == 403
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade, _events(audit)) == (AuditStatus.SUBMITTED, "", [])
 
 
 def test_an_audit_not_submitted_has_nothing_to_moderate(client, personas, moderator):
@@ -195,6 +223,8 @@ def test_an_audit_not_submitted_has_nothing_to_moderate(client, personas, modera
     response = _post(client, audit, action="agree")
     assert response.status_code == 200 and "only a submitted audit can be moderated" in response.text
     assert 'href="#agree"' in response.text
+    audit.refresh_from_db()
+    assert (audit.status, audit.moderated_grade, _events(audit)) == (AuditStatus.IN_PROGRESS, "", [])
 
 
 def test_unknown_audit_is_not_found(client, moderator):

@@ -139,6 +139,7 @@ def test_an_inactive_qa_lead_may_not_load_a_template(personas):
     personas.qa_lead.save()
     with pytest.raises(PermissionDenied):
         load(acting_user=personas.qa_lead)
+    assert not AuditTemplate.objects.exists()
 
 
 def test_an_invalid_document_stores_nothing():

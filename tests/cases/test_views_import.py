@@ -91,7 +91,10 @@ def test_confirm_imports_and_deletes_the_upload(qa_client, qa_lead, upload_dir):
     assert response.status_code == 200
     assert "govuk-notification-banner--success" in response.text
     assert "Case register imported from register.csv" in response.text
-    assert sorted(Case.objects.values_list("child_id", flat=True)) == ["A1", "A2"]
+    assert sorted(Case.objects.values_list("child_id", "cohort", "team__name", "worker__name")) == [
+        ("A1", "care-leaver", "North", "Will"),
+        ("A2", "early-help", "East", "Erin"),
+    ]
     batch = ImportBatch.objects.get()
     assert (batch.user, batch.file_name, batch.created) == (qa_lead, "register.csv", 2)
     assert ChangeEvent.objects.filter(event="register.imported", actor=qa_lead).exists()
@@ -122,8 +125,10 @@ def test_row_errors_are_listed_and_nothing_can_be_imported(qa_client, upload_dir
 def test_skip_invalid_imports_the_valid_rows(qa_client):
     response = upload(qa_client, BAD_CSV, skip_invalid="on")
     assert "The rows with errors will be skipped" in response.text
+    assert not Case.objects.exists()  # not before the confirmation
     qa_client.post(CONFIRM, {"token": token_of(response)})
-    assert list(Case.objects.values_list("child_id", flat=True)) == ["A1"]
+    assert list(Case.objects.values_list("child_id", "cohort")) == [("A1", "care-leaver")]
+    assert (ImportBatch.objects.get().created, ImportBatch.objects.get().rejected) == (1, 2)
 
 
 def test_closing_cases_needs_a_ticked_confirmation(qa_client, upload_dir):
@@ -235,3 +240,4 @@ def test_only_the_qa_lead_imports(client, db, role, upload_dir):
     assert upload(client).status_code == 403
     assert client.post(CONFIRM, {"token": "x" * 32}).status_code == 403
     assert stored_files(upload_dir) == []
+    assert not Case.objects.exists() and not ImportBatch.objects.exists()

@@ -111,12 +111,17 @@ def test_kappa_is_at_most_one_and_symmetric(case, weights):
     assert swapped == pytest.approx(kappa, abs=1e-12)
 
 
-@given(st.integers(2, 6).flatmap(lambda k: st.tuples(st.just(k), _pairs(k))))
-def test_kappa_matches_the_textbook_matrix_formula(case):
-    """An independent float computation from the proportion matrices, as textbooks write it."""
+@given(
+    st.integers(2, 6).flatmap(lambda k: st.tuples(st.just(k), _pairs(k))),
+    st.sampled_from([("linear", 1), ("quadratic", 2)]),
+)
+def test_kappa_matches_the_textbook_matrix_formula(case, weights):
+    """An independent float computation from the proportion matrices, as textbooks write it, with linear
+    (|i - j| / (k - 1)) or quadratic ((i - j)^2 / (k - 1)^2) disagreement weights."""
     categories, pairs = case
+    name, power = weights
     n = len(pairs)
-    kappa = weighted_kappa(pairs, categories, "quadratic")
+    kappa = weighted_kappa(pairs, categories, name)
     if kappa is None:
         return
     observed = [[0.0] * categories for _ in range(categories)]
@@ -124,7 +129,9 @@ def test_kappa_matches_the_textbook_matrix_formula(case):
         observed[i][j] += 1 / n
     rows = [sum(r) for r in observed]
     columns = [sum(observed[i][j] for i in range(categories)) for j in range(categories)]
-    weight = [[((i - j) / (categories - 1)) ** 2 for j in range(categories)] for i in range(categories)]
+    weight = [
+        [(abs(i - j) / (categories - 1)) ** power for j in range(categories)] for i in range(categories)
+    ]
     o = sum(weight[i][j] * observed[i][j] for i in range(categories) for j in range(categories))
     e = sum(weight[i][j] * rows[i] * columns[j] for i in range(categories) for j in range(categories))
     assert kappa == pytest.approx(1 - o / e, abs=1e-9)

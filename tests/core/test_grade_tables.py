@@ -1,9 +1,11 @@
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from caseaudit.core.grade_tables import ALL_COHORTS, OFSTED_GRADES, cell_text, grade_percentages, grade_rows
+from tests.core.test_intervals import textbook_wilson
 
 
 def test_the_committee_example_prints_as_the_committee_expects():
@@ -78,3 +80,22 @@ def test_each_interval_holds_the_observed_share(cells):
     assert row.intervals is not None
     for count, (low, high) in zip(cells, row.intervals, strict=True):
         assert 0 <= low <= count / row.total <= high <= 1
+        # The 95% Wilson interval of that count out of the row's total, not (0, 1) or another row's.
+        expected_low, expected_high = textbook_wilson(count, row.total)
+        assert low == pytest.approx(expected_low, abs=1e-9)
+        assert high == pytest.approx(expected_high, abs=1e-9)
+
+
+def test_the_committee_examples_intervals():
+    (row,) = grade_rows(
+        {("2019", "care-leaver"): {"requires-improvement": 2, "good": 5, "outstanding": 6}},
+        periods=["2019"],
+        cohorts=["care-leaver"],
+    )
+    # docs/domain.md#small-samples: 6 of 13 is 46%, but the 95% interval runs from 23% to 71%.
+    assert [(round(low * 100), round(high * 100)) for low, high in row.intervals] == [
+        (0, 23),
+        (4, 42),
+        (18, 64),
+        (23, 71),
+    ]

@@ -134,6 +134,36 @@ def test_invariants(pool, size, focus, seed):
     assert len({p.cohort for p in picks} & others) == min(len(others), after_focus)
     # the same inputs and seed give the same sample, whatever order the inputs come in
     assert plan_sample(list(reversed(pool)), size=size, focus=focus, seed=seed) == picks
+    # inside a cohort, no case left out comes before one taken: never audited first, then the oldest audit
+    by_id = {c.case_id: c for c in pool}
+
+    def priority(candidate):
+        return (candidate.last_audited is not None, candidate.last_audited or date.min)
+
+    for cohort in {c.cohort for c in pool}:
+        taken = [by_id[i] for i in ids if by_id[i].cohort == cohort]
+        left = [c for c in pool if c.cohort == cohort and c.case_id not in ids]
+        if taken and left:
+            assert max(map(priority, taken)) <= min(map(priority, left))
+    # and each pick's reason is true of it: random exactly when it tied with a case of its cohort left out
+    for pick in picks:
+        candidate = by_id[pick.case_id]
+        assert pick.cohort == candidate.cohort
+        assert (pick.reason == FOCUS_COHORT) == (pick.cohort == focus)
+        if pick.reason in (FOCUS_COHORT, COHORT_REPRESENTATION):
+            continue
+        tied = any(
+            c.cohort == pick.cohort and c.case_id not in ids and c.last_audited == candidate.last_audited
+            for c in pool
+        )
+        if tied:
+            assert pick.reason == RANDOM
+        else:
+            assert pick.reason == (
+                NEVER_AUDITED if candidate.last_audited is None else LONGEST_SINCE_LAST_AUDIT
+            )
+    representation = [p.cohort for p in picks if p.reason == COHORT_REPRESENTATION]
+    assert len(representation) == len(set(representation))  # one place per cohort
 
 
 @settings(max_examples=100, deadline=None)

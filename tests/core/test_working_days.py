@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import holidays as holiday_calendars
 import polars as pl
 import pytest
 from hypothesis import given
@@ -53,12 +54,31 @@ def test_negative_days_are_refused():
         add_working_days(date(2025, 1, 1), -1, HOLIDAYS)
 
 
+# England's bank holidays straight from the holidays package, and a working day by its definition, for
+# the properties below to check against rather than the module's own is_working_day and holiday list.
+ENGLAND = frozenset(holiday_calendars.country_holidays("GB", subdiv="ENG", years=range(2010, 2041)))
+
+
+def working(day: date) -> bool:
+    return day.weekday() not in (5, 6) and day not in ENGLAND
+
+
+def test_the_holiday_list_is_the_holidays_packages_for_england():
+    assert set(HOLIDAYS) == ENGLAND
+    assert is_working_day(date(2025, 1, 10), HOLIDAYS)  # a Friday
+    assert not is_working_day(date(2025, 1, 11), HOLIDAYS)  # a Saturday
+    assert not is_working_day(date(2025, 1, 12), HOLIDAYS)  # a Sunday
+    assert not is_working_day(date(2025, 5, 5), HOLIDAYS)  # Early May bank holiday
+
+
 @given(DAYS, st.integers(min_value=1, max_value=300))
 def test_the_result_is_the_nth_working_day_after_the_start(start, days):
     end = add_working_days(start, days, HOLIDAYS)
-    assert is_working_day(end, HOLIDAYS)
+    assert working(end)
     between = (start + timedelta(days=offset) for offset in range(1, (end - start).days + 1))
-    assert sum(is_working_day(day, HOLIDAYS) for day in between) == days
+    assert sum(working(day) for day in between) == days
+    for day in (start + timedelta(days=offset) for offset in range(-3, 400)):
+        assert is_working_day(day, HOLIDAYS) == working(day)
 
 
 @given(st.lists(DAYS, min_size=1, max_size=40), st.integers(min_value=1, max_value=120))

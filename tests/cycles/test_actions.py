@@ -101,6 +101,8 @@ def test_swapping_a_case_needs_a_reason_and_an_eligible_replacement():
     in_sample = cycle.audits.exclude(pk=removed.pk).first().case.child_id
     with pytest.raises(ValidationError, match="already in the sample"):
         swap_case(cycle, remove=removed, add_child_id=in_sample, reason="x", acting_user=qa_lead)
+    assert cycle.audits.filter(pk=removed.pk).exists() and not cycle.audits.filter(case=outside).exists()
+    assert not SampleSwap.objects.exists()
     audit = swap_case(
         cycle, remove=removed, add_child_id="OUT1", reason="Subject of a complaint", acting_user=qa_lead
     )
@@ -115,8 +117,11 @@ def test_a_case_audited_recently_cannot_be_swapped_in():
     recent = make_case("RECENT", "care-leaver")
     Audit.objects.create(case=recent, cohort=recent.cohort, completed_on=date(2018, 6, 1))
     cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1, size=2), acting_user=SYSTEM)
+    before = set(cycle.audits.values_list("case_id", flat=True))
     with pytest.raises(ValidationError, match="cannot be sampled"):
         swap_case(cycle, remove=cycle.audits.first(), add_child_id="RECENT", reason="x", acting_user=SYSTEM)
+    assert set(cycle.audits.values_list("case_id", flat=True)) == before
+    assert not SampleSwap.objects.exists()
 
 
 def test_confirmed_samples_stay_as_they_are():
@@ -124,10 +129,13 @@ def test_confirmed_samples_stay_as_they_are():
     cycle = plan_cycle(propose_cycle(season="autumn", year=2018, seed=1), acting_user=SYSTEM)
     confirm_cycle(cycle, acting_user=SYSTEM)
     assert Cycle.objects.get().status == CycleStatus.PLANNED
+    before = set(cycle.audits.values_list("case_id", flat=True))
     with pytest.raises(ValidationError):
         swap_case(cycle, remove=cycle.audits.first(), add_child_id="K0001", reason="x", acting_user=SYSTEM)
     with pytest.raises(ValidationError):
         discard_draft(cycle, acting_user=SYSTEM)
+    assert Cycle.objects.get().status == CycleStatus.PLANNED
+    assert set(cycle.audits.values_list("case_id", flat=True)) == before and not SampleSwap.objects.exists()
 
 
 def test_discarding_a_draft_removes_it():
@@ -142,6 +150,7 @@ def test_two_cycles_of_one_name_are_refused():
     planned()
     with pytest.raises(ValidationError, match="already a cycle"):
         planned()
+    assert Cycle.objects.count() == 1 and Audit.objects.count() == Cycle.objects.get().audits.count()
 
 
 def test_only_planners_plan_and_only_the_qa_lead_reallocates():
@@ -150,13 +159,18 @@ def test_only_planners_plan_and_only_the_qa_lead_reallocates():
     for role in (Role.AUDITOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SENIOR_LEADER):
         with pytest.raises(PermissionDenied):
             plan_cycle(proposal, acting_user=make_user(role))
+    assert not Cycle.objects.exists() and not Audit.objects.exists()
     cycle = plan_cycle(proposal, acting_user=make_user(Role.MODERATOR), confirm=True)
-    auditor = make_user(Role.AUDITOR)
     allocate_cycle(cycle, acting_user=make_user(Role.MODERATOR))
+    second = make_user(Role.AUDITOR)
+    audit = cycle.audits.first()
+    first = audit.auditor
+    assert first is not None
     with pytest.raises(PermissionDenied):
-        reallocate_audit(
-            cycle.audits.first(), to_auditor=auditor, reason="x", acting_user=make_user(Role.MODERATOR)
-        )
+        reallocate_audit(audit, to_auditor=second, reason="x", acting_user=make_user(Role.MODERATOR))
+    audit.refresh_from_db()
+    assert audit.auditor == first
+    assert not Reallocation.objects.exists()
 
 
 def test_allocation_balances_and_avoids_the_auditors_own_team():
@@ -191,6 +205,8 @@ def test_a_draft_or_no_auditors_cannot_be_allocated():
     confirm_cycle(draft, acting_user=SYSTEM)
     with pytest.raises(ValidationError, match="no auditors"):
         allocate_cycle(draft, acting_user=SYSTEM)
+    assert not Audit.objects.filter(auditor__isnull=False).exists()
+    assert Cycle.objects.get().status == CycleStatus.PLANNED
 
 
 def test_reallocation_is_recorded_and_never_to_the_cases_own_team():
@@ -206,17 +222,46 @@ def test_reallocation_is_recorded_and_never_to_the_cases_own_team():
         reallocate_audit(audit, to_auditor=peer, reason="cover", acting_user=qa_lead)
     second = make_user(Role.AUDITOR, "second")
     with pytest.raises(ValidationError, match="Say why"):
-        reallocate_audit(audit, to_auditor=second, reason="", acting_user=qa_lead)
-    reallocate_audit(audit, to_auditor=second, reason="first is on leave", acting_user=qa_lead)
+        reallocate_audit(audit, to_auditor=second, reason="  ", acting_user=qa_lead)
+    audit.refresh_from_db()
+    assert audit.auditor == first and not Reallocation.objects.exists()  # refused: nothing moved
+    reallocate_audit(audit, to_auditor=second, reason=" first is on leave ", acting_user=qa_lead)
     audit.refresh_from_db()
     assert audit.auditor == second
     moved = Reallocation.objects.get()
-    assert (moved.from_auditor, moved.to_auditor, moved.by, moved.reason) == (
+    assert (moved.audit, moved.from_auditor, moved.to_auditor, moved.by, moved.reason) == (
+        audit,
         first,
         second,
         qa_lead,
         "first is on leave",
     )
+    # Recorded once, as a change: the refused reallocations left no trace.
+    recorded = ChangeEvent.objects.filter(event="audit.reallocated")
+    assert list(recorded.values_list("subject_type", "subject_id")) == [("audit", str(audit.pk))]
+
+
+@pytest.mark.parametrize("refusal", ["submitted", "moderated", "closed cycle", "inactive", "moderator"])
+def test_a_refused_reallocation_changes_nothing(refusal):
+    make_case("R1", "care-leaver")
+    cycle = planned()
+    first = make_user(Role.AUDITOR, "first")
+    allocate_cycle(cycle, acting_user=SYSTEM)
+    audit = cycle.audits.get()
+    to = make_user(Role.MODERATOR if refusal == "moderator" else Role.AUDITOR, "to")
+    if refusal in ("submitted", "moderated"):
+        Audit.objects.filter(pk=audit.pk).update(status=refusal)
+    elif refusal == "closed cycle":
+        Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CLOSED)
+    elif refusal == "inactive":
+        to.is_active = False
+        to.save()
+    audit = Audit.objects.select_related("cycle").get(pk=audit.pk)
+    with pytest.raises(ValidationError):
+        reallocate_audit(audit, to_auditor=to, reason="cover", acting_user=make_user(Role.QA_LEAD))
+    audit.refresh_from_db()
+    assert audit.auditor == first
+    assert not Reallocation.objects.exists()
 
 
 def test_a_custom_window_needs_its_dates():

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -73,6 +74,7 @@ def test_same_seed_same_sample(register):
 def test_bad_focus_is_refused(register):
     with pytest.raises(CommandError, match="Not a cohort"):
         run("plan_cycle", "--season", "autumn", "--year", "2018", "--focus", "adoption")
+    assert not Cycle.objects.exists()
 
 
 def test_list_allocate_and_export(register):
@@ -81,6 +83,9 @@ def test_list_allocate_and_export(register):
     make_user(Role.AUDITOR, "bob")
     out, _ = run("allocate_cycle", "autumn 2018")
     assert "5 audits allocated" in out and "ann" in out and "bob" in out
+    # Every audit has one of the two, shared as evenly as five allow.
+    held = Counter(Cycle.objects.get().audits.values_list("auditor__username", flat=True))
+    assert set(held) == {"ann", "bob"} and sorted(held.values()) == [2, 3]
     out, _ = run("cycles")
     assert "Autumn 2018" in out and "In progress" in out  # allocated after its window opened
     out, _ = run("export_cycle", "Autumn 2018")
@@ -102,8 +107,10 @@ def test_export_xlsx_needs_a_file(register, tmp_path):
 
 def test_unknown_cycle_names_the_known_ones(register):
     run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "1")
+    make_user(Role.AUDITOR, "ann")
     with pytest.raises(CommandError, match="'Autumn 2018'"):
         run("allocate_cycle", "Winter 2018")
+    assert not Cycle.objects.get().audits.filter(auditor__isnull=False).exists()
 
 
 def test_no_cycles_yet():
@@ -112,14 +119,22 @@ def test_no_cycles_yet():
 
 
 def test_auditors_and_their_capacity(register):
-    make_user(Role.AUDITOR, "ann")
+    ann = make_user(Role.AUDITOR, "ann")
     out, _ = run("auditors", "--capacity", "ann", "12")
     assert "ann" in out and "12" in out
+    ann.refresh_from_db()
+    assert ann.audit_capacity == 12
     with pytest.raises(CommandError, match="not a number"):
         run("auditors", "--capacity", "ann", "lots")
-    make_user(Role.MODERATOR, "mo")
+    mo = make_user(Role.MODERATOR, "mo")
     with pytest.raises(CommandError, match="not an auditor"):
         run("auditors", "--capacity", "mo", "3")
+    ann.refresh_from_db()
+    mo.refresh_from_db()
+    assert (ann.audit_capacity, mo.audit_capacity) == (12, None)
+    run("auditors", "--capacity", "ann", "none")
+    ann.refresh_from_db()
+    assert ann.audit_capacity is None
 
 
 def test_close_cycle(register):

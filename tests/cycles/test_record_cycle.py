@@ -69,6 +69,7 @@ def test_a_name_already_taken_is_refused():
     call_command("record_cycle", "Autumn 2019", "--season", "autumn", "--year", "2019", "--size", "40")
     with pytest.raises(CommandError, match="already a cycle called"):
         call_command("record_cycle", "autumn 2019", "--season", "autumn", "--year", "2019", "--size", "40")
+    assert list(Cycle.objects.values_list("name", flat=True)) == ["Autumn 2019"]
 
 
 def test_only_planners_may_record_a_past_cycle():

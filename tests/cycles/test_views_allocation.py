@@ -18,6 +18,11 @@ def allocate(client, cycle):
     return client.post(reverse("cycles:allocate", args=[cycle.pk]))
 
 
+def auditors_of(cycle) -> dict[str, str | None]:
+    """Who holds each audit of the cycle, by child id."""
+    return dict(cycle.audits.values_list("case__child_id", "auditor__username"))
+
+
 def test_allocating_balances_the_auditors_and_keeps_them_off_their_own_team(qa_client, register):
     cycle = make_cycle(register.cases[:12])
     response = allocate(qa_client, cycle)
@@ -46,6 +51,7 @@ def test_audits_no_auditor_may_take_are_named(qa_client, register):
         in page.text
     )
     assert "2 of 3 audits have no auditor." in page.text
+    assert auditors_of(cycle) == {"N100000": None, "N100001": None, "E100000": "nell-auditor"}
 
 
 def test_allocating_a_draft_is_refused(qa_client, register):
@@ -67,6 +73,7 @@ def test_allocating_with_no_auditors_is_refused(qa_client, register):
     assert '<a href="#allocation">There are no auditors: give at least one user the auditor role.</a>' in (
         response.text
     )
+    assert not cycle.audits.filter(auditor__isnull=False).exists()
 
 
 def test_allocating_again_leaves_allocated_audits_alone(qa_client, register):
@@ -116,7 +123,10 @@ def test_reallocating_with_a_reason(qa_client, register, allocated, personas):
     assert response.status_code == 302
     audit = allocated.audits.get(case=case)
     assert audit.auditor == ben
+    others = {child_id: who for child_id, who in auditors_of(allocated).items() if child_id != case.child_id}
+    assert set(others.values()) == {"ann-auditor"}  # only this audit moved
     move = Reallocation.objects.get()
+    assert move.audit == audit
     assert (move.from_auditor, move.to_auditor, move.by) == (register.auditors[0], ben, personas.qa_lead)
     assert move.reason == "Ann is on leave until December"
     page = qa_client.get(response["Location"])
@@ -149,9 +159,11 @@ def test_an_auditor_of_the_cases_team_is_refused(qa_client, register, allocated)
 def test_the_reallocation_form_is_checked(qa_client, register, allocated, data, message):
     if data.get("auditor") == "ben":
         data = {**data, "auditor": register.auditors[1].pk}
+    before = auditors_of(allocated)
     response = qa_client.post(reallocate_url(allocated, register.cases[6]), data)
     assert response.status_code == 200
     assert message in response.text
+    assert auditors_of(allocated) == before
     assert not Reallocation.objects.exists()
 
 
@@ -162,20 +174,33 @@ def test_a_submitted_audit_stays_with_its_auditor(qa_client, register, allocated
         reallocate_url(allocated, case), {"auditor": register.auditors[1].pk, "reason": "x"}
     )
     assert "A submitted audit stays with the auditor who wrote it." in response.text
+    audit = allocated.audits.get(case=case)
+    assert (audit.auditor, audit.status) == (register.auditors[0], AuditStatus.SUBMITTED)
+    assert not Reallocation.objects.exists()
 
 
 def test_an_inactive_or_non_auditor_is_not_offered(qa_client, register, allocated):
     moderator = make_user(Role.MODERATOR, "mo")
-    response = qa_client.post(
-        reallocate_url(allocated, register.cases[6]), {"auditor": moderator.pk, "reason": "x"}
-    )
-    assert "Select an auditor from the list" in response.text
+    ben = register.auditors[1]
+    ben.is_active = False
+    ben.save()
+    form = qa_client.get(reallocate_url(allocated, register.cases[6])).text
+    assert f'<option value="{register.auditors[2].pk}"' in form
+    assert f'<option value="{ben.pk}"' not in form and f'<option value="{moderator.pk}"' not in form
+    for chosen in (moderator, ben):
+        response = qa_client.post(
+            reallocate_url(allocated, register.cases[6]), {"auditor": chosen.pk, "reason": "x"}
+        )
+        assert "Select an auditor from the list" in response.text
+    assert set(auditors_of(allocated).values()) == {"ann-auditor"}
+    assert not Reallocation.objects.exists()
 
 
 def test_only_the_qa_lead_reallocates(moderator_client, register, allocated):
     url = reallocate_url(allocated, register.cases[6])
     assert moderator_client.get(url).status_code == 403
     assert moderator_client.post(url, {"auditor": register.auditors[1].pk, "reason": "x"}).status_code == 403
+    assert set(auditors_of(allocated).values()) == {"ann-auditor"}
     assert not Reallocation.objects.exists()
 
 
@@ -207,6 +232,8 @@ def test_closing_a_cycle_fixes_it_and_says_so(qa_client, register, allocated):
         {"auditor": register.auditors[1].pk, "reason": "late change"},
     )
     assert "not after the cycle closes" in moved.text
+    assert set(auditors_of(allocated).values()) == {"ann-auditor"}
+    assert not Reallocation.objects.exists()
 
 
 def test_a_draft_cannot_be_closed(qa_client, register):

@@ -28,6 +28,8 @@ def test_confirming_twice_is_refused_on_the_cycle_page(qa_client, register):
     assert response.status_code == 200
     assert '<a href="#cycle-details">This cycle is already confirmed.</a>' in response.text
     assert response.text.count("<title>Error: Autumn 2026") == 1
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.PLANNED and cycle.audits.count() == 4
 
 
 def test_confirm_is_a_post_only(qa_client, register):
@@ -49,6 +51,7 @@ def test_discarding_asks_first(qa_client, register):
     assert "The sample of 4 cases and its 1 swap will be deleted." in response.text
     assert "Yes, discard the draft" in response.text
     assert Cycle.objects.filter(pk=cycle.pk).exists()  # asking changes nothing
+    assert Audit.objects.filter(cycle=cycle).count() == 4
 
 
 def test_discarding_a_draft(qa_client, register):
@@ -70,4 +73,5 @@ def test_a_confirmed_cycle_cannot_be_discarded(qa_client, register):
     response = qa_client.post(reverse("cycles:discard", args=[cycle.pk]))
     assert response.status_code == 200
     assert "Only a draft cycle can be discarded." in response.text
-    assert Cycle.objects.filter(pk=cycle.pk).exists()
+    assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.PLANNED
+    assert Audit.objects.filter(cycle=cycle).count() == 4

@@ -11,6 +11,7 @@ from caseaudit.accounts.models import ChangeEvent
 from caseaudit.audits.models import SelectionReason
 from caseaudit.cases.models import Case
 from caseaudit.cycles.models import Cycle, CycleStatus
+from caseaudit.cycles.planning import propose_cycle
 
 from .builders import make_cycle
 
@@ -59,8 +60,17 @@ def test_planning_makes_a_draft_with_the_focus_cohort_first(qa_client, register,
 
 
 def test_a_blank_seed_is_drawn_and_stored(qa_client, register):
+    # (The seed column cannot be null, so "a seed is stored" alone would always hold.)
     qa_client.post(PLAN, AUTUMN)
-    assert Cycle.objects.get().seed is not None
+    first = Cycle.objects.get()
+    assert 0 <= first.seed < 2**31
+    # The stored seed is the one the sample was drawn with: it gives the same sample again.
+    again = propose_cycle(season="autumn", year=2027, fraction=0.5, seed=first.seed)
+    assert sorted(p.case_id for p in again.picks) == sorted(first.audits.values_list("case_id", flat=True))
+    # And a new plan draws a new one.
+    qa_client.post(reverse("cycles:discard", args=[first.pk]))
+    qa_client.post(PLAN, AUTUMN)
+    assert Cycle.objects.get().seed != first.seed
 
 
 def test_a_number_of_cases_and_custom_dates(qa_client, register):

@@ -88,6 +88,7 @@ def test_an_ineligible_case_cannot_be_put_in(qa_client, register, draft):
     recent = make_case("R000001", "care-leaver", register.north)
     make_cycle([recent], name="Spring 2026", season="spring", year=2026)
     closed = make_case("R000002", "care-leaver", register.north, closed_on=draft.starts_on)
+    before = in_sample(draft)
     for case in (recent, closed):
         response = qa_client.post(
             swap_url(draft), {"remove": "N100000", "add": case.child_id, "reason": "Asked for by the manager"}
@@ -96,11 +97,13 @@ def test_an_ineligible_case_cannot_be_put_in(qa_client, register, draft):
         # What was typed stays in the form.
         assert f'name="add" type="text" value="{case.child_id}"' in response.text
         assert "Asked for by the manager</textarea>" in response.text
+    assert in_sample(draft) == before
     assert not SampleSwap.objects.exists()
 
 
 def test_a_confirmed_sample_cannot_be_changed(qa_client, register):
     cycle = make_cycle(register.cases[:2])
+    before = in_sample(cycle)
     for response in (
         qa_client.get(swap_url(cycle)),
         qa_client.post(swap_url(cycle), {"remove": "N100000", "add": "N100005", "reason": "x"}),
@@ -108,6 +111,7 @@ def test_a_confirmed_sample_cannot_be_changed(qa_client, register):
         assert response.status_code == 302
         assert response["Location"] == reverse("cycles:detail", args=[cycle.pk])
     assert not SampleSwap.objects.exists()
+    assert in_sample(cycle) == before == ["N100000", "N100001"]
     assert (
         "only a draft sample can be changed" in qa_client.get(reverse("cycles:detail", args=[cycle.pk])).text
     )

@@ -133,12 +133,14 @@ def test_only_the_auditor_qa_lead_or_moderator_may_raise(people, audits, persona
     with pytest.raises(PermissionDenied):
         _raise(audits[0], getattr(people, persona))
     assert not _concern_events().exists()
+    assert not SafeguardingConcern.objects.exists()
 
 
 def test_an_auditor_may_not_raise_on_an_audit_not_allocated_to_them(people, audits):
     other = make_user(Role.AUDITOR, "other-auditor")
     with pytest.raises(PermissionDenied):
         _raise(audits[0], other)
+    assert not SafeguardingConcern.objects.exists()
 
 
 def test_the_team_manager_responds_and_that_closes_it(people, audits, django_capture_on_commit_callbacks):
@@ -157,6 +159,11 @@ def test_the_team_manager_responds_and_that_closes_it(people, audits, django_cap
     with pytest.raises(ValidationError, match="already has a response"):
         respond_to_concern(concern, response="Again.", acting_user=people.qa_lead)
     assert ChangeEvent.objects.filter(event="concern.answered").count() == 1
+    concern.refresh_from_db()
+    assert (concern.response, concern.responded_by) == (
+        "Strategy discussion held today.",
+        people.team_manager,
+    )
 
 
 def test_a_response_is_required_and_only_from_the_cases_manager_or_qa_lead(people, audits):

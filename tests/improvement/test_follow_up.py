@@ -45,6 +45,7 @@ def test_the_qa_lead_arranges_a_follow_up_with_an_auditor_of_another_team(person
         create_follow_up(
             personas.own_case, auditor=north_auditor, due_on=days(14), acting_user=personas.qa_lead
         )
+    assert not personas.own_case.follow_ups.exists()
     follow_up = create_follow_up(
         personas.own_case, auditor=personas.auditor, due_on=days(14), acting_user=personas.qa_lead
     )
@@ -57,6 +58,7 @@ def test_the_qa_lead_arranges_a_follow_up_with_an_auditor_of_another_team(person
     assert list(_follow_up_events().values_list("event", "subject_id")) == [
         ("follow-up.arranged", str(follow_up.pk))
     ]
+    assert list(personas.own_case.follow_ups.all()) == [follow_up]
 
 
 def test_a_case_without_actions_to_check_gets_no_follow_up(personas):
@@ -64,6 +66,7 @@ def test_a_case_without_actions_to_check_gets_no_follow_up(personas):
         create_follow_up(
             personas.other_case, auditor=personas.auditor, due_on=days(7), acting_user=personas.qa_lead
         )
+    assert not personas.other_case.follow_ups.exists()
 
 
 def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checked):
@@ -80,6 +83,9 @@ def test_completing_verifies_what_was_done_and_reopens_the_rest(personas, checke
         "Action 1: enter the evidence that it was done",
         "Action 2: select whether it was done",
     ]
+    assert [Action.objects.get(pk=a.pk).status for a in (open_one, done_one)] == ["open", "done"]
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.ALLOCATED
     complete_follow_up(
         follow_up,
         answers={
@@ -155,6 +161,12 @@ def test_the_follow_up_pages(client, personas, checked):
     )
     follow_up = personas.own_case.follow_ups.get()
     assert response["Location"] == reverse("actions:follow-up", args=[follow_up.pk])
+    assert (follow_up.auditor, follow_up.due_on, follow_up.created_by) == (
+        personas.auditor,
+        due,
+        personas.qa_lead,
+    )
+    assert {item.action for item in follow_up.items.all()} == {open_one, done_one}
 
     url = reverse("actions:follow-up", args=[follow_up.pk])
     assert "Complete the follow-up audit" not in client.get(url).text  # the QA lead reads it
@@ -164,6 +176,12 @@ def test_the_follow_up_pages(client, personas, checked):
     assert "Review the pathway plan." in page.text and "Complete the follow-up audit" in page.text
     missing = client.post(url, {f"done_{open_one.pk}": "yes"})
     assert missing.status_code == 200 and "Action 2: select whether it was done" in missing.text
+    assert [a.status for a in Action.objects.filter(pk__in=[open_one.pk, done_one.pk]).order_by("pk")] == [
+        "open",
+        "done",
+    ]  # refused: nothing verified or reopened
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.ALLOCATED
     client.post(
         url,
         {
@@ -177,6 +195,8 @@ def test_the_follow_up_pages(client, personas, checked):
         "verified",
         "open",
     ]
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.COMPLETED
     # Another auditor cannot find it at all.
     client.force_login(make_user(Role.AUDITOR, "someone-else"))
     assert client.get(url).status_code == 404

@@ -94,6 +94,7 @@ def test_the_team_manager_updates_their_teams_actions_but_not_anothers(personas,
     actions.update_action(own_action, note="Discussed in supervision.", acting_user=personas.team_manager)
     with pytest.raises(PermissionDenied):
         actions.update_action(other_action, note="Not mine.", acting_user=personas.team_manager)
+    assert own_action.notes.count() == 1 and not other_action.notes.exists()
 
 
 @pytest.mark.parametrize("role", ["moderator", "auditor", "senior_leader", "outsider"])
@@ -136,11 +137,14 @@ def test_only_the_qa_lead_verifies_and_only_a_done_action(personas, own_action):
     for role in ("worker", "team_manager", "moderator"):
         with pytest.raises(PermissionDenied):
             actions.verify_action(own_action, acting_user=getattr(personas, role))
+    assert _status(own_action) == ActionStatus.DONE
     actions.verify_action(own_action, note="Checked the record.", acting_user=personas.qa_lead)
     assert _status(own_action) == ActionStatus.VERIFIED
     # Verified is closed: the owner cannot change it any more.
+    notes = own_action.notes.count()
     with pytest.raises(ValidationError, match="only the QA lead can reopen it"):
         actions.update_action(own_action, note="More.", acting_user=personas.worker)
+    assert _status(own_action) == ActionStatus.VERIFIED and own_action.notes.count() == notes
 
 
 def test_cancelling_needs_a_reason(personas, own_action):
@@ -148,11 +152,14 @@ def test_cancelling_needs_a_reason(personas, own_action):
         actions.cancel_action(own_action, reason=" ", acting_user=personas.qa_lead)
     with pytest.raises(PermissionDenied):
         actions.cancel_action(own_action, reason="Duplicate.", acting_user=personas.team_manager)
+    assert _status(own_action) == ActionStatus.OPEN
     actions.cancel_action(own_action, reason="The case closed.", acting_user=personas.qa_lead)
     own_action.refresh_from_db()
     assert (own_action.status, own_action.cancel_reason) == (ActionStatus.CANCELLED, "The case closed.")
     with pytest.raises(ValidationError, match="already cancelled"):
         actions.cancel_action(own_action, reason="Again.", acting_user=personas.qa_lead)
+    own_action.refresh_from_db()
+    assert own_action.cancel_reason == "The case closed."
 
 
 def test_reopening_needs_a_reason_and_clears_the_evidence(personas, own_action):

@@ -184,11 +184,14 @@ def test_the_owner_adds_a_note_and_marks_the_action_done(client, personas, own_a
     update = reverse("actions:update", args=[own_action.pk])
     response = client.post(update, {"version": 1, "status": "open", "note": "Review booked."}, follow=True)
     assert "The action is updated." in response.text and "Review booked." in response.text
+    assert list(own_action.notes.values_list("text", flat=True)) == ["Review booked."]
     missing = client.post(update, {"version": 2, "status": "done", "note": "", "evidence": ""})
     assert missing.status_code == 200
     assert (
         'href="#id_evidence"' in missing.text and "Enter the evidence that the action is done" in missing.text
     )
+    own_action.refresh_from_db()
+    assert (own_action.status, own_action.version) == (ActionStatus.OPEN, 2)  # refused: not done
     client.post(update, {"version": 2, "status": "done", "evidence": "Review held 3 March."})
     own_action.refresh_from_db()
     assert (own_action.status, own_action.evidence) == (ActionStatus.DONE, "Review held 3 March.")
@@ -211,7 +214,10 @@ def test_only_the_owner_team_manager_and_qa_lead_may_post_an_update(
     client.force_login(personas.moderator)
     page = client.get(reverse("actions:detail", args=[own_action.pk]))
     assert page.status_code == 200 and "Update the action" not in page.text
-    assert client.post(reverse("actions:update", args=[own_action.pk]), {"version": 1}).status_code == 403
+    data = {"version": 1, "status": "done", "note": "Not mine to add.", "evidence": "None."}
+    assert client.post(reverse("actions:update", args=[own_action.pk]), data).status_code == 403
+    own_action.refresh_from_db()
+    assert (own_action.status, own_action.evidence, own_action.notes.count()) == (ActionStatus.OPEN, "", 0)
     client.force_login(personas.worker)
     assert client.get(reverse("actions:detail", args=[other_action.pk])).status_code == 404
 
@@ -236,7 +242,11 @@ def test_cancelling_asks_for_the_reason(client, personas, own_action):
     refused = client.post(url, {"version": 1, "reason": ""})
     assert "Enter the reason" in refused.text and Action.objects.get(pk=own_action.pk).status == "open"
     client.post(url, {"version": 1, "reason": "Duplicate of another action."})
-    assert Action.objects.get(pk=own_action.pk).status == ActionStatus.CANCELLED
+    cancelled = Action.objects.get(pk=own_action.pk)
+    assert (cancelled.status, cancelled.cancel_reason) == (
+        ActionStatus.CANCELLED,
+        "Duplicate of another action.",
+    )
 
 
 def test_reopen_and_reassign_pages(client, personas, own_action):
@@ -257,7 +267,8 @@ def test_reopen_and_reassign_pages(client, personas, own_action):
             "due_on_2": due.year,
         },
     )
-    assert Action.objects.get(pk=own_action.pk).owner == personas.team_manager
+    reassigned = Action.objects.get(pk=own_action.pk)
+    assert (reassigned.owner, reassigned.due_on) == (personas.team_manager, due)
 
 
 def test_the_recommendation_form(client, personas, cycle):
@@ -267,6 +278,7 @@ def test_the_recommendation_form(client, personas, cycle):
     assert f'<option value="{cycle.pk}" selected>' in page.text
     empty = client.post(url, {})
     assert "Enter the recommendation" in empty.text and "Select the cycle" in empty.text
+    assert not Action.objects.filter(kind="recommendation").exists()
     due = days(90)
     response = client.post(
         url,
@@ -282,6 +294,14 @@ def test_the_recommendation_form(client, personas, cycle):
         follow=True,
     )
     made = Action.objects.get(kind="recommendation")
+    assert (made.cycle, made.description, made.owner, made.team, made.due_on, made.case) == (
+        cycle,
+        "Every pathway plan reviewed within 6 months.",
+        personas.team_manager,
+        personas.own_case.team,
+        due,
+        None,
+    )
     assert response.redirect_chain[-1][0] == reverse("actions:detail", args=[made.pk])
     assert "Recommendation of Autumn 2026" in response.text
     client.force_login(personas.team_manager)

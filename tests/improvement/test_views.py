@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from caseaudit.improvement.actions.concerns import escalate_concern, respond_to_concern
@@ -30,8 +31,17 @@ def test_an_auditor_raises_a_concern(client, personas, audits, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"description": "No visit for 4 months."}, follow=True)
     concern = SafeguardingConcern.objects.get()
+    assert (concern.audit, concern.case, concern.raised_by, concern.description) == (
+        audits[0],
+        personas.own_case,
+        personas.auditor,
+        "No visit for 4 months.",
+    )
     assert response.redirect_chain[-1][0] == reverse("improvement:detail", args=[concern.pk])
     assert "the team manager has been emailed" in response.text
+    # ... and has been.
+    [email] = mail.outbox
+    assert email.to == ["tm@example.test"] and personas.own_case.child_id in email.subject
     assert "No visit for 4 months." in response.text
     # The auditor sees their concern, but not the list.
     assert client.get(reverse("improvement:list")).status_code == 403
@@ -60,9 +70,12 @@ def test_the_team_manager_responds_on_the_concern_page(client, personas, audits)
     url = reverse("improvement:detail", args=[concern.pk])
     assert "Record the response" in client.get(url).text
     assert "Enter the response" in client.post(url, {"response": ""}).text
+    assert SafeguardingConcern.objects.get().is_open
     response = client.post(url, {"response": "Visited today; child safe."}, follow=True)
     assert "the concern is closed" in response.text and "Record the response" not in response.text
-    assert not SafeguardingConcern.objects.get().is_open
+    closed = SafeguardingConcern.objects.get()
+    assert not closed.is_open
+    assert (closed.response, closed.responded_by) == ("Visited today; child safe.", personas.team_manager)
 
 
 def test_a_moderator_reads_but_does_not_respond(client, personas, audits):
@@ -71,6 +84,8 @@ def test_a_moderator_reads_but_does_not_respond(client, personas, audits):
     url = reverse("improvement:detail", args=[concern.pk])
     assert "Record the response" not in client.get(url).text
     assert client.post(url, {"response": "Mine."}).status_code == 403
+    concern.refresh_from_db()
+    assert concern.is_open and concern.response == ""
 
 
 def test_another_teams_manager_gets_not_found(client, personas, audits):
@@ -85,4 +100,7 @@ def test_an_auditor_cannot_raise_on_another_auditors_audit(client, personas, aud
     from ..factories import make_user
 
     client.force_login(make_user("auditor", "stranger"))
-    assert client.get(reverse("improvement:raise", args=[audits[0].pk])).status_code == 404
+    url = reverse("improvement:raise", args=[audits[0].pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"description": "Not my audit."}).status_code == 404
+    assert not SafeguardingConcern.objects.exists()
