@@ -139,6 +139,9 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("recommend", "get", "actions:recommend", None, None, OK),
     ("recommend, nothing filled in", "post", "actions:recommend", None, None, OK),
     ("action", "get", "actions:detail", "action", None, OK),
+    # An action added to an audit still being written is the auditor's draft: nobody's tracker has it yet.
+    ("draft action", "get", "actions:detail", "draft-action", None, OK),
+    ("update a draft action", "post", "actions:update", "draft-action", policy.UPDATE_ACTION, OK),
     ("update an action, nothing filled in", "post", "actions:update", "action", policy.UPDATE_ACTION, OK),
     ("verify, asked first", "get", "actions:verify", "action", policy.DECIDE_ACTIONS, OK),
     ("verify, no version", "post", "actions:verify", "action", policy.DECIDE_ACTIONS, OK),
@@ -205,6 +208,7 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "started": lambda p, c: [_started(c.audit).pk],
     "section": lambda p, c: [_started(c.audit).pk, "recording"],
     "action": lambda p, c: [_action(p, c.audit).pk],
+    "draft-action": lambda p, c: [_draft_action(p).pk],
     "follow-up": lambda p, c: [_follow_up(p, c.audit).pk],
     "compliance": lambda p, c: ["supervision", "data-missing"],
 }
@@ -221,7 +225,24 @@ def _started(audit: Audit) -> Audit:
 
 
 def _action(p: Personas, audit: Audit) -> Action:
-    """The own case's action from its audit, owned by the worker (made directly)."""
+    """The own case's action from its audit, owned by the worker (made directly). The tracker holds an
+    audit's actions once the audit is submitted: this one's audit was."""
+    Audit.objects.filter(pk=audit.pk, submitted_at__isnull=True).update(submitted_at=timezone.now())
+    details = {"team": audit.case.team, "description": "Review the plan.", "owner": p.worker}
+    action, _ = Action.objects.get_or_create(
+        audit=audit, case=audit.case, defaults={**details, "due_on": timezone.localdate()}
+    )
+    return action
+
+
+def _draft_action(p: Personas) -> Action:
+    """An action the auditor has added to an audit of the own case still being written (in a second cycle),
+    owned by the case's worker: part of the draft, so in nobody's tracker yet."""
+    cycle = Cycle.objects.filter(name="Winter 2026").first()
+    if cycle is None:
+        cycle = make_cycle([p.own_case], name="Winter 2026", season="spring", year=2026)
+        allocate_to(cycle, p.auditor)
+    audit = cycle.audits.get()
     details = {"team": audit.case.team, "description": "Review the plan.", "owner": p.worker}
     action, _ = Action.objects.get_or_create(
         audit=audit, case=audit.case, defaults={**details, "due_on": timezone.localdate()}
@@ -272,6 +293,8 @@ def _subject(target: str | None, p: Personas, c: Cycles) -> tuple[object, Callab
         return c.audit, audits_visible_to
     if target == "action":
         return _action(p, c.audit), actions_visible_to
+    if target == "draft-action":
+        return _draft_action(p), actions_visible_to
     if target == "follow-up":
         return _follow_up(p, c.audit), follow_ups_visible_to
     if target == "concern":
@@ -335,6 +358,10 @@ SPOT_CHECKS = {
     ("complete a follow-up, nothing filled in", "qa_lead"): FORBIDDEN,
     ("audit section", "qa_lead"): FORBIDDEN,
     ("home", "senior_leader"): OK,
+    ("draft action", "worker"): NOT_FOUND,  # its owner, before the audit is submitted
+    ("draft action", "team_manager"): NOT_FOUND,
+    ("draft action", "qa_lead"): NOT_FOUND,  # the QA team reads drafts on the audit's pages, not the tracker
+    ("update a draft action", "worker"): NOT_FOUND,
 }
 
 

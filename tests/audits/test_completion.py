@@ -24,7 +24,9 @@ from caseaudit.audits.models import (
     Theme,
 )
 from caseaudit.audits.templates_store import default_template, default_template_text
+from caseaudit.improvement.actions import tracker as tracker_actions
 from caseaudit.improvement.models import Action
+from caseaudit.improvement.scoping import actions_visible_to
 from caseaudit.locking import EditConflict
 from caseaudit.policy import SYSTEM
 
@@ -300,6 +302,42 @@ def test_actions_need_an_owner_of_the_team_and_a_due_date_not_past(personas):
     assert list(Action.objects.values_list("pk", flat=True)) == [action.pk]  # the refused ones not kept
     completing.remove_action(audit, action.pk, expected_version=audit.version, acting_user=user)
     assert not Action.objects.exists()
+
+
+def test_an_action_added_to_the_draft_reaches_its_owner_only_when_the_audit_is_submitted(personas):
+    """Until submission an audit's actions are the auditor's draft: not in the owner's or the team
+    manager's tracker, and not in the QA team's either."""
+    audit = started_audit(personas)
+    due = timezone.localdate() + timedelta(days=30)
+    action = completing.add_action(
+        audit, description="Update the pathway plan", owner=personas.worker, due_on=due,
+        expected_version=audit.version, acting_user=personas.auditor,
+    )  # fmt: skip
+    for person in (personas.worker, personas.team_manager, personas.qa_lead):
+        assert action not in actions_visible_to(person)
+    Audit.objects.filter(pk=audit.pk).update(submitted_at=timezone.now())  # as submission does
+    for person in (personas.worker, personas.team_manager, personas.qa_lead):
+        assert action in actions_visible_to(person)
+
+
+def test_an_action_someone_has_worked_on_is_never_removed(personas):
+    """An audit returned after submission may still be changed, but an action its owner has worked on is
+    theirs too: taking it back is refused and nothing of theirs is deleted (the QA lead may cancel it)."""
+    audit = started_audit(personas)
+    due = timezone.localdate() + timedelta(days=30)
+    action = completing.add_action(
+        audit, description="Update the pathway plan", owner=personas.worker, due_on=due,
+        expected_version=audit.version, acting_user=personas.auditor,
+    )  # fmt: skip
+    Audit.objects.filter(pk=audit.pk).update(submitted_at=timezone.now())
+    tracker_actions.update_action(action, note="Booked the review.", acting_user=personas.worker)
+    audit.refresh_from_db()
+    with pytest.raises(ValidationError, match="ask the QA lead to cancel it"):
+        completing.remove_action(
+            audit, action.pk, expected_version=audit.version, acting_user=personas.auditor
+        )
+    assert Action.objects.filter(pk=action.pk).exists() and action.notes.count() == 1
+    assert not ChangeEvent.objects.filter(event="action.removed").exists()
 
 
 # Submitting -----------------------------------------------------------------------------------------------

@@ -33,6 +33,10 @@ def make_action(
     **fields,
 ) -> Action:
     kind = ActionKind.ACTION if cycle is None else ActionKind.RECOMMENDATION
+    if audit is not None and audit.submitted_at is None:
+        # The tracker holds an audit's actions once the audit is submitted: these are.
+        audit.submitted_at = timezone.now()
+        Audit.objects.filter(pk=audit.pk).update(submitted_at=audit.submitted_at)
     return Action.objects.create(
         kind=kind,
         audit=audit,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from caseaudit.accounts.models import ChangeEvent
 from caseaudit.improvement.models import Action
@@ -107,3 +108,16 @@ def test_only_the_qa_lead_or_the_system_sends_reminders(owners):
     assert not mail.outbox and not _reminded().exists()
     call_command("send_action_reminders", "--as", "qa-lead")
     assert len(mail.outbox) == 1 and _reminded().get().actor == owners.qa_lead
+
+
+def test_no_reminder_about_an_action_of_an_audit_still_being_written(owners, cycle):
+    """The owner hears of an audit's action once the audit is submitted, not from a reminder before."""
+    audit = cycle.audits.get(case=owners.own_case)
+    Action.objects.create(
+        audit=audit, case=audit.case, team=audit.case.team, description="Draft.", owner=owners.worker,
+        due_on=days(-1),
+    )  # fmt: skip
+    assert send_action_reminders(days(0), acting_user=SYSTEM).sent == 0 and not mail.outbox
+    audit.submitted_at = timezone.now()
+    audit.save(update_fields=["submitted_at"])
+    assert send_action_reminders(days(0), acting_user=SYSTEM).sent == 1

@@ -5,7 +5,9 @@ not done. Every name and Child Unique ID here must stay out of the paper."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import (
@@ -70,6 +72,7 @@ def build_live_cycle(personas: Personas) -> LiveCycle:
             audit.template, audit.grade_scale = template, template.grade_scale
             audit.auditor_grade, audit.moderated_grade = grade, moderated
             audit.completed_on, audit.not_triangulated = completed_on, alone
+            audit.submitted_at = timezone.make_aware(datetime.combine(completed_on, time(12)))
         else:
             audit.status = AuditStatus.IN_PROGRESS
         audit.save()

@@ -25,6 +25,10 @@ class ActionBook(Protocol):
         """Keep a new action about the audit's case, owned by `owner`."""
         ...
 
+    def worked_on(self, action: Any) -> bool:
+        """Whether anyone has worked on the action (a note, a new status): then it is never deleted."""
+        ...
+
 
 _book: ActionBook | None = None
 

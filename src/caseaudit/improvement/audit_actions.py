@@ -10,12 +10,15 @@ from django.db.models import QuerySet
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
 
-from .models import Action
+from .models import Action, ActionStatus
 
 
 class TrackerActionBook:
     def of_audit(self, audit: Audit) -> QuerySet[Action]:
         return Action.objects.filter(audit=audit).select_related("owner", "owner__staff")
+
+    def worked_on(self, action: Action) -> bool:
+        return action.status != ActionStatus.OPEN or action.notes.exists()
 
     def add(self, audit: Audit, *, description: str, owner: User, due_on: date, created_by: User) -> Action:
         return Action.objects.create(

@@ -29,7 +29,7 @@ class Answer:
 
 def actions_to_check(case: Case) -> QuerySet[Action]:
     """The case's actions from audits that are not yet verified or cancelled."""
-    return Action.objects.filter(case=case, kind=ActionKind.ACTION, status__in=CHECKED)
+    return Action.objects.in_tracker().filter(case=case, kind=ActionKind.ACTION, status__in=CHECKED)
 
 
 def follow_up_auditors(case: Case) -> QuerySet[User]:

@@ -186,7 +186,8 @@ def counts_by_team(today: date) -> list[tuple[str, Counts]]:
     only)."""
     per_team: dict[str | None, Counter[str]] = {}
     for team, status, overdue, n in (
-        Action.objects.values_list("team__name", "status")
+        Action.objects.in_tracker()
+        .values_list("team__name", "status")
         .annotate(
             overdue=Count("pk", filter=Q(status__in=STILL_TO_DO, due_on__lt=today)),
             n=Count("pk"),

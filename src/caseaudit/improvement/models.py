@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from caseaudit.audits.models import Audit
 from caseaudit.cases.models import Case, Team
@@ -23,6 +24,14 @@ class ActionStatus(models.TextChoices):
 class ActionKind(models.TextChoices):
     ACTION = "action", "Action"  # from one audit, about one child
     RECOMMENDATION = "recommendation", "Recommendation"  # from a cycle's report, about practice
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def in_tracker(self) -> ActionQuerySet:
+        """The actions the tracker holds: every recommendation, and an audit's actions once the audit has
+        been submitted. Until then they are part of the auditor's draft, which its owner may not see yet
+        and the auditor may still take back."""
+        return self.filter(Q(audit__isnull=True) | Q(audit__submitted_at__isnull=False))
 
 
 class Action(models.Model):
@@ -56,6 +65,8 @@ class Action(models.Model):
     version = models.PositiveIntegerField(default=1)
     # The day the owner was last emailed about it, so that reminders go at most once a day.
     last_reminded_on = models.DateField(null=True, blank=True)
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

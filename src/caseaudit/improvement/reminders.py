@@ -56,7 +56,8 @@ def reminders_due(as_of: date) -> list[Reminder]:
     """Per owner with an email address: their open or in-progress actions due by `as_of` + 7 days, not
     yet in a reminder on `as_of`."""
     actions = (
-        Action.objects.filter(status__in=STILL_TO_DO, due_on__lte=as_of + timedelta(days=DUE_SOON_DAYS))
+        Action.objects.in_tracker()
+        .filter(status__in=STILL_TO_DO, due_on__lte=as_of + timedelta(days=DUE_SOON_DAYS))
         .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=as_of))
         .filter(owner__is_active=True)
         .exclude(owner__email="")

@@ -1,9 +1,9 @@
 """Which actions, follow-up audits and safeguarding concerns a person may see. Every read of them starts
 here; the policy says whose scope is what (everything, a team's, one's own, one's allocated audits).
 
-None of them needs the draft rule that audits do: actions come from submitted audits and recommendations
-from confirmed cycles, follow-ups from a case's actions, and a concern about a child is its team's to see
-whichever audit it was raised on."""
+Actions keep the draft rule themselves: an audit's actions reach the tracker, for everyone, when the audit
+is submitted (`Action.objects.in_tracker()`). Follow-ups come from a case's tracked actions, and a concern
+about a child is its team's to see whichever audit it was raised on."""
 
 from __future__ import annotations
 
@@ -23,16 +23,17 @@ def actions_visible_to(user: policy.Someone) -> QuerySet[Action]:
     counts only, `meeting.counts_by_team`)."""
     if not isinstance(user, User) or not policy.can(user, policy.USE_TRACKER):
         return Action.objects.none()
+    tracked = Action.objects.in_tracker()
     if policy.can(user, policy.READ_EVERY_RECORD):
-        return Action.objects.all()
+        return tracked
     if policy.can(user, policy.READ_TEAM_RECORDS):
         mine = Q(owner=user) | Q(case__in=cases_visible_to(user))
         team_id = user.staff.team_id if user.staff else None
         if team_id is not None:
             mine |= Q(case__isnull=True, team_id=team_id)
-        return Action.objects.filter(mine)
+        return tracked.filter(mine)
     if policy.can(user, policy.READ_OWN_RECORDS):
-        return Action.objects.filter(owner=user)
+        return tracked.filter(owner=user)
     return Action.objects.none()
 
 

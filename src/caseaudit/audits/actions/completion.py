@@ -360,10 +360,19 @@ def _action_values(action: Any) -> dict[str, Any]:
 
 @changes_state
 def remove_action(audit: Audit, action_id: int, *, expected_version: int, acting_user: Actor) -> None:
-    """Take back an action added by mistake, while the audit is still being written."""
+    """Take back an action added by mistake, while the audit is still being written. An action of a returned
+    audit that its owner has already worked on is theirs too: it is never deleted (the QA lead may cancel
+    it, with a reason)."""
+    _auditor(audit, acting_user)
+    actions = action_book().of_audit(audit).filter(pk=action_id)
+    if (action := actions.first()) is not None and action_book().worked_on(action):
+        raise ValidationError(
+            "Work has started on this action, so it cannot be removed: ask the QA lead to cancel it, with "
+            "a reason."
+        )
     _remove(
         audit,
-        action_book().of_audit(audit).filter(pk=action_id),
+        actions,
         event="action.removed",
         values=_action_values,
         missing="That action is not on this audit.",

@@ -134,7 +134,7 @@ class ActionCounts:
 
 def action_counts(cycle: Cycle, *, today: date) -> ActionCounts:
     """The actions agreed in the cycle's audits (not the cycle's recommendations)."""
-    actions = Action.objects.filter(kind=ActionKind.ACTION, audit__cycle=cycle)
+    actions = Action.objects.in_tracker().filter(kind=ActionKind.ACTION, audit__cycle=cycle)
     still_open = Q(status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
     by_status = dict(actions.values_list("status").annotate(n=Count("pk")).order_by())
     overdue = actions.filter(still_open, due_on__lt=today).count()
