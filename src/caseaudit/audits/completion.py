@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
+from caseaudit.cases.models import Case
 from caseaudit.core.audit_tools import REQUIRED_EVIDENCE_SOURCE, AuditTool, Section, applicable_sections
 
 from .models import Audit, AuditStatus, EvidenceSource, SectionResponse, Theme
@@ -43,10 +44,10 @@ def active_themes() -> QuerySet[Theme]:
     return Theme.objects.filter(active=True)
 
 
-def action_owners(audit: Audit) -> QuerySet[User]:
-    """Who may own an action from this audit: the active people who own actions about a child, in the
-    case's team, and the case's own worker and manager wherever they sit."""
-    case = audit.case
+def case_action_owners(case: Case) -> QuerySet[User]:
+    """Who may own an action about this child: the active people who own actions about a child, in the
+    case's team, and the case's own worker and manager wherever they sit. The tracker asks the same when
+    an action changes owner."""
     mine = Q(staff__isnull=False) & (Q(staff=case.worker_id) | Q(staff=case.manager_id))
     if case.team_id is not None:
         mine |= Q(staff__team_id=case.team_id)
@@ -56,6 +57,11 @@ def action_owners(audit: Audit) -> QuerySet[User]:
         .select_related("staff")
         .order_by("role", "staff__name", "username")
     )
+
+
+def action_owners(audit: Audit) -> QuerySet[User]:
+    """Who may own an action from this audit."""
+    return case_action_owners(audit.case)
 
 
 # What a complete audit needs -------------------------------------------------------------------------------

@@ -13,11 +13,11 @@ the action functions of `improvement.actions.tracker`, and who may make them is 
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
-from caseaudit.cases.models import Case
+from caseaudit.audits.completion import case_action_owners
 
 from .models import Action, ActionStatus
 
@@ -29,20 +29,6 @@ CLOSED = (ActionStatus.VERIFIED, ActionStatus.CANCELLED)
 
 EVIDENCE_REQUIRED = "Enter the evidence that the action is done"
 NOTE_REQUIRED = "Enter a progress note, or choose a new status"
-
-
-def case_action_owners(case: Case) -> QuerySet[User]:
-    """Who may own an action about this child: the active team managers and workers of the case's team,
-    and the case's own worker and manager (as when the auditor adds it)."""
-    mine = Q(staff__isnull=False) & (Q(staff=case.worker_id) | Q(staff=case.manager_id))
-    if case.team_id is not None:
-        mine |= Q(staff__team_id=case.team_id)
-    return (
-        policy.holders(policy.OWN_CASE_ACTIONS)
-        .filter(mine)
-        .select_related("staff")
-        .order_by("role", "staff__name", "username")
-    )
 
 
 def recommendation_owners() -> QuerySet[User]:

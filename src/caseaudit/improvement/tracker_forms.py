@@ -14,18 +14,15 @@ from caseaudit.accounts.models import User
 from caseaudit.audits.completion_forms import OwnerChoiceField
 from caseaudit.cases.models import Team
 from caseaudit.cycles.models import Cycle
+from caseaudit.ui import forms as ui_forms
 from caseaudit.ui.widgets import DateField, Radios
 
 from .models import ActionStatus
 from .tracker import TEXT_MAX
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={"required": "The page is missing the action's version: reload it and try again."},
-    )
+class VersionedForm(ui_forms.VersionedForm):
+    thing = "action"
 
 
 def _text(label: str, *, help_text: str = "", required: str = "") -> forms.CharField:
