@@ -1,5 +1,6 @@
-"""The base forms of the pages that change something: a form an action function may refuse, and one that
-carries the version of the record it changes (optimistic locking, see `caseaudit.locking`)."""
+"""The base form of the pages that change a record two people may edit at once: it carries the version of
+the record (optimistic locking, see `caseaudit.locking`). An action's refusal reaches any form through
+`ui.submission.add_refusal`."""
 
 from __future__ import annotations
 
@@ -8,17 +9,7 @@ from typing import Any
 from django import forms
 
 
-class RefusableForm(forms.Form):
-    """A form whose submission an action function may refuse (audits, the tracker)."""
-
-    def add_action_error(self, error: Exception) -> None:
-        """An action's refusal, as errors belonging to no field."""
-        messages = getattr(error, "messages", None) or [str(error)]
-        for message in messages:
-            self.add_error(None, message)
-
-
-class VersionedForm(RefusableForm):
+class VersionedForm(forms.Form):
     """A form that changes a record two people may edit at once: it carries the version the page showed,
     so that a change made on a page someone has since changed is refused rather than overwriting theirs.
     `thing` names the record in the message for a page that lost its version."""
