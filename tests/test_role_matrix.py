@@ -28,6 +28,7 @@ from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import Action, FollowUp, FollowUpItem, SafeguardingConcern
 from caseaudit.improvement.scoping import actions_visible_to, concerns_visible_to, follow_ups_visible_to
+from caseaudit.notifications.models import Email, Notification
 
 from .conftest import Personas
 from .cycles.builders import allocate_to, make_cycle
@@ -176,6 +177,14 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("committee paper", "get", "paper:page", "cycle", None, OK),
     ("committee paper, PDF", "get", "paper:download", "pdf", None, OK),
     ("committee paper, Word", "get", "paper:download", "docx", None, OK),
+    # Notifications are everyone's own: the one here is the QA lead's, so for anyone else it is not found.
+    ("notifications", "get", "notifications:list", None, None, OK),
+    ("open a notification", "post", "notifications:open", "notification", None, FOUND),
+    ("mark all read", "post", "notifications:mark-all-read", None, None, FOUND),
+    ("email or the app", "get", "notifications:settings", None, None, OK),
+    ("email or the app, nothing chosen", "post", "notifications:settings", None, None, OK),
+    ("outbox", "get", "notifications:outbox", None, None, OK),
+    ("send an email again", "post", "notifications:send-again", "email", None, FOUND),
     # Completing an audit (the own case's, started by its auditor; keep these rows last). POSTs without
     # the audit's version change nothing.
     ("audit", "get", "audits:detail", "started", None, OK),
@@ -211,7 +220,20 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "draft-action": lambda p, c: [_draft_action(p).pk],
     "follow-up": lambda p, c: [_follow_up(p, c.audit).pk],
     "compliance": lambda p, c: ["supervision", "data-missing"],
+    "notification": lambda p, c: [_notification(p).pk],
+    "email": lambda p, c: [_failed_email(p).pk],
 }
+
+
+def _notification(p: Personas) -> Notification:
+    welcome = {"recipient": p.qa_lead, "kind": "account", "text": "Welcome.", "link": "/"}
+    return Notification.objects.get_or_create(**welcome)[0]
+
+
+def _failed_email(p: Personas) -> Email:
+    return Email.objects.get_or_create(
+        to="qa-lead@example.test", subject="A test", defaults={"kind": "account", "status": "failed"}
+    )[0]
 
 
 def _started(audit: Audit) -> Audit:
@@ -299,6 +321,8 @@ def _subject(target: str | None, p: Personas, c: Cycles) -> tuple[object, Callab
         return _follow_up(p, c.audit), follow_ups_visible_to
     if target == "concern":
         return _concern(c.audit), concerns_visible_to
+    if target == "notification":
+        return _notification(p), lambda user: Notification.objects.filter(recipient=user)
     return None, None
 
 

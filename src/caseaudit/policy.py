@@ -319,6 +319,13 @@ EXPORT_IDENTIFIABLE = _capability(
 )
 
 
+# Notifications and the outbox. Everyone signed in reads their own notifications (`signed_in` views); the
+# outbox shows whom the service emailed and whether the mail server took it.
+READ_OUTBOX = _capability(
+    "read-outbox", "see the emails the service has sent and those waiting", (QA_LEAD,), system=True
+)
+RESEND_EMAIL = _capability("resend-email", "send a failed email again", (QA_LEAD,), system=True)
+
 # Asking -----------------------------------------------------------------------------------------------------
 
 

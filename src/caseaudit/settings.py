@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from caseaudit.mail_config import MailConfigError, mail_settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(os.environ.get("CASEAUDIT_DATA_DIR", PROJECT_DIR / "var"))
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "caseaudit.accounts",
+    "caseaudit.notifications",
     "caseaudit.cases",
     "caseaudit.cycles",
     "caseaudit.audits",
@@ -81,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "caseaudit.context_processors.service",
+                "caseaudit.notifications.context.unread",
             ],
         },
     },
@@ -157,7 +161,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 UPLOAD_DIR = DATA_DIR / "uploads"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The mail server (caseaudit.mail_config): every email goes through the outbox (caseaudit.notifications).
+try:
+    _mail = mail_settings(os.environ)
+except MailConfigError as error:
+    raise ImproperlyConfigured(str(error)) from None
+EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+EMAIL_HOST = _mail.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _mail.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _mail.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _mail.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _mail["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = _mail["DEFAULT_FROM_EMAIL"]
 
 SERVICE_NAME = os.environ.get("CASEAUDIT_SERVICE_NAME", "Case file audits")
 

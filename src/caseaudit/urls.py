@@ -18,6 +18,7 @@ urlpatterns = [
     path("concerns/", include("caseaudit.improvement.urls")),
     path("compliance/", include("caseaudit.compliance.urls")),
     path("actions/", include("caseaudit.improvement.tracker_urls")),
+    path("notifications/", include("caseaudit.notifications.urls")),
     path("reports/", include("caseaudit.reports.urls")),
     path("reports/cycles/", include("caseaudit.reports.paper_urls")),
     # The feedback form for children, young people and carers: no sign-in, a single-use link.

@@ -1,7 +1,10 @@
-"""Safeguarding concerns: raised by the audit's auditor, emailed after commit to the team's managers with
-the QA lead in copy, closed by the manager's response; listed only to those who may see them."""
+"""Safeguarding concerns: raised by the audit's auditor, told to the team's managers and the QA lead in
+the app and by email through the outbox, closed by the manager's response; the page says exactly who was
+told and how, and tells the auditor to phone when no manager has it by email."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -13,6 +16,8 @@ from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.improvement.actions.concerns import escalate_concern, respond_to_concern
 from caseaudit.improvement.models import SafeguardingConcern
 from caseaudit.improvement.scoping import concerns_visible_to
+from caseaudit.notifications.models import Email, Notification
+from caseaudit.notifications.outbox import deliver_due
 
 from ..cycles.builders import allocate_to, make_cycle
 from ..factories import make_staff, make_user
@@ -40,27 +45,47 @@ def _concern_events():
 
 
 def _raise(audit, user, description=DESCRIPTION):
-    return escalate_concern(audit, description=description, acting_user=user, site_url="https://audit.test/")
+    return escalate_concern(audit, description=description, acting_user=user)
 
 
-def test_the_team_manager_is_emailed_after_commit_with_the_qa_lead_in_copy(
+def _raise_on_the_page(client, user, audit):
+    """As in production: the concern commits inside the request, and its emails go to the mail server
+    before the page says who has it (so these tests run in real transactions)."""
+    client.force_login(user)
+    return client.post(
+        reverse("improvement:raise", args=[audit.pk]), {"description": DESCRIPTION}, follow=True
+    )
+
+
+def _mail_server_down(monkeypatch):
+    def refused(self, fail_silently=False):
+        raise ConnectionRefusedError("Connection refused")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refused)
+
+
+def test_the_team_manager_is_emailed_after_commit_and_the_qa_lead_told_too(
     people, audits, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         concern = _raise(audits[0], people.auditor)
     assert mail.outbox == []  # nothing leaves before the concern is saved
+    assert all(email.status == "queued" for email in Email.objects.all())
     for callback in callbacks:
         callback()
-    [email] = mail.outbox
-    assert email.to == ["team-manager@example.test"]
-    assert email.cc == ["qa-lead@example.test"]
-    assert people.own_case.child_id in email.subject and "today" in email.subject
-    assert people.own_case.child_id in email.body
-    assert f"https://audit.test/concerns/{concern.pk}/" in email.body
-    assert "needs a response today" in email.body
-    # Whatever the auditor typed stays in the app.
-    assert DESCRIPTION not in email.body
+    to_manager, to_lead = sorted(mail.outbox, key=lambda m: m.to[0] != "team-manager@example.test")
+    assert to_manager.to == ["team-manager@example.test"] and to_lead.to == ["qa-lead@example.test"]
+    assert to_manager.subject == "A safeguarding concern needs your response today"
+    # Neither the child's id nor anything the auditor typed leaves the authority's systems.
+    for email in mail.outbox:
+        assert people.own_case.child_id not in email.subject + email.body
+        assert DESCRIPTION not in email.body
+        assert f"/concerns/{concern.pk}/" in email.body
+    assert "needs a response today" in to_manager.body
+    assert set(Email.objects.values_list("status", flat=True)) == {"sent"}
     assert set(concern.notified.all()) == {people.team_manager, people.qa_lead}
+    # Each is told in the app as well.
+    assert Notification.objects.get(recipient=people.team_manager).link == f"/concerns/{concern.pk}/"
     assert concern.raised_by == people.auditor and concern.raised_at is not None and concern.is_open
     event = _concern_events().get()
     assert (event.event, event.actor, event.subject_type, event.subject_id, event.old, event.new) == (
@@ -81,7 +106,7 @@ def test_the_team_manager_is_emailed_after_commit_with_the_qa_lead_in_copy(
 def test_the_email_names_no_one(people, audits, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _raise(audits[0], people.auditor)
-    text = mail.outbox[0].subject + mail.outbox[0].body
+    text = "".join(m.subject + m.body for m in mail.outbox)
     for name in ("Will Worker", "Nadia Manager", "Ada Auditor"):
         assert name not in text
 
@@ -101,25 +126,83 @@ def test_every_team_manager_and_the_cases_own_manager_are_told(
     gone.save()
     with django_capture_on_commit_callbacks(execute=True):
         _raise(audits[0], people.qa_lead)
-    assert sorted(mail.outbox[0].to) == ["second@example.test", "team-manager@example.test"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["second@example.test", "team-manager@example.test"]
 
 
-def test_with_no_team_manager_the_qa_lead_gets_it_and_the_page_says_so(
-    client, people, audits, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_with_an_email_address_the_page_says_emailed(client, people, audits):
+    response = _raise_on_the_page(client, people.auditor, audits[0])
+    assert "The concern is recorded and emailed to team-manager." in response.text
+    assert "Act now" not in response.text and "Phone the team manager" not in response.text
+    told = response.context["escalation"].told
+    assert [(t.person, t.is_manager, t.emailed) for t in told] == [
+        (people.team_manager, True, True),
+        (people.qa_lead, False, True),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_without_an_email_address_the_auditor_is_told_to_phone(client, people, audits):
     people.team_manager.email = ""
     people.team_manager.save()
-    client.force_login(people.auditor)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("improvement:raise", args=[audits[0].pk]), {"description": DESCRIPTION}, follow=True
-        )
-    assert "no team manager could be emailed" in response.text
+    response = _raise_on_the_page(client, people.auditor, audits[0])
+    assert "Act now" in response.text
+    assert "no team manager has been emailed: the team manager has no email address" in response.text
+    assert "Phone the team manager or the duty team now" in response.text
+    assert "No: no email address" in response.text
+    concern = SafeguardingConcern.objects.get()
+    # The manager still has it in the app; the QA lead is told nobody could be emailed.
+    assert Notification.objects.filter(recipient=people.team_manager, about_id=str(concern.pk)).exists()
+    [email] = mail.outbox
+    assert email.to == ["qa-lead@example.test"]
+    assert email.subject == "A safeguarding concern has no team manager to email"
+    assert "No team manager could be emailed" in email.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_manager_at_all_the_auditor_is_told_to_phone(client, people, audits):
+    people.team_manager.staff = None
+    people.team_manager.save()
+    response = _raise_on_the_page(client, people.auditor, audits[0])
+    assert "this case has no team manager with an account" in response.text
+    assert "Phone the team manager or the duty team now" in response.text
     concern = SafeguardingConcern.objects.get()
     assert list(concern.notified.all()) == [people.qa_lead]
-    [email] = mail.outbox
-    assert email.to == ["qa-lead@example.test"] and email.cc == []
-    assert "No team manager could be told" in email.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_server_down_says_so_and_the_email_goes_when_it_is_back(client, people, audits, monkeypatch):
+    with monkeypatch.context() as patch:
+        _mail_server_down(patch)
+        response = _raise_on_the_page(client, people.auditor, audits[0])
+    assert "the mail server did not accept the email. It will be tried again" in response.text
+    assert "Phone the team manager or the duty team now" in response.text
+    assert "ConnectionRefusedError: Connection refused" in response.text
+    assert not mail.outbox
+    concern = SafeguardingConcern.objects.get()
+    assert list(concerns_visible_to(people.team_manager)) == [concern] and concern.is_open
+    failed = Email.objects.get(recipient=people.team_manager)
+    assert (failed.status, failed.attempts) == ("failed", 1)
+    # The server is back: the next run of the outbox, once the wait is over, sends it.
+    later = failed.next_attempt_at + timedelta(seconds=1)
+    deliver_due(now=later)
+    failed.refresh_from_db()
+    assert failed.status == "sent" and failed.last_error.startswith("ConnectionRefusedError")
+    assert sorted(m.to[0] for m in mail.outbox) == ["qa-lead@example.test", "team-manager@example.test"]
+    page = client.get(reverse("improvement:detail", args=[concern.pk]))
+    assert "Phone the team manager" not in page.text and "Sent" in page.text
+
+
+def test_the_auditor_who_raised_it_is_told_of_the_response(
+    people, audits, django_capture_on_commit_callbacks
+):
+    concern = _raise(audits[0], people.auditor)
+    with django_capture_on_commit_callbacks(execute=True):
+        respond_to_concern(concern, response="Visited today.", acting_user=people.team_manager)
+    note = Notification.objects.get(recipient=people.auditor)
+    assert note.kind == "concern-answered" and note.link == f"/concerns/{concern.pk}/"
+    [email] = [m for m in mail.outbox if m.to == ["auditor@example.test"]]
+    assert email.subject == "Your safeguarding concern has a response"
 
 
 def test_a_description_is_required(people, audits):
@@ -189,16 +272,3 @@ def test_concerns_are_scoped(people, audits):
     assert set(concerns_visible_to(people.auditor)) == {own}  # the one they raised
     for persona in ("worker", "senior_leader", "outsider"):
         assert not concerns_visible_to(getattr(people, persona)).exists()
-
-
-def test_the_concern_is_saved_whatever_happens_to_the_email(
-    people, audits, django_capture_on_commit_callbacks, monkeypatch
-):
-    def broken(self, fail_silently=False):
-        raise ConnectionRefusedError("mail server down")
-
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
-    with django_capture_on_commit_callbacks(execute=True):
-        concern = _raise(audits[0], people.auditor)
-    assert not mail.outbox
-    assert list(concerns_visible_to(people.team_manager)) == [concern] and concern.is_open

@@ -1,5 +1,6 @@
-"""Reminder emails: one message per owner, listing what is overdue or due within 7 days; once a day at
-most; nothing for done, verified or cancelled actions; no Child Unique ID in the subject."""
+"""Reminders: one message per owner, in the app and by email, listing what is overdue or due within 7
+days; once a day at most; nothing for done, verified or cancelled actions; no Child Unique ID in the
+subject."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 from caseaudit.accounts.models import ChangeEvent
 from caseaudit.improvement.models import Action
 from caseaudit.improvement.reminders import send_action_reminders
+from caseaudit.notifications.models import Email, Notification
+from caseaudit.notifications.outbox import deliver_due
 from caseaudit.policy import SYSTEM
 
 from .conftest import days, make_action
@@ -37,10 +40,13 @@ def test_each_owner_gets_one_email_listing_overdue_and_due_soon(owners, cycle):
     for status in ("done", "verified", "cancelled"):
         make_action(p.own_case, p.worker, due_in=-1, status=status)
     managers = make_action(p.own_case, p.team_manager, due_in=0)
-    make_action(p.other_case, p.outsider, due_in=-1)  # no email address: nobody to tell
+    outsiders = make_action(p.other_case, p.outsider, due_in=-1)  # no email address: told in the app
 
     run = send_action_reminders(days(0), acting_user=SYSTEM, site_url="https://audits.example.test")
-    assert run.sent == 2 and run.actions == 3
+    assert (run.told, run.sent, run.failed, run.actions) == (3, 2, 0, 4)
+    in_app = Notification.objects.get(recipient=p.outsider)
+    assert in_app.text == "Your actions: 1 overdue." and in_app.email is None
+    assert Action.objects.get(pk=outsiders.pk).last_reminded_on == days(0)
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(by_recipient) == {"worker@example.test", "manager@example.test"}
     worker = by_recipient["worker@example.test"]
@@ -78,10 +84,10 @@ def test_a_second_run_on_the_same_day_sends_nothing(owners):
 def test_the_command_dry_run_sends_nothing_and_marks_nothing(owners, capsys):
     action = make_action(owners.own_case, owners.worker, due_in=3)
     call_command("send_action_reminders", "--as-of", days(0).isoformat(), "--dry-run")
-    assert "Would email 1 owner(s) about 1 action(s)" in capsys.readouterr().out
+    assert "Would remind 1 owner(s) about 1 action(s)" in capsys.readouterr().out
     assert not mail.outbox and Action.objects.get(pk=action.pk).last_reminded_on is None
     call_command("send_action_reminders", "--as-of", days(0).isoformat())
-    assert "Emailed 1 owner(s)" in capsys.readouterr().out and len(mail.outbox) == 1
+    assert "Reminded 1 owner(s) about 1 action(s)" in capsys.readouterr().out and len(mail.outbox) == 1
 
 
 def test_the_command_refuses_a_bad_date(db):
@@ -89,16 +95,22 @@ def test_the_command_refuses_a_bad_date(db):
         call_command("send_action_reminders", "--as-of", "31/02/2027")
 
 
-def test_a_failed_email_leaves_its_actions_to_the_next_run(owners, monkeypatch):
+def test_a_refused_email_waits_in_the_outbox_and_the_command_says_so(owners, monkeypatch, capsys):
     action = make_action(owners.own_case, owners.worker, due_in=-1)
 
     def broken(self, fail_silently=False):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
-    run = send_action_reminders(days(0), acting_user=SYSTEM)
-    assert (run.sent, run.failed) == (0, 1)
-    assert Action.objects.get(pk=action.pk).last_reminded_on is None and not _reminded().exists()
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMessage.send", broken)
+        with pytest.raises(CommandError, match="wait in the outbox"):
+            call_command("send_action_reminders", "--as-of", days(0).isoformat())
+    # Reminded in the app, so not again today; the email goes when the outbox tries again.
+    assert Action.objects.get(pk=action.pk).last_reminded_on == days(0)
+    email = Email.objects.get()
+    assert (email.status, email.to) == ("failed", "worker@example.test")
+    deliver_due(now=email.next_attempt_at)
+    assert [m.to for m in mail.outbox] == [["worker@example.test"]]
 
 
 def test_only_the_qa_lead_or_the_system_sends_reminders(owners):

@@ -1,5 +1,5 @@
-"""Reminder emails for the tracker: each owner gets one message listing their actions due within 7 days
-and those overdue. Run daily (or weekly) from cron: `caseaudit send-action-reminders`.
+"""Reminders for the tracker: each owner is told once, in the app and by email, of their actions due
+within 7 days and those overdue. Run daily (or weekly) from cron: `caseaudit send-action-reminders`.
 
 At most one reminder a day: each action remembers the day it was last in a reminder, so a second run on
 the same day sends nothing. Done, verified and cancelled actions are never chased.
@@ -9,23 +9,22 @@ action by its number, due date and link, never its description (which may descri
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
+from caseaudit.notifications.models import Kind
+from caseaudit.notifications.notify import Message
+from caseaudit.notifications.outbox import deliver
 
-from .actions.reminders import mark_reminded
+from .actions.reminders import remind_owner
 from .models import Action
 from .tracker import STILL_TO_DO
-
-logger = logging.getLogger(__name__)
 
 DUE_SOON_DAYS = 7
 
@@ -44,8 +43,9 @@ class Reminder:
 @dataclass
 class ReminderRun:
     reminders: list[Reminder]
-    sent: int = 0
-    failed: int = 0
+    told: int = 0  # owners reminded in the app
+    sent: int = 0  # of their emails, those the mail server accepted
+    failed: int = 0  # and those it did not, left to the outbox's retries
 
     @property
     def actions(self) -> int:
@@ -53,14 +53,13 @@ class ReminderRun:
 
 
 def reminders_due(as_of: date) -> list[Reminder]:
-    """Per owner with an email address: their open or in-progress actions due by `as_of` + 7 days, not
-    yet in a reminder on `as_of`."""
+    """Per owner: their open or in-progress actions due by `as_of` + 7 days, not yet in a reminder on
+    `as_of`. Owners without an email address are reminded in the app."""
     actions = (
         Action.objects.in_tracker()
         .filter(status__in=STILL_TO_DO, due_on__lte=as_of + timedelta(days=DUE_SOON_DAYS))
         .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=as_of))
         .filter(owner__is_active=True)
-        .exclude(owner__email="")
         .select_related("owner")
         .order_by("owner_id", "due_on", "pk")
     )
@@ -72,7 +71,7 @@ def reminders_due(as_of: date) -> list[Reminder]:
     return list(by_owner.values())
 
 
-def reminder_email(reminder: Reminder, *, as_of: date, site_url: str) -> EmailMessage:
+def reminder_message(reminder: Reminder, *, as_of: date, site_url: str) -> Message:
     base = site_url.rstrip("/")
     lines = ["These actions in the improvement tracker need your attention.", ""]
     for title, actions in (
@@ -90,37 +89,43 @@ def reminder_email(reminder: Reminder, *, as_of: date, site_url: str) -> EmailMe
             link = base + reverse("actions:detail", args=[action.pk])
             lines.append(f"- {action.get_kind_display()} {action.pk}, {when}: {link}")
         lines.append("")
-    lines += ["Open each one to add a progress note, or to mark it done with the evidence.", ""]
+    lines += ["Open each one to add a progress note, or to mark it done with the evidence."]
     parts = []
     if reminder.overdue:
         parts.append(f"{len(reminder.overdue)} overdue")
     if reminder.due_soon:
         parts.append(f"{len(reminder.due_soon)} due in the next {DUE_SOON_DAYS} days")
-    return EmailMessage(
-        subject=f"Improvement tracker: {' and '.join(parts)}",
-        body="\n".join(lines),
-        to=[reminder.owner.email],
+    summary = " and ".join(parts)
+    return Message(
+        kind=Kind.ACTION_DUE,
+        text=f"Your actions: {summary}.",
+        link=reverse("actions:meeting"),
+        subject=f"Improvement tracker: {summary}",
+        body="\n".join(lines) + "\n",
+        link_in_email=False,
     )
 
 
 def send_action_reminders(
     as_of: date, *, acting_user: policy.Actor, dry_run: bool = False, site_url: str | None = None
 ) -> ReminderRun:
-    """Email each owner once, then record the day on their actions (`mark_reminded`). The email goes
-    first and the day is recorded only once it has gone, so a failed email leaves its actions unmarked
-    and the next run tries again; a run with nothing due changes nothing."""
+    """Remind each owner once (`remind_owner`: in the app, and by email through the outbox), then hand
+    each email to the mail server at once, so that the run can say how many went. An email the server
+    refuses stays in the outbox, which tries again (`caseaudit send-email`); the actions count as
+    reminded, so the owner is not told twice in one day."""
     policy.require(acting_user, policy.SEND_REMINDERS)
     url = site_url if site_url is not None else getattr(settings, "CASEAUDIT_SITE_URL", "")
     run = ReminderRun(reminders_due(as_of))
     if dry_run:
         return run
     for reminder in run.reminders:
-        try:
-            reminder_email(reminder, as_of=as_of, site_url=url).send()
-        except Exception:
-            logger.exception("The action reminder to user %s could not be sent", reminder.owner.pk)
-            run.failed += 1
-            continue
-        mark_reminded(reminder.owner, reminder.actions, as_of=as_of, acting_user=acting_user)
-        run.sent += 1
+        message = reminder_message(reminder, as_of=as_of, site_url=url)
+        told = remind_owner(reminder.owner, reminder.actions, message, as_of=as_of, acting_user=acting_user)
+        run.told += 1
+        if told is not None and told.email is not None:
+            email = deliver(told.email.pk) or told.email
+            if email.status == email.Status.SENT:
+                run.sent += 1
+            else:
+                run.failed += 1
     return run

@@ -18,7 +18,7 @@ from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.ui.submission import submit
 
 from .actions.concerns import escalate_concern, respond_to_concern
-from .escalation import managers_of
+from .escalation import escalation_of
 from .forms import RaiseConcernForm, RespondForm
 from .models import SafeguardingConcern
 from .scoping import concerns_visible_to
@@ -55,17 +55,15 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _say_who_was_emailed(request: HttpRequest, concern: SafeguardingConcern) -> None:
-    """Whether the team manager was told, or only the QA lead: a warning then, so the person knows to
-    chase a manager. Said by the view's action rather than by `submit`, whose message is always a success."""
-    if concern.notified.filter(pk__in=managers_of(concern.case)).exists():
-        messages.success(request, "The concern is recorded and the team manager has been emailed.")
+def _say_who_was_told(request: HttpRequest, concern: SafeguardingConcern) -> None:
+    """Exactly who has the concern, said after the commit, when the emails have been handed to the mail
+    server (or not): a success only when a team manager's email was accepted; otherwise a warning that
+    tells the auditor to phone. Said here rather than by `submit`, whose message is always a success."""
+    escalation = escalation_of(concern)
+    if escalation.manager_emailed:
+        messages.success(request, escalation.summary())
     else:
-        messages.warning(
-            request,
-            "The concern is recorded, but no team manager could be emailed: the case has no team "
-            "manager with an account and an email address. The QA lead has been emailed instead.",
-        )
+        messages.error(request, escalation.summary())
 
 
 @policy.capability_required(policy.RAISE_CONCERN)
@@ -81,13 +79,8 @@ def raise_concern(request: HttpRequest, audit_pk: int) -> HttpResponse:
         return render(request, "improvement/raise.html", context, status=status)
 
     def raised(data: dict[str, str]) -> SafeguardingConcern:
-        concern = escalate_concern(
-            audit,
-            description=data["description"],
-            acting_user=user,
-            site_url=request.build_absolute_uri("/"),
-        )
-        _say_who_was_emailed(request, concern)
+        concern = escalate_concern(audit, description=data["description"], acting_user=user)
+        _say_who_was_told(request, concern)
         return concern
 
     if request.method != "POST":
@@ -116,7 +109,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     def page(status: int) -> HttpResponse:
         context = {
             "concern": concern,
-            "notified": concern.notified.order_by("role", "username"),
+            "escalation": escalation_of(concern),
             "form": form if concern.is_open and may_respond else None,
             "audit_url": _audit_url(concern.audit),
         }

@@ -3,47 +3,48 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change, redacted
 from caseaudit.audits.models import Audit
+from caseaudit.notifications.notify import notify, notify_each
 
 from ..escalation import (
     DESCRIPTION_REQUIRED,
     RESPONSE_REQUIRED,
-    concern_email,
+    answered,
     managers_of,
     qa_leads,
-    send_concern_email,
+    to_manager,
+    to_qa_lead,
 )
 from ..models import SafeguardingConcern
 
 
 @changes_state
-def escalate_concern(
-    audit: Audit, *, description: str, acting_user: policy.Actor, site_url: str = ""
-) -> SafeguardingConcern:
-    """Record a safeguarding concern about the audit's child and email the team manager(s), with the QA
-    lead(s) in copy, once the concern is saved. With no team manager to tell, the QA lead gets it.
-
-    `site_url` ("https://audits.example.gov.uk") makes the link in the email absolute."""
+def escalate_concern(audit: Audit, *, description: str, acting_user: policy.Actor) -> SafeguardingConcern:
+    """Record a safeguarding concern about the audit's child and tell the team manager(s), in the app and
+    by email, with the QA lead(s) told too. The emails are written to the outbox with the concern and
+    handed to the mail server once it is saved; `escalation_of(concern)` then says who really has it."""
     policy.require(acting_user, policy.RAISE_CONCERN, audit)
     description = description.strip()
     if not description:
         raise ValidationError(DESCRIPTION_REQUIRED)
     case = audit.case
     managers = list(managers_of(case))
-    leads = [user for user in qa_leads() if user not in managers]
+    raiser = policy.named(acting_user)
+    leads = [user for user in qa_leads() if user not in managers and user != raiser]
     concern = SafeguardingConcern.objects.create(
         audit=audit,
         case=case,
         description=description,
         raised_by=policy.named(acting_user),
     )
-    concern.notified.set([*managers, *leads])
+    told = notify_each(managers, to_manager(concern))
+    reachable = any(n.email is not None for n in told)
+    told += notify_each(leads, to_qa_lead(concern, manager_reachable=reachable))
+    concern.notified.set([n.recipient for n in told])
     record_change(
         acting_user,
         "concern.raised",
@@ -52,21 +53,9 @@ def escalate_concern(
             "audit": audit.pk,
             "case": case.pk,
             "description": redacted(description),
-            "notified": [user.pk for user in (*managers, *leads)],
+            "notified": [n.recipient_id for n in told],
         },
     )
-    # The managers, with the QA lead(s) in copy; with no manager, the QA lead(s) themselves.
-    url = site_url.rstrip("/") + reverse("improvement:detail", args=[concern.pk])
-    message = concern_email(
-        concern,
-        url,
-        to=[u.email for u in managers or leads],
-        cc=[u.email for u in leads] if managers else [],
-        has_manager=bool(managers),
-    )
-    if message is not None:
-        # After the commit: no email goes out about a concern that was never saved.
-        transaction.on_commit(lambda: send_concern_email(message, concern.pk))
     return concern
 
 
@@ -92,3 +81,5 @@ def respond_to_concern(concern: SafeguardingConcern, *, response: str, acting_us
         new={"response": redacted(response), "responded_at": now},
     )
     concern.response, concern.responded_by, concern.responded_at = response, responder, now
+    if concern.raised_by is not None and concern.raised_by != responder:
+        notify(concern.raised_by, answered(concern))

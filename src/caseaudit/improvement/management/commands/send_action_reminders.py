@@ -20,13 +20,14 @@ def _date(text: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        f"Email each action owner one reminder listing their actions overdue or due within {DUE_SOON_DAYS} "
-        "days. At most once a day: a second run on the same day sends nothing. Schedule it daily with cron."
+        "Remind each action owner, in the app and by email, of their actions overdue or due within "
+        f"{DUE_SOON_DAYS} days. At most once a day: a second run on the same day sends nothing. "
+        "Schedule it daily with cron."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", help="the day to remind as of (YYYY-MM-DD); today by default")
-        parser.add_argument("--dry-run", action="store_true", help="say who would be emailed; send nothing")
+        parser.add_argument("--dry-run", action="store_true", help="say who would be reminded; send nothing")
         parser.add_argument("--site-url", help="the address links point to; CASEAUDIT_SITE_URL by default")
         add_actor_argument(parser)
 
@@ -41,13 +42,17 @@ class Command(BaseCommand):
             )
         if options["dry_run"]:
             owners, day = len(run.reminders), f"{as_of:%Y-%m-%d}"
-            self.stdout.write(f"Would email {owners} owner(s) about {run.actions} action(s) as of {day}.")
+            self.stdout.write(f"Would remind {owners} owner(s) about {run.actions} action(s) as of {day}.")
             for reminder in run.reminders:
                 overdue, soon = len(reminder.overdue), len(reminder.due_soon)
                 self.stdout.write(f"  user {reminder.owner.pk}: {overdue} overdue, {soon} due soon")
             return
         self.stdout.write(
-            f"Emailed {run.sent} owner(s) about {run.actions} action(s) as of {as_of:%Y-%m-%d}."
+            f"Reminded {run.told} owner(s) about {run.actions} action(s) as of {as_of:%Y-%m-%d}: "
+            f"{run.sent} emailed."
         )
         if run.failed:
-            raise CommandError(f"{run.failed} reminder email(s) could not be sent; run again to retry them.")
+            raise CommandError(
+                f"{run.failed} reminder email(s) were not accepted by the mail server; they wait in the "
+                "outbox, which tries them again (caseaudit send-email)."
+            )
