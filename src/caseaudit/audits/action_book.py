@@ -5,7 +5,7 @@ here instead of importing the tracker."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -27,6 +27,11 @@ class ActionBook(Protocol):
 
     def worked_on(self, action: Any) -> bool:
         """Whether anyone has worked on the action (a note, a new status): then it is never deleted."""
+        ...
+
+    def submitted(self, audit: Audit, *, since: datetime | None) -> None:
+        """The audit is submitted: its actions are no longer the auditor's draft, so tell their owners;
+        on a resubmission (`since` the first submission) only the owners of actions added since."""
         ...
 
 

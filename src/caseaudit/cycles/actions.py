@@ -22,6 +22,7 @@ from caseaudit.policy import Actor
 
 from .candidates import eligible_candidates
 from .models import Cycle, CycleStatus, SampleSwap
+from .notices import tell_allocated, tell_reallocated
 from .planning import Proposal
 
 # Planning --------------------------------------------------------------------------------------------------
@@ -215,6 +216,7 @@ def allocate_cycle(cycle: Cycle, *, acting_user: Actor, today: date | None = Non
     # Every allocation the planner runs is recorded, even one that found nothing to allocate or no auditor
     # for what was waiting: the history then says why the audits were left as they were.
     record_change(acting_user, "cycle.allocated", cycle, old=old, new=new)
+    tell_allocated(cycle, {user_id: len(audit_ids) for user_id, audit_ids in by_auditor.items()})
     return result
 
 
@@ -246,8 +248,10 @@ def reallocate_audit(audit: Audit, *, to_auditor: User, reason: str, acting_user
         by=policy.named(acting_user),
     )
     old = {"auditor": audit.auditor_id}
+    from_auditor = audit.auditor
     audit.auditor = to_auditor
     audit.save(update_fields=["auditor", "updated_at"])
+    tell_reallocated(audit, from_auditor=from_auditor, to_auditor=to_auditor)
     record_change(
         acting_user,
         "audit.reallocated",

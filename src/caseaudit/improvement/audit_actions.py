@@ -3,7 +3,7 @@ tracker actions from the start, about the audit's case and team."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
@@ -11,6 +11,7 @@ from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
 
 from .models import Action, ActionStatus
+from .notices import tell_owners_of_audit_actions
 
 
 class TrackerActionBook:
@@ -19,6 +20,10 @@ class TrackerActionBook:
 
     def worked_on(self, action: Action) -> bool:
         return action.status != ActionStatus.OPEN or action.notes.exists()
+
+    def submitted(self, audit: Audit, *, since: datetime | None) -> None:
+        actions = self.of_audit(audit)
+        tell_owners_of_audit_actions(audit, actions.filter(created_at__gt=since) if since else actions)
 
     def add(self, audit: Audit, *, description: str, owner: User, due_on: date, created_by: User) -> Action:
         return Action.objects.create(

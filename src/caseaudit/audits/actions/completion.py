@@ -400,6 +400,7 @@ def submit_audit(
         raise NotTriangulated
     claim_version(audit, expected_version, thing="audit")
     was = _values(audit, "status", "auditor_grade")
+    first_submitted = audit.submitted_at  # before a return, if this is a resubmission
     audit.not_triangulated = not triangulated
     audit.auditor_grade = audit.draft_grade
     audit.status = AuditStatus.SUBMITTED
@@ -425,4 +426,5 @@ def submit_audit(
         old=was,
         new=_values(audit, "status", "auditor_grade", "not_triangulated"),
     )
+    action_book().submitted(audit, since=first_submitted)
     return audit

@@ -21,6 +21,7 @@ from caseaudit.policy import Actor
 
 from ..models import Audit, AuditStatus, ModerationEvent
 from ..moderation import AGREE_FROM, CHANGE_FROM, COMMENTS_MAX_LENGTH, RETURN_FROM
+from ..notices import tell_moderated, tell_returned
 
 Kind = ModerationEvent.Kind
 
@@ -39,7 +40,9 @@ def agree_grade(audit: Audit, *, expected_version: int, acting_user: Actor) -> M
         decision = ModerationEvent(
             kind=Kind.AGREED, from_grade=audit.auditor_grade, to_grade=audit.auditor_grade
         )
-        return _decided(audit, decision, before, moderator, "audit.moderated")
+        moderated = _decided(audit, decision, before, moderator, "audit.moderated")
+        tell_moderated(audit, moderated)
+        return moderated
 
 
 @changes_state
@@ -69,7 +72,9 @@ def change_grade(
         audit.moderated_grade = grade
         audit.status = AuditStatus.MODERATED
         decision = ModerationEvent(kind=Kind.CHANGED, from_grade=previous, to_grade=grade, comments=reason)
-        return _decided(audit, decision, before, moderator, "audit.moderated")
+        moderated = _decided(audit, decision, before, moderator, "audit.moderated")
+        tell_moderated(audit, moderated)
+        return moderated
 
 
 @changes_state
@@ -92,7 +97,9 @@ def return_audit(
             to_grade=audit.auditor_grade,
             comments=comments,
         )
-        return _decided(audit, decision, before, moderator, "audit.returned")
+        returned = _decided(audit, decision, before, moderator, "audit.returned")
+        tell_returned(audit)
+        return returned
 
 
 def _moderator(audit: Audit, acting_user: Actor) -> User:

@@ -16,6 +16,7 @@ from caseaudit.cases.models import Case
 
 from ..follow_up import CHECKED, Answer, actions_to_check, follow_up_auditors
 from ..models import Action, ActionNote, ActionStatus, FollowUp, FollowUpItem, FollowUpStatus
+from ..notices import tell_follow_up_auditor
 from ..tracker import TEXT_MAX
 
 
@@ -49,6 +50,7 @@ def create_follow_up(
         follow_up,
         new={"case": case.pk, "auditor": auditor.pk, "due_on": due_on, "actions": [a.pk for a in actions]},
     )
+    tell_follow_up_auditor(follow_up)
     return follow_up
 
 

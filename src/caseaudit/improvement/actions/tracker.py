@@ -22,6 +22,7 @@ from caseaudit.cycles.models import Cycle, CycleStatus
 from caseaudit.locking import claim_version
 
 from ..models import Action, ActionKind, ActionNote, ActionStatus
+from ..notices import tell_new_owner
 from ..tracker import (
     CLOSED,
     EVIDENCE_REQUIRED,
@@ -231,7 +232,8 @@ def reassign_action(
         changes.append(f"Due date changed from {action.due_on:%-d %B %Y} to {due_on:%-d %B %Y}.")
     if not changes:
         raise ValidationError("Change the owner or the due date")
-    return _change(
+    new_owner = owner.pk != action.owner_id
+    entry = _change(
         action,
         "action.reassigned",
         acting_user=acting_user,
@@ -239,6 +241,9 @@ def reassign_action(
         fields={"owner": owner, "due_on": due_on, "last_reminded_on": None},
         note=" ".join(changes),
     )
+    if new_owner:
+        tell_new_owner(action)
+    return entry
 
 
 @changes_state
@@ -284,4 +289,5 @@ def add_recommendation(
             "due_on": due_on,
         },
     )
+    tell_new_owner(action)
     return action
