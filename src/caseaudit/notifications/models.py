@@ -62,16 +62,24 @@ class Email(models.Model):
 
     def describe(self) -> str:
         """What happened to it, in words a person can act on: only "Sent" says the mail server took it."""
+        if self.status == self.Status.SENT:
+            return f"Sent {self.detail()}"
+        if self.status == self.Status.FAILED:
+            return f"Not sent: {self.detail()}"
+        return "Waiting to be sent"
+
+    def detail(self) -> str:
+        """When it was sent, or why it was not and what happens next (shown beside a status tag)."""
         when = timezone.localtime
         if self.status == self.Status.SENT and self.sent_at:
-            return f"Sent {when(self.sent_at):%-d %b %Y at %H:%M}"
+            return f"{when(self.sent_at):%-d %b %Y at %H:%M}"
         if self.status == self.Status.FAILED:
-            reason = f"Not sent: the mail server refused it ({self.last_error})"
+            reason = f"the mail server refused it ({self.last_error})"
             if self.gave_up:
                 return f"{reason}. Gave up after {self.attempts} tries"
             assert self.next_attempt_at is not None
             return f"{reason}. Trying again at {when(self.next_attempt_at):%H:%M}"
-        return "Waiting to be sent"
+        return ""
 
 
 class Notification(models.Model):
