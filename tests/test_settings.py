@@ -44,3 +44,28 @@ def test_the_database_comes_from_the_environment(tmp_path, env, engine):
     run = _settings({"CASEAUDIT_DATA_DIR": str(tmp_path), **env})
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == engine
+
+
+def test_a_mail_server_address_that_cannot_work_stops_the_service(tmp_path):
+    run = _settings({"CASEAUDIT_DEMO": "1", "CASEAUDIT_DATA_DIR": str(tmp_path), "EMAIL_URL": "imap://mail"})
+    assert run.returncode != 0 and "EMAIL_URL must start smtp://" in run.stderr
+
+
+def _django_check(env: dict[str, str]) -> str:
+    run = subprocess.run(
+        [sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True, check=False
+    )
+    return run.stdout + run.stderr
+
+
+def test_production_warns_when_no_mail_server_is_set(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEAUDIT_", "EMAIL_"))}
+    env.update(
+        {
+            "SECRET_KEY": "x" * 50,
+            "CASEAUDIT_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "caseaudit.settings",
+        }
+    )
+    assert "caseaudit.W001" in _django_check(env)
+    assert "caseaudit.W001" not in _django_check({**env, "EMAIL_URL": "smtp://relay.internal"})
