@@ -8,8 +8,12 @@ class ImprovementConfig(AppConfig):
 
     def ready(self) -> None:
         from caseaudit.audits.action_book import register_action_book
+        from caseaudit.cases.scoping import register_allocated_cases
 
         from .audit_actions import TrackerActionBook
+        from .follow_up import follow_up_cases
 
         # The actions an auditor adds to an audit are kept here, in the tracker.
         register_action_book(TrackerActionBook())
+        # A follow-up audit opens its case to its auditor until it is completed.
+        register_allocated_cases(follow_up_cases)

@@ -16,7 +16,7 @@ from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
 
-from .models import Action, ActionKind, ActionStatus
+from .models import Action, ActionKind, ActionStatus, FollowUp, FollowUpStatus
 
 CHECKED = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
 
@@ -43,3 +43,11 @@ def follow_up_auditors(case: Case) -> QuerySet[User]:
         .select_related("staff")
         .order_by("last_name", "first_name", "username")
     )
+
+
+def follow_up_cases(user: User) -> QuerySet[Case]:
+    """The cases of the follow-up audits allocated to `user` and not yet completed: the auditor reads the
+    case while they check its actions, and no longer once the follow-up is done. Handed down to the
+    register's scoping at start-up (ImprovementConfig.ready)."""
+    open_follow_ups = FollowUp.objects.filter(auditor=user, status=FollowUpStatus.ALLOCATED)
+    return Case.objects.filter(pk__in=open_follow_ups.values("case_id"))
