@@ -16,6 +16,7 @@ from caseaudit import policy
 from caseaudit.pagination import page_links, pagination
 
 from .models import DONE, AuditStatus
+from .moderation_outcome import latest_returns
 from .scoping import audits_visible_to
 
 PAGE_SIZE = 50
@@ -28,6 +29,7 @@ def my_audits(request: HttpRequest) -> HttpResponse:
     mine = audits_visible_to(request.user)
     audits = mine.select_related("cycle", "case", "case__team").order_by("cycle__ends_on", "case__child_id")
     page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
+    returns = latest_returns(page)
     counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
     overdue = mine.filter(cycle__ends_on__lt=today).exclude(status__in=DONE).count()
     return render(
@@ -36,9 +38,14 @@ def my_audits(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": [
-                (audit, audit.cycle is not None and audit.cycle.ends_on < today and audit.status not in DONE)
+                (
+                    audit,
+                    audit.cycle is not None and audit.cycle.ends_on < today and audit.status not in DONE,
+                    returns.get(audit.pk),
+                )
                 for audit in page
             ],
+            "returned_count": counts.get(AuditStatus.RETURNED, 0),
             "pagination": pagination(page, page_links(reverse("audits:mine"))),
             "total": sum(counts.values()),
             "status_counts": [(label, counts.get(value, 0)) for value, label in AuditStatus.choices],
