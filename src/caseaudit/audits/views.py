@@ -17,6 +17,7 @@ from caseaudit.pagination import page_links, pagination
 
 from .models import DONE, AuditStatus
 from .moderation_outcome import latest_returns
+from .my_work import my_work_context
 from .scoping import audits_visible_to
 
 PAGE_SIZE = 50
@@ -25,8 +26,9 @@ PAGE_SIZE = 50
 @policy.capability_required(policy.HAVE_AUDITS)
 @require_safe
 def my_audits(request: HttpRequest) -> HttpResponse:
+    user = policy.person(request.user, policy.HAVE_AUDITS)
     today = timezone.localdate()
-    mine = audits_visible_to(request.user)
+    mine = audits_visible_to(user)
     audits = mine.select_related("cycle", "case", "case__team").order_by("cycle__ends_on", "case__child_id")
     page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     returns = latest_returns(page)
@@ -46,6 +48,8 @@ def my_audits(request: HttpRequest) -> HttpResponse:
                 for audit in page
             ],
             "returned_count": counts.get(AuditStatus.RETURNED, 0),
+            # The follow-up audits allocated to them, from the improvement app.
+            **my_work_context(user),
             "pagination": pagination(page, page_links(reverse("audits:mine"))),
             "total": sum(counts.values()),
             "status_counts": [(label, counts.get(value, 0)) for value, label in AuditStatus.choices],

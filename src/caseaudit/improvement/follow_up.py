@@ -9,6 +9,7 @@ action functions of `improvement.actions.follow_ups`; this module says what is c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -17,6 +18,7 @@ from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
 
 from .models import Action, ActionKind, ActionStatus, FollowUp, FollowUpStatus
+from .scoping import follow_ups_visible_to
 
 CHECKED = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
 
@@ -51,3 +53,17 @@ def follow_up_cases(user: User) -> QuerySet[Case]:
     register's scoping at start-up (ImprovementConfig.ready)."""
     open_follow_ups = FollowUp.objects.filter(auditor=user, status=FollowUpStatus.ALLOCATED)
     return Case.objects.filter(pk__in=open_follow_ups.values("case_id"))
+
+
+def my_follow_ups(user: User) -> dict[str, Any]:
+    """For My audits: `my_follow_ups`, the follow-up audits allocated to `user` still to do, soonest due
+    first, and `my_completed_follow_ups`, how many they have completed. Handed down at start-up."""
+    theirs = follow_ups_visible_to(user).filter(auditor=user)
+    return {
+        "my_follow_ups": list(
+            theirs.filter(status=FollowUpStatus.ALLOCATED)
+            .select_related("case", "case__team")
+            .order_by("due_on")
+        ),
+        "my_completed_follow_ups": theirs.filter(status=FollowUpStatus.COMPLETED).count(),
+    }
