@@ -481,6 +481,12 @@ SPOT_CHECKS = {
     ("own case", "follow_up_auditor"): NOT_FOUND,
     # The auditor who raised the concern reads it (and the manager's response), another auditor never.
     ("concern", "auditor"): OK,
+    # A team manager reads the grade table (their team's rows only: tests/reports/test_views.py).
+    ("reports", "team_manager"): OK,
+    ("grade table, CSV", "other_manager"): OK,
+    ("reports", "worker"): FORBIDDEN,
+    ("committee paper", "team_manager"): FORBIDDEN,
+    ("audit data export", "team_manager"): FORBIDDEN,
 }
 
 
