@@ -79,6 +79,17 @@ def test_return_resubmit_and_a_changed_grade_reach_the_auditor_and_the_case_team
         "requires-improvement",
     )
 
+    # The case's team reaches the audit from the case page's history, which shows both grades too.
+    _as(page, live_server, "team-manager")
+    page.goto(f"{live_server.url}/cases/{personas.own_case.pk}/")
+    history = page.get_by_role("table", name=re.compile("Audits of this case"))
+    row = history.get_by_role("row").filter(has_text="Autumn 2026")
+    expect(row).to_contain_text("Good")
+    expect(row).to_contain_text("Requires improvement to be good")
+    check_page("92-case-history-team-manager")
+    row.get_by_role("link", name=re.compile("Autumn 2026")).click()
+    page.wait_for_url(re.compile(rf"/audits/{audit.pk}/$"))
+
     for username in ("auditor", "team-manager", "worker"):
         _as(page, live_server, username)
         page.goto(f"{live_server.url}/audits/{audit.pk}/")
@@ -86,4 +97,4 @@ def test_return_resubmit_and_a_changed_grade_reach_the_auditor_and_the_case_team
         expect(grades.get_by_role("definition").filter(has_text=re.compile(r"^Good$"))).to_be_visible()
         expect(grades).to_contain_text("Requires improvement to be good")
         expect(grades).to_contain_text(REASON)
-        check_page(f"92-moderated-grades-{username}")
+        check_page(f"93-moderated-grades-{username}")
