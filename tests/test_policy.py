@@ -37,6 +37,8 @@ GRID = {
     policy.EXPORT_IDENTIFIABLE: (1, 0, 0, 0, 0, 0),
     policy.HEAR_OF_CONCERNS: (1, 0, 0, 0, 0, 0),
     policy.SEND_REMINDERS: (1, 0, 0, 0, 0, 0),
+    # Hand-overs: a team manager reads their own team's grade table.
+    policy.READ_GRADE_TABLE: (1, 1, 0, 1, 0, 1),
 }
 
 
