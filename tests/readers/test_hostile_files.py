@@ -28,6 +28,7 @@ from caseaudit.policy import SYSTEM
 from caseaudit.readers.files import FileLimits, detect_kind
 from caseaudit.readers.row_errors import MAX_ROW_ERRORS
 from caseaudit.readers.table import ImportRefused
+from caseaudit.readers.zip_inflate import READ_CHUNK
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +212,15 @@ def test_the_audit_history_import_keeps_a_thousand_errors_too(tmp_path):
     )
     assert result.errors[1].row == 3_002
     assert not Audit.objects.exists()
+
+
+@pytest.mark.parametrize("offset", [0, READ_CHUNK - 4, READ_CHUNK, 3 * READ_CHUNK - 1])
+def test_a_dtd_is_found_wherever_the_chunks_fall(tmp_path, offset):
+    """A declaration split between two chunks read (stored parts are read 64 KB at a time) is found."""
+    xml = b"<?xml version='1.0'?><!--" + b"-" * offset + b"--><!doctype x><x/>"
+
+    def stored(out: zipfile.ZipFile) -> None:
+        out.writestr(SHEET, xml, compress_type=zipfile.ZIP_STORED)
+
+    with pytest.raises(ImportRefused, match="XML entity declarations"):
+        detect_kind(with_sheet(workbook(tmp_path / "register.xlsx"), SHEET, stored))
