@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from caseaudit.audits.actions.history import import_audit_history
 from caseaudit.audits.history_import.result import RowsRefused as AuditRowsRefused
@@ -224,3 +226,16 @@ def test_a_dtd_is_found_wherever_the_chunks_fall(tmp_path, offset):
 
     with pytest.raises(ImportRefused, match="XML entity declarations"):
         detect_kind(with_sheet(workbook(tmp_path / "register.xlsx"), SHEET, stored))
+
+
+@pytest.mark.parametrize("command", ["import_cases", "import_audits"])
+def test_the_import_commands_print_the_first_thousand_and_the_count(tmp_path, capsys, command):
+    path = tmp_path / "file.csv"
+    header = "child_id,cohort,audit_date,auditor_grade\n"
+    path.write_text(header + "".join(f"C{i},not-a-cohort,2019-10-14,Good\n" for i in range(1_200)))
+    with pytest.raises(CommandError, match=r"^1,200 problem\(s\) in file.csv: nothing was imported"):
+        call_command(command, str(path))
+    err = capsys.readouterr().err
+    assert err.count("error: file.csv row") == 1_000 and "file.csv row 1001," in err
+    assert err.rstrip().endswith("Showing the first 1,000 of 1,200 problems.")
+    assert not Case.objects.exists() and not Audit.objects.exists()
