@@ -239,3 +239,17 @@ def test_the_import_commands_print_the_first_thousand_and_the_count(tmp_path, ca
     assert err.count("error: file.csv row") == 1_000 and "file.csv row 1001," in err
     assert err.rstrip().endswith("Showing the first 1,000 of 1,200 problems.")
     assert not Case.objects.exists() and not Audit.objects.exists()
+
+
+def test_a_huge_repeated_child_id_is_quoted_short(tmp_path):
+    long_id = "A" * 100_000
+    path = tmp_path / "register.csv"
+    path.write_text(f"child_id,cohort\n{long_id},care-leaver\n{long_id},care-leaver\n")
+    with pytest.raises(RowsRefused) as refusal:
+        import_case_register(path, acting_user=SYSTEM)
+    errors = refusal.value.result.errors
+    assert {e.reason for e in errors if e.reason.startswith("Child Unique ID")} == {
+        f"Child Unique ID {'A' * 37}... appears on 2 rows: rows 2 and 3. One child is one row: keep the "
+        "right one and remove the others"
+    }
+    assert all(len(e.value) <= 200 for e in errors)

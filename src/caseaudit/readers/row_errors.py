@@ -110,6 +110,8 @@ def rows_text(first_rows: list[int], count: int) -> str:
     shown = [f"{row:,}" for row in first_rows]
     if count > len(shown):
         return f"rows {', '.join(shown)} and {count - len(shown):,} more"
+    if len(shown) == 1:
+        return f"row {shown[0]}"
     return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
 
 
@@ -124,12 +126,20 @@ def merged(parts: Iterable[FoundErrors], sources: list[str], *, limit: int = MAX
     )
 
 
+# A value is shown cut to 40 to 60 characters; keeping more of a hostile megabyte-long cell helps no one.
+VALUE_KEPT = 200
+
+
 def _error(
     source: str, row: int, column: str, value: str | None, reason: str, labels: dict[str, dict[str, str]]
 ) -> RowError:
-    return RowError(
-        source, row, labels.get(source, {}).get(column, column), "" if value is None else value, reason
-    )
+    kept = "" if value is None else value[:VALUE_KEPT]
+    return RowError(source, row, labels.get(source, {}).get(column, column), kept, reason)
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A value as an error message quotes it: whole up to `limit` characters, else its start and `...`."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def shown_of(shown: int, total: int) -> str:

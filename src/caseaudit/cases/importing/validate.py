@@ -14,7 +14,7 @@ from caseaudit.core.register import (
     TEXT_COLUMNS,
 )
 from caseaudit.readers.columns import cohort_column, date_columns, month_column
-from caseaudit.readers.row_errors import FoundErrors, Repeats, merged, repeated_rows, row_errors
+from caseaudit.readers.row_errors import FoundErrors, Repeats, merged, repeated_rows, row_errors, shorten
 from caseaudit.readers.table import RawTable, RowError
 
 
@@ -112,8 +112,8 @@ def _repeated_children(frame: pl.DataFrame, labels: dict[str, dict[str, str]]) -
         column="child_id",
         labels=labels,
         reason=lambda group, count, rows: (
-            f"Child Unique ID {group['child_id']} appears on {count:,} rows: {rows}. One child is one row: "
-            "keep the right one and remove the others"
+            f"Child Unique ID {shorten(group['child_id'])} appears on {count:,} rows: {rows}. One child is "
+            "one row: keep the right one and remove the others"
         ),
     )
     return repeats if repeats.found.total else None
