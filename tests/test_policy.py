@@ -37,6 +37,10 @@ GRID = {
     policy.EXPORT_IDENTIFIABLE: (1, 0, 0, 0, 0, 0),
     policy.HEAR_OF_CONCERNS: (1, 0, 0, 0, 0, 0),
     policy.SEND_REMINDERS: (1, 0, 0, 0, 0, 0),
+    # Your work: whose panels the home page shows.
+    policy.CHASE_AUDITS: (1, 0, 0, 0, 0, 0),
+    policy.FOLLOW_CASE_AUDITS: (0, 0, 0, 1, 1, 0),
+    policy.SEE_HEADLINES: (0, 0, 0, 0, 0, 1),
 }
 
 
