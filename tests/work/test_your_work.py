@@ -54,6 +54,7 @@ def test_the_qa_lead_sees_concerns_first_the_unreached_one_at_the_very_top(clien
         _href("improvement:detail", reached.pk)
     )
     assert "Raised 1 day ago. No team manager has it by email" in concerns
+    assert concerns.count("Phone now</strong>") == 1
     assert "Raised 4 days ago" in concerns
 
 
@@ -158,7 +159,8 @@ def test_the_auditor_sees_whether_their_concerns_have_a_response(client, persona
     waiting_at = raised.index(_href("improvement:detail", waiting.pk))
     answered_at = raised.index(_href("improvement:detail", answered.pk))
     assert "Waiting for a manager&#x27;s response" in raised[waiting_at:answered_at]
-    assert "Answered on" in raised[answered_at:]
+    assert "No response yet</strong>" in raised[waiting_at:answered_at]
+    assert "Answered on" in raised[answered_at:] and "No response yet" not in raised[answered_at:]
 
 
 # The moderator -------------------------------------------------------------------------------------------
@@ -208,6 +210,7 @@ def test_the_team_manager_sees_their_teams_concerns_actions_and_audits_and_nothi
     assert panels(text) == ["open-concerns", "my-actions", "case-audits"]
     concerns = panel(text, "open-concerns")
     assert "(1)" in concerns and _href("improvement:detail", own_concern.pk) in concerns
+    assert "phone" not in concerns  # the manager is reading it: the QA lead chases the unreached
     actions = panel(text, "my-actions")
     assert "Your team&#x27;s actions (2 to do, 1 overdue)" in actions
     assert actions.index(_href("actions:detail", late.pk)) < actions.index(_href("actions:detail", soon.pk))

@@ -16,7 +16,8 @@ class Line:
     href: str
     count: int | None = None  # shown large beside the text, when the line is a count
     note: str = ""  # an age, a deadline, a status: what makes the line urgent or not
-    late: bool = False  # past its deadline: marked so that it stands out in the list
+    late: bool = False  # past its deadline: marked "Late" so that it stands out in the list
+    flag: str = ""  # another reason to stand out, said in the red tag instead ("Phone now")
     quote: str = ""  # words someone wrote for this person (a moderator's comments)
 
 

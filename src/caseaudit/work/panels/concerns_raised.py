@@ -36,15 +36,15 @@ def panel(user: User, today: date) -> Panel | None:
     for concern in concerns:
         raised = f"raised {age((today - timezone.localdate(concern.raised_at)).days)}"
         if concern.responded_at is None:
-            note, late = f"Waiting for a manager's response, {raised}", True
+            note, flag = f"Waiting for a manager's response, {raised}", "No response yet"
         else:
-            note, late = f"Answered on {long_date(timezone.localdate(concern.responded_at))}, {raised}", False
+            note, flag = f"Answered on {long_date(timezone.localdate(concern.responded_at))}, {raised}", ""
         lines.append(
             Line(
                 text=f"Concern about {concern.case.child_id}",
                 href=reverse("improvement:detail", args=[concern.pk]),
                 note=note,
-                late=late,
+                flag=flag,
             )
         )
     return Panel(key="concerns-raised", title="Concerns you raised", lines=lines)

@@ -33,7 +33,10 @@ def panel(user: User, today: date) -> Panel | None:
     escalations = escalations_of(concerns)
     # Unreached first, then the oldest: every open concern is listed, however many, since each is urgent.
     concerns.sort(key=lambda c: not escalations[c.pk].must_phone)
-    unreached = sum(1 for c in concerns if escalations[c.pk].must_phone)
+    # The QA lead chases a response when no manager could be reached; a team manager reading the page has
+    # the concern in front of them, so is not told to phone themselves.
+    chases = policy.can(user, policy.HEAR_OF_CONCERNS)
+    unreached = sum(1 for c in concerns if escalations[c.pk].must_phone) if chases else 0
     return Panel(
         key="open-concerns",
         title=f"Safeguarding concerns waiting for a response ({len(concerns)})",
@@ -49,8 +52,8 @@ def panel(user: User, today: date) -> Panel | None:
                 text=f"Concern about {concern.case.child_id}",
                 href=reverse("improvement:detail", args=[concern.pk]),
                 note=f"Raised {age((today - timezone.localdate(concern.raised_at)).days)}"
-                + (f". {PHONE}" if escalations[concern.pk].must_phone else ""),
-                late=escalations[concern.pk].must_phone,
+                + (f". {PHONE}" if chases and escalations[concern.pk].must_phone else ""),
+                flag="Phone now" if chases and escalations[concern.pk].must_phone else "",
             )
             for concern in concerns
         ],
