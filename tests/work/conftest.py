@@ -4,6 +4,7 @@ suite, with dates relative to today so the tests mean the same whenever they run
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -38,8 +39,6 @@ def panel(text: str, key: str) -> str:
 
 def panels(text: str) -> list[str]:
     """The panels' keys, in the order the page shows them."""
-    import re
-
     return re.findall(r'<section class="app-work-panel[^"]*" id="panel-([a-z-]+)"', text)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -301,3 +303,31 @@ def test_the_page_takes_a_bounded_number_of_queries(
     client.force_login(personas.qa_lead)
     with django_assert_max_num_queries(20):
         assert client.get("/").status_code == 200
+
+
+def _queries(client, user) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+def test_more_work_takes_no_more_queries(client, personas, late_cycle):
+    """Each panel reads its lines in a fixed number of queries: three times the concerns, actions and
+    follow-ups cost the QA lead, the auditor and the team manager nothing more."""
+
+    def add_work() -> None:
+        for case in (personas.own_case, personas.other_case):
+            audit = audit_of(late_cycle, case)
+            raise_concern(audit, personas.auditor)
+            make_action(case, personas.worker, due_in=-2, audit=audit)
+            make_action(case, personas.team_manager, due_in=4, audit=audit)
+            follow_up(case, personas.auditor, due_in=-1)
+
+    add_work()
+    return_to_auditor(audit_of(late_cycle, personas.own_case), personas.moderator)
+    people = (personas.qa_lead, personas.auditor, personas.team_manager)
+    before = [_queries(client, person) for person in people]
+    add_work()
+    add_work()
+    assert [_queries(client, person) for person in people] == before
