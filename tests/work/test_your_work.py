@@ -114,7 +114,7 @@ def test_the_qa_lead_sees_overdue_actions_per_team_follow_ups_and_re_audits(clie
     assert f"?team={personas.own_case.team_id}" in actions
     follow_ups = panel(text, "follow-ups-due")
     assert "Follow-up audits due (1)" in follow_ups and _href("actions:follow-up", due.pk) in follow_ups
-    assert "Late: due 1 day ago" in follow_ups
+    assert "Due 1 day ago" in follow_ups
     reaudits = panel(text, "reaudits-due")
     assert "1 case due for re-audit now" in reaudits and _href("actions:reaudits") in reaudits
 
@@ -239,7 +239,7 @@ def test_the_worker_sees_their_actions_and_the_audits_of_their_cases(client, per
     assert panels(text) == ["my-actions", "case-audits"]
     actions = panel(text, "my-actions")
     assert "Your actions (1 to do, 1 overdue)" in actions and _href("actions:detail", mine.pk) in actions
-    assert "Late: due 4 days ago" in actions
+    assert "Late</strong>" in actions and "Due 4 days ago" in actions
     assert "n000001: good (moderated grade)" in panel(text, "case-audits").lower()
     assert "S000001" not in text
 

@@ -14,9 +14,10 @@ def long_date(day: date) -> str:
 
 
 def due_note(due_on: date, today: date) -> str:
-    """ "Due on 4 December 2026", or "Late: due 3 days ago, on 1 December 2026"."""
+    """The deadline in words: "Due on 4 December 2026", or "Due 3 days ago, on 1 December 2026" (beside
+    the "Late" tag, which says the rest)."""
     if due_on < today:
-        return f"Late: due {plural((today - due_on).days, 'day')} ago, on {long_date(due_on)}"
+        return f"Due {plural((today - due_on).days, 'day')} ago, on {long_date(due_on)}"
     if due_on == today:
         return "Due today"
     return f"Due on {long_date(due_on)}"
