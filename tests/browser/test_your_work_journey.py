@@ -58,5 +58,5 @@ def test_nothing_needs_a_worker_today(page, live_server, check_page, personas):
     sign_in(page, live_server, "worker")
     page.wait_for_url(f"{live_server.url}/")
     expect(page.get_by_text("Nothing needs you today.")).to_be_visible()
-    expect(page.get_by_role("link", name="Cases", exact=True).last).to_be_visible()
+    expect(page.get_by_role("link", name="The case register")).to_be_visible()
     check_page("91-your-work-nothing-today")

@@ -13,7 +13,7 @@ from caseaudit.audits.models import DONE, AuditStatus
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.core.cohorts import COHORT_LABELS
 
-from ..panel import MOST_LINES, Line, Panel, plural
+from ..panel import MOST_LINES, Line, Panel
 from .dates import due_note
 
 
@@ -48,5 +48,5 @@ def panel(user: User, today: date) -> Panel | None:
             if audit.cycle is not None
         ],
         more_href=reverse("audits:mine"),
-        more_text=f"All {plural(total, 'audit')} in My audits" if total > len(shown) else "My audits",
+        more_text=f"All {total} of your audits" if total > len(shown) else "All your audits",
     )
