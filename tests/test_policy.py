@@ -39,6 +39,10 @@ GRID = {
     policy.SEND_REMINDERS: (1, 0, 0, 0, 0, 0),
     # Hand-overs: a team manager reads their own team's grade table.
     policy.READ_GRADE_TABLE: (1, 1, 0, 1, 0, 1),
+    # Your work: whose panels the home page shows.
+    policy.CHASE_AUDITS: (1, 0, 0, 0, 0, 0),
+    policy.FOLLOW_CASE_AUDITS: (0, 0, 0, 1, 1, 0),
+    policy.SEE_HEADLINES: (0, 0, 0, 0, 0, 1),
 }
 
 

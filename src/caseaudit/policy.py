@@ -333,6 +333,17 @@ READ_OUTBOX = _capability(
 )
 RESEND_EMAIL = _capability("resend-email", "send a failed email again", (QA_LEAD,), system=True)
 
+# Your work: which panels of the home page a person gets. Each panel reads through the scoped queries, so
+# these say only whose work a panel is, never what may be read. The QA lead chases the whole programme
+# along (the moderation queue, actions and concerns have their own capabilities above).
+CHASE_AUDITS = _capability(
+    "chase-audits", "chase overdue and returned audits, re-audits and follow-ups due", (QA_LEAD,)
+)
+FOLLOW_CASE_AUDITS = _capability(
+    "follow-case-audits", "follow the audits of the cases they work on", (TEAM_MANAGER, SOCIAL_WORKER)
+)
+SEE_HEADLINES = _capability("see-headlines", "see the service's headline figures", (SENIOR_LEADER,))
+
 # Asking -----------------------------------------------------------------------------------------------------
 
 

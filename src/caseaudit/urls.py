@@ -1,11 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
 from .accounts.forms import SignInForm
+from .work import views as work_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", work_views.home, name="home"),  # Your work
     path(
         "sign-in/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

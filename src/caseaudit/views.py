@@ -1,21 +1,9 @@
-"""The service's front door and its error pages."""
+"""The service's error pages. The front door, "Your work", is `caseaudit.work`."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-
-from caseaudit import policy
-
-
-@policy.signed_in
-def home(request: HttpRequest) -> HttpResponse:
-    """People who read children's records start from their work; everyone else gets the home page."""
-    if policy.can(request.user, policy.HAVE_AUDITS):
-        return redirect("audits:mine")  # an auditor's work is their allocated audits
-    if policy.can(request.user, policy.READ_CHILD_RECORDS):
-        return redirect("cases:list")
-    return render(request, "home.html")
+from django.shortcuts import render
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -23,7 +23,7 @@ def test_wrong_password_keeps_the_username_and_signs_nobody_in(client):
     assert 'value="lead"' in page
 
 
-def test_signing_in_lands_on_the_register_and_again_skips_the_form(client):
+def test_signing_in_lands_on_your_work_and_again_skips_the_form(client):
     lead = make_user("qa-lead", "lead")
     response = client.post(reverse("login"), {"username": "lead", "password": PASSWORD})
     assert response.url == reverse("home")

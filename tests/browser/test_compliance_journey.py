@@ -37,7 +37,7 @@ def register(personas):
 
 def test_qa_lead_compliance_journey(page, live_server, check_page, register):
     sign_in(page, live_server, "qa-lead")
-    page.wait_for_url(re.compile(r"/cases/$"))
+    page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
     page.get_by_role("link", name="Compliance", exact=True).click()
     page.wait_for_url(re.compile(r"/compliance/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Compliance with timescales"

@@ -44,7 +44,7 @@ def authority(personas):
 
 def test_qa_lead_plans_and_allocates_a_cycle(page, live_server, check_page, authority):
     sign_in(page, live_server, "qa-lead")
-    page.wait_for_url(re.compile(r"/cases/$"))
+    page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
     page.get_by_role("link", name="Audit cycles", exact=True).click()
     page.wait_for_url(re.compile(r"/cycles/$"))
     expect(page.get_by_role("heading", name="There are no audit cycles yet")).to_be_visible()
@@ -150,6 +150,8 @@ def test_qa_lead_plans_and_allocates_a_cycle(page, live_server, check_page, auth
 
     # The auditor signs in and finds their audits.
     sign_in(page, live_server, "auditor")
+    page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
+    page.get_by_role("link", name="My audits", exact=True).click()
     page.wait_for_url(re.compile(r"/audits/mine/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "My audits"
     mine = sorted(
@@ -167,7 +169,7 @@ def test_qa_lead_plans_and_allocates_a_cycle(page, live_server, check_page, auth
 
 def test_qa_lead_discards_a_draft(page, live_server, check_page, authority):
     sign_in(page, live_server, "qa-lead")
-    page.wait_for_url(re.compile(r"/cases/$"))
+    page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
     page.goto(f"{live_server.url}/cycles/plan/")
     page.get_by_label("Spring (1 April to 31 May)").check()
     page.locator("#id_year").fill("2028")
@@ -197,7 +199,7 @@ def test_cycle_page_on_a_narrow_screen(page, live_server, check_page, authority)
     allocate_to(cycle, authority.auditor)
     page.set_viewport_size({"width": 320, "height": 640})
     sign_in(page, live_server, "qa-lead")
-    page.wait_for_url(re.compile(r"/cases/$"))
+    page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
     page.goto(f"{live_server.url}/cycles/{cycle.pk}/")
     check_page("44-cycle-narrow")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -95,7 +95,7 @@ def test_register_on_a_narrow_screen(page, live_server, check_page, register):
     """WCAG 1.4.10 Reflow: at 320 CSS pixels wide the page itself never scrolls sideways."""
     page.set_viewport_size({"width": 320, "height": 640})
     sign_in(page, live_server, "qa-lead")
-    page.wait_for_url(re.compile(r"/cases/$"))
+    page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
     check_page("08-register-narrow")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     # The navigation collapses behind a menu button.
@@ -105,8 +105,9 @@ def test_register_on_a_narrow_screen(page, live_server, check_page, register):
 def test_senior_leader_home(page, live_server, check_page, register):
     sign_in(page, live_server, "senior-leader")
     page.wait_for_url(re.compile(rf"{re.escape(live_server.url)}/$"))
+    expect(page.get_by_role("heading", name="The headlines", level=2)).to_be_visible()
     check_page("09-senior-leader-home")
-    page.get_by_role("link", name="Grades by year and cohort").click()
+    page.locator("#panel-headlines").get_by_role("link").first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Audit grades"
     page.goto(f"{live_server.url}/cases/")
     assert page.get_by_role("heading", level=1).inner_text() == "You cannot see this page"

@@ -33,7 +33,7 @@ def chart_loaded(page) -> bool:
 
 def test_qa_lead_reads_filters_and_downloads_the_grade_table(page, live_server, check_page, history):
     sign_in(page, live_server, "qa-lead")
-    page.wait_for_url(re.compile(r"/cases/$"))
+    page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
     page.get_by_role("link", name="Reports", exact=True).click()
     page.wait_for_url(re.compile(r"/reports/$"))
     expect(page.get_by_role("heading", name="Audit grades", exact=True)).to_be_visible()

@@ -8,6 +8,8 @@ are the action functions of `improvement.actions.concerns`."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -163,6 +165,27 @@ def _name(person: User) -> str:
 def escalation_of(concern: SafeguardingConcern) -> Escalation:
     """Who was told when the concern was raised: the managers, and the QA leads in copy."""
     notes: list[Notification] = [n for n in told_about(concern) if n.kind == Kind.CONCERN_RAISED]
+    return _escalation(notes)
+
+
+def escalations_of(concerns: Sequence[SafeguardingConcern]) -> dict[int, Escalation]:
+    """`escalation_of` for many concerns in one query, by concern id: a list that must put first the
+    concerns no manager has by email (the home page's)."""
+    told: dict[int, list[Notification]] = defaultdict(list)
+    for note in (
+        Notification.objects.filter(
+            about_type=SafeguardingConcern._meta.model_name,
+            about_id__in=[str(c.pk) for c in concerns],
+            kind=Kind.CONCERN_RAISED,
+        )
+        .select_related("recipient", "email")
+        .order_by("pk")
+    ):
+        told[int(note.about_id)].append(note)
+    return {c.pk: _escalation(told[c.pk]) for c in concerns}
+
+
+def _escalation(notes: list[Notification]) -> Escalation:
     return Escalation(
         [Told(n.recipient, not policy.can(n.recipient, policy.HEAR_OF_CONCERNS), n.email) for n in notes]
     )

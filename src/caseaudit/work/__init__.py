@@ -1,0 +1,1 @@
+"""Your work: the home page, the short list of what needs the signed-in person now, in panels."""
