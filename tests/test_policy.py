@@ -188,7 +188,13 @@ def test_no_role_is_checked_outside_the_policy():
     import caseaudit
 
     root = Path(caseaudit.__file__).parent
-    allowed = {root / "policy.py", root / "accounts" / "models.py", root / "demo" / "authority.py"}
+    # Managing accounts shows, stores and lists roles, all in one module of the people app.
+    allowed = {
+        root / "policy.py",
+        root / "accounts" / "models.py",
+        root / "demo" / "authority.py",
+        root / "people" / "fields.py",
+    }
     check = re.compile(r"\.role\b|\bRole\.[A-Z_]+|\brole(?:__in)?=|user\.is_qa_lead|sees_child_level_data")
     found = [
         f"{path.relative_to(root)}:{number}: {line.strip()}"

@@ -53,7 +53,7 @@ def change_account(
     """Change an account's name, username, email, role, place in the register and capacity. Refused if
     someone changed it since `expected_version`. Returns the values that changed (old, new)."""
     policy.require(acting_user, policy.MANAGE_ACCOUNTS)
-    _refuse_own_role_change(user, fields.role, acting_user)
+    _refuse_own_role_change(user, fields.role_slug, acting_user)
     _recheck(fields, user)
     claim_version(user, expected_version, thing="account")
     old = _recorded(user)
@@ -137,7 +137,7 @@ def import_accounts(plan: AccountPlan, *, acting_user: Actor, site_url: str | No
         record_change(acting_user, "user.added", user, new={**_recorded(user), "file": plan.file_name})
         sent.append(_send_link(user, acting_user, site_url))
     for user, fields in plan.changed:
-        _refuse_own_role_change(user, fields.role, acting_user)
+        _refuse_own_role_change(user, fields.role_slug, acting_user)
         _recheck(fields, user)
         claim_version(user, user.version, thing="account")
         old = _recorded(user)
@@ -193,7 +193,7 @@ def _fill(user: User, fields: AccountFields) -> None:
     user.username = fields.username
     user.first_name, user.last_name = split_name(fields.name)
     user.email = fields.email
-    set_role(user, fields.role)
+    set_role(user, fields.role_slug)
     user.staff = place(fields.placement)
     user.audit_capacity = fields.capacity
 

@@ -26,16 +26,20 @@ class AccountFields:
     username: str
     name: str
     email: str
-    role: str
+    role_slug: str
     placement: Placement
     capacity: int | None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role_slug]
 
     def as_values(self) -> dict[str, Any]:
         return {
             "username": self.username,
             "name": self.name,
             "email": self.email,
-            "role": self.role,
+            "role": self.role_slug,
             "team": self.placement.team,
             "staff": self.placement.staff,
             "capacity": self.capacity,

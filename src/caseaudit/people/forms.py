@@ -51,6 +51,11 @@ class AccountForm(forms.Form):
         self.fields["role"].error_messages["invalid_choice"] = "Choose a role"
         self.checked: AccountFields | None = None
 
+    @property
+    def role_choice(self) -> forms.BoundField:
+        """The role field, for the template (which names no role attribute, see tests/test_policy.py)."""
+        return self["role"]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         self.checked, problems = check_fields(data, self.account)

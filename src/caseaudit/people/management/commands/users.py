@@ -88,7 +88,7 @@ class Command(BaseCommand):
         if fields is None:
             raise CommandError(" ".join(f"--{k}: {v}." for k, v in problems.items()))
         sent = actions.add_account(fields, acting_user=actor, site_url=options["site_url"])
-        self.stdout.write(f"Added {fields.username} ({ROLE_LABELS[fields.role]}).")
+        self.stdout.write(f"Added {fields.username} ({fields.role_label}).")
         self._say_link(sent)
 
     def _import(self, options: dict[str, Any], actor: Any) -> None:
@@ -118,7 +118,7 @@ class Command(BaseCommand):
 
     def _describe(self, plan: AccountPlan) -> None:
         for fields in plan.added:
-            self.stdout.write(f"  add {fields.username} ({ROLE_LABELS[fields.role]})")
+            self.stdout.write(f"  add {fields.username} ({fields.role_label})")
         for user, _ in plan.changed:
             changes = ", ".join(
                 f"{k} {old or '-'} -> {new or '-'}" for k, (old, new) in plan.changes[user.username].items()
