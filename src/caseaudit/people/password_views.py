@@ -14,6 +14,10 @@ from . import actions
 from .forms import ChoosePasswordForm
 from .links import LINK_HOURS, user_for_link
 
+# The page the link moves to: the token waits in the session, not in the address.
+CHOOSE_PAGE = "choose"
+_SESSION_KEY = "people_password_token"
+
 
 def _private(response: HttpResponse) -> HttpResponse:
     """No cache keeps the page, no Referer header carries the token anywhere, and no log line carries it
@@ -33,7 +37,15 @@ def _link_gone(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def choose(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    person = user_for_link(uidb64, token)
+    """The link itself puts its token in the session and moves to a page whose address holds none (as
+    Django's own password reset does), so the token never reaches a log, a Referer header or the
+    browser's history of that page; that page asks for the password."""
+    if token != CHOOSE_PAGE:
+        if user_for_link(uidb64, token) is None:
+            return _link_gone(request)
+        request.session[_SESSION_KEY] = token
+        return _private(redirect("password:choose", uidb64=uidb64, token=CHOOSE_PAGE))
+    person = user_for_link(uidb64, request.session.get(_SESSION_KEY, ""))
     if person is None:
         return _link_gone(request)
     form = ChoosePasswordForm(person, request.POST or None)
@@ -45,6 +57,9 @@ def choose(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         except PermissionDenied:
             return _link_gone(request)
         else:
+            request.session.pop(_SESSION_KEY, None)
             login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")
-    return _private(render(request, "people/choose_password.html", {"form": form, "person": person}))
+    response = render(request, "people/choose_password.html", {"form": form, "person": person})
+    add_never_cache_headers(response)
+    return response
