@@ -3,11 +3,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case
 
 from .factories import make_case, make_staff, make_team, make_user
+
+# Property tests check what is true, never how fast: this machine is shared, and a 200 ms deadline would
+# fail a correct test whenever it is busy.
+hypothesis_settings.register_profile("caseaudit", deadline=None)
+hypothesis_settings.load_profile("caseaudit")
 
 
 @dataclass

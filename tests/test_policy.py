@@ -41,6 +41,8 @@ GRID = {
     # Staff accounts.
     policy.MANAGE_ACCOUNTS: (1, 0, 0, 0, 0, 0, 1),
     policy.CHOOSE_PASSWORD: (1, 1, 1, 1, 1, 1, 1),
+    # Hand-overs: a team manager reads their own team's grade table.
+    policy.READ_GRADE_TABLE: (1, 1, 0, 1, 0, 1),
 }
 
 

@@ -21,17 +21,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from caseaudit import policy
+from caseaudit.accounts.models import Role, User
 from caseaudit.audits.feedback import hash_token
-from caseaudit.audits.models import Audit, FeedbackLink, Respondent
+from caseaudit.audits.models import Audit, AuditStatus, FeedbackLink, Respondent
 from caseaudit.audits.scoping import audits_visible_to
+from caseaudit.cases.models import Case
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.cycles.models import Cycle
-from caseaudit.improvement.models import Action, FollowUp, FollowUpItem, SafeguardingConcern
+from caseaudit.improvement.models import Action, FollowUp, FollowUpItem, FollowUpStatus, SafeguardingConcern
 from caseaudit.improvement.scoping import actions_visible_to, concerns_visible_to, follow_ups_visible_to
 from caseaudit.notifications.models import Email, Notification
 
 from .conftest import Personas
 from .cycles.builders import allocate_to, make_cycle
+from .factories import make_case, make_user
 
 OK, FOUND, BAD, FORBIDDEN, NOT_FOUND = 200, 302, 400, 403, 404
 PERSONAS = (
@@ -44,6 +47,10 @@ PERSONAS = (
     "senior_leader",
     "outsider",
     "administrator",
+    # Beyond one person per role (see `_extra_personas`):
+    "other_manager",  # the manager of the other team
+    "other_auditor",  # an auditor not allocated to the own case
+    "follow_up_auditor",  # the auditor of open and completed follow-up audits of two cases of their own
 )
 
 
@@ -68,6 +75,9 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("register", "get", "cases:list", None, None, OK),
     ("own case", "get", "cases:detail", "own", None, OK),
     ("other case", "get", "cases:detail", "other", None, OK),
+    # The follow-up auditor reads a case while its follow-up is open, and no longer once it is completed.
+    ("case with an open follow-up", "get", "cases:detail", "follow-up-open", None, OK),
+    ("case with a completed follow-up", "get", "cases:detail", "follow-up-done", None, OK),
     ("import", "get", "cases:import", None, None, OK),
     # A confirmation without an upload waiting is refused even for the QA lead.
     ("import confirm", "post", "cases:import-confirm", None, None, BAD),
@@ -204,7 +214,10 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("import accounts confirm", "post", "people:import-confirm", None, None, BAD),
     # Completing an audit (the own case's, started by its auditor; keep these rows last). POSTs without
     # the audit's version change nothing.
+    # The started audit is the auditor's draft; the submitted ones (in a cycle of their own) the team reads.
     ("audit", "get", "audits:detail", "started", None, OK),
+    ("submitted audit", "get", "audits:detail", "submitted", None, OK),
+    ("other team's submitted audit", "get", "audits:detail", "other-submitted", None, OK),
     ("start, no version", "post", "audits:start", "started", policy.COMPLETE_AUDIT, BAD),
     ("audit section", "get", "audits:section", "section", policy.COMPLETE_AUDIT, OK),
     ("audit section, no version", "post", "audits:section", "section", policy.COMPLETE_AUDIT, OK),
@@ -240,7 +253,61 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "notification": lambda p, c: [_notification(p).pk],
     "email": lambda p, c: [_failed_email(p).pk],
     "account": lambda p, c: [p.worker.pk],
+    "submitted": lambda p, c: [_submitted(p, p.own_case).pk],
+    "other-submitted": lambda p, c: [_submitted(p, p.other_case).pk],
+    "follow-up-open": lambda p, c: [_followed_up(p, done=False).pk],
+    "follow-up-done": lambda p, c: [_followed_up(p, done=True).pk],
 }
+
+
+def _submitted(p: Personas, case: Case) -> Audit:
+    """An audit of `case` in a confirmed cycle of its own ("Autumn 2025"), allocated to the auditor and
+    submitted (made directly)."""
+    cycle = Cycle.objects.filter(name="Autumn 2025").first()
+    if cycle is None:
+        cycle = make_cycle([p.own_case, p.other_case], name="Autumn 2025", season="autumn", year=2025)
+        allocate_to(cycle, p.auditor)
+        cycle.audits.update(status=AuditStatus.SUBMITTED, submitted_at=timezone.now(), auditor_grade="good")
+    return cycle.audits.get(case=case)
+
+
+def _followed_up(p: Personas, *, done: bool) -> Case:
+    """A case of the other team with a follow-up audit allocated to the follow-up auditor: still to do, or
+    completed (made directly). Nobody else is allocated anything about it."""
+    child_id = "S000003" if done else "S000002"
+    case = Case.objects.filter(child_id=child_id).first()
+    if case is None:
+        case = make_case(child_id, "child-in-need", p.other_case.team, None, p.other_case.manager)
+        status = FollowUpStatus.COMPLETED if done else FollowUpStatus.ALLOCATED
+        FollowUp.objects.create(
+            case=case,
+            auditor=_extra_personas()["follow_up_auditor"],
+            due_on=timezone.localdate(),
+            status=status,
+        )
+    return case
+
+
+def _extra_personas() -> dict[str, User]:
+    """The personas beyond one a role, made once per test: the other team's manager (their staff record is
+    the other case's manager), an auditor with nothing allocated, and a follow-up auditor."""
+    other_manager_staff = Case.objects.get(child_id="S000001").manager
+    people = {
+        "other_manager": (Role.TEAM_MANAGER, other_manager_staff),
+        "other_auditor": (Role.AUDITOR, None),
+        "follow_up_auditor": (Role.AUDITOR, None),
+    }
+    made = {}
+    for name, (role, staff) in people.items():
+        username = name.replace("_", "-")
+        made[name] = User.objects.filter(username=username).first() or make_user(role, username, staff=staff)
+    return made
+
+
+def _persona(p: Personas, name: str) -> User | None:
+    if name == "anonymous":
+        return None
+    return getattr(p, name) if hasattr(p, name) else _extra_personas()[name]
 
 
 def _notification(p: Personas) -> Notification:
@@ -329,6 +396,10 @@ def cycles(personas) -> Cycles:
 def _subject(target: str | None, p: Personas, c: Cycles) -> tuple[object, Callable[..., QuerySet] | None]:
     if target in ("own", "other"):
         return (p.own_case if target == "own" else p.other_case), cases_visible_to
+    if target in ("follow-up-open", "follow-up-done"):
+        return _followed_up(p, done=target == "follow-up-done"), cases_visible_to
+    if target in ("submitted", "other-submitted"):
+        return _submitted(p, p.own_case if target == "submitted" else p.other_case), audits_visible_to
     if target in ("audit", "audit-only", "started", "section"):
         return c.audit, audits_visible_to
     if target == "action":
@@ -367,7 +438,7 @@ def _view_capability(url: str) -> policy.Capability | None:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_role_matrix(client, personas, cycles, persona):
     """One test per persona, checking every row, so that one run lists every wrong answer."""
-    user = None if persona == "anonymous" else getattr(personas, persona)
+    user = _persona(personas, persona)
     if user is not None:
         client.force_login(user)
     wrong = []
@@ -388,7 +459,7 @@ SPOT_CHECKS = {
     ("other case", "auditor"): NOT_FOUND,
     ("other case", "senior_leader"): FORBIDDEN,
     ("feedback", "outsider"): NOT_FOUND,
-    ("feedback", "team_manager"): FORBIDDEN,
+    ("feedback", "team_manager"): NOT_FOUND,  # the audit is not submitted: the team does not see it yet
     ("moderate an audit", "auditor"): FORBIDDEN,
     ("reallocate form", "moderator"): FORBIDDEN,
     ("verify, asked first", "moderator"): FORBIDDEN,
@@ -409,6 +480,36 @@ SPOT_CHECKS = {
     ("accounts", "moderator"): FORBIDDEN,
     ("account", "senior_leader"): FORBIDDEN,
     ("home", "administrator"): OK,
+    # Another team's manager reaches nothing of the own team's.
+    ("own case", "other_manager"): NOT_FOUND,
+    ("submitted audit", "other_manager"): NOT_FOUND,
+    ("other case", "other_manager"): OK,
+    ("other team's submitted audit", "other_manager"): OK,
+    ("other team's submitted audit", "team_manager"): NOT_FOUND,
+    # An auditor reads only what is allocated to them.
+    ("own case", "other_auditor"): NOT_FOUND,
+    ("audit", "other_auditor"): NOT_FOUND,
+    ("submitted audit", "other_auditor"): NOT_FOUND,
+    ("concern", "other_auditor"): NOT_FOUND,
+    # The audited team reads an audit once it is submitted, never the auditor's draft.
+    ("audit", "team_manager"): NOT_FOUND,
+    ("audit", "worker"): NOT_FOUND,
+    ("submitted audit", "team_manager"): OK,
+    ("submitted audit", "worker"): OK,
+    ("submitted audit", "outsider"): NOT_FOUND,
+    # The follow-up auditor reads the case while the follow-up is open, and no longer after.
+    ("case with an open follow-up", "follow_up_auditor"): OK,
+    ("case with a completed follow-up", "follow_up_auditor"): NOT_FOUND,
+    ("case with an open follow-up", "auditor"): NOT_FOUND,
+    ("own case", "follow_up_auditor"): NOT_FOUND,
+    # The auditor who raised the concern reads it (and the manager's response), another auditor never.
+    ("concern", "auditor"): OK,
+    # A team manager reads the grade table (their team's rows only: tests/reports/test_views.py).
+    ("reports", "team_manager"): OK,
+    ("grade table, CSV", "other_manager"): OK,
+    ("reports", "worker"): FORBIDDEN,
+    ("committee paper", "team_manager"): FORBIDDEN,
+    ("audit data export", "team_manager"): FORBIDDEN,
 }
 
 
@@ -417,7 +518,7 @@ def test_the_policy_gives_what_the_service_expects(personas, cycles):
     for (label, persona), status in SPOT_CHECKS.items():
         _, _, name, target, capability, success = rows[label]
         url = reverse(name, args=TARGETS[target](personas, cycles) if target else [])
-        user = getattr(personas, persona)
+        user = _persona(personas, persona)
         got = expected_status(user, _view_capability(url), target, capability, success, personas, cycles)
         assert got == status, f"{label}, {persona}: the policy gives {got}, the service expects {status}"
 
@@ -502,3 +603,43 @@ def test_no_url_answers_an_anonymous_visitor_unless_allowed(client, cycles):
     assert set(routes) >= ANONYMOUS_ALLOWED, "ANONYMOUS_ALLOWED names a URL that no longer exists"
     answered = [route for route in routes if 200 <= client.get(route).status_code < 300]
     assert sorted(answered) == sorted(ANONYMOUS_ALLOWED)
+
+
+# Hand-overs over time: what a person may read changes with the record's state ---------------------------
+
+
+def test_the_case_team_reads_an_audit_once_it_is_submitted_and_never_the_draft(client, personas):
+    from caseaudit.audits.actions.completion import submit_audit
+
+    from .audits.completion_helpers import ready_to_submit
+
+    audit = ready_to_submit(personas)
+    for person in (personas.team_manager, personas.worker):
+        client.force_login(person)
+        assert client.get(reverse("audits:detail", args=[audit.pk])).status_code == NOT_FOUND
+    submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    for person in (personas.team_manager, personas.worker):
+        client.force_login(person)
+        assert client.get(reverse("audits:detail", args=[audit.pk])).status_code == OK
+    for person in (_extra_personas()["other_manager"], personas.outsider):
+        client.force_login(person)
+        assert client.get(reverse("audits:detail", args=[audit.pk])).status_code == NOT_FOUND
+
+
+def test_the_follow_up_auditor_reads_the_case_until_the_follow_up_is_completed(client, personas, cycles):
+    from caseaudit.improvement.actions.follow_ups import complete_follow_up, create_follow_up
+    from caseaudit.improvement.follow_up import Answer
+
+    action = _action(personas, cycles.audit)
+    auditor = _extra_personas()["follow_up_auditor"]
+    case_url = reverse("cases:detail", args=[personas.own_case.pk])
+    client.force_login(auditor)
+    assert client.get(case_url).status_code == NOT_FOUND  # nothing arranged yet
+    follow_up = create_follow_up(
+        personas.own_case, auditor=auditor, due_on=timezone.localdate(), acting_user=personas.qa_lead
+    )
+    assert client.get(case_url).status_code == OK
+    complete_follow_up(follow_up, answers={action.pk: Answer(True, "Seen the plan.")}, acting_user=auditor)
+    assert client.get(case_url).status_code == NOT_FOUND
+    # The follow-up itself stays theirs to read.
+    assert client.get(reverse("actions:follow-up", args=[follow_up.pk])).status_code == OK

@@ -321,6 +321,13 @@ EXPORT_IDENTIFIABLE = _capability(
 )
 
 
+# Hand-overs: team managers read their own team's grade table (the reports page, scoped to their team by
+# `reports.scoping.graded_audits_for`); the QA team and senior leaders the whole authority's (READ_REPORTS).
+READ_GRADE_TABLE = _capability(
+    "read-grade-table", "read the table of grades", (*QA_TEAM, SENIOR_LEADER, TEAM_MANAGER)
+)
+
+
 # Notifications and the outbox. Everyone signed in reads their own notifications (`signed_in` views); the
 # outbox shows whom the service emailed and whether the mail server took it.
 READ_OUTBOX = _capability(

@@ -164,6 +164,9 @@ CASEAUDIT_MAX_UPLOAD_BYTES = int(os.environ.get("CASEAUDIT_MAX_UPLOAD_BYTES", 20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 UPLOAD_DIR = DATA_DIR / "uploads"
+# An .xlsx is a zip: the most its parts may really unpack to, counted as they stream (a zip bomb's declared
+# sizes lie). A 100,000-row Annex A workbook unpacks to well under 200 MB.
+CASEAUDIT_MAX_XLSX_INFLATED_BYTES = int(os.environ.get("CASEAUDIT_MAX_XLSX_INFLATED_BYTES", 1024**3))
 
 # The mail server (caseaudit.mail_config): every email goes through the outbox (caseaudit.notifications).
 try:

@@ -29,7 +29,7 @@ OFFERED = {
     },
     "moderator": {"Cases", "Compliance", "Audit cycles", "Moderation", "Concerns", "Actions", "Reports"},
     "auditor": {"My audits", "Cases", "Compliance"},
-    "team_manager": {"Cases", "Compliance", "Concerns", "Actions"},
+    "team_manager": {"Cases", "Compliance", "Concerns", "Actions", "Reports"},  # their team's grades
     "worker": {"Cases", "Compliance", "Actions"},
     "senior_leader": {"Compliance", "Actions", "Reports"},
 }

@@ -93,8 +93,9 @@ def test_qa_lead_reads_the_audit_but_cannot_edit(client, personas):
 def test_team_manager_reads_a_draft_only_once_submitted(client, personas):
     audit = ready_to_submit(personas)
     client.force_login(personas.team_manager)
+    # The draft is the auditor's: not found, as for a case of another team.
     response = client.get(url("detail", audit))
-    assert response.status_code == 200 and "Evidence for recording" not in response.text
+    assert response.status_code == 404 and "Evidence for recording" not in response.text
     completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
     response = client.get(url("detail", audit))
     assert "Evidence for recording" in response.text

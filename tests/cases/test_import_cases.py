@@ -132,10 +132,11 @@ def test_columns_missing_from_the_file_are_left_as_they_were(tmp_path):
     assert Case.objects.get(child_id="A1").latest_pathway_plan == date(2026, 5, 1)
 
 
-def test_a_child_twice_in_a_csv_is_refused_on_both_rows(tmp_path):
-    result = run(write(tmp_path, "A1,care-leaver,,,,,\nA1,CIN,,,,,\n"))
-    assert [(e.row, e.column) for e in result.errors] == [(2, "child_id"), (3, "child_id")]
-    assert "rows 2, 3" in result.errors[0].reason
+def test_a_child_twice_in_a_csv_is_refused_on_both_rows_in_one_error(tmp_path):
+    result = run(write(tmp_path, "A1,care-leaver,,,,,\nB1,CIN,,,,,\nA1,CIN,,,,,\n"))
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(2, "child_id", "A1")]
+    assert result.errors[0].reason.startswith("Child Unique ID A1 appears on 2 rows: rows 2 and 4.")
+    assert result.totals.rejected == 2 and not result.written
 
 
 def test_headers_are_matched_loosely_and_unknown_columns_warned(tmp_path):

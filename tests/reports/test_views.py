@@ -112,7 +112,7 @@ def test_senior_leaders_see_the_table_but_cannot_export_audit_data(client, histo
     assert client.post(reverse("reports:export"), {"file_format": "csv"}).status_code == 403
 
 
-@pytest.mark.parametrize("persona", ["auditor", "team_manager", "worker"])
+@pytest.mark.parametrize("persona", ["auditor", "worker"])
 def test_child_level_roles_without_reports_are_refused(client, personas, persona):
     client = signed_in(client, getattr(personas, persona))
     for name in (
@@ -123,6 +123,56 @@ def test_child_level_roles_without_reports_are_refused(client, personas, persona
         "reports:export",
     ):
         assert client.get(reverse(name)).status_code == 403
+
+
+# A team manager's own team ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_teams(personas):
+    """Moderated audits of both teams' cases in 2024: the own team's Good, the other team's Inadequate."""
+    for n in range(3):
+        own = make_case(f"N10000{n}", "care-leaver", personas.own_case.team)
+        graded_audit(own, completed_on=date(2024, 5, 1), auditor_grade="good", moderated_grade="good")
+    for n in range(5):
+        other = make_case(f"S10000{n}", "care-leaver", personas.other_case.team)
+        graded_audit(
+            other, completed_on=date(2024, 5, 1), auditor_grade="inadequate", moderated_grade="inadequate"
+        )
+    return personas
+
+
+def test_a_team_manager_reads_their_own_teams_grades_and_never_another_teams(client, two_teams):
+    response = signed_in(client, two_teams.team_manager).get(GRADES_URL)
+    assert response.status_code == 200
+    page = text_of(response.text)
+    assert "Audit grades for your team" in page and "North Children and Families" in page
+    assert "2024 Care leaver 3 0 0 3 (100%) 0" in page
+    assert "Inadequate 5" not in page and " 5 (100%)" not in page
+    # No committee papers (they cover the whole authority) and no export of audit data.
+    assert "Committee papers" not in page
+    assert signed_in(client, two_teams.team_manager).get(reverse("reports:export")).status_code == 403
+    # The downloads are scoped the same way.
+    csv_text = client.get(reverse("reports:grades-csv")).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    assert any("2024" in row and "3" in row for row in rows)
+    assert not any("5" in row for row in rows if "2024" in row)
+
+
+def test_the_qa_lead_still_reads_every_team(client, two_teams):
+    page = text_of(signed_in(client, two_teams.qa_lead).get(GRADES_URL).text)
+    assert "2024 Care leaver 8 5 (63%) 0 3 (37%) 0" in page
+    assert "for your team" not in page
+
+
+def test_a_team_manager_with_no_team_sees_no_grades(client, two_teams):
+    from caseaudit.accounts.models import Role
+
+    from ..factories import make_staff, make_user
+
+    lone = make_user(Role.TEAM_MANAGER, "lone-manager", staff=make_staff("Lee Lone", None))
+    page = text_of(signed_in(client, lone).get(GRADES_URL).text)
+    assert "No graded audits yet" in page and "2024" not in page
 
 
 def test_empty_state_says_how_to_fill_the_table(client, personas):

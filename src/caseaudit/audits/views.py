@@ -16,6 +16,8 @@ from caseaudit import policy
 from caseaudit.pagination import page_links, pagination
 
 from .models import DONE, AuditStatus
+from .moderation_outcome import latest_returns
+from .my_work import my_work_context
 from .scoping import audits_visible_to
 
 PAGE_SIZE = 50
@@ -24,10 +26,12 @@ PAGE_SIZE = 50
 @policy.capability_required(policy.HAVE_AUDITS)
 @require_safe
 def my_audits(request: HttpRequest) -> HttpResponse:
+    user = policy.person(request.user, policy.HAVE_AUDITS)
     today = timezone.localdate()
-    mine = audits_visible_to(request.user)
+    mine = audits_visible_to(user)
     audits = mine.select_related("cycle", "case", "case__team").order_by("cycle__ends_on", "case__child_id")
     page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
+    returns = latest_returns(page)
     counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
     overdue = mine.filter(cycle__ends_on__lt=today).exclude(status__in=DONE).count()
     return render(
@@ -36,9 +40,16 @@ def my_audits(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": [
-                (audit, audit.cycle is not None and audit.cycle.ends_on < today and audit.status not in DONE)
+                (
+                    audit,
+                    audit.cycle is not None and audit.cycle.ends_on < today and audit.status not in DONE,
+                    returns.get(audit.pk),
+                )
                 for audit in page
             ],
+            "returned_count": counts.get(AuditStatus.RETURNED, 0),
+            # The follow-up audits allocated to them, from the improvement app.
+            **my_work_context(user),
             "pagination": pagination(page, page_links(reverse("audits:mine"))),
             "total": sum(counts.values()),
             "status_counts": [(label, counts.get(value, 0)) for value, label in AuditStatus.choices],

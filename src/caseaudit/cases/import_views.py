@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.readers.row_errors import shown_of
 from caseaudit.readers.table import ImportRefused
 
 from . import actions
@@ -34,7 +35,6 @@ from .forms import (
 from .importing.check import check_case_register
 from .importing.result import ImportResult, RowsRefused
 
-ROW_ERRORS_SHOWN = 200
 _SESSION_KEY = "case_import"
 _TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -243,13 +243,14 @@ def _review(
 
 def _summary(result: ImportResult) -> dict[str, Any]:
     labels = {**COHORT_LABELS, "unknown": "Cohort not recognised"}
-    errors = result.errors[:ROW_ERRORS_SHOWN]
+    errors = result.errors  # the first thousand at most (caseaudit.readers.row_errors)
     return {
         "result": result,
         "cohort_rows": [(labels.get(slug, slug), counts) for slug, counts in result.cohort_rows],
         "totals": result.totals,
         "warnings": result.warnings,
         "row_errors": errors,
-        "row_error_count": len(result.errors),
+        "row_error_count": result.error_count,
         "row_errors_shown": len(errors),
+        "row_errors_shown_of": shown_of(len(errors), result.error_count),
     }

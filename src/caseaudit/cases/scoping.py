@@ -18,18 +18,26 @@ from .models import Case
 AllocatedCases = Callable[[User], QuerySet[Case]]
 
 
-def _nothing_allocated(user: User) -> QuerySet[Case]:
-    return Case.objects.none()
-
-
-# Which cases an auditor's allocations open to them. Only the audits app knows whose audits are whose, and
-# it sits above the register, so it hands this query down at start-up (AuditsConfig.ready).
-_allocated_cases: AllocatedCases = _nothing_allocated
+# Which cases an auditor's allocations open to them. Only the apps above the register know whose audits are
+# whose: the audits app hands down the cases of the audits allocated to an auditor (AuditsConfig.ready), the
+# improvement app those of the follow-up audits they have still to complete (ImprovementConfig.ready).
+_allocated_cases: list[AllocatedCases] = []
 
 
 def register_allocated_cases(query: AllocatedCases) -> None:
-    global _allocated_cases  # one query, set once at start-up
-    _allocated_cases = query
+    """Open to an auditor the cases `query` gives them, besides those other queries give. Registering the
+    same query twice adds it once: `ready()` may run more than once in tests."""
+    if query not in _allocated_cases:
+        _allocated_cases.append(query)
+
+
+def _allocated(user: User) -> QuerySet[Case]:
+    if not _allocated_cases:
+        return Case.objects.none()
+    ids = Q()
+    for query in _allocated_cases:
+        ids |= Q(pk__in=query(user).values("pk"))
+    return Case.objects.filter(ids)
 
 
 def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
@@ -38,7 +46,7 @@ def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
     if policy.can(user, policy.READ_EVERY_RECORD):
         return Case.objects.all()
     if policy.can(user, policy.READ_ALLOCATED_RECORDS):
-        return _allocated_cases(user)
+        return _allocated(user)
     staff = user.staff
     if staff is None:
         return Case.objects.none()

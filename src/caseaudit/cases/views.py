@@ -32,7 +32,7 @@ from .forms import (
     RegisterFilterForm,
 )
 from .models import Case
-from .panels import case_panels_context
+from .panels import case_history_context, case_panels_context
 from .scoping import cases_visible_to
 
 PAGE_SIZE = 50
@@ -147,10 +147,9 @@ def _sort_headers(filters: dict[str, str]) -> list[dict[str, str]]:
 @policy.capability_required(policy.READ_CHILD_RECORDS)
 @require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(
-        cases_visible_to(request.user).select_related("team", "worker", "manager"), pk=pk
-    )
-    record_access(request.user, "view", "case", case.pk)
+    user = policy.person(request.user, policy.READ_CHILD_RECORDS)
+    case = get_object_or_404(cases_visible_to(user).select_related("team", "worker", "manager"), pk=pk)
+    record_access(user, "view", "case", case.pk)
     key_fields = COHORT_KEY_DATES.get(case.cohort, ())
     return render(
         request,
@@ -166,6 +165,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if value
             ],
             **case_panels_context(case),
+            # Its audits, actions, concerns and feedback: only what this person may see of each.
+            **case_history_context(case, user),
         },
     )
 

@@ -9,6 +9,7 @@ action functions of `improvement.actions.follow_ups`; this module says what is c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -16,7 +17,8 @@ from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
 
-from .models import Action, ActionKind, ActionStatus
+from .models import Action, ActionKind, ActionStatus, FollowUp, FollowUpStatus
+from .scoping import follow_ups_visible_to
 
 CHECKED = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
 
@@ -43,3 +45,25 @@ def follow_up_auditors(case: Case) -> QuerySet[User]:
         .select_related("staff")
         .order_by("last_name", "first_name", "username")
     )
+
+
+def follow_up_cases(user: User) -> QuerySet[Case]:
+    """The cases of the follow-up audits allocated to `user` and not yet completed: the auditor reads the
+    case while they check its actions, and no longer once the follow-up is done. Handed down to the
+    register's scoping at start-up (ImprovementConfig.ready)."""
+    open_follow_ups = FollowUp.objects.filter(auditor=user, status=FollowUpStatus.ALLOCATED)
+    return Case.objects.filter(pk__in=open_follow_ups.values("case_id"))
+
+
+def my_follow_ups(user: User) -> dict[str, Any]:
+    """For My audits: `my_follow_ups`, the follow-up audits allocated to `user` still to do, soonest due
+    first, and `my_completed_follow_ups`, how many they have completed. Handed down at start-up."""
+    theirs = follow_ups_visible_to(user).filter(auditor=user)
+    return {
+        "my_follow_ups": list(
+            theirs.filter(status=FollowUpStatus.ALLOCATED)
+            .select_related("case", "case__team")
+            .order_by("due_on")
+        ),
+        "my_completed_follow_ups": theirs.filter(status=FollowUpStatus.COMPLETED).count(),
+    }

@@ -7,25 +7,26 @@ from collections.abc import Sequence
 
 from django.core.management.base import BaseCommand, CommandError
 
+from .row_errors import shown_of
 from .table import RowError
 
-MAX_ERRORS_SHOWN = 1000
 
-
-def print_problems(command: BaseCommand, warnings: Sequence[str], errors: Sequence[RowError]) -> None:
-    """Warnings, then every row error (up to a thousand), on standard error."""
+def print_problems(
+    command: BaseCommand, warnings: Sequence[str], errors: Sequence[RowError], total: int
+) -> None:
+    """Warnings, then the row errors kept (the first thousand of `total`), on standard error."""
     for warning in warnings:
         command.stderr.write(command.style.WARNING(f"warning: {warning}"))
-    for error in errors[:MAX_ERRORS_SHOWN]:
+    for error in errors:
         command.stderr.write(f"error: {error}")
-    if len(errors) > MAX_ERRORS_SHOWN:
-        command.stderr.write(f"... and {len(errors) - MAX_ERRORS_SHOWN} more errors")
+    if total > len(errors):
+        command.stderr.write(f"{shown_of(len(errors), total)}.")
 
 
-def fail_if_invalid(errors: Sequence[RowError], file_name: str, *, skip_invalid: bool) -> None:
+def fail_if_invalid(total: int, file_name: str, *, skip_invalid: bool) -> None:
     """All or nothing: any bad row, and the command exits non-zero, having written nothing."""
-    if errors and not skip_invalid:
+    if total and not skip_invalid:
         raise CommandError(
-            f"{len(errors)} problem(s) in {file_name}: nothing was imported. "
+            f"{total:,} problem(s) in {file_name}: nothing was imported. "
             "Correct the rows above, or use --skip-invalid to import the valid rows only."
         )

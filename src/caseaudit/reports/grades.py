@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from django.db import connection
-from django.db.models import CharField, Count, Func, Q
+from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.db.models.functions import Cast, ExtractYear, Substr
 
 from caseaudit.audits.models import Audit, AuditTemplate, GradeScale
@@ -72,15 +72,19 @@ def grade_table(
     cohort: str | None = None,
     cycles: Sequence[Cycle] | None = None,
     up_to: date | None = None,
+    within: QuerySet[Audit] | None = None,
 ) -> GradeTable:
     """Counts per period (a year of audit dates, or a cycle), cohort and grade, newest period first, with
     the caveats a reader needs. `cohort` keeps one cohort; `cycles` keeps the audits of those cycles; `up_to`
-    keeps audits completed on or before that date (a paper for Autumn 2021 does not count Spring 2022)."""
+    keeps audits completed on or before that date (a paper for Autumn 2021 does not count Spring 2022);
+    `within` keeps the audits a person's scope allows (`reports.scoping.graded_audits_for`: one team's)."""
     grade_field = f"{grade_source}_grade"
     # Only submitted audits carry an auditor's grade (a draft's is `draft_grade`), so the grade alone picks
     # the audits to count; an audit in a draft sample is never started, so it never has one.
-    audits = Audit.objects.filter(completed_on__isnull=False).filter(
-        ~Q(auditor_grade="") | ~Q(moderated_grade="")
+    audits = (
+        (Audit.objects.all() if within is None else within)
+        .filter(completed_on__isnull=False)
+        .filter(~Q(auditor_grade="") | ~Q(moderated_grade=""))
     )
     if cohort:
         audits = audits.filter(cohort=cohort)

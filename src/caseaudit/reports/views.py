@@ -1,7 +1,8 @@
 """The reports page: the committee's table of grades by year or cycle and cohort, its chart, its caveats and
 its downloads (issue 5), and the analysts' export of the audit data.
 
-The table is an aggregate with no child-level data, so senior leaders see it as the QA team do. The audit
+The table is an aggregate with no child-level data, so senior leaders see it as the QA team do; a team
+manager sees the same page counting their own team's audits only (`scoping.graded_audits_for`). The audit
 data export is child-level (pseudonymised by default): the QA lead and moderators only, and with ids and
 names the QA lead only."""
 
@@ -21,7 +22,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
-from caseaudit.audits.models import Audit
 from caseaudit.core.grade_tables import ALL_COHORTS, GradeRow, cell_text
 from caseaudit.cycles.models import Cycle, CycleStatus
 
@@ -30,6 +30,7 @@ from .charts import IMAGE_TYPES, chart_alt_text, grade_chart
 from .forms import DEFAULTS, AuditExportForm, GradeFilterForm
 from .grade_formats import grade_xlsx_bytes, write_grade_csv
 from .grades import GRADE_LABELS, GradeTable, cohort_label, grade_table
+from .scoping import graded_audits_for, report_team
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NBSP = "\u00a0"
@@ -42,6 +43,7 @@ def _table(request: HttpRequest) -> tuple[GradeFilterForm, dict[str, str], Grade
         by=filters["by"],  # type: ignore[arg-type]
         grade_source=filters["grade_source"],  # type: ignore[arg-type]
         cohort=filters["cohort"] or None,
+        within=graded_audits_for(request.user),
     )
     return form, filters, table
 
@@ -58,12 +60,14 @@ def _query(filters: dict[str, str]) -> str:
 # The page ---------------------------------------------------------------------------------------------
 
 
-@policy.capability_required(policy.READ_REPORTS)
+@policy.capability_required(policy.READ_GRADE_TABLE)
 @require_safe
 def grades(request: HttpRequest) -> HttpResponse:
     """A constant number of queries, however many audits there are: one grouped query for the table, three
     small ones for the cycles, audit tools and grade scales it names, one for the list of cycles."""
+    user = policy.person(request.user, policy.READ_GRADE_TABLE)
     form, filters, table = _table(request)
+    whole_authority = policy.can(user, policy.READ_REPORTS)
 
     chart_cohort = filters["cohort"] or ALL_COHORTS
     context: dict[str, Any] = {
@@ -77,9 +81,11 @@ def grades(request: HttpRequest) -> HttpResponse:
         "has_small": any(row.is_small for row in table.rows),
         "chart_alt": chart_alt_text(table, cohort=chart_cohort),
         "source_words": "moderated grades" if table.grade_source == "moderated" else "auditors' grades",
-        "cycles": _cycles_with_papers(),
+        # Committee papers cover the whole authority: not for a team manager reading their team's table.
+        "cycles": _cycles_with_papers() if whole_authority else [],
+        "team": None if whole_authority else report_team(user),
         # Filters can empty a table that the whole history would fill; say which.
-        "any_graded": bool(table.rows) or _any_graded(),
+        "any_graded": bool(table.rows) or _any_graded(user),
     }
     return render(request, "reports/grades.html", context)
 
@@ -107,8 +113,9 @@ def _display_row(row: GradeRow) -> dict[str, Any]:
     }
 
 
-def _any_graded() -> bool:
-    return Audit.objects.filter(completed_on__isnull=False).filter(~Q(auditor_grade="")).exists()
+def _any_graded(user: User) -> bool:
+    graded = graded_audits_for(user).filter(completed_on__isnull=False)
+    return graded.filter(~Q(auditor_grade="")).exists()
 
 
 def _cycles_with_papers() -> list[Cycle]:
@@ -124,7 +131,7 @@ def _cycles_with_papers() -> list[Cycle]:
 # The chart and the downloads --------------------------------------------------------------------------
 
 
-@policy.capability_required(policy.READ_REPORTS)
+@policy.capability_required(policy.READ_GRADE_TABLE)
 @require_safe
 def chart(request: HttpRequest) -> HttpResponse:
     """The table's chart as SVG, for the page's img. An SVG in an img runs no script."""
@@ -156,13 +163,13 @@ def _download(request: HttpRequest, extension: str) -> HttpResponse:
     return response
 
 
-@policy.capability_required(policy.READ_REPORTS)
+@policy.capability_required(policy.READ_GRADE_TABLE)
 @require_safe
 def grades_csv(request: HttpRequest) -> HttpResponse:
     return _download(request, "csv")
 
 
-@policy.capability_required(policy.READ_REPORTS)
+@policy.capability_required(policy.READ_GRADE_TABLE)
 @require_safe
 def grades_xlsx(request: HttpRequest) -> HttpResponse:
     return _download(request, "xlsx")

@@ -22,6 +22,7 @@ from caseaudit.ui.submission import CONFLICT_STATUS
 from .. import completion
 from ..actions.completion import start_audit
 from ..models import Audit, AuditStatus
+from ..moderation_outcome import latest_return, outcome
 from .shared import audit_to_change, page_context, part_url, visible_audit
 from .summary import summary
 
@@ -72,6 +73,10 @@ def _page(
         # (docs/domain.md#safeguarding-concern).
         may_raise_concern=policy.can(user, policy.RAISE_CONCERN, audit),
         may_gather_feedback=policy.can(user, policy.GATHER_FEEDBACK, audit),
+        # The hand-overs of moderation: a return's comments to the auditor working on them, and, once the
+        # audit is moderated, both grades and the reason for a change to everyone who may read it.
+        returned=latest_return(audit) if shows_content else None,
+        outcome=outcome(audit) if shows_content else None,
     )
     if context["editable"]:
         context |= _task_list(audit)

@@ -11,6 +11,7 @@ import polars as pl
 
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
+from caseaudit.readers.row_errors import repeated_rows
 
 from ..models import Audit, AuditStatus, GradeScale
 from .cycles import cycle_names
@@ -89,9 +90,14 @@ def plan_writes(
     )
     frame = frame.join(in_cycle, on=["case_id", "cycle_id"], how="left", maintain_order="left")
 
-    action, cycle_id = pl.col("action"), pl.col("cycle_id")
-    twice_in_cycle = cycle_id.is_not_null() & pl.struct("child_id", cycle_id).is_duplicated()
-    rows_in_cycle = pl.col("_row").cast(pl.Utf8).str.join(", ").over("child_id", "cycle_id")
+    action = pl.col("action")
+    twice_in_cycle = repeated_rows(
+        frame,
+        ["child_id", "cycle_id"],
+        column="cycle",
+        labels=table.labels,
+        reason=lambda _group, _count, rows: f"the child is audited more than once in this cycle ({rows})",
+    )
     checks = [
         (
             # An audit done in caseaudit has its own history of grades and moderation to keep.
@@ -103,12 +109,6 @@ def plan_writes(
                     pl.col("audit_date").dt.strftime("%d/%m/%Y"),
                     pl.col("audit_id"),
                 )
-            ),
-        ),
-        (
-            "cycle",
-            pl.when(twice_in_cycle).then(
-                pl.format("the child is audited more than once in this cycle (rows {})", rows_in_cycle)
             ),
         ),
         (
@@ -127,7 +127,7 @@ def plan_writes(
     ]
     reasons = [(column, frame.select(expr.alias(column)).to_series()) for column, expr in checks]
     text_rows = frame.select("_row").join(table.frame, on="_row", how="left", maintain_order="left")
-    bad = record_errors(text_rows, reasons, table.labels, result)
+    bad = record_errors(text_rows, reasons, table.labels, result, twice_in_cycle)
     count_rejected(frame.filter(bad), result)
     frame = frame.filter(~bad)
 

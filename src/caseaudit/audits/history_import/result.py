@@ -32,7 +32,10 @@ class AuditHistoryResult:
     dry_run: bool
     by_year_cohort: dict[tuple[int | None, str], HistoryCounts] = field(default_factory=dict)
     cases_created: int = 0  # closed historical cases for children not in the register
+    # The first row errors (caseaudit.readers.row_errors.MAX_ROW_ERRORS), in file order; `error_count`
+    # counts them all.
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
     warnings: list[str] = field(default_factory=list)
     written: bool = False
 
@@ -56,8 +59,9 @@ class AuditHistoryResult:
 
 class RowsRefused(ImportRefused):
     """All or nothing: the file has invalid rows and the import was not asked to skip them, so nothing was
-    written. `result` lists every bad row, and says what a valid file would have changed."""
+    written. `result` lists the first bad rows and counts them all, and says what a valid file would have
+    changed."""
 
     def __init__(self, result: AuditHistoryResult) -> None:
-        super().__init__(f"{len(result.errors)} problem(s) in {result.file_name}: nothing was imported.")
+        super().__init__(f"{result.error_count:,} problem(s) in {result.file_name}: nothing was imported.")
         self.result = result

@@ -9,7 +9,7 @@ import polars as pl
 
 from caseaudit.core.register import CHILD_ID_MAX_LENGTH, CHILD_ID_PATTERN
 from caseaudit.readers.columns import cohort_column, date_columns
-from caseaudit.readers.row_errors import row_errors
+from caseaudit.readers.row_errors import FoundErrors, Repeats, merged, repeated_rows, row_errors
 
 from ..models import GradeScale
 from .reading import AuditTable
@@ -102,26 +102,18 @@ def validate(table: AuditTable, scale: GradeScale, today: date, result: AuditHis
             ).to_series(),
         )
     )
-    # Which of two results for one child on one day is right cannot be known: both rows are refused.
-    twice = (
-        child_id.is_not_null() & audit_date.is_not_null() & pl.struct(child_id, audit_date).is_duplicated()
+    # Which of two results for one child on one day is right cannot be known: all its rows are refused.
+    twice = repeated_rows(
+        typed,
+        ["child_id", "audit_date"],
+        column="child_id",
+        labels=table.labels,
+        reason=lambda group, count, rows: (
+            f"audited {'twice' if count == 2 else f'{count:,} times'} on "
+            f"{group['audit_date']:%d/%m/%Y} in the file ({rows})"
+        ),
     )
-    rows = pl.col("_row").cast(pl.Utf8).str.join(", ").over("child_id", "audit_date")
-    checks.append(
-        (
-            "child_id",
-            typed.select(
-                pl.when(twice)
-                .then(
-                    pl.format(
-                        "audited twice on {} in the file (rows {})", audit_date.dt.strftime("%d/%m/%Y"), rows
-                    )
-                )
-                .alias("child_id")
-            ).to_series(),
-        )
-    )
-    bad = record_errors(frame, checks, table.labels, result)
+    bad = record_errors(frame, checks, table.labels, result, twice)
     count_rejected(typed.filter(bad), result)
     return typed.filter(~bad)
 
@@ -131,19 +123,26 @@ def record_errors(
     checks: list[tuple[str, pl.Series]],
     labels: dict[str, dict[str, str]],
     result: AuditHistoryResult,
+    repeats: Repeats | None = None,
 ) -> pl.Series:
-    """Add a RowError for every failing cell (its value as the file has it) and return the bad-row mask."""
+    """Add the errors of every failing cell (its value as the file has it) and of every repeated row to
+    `result` (the first of them kept, all counted), and return the bad-row mask."""
     checks = [(column, reasons) for column, reasons in checks if reasons.null_count() < len(reasons)]
-    if not checks:
-        return pl.repeat(False, text_rows.height, dtype=pl.Boolean, eager=True)
-    reasons = pl.DataFrame(
-        {f"{i}": series for i, (_, series) in enumerate(checks)},
-        schema={f"{i}": pl.Utf8 for i in range(len(checks))},
-    )
-    bad = reasons.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
-    columns = [column for column, _ in checks]
-    result.errors.extend(row_errors(text_rows.filter(bad), reasons.filter(bad), columns, labels))
-    result.errors.sort(key=lambda error: (error.source, error.row))
+    bad = pl.repeat(False, text_rows.height, dtype=pl.Boolean, eager=True)
+    parts = [FoundErrors(result.errors, result.error_count)]
+    if checks:
+        reasons = pl.DataFrame(
+            {f"{i}": series for i, (_, series) in enumerate(checks)},
+            schema={f"{i}": pl.Utf8 for i in range(len(checks))},
+        )
+        bad = reasons.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+        columns = [column for column, _ in checks]
+        parts.append(row_errors(text_rows.filter(bad), reasons.filter(bad), columns, labels))
+    if repeats is not None and repeats.found.total:
+        bad = bad | repeats.rows
+        parts.append(repeats.found)
+    found = merged(parts, text_rows["_source"].unique(maintain_order=True).to_list())
+    result.errors, result.error_count = found.errors, found.total
     return bad
 
 

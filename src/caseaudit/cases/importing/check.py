@@ -49,6 +49,7 @@ def read_and_plan(
 
     result = ImportResult(file_name=name, kind=raw.kind, dry_run=dry_run, partial=partial)
     result.errors = checked.errors
+    result.error_count = checked.error_count
     result.warnings = raw.warnings
     for cohort in checked.rejected["cohort"]:
         result.counts(cohort).rejected += 1

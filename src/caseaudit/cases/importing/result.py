@@ -31,7 +31,10 @@ class ImportResult:
     partial: bool
     # Keyed by cohort slug; rows whose cohort could not be read are counted under "unknown".
     by_cohort: dict[str, CohortCounts] = field(default_factory=dict)
+    # The first row errors (caseaudit.readers.row_errors.MAX_ROW_ERRORS), in file order; `error_count`
+    # counts them all.
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
     warnings: list[str] = field(default_factory=list)
     written: bool = False
     batch_id: int | None = None
@@ -59,8 +62,9 @@ class ImportResult:
 
 class RowsRefused(ImportRefused):
     """All or nothing: the file has invalid rows and the import was not asked to skip them, so nothing was
-    written. `result` lists every bad row, and says what a valid file would have changed."""
+    written. `result` lists the first bad rows and counts them all, and says what a valid file would have
+    changed."""
 
     def __init__(self, result: ImportResult) -> None:
-        super().__init__(f"{len(result.errors)} problem(s) in {result.file_name}: nothing was imported.")
+        super().__init__(f"{result.error_count:,} problem(s) in {result.file_name}: nothing was imported.")
         self.result = result

@@ -14,7 +14,7 @@ from caseaudit.core.register import (
     TEXT_COLUMNS,
 )
 from caseaudit.readers.columns import cohort_column, date_columns, month_column
-from caseaudit.readers.row_errors import row_errors
+from caseaudit.readers.row_errors import FoundErrors, Repeats, merged, repeated_rows, row_errors, shorten
 from caseaudit.readers.table import RawTable, RowError
 
 
@@ -22,11 +22,13 @@ from caseaudit.readers.table import RawTable, RowError
 class Validated:
     """The rows that passed, typed (dates as pl.Date, cohort as its slug), and what was wrong with the rest.
     `rejected` has one row per rejected file row: its child_id as written and its cohort slug ("unknown"
-    where the cohort itself was unreadable)."""
+    where the cohort itself was unreadable). `errors` holds the first errors (caseaudit.readers.row_errors),
+    `error_count` counts them all."""
 
     frame: pl.DataFrame
     errors: list[RowError]
     rejected: pl.DataFrame
+    error_count: int = 0
 
 
 def validate(raw: RawTable) -> Validated:
@@ -72,34 +74,46 @@ def validate(raw: RawTable) -> Validated:
             ).to_series(),
         )
     )
-    if not raw.merge_lists:
-        checks.append(("child_id", _duplicate_reasons(frame)))
+    # In caseaudit's CSV one child is one row (an Annex A child on two lists is merged later).
+    repeats = _repeated_children(frame, raw.labels) if not raw.merge_lists else None
 
     # A check that every row passes adds nothing but a million nulls' worth of memory: drop it.
     checks = [(column, reasons) for column, reasons in checks if reasons.null_count() < len(reasons)]
-    if not checks:
+    if not checks and repeats is None:
         return Validated(frame=typed, errors=[], rejected=typed.clear().select("child_id", "cohort"))
-    reasons = pl.DataFrame(
-        {f"{i}": series for i, (_, series) in enumerate(checks)},
-        schema={f"{i}": pl.Utf8 for i in range(len(checks))},
-    )
-    bad_mask = reasons.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
-    errors = row_errors(frame.filter(bad_mask), reasons.filter(bad_mask), [c for c, _ in checks], raw.labels)
+    has_reason = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    found = FoundErrors()
+    if checks:
+        reasons = pl.DataFrame(
+            {f"{i}": series for i, (_, series) in enumerate(checks)},
+            schema={f"{i}": pl.Utf8 for i in range(len(checks))},
+        )
+        has_reason = reasons.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+        columns = [c for c, _ in checks]
+        found = row_errors(frame.filter(has_reason), reasons.filter(has_reason), columns, raw.labels)
+    bad_mask = has_reason
+    if repeats is not None:
+        bad_mask = has_reason | repeats.rows
+        found = merged([found, repeats.found], frame["_source"].unique(maintain_order=True).to_list())
     rejected = typed.filter(bad_mask).select(
         pl.col("child_id").fill_null(""), pl.col("cohort").fill_null("unknown")
     )
-    return Validated(frame=typed.filter(~bad_mask), errors=errors, rejected=rejected)
+    return Validated(
+        frame=typed.filter(~bad_mask), errors=found.errors, rejected=rejected, error_count=found.total
+    )
 
 
-def _duplicate_reasons(frame: pl.DataFrame) -> pl.Series:
-    """In caseaudit's CSV one child is one row. Which of two rows is right cannot be known, so every row
-    of a repeated child is refused, each naming the others."""
-    repeated = pl.col("child_id").is_not_null() & pl.col("child_id").is_duplicated()
-    if not frame.select(repeated.any()).item():
-        return pl.repeat(None, frame.height, dtype=pl.Utf8, eager=True).alias("child_id")
-    rows = pl.col("_row").cast(pl.Utf8)
-    return frame.select(
-        pl.when(repeated)
-        .then(pl.format("appears more than once in the file (rows {})", rows.str.join(", ").over("child_id")))
-        .alias("child_id")
-    ).to_series()
+def _repeated_children(frame: pl.DataFrame, labels: dict[str, dict[str, str]]) -> Repeats | None:
+    """Which of two rows for one child is right cannot be known, so every row of a repeated child is
+    refused: one error per child, with how many rows and which."""
+    repeats = repeated_rows(
+        frame,
+        ["child_id"],
+        column="child_id",
+        labels=labels,
+        reason=lambda group, count, rows: (
+            f"Child Unique ID {shorten(group['child_id'])} appears on {count:,} rows: {rows}. One child is "
+            "one row: keep the right one and remove the others"
+        ),
+    )
+    return repeats if repeats.found.total else None

@@ -43,11 +43,11 @@ class Command(BaseCommand):
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         self._report(result)
-        fail_if_invalid(result.errors, result.file_name, skip_invalid=options["skip_invalid"])
+        fail_if_invalid(result.error_count, result.file_name, skip_invalid=options["skip_invalid"])
 
     def _report(self, result: AuditHistoryResult) -> None:
         write = self.stdout.write
-        print_problems(self, result.warnings, result.errors)
+        print_problems(self, result.warnings, result.errors, result.error_count)
         if result.dry_run:
             write("Dry run: nothing was written. The import would make these changes:")
         elif result.written:
@@ -65,4 +65,4 @@ class Command(BaseCommand):
             write("".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)))
         verb = "would be created" if result.dry_run or not result.written else "created"
         write(f"Closed historical cases {verb} for children not in the register: {result.cases_created}")
-        write(f"Warnings: {len(result.warnings)}. Errors: {len(result.errors)}.")
+        write(f"Warnings: {len(result.warnings)}. Errors: {result.error_count:,}.")

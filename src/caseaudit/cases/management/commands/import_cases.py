@@ -52,11 +52,11 @@ class Command(BaseCommand):
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         self._report(result)
-        fail_if_invalid(result.errors, result.file_name, skip_invalid=options["skip_invalid"])
+        fail_if_invalid(result.error_count, result.file_name, skip_invalid=options["skip_invalid"])
 
     def _report(self, result: ImportResult) -> None:
         write = self.stdout.write
-        print_problems(self, result.warnings, result.errors)
+        print_problems(self, result.warnings, result.errors, result.error_count)
         if result.dry_run:
             heading = "Dry run: nothing was written. The import would make these changes:"
         elif result.written:

@@ -98,7 +98,7 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         plan = plan_accounts(rows, name, deactivate_missing=options["deactivate_missing"], acting_user=actor)
         plan.warnings[:0] = warnings
-        print_problems(self, plan.warnings, plan.errors)
+        print_problems(self, plan.warnings, plan.errors, len(plan.errors))
         if plan.errors:
             raise CommandError(
                 f"{len(plan.errors)} problem(s) in {name}: nothing was imported. Correct the rows above."
