@@ -30,6 +30,7 @@ class Personas:
     outsider: User  # a social worker in the other team
     own_case: Case
     other_case: Case
+    administrator: User  # IT staff: manages accounts, sees no child's data
 
     def by_role(self) -> dict[str, User]:
         return {
@@ -40,6 +41,7 @@ class Personas:
             "worker": self.worker,
             "senior_leader": self.senior_leader,
             "outsider": self.outsider,
+            "administrator": self.administrator,
         }
 
 
@@ -62,4 +64,5 @@ def personas(db) -> Personas:
         outsider=make_user(Role.SOCIAL_WORKER, "outsider", staff=south_worker),
         own_case=own,
         other_case=other,
+        administrator=make_user(Role.ADMINISTRATOR, "administrator"),
     )

@@ -46,6 +46,7 @@ PERSONAS = (
     "worker",
     "senior_leader",
     "outsider",
+    "administrator",
     # Beyond one person per role (see `_extra_personas`):
     "other_manager",  # the manager of the other team
     "other_auditor",  # an auditor not allocated to the own case
@@ -191,6 +192,22 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("email or the app, nothing chosen", "post", "notifications:settings", None, None, OK),
     ("outbox", "get", "notifications:outbox", None, None, OK),
     ("send an email again", "post", "notifications:send-again", "email", None, FOUND),
+    # Staff accounts: the QA lead and the administrator. The account is the worker's; POSTs without its
+    # version change nothing.
+    ("accounts", "get", "people:list", None, None, OK),
+    ("add an account", "get", "people:add", None, None, OK),
+    ("add an account, nothing filled in", "post", "people:add", None, None, OK),
+    ("account", "get", "people:detail", "account", None, OK),
+    ("change an account", "get", "people:change", "account", None, OK),
+    ("change an account, no version", "post", "people:change", "account", None, OK),
+    ("deactivate, asked first", "get", "people:deactivate", "account", None, OK),
+    ("deactivate, no version", "post", "people:deactivate", "account", None, OK),
+    ("reactivate, no version", "post", "people:reactivate", "account", None, OK),
+    ("send a link, no version", "post", "people:send-link", "account", None, OK),
+    ("import accounts", "get", "people:import", None, None, OK),
+    ("import accounts, no file", "post", "people:import", None, None, OK),
+    # A confirmation without a checked upload waiting is refused even for those who manage accounts.
+    ("import accounts confirm", "post", "people:import-confirm", None, None, BAD),
     # Completing an audit (the own case's, started by its auditor; keep these rows last). POSTs without
     # the audit's version change nothing.
     # The started audit is the auditor's draft; the submitted ones (in a cycle of their own) the team reads.
@@ -231,6 +248,7 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "compliance": lambda p, c: ["supervision", "data-missing"],
     "notification": lambda p, c: [_notification(p).pk],
     "email": lambda p, c: [_failed_email(p).pk],
+    "account": lambda p, c: [p.worker.pk],
     "submitted": lambda p, c: [_submitted(p, p.own_case).pk],
     "other-submitted": lambda p, c: [_submitted(p, p.other_case).pk],
     "follow-up-open": lambda p, c: [_followed_up(p, done=False).pk],
@@ -454,6 +472,11 @@ SPOT_CHECKS = {
     ("draft action", "team_manager"): NOT_FOUND,
     ("draft action", "qa_lead"): NOT_FOUND,  # the QA team reads drafts on the audit's pages, not the tracker
     ("update a draft action", "worker"): NOT_FOUND,
+    ("accounts", "administrator"): OK,
+    ("change an account", "qa_lead"): OK,
+    ("accounts", "moderator"): FORBIDDEN,
+    ("account", "senior_leader"): FORBIDDEN,
+    ("home", "administrator"): OK,
     # Another team's manager reaches nothing of the own team's.
     ("own case", "other_manager"): NOT_FOUND,
     ("submitted audit", "other_manager"): NOT_FOUND,
@@ -525,7 +548,9 @@ def test_auditor_register_holds_only_their_allocated_cases(client, personas, cyc
 
 def test_every_url_is_in_the_matrix():
     # The feedback form is for people without an account: see ANONYMOUS_ALLOWED and test_feedback_views.
-    named = {row[2] for row in MATRIX} | {"login", "logout", "feedback:form"}
+    # Choosing a password answers a person with no password yet, through their single-use link: see
+    # tests/people/test_choose_password.py.
+    named = {row[2] for row in MATRIX} | {"login", "logout", "feedback:form", "password:choose"}
     assert set(_url_names(get_resolver().url_patterns)) <= named
 
 
@@ -535,8 +560,9 @@ def test_every_url_is_in_the_matrix():
 # The feedback form answers a child, young person or carer who has no account, but only through a live
 # single-use link: the walker below makes one for the sample token "x"; any other token gets a 404.
 ANONYMOUS_ALLOWED = {"/sign-in/", "/feedback/x/"}
-# Pages outside the policy: signing out (anyone may).
-PUBLIC_PAGES = {"/sign-out/"}
+# Pages outside the policy: signing out (anyone may), and choosing a password from a link (the link is the
+# authority; an unknown link gets a 404).
+PUBLIC_PAGES = {"/sign-out/", "/set-password/x/x/"}
 
 _SAMPLES = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": str(uuid.UUID(int=1))}
 

@@ -151,6 +151,7 @@ ROLE_PEOPLE = {
     Role.TEAM_MANAGER: "a team manager",
     Role.SOCIAL_WORKER: "a social worker",
     Role.SENIOR_LEADER: "a senior leader",
+    Role.ADMINISTRATOR: "an administrator",
 }
 
 CAPABILITIES: dict[str, Capability] = {}
@@ -173,6 +174,7 @@ def _capability(
 
 QA_LEAD, MODERATOR, AUDITOR = Role.QA_LEAD, Role.MODERATOR, Role.AUDITOR
 TEAM_MANAGER, SOCIAL_WORKER, SENIOR_LEADER = Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SENIOR_LEADER
+ADMINISTRATOR = Role.ADMINISTRATOR
 QA_TEAM = (QA_LEAD, MODERATOR)
 CHILD_LEVEL = (QA_LEAD, MODERATOR, AUDITOR, TEAM_MANAGER, SOCIAL_WORKER)
 
@@ -343,6 +345,22 @@ FOLLOW_CASE_AUDITS = _capability(
     "follow-case-audits", "follow the audits of the cases they work on", (TEAM_MANAGER, SOCIAL_WORKER)
 )
 SEE_HEADLINES = _capability("see-headlines", "see the service's headline figures", (SENIOR_LEADER,))
+
+# Staff accounts (caseaudit.people). The administrator is IT staff: they add, change and switch off the
+# accounts of the people who use the service, and hold nothing else, so they read no child's data.
+MANAGE_ACCOUNTS = _capability(
+    "manage-accounts", "add, change and deactivate accounts", (QA_LEAD, ADMINISTRATOR), system=True
+)
+# Choosing one's own password from a single-use link: the link is the authority; this says that an account
+# switched off cannot use one (`can()` refuses every inactive person).
+CHOOSE_PASSWORD = _capability("choose-password", "choose a password", tuple(Role))
+
+
+def role_may(role: str, capability: Capability) -> bool:
+    """Would a person in `role` be granted `capability` (before any object rule)? For checking an account
+    being set up or imported, whose role is not yet saved: an auditor's capacity, say."""
+    return role in capability.roles
+
 
 # Asking -----------------------------------------------------------------------------------------------------
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "caseaudit.reports",
     "caseaudit.compliance",
     "caseaudit.work",
+    "caseaudit.people",
     "caseaudit.demo",
 ]
 
@@ -122,6 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# A new person's link to choose their password works for 72 hours, and once (caseaudit.people.links).
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 
 if TESTING:
     # Tests sign in hundreds of personas; a deliberately slow hash would only slow the suite.

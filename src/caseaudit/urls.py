@@ -19,6 +19,9 @@ urlpatterns = [
     path("compliance/", include("caseaudit.compliance.urls")),
     path("actions/", include("caseaudit.improvement.tracker_urls")),
     path("notifications/", include("caseaudit.notifications.urls")),
+    path("people/", include("caseaudit.people.urls")),
+    # A new person chooses their password here, from a single-use link, without signing in.
+    path("set-password/", include("caseaudit.people.password_urls")),
     path("reports/", include("caseaudit.reports.urls")),
     path("reports/cycles/", include("caseaudit.reports.paper_urls")),
     # The feedback form for children, young people and carers: no sign-in, a single-use link.

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from caseaudit.accounts.models import AccessLog
+from caseaudit.accounts.models import AccessLog, Role, User
 from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent
 from caseaudit.improvement.models import SafeguardingConcern
 
@@ -263,6 +263,18 @@ def test_the_senior_leader_sees_the_headlines_and_no_child(client, personas, lat
     assert "1 action overdue" in headlines and _href("reports:grades") in headlines
     assert "N000001" not in text and "S000001" not in text
     assert not AccessLog.objects.filter(object_type="your-work").exists()
+
+
+def test_the_administrator_sees_who_has_not_chosen_a_password_and_no_child(client, personas):
+    text = page(client, personas.administrator)
+    assert "Nothing needs you today" in text and _href("people:import") in text
+    assert _href("cases:list") not in text
+    newcomer = User.objects.create_user("newcomer", role=Role.SOCIAL_WORKER)  # no password given
+    assert not newcomer.has_usable_password()
+    text = page(client, personas.administrator)
+    assert panels(text) == ["accounts-waiting"]
+    assert "1 person has not chosen a password yet" in panel(text, "accounts-waiting")
+    assert "N000001" not in text and not AccessLog.objects.filter(object_type="your-work").exists()
 
 
 # Everyone ------------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team-manager", "Team manager"
     SOCIAL_WORKER = "social-worker", "Social worker"
     SENIOR_LEADER = "senior-leader", "Senior leader"
+    # IT staff who manage the accounts of the people above, and read no child's data.
+    ADMINISTRATOR = "administrator", "Administrator"
 
 
 class User(AbstractUser):
@@ -28,6 +30,11 @@ class User(AbstractUser):
 
     # How many audits an auditor can take in one cycle; empty means no set limit.
     audit_capacity = models.PositiveIntegerField(null=True, blank=True)
+
+    # Optimistic locking (caseaudit.locking): two people changing one account at once never overwrite each
+    # other's change.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
 
 
 class AccessLog(models.Model):

@@ -144,6 +144,9 @@ DEMO_USERS = (
     DemoUser("team-manager", Role.TEAM_MANAGER, "their team's cases, audits and actions"),
     DemoUser("social-worker", Role.SOCIAL_WORKER, "audits of their own cases; actions assigned to them"),
     DemoUser("senior-leader", Role.SENIOR_LEADER, "aggregate reports only, no child-level data"),
+    DemoUser(
+        "administrator", Role.ADMINISTRATOR, "accounts only (IT): adds and deactivates people, no child data"
+    ),
 )
 
 
@@ -175,7 +178,7 @@ def plan_roster(cases: int, rng: random.Random) -> DemoRoster:
         min(_MAX_WORKERS_PER_TEAM, max(2, math.ceil(cases * team_share[spec.name] / spec.caseload)))
         for spec in _TEAMS
     ]
-    others = ("qa-lead", "moderator", "senior-leader")
+    others = ("qa-lead", "moderator", "senior-leader", "administrator")
     needed = sum(sizes) + len(_TEAMS) + 3 + len(others)
     picks = rng.sample(range(len(_FIRST_NAMES) * len(_SURNAMES)), needed)
     names = iter(f"{_FIRST_NAMES[p // len(_SURNAMES)]} {_SURNAMES[p % len(_SURNAMES)]}" for p in picks)

@@ -11,6 +11,7 @@ from caseaudit.accounts.models import User
 
 from ..panel import Panel
 from . import (
+    accounts_waiting,
     case_audits,
     concerns_raised,
     follow_ups_due,
@@ -45,6 +46,7 @@ PANELS: tuple[PanelFunction, ...] = (
     my_actions.panel,
     case_audits.panel,
     headlines.panel,
+    accounts_waiting.panel,
 )
 
 
