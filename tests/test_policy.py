@@ -37,6 +37,8 @@ GRID = {
     policy.EXPORT_IDENTIFIABLE: (1, 0, 0, 0, 0, 0),
     policy.HEAR_OF_CONCERNS: (1, 0, 0, 0, 0, 0),
     policy.SEND_REMINDERS: (1, 0, 0, 0, 0, 0),
+    policy.CLOSE_CYCLE_EARLY: (1, 0, 0, 0, 0, 0),
+    policy.REOPEN_CYCLES: (1, 0, 0, 0, 0, 0),
 }
 
 

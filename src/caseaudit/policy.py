@@ -319,6 +319,24 @@ EXPORT_IDENTIFIABLE = _capability(
 )
 
 
+# Decisions that need a second step: closing a cycle before its window ends, reopening a closed cycle
+# and withdrawing an audit whose case closed. Each asks for a reason, kept with the change.
+CLOSE_CYCLE_EARLY = _capability(
+    "close-cycle-early",
+    "close a cycle before its window ends",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead may close a cycle before its window ends, and only with a reason.",
+)
+REOPEN_CYCLES = _capability(
+    "reopen-cycles",
+    "reopen a closed cycle",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead may reopen a closed cycle.",
+)
+
+
 # Notifications and the outbox. Everyone signed in reads their own notifications (`signed_in` views); the
 # outbox shows whom the service emailed and whether the mail server took it.
 READ_OUTBOX = _capability(
