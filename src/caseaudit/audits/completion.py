@@ -138,7 +138,7 @@ def missing_for_submission(audit: Audit) -> list[str]:
 
 # Feedback a child, young person or carer gave through a feedback link (or on paper) is that source of
 # evidence, whether or not the auditor also lists it: their voice is what triangulation asks for.
-FEEDBACK_SOURCES = {
+FEEDBACK_SOURCES: dict[str, str] = {
     Respondent.YOUNG_PERSON: EvidenceSource.CHILD_FEEDBACK,
     Respondent.CARER: EvidenceSource.CARER_FEEDBACK,
 }
