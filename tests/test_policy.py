@@ -47,6 +47,9 @@ GRID = {
     policy.CHASE_AUDITS: (1, 0, 0, 0, 0, 0),
     policy.FOLLOW_CASE_AUDITS: (0, 0, 0, 1, 1, 0),
     policy.SEE_HEADLINES: (0, 0, 0, 0, 0, 1),
+    # Decisions that need a second step.
+    policy.CLOSE_CYCLE_EARLY: (1, 0, 0, 0, 0, 0),
+    policy.REOPEN_CYCLES: (1, 0, 0, 0, 0, 0),
 }
 
 

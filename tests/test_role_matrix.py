@@ -88,7 +88,11 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("discard, asked first", "get", "cycles:discard", "draft", None, OK),
     ("discard a confirmed cycle", "post", "cycles:discard", "cycle", None, OK),
     ("allocate a draft", "post", "cycles:allocate", "draft", None, OK),
+    ("close, asked first", "get", "cycles:close", "cycle", None, OK),
     ("close a draft", "post", "cycles:close", "draft", None, OK),
+    ("reopen, asked first", "get", "cycles:reopen", "cycle", None, OK),
+    # The cycle is open: the action refuses and the page shows why.
+    ("reopen an open cycle", "post", "cycles:reopen", "cycle", None, OK),
     ("reallocate form", "get", "cycles:reallocate", "audit", None, OK),
     ("reallocate, nothing filled in", "post", "cycles:reallocate", "audit", None, OK),
     ("progress export, CSV", "get", "cycles:export", "csv", None, OK),

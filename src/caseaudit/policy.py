@@ -327,6 +327,23 @@ READ_GRADE_TABLE = _capability(
     "read-grade-table", "read the table of grades", (*QA_TEAM, SENIOR_LEADER, TEAM_MANAGER)
 )
 
+# Decisions that need a second step: closing a cycle before its window ends, and reopening a closed cycle.
+# Each asks for a reason, kept with the change.
+CLOSE_CYCLE_EARLY = _capability(
+    "close-cycle-early",
+    "close a cycle before its window ends",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead may close a cycle before its window ends, and only with a reason.",
+)
+REOPEN_CYCLES = _capability(
+    "reopen-cycles",
+    "reopen a closed cycle",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead may reopen a closed cycle.",
+)
+
 
 # Notifications and the outbox. Everyone signed in reads their own notifications (`signed_in` views); the
 # outbox shows whom the service emailed and whether the mail server took it.

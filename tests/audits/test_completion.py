@@ -12,14 +12,17 @@ from django.utils import timezone
 from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
+from caseaudit.audits.actions.feedback import create_feedback_link, submit_feedback
 from caseaudit.audits.actions.templates import load_template
 from caseaudit.audits.completion import Progress
 from caseaudit.audits.models import (
     Audit,
     AuditStatus,
+    EvidenceSource,
     EvidenceUse,
     Finding,
     ModerationEvent,
+    Respondent,
     SectionResponse,
     Theme,
 )
@@ -383,6 +386,24 @@ def test_an_audit_on_the_record_alone_needs_confirmation(personas):
     )
     audit.refresh_from_db()
     assert audit.not_triangulated and audit.status == AuditStatus.SUBMITTED
+
+
+def test_online_feedback_from_the_child_counts_as_the_childs_voice(personas):
+    """Triangulation: a child who answered a feedback link is a source besides the record, so the audit is
+    submitted without the "record alone" confirmation and is not flagged."""
+    audit = ready_to_submit(personas, triangulated=False)
+    assert not completion.is_triangulated(audit)
+    token = create_feedback_link(audit, respondent=Respondent.YOUNG_PERSON, acting_user=personas.auditor)
+    submit_feedback(token, {"know-worker": "yes"})
+    assert completion.evidence_sources(audit) == {
+        EvidenceSource.RECORD_REVIEW,
+        EvidenceSource.CHILD_FEEDBACK,
+    }
+    assert completion.is_triangulated(audit)
+    audit.refresh_from_db()
+    completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.SUBMITTED and not audit.not_triangulated
 
 
 def test_a_returned_audit_is_submitted_again(personas):

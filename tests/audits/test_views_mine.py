@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -20,6 +22,14 @@ MINE = reverse("audits:mine")
 
 def listed(response) -> list[str]:
     return re.findall(r'<a class="govuk-link app-child-id" href="/cases/\d+/">([^<]+)</a>', response.text)
+
+
+@pytest.fixture
+def qa_client_for(personas):
+    """A second browser, signed in as the QA lead, beside the auditor's."""
+    other = Client()
+    other.force_login(personas.qa_lead)
+    return other
 
 
 @pytest.fixture
@@ -91,3 +101,21 @@ def test_my_audits_makes_a_constant_number_of_queries(auditor_client, personas):
     with CaptureQueriesContext(connection) as many:
         assert len(listed(auditor_client.get(MINE))) == 50
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_an_audit_whose_case_closed_is_marked_case_closed(auditor_client, personas, qa_client_for):
+    east = make_team("East Early Help")
+    staying, closing = make_case("E000001", "early-help", east), make_case("E000002", "early-help", east)
+    cycle = make_cycle([staying, closing], year=2099)
+    allocate_to(cycle, personas.auditor)
+    closing.closed_on = date(2099, 10, 2)  # a register import no longer listed it
+    closing.save()
+    text = auditor_client.get(MINE).text
+    assert text.count("Case closed") == 1
+    row = text[text.index("E000002") :]
+    assert row.index("Case closed") < row.index("</tr>")
+    page = qa_client_for.get(reverse("cycles:detail", args=[cycle.pk])).text
+    assert page.count("Case closed") == 1
+    # Once submitted, the audit was done: the case closing afterwards changes nothing.
+    cycle.audits.filter(case=closing).update(status=AuditStatus.SUBMITTED)
+    assert "Case closed" not in auditor_client.get(MINE).text

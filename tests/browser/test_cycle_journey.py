@@ -203,3 +203,34 @@ def test_cycle_page_on_a_narrow_screen(page, live_server, check_page, authority)
     page.goto(f"{live_server.url}/cycles/{cycle.pk}/")
     check_page("44-cycle-narrow")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_qa_lead_closes_a_cycle_early_with_a_reason_and_reopens_it(page, live_server, check_page, authority):
+    cycle = make_cycle(Case.objects.all()[:4], year=2099, reason=SelectionReason.RANDOM)
+    allocate_to(cycle, authority.auditor)
+    sign_in(page, live_server, "qa-lead")
+    page.wait_for_url(re.compile(r"/cases/$"))
+    page.goto(f"{live_server.url}/cycles/{cycle.pk}/")
+    page.get_by_role("button", name="Close Autumn 2099").click()
+    page.wait_for_url(re.compile(r"/close/$"))
+    expect(page.get_by_text("4 of 4 audits are not submitted.")).to_be_visible()
+    check_page("45-close")
+    page.get_by_role("button", name="Yes, close Autumn 2099").click()
+    expect(page.get_by_role("link", name="Enter why the cycle closes before its window ends")).to_be_visible()
+    check_page("46-close-error")
+    page.get_by_label("Why does the cycle close early?").fill("Inspection brought forward")
+    page.get_by_role("button", name="Yes, close Autumn 2099").click()
+    page.wait_for_url(re.compile(r"/cycles/\d+/$"))
+    expect(page.get_by_text("Autumn 2099 is closed.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Inspection brought forward")).to_be_visible()
+    assert page.get_by_role("link", name=re.compile("^Reallocate")).count() == 0
+
+    page.get_by_role("button", name="Reopen Autumn 2099").click()
+    page.wait_for_url(re.compile(r"/reopen/$"))
+    check_page("47-reopen")
+    page.get_by_label("Why does the cycle reopen?").fill("Closed by mistake")
+    page.get_by_role("button", name="Yes, reopen Autumn 2099").click()
+    page.wait_for_url(re.compile(r"/cycles/\d+/$"))
+    expect(page.get_by_role("cell", name="Closed by mistake")).to_be_visible()
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.PLANNED  # its window has not started

@@ -145,6 +145,17 @@ def test_close_cycle(register):
         run("close_cycle", "Autumn 2018")
 
 
+def test_closing_a_cycle_before_its_window_ends_needs_a_reason(register):
+    run("plan_cycle", "--season", "autumn", "--year", "2099", "--seed", "1")
+    with pytest.raises(CommandError, match="Enter why the cycle closes before its window ends"):
+        run("close_cycle", "Autumn 2099")
+    assert Cycle.objects.get().status == "planned"
+    run("close_cycle", "Autumn 2099", "--reason", "Service restructure")
+    cycle = Cycle.objects.get()
+    assert cycle.status == "closed"
+    assert cycle.status_changes.get().reason == "Service restructure"
+
+
 def test_two_cycles_from_the_command_line_audit_every_open_case_once_in_the_year(register):
     run("plan_cycle", "--season", "autumn", "--year", "2018", "--focus", "care-leaver", "--seed", "3")
     out, _ = run("plan_cycle", "--season", "spring", "--year", "2019", "--seed", "4", "--format", "json")

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from caseaudit.accounts.models import Role
+from caseaudit.accounts.models import ChangeEvent, Role
 from caseaudit.audits.models import Audit, AuditStatus, Reallocation
 
 from ..factories import make_user
@@ -218,22 +218,115 @@ def test_a_drafts_audits_cannot_be_reallocated(qa_client, register):
 # Closing ----------------------------------------------------------------------------------------------------
 
 
-def test_closing_a_cycle_fixes_it_and_says_so(qa_client, register, allocated):
-    response = qa_client.post(reverse("cycles:close", args=[allocated.pk]))
+def close_url(cycle) -> str:
+    return reverse("cycles:close", args=[cycle.pk])
+
+
+def test_closing_asks_first_saying_what_it_means(qa_client, register, allocated):
+    allocated.audits.filter(case=register.cases[0]).update(status=AuditStatus.SUBMITTED)
+    page = qa_client.get(reverse("cycles:detail", args=[allocated.pk])).text
+    assert f'href="{close_url(allocated)}"' in page  # a link to the question, not a button that closes
+    asked = qa_client.get(close_url(allocated)).text
+    assert "Are you sure you want to close this cycle?" in asked
+    assert "no audit can be allocated or moved to another auditor" in asked
+    assert "7 of 8 audits are not submitted." in asked
+    allocated.refresh_from_db()
+    assert allocated.status == "planned"
+
+
+def test_closing_before_the_window_ends_without_a_reason_is_refused(qa_client, register, allocated):
+    response = qa_client.post(close_url(allocated), {"reason": "  "})
+    assert response.status_code == 200
+    assert "Enter why the cycle closes before its window ends" in response.text
+    assert 'href="#id_reason"' in response.text  # the error summary leads to the box to fill in
+    allocated.refresh_from_db()
+    assert allocated.status == "planned"
+    assert not ChangeEvent.objects.filter(event="cycle.closed").exists()
+
+
+def test_the_qa_lead_closes_early_with_a_reason_shown_on_the_cycle_page(qa_client, register, allocated):
+    response = qa_client.post(close_url(allocated), {"reason": "Inspection brought forward"})
     assert response.status_code == 302
     allocated.refresh_from_db()
     assert allocated.status == "closed"
+    event = ChangeEvent.objects.get(event="cycle.closed")
+    # The free text is kept with the cycle; the history says only how long it was.
+    assert event.new == {"status": "closed", "early": True, "reason": "26 characters"}
     page = qa_client.get(response["Location"]).text
     assert f"{allocated.name} is closed." in page
+    assert "Inspection brought forward" in page
+
+
+def test_a_moderator_may_not_close_before_the_window_ends(moderator_client, register, allocated):
+    asked = moderator_client.get(close_url(allocated)).text
+    assert "Only the QA lead may close a cycle before its window ends." in asked
+    assert "Yes, close" not in asked
+    response = moderator_client.post(close_url(allocated), {"reason": "Because"})
+    assert response.status_code == 403
+    allocated.refresh_from_db()
+    assert allocated.status == "planned"
+
+
+def test_after_the_window_a_cycle_closes_without_a_reason(moderator_client, register):
+    cycle = make_cycle(register.cases[:2], year=2020)
+    asked = moderator_client.get(close_url(cycle)).text
+    assert "id_reason" not in asked
+    assert moderator_client.post(close_url(cycle)).status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.status == "closed"
+    assert ChangeEvent.objects.get(event="cycle.closed").new == {"status": "closed"}
+
+
+def test_a_closed_cycle_offers_no_reallocation(qa_client, register):
+    cycle = make_cycle(register.cases[:6], year=2020)
+    allocate_to(cycle, register.auditors[0])
+    qa_client.post(close_url(cycle))
+    page = qa_client.get(reverse("cycles:detail", args=[cycle.pk])).text
     assert "Close the cycle" not in page
-    audit = allocated.audits.first()
-    moved = qa_client.post(
-        reverse("cycles:reallocate", args=[allocated.pk, audit.pk]),
-        {"auditor": register.auditors[1].pk, "reason": "late change"},
-    )
-    assert "not after the cycle closes" in moved.text
-    assert set(auditors_of(allocated).values()) == {"ann-auditor"}
+    assert "Reallocate" not in page
+    audit = cycle.audits.first()
+    assert qa_client.get(reallocate_url(cycle, audit.case)).status_code == 404
+    data = {"auditor": register.auditors[1].pk, "reason": "x"}
+    assert qa_client.post(reallocate_url(cycle, audit.case), data).status_code == 404
+    assert set(auditors_of(cycle).values()) == {"ann-auditor"}
     assert not Reallocation.objects.exists()
+
+
+def test_the_qa_lead_reopens_a_closed_cycle_with_a_reason(qa_client, register):
+    cycle = make_cycle(register.cases[:6], year=2020)
+    allocate_to(cycle, register.auditors[0])
+    qa_client.post(close_url(cycle))
+    page = qa_client.get(reverse("cycles:detail", args=[cycle.pk])).text
+    reopen_url = reverse("cycles:reopen", args=[cycle.pk])
+    assert f'href="{reopen_url}"' in page
+    assert "Are you sure you want to reopen this cycle?" in qa_client.get(reopen_url).text
+    refused = qa_client.post(reopen_url, {"reason": ""})
+    assert "Enter why the cycle reopens" in refused.text
+    cycle.refresh_from_db()
+    assert cycle.status == "closed"
+    response = qa_client.post(reopen_url, {"reason": "Closed by mistake"})
+    assert response.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.status == "in-progress"
+    event = ChangeEvent.objects.get(event="cycle.reopened")
+    assert (event.old, event.new) == (
+        {"status": "closed"},
+        {"status": "in-progress", "reason": "17 characters"},
+    )
+    page = qa_client.get(response["Location"]).text
+    assert "Closed by mistake" in page and "Reopened" in page
+    assert "Reallocate" in page
+
+
+def test_only_the_qa_lead_reopens(moderator_client, register):
+    cycle = make_cycle(register.cases[:2], year=2020)
+    moderator_client.post(close_url(cycle))
+    page = moderator_client.get(reverse("cycles:detail", args=[cycle.pk])).text
+    assert "Reopen" not in page
+    reopen_url = reverse("cycles:reopen", args=[cycle.pk])
+    assert moderator_client.post(reopen_url, {"reason": "Please"}).status_code == 403
+    cycle.refresh_from_db()
+    assert cycle.status == "closed"
 
 
 def test_a_draft_cannot_be_closed(qa_client, register):

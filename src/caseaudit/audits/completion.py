@@ -17,7 +17,7 @@ from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
 from caseaudit.core.audit_tools import REQUIRED_EVIDENCE_SOURCE, AuditTool, Section, applicable_sections
 
-from .models import Audit, AuditStatus, EvidenceSource, SectionResponse, Theme
+from .models import Audit, AuditStatus, EvidenceSource, Respondent, SectionResponse, Theme
 from .templates_store import tool_for
 
 # The states in which an audit can be changed: before it is submitted, and once moderation returns it.
@@ -136,9 +136,24 @@ def missing_for_submission(audit: Audit) -> list[str]:
     return [message for part in parts_of(audit) for message in part.lacking]
 
 
+# Feedback a child, young person or carer gave through a feedback link (or on paper) is that source of
+# evidence, whether or not the auditor also lists it: their voice is what triangulation asks for.
+FEEDBACK_SOURCES: dict[str, str] = {
+    Respondent.YOUNG_PERSON: EvidenceSource.CHILD_FEEDBACK,
+    Respondent.CARER: EvidenceSource.CARER_FEEDBACK,
+}
+
+
+def evidence_sources(audit: Audit) -> set[str]:
+    """Every source of evidence the audit rests on: those the auditor recorded, and the feedback given."""
+    sources = set(audit.evidence.values_list("source", flat=True))
+    sources.update(FEEDBACK_SOURCES[r] for r in audit.feedback.values_list("respondent", flat=True))
+    return sources
+
+
 def is_triangulated(audit: Audit) -> bool:
     """Built on more than the record: at least one source besides the record review."""
-    return audit.evidence.exclude(source=EvidenceSource.RECORD_REVIEW).exists()
+    return bool(evidence_sources(audit) - {EvidenceSource.RECORD_REVIEW})
 
 
 class NotTriangulated(ValidationError):

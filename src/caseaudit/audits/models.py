@@ -140,6 +140,12 @@ class Audit(models.Model):
         return f"audit {self.pk}"
 
     @property
+    def case_closed(self) -> bool:
+        """The case closed (a register import no longer lists it) before the audit was submitted: the
+        audit may no longer be possible, which the cycle page and My audits say."""
+        return self.case.closed_on is not None and self.status not in DONE
+
+    @property
     def in_confirmed_cycle(self) -> bool:
         """Allocated for real: a draft sample is a proposal, and imported history has no cycle."""
         return self.cycle_id is not None and self.cycle is not None and self.cycle.status != "draft"

@@ -14,7 +14,7 @@ from caseaudit.policy import Actor
 from caseaudit.readers.files import FileLimits
 
 from .importing.check import read_and_plan
-from .importing.result import ImportResult, RowsRefused
+from .importing.result import ClosingRefused, ImportResult, RowsRefused
 from .importing.write import apply_plan
 from .models import ImportBatch
 
@@ -32,20 +32,24 @@ def import_case_register(
     today: date | None = None,
     limits: FileLimits | None = None,
     progress: ProgressFactory | None = None,
+    allow_close: bool = False,
 ) -> ImportResult:
     """Import the open caseload from caseaudit's CSV or an Annex A workbook. To see what it would change
     first, without writing anything, use `importing.check.check_case_register`.
 
     All or nothing by default: one invalid row and nothing is written (RowsRefused, listing every bad
     row). With `skip_invalid` the valid rows are written and the rest listed. A full import closes (never
-    deletes) open cases the file does not list; `partial` only adds and updates. Raises ImportRefused when
-    the file as a whole cannot be read."""
+    deletes) open cases the file does not list; `partial` only adds and updates. Closing a case of a live
+    sample, or more than a tenth of the open register, needs `allow_close` (ClosingRefused, naming the
+    cases, otherwise). Raises ImportRefused when the file as a whole cannot be read."""
     policy.require(acting_user, policy.IMPORT_REGISTER)
     today = today or timezone.localdate()
     # Planned inside this transaction, so that the plan is written against the register it was made from.
     result, plan = read_and_plan(path, file_name=file_name, partial=partial, dry_run=False, limits=limits)
     if result.errors and not skip_invalid:
         raise RowsRefused(result)
+    if result.close_needs_say_so and not allow_close:
+        raise ClosingRefused(result)
     totals = result.totals
     batch = ImportBatch.objects.create(
         user=policy.named(acting_user),

@@ -115,13 +115,15 @@ class ImportConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     confirm_close = forms.BooleanField(required=False)
 
-    def __init__(self, *args: object, closing: int = 0, **kwargs: object) -> None:
+    def __init__(self, *args: object, closing: int = 0, live: int = 0, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.closing = closing
         noun = "case" if closing == 1 else "cases"
+        # Cases of a live sample are named in the label too: their audits can then no longer be done.
+        in_live = f", {live} of them in a live cycle's sample," if live else ""
         self.fields[
             "confirm_close"
-        ].label = f"I understand {closing} open {noun} not in the file will be closed"
+        ].label = f"I understand {closing} open {noun} not in the file{in_live} will be closed"
 
     def clean_confirm_close(self) -> bool:
         ticked = bool(self.cleaned_data.get("confirm_close"))

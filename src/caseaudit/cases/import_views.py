@@ -35,6 +35,8 @@ from .forms import (
 from .importing.check import check_case_register
 from .importing.result import ImportResult, RowsRefused
 
+# The cases an import would close, named on the check page (those in a live sample first).
+CLOSING_SHOWN = 500
 _SESSION_KEY = "case_import"
 _TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -51,6 +53,7 @@ class PendingImport:
     skip_invalid: bool
     partial: bool
     closing: int = 0
+    closing_live: int = 0
 
     @property
     def path(self) -> Path:
@@ -63,12 +66,15 @@ class PendingImport:
         )
 
     def run(self, user: User) -> ImportResult:
+        """The import, once the QA lead has ticked that the cases listed will close: that tick is the
+        say-so the action asks for (the view checks the import closes no more than was listed)."""
         return actions.import_case_register(
             self.path,
             acting_user=user,
             file_name=self.file_name,
             skip_invalid=self.skip_invalid,
             partial=self.partial,
+            allow_close=True,
         )
 
     def discard(self) -> None:
@@ -152,9 +158,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
     if _importable(result, pending):
         pending.closing = result.totals.closed
+        pending.closing_live = len(result.closing_in_live_samples)
         _keep(request, pending)
         confirm_form: ImportConfirmForm | None = ImportConfirmForm(
-            initial={"token": pending.token}, closing=pending.closing
+            initial={"token": pending.token}, closing=pending.closing, live=pending.closing_live
         )
     else:
         pending.discard()
@@ -172,22 +179,28 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             request, "cases/import.html", {"form": ImportUploadForm(), "expired": True}, status=400
         )
 
-    form = ImportConfirmForm(request.POST, closing=pending.closing)
+    form = ImportConfirmForm(request.POST, closing=pending.closing, live=pending.closing_live)
     try:
         if not form.is_valid():
             return _review(request, pending, pending.check(user), form)
         try:
             with transaction.atomic():
                 result = pending.run(user)
-                if result.totals.closed > pending.closing:
+                if (
+                    result.totals.closed > pending.closing
+                    or len(result.closing_in_live_samples) > pending.closing_live
+                ):
                     raise _ClosesMoreThanAgreed(result.totals.closed)
         except _ClosesMoreThanAgreed:
             # The register changed after the dry run (another import, say): nothing was written. Show the
             # new figures and ask again.
             dry = pending.check(user)
             pending.closing = dry.totals.closed
+            pending.closing_live = len(dry.closing_in_live_samples)
             _keep(request, pending)
-            form = ImportConfirmForm({"token": pending.token}, closing=pending.closing)
+            form = ImportConfirmForm(
+                {"token": pending.token}, closing=pending.closing, live=pending.closing_live
+            )
             form.is_valid()
             noun = "case" if pending.closing == 1 else "cases"
             form.add_error(
@@ -230,6 +243,8 @@ def _review(
     context = _summary(result)
     context.update(
         {
+            "closing_shown": result.closing[:CLOSING_SHOWN],
+            "closing_count": len(result.closing),
             "pending": pending,
             "confirm_form": confirm_form,
             # Offered again when the file cannot be imported as it is, with the options already chosen.

@@ -1,6 +1,7 @@
-"""Changes of state for audit cycles: plan, swap, confirm or discard a sample, allocate, reallocate, close,
-and the auditors' capacity. Views and commands call these; each asks the policy, runs in one transaction and
-records what it changed. Proposing a sample changes nothing: that is `planning.propose_cycle`."""
+"""Changes of state for audit cycles: plan, swap, confirm or discard a sample, allocate, reallocate, close
+or reopen, and the auditors' capacity. Views and commands call these; each asks the policy, runs in one
+transaction and records what it changed. Proposing a sample changes nothing: that is
+`planning.propose_cycle`."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from caseaudit.core.sampling import season_window
 from caseaudit.policy import Actor
 
 from .candidates import eligible_candidates
-from .models import Cycle, CycleStatus, SampleSwap
+from .models import Cycle, CycleDecision, CycleStatus, CycleStatusChange, SampleSwap
 from .notices import tell_allocated, tell_reallocated
 from .planning import Proposal
+
+EARLY_CLOSE_NEEDS_REASON = "Enter why the cycle closes before its window ends"
 
 # Planning --------------------------------------------------------------------------------------------------
 
@@ -262,16 +265,58 @@ def reallocate_audit(audit: Audit, *, to_auditor: User, reason: str, acting_user
 
 
 @changes_state
-def close_cycle(cycle: Cycle, *, acting_user: Actor) -> None:
-    """Close a cycle: its sample and allocation are then fixed. Audits not yet submitted stay as they are,
-    and the report says so."""
+def close_cycle(cycle: Cycle, *, reason: str = "", acting_user: Actor, today: date | None = None) -> None:
+    """Close a cycle: its sample and allocation are then fixed (no more allocating or reallocating).
+    Audits not yet submitted stay as they are, and the report says so. Before the window has ended only
+    the QA lead may close it, and only with a reason, kept with the cycle."""
     policy.require(acting_user, policy.PLAN_CYCLES)
     if cycle.status in (CycleStatus.DRAFT, CycleStatus.CLOSED):
         raise ValidationError("Only a confirmed cycle that is still open can be closed.")
+    reason = reason.strip()
+    early = (today or timezone.localdate()) <= cycle.ends_on
+    if early:
+        # A slip of the mouse should not end a cycle whose audits are still being written.
+        policy.require(acting_user, policy.CLOSE_CYCLE_EARLY)
+        if not reason:
+            raise ValidationError(EARLY_CLOSE_NEEDS_REASON)
     old = {"status": cycle.status}
     cycle.status = CycleStatus.CLOSED
     cycle.save(update_fields=["status"])
-    record_change(acting_user, "cycle.closed", cycle, old=old, new={"status": cycle.status})
+    new: dict[str, Any] = {"status": cycle.status}
+    if early:
+        new["early"] = True
+    if reason:
+        CycleStatusChange.objects.create(
+            cycle=cycle, decision=CycleDecision.CLOSED, reason=reason, by=policy.named(acting_user)
+        )
+        new["reason"] = redacted(reason)
+    record_change(acting_user, "cycle.closed", cycle, old=old, new=new)
+
+
+@changes_state
+def reopen_cycle(cycle: Cycle, *, reason: str, acting_user: Actor, today: date | None = None) -> None:
+    """Reopen a closed cycle, with a reason: allocating and reallocating are possible again. It goes back
+    to in progress once its window has started and an audit has an auditor, else to planned."""
+    policy.require(acting_user, policy.REOPEN_CYCLES)
+    if cycle.status != CycleStatus.CLOSED:
+        raise ValidationError("Only a closed cycle can be reopened.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the cycle reopens.")
+    started = (today or timezone.localdate()) >= cycle.starts_on
+    allocated = cycle.audits.filter(auditor__isnull=False).exists()
+    cycle.status = CycleStatus.IN_PROGRESS if started and allocated else CycleStatus.PLANNED
+    cycle.save(update_fields=["status"])
+    CycleStatusChange.objects.create(
+        cycle=cycle, decision=CycleDecision.REOPENED, reason=reason, by=policy.named(acting_user)
+    )
+    record_change(
+        acting_user,
+        "cycle.reopened",
+        cycle,
+        old={"status": CycleStatus.CLOSED},
+        new={"status": cycle.status, "reason": redacted(reason)},
+    )
 
 
 @changes_state

@@ -1,5 +1,6 @@
 """Giving a confirmed cycle's audits to auditors: allocate them all (QA lead or moderator), or move one
-audit to another auditor (QA lead only, with a reason). Both are `caseaudit.cycles.actions`."""
+audit to another auditor (QA lead only, with a reason); and closing the cycle, or reopening it (QA lead
+only, with a reason), each asked first on a page of its own. All are `caseaudit.cycles.actions`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caseaudit import policy
@@ -16,9 +18,16 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.ui.submission import submit
 
-from .actions import allocate_cycle, close_cycle, reallocate_audit
-from .forms import ReallocateForm
+from .actions import (
+    EARLY_CLOSE_NEEDS_REASON,
+    allocate_cycle,
+    close_cycle,
+    reallocate_audit,
+    reopen_cycle,
+)
+from .forms import CloseCycleForm, ReallocateForm, ReopenCycleForm
 from .models import Cycle, CycleStatus
+from .progress import DONE
 from .views import cycle_for, render_cycle
 
 # Child Unique IDs named in the message about audits no auditor could take; the rest are counted.
@@ -51,16 +60,60 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy.capability_required(policy.PLAN_CYCLES)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing ends allocation and reallocation, so the button on the cycle page leads here to ask first,
+    saying what closing means and how many audits are not yet submitted."""
     user = policy.person(request.user, policy.PLAN_CYCLES)
     cycle = cycle_for(user, pk)
-    try:
-        close_cycle(cycle, acting_user=user)
-    except ValidationError as exc:
-        return render_cycle(request, user, cycle, errors=[(m, "close") for m in exc.messages])
-    messages.success(request, f"{cycle.name} is closed.")
-    return redirect("cycles:detail", cycle.pk)
+    form = CloseCycleForm(request.POST if request.method == "POST" else None)
+    today = timezone.localdate()
+
+    def page(status: int = 200) -> HttpResponse:
+        context = {
+            "cycle": cycle,
+            "form": form,
+            "early": today <= cycle.ends_on,
+            "not_submitted": cycle.audits.exclude(status__in=DONE).count(),
+            "in_sample": cycle.audits.count(),
+        }
+        return render(request, "cycles/close.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    return submit(
+        request,
+        form,
+        act=lambda data: close_cycle(cycle, reason=data["reason"], acting_user=user, today=today),
+        page=page,
+        then=reverse("cycles:detail", args=[cycle.pk]),
+        done=f"{cycle.name} is closed.",
+        field_for={EARLY_CLOSE_NEEDS_REASON: "reason"},
+    )
+
+
+@policy.capability_required(policy.REOPEN_CYCLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopening a closed cycle is the QA lead's decision, asked for on a page of its own with a reason."""
+    user = policy.person(request.user, policy.REOPEN_CYCLES)
+    cycle = cycle_for(user, pk)
+    form = ReopenCycleForm(request.POST if request.method == "POST" else None)
+
+    def page(status: int = 200) -> HttpResponse:
+        return render(request, "cycles/reopen.html", {"cycle": cycle, "form": form}, status=status)
+
+    if request.method != "POST":
+        return page()
+    return submit(
+        request,
+        form,
+        act=lambda data: reopen_cycle(cycle, reason=data["reason"], acting_user=user),
+        page=page,
+        then=reverse("cycles:detail", args=[cycle.pk]),
+        done=f"{cycle.name} is open again.",
+        field_for="reason",
+    )
 
 
 def _report_unassigned(request: HttpRequest, cycle: Cycle, unassigned: dict[int, str]) -> None:
@@ -88,8 +141,10 @@ def _report_unassigned(request: HttpRequest, cycle: Cycle, unassigned: dict[int,
 def reallocate(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     user = policy.person(request.user, policy.REALLOCATE_AUDITS)
     cycle = cycle_for(user, pk)
-    if cycle.status == CycleStatus.DRAFT:
-        raise Http404  # a draft's audits have no auditor yet: confirm and allocate first
+    if cycle.status in (CycleStatus.DRAFT, CycleStatus.CLOSED):
+        # A draft's audits have no auditor yet (confirm and allocate first); a closed cycle's allocation
+        # is fixed (reopen it first). The action refuses both too.
+        raise Http404
     audit = get_object_or_404(
         audits_visible_to(user).filter(cycle=cycle).select_related("case", "case__team", "auditor"),
         pk=audit_pk,

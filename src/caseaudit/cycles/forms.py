@@ -225,3 +225,29 @@ class ReallocateForm(forms.Form):
 
     def chosen(self) -> User:
         return self.auditors[self.cleaned_data["auditor"]]
+
+
+class CloseCycleForm(forms.Form):
+    """The reason is needed only before the window ends; the action says so when it is missing."""
+
+    reason = forms.CharField(
+        label="Why does the cycle close early? (only before the window ends)",
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea,
+        help_text="This is kept with the cycle, for example \u201cInspection brought forward\u201d.",
+        error_messages={"max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer"},
+    )
+
+
+class ReopenCycleForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does the cycle reopen?",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea,
+        help_text="This is kept with the cycle, for example \u201cClosed by mistake\u201d.",
+        error_messages={
+            "required": "Enter why the cycle reopens",
+            "max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer",
+        },
+    )

@@ -57,3 +57,25 @@ class SampleSwap(models.Model):
 
     def __str__(self) -> str:
         return f"swap in cycle {self.cycle_id} {self.at:%Y-%m-%d}"
+
+
+class CycleDecision(models.TextChoices):
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+
+
+class CycleStatusChange(models.Model):
+    """A cycle closed before its window ended, or reopened, with the QA lead's reason: shown on the cycle
+    page so that nobody has to read the change history to learn why."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="status_changes")
+    decision = models.CharField(max_length=10, choices=CycleDecision.choices)
+    reason = models.CharField(max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision} cycle {self.cycle_id} {self.at:%Y-%m-%d}"

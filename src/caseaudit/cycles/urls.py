@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/discard/", plan_views.discard, name="discard"),
     path("<int:pk>/allocate/", allocation_views.allocate, name="allocate"),
     path("<int:pk>/close/", allocation_views.close, name="close"),
+    path("<int:pk>/reopen/", allocation_views.reopen, name="reopen"),
     path("<int:pk>/audits/<int:audit_pk>/reallocate/", allocation_views.reallocate, name="reallocate"),
     path("<int:pk>/export.<str:fmt>", views.cycle_export, name="export"),
 ]

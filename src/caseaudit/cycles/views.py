@@ -103,7 +103,10 @@ def render_cycle(
             (label, by_reason[value]) for value, label in SelectionReason.choices if by_reason[value]
         ],
         "swaps": cycle.swaps.select_related("removed", "added", "by"),
-        "can_reallocate": policy.can(user, policy.REALLOCATE_AUDITS) and not is_draft,
+        # A closed cycle's allocation is fixed: no reallocation until the QA lead reopens it.
+        "can_reallocate": policy.can(user, policy.REALLOCATE_AUDITS)
+        and cycle.status not in (CycleStatus.DRAFT, CycleStatus.CLOSED),
+        "status_changes": cycle.status_changes.select_related("by"),
     }
     if is_draft:
         # The planner's view of the register, as the swap form will check it: cheap enough for a page

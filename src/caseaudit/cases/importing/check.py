@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from caseaudit import policy
 from caseaudit.policy import Actor
 from caseaudit.readers.files import FileLimits, detect_kind
 from caseaudit.readers.table import ImportRefused, RawTable
 
 from .annex_a import read_annex_a
+from .closing import cases_to_close
 from .csv_reader import read_register_csv
 from .merge import merge_lists
 from .plan import Plan, load_register, plan_changes
@@ -53,10 +56,13 @@ def read_and_plan(
     result.warnings = raw.warnings
     for cohort in checked.rejected["cohort"]:
         result.counts(cohort).rejected += 1
+    existing = load_register()
     plan = plan_changes(
-        incoming, load_register(), absent=raw.absent, partial=partial, keep_open=checked.rejected["child_id"]
+        incoming, existing, absent=raw.absent, partial=partial, keep_open=checked.rejected["child_id"]
     )
     _count(plan, result)
+    result.closing = cases_to_close(plan.close)
+    result.open_before = existing.filter(pl.col("closed_on").is_null()).height
     return result, plan
 
 

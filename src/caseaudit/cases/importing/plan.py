@@ -20,7 +20,7 @@ _DATES = [*DATE_COLUMNS, "birth_month"]
 class Plan:
     create: pl.DataFrame  # typed rows of new cases
     update: pl.DataFrame  # typed rows of changed cases, with the existing case's `_id`
-    close: pl.DataFrame  # `_id` and `cohort` of open cases the file no longer lists
+    close: pl.DataFrame  # `_id`, `child_id` and `cohort` of open cases the file no longer lists
     unchanged: pl.DataFrame  # `cohort` of each case the file leaves as it is
     columns: list[str]  # the register columns an update writes
 
@@ -69,10 +69,10 @@ def plan_changes(
     update = joined.filter(~is_new & differs).select("_id", *incoming.columns)
     unchanged = joined.filter(~is_new & ~differs).select("cohort")
     if partial or existing.is_empty():
-        close = existing.clear().select("_id", "cohort")
+        close = existing.clear().select("_id", "child_id", "cohort")
     else:
         listed = pl.concat([incoming["child_id"], keep_open]).unique()
         close = existing.filter(
             pl.col("closed_on").is_null() & ~pl.col("child_id").is_in(listed.implode())
-        ).select("_id", "cohort")
+        ).select("_id", "child_id", "cohort")
     return Plan(create=create, update=update, close=close, unchanged=unchanged, columns=columns)

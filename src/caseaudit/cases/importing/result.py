@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from caseaudit.core.cohorts import COHORT_SLUGS
 from caseaudit.readers.table import ImportRefused, RowError
 
+from .closing import ClosingCase, needs_say_so
+
 COUNT_NAMES = ("created", "updated", "closed", "unchanged", "rejected")
 
 
@@ -38,6 +40,9 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     written: bool = False
     batch_id: int | None = None
+    # The open cases a full import would close, and how many cases were open before it.
+    closing: list[ClosingCase] = field(default_factory=list)
+    open_before: int = 0
 
     def counts(self, cohort: str) -> CohortCounts:
         return self.by_cohort.setdefault(cohort, CohortCounts())
@@ -59,6 +64,15 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def closing_in_live_samples(self) -> list[ClosingCase]:
+        return [c for c in self.closing if c.in_live_sample]
+
+    @property
+    def close_needs_say_so(self) -> bool:
+        """Whether the closing needs the importer's explicit say-so (see `importing.closing`)."""
+        return needs_say_so(self.closing, self.open_before)
+
 
 class RowsRefused(ImportRefused):
     """All or nothing: the file has invalid rows and the import was not asked to skip them, so nothing was
@@ -67,4 +81,19 @@ class RowsRefused(ImportRefused):
 
     def __init__(self, result: ImportResult) -> None:
         super().__init__(f"{result.error_count:,} problem(s) in {result.file_name}: nothing was imported.")
+        self.result = result
+
+
+class ClosingRefused(ImportRefused):
+    """A full import would close cases of a live sample, or more than a tenth of the open register, and
+    the importer did not say it may: nothing was written. `result` names the cases."""
+
+    def __init__(self, result: ImportResult) -> None:
+        live = len(result.closing_in_live_samples)
+        super().__init__(
+            f"Not imported: {result.file_name} would close {len(result.closing)} of "
+            f"{result.open_before} open cases, {live} of them in a planned or in-progress "
+            "cycle's sample. Nothing was written. If the "
+            "file is the whole open caseload, import it again allowing the cases to close."
+        )
         self.result = result

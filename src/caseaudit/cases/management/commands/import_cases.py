@@ -11,7 +11,7 @@ from tqdm import tqdm
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.actions import import_case_register
 from caseaudit.cases.importing.check import check_case_register
-from caseaudit.cases.importing.result import COUNT_NAMES, ImportResult, RowsRefused
+from caseaudit.cases.importing.result import COUNT_NAMES, ClosingRefused, ImportResult, RowsRefused
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.readers.command_output import fail_if_invalid, print_problems
 from caseaudit.readers.table import ImportRefused
@@ -20,7 +20,8 @@ from caseaudit.readers.table import ImportRefused
 class Command(BaseCommand):
     help = (
         "Import the case register from caseaudit's CSV layout or an Ofsted Annex A workbook (.xlsx). "
-        "All or nothing unless --skip-invalid; a full import closes open cases the file does not list."
+        "All or nothing unless --skip-invalid; a full import closes open cases the file does not list, "
+        "but not cases in a live cycle's sample or more than a tenth of the register without --allow-close."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check the file and say what would change")
         parser.add_argument(
             "--partial", action="store_true", help="only add and update: close nothing missing from the file"
+        )
+        parser.add_argument(
+            "--allow-close",
+            action="store_true",
+            help="let a full import close cases in a planned or in-progress cycle's sample, or more than "
+            "a tenth of the open register (refused otherwise, writing nothing)",
         )
         add_actor_argument(parser)
 
@@ -46,12 +53,19 @@ class Command(BaseCommand):
                         skip_invalid=options["skip_invalid"],
                         partial=options["partial"],
                         progress=_progress_bar if sys.stderr.isatty() else None,
+                        allow_close=options["allow_close"],
                     )
         except RowsRefused as refused:
             result = refused.result  # listed below, with what a valid file would have changed
+        except ClosingRefused as refused:
+            # A truncated extract must not close the register unattended: name the cases, write nothing.
+            self._list_closing(refused.result)
+            raise CommandError(f"{refused} Use --allow-close to close them.") from None
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         self._report(result)
+        if result.dry_run:
+            self._list_closing(result)
         fail_if_invalid(result.error_count, result.file_name, skip_invalid=options["skip_invalid"])
 
     def _report(self, result: ImportResult) -> None:
@@ -70,6 +84,15 @@ class Command(BaseCommand):
             label = COHORT_LABELS.get(cohort, cohort.capitalize())
             values = [str(getattr(counts, n)) for n in COUNT_NAMES]
             write("".join(v.ljust(w) for v, w in zip([label, *values], widths, strict=True)))
+
+    def _list_closing(self, result: ImportResult) -> None:
+        """The cases a full import closes, by Child Unique ID, those in a live cycle's sample marked."""
+        if not result.closing:
+            return
+        self.stdout.write(f"Cases the import closes ({len(result.closing)} of {result.open_before} open):")
+        for case in result.closing:
+            mark = "  (in a planned or in-progress cycle's sample)" if case.in_live_sample else ""
+            self.stdout.write(f"  {case.child_id}{mark}")
 
 
 def _progress_bar(description: str, total: int) -> Callable[[int], None]:
