@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "caseaudit.improvement",
     "caseaudit.reports",
     "caseaudit.compliance",
+    "caseaudit.records",
     "caseaudit.demo",
 ]
 
