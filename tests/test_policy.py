@@ -37,6 +37,7 @@ GRID = {
     policy.EXPORT_IDENTIFIABLE: (1, 0, 0, 0, 0, 0),
     policy.HEAR_OF_CONCERNS: (1, 0, 0, 0, 0, 0),
     policy.SEND_REMINDERS: (1, 0, 0, 0, 0, 0),
+    policy.SUBJECT_ACCESS: (1, 0, 0, 0, 0, 0),
 }
 
 
@@ -103,6 +104,7 @@ def test_an_auditor_raises_concerns_on_audits_of_theirs_and_reads_them_while_the
 
 def test_the_command_line_sends_reminders_and_exports_but_changes_no_action():
     assert can(SYSTEM, policy.SEND_REMINDERS) and can(SYSTEM, policy.EXPORT_IDENTIFIABLE)
+    assert can(SYSTEM, policy.SUBJECT_ACCESS)
     assert not can(SYSTEM, policy.UPDATE_ACTION) and not can(SYSTEM, policy.DECIDE_ACTIONS)
 
 

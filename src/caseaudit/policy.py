@@ -326,6 +326,17 @@ READ_OUTBOX = _capability(
 )
 RESEND_EMAIL = _capability("resend-email", "send a failed email again", (QA_LEAD,), system=True)
 
+# Subject access requests: everything the service holds about one child or one member of staff, drafts and
+# proposals included, which is wider than any person's scope. The QA lead answers for it (or IT, from the
+# command line, for the information governance team).
+SUBJECT_ACCESS = _capability(
+    "subject-access",
+    "export everything held about a person for a subject access request",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead may export everything held about a person (a subject access request).",
+)
+
 # Asking -----------------------------------------------------------------------------------------------------
 
 
