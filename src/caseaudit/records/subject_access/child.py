@@ -168,7 +168,7 @@ def child_files(case: Case) -> list[ExportFile]:
         csv_file(
             "access-log.csv",
             "Every time someone viewed or exported the child's case, audits, actions, concerns or "
-            "follow-ups, as the access log recorded it (no one named: the command line).",
+            "follow-ups, as the access log recorded it (an empty 'who' is the command line).",
             ("at", "who", "did", "record type", "record id", "detail"),
             (
                 (e.at, person_name(e.user), e.action, e.object_type, e.object_id, e.detail)

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             replaced = restore_backup(Path(options["file"]), force=options["force"])
         except FileRefused as refusal:
             raise CommandError(str(refusal)) from None
-        self.stdout.write(
-            f"Restored {options['file']}. It replaced a database holding {replaced.describe()}. "
-            "Now run `caseaudit migrate`."
-        )
+        what = "a database with no records"
+        if replaced.in_use:
+            what = f"a database holding {replaced.describe()}"
+        self.stdout.write(f"Restored {options['file']}. It replaced {what}. Now run `caseaudit migrate`.")
