@@ -23,6 +23,7 @@ from caseaudit.audits.models import (
     SectionResponse,
     Theme,
 )
+from caseaudit.cycles.models import SampleSwap
 from caseaudit.improvement.models import ActionNote, SafeguardingConcern
 from caseaudit.notifications.models import Notification
 
@@ -71,6 +72,10 @@ def held(personas):
     theme = Theme.objects.create(slug="test-theme", label="Test theme")
     for case in (personas.own_case, personas.other_case):
         _records_about(case, personas, theme)
+    # The planner swapped the other child out of a sample and this child in.
+    SampleSwap.objects.create(
+        cycle=cycle, removed=personas.other_case, added=personas.own_case, reason="Swapped in by the planner"
+    )
     return personas
 
 
@@ -105,6 +110,7 @@ def test_a_childs_export_holds_everything_about_them_and_nothing_about_another_c
     assert "qa-lead read own" in files["access-log.csv"]
     assert "auditor read own" in files["access-log.csv"]
     assert "section.saved" in files["change-history.csv"]
+    assert "put into the sample" in files["sample-changes.csv"]
     for name in files:
         if name != "README.txt":
             assert name in files["README.txt"]

@@ -1,6 +1,7 @@
 """Everything caseaudit holds about one child: the case record, every audit of the case (drafts and
-proposals included), the actions and their notes, follow-up audits, safeguarding concerns, feedback, the
-access log of reads of their records and the change history of those records.
+proposals included), changes to the samples it was in, the actions and their notes, follow-up audits,
+safeguarding concerns, feedback, the access log of reads of their records and the change history of those
+records.
 
 A subject access request covers everything held, wider than any person's scope, so these queries select
 by the child's case rather than through the scoped queries; `SUBJECT_ACCESS` in the policy is the gate
@@ -16,6 +17,7 @@ from caseaudit.audits.models import Audit, FeedbackResponse
 from caseaudit.cases.export import iter_register_rows
 from caseaudit.cases.models import Case
 from caseaudit.core.register import COLUMNS
+from caseaudit.cycles.models import SampleSwap
 from caseaudit.improvement.models import Action, ActionNote, FollowUp, FollowUpItem, SafeguardingConcern
 
 from .audit_page import audit_context
@@ -159,6 +161,25 @@ def child_files(case: Case) -> list[ExportFile]:
             (
                 (f.audit_id, f.get_respondent_display(), f.received_on, f.on_paper, f.answers)
                 for f in feedback
+            ),
+        )
+    )
+    swaps = SampleSwap.objects.filter(Q(removed=case) | Q(added=case)).select_related("cycle", "by")
+    files.append(
+        csv_file(
+            "sample-changes.csv",
+            "Times the planner took the case out of a draft sample, or put it in, and why (the other case "
+            "of each swap is left out).",
+            ("at", "cycle", "change", "reason", "by"),
+            (
+                (
+                    swap.at,
+                    swap.cycle.name,
+                    "taken out of the sample" if swap.removed_id == case.pk else "put into the sample",
+                    swap.reason,
+                    person_name(swap.by),
+                )
+                for swap in swaps.order_by("at", "pk")
             ),
         )
     )
