@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import AccessLog, ChangeEvent, Role
@@ -119,6 +120,18 @@ def test_a_restore_refuses_a_backup_of_the_other_kind_of_database(service, tmp_p
     with pytest.raises(CommandError, match=expected):
         restore(other, "--force")
     assert Case.objects.count() == 2
+
+
+def test_a_restore_refuses_a_backup_from_a_newer_version_and_changes_nothing(service, tmp_path):
+    future = MigrationRecorder.Migration.objects.create(app="records", name="9999_from_a_newer_version")
+    target = tmp_path / "caseaudit.backup"
+    backup(target)
+    future.delete()
+    make_case("N000099")
+    before = every_table()
+    with pytest.raises(CommandError, match=r"newer version of caseaudit.*records 9999_from_a_newer_version"):
+        restore(target, "--force")
+    assert every_table() == before
 
 
 def test_a_backup_into_a_missing_folder_says_so(service, tmp_path):

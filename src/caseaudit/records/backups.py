@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.changes import record_change
@@ -92,6 +93,7 @@ def restore_backup(path: Path, *, force: bool = False) -> Contents:
         raise BackupRefused(f"{path} is not a file.")
     _check_kind(path)
     tool.check_backup(path)
+    _check_version(path, tool.migrations_in(path))
     if connection.in_atomic_block:
         raise BackupRefused("A restore cannot run inside a transaction.")
     replaced = contents()
@@ -109,6 +111,20 @@ def restore_backup(path: Path, *, force: bool = False) -> Contents:
         new={"backup": path.name, "engine": engine()},
     )
     return replaced
+
+
+def _check_version(path: Path, applied: set[tuple[str, str]]) -> None:
+    """A backup of a database that a newer version of caseaudit migrated may not work with this one, and
+    `migrate` cannot take it back: refuse it, naming what this version does not know."""
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    unknown = sorted(applied - known)
+    if unknown:
+        names = ", ".join(f"{app} {name}" for app, name in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise BackupRefused(
+            f"{path} was taken with a newer version of caseaudit: its database has changes this version "
+            f"does not know ({names}{more}). Install that version, or a newer one, first."
+        )
 
 
 def _check_kind(path: Path) -> None:

@@ -74,6 +74,22 @@ def check_backup(path: Path) -> None:
         )
 
 
+def migrations_in(path: Path) -> set[tuple[str, str]]:
+    """The migrations applied to the database the backup was taken of, as (app, name): the rows of
+    django_migrations, which pg_restore writes out as the tab-separated lines of a COPY."""
+    script = _run([_program("pg_restore"), "--data-only", "--table=django_migrations", "--file=-", str(path)])
+    applied, in_copy = set(), False
+    for line in script.splitlines():
+        if line.startswith("COPY ") and "django_migrations" in line:
+            in_copy = True
+        elif line == "\\.":
+            in_copy = False
+        elif in_copy:
+            fields = line.split("\t")
+            applied.add((fields[1], fields[2]))
+    return applied
+
+
 def restore_from(path: Path) -> None:
     # The service's own connection would hold locks that the DROP TABLEs of --clean wait for.
     connection.close()

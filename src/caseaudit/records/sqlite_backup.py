@@ -51,6 +51,12 @@ def check_backup(path: Path) -> None:
         raise FileRefused(f"{path} is damaged (SQLite's check says: {verdict}).")
 
 
+def migrations_in(path: Path) -> set[tuple[str, str]]:
+    """The migrations applied to the database the backup was taken of, as (app, name)."""
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as backup:
+        return {(app, name) for app, name in backup.execute("SELECT app, name FROM django_migrations")}
+
+
 def restore_from(path: Path) -> None:
     """Replace the whole database with the backup, in one step: SQLite copies every page of the backup
     over the live database under its write lock, so a reader sees the old database or the new one."""
