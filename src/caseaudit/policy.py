@@ -379,6 +379,17 @@ def role_may(role: str, capability: Capability) -> bool:
     return role in capability.roles
 
 
+# Subject access requests: everything the service holds about one child or one member of staff, drafts and
+# proposals included, which is wider than any person's scope. The QA lead answers for it (or IT, from the
+# command line, for the information governance team).
+SUBJECT_ACCESS = _capability(
+    "subject-access",
+    "export everything held about a person for a subject access request",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead may export everything held about a person (a subject access request).",
+)
+
 # Asking -----------------------------------------------------------------------------------------------------
 
 

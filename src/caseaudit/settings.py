@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "caseaudit.compliance",
     "caseaudit.work",
     "caseaudit.people",
+    "caseaudit.records",
     "caseaudit.demo",
 ]
 
