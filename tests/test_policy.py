@@ -37,6 +37,10 @@ GRID = {
     policy.EXPORT_IDENTIFIABLE: (1, 0, 0, 0, 0, 0),
     policy.HEAR_OF_CONCERNS: (1, 0, 0, 0, 0, 0),
     policy.SEND_REMINDERS: (1, 0, 0, 0, 0, 0),
+    # Sign-in.
+    policy.MANAGE_OWN_SIGN_IN: (1, 1, 1, 1, 1, 1),
+    policy.RESET_MFA: (1, 0, 0, 0, 0, 0),
+    policy.UNLOCK_ACCOUNTS: (1, 0, 0, 0, 0, 0),
 }
 
 

@@ -326,6 +326,12 @@ READ_OUTBOX = _capability(
 )
 RESEND_EMAIL = _capability("resend-email", "send a failed email again", (QA_LEAD,), system=True)
 
+# Sign-in (caseaudit.signin). Everyone manages their own sign-in (ending their sessions everywhere); the QA
+# lead, and IT from the command line, reset a lost authenticator and unlock a locked account.
+MANAGE_OWN_SIGN_IN = _capability("manage-own-sign-in", "manage their own sign-in", tuple(Role))
+RESET_MFA = _capability("reset-mfa", "reset a person's authenticator app", (QA_LEAD,), system=True)
+UNLOCK_ACCOUNTS = _capability("unlock-accounts", "unlock accounts", (QA_LEAD,), system=True)
+
 # Asking -----------------------------------------------------------------------------------------------------
 
 
