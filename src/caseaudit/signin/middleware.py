@@ -21,6 +21,8 @@ from .sessions import why_ended
 
 # The pages a person may open before their second factor is done.
 STEPS = {"login", "logout", "signin:code", "signin:set-up"}
+# Pages for people without an account (the feedback form): whoever opens them, this middleware stays out.
+PUBLIC = {"feedback:form"}
 PENDING_CODES = "signin.recovery_codes"  # the codes just made, in the session until the person saved them
 
 
@@ -50,13 +52,13 @@ class SignInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        name = _view_name(request)
+        if request.user.is_authenticated and name not in PUBLIC:
             why = why_ended(request)
             if why is not None:
                 logout(request)
                 messages.info(request, ended_message(why))
                 return redirect(settings.LOGIN_URL)
-            name = _view_name(request)
             if second_factor.required() and not request.user.is_verified():  # type: ignore[attr-defined]
                 if name not in STEPS:
                     has_app = second_factor.has_authenticator(request.user)
