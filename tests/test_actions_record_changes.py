@@ -12,7 +12,7 @@ import pkgutil
 
 import caseaudit
 
-APPS = ("accounts", "cases", "cycles", "audits", "improvement", "compliance", "reports")
+APPS = ("accounts", "signin", "cases", "cycles", "audits", "improvement", "compliance", "reports")
 
 
 def _modules(package_name: str):

@@ -51,6 +51,10 @@ GRID = {
     policy.CLOSE_CYCLE_EARLY: (1, 0, 0, 0, 0, 0),
     policy.REOPEN_CYCLES: (1, 0, 0, 0, 0, 0),
     policy.SUBJECT_ACCESS: (1, 0, 0, 0, 0, 0),
+    # Sign-in.
+    policy.MANAGE_OWN_SIGN_IN: (1, 1, 1, 1, 1, 1, 1),
+    policy.RESET_MFA: (1, 0, 0, 0, 0, 0, 1),
+    policy.UNLOCK_ACCOUNTS: (1, 0, 0, 0, 0, 0, 1),
 }
 
 
@@ -123,10 +127,16 @@ def test_the_command_line_sends_reminders_and_exports_but_changes_no_action():
 
 
 def test_the_administrator_manages_accounts_and_nothing_else(personas):
-    """IT staff see no child's data: the only capabilities their role holds are managing accounts and
-    choosing their own password."""
+    """IT staff see no child's data: the only capabilities their role holds are managing accounts (with
+    resetting a lost authenticator and unlocking) and their own password and sign-in."""
     held = {c.slug for c in policy.CAPABILITIES.values() if can(personas.administrator, c)}
-    assert held == {"manage-accounts", "choose-password"}
+    assert held == {
+        "manage-accounts",
+        "choose-password",
+        "manage-own-sign-in",
+        "reset-mfa",
+        "unlock-accounts",
+    }
     assert can(SYSTEM, policy.MANAGE_ACCOUNTS)  # `caseaudit users ...`
     with pytest.raises(PermissionDenied, match="Only the QA lead or an administrator may add, change"):
         require(personas.moderator, policy.MANAGE_ACCOUNTS)

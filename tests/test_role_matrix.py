@@ -68,6 +68,13 @@ PERSONAS = (
 MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Callable[..., int]]] = [
     # Your work: every signed-in person may open it, whatever their role.
     ("home", "get", "home", None, None, OK),
+    # The steps after the password are for a person who owes their second factor; the matrix signs people
+    # in with a password alone (CASEAUDIT_REQUIRE_MFA is off in tests), so every step sends them on to
+    # home. tests/signin/ walks every URL as a person who owes one.
+    ("enter a code", "get", "signin:code", None, None, FOUND),
+    ("set up an authenticator", "get", "signin:set-up", None, None, FOUND),
+    ("recovery codes, none waiting", "get", "signin:recovery-codes", None, None, FOUND),
+    ("your account", "get", "signin:account", None, None, OK),
     ("register", "get", "cases:list", None, None, OK),
     ("own case", "get", "cases:detail", "own", None, OK),
     ("other case", "get", "cases:detail", "other", None, OK),
@@ -230,6 +237,8 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("overall grade, no version", "post", "audits:overall", "started", policy.COMPLETE_AUDIT, OK),
     ("check and submit", "get", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
     ("submit, no version", "post", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
+    # Last of all: it ends every session of the person, this client's too.
+    ("sign out everywhere", "post", "signin:sign-out-everywhere", None, None, FOUND),
 ]
 
 TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {

@@ -390,6 +390,15 @@ SUBJECT_ACCESS = _capability(
     refusal="Only the QA lead may export everything held about a person (a subject access request).",
 )
 
+# Sign-in (caseaudit.signin). Everyone manages their own sign-in (ending their sessions everywhere); the QA
+# lead and the administrator (and IT from the command line) reset a lost authenticator and unlock accounts.
+MANAGE_OWN_SIGN_IN = _capability("manage-own-sign-in", "manage their own sign-in", tuple(Role))
+RESET_MFA = _capability(
+    "reset-mfa", "reset a person's authenticator app", (QA_LEAD, ADMINISTRATOR), system=True
+)
+UNLOCK_ACCOUNTS = _capability("unlock-accounts", "unlock accounts", (QA_LEAD, ADMINISTRATOR), system=True)
+
+
 # Asking -----------------------------------------------------------------------------------------------------
 
 

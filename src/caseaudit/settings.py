@@ -47,7 +47,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "caseaudit.accounts",
+    "caseaudit.signin",
     "caseaudit.notifications",
     "caseaudit.cases",
     "caseaudit.cycles",
@@ -69,7 +73,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a timed-out session leaves a message for the sign-in page.
+    "caseaudit.signin.middleware.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -88,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "caseaudit.context_processors.service",
                 "caseaudit.notifications.context.unread",
+                "caseaudit.signin.context.steps",
             ],
         },
     },
@@ -128,6 +136,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # A new person's link to choose their password works for 72 hours, and once (caseaudit.people.links).
 PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 
+# Argon2 (memory-hard) hashes every new or changed password. The PBKDF2 hashers stay after it so that the
+# passwords stored before it still verify; Django rehashes each with Argon2 at its next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 if TESTING:
     # Tests sign in hundreds of personas; a deliberately slow hash would only slow the suite.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -149,7 +164,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sign-in (caseaudit.signin): a session ends after CASEAUDIT_IDLE_MINUTES without a request, and in any case
+# CASEAUDIT_SESSION_HOURS after sign-in; the cookie lasts no longer than that.
+CASEAUDIT_IDLE_MINUTES = int(os.environ.get("CASEAUDIT_IDLE_MINUTES", "30"))
+CASEAUDIT_SESSION_HOURS = int(os.environ.get("CASEAUDIT_SESSION_HOURS", "12"))
+SESSION_COOKIE_AGE = CASEAUDIT_SESSION_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -160,6 +179,10 @@ if not (DEBUG or DEMO or TESTING):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("CASEAUDIT_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
+
+# A second factor (an authenticator app's code) for every account, except in the demo; the tests turn it on
+# where they are about it, so that the other tests and journeys sign in with a password alone.
+CASEAUDIT_REQUIRE_MFA = _flag("CASEAUDIT_REQUIRE_MFA", not (DEMO or TESTING))
 
 # Uploads: the register import reads the file itself, so Django only needs to stream it to disk.
 CASEAUDIT_MAX_UPLOAD_BYTES = int(os.environ.get("CASEAUDIT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
@@ -186,6 +209,7 @@ EMAIL_TIMEOUT = _mail["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = _mail["DEFAULT_FROM_EMAIL"]
 
 SERVICE_NAME = os.environ.get("CASEAUDIT_SERVICE_NAME", "Case file audits")
+OTP_TOTP_ISSUER = SERVICE_NAME  # what an authenticator app calls the account
 
 # The improvement tracker: a case moderated Inadequate is due for re-audit this many weeks later; the
 # address that reminder emails link to (they are sent from the command line, outside any request).

@@ -1,17 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .accounts.forms import SignInForm
+from .signin.forms import LockingSignInForm
 from .work import views as work_views
 
 urlpatterns = [
     path("", work_views.home, name="home"),  # Your work
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(authentication_form=LockingSignInForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor after the password, and the person's own account page.
+    path("", include("caseaudit.signin.urls")),
     path("cases/", include("caseaudit.cases.urls")),
     path("cycles/", include("caseaudit.cycles.urls")),
     path("audits/", include("caseaudit.audits.urls")),
