@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from ..test_role_matrix import FORBIDDEN, MATRIX, TARGETS, _view_capability, cycles  # noqa: F401 (fixture)
 
-# Pages the administrator may open: their home page, their own notifications, and the accounts.
-OPEN_TO_THEM = ("home", "notifications:", "people:")
+# Pages the administrator may open: their home page, their own notifications and sign-in, and the accounts.
+OPEN_TO_THEM = ("home", "notifications:", "people:", "signin:")
 
 
 def test_the_administrator_is_refused_every_page_of_childrens_data(client, personas, cycles):  # noqa: F811
