@@ -215,6 +215,8 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("deactivate, no version", "post", "people:deactivate", "account", None, OK),
     ("reactivate, no version", "post", "people:reactivate", "account", None, OK),
     ("send a link, no version", "post", "people:send-link", "account", None, OK),
+    ("reset an authenticator, asked first", "get", "people:reset-authenticator", "account", None, OK),
+    ("unlock an account", "post", "people:unlock", "account", None, FOUND),
     ("import accounts", "get", "people:import", None, None, OK),
     ("import accounts, no file", "post", "people:import", None, None, OK),
     # A confirmation without a checked upload waiting is refused even for those who manage accounts.

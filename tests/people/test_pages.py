@@ -121,3 +121,32 @@ def test_an_account_changed_between_preview_and_confirm_stops_the_import(client,
     page = client.post(reverse("people:import-confirm"))
     assert "The accounts changed after you checked the file" in page.text
     assert not User.objects.filter(username="ede").exists()
+
+
+def test_the_administrator_unlocks_a_locked_out_person_and_resets_a_lost_authenticator(client, personas):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from caseaudit.accounts.models import ChangeEvent
+    from caseaudit.signin.lockout import is_locked
+
+    worker = personas.worker
+    for attempt in range(5):
+        client.post(reverse("login"), {"username": worker.username, "password": f"wrong-{attempt}"})
+    assert is_locked(worker.username, None)
+    TOTPDevice.objects.create(user=worker, name="Phone", confirmed=True)
+
+    client.force_login(personas.administrator)
+    page = client.get(reverse("people:detail", args=[worker.pk])).text
+    assert "Locked out" in page and "An authenticator app is set up." in page
+    unlocked = client.post(reverse("people:unlock", args=[worker.pk]), follow=True)
+    assert f"{worker.username} can sign in again now." in unlocked.text
+    assert not is_locked(worker.username, None)
+
+    confirm = client.get(reverse("people:reset-authenticator", args=[worker.pk]))
+    assert (
+        "Reset their authenticator app?" in confirm.text and TOTPDevice.objects.filter(user=worker).exists()
+    )
+    done = client.post(reverse("people:reset-authenticator", args=[worker.pk]), follow=True)
+    assert "authenticator app and recovery codes are removed" in done.text
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+    assert ChangeEvent.objects.get(event="user.authenticator-reset").actor == personas.administrator

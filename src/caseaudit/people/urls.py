@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", views.reactivate, name="reactivate"),
     path("<int:pk>/send-link/", views.send_link, name="send-link"),
+    path("<int:pk>/reset-authenticator/", views.reset_authenticator, name="reset-authenticator"),
+    path("<int:pk>/unlock/", views.unlock, name="unlock"),
 ]

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
+from caseaudit.signin import actions as signin_actions
+from caseaudit.signin import lockout
+from caseaudit.signin.second_factor import has_authenticator
 from caseaudit.ui.submission import submit
 
 from . import actions
@@ -90,6 +94,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "values": values_of(account),
             "form": VersionOnlyForm(initial={"version": account.version}),
             "has_password": account.has_usable_password(),
+            "has_authenticator": has_authenticator(account),
+            "locked": lockout.is_locked(account.username, None),
         },
     )
 
@@ -196,3 +202,30 @@ def _detail_again(request: HttpRequest, account: User, form: VersionOnlyForm, st
 def _checked(form: AccountForm) -> Any:
     assert form.checked is not None  # the form is valid
     return form.checked
+
+
+@policy.capability_required(policy.RESET_MFA)
+@require_http_methods(["GET", "HEAD", "POST"])
+def reset_authenticator(request: HttpRequest, pk: int) -> HttpResponse:
+    """For a person who lost their phone: asks first, since it also signs them out everywhere."""
+    user = policy.person(request.user, policy.RESET_MFA)
+    account = _account(pk)
+    if request.method != "POST":
+        return render(request, "people/reset_authenticator.html", {"account": account})
+    signin_actions.reset_mfa(account, acting_user=user)
+    messages.success(
+        request,
+        f"{account.username}'s authenticator app and recovery codes are removed and they are signed out. "
+        "They set up a new app when they next sign in.",
+    )
+    return redirect("people:detail", account.pk)
+
+
+@policy.capability_required(policy.UNLOCK_ACCOUNTS)
+@require_POST
+def unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    user = policy.person(request.user, policy.UNLOCK_ACCOUNTS)
+    account = _account(pk)
+    signin_actions.unlock(username=account.username, acting_user=user)
+    messages.success(request, f"{account.username} can sign in again now.")
+    return redirect("people:detail", account.pk)
