@@ -14,6 +14,7 @@ from caseaudit.audits.models import Audit, SectionResponse
 from caseaudit.cases.models import Team
 from caseaudit.cycles.models import Cycle
 from caseaudit.demo.audits import band
+from caseaudit.demo.authority import demo_users_table
 
 # Past the season's own window (autumn ends on 30 November): the demo's cycle must still be under way.
 DECEMBER = date(2026, 12, 4)
@@ -102,3 +103,27 @@ def test_the_sign_ins_name_every_teams_accounts(demo):
     for team in Team.objects.exclude(name="Children and Families North"):
         assert team.name in text
     assert "manager-south and worker-south" in text
+
+
+# Each thing the sign-ins table says an account can see, and the pages where they see it.
+PROMISED_PAGES = {
+    "cases": ("/cases/",),
+    "audits": ("/audits/mine/", "/audits/moderation/", "/cases/"),
+    "cycles": ("/cycles/",),
+    "actions": ("/actions/",),
+    "reports": ("/reports/",),
+    "imports": ("/cases/import/",),
+    "moderates": ("/audits/moderation/",),
+    "users": (),  # no page lists users: an account that promised them would be wrong
+    "templates": (),
+}
+
+
+def test_the_sign_ins_promise_only_pages_each_account_can_open(demo, client):
+    for _role, username, _password, sees in demo_users_table():
+        client.force_login(User.objects.get(username=username))
+        for word, pages in PROMISED_PAGES.items():
+            if word in sees:
+                answers = [client.get(page).status_code for page in pages]
+                assert 200 in answers, (username, word, answers)
+        client.logout()

@@ -132,8 +132,12 @@ class DemoUser:
 
 # One account per role; three independent auditors. What each sees follows docs/domain.md#roles.
 DEMO_USERS = (
-    DemoUser("qa-lead", Role.QA_LEAD, "everything: all cases and audits, users, templates, imports"),
-    DemoUser("moderator", Role.MODERATOR, "all cases and audits; moderates, plans cycles, reports"),
+    DemoUser(
+        "qa-lead",
+        Role.QA_LEAD,
+        "everything: all cases, audits, cycles, actions and reports; imports the register",
+    ),
+    DemoUser("moderator", Role.MODERATOR, "all cases and audits; moderates, plans cycles, reads reports"),
     DemoUser("auditor", Role.AUDITOR, "the audits allocated to them (internal QA officer, no team)"),
     DemoUser(
         "auditor-2",
