@@ -7,7 +7,19 @@ from django.shortcuts import render
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    """Says who may do what was refused, so that the person knows whom to ask: the policy's sentence
+    the refusal carries ("Only the QA lead may reallocate audits."), else that of the capability the view
+    declares."""
+    return render(request, "errors/403.html", {"refusal": refusal_of(request, exception)}, status=403)
+
+
+def refusal_of(request: HttpRequest, exception: Exception | None) -> str:
+    said = str(exception or "").strip()
+    if said:
+        return said
+    match = getattr(request, "resolver_match", None)
+    capability = getattr(match.func, "capability", None) if match else None
+    return capability.refused() if isinstance(capability, policy.Capability) else ""
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

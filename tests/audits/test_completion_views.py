@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseaudit.accounts.models import AccessLog, Role
+from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.models import AuditStatus, EvidenceUse, Finding, SectionResponse, Theme
 from caseaudit.improvement.models import Action
@@ -147,6 +148,23 @@ def test_section_save_then_back_to_the_task_list(auditor, personas):
     assert response.status_code == 302 and response.url == url("detail", audit)
     saved = SectionResponse.objects.get(audit=audit, section="recording")
     assert (saved.grade, saved.evidence, saved.answers["up-to-date"]) == ("good", "My evidence", "yes")
+
+
+def test_save_and_continue_goes_to_the_next_section_and_the_last_back_to_the_task_list(auditor, personas):
+    audit = started_audit(personas)
+    slugs = [section.slug for section in completion.sections_of(audit)]
+    page = auditor.get(url("section", audit, slugs[0])).text
+    assert "Save and continue" in page and "Save and return to task list" in page
+    # Narrative fields are sized for paragraphs.
+    assert re.search(r'<textarea[^>]*id="id_evidence"[^>]*rows="8"', page)
+    assert re.search(r'<textarea[^>]*id="id_analysis"[^>]*rows="8"', page)
+    response = auditor.post(url("section", audit, slugs[0]), section_data(audit, then="next"))
+    assert response.status_code == 302 and response.url == url("section", audit, slugs[1])
+    audit.refresh_from_db()
+    last = auditor.get(url("section", audit, slugs[-1])).text
+    assert "Save and continue" not in last
+    response = auditor.post(url("section", audit, slugs[-1]), section_data(audit, then="next"))
+    assert response.status_code == 302 and response.url == url("detail", audit)
 
 
 def test_section_error_keeps_what_was_typed(auditor, personas):

@@ -19,7 +19,9 @@ CSV = b"child_id,cohort,team,worker\nA1,care-leaver,North,Will\nA2,early-help,Ea
 def test_qa_lead_imports_the_register(page, live_server, check_page, personas):
     sign_in(page, live_server, "qa-lead")
     page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
-    page.get_by_role("link", name="Import register").click()
+    page.get_by_role("link", name="Cases", exact=True).click()
+    page.wait_for_url(re.compile(r"/cases/$"))
+    page.get_by_role("button", name="Import the register").click()
     page.wait_for_url(re.compile(r"/cases/import/$"))
     check_page("20-import")
 

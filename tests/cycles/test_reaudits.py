@@ -96,3 +96,21 @@ def test_the_plan_page_and_the_reaudit_list_show_it(client, personas, inadequate
     )
     page = client.get(reverse("cycles:detail", args=[cycle.pk]))
     assert "Re-audit after Inadequate" in page.text
+
+
+def test_the_reaudit_list_leaves_out_a_closed_case(client, personas, inadequate):
+    personas.own_case.closed_on = date(2026, 12, 1)
+    personas.own_case.save()
+    client.force_login(personas.qa_lead)
+    listing = client.get(reverse("actions:reaudits"))
+    assert personas.own_case.child_id not in listing.text
+
+
+def test_the_draft_sample_explains_a_cohort_with_more_re_audits_than_eligible(client, personas, inadequate):
+    cycle = plan_cycle(
+        propose_cycle(season="spring", year=2027, size=1, seed=7), acting_user=personas.qa_lead
+    )
+    client.force_login(personas.qa_lead)
+    page = client.get(reverse("cycles:detail", args=[cycle.pk])).text
+    assert "including 1 re-audit" in page
+    assert "so it is not counted as eligible" in page

@@ -39,6 +39,9 @@ class Progress:
     is_overdue: bool  # the window has ended
 
 
+_NOBODY = ("Not allocated", "Auditor not recorded")  # rows of audits without an auditor come last
+
+
 def cycle_progress(cycle: Cycle, *, today: date) -> Progress:
     """Counts per auditor and per cohort, in one grouped query. An audit not yet submitted after the
     cycle's end date is overdue."""
@@ -54,7 +57,11 @@ def cycle_progress(cycle: Cycle, *, today: date) -> Progress:
     cohorts: dict[str, ProgressRow] = {}
     total = ProgressRow("All audits")
     for username, first, last, cohort, status, n in rows:
-        label = (f"{first} {last}".strip() or username) if username else "Not allocated"
+        if username:
+            label = f"{first} {last}".strip() or username
+        else:
+            # A done audit without an auditor was imported from past records that named none.
+            label = "Auditor not recorded" if status in DONE else "Not allocated"
         for row in (
             auditors.setdefault(label, ProgressRow(label)),
             cohorts.setdefault(cohort, ProgressRow(COHORT_LABELS[cohort])),
@@ -65,7 +72,7 @@ def cycle_progress(cycle: Cycle, *, today: date) -> Progress:
                 row.overdue += n
     ordered_cohorts = [cohorts[c] for c in COHORT_LABELS if c in cohorts]
     return Progress(
-        by_auditor=sorted(auditors.values(), key=lambda r: (r.label == "Not allocated", r.label)),
+        by_auditor=sorted(auditors.values(), key=lambda r: (r.label in _NOBODY, r.label)),
         by_cohort=ordered_cohorts,
         total=total,
         is_overdue=past_deadline,

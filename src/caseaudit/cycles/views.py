@@ -54,7 +54,9 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         cases=Count("audits"),
         done=Count("audits", filter=Q(audits__status__in=DONE)),
         moderated=Count("audits", filter=Q(audits__status=AuditStatus.MODERATED)),
-        unallocated=Count("audits", filter=Q(audits__auditor__isnull=True)),
+        # Only work still to do can wait for an auditor: an imported past audit is done and may name none.
+        unallocated=Count("audits", filter=Q(audits__auditor__isnull=True) & ~Q(audits__status__in=DONE)),
+        without_auditor=Count("audits", filter=Q(audits__auditor__isnull=True, audits__status__in=DONE)),
     ).order_by("-starts_on", "name")
     return render(request, "cycles/cycle_list.html", {"cycles": cycles})
 
@@ -85,11 +87,14 @@ def render_cycle(
 
     by_cohort: Counter[str] = Counter()
     by_reason: Counter[str] = Counter()
+    reaudits: Counter[str] = Counter()
     for cohort, reason, count in (
         cycle.audits.values_list("case__cohort", "reason").annotate(n=Count("pk")).order_by()
     ):
         by_cohort[cohort] += count
         by_reason[reason] += count
+        if reason == SelectionReason.REAUDIT_AFTER_INADEQUATE:
+            reaudits[cohort] += count
     in_sample = sum(by_cohort.values())
 
     context: dict[str, Any] = {
@@ -116,11 +121,14 @@ def render_cycle(
         context.update(
             open_cases=open_cases,
             eligible_total=len(candidates),
+            # A re-audit after Inadequate is sampled although the 12-month rule makes it ineligible, so a
+            # cohort can have more in the sample than eligible: the row says how many are re-audits.
             cohort_rows=[
-                (label, eligible[slug], by_cohort[slug])
+                (label, eligible[slug], by_cohort[slug], reaudits[slug])
                 for slug, label in COHORT_LABELS.items()
                 if eligible[slug] or by_cohort[slug]
             ],
+            reaudits_total=sum(reaudits.values()),
         )
     else:
         today = timezone.localdate()

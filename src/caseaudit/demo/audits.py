@@ -18,26 +18,81 @@ from caseaudit.cycles.models import Cycle
 
 # Grades worst first, weighted as a typical authority's audits fall: mostly good or requires improvement.
 _WEIGHTS = (0.06, 0.36, 0.46, 0.12)
+# What an auditor writes depends on the grade they give: the phrases for each band of the four-point scale
+# (worst first), so that an inadequate section is never described as consistent good practice.
 _EVIDENCE = (
-    "The record shows visits in line with the plan and case notes written up within the week.",
-    "Recent case notes describe direct work with the young person and their views in their own words.",
-    "The plan was reviewed on time; actions are specific and owned, though some lack dates.",
-    "Supervision notes record decisions, but the rationale for the latest change of plan is thin.",
+    (
+        "Visits are months apart and the plan's actions have not been reviewed since it was written.",
+        "The record has no case notes for several weeks and no sign of the young person's views.",
+    ),
+    (
+        "The plan was reviewed on time; actions are specific and owned, though some lack dates.",
+        "Supervision notes record decisions, but the rationale for the latest change of plan is thin.",
+    ),
+    (
+        "The record shows visits in line with the plan and case notes written up within the week.",
+        "Recent case notes describe direct work with the young person and their views in their own words.",
+    ),
+    (
+        "Every visit is recorded promptly, with the young person's words and the worker's reflection.",
+        "Supervision records each decision and its reason, and the plan shows what changed because of it.",
+    ),
 )
 _ANALYSIS = (
-    "Practice here is consistent and the young person is known well by their worker.",
-    "The work is purposeful but recording lags behind events, which weakens management oversight.",
-    "There is some drift between reviews; the impact of the plan on outcomes is not yet clear.",
+    (
+        "There is drift: nobody has checked whether the plan is working, and risks are not reassessed.",
+        "Management oversight is missing; the young person's situation is not known well enough to be safe.",
+    ),
+    (
+        "The work is purposeful but recording lags behind events, which weakens management oversight.",
+        "There is some drift between reviews; the impact of the plan on outcomes is not yet clear.",
+    ),
+    (
+        "Practice here is consistent and the young person is known well by their worker.",
+        "The plan is followed and reviewed; small gaps in recording do not affect the work.",
+    ),
+    (
+        "Practice is consistently strong: the young person's voice shapes the plan, which is working.",
+        "Oversight is reflective and timely, and the worker's analysis is clear and child-centred.",
+    ),
 )
 _RATIONALE = (
-    "The grade reflects the sections above: strengths in the relationship, gaps in recording and oversight."
+    "The grade reflects the sections above: serious gaps in planning and oversight leave needs unmet.",
+    "The grade reflects the sections above: strengths in the relationship, gaps in recording and oversight.",
+    "The grade reflects the sections above: consistent practice with only minor gaps in recording.",
+    "The grade reflects the sections above: strong, reflective practice that is improving outcomes.",
 )
+_FINDINGS = {
+    FindingKind.STRENGTH: "The worker knows the young person well and records their views in their words.",
+    FindingKind.ISSUE: "Case notes are written up late, so the record does not yet tell the child's story.",
+}
 
 
-def complete_demo_audits(cycle: Cycle, *, submitted: int, moderated: int, seed: int) -> tuple[int, int]:
+def band(scale: list[str], grade: str) -> int:
+    """Where `grade` sits on a four-band scale (0 worst, 3 best), whatever the length of `scale`, so that
+    text chosen for a grade fits a three- or five-point scale too."""
+    index = scale.index(grade)
+    return round(index * 3 / (len(scale) - 1)) if len(scale) > 1 else 2
+
+
+def overall_grade(scale: list[str], grades: list[str]) -> str:
+    """The overall grade an auditor would give: the middle of the sections' grades, but never more than one
+    step above the worst of them (a serious gap limits the whole)."""
+    indexes = sorted(scale.index(g) for g in grades)
+    middle = indexes[len(indexes) // 2]
+    return scale[min(middle, indexes[0] + 1)]
+
+
+def complete_demo_audits(
+    cycle: Cycle, *, submitted: int, moderated: int, seed: int, today: date | None = None
+) -> tuple[int, int]:
     """Complete and submit `submitted` of the cycle's allocated audits through the same actions auditors
-    use, then moderate `moderated` of those as the demo moderator. Returns the two counts done."""
+    use, then moderate `moderated` of those as the demo moderator. Returns the two counts done.
+
+    An action stamps the real date; the demo's work was done over the weeks since the cycle started, up
+    to `today` (the demo's date), so the completion dates are set to days in that span afterwards."""
     rng = random.Random(seed)
+    today = today or timezone.localdate()
     # The demo's own moderator (a QA lead may moderate too, but the demo shows the moderator's work).
     moderator = User.objects.filter(username="moderator", is_active=True).first()
     audits = list(cycle.audits.filter(auditor__isnull=False).select_related("auditor", "case").order_by("pk"))
@@ -45,6 +100,10 @@ def complete_demo_audits(cycle: Cycle, *, submitted: int, moderated: int, seed: 
     for audit in audits[:submitted]:
         _complete(audit, rng)
         done.append(audit)
+    span = max((today - cycle.starts_on).days, 0)
+    for audit in done:
+        completed_on = cycle.starts_on + timedelta(days=rng.randint(span // 3, span))
+        Audit.objects.filter(pk=audit.pk).update(completed_on=min(completed_on, today))
     moderated_count = 0
     if moderator is None:
         return len(done), 0
@@ -72,13 +131,16 @@ def _complete(audit: Audit, rng: random.Random) -> None:
     assert auditor is not None
     completing.start_audit(audit, acting_user=auditor)
     scale = _scale(audit)
+    grades = []
     for section in completion.sections_of(audit):
+        grade = rng.choices(scale, weights=_WEIGHTS[: len(scale)])[0]
+        grades.append(grade)
         completing.save_section(
             audit,
             section.slug,
-            grade=rng.choices(scale, weights=_WEIGHTS[: len(scale)])[0],
-            evidence=rng.choice(_EVIDENCE),
-            analysis=rng.choice(_ANALYSIS),
+            grade=grade,
+            evidence=rng.choice(_EVIDENCE[band(scale, grade)]),
+            analysis=rng.choice(_ANALYSIS[band(scale, grade)]),
             answers={},
             expected_version=audit.version,
             acting_user=auditor,
@@ -93,11 +155,12 @@ def _complete(audit: Audit, rng: random.Random) -> None:
     themes = list(completion.active_themes())
     if themes:
         theme = rng.choice(themes)
+        kind = rng.choice([FindingKind.STRENGTH, FindingKind.ISSUE])
         completing.add_finding(
             audit,
-            kind=rng.choice([FindingKind.STRENGTH, FindingKind.ISSUE]),
+            kind=kind,
             theme=theme,
-            text="Case notes are written up late, so the record does not yet tell the child's story.",
+            text=_FINDINGS[kind],
             expected_version=audit.version,
             acting_user=auditor,
         )
@@ -112,10 +175,13 @@ def _complete(audit: Audit, rng: random.Random) -> None:
             expected_version=audit.version,
             acting_user=auditor,
         )
+    overall = (
+        overall_grade(scale, grades) if grades else rng.choices(scale, weights=_WEIGHTS[: len(scale)])[0]
+    )
     completing.save_overall(
         audit,
-        grade=rng.choices(scale, weights=_WEIGHTS[: len(scale)])[0],
-        rationale=_RATIONALE,
+        grade=overall,
+        rationale=_RATIONALE[band(scale, overall)],
         expected_version=audit.version,
         acting_user=auditor,
     )

@@ -132,8 +132,12 @@ class DemoUser:
 
 # One account per role; three independent auditors. What each sees follows docs/domain.md#roles.
 DEMO_USERS = (
-    DemoUser("qa-lead", Role.QA_LEAD, "everything: all cases and audits, users, templates, imports"),
-    DemoUser("moderator", Role.MODERATOR, "all cases and audits; moderates, plans cycles, reports"),
+    DemoUser(
+        "qa-lead",
+        Role.QA_LEAD,
+        "everything: all cases, audits, cycles, actions and reports; imports the register",
+    ),
+    DemoUser("moderator", Role.MODERATOR, "all cases and audits; moderates, plans cycles, reads reports"),
     DemoUser("auditor", Role.AUDITOR, "the audits allocated to them (internal QA officer, no team)"),
     DemoUser(
         "auditor-2",
@@ -466,7 +470,7 @@ def build_demo_authority(
         teams = _ensure_teams(roster)
         staff = _ensure_staff(roster, teams)
         by_cohort: Counter[str] = Counter()
-        north_load: Counter[str] = Counter()
+        caseloads: Counter[str] = Counter()
         written = 0
         pending: list[tuple] = []
         insert = _CaseInserter(
@@ -476,13 +480,13 @@ def build_demo_authority(
         for row in rows:
             if row["closed_on"] is None:
                 by_cohort[row["cohort"]] += 1
-                if row["team"] == NORTH and row["worker"]:
-                    north_load[row["worker"]] += 1
+                if row["worker"]:
+                    caseloads[row["worker"]] += 1
             pending.append(insert.values(row))
             if len(pending) >= batch_size:
                 written += insert.write(pending, progress, written)
         written += insert.write(pending, progress, written)
-        created, skipped = _ensure_users(roster, staff, north_load)
+        created, skipped = _ensure_users(roster, staff, caseloads)
         record_change(
             policy.SYSTEM,
             "demo.built",
@@ -562,40 +566,76 @@ def _ensure_staff(roster: DemoRoster, teams: dict[str, Team]) -> dict[str, Staff
     return Staff.objects.in_bulk(list(wanted), field_name="name")
 
 
+def team_usernames(team: str) -> tuple[str, str]:
+    """The demo accounts of a team other than the North team (whose are `team-manager` and
+    `social-worker`): its manager and its worker with the most open cases, so that actions, concerns and
+    reminders about any team's cases reach someone."""
+    slug = _TEAM_SLUGS[team]
+    return f"manager-{slug}", f"worker-{slug}"
+
+
+_TEAM_SLUGS = {
+    NORTH: "north",
+    SOUTH: "south",
+    IN_CARE: "in-care",
+    DISABLED: "disabled-children",
+    LEAVING_CARE: "leaving-care",
+    EARLY_HELP: "early-help",
+}
+
+
+def demo_email(name: str) -> str:
+    """A synthetic work address on the reserved example domain, so no demo email reaches a real person."""
+    local = ".".join("".join(ch for ch in part if ch.isalnum()) for part in name.lower().split())
+    return f"{local}@example.gov.uk"
+
+
 def _ensure_users(
-    roster: DemoRoster, staff: dict[str, Staff], north_load: Counter[str]
+    roster: DemoRoster, staff: dict[str, Staff], caseloads: Counter[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def busiest(team: DemoTeam) -> str:
+        # The team's worker with the most open cases, so their view is never empty.
+        return max(team.workers, key=lambda name: (caseloads[name], name))
+
     north = roster.team(NORTH)
-    # The demo social worker is the one with the most open cases, so their view is never empty.
-    worker = max(north.workers, key=lambda name: (north_load[name], name))
     linked = {
         "auditor": roster.auditors[0],
         "auditor-2": roster.auditors[1],
         "auditor-3": roster.auditors[2],
         "team-manager": north.manager,
-        "social-worker": worker,
+        "social-worker": busiest(north),
     }
+    wanted: list[tuple[str, str]] = [(demo.username, demo.role) for demo in DEMO_USERS]
+    for team in roster.teams:
+        if team.name == NORTH:
+            continue
+        manager, worker = team_usernames(team.name)
+        linked[manager], linked[worker] = team.manager, busiest(team)
+        wanted += [(manager, Role.TEAM_MANAGER), (worker, Role.SOCIAL_WORKER)]
     existing = set(
-        User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list("username", flat=True)
+        User.objects.filter(username__in=[username for username, _ in wanted]).values_list(
+            "username", flat=True
+        )
     )
     password = make_password(DEMO_PASSWORD)  # hashed once: each hash is deliberately slow
     created = []
-    for demo in DEMO_USERS:
-        if demo.username in existing:
+    for username, role in wanted:
+        if username in existing:
             continue
-        name = linked.get(demo.username) or roster.others[demo.username]
+        name = linked.get(username) or roster.others[username]
         first, last = name.split(" ", 1)
-        member = staff[name] if demo.username in linked else None
+        member = staff[name] if username in linked else None
         User.objects.create(
-            username=demo.username,
+            username=username,
             password=password,
-            role=demo.role,
+            role=role,
             staff=member,
             first_name=first,
             last_name=last,
+            email=demo_email(name),
         )
-        created.append(demo.username)
-    return tuple(created), tuple(u.username for u in DEMO_USERS if u.username in existing)
+        created.append(username)
+    return tuple(created), tuple(username for username, _ in wanted if username in existing)
 
 
 def demo_users_table() -> list[tuple[str, str, str, str]]:
@@ -625,6 +665,19 @@ def demo_users_table() -> list[tuple[str, str, str, str]]:
     return table
 
 
+def demo_team_accounts() -> list[tuple[str, str]]:
+    """(team, "manager-x and worker-x") for the other teams' demo accounts that exist, for the sign-ins."""
+    rows = []
+    for team in _TEAM_SLUGS:
+        if team == NORTH:
+            continue
+        usernames = team_usernames(team)
+        present = [u for u in usernames if User.objects.filter(username=u).exists()]
+        if present:
+            rows.append((team, " and ".join(present)))
+    return rows
+
+
 __all__ = [
     "DEFAULT_CASES",
     "DEFAULT_SEED",
@@ -633,7 +686,10 @@ __all__ = [
     "DemoDataRefused",
     "DemoSummary",
     "build_demo_authority",
+    "demo_email",
+    "demo_team_accounts",
     "demo_users_table",
     "generate_register_rows",
     "plan_roster",
+    "team_usernames",
 ]

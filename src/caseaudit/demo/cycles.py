@@ -3,7 +3,7 @@ auditors' "My audits" and the cycle pages have something to show."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from caseaudit.cycles.actions import allocate_cycle, plan_cycle
 from caseaudit.cycles.models import Cycle
@@ -20,9 +20,23 @@ def current_season(today: date) -> tuple[str, int]:
     return "autumn", today.year - 1
 
 
+# The demo's cycle is always under way on the demo's date: started some weeks ago, due in a few weeks, so
+# that its audits are on time or still to do. The season's own window (1 October to 30 November) would
+# have ended by a December or January demo, with every submitted audit late and nothing on time.
+WEEKS_UNDER_WAY = 6
+WEEKS_TO_GO = 3
+
+
+def demo_window(today: date) -> tuple[date, date]:
+    return today - timedelta(weeks=WEEKS_UNDER_WAY), today + timedelta(weeks=WEEKS_TO_GO)
+
+
 def plan_demo_cycle(today: date, *, seed: int) -> Cycle:
     season, year = current_season(today)
-    proposal = propose_cycle(season=season, year=year, focus="care-leaver", seed=seed)
+    starts_on, ends_on = demo_window(today)
+    proposal = propose_cycle(
+        season=season, year=year, focus="care-leaver", seed=seed, starts_on=starts_on, ends_on=ends_on
+    )
     cycle = plan_cycle(proposal, acting_user=SYSTEM, confirm=True)
     allocate_cycle(cycle, acting_user=SYSTEM)
     return cycle

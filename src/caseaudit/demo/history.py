@@ -39,14 +39,19 @@ def load_demo_history(today: date, *, seed: int) -> int:
             size=None,
             acting_user=SYSTEM,
         )
-        for child_id, cohort in rng.sample(cases, min(size, len(cases))):
+        for i, (child_id, cohort) in enumerate(rng.sample(cases, min(size, len(cases)))):
             auditor_grade = rng.choices(_GRADES, weights=_WEIGHTS_BY_AGE[age])[0]
             # Moderators change about one grade in six, by one step.
             moderated = auditor_grade
             if rng.random() < 1 / 6:
                 step = _GRADES.index(auditor_grade) + rng.choice((-1, 1))
                 moderated = _GRADES[min(max(step, 0), len(_GRADES) - 1)]
-            audited_on = date(year, 10, 1) + timedelta(days=rng.randrange(60))
+            # Most were done inside the window (1 October to 30 November), one in twelve in the fortnight
+            # after its deadline, as happens when an auditor is off sick.
+            if i % 12 == 5:
+                audited_on = date(year, 12, 1) + timedelta(days=rng.randrange(14))
+            else:
+                audited_on = date(year, 10, 1) + timedelta(days=rng.randrange(61))
             rows.append([child_id, cohort, audited_on.isoformat(), auditor_grade, moderated, name])
     with tempfile.TemporaryDirectory(prefix="caseaudit-demo-") as folder:
         path = Path(folder) / "past-audits.csv"

@@ -70,7 +70,8 @@ def export_view(request: HttpRequest) -> HttpResponse:
 def reaudit_list(request: HttpRequest) -> HttpResponse:
     """The cases waiting for their re-audit after an Inadequate moderated grade."""
     due = outstanding_reaudits()
-    cases = Case.objects.in_bulk([r.case_id for r in due])
+    # A closed case is never audited again, so it is not waiting for anything (the planner skips it too).
+    cases = Case.objects.filter(closed_on__isnull=True).in_bulk([r.case_id for r in due])
     today = timezone.localdate()
     rows = [(r, cases[r.case_id], max((today - r.due_on).days, 0)) for r in due if r.case_id in cases]
     record_access(request.user, "view", "reaudit-list", "", f"{len(rows)} cases")

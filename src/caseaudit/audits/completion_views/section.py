@@ -41,7 +41,7 @@ def audit_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         form,
         act=lambda data: _save(form, audit, user),
         done=f"{section.title}: saved",
-        then=reverse("audits:detail", args=[audit.pk]),
+        then=_then(request, audit, section),
         page=lambda status: _page(request, user, audit, form, status),
     )
 
@@ -72,6 +72,21 @@ def audit_section_autosave(request: HttpRequest, pk: int, slug: str) -> HttpResp
                 context["saved_at"] = timezone.localtime()
                 context["version"] = audit.version
     return render(request, "audits/includes/autosave_status.html", context)
+
+
+def _next_section(audit: Audit, section: Section) -> Section | None:
+    sections = list(completion.sections_of(audit))
+    at = next(i for i, s in enumerate(sections) if s.slug == section.slug)
+    return sections[at + 1] if at + 1 < len(sections) else None
+
+
+def _then(request: HttpRequest, audit: Audit, section: Section) -> str:
+    """ "Save and continue" goes on to the next section, so a long tool is worked through in order;
+    "Save and return to task list" (and the last section) go back to the task list."""
+    following = _next_section(audit, section)
+    if request.POST.get("then") == "next" and following is not None:
+        return reverse("audits:section", args=[audit.pk, following.slug])
+    return reverse("audits:detail", args=[audit.pk])
 
 
 def _section_or_404(audit: Audit, slug: str) -> Section:
@@ -118,6 +133,7 @@ def _page(
             section=form.section,
             conflict=conflict(form, status),
             position=sections.index(form.section.slug) + 1,
+            next_section=_next_section(audit, form.section),
             section_count=len(sections),
         ),
         status=status,

@@ -21,6 +21,7 @@ from caseaudit.demo.authority import (
     DEMO_USERS,
     DemoDataRefused,
     build_demo_authority,
+    demo_team_accounts,
     demo_users_table,
 )
 from caseaudit.demo.cycles import plan_demo_cycle
@@ -133,7 +134,9 @@ class Command(BaseCommand):
             )
             cycle = plan_demo_cycle(summary.today, seed=summary.seed)
             planned = cycle.audits.count()
-            submitted, moderated = complete_demo_audits(cycle, submitted=12, moderated=6, seed=summary.seed)
+            submitted, moderated = complete_demo_audits(
+                cycle, submitted=12, moderated=6, seed=summary.seed, today=summary.today
+            )
             self.stdout.write(
                 f"Audit cycle {cycle.name}: {planned} cases planned and allocated to the auditors; "
                 f"{submitted} audits submitted, {moderated} of them moderated."
@@ -158,6 +161,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
             )
+        teams = demo_team_accounts()
+        if teams:
+            self.stdout.write(
+                "Every other team has a team manager and a worker too (the same password), so that actions, "
+                "concerns and reminders about its cases reach someone:"
+            )
+            for team, usernames in teams:
+                self.stdout.write(f"  {team}: {usernames}")
         missing = {u.username for u in DEMO_USERS} - {row[1] for row in table}
         if missing:
             self.stdout.write(f"Not created: {', '.join(sorted(missing))}.")
