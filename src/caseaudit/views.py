@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from caseaudit import policy
+
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Says who may do what was refused, so that the person knows whom to ask: the policy's sentence
