@@ -209,7 +209,7 @@ def test_qa_lead_closes_a_cycle_early_with_a_reason_and_reopens_it(page, live_se
     cycle = make_cycle(Case.objects.all()[:4], year=2099, reason=SelectionReason.RANDOM)
     allocate_to(cycle, authority.auditor)
     sign_in(page, live_server, "qa-lead")
-    page.wait_for_url(re.compile(r"/cases/$"))
+    page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
     page.goto(f"{live_server.url}/cycles/{cycle.pk}/")
     page.get_by_role("button", name="Close Autumn 2099").click()
     page.wait_for_url(re.compile(r"/close/$"))

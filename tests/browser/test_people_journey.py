@@ -29,7 +29,7 @@ def test_the_administrator_onboards_a_team_and_a_new_person_chooses_a_password(
     sign_in(page, live_server, "administrator")
     page.wait_for_url(f"{live_server.url}/")
     check_page("90-administrator-home")
-    page.get_by_role("link", name="Accounts", exact=True).first.click()
+    page.get_by_role("link", name="Staff accounts", exact=True).click()
     page.wait_for_url(re.compile(r"/people/$"))
     check_page("91-accounts")
 

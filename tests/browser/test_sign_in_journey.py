@@ -59,6 +59,6 @@ def test_first_sign_in_sets_up_an_authenticator_then_signs_in_with_a_code(
     # A code counts once only, so enter the one the app shows next (accepted: a phone's clock may be ahead).
     page.get_by_label("Code").fill(_code(secret, drift=1))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Case file audits")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your work", level=1)).to_be_visible()
     assert page.url == f"{live_server.url}/"
     check_page("94-home-after-code")
