@@ -185,6 +185,7 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     # Compliance: counts for everyone's scope; the cases behind a count are child-level.
     ("compliance", "get", "compliance:summary", None, None, OK),
     ("compliance cases", "get", "compliance:cases", "compliance", None, OK),
+    ("compliance cases, CSV", "get", "compliance:cases-csv", "compliance", None, OK),
     # Reports: the table of grades is an aggregate; the audit data for analysts is child-level.
     ("reports", "get", "reports:grades", None, None, OK),
     ("reports chart", "get", "reports:chart", None, None, OK),
@@ -478,6 +479,7 @@ SPOT_CHECKS = {
     ("action", "outsider"): NOT_FOUND,
     ("actions", "senior_leader"): OK,
     ("compliance cases", "senior_leader"): FORBIDDEN,
+    ("compliance cases, CSV", "senior_leader"): FORBIDDEN,
     ("respond to a concern, nothing filled in", "moderator"): FORBIDDEN,
     ("complete a follow-up, nothing filled in", "qa_lead"): FORBIDDEN,
     ("audit section", "qa_lead"): FORBIDDEN,

@@ -229,3 +229,64 @@ def test_the_pages_take_the_same_number_of_queries_whatever_the_number_of_cases(
 def test_the_page_says_which_cases_its_counts_cover(client, register, persona, scope):
     client.force_login(getattr(register.personas, persona))
     assert f"For {scope}: whether each plan" in client.get(reverse("compliance:summary")).text
+
+
+def table_rows(response) -> list[list[str]]:
+    body = response.text.partition('<tbody class="govuk-table__body">')[2].partition("</tbody>")[0]
+    return [
+        [
+            unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_the_drill_down_shows_each_cases_team_and_worker(client, register):
+    own = register.care_leaver
+    Case.objects.filter(pk=register.looked_after.pk).update(worker=None)
+    client.force_login(register.personas.qa_lead)
+    response = drill_down(client, "case-recording", "data-missing")
+    assert '<th scope="col" class="govuk-table__header">Team</th>' in response.text
+    assert [row[:4] for row in table_rows(response)] == [
+        ["N000001", "Care leaver", own.team.name, own.worker.name],
+        ["N000002", "Looked after child", own.team.name, "Not allocated"],
+        ["S000001", "Child in need", register.child_in_need.team.name, register.child_in_need.worker.name],
+    ]
+
+
+def download(client, check: str, status: str, **params):
+    return client.get(reverse("compliance:cases-csv", args=[check, status]), {**AS_OF_QUERY, **params})
+
+
+def test_the_drill_down_downloads_as_csv_with_the_same_rows(client, register):
+    own, other = register.care_leaver, register.child_in_need
+    client.force_login(register.personas.qa_lead)
+    page = drill_down(client, "supervision", "overdue", cohort="child-in-need")
+    csv_href = reverse("compliance:cases-csv", args=["supervision", "overdue"])
+    assert f'href="{csv_href}?' in page.text and "Download as CSV" in page.text
+    response = download(client, "supervision", "overdue", cohort="child-in-need")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    disposition = response["Content-Disposition"]
+    assert disposition == 'attachment; filename="compliance-supervision-overdue-child-in-need-2026-11-03.csv"'
+    assert response.text.splitlines() == [
+        "child_id,cohort,team,worker,check,due_date,status,days_overdue",
+        f"S000001,child-in-need,{other.team.name},{other.worker.name},supervision,2026-09-29,overdue,35",
+    ]
+    every = download(client, "case-recording", "data-missing").text.splitlines()
+    assert [line.split(",")[0] for line in every[1:]] == ["N000001", "N000002", "S000001"]
+    assert every[1] == f"N000001,care-leaver,{own.team.name},{own.worker.name},case-recording,,data-missing,"
+
+
+def test_the_csv_keeps_to_the_persons_scope_and_is_recorded(client, register):
+    client.force_login(register.personas.team_manager)
+    lines = download(client, "case-recording", "data-missing").text.splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["N000001", "N000002"]
+    entry = AccessLog.objects.get(object_type="compliance", action="export")
+    assert entry.user == register.personas.team_manager
+    assert entry.detail == "case-recording, data-missing, 2 cases, csv"
+    client.force_login(register.personas.senior_leader)
+    assert download(client, "case-recording", "data-missing").status_code == 403
+    client.force_login(register.personas.qa_lead)
+    assert download(client, "no-such-check", "overdue").status_code == 404

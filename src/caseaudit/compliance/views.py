@@ -7,9 +7,11 @@ the cases in one query, whatever their number."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 from urllib.parse import urlencode
 
 import polars as pl
@@ -18,11 +20,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
+from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.timescales import RuleSet, Status, summarise
 from caseaudit.pagination import pagination
@@ -36,7 +40,14 @@ from .display import (
     status_text,
 )
 from .forms import ComplianceFilterForm, filter_query
-from .queries import filter_results, register_results, results_visible_to, timescale_rules
+from .queries import (
+    allocations,
+    filter_results,
+    open_cases,
+    register_results,
+    results_visible_to,
+    timescale_rules,
+)
 
 PAGE_SIZE = 50
 
@@ -132,10 +143,17 @@ class _Rows(Sequence[dict[str, Any]]):
         return self.frame.slice(start, stop - start).to_dicts()
 
 
-@policy.capability_required(policy.READ_CHILD_RECORDS)
-@require_safe
-def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
-    """The cases behind one count: child-level, so not for those who see counts only."""
+class _DrillDown(NamedTuple):
+    user: User
+    rules: RuleSet
+    filters: dict[str, Any]
+    today: date
+    results: pl.DataFrame
+
+
+def _drill_down(request: HttpRequest, check: str, status: str) -> _DrillDown:
+    """The cases behind one count, in the person's scope and with the page's filters: the page and its
+    CSV download list exactly the same rows."""
     user = policy.person(request.user, policy.READ_CHILD_RECORDS)
     rules = timescale_rules()
     if check not in {rule.slug for rule in rules.rules} or status not in {s.value for s in Status}:
@@ -149,10 +167,23 @@ def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
         checks=[check],
         statuses=[status],
     ).sort("due_date", "child_id", nulls_last=True)
+    return _DrillDown(user, rules, filters, today, results)
+
+
+@policy.capability_required(policy.READ_CHILD_RECORDS)
+@require_safe
+def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
+    """The cases behind one count: child-level, so not for those who see counts only."""
+    user, rules, filters, today, results = _drill_down(request, check, status)
     page: Page[dict[str, Any]] = Paginator(_Rows(results), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only the page's cases are looked up, so the page takes the same queries whatever the count.
+    allocated = allocations(
+        cases_visible_to(user).filter(pk__in=[row["case_id"] for row in page.object_list])
+    )
     for row in page.object_list:
         row["status_text"] = status_text(row["status"], row["days_overdue"])
         row["cohort_label"] = COHORT_LABELS.get(row["cohort"], row["cohort"])
+        row["team"], row["worker"] = allocated.get(row["case_id"], ("", ""))
     record_access(user, "view", "compliance", detail=f"{check}, {status}, {len(results)} cases")
     # The check is in the path; the query carries the date and cohort, for the pages and the way back.
     query = filter_query({**filters, "check": ""}, today)
@@ -175,6 +206,34 @@ def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
             "page": page,
             "pagination": pagination(page, page_href),
             "summary_href": reverse("compliance:summary") + ("?" + urlencode(query) if query else ""),
+            "csv_href": reverse("compliance:cases-csv", args=[check, status])
+            + ("?" + urlencode(query) if query else ""),
             "scope": _scope(user),
         },
     )
+
+
+CSV_COLUMNS = ("child_id", "cohort", "team", "worker", "check", "due_date", "status", "days_overdue")
+
+
+@policy.capability_required(policy.READ_CHILD_RECORDS)
+@require_safe
+def cases_csv(request: HttpRequest, check: str, status: str) -> HttpResponse:
+    """The drill-down's rows, every page of them, as CSV: Child Unique IDs only, never names."""
+    user, _, filters, _, results = _drill_down(request, check, status)
+    allocated = allocations(open_cases(cases_visible_to(user)))
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(CSV_COLUMNS)
+    for row in results.iter_rows(named=True):
+        team, worker = allocated.get(row["case_id"], ("", ""))
+        due = row["due_date"].isoformat() if row["due_date"] else ""
+        overdue = "" if row["days_overdue"] is None else row["days_overdue"]
+        writer.writerow([row["child_id"], row["cohort"], team, worker, check, due, status, overdue])
+    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    # The file name says what the rows are, never which child.
+    cohort = f"-{filters['cohort']}" if filters["cohort"] else ""
+    name = f"compliance-{check}-{status}{cohort}-{filters['as_of']:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    record_access(user, "export", "compliance", detail=f"{check}, {status}, {len(results)} cases, csv")
+    return response
