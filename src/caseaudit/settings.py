@@ -210,6 +210,11 @@ DEFAULT_FROM_EMAIL = _mail["DEFAULT_FROM_EMAIL"]
 
 SERVICE_NAME = os.environ.get("CASEAUDIT_SERVICE_NAME", "Case file audits")
 OTP_TOTP_ISSUER = SERVICE_NAME  # what an authenticator app calls the account
+# Who a child or carer is told is asking, on the public feedback form: they know the council, not the
+# service's name. The demo's council is made up, like its data.
+COUNCIL_NAME = os.environ.get("CASEAUDIT_COUNCIL_NAME", "").strip() or (
+    "Northshire County Council" if DEMO else "the council"
+)
 
 # The improvement tracker: a case moderated Inadequate is due for re-audit this many weeks later; the
 # address that reminder emails link to (they are sent from the command line, outside any request).

@@ -101,6 +101,22 @@ def test_the_public_form_shows_no_child_data(client, personas, audit):
     assert response["Referrer-Policy"] == "no-referrer"
 
 
+def test_the_public_form_names_the_council_and_says_what_the_check_is(client, personas, audit, settings):
+    url = reverse("feedback:form", args=[_token(audit, personas)])
+    text = client.get(url).text
+    assert "The council wants to know what you think" in text  # the default: no name set
+    settings.COUNCIL_NAME = "Northshire County Council"
+    text = client.get(url).text
+    assert "Northshire County Council wants to know what you think" in text
+    assert "as part of a check of how we worked with you" in text
+    assert "<title>Tell us what you think - A check of how we worked with you</title>" in text
+    assert "case file audit" not in text.lower()
+    carer = client.get(reverse("feedback:form", args=[_token(audit, personas, Respondent.CARER)])).text
+    assert "Northshire County Council wants to know what you think about the help your family" in carer
+    gone = client.get(reverse("feedback:form", args=["unknown-token"])).text
+    assert "case file audit" not in gone.lower()
+
+
 def test_the_carer_gets_the_carer_questions(client, personas, audit):
     token = _token(audit, personas, Respondent.CARER)
     assert "Does the worker listen to the child" in client.get(reverse("feedback:form", args=[token])).text

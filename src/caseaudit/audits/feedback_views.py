@@ -3,6 +3,7 @@ young person or carer opens from their link, which needs no sign-in and shows no
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -151,9 +152,18 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# A child or carer has never heard of "case file audits": the public pages name the council and say, in
+# plain words, what the check is (the view's context wins over the context processor's service name).
+PUBLIC_SERVICE_NAME = "A check of how we worked with you"
+
+
+def _public_words() -> dict[str, str]:
+    return {"service_name": PUBLIC_SERVICE_NAME, "council_name": settings.COUNCIL_NAME}
+
+
 def _link_gone(request: HttpRequest) -> HttpResponse:
     # One page, one status for unknown, used and expired links: the page never says which.
-    return _public(render(request, "feedback/link_gone.html", status=404))
+    return _public(render(request, "feedback/link_gone.html", _public_words(), status=404))
 
 
 # No CSRF check: the secret token in the URL is the only authority here (no session, no account), so a
@@ -179,7 +189,7 @@ def form(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 answers.add_error(None, exc.messages)
         else:
-            return _public(render(request, "feedback/thanks.html"))
+            return _public(render(request, "feedback/thanks.html", _public_words()))
     return _public(
         render(
             request,
@@ -189,6 +199,7 @@ def form(request: HttpRequest, token: str) -> HttpResponse:
                 "carer": link.respondent == Respondent.CARER,
                 "expires_at": link.expires_at,
                 "questions": questions_for(link.respondent),
+                **_public_words(),
             },
         )
     )
