@@ -39,6 +39,11 @@ def test_the_auditor_creates_a_link_and_sees_it_once(client, personas, audit):
     assert link.token_hash != token
     assert (link.audit, link.respondent, link.used_at) == (audit, "young-person", None)
     assert "works once" in response.text
+    # Without JavaScript the link is in a readonly input to select; the Copy link button waits, hidden.
+    assert re.search(r'<input[^>]*id="feedback-url"[^>]*readonly', response.text)
+    assert re.search(
+        r'<button type="button"[^>]*data-copy-target="feedback-url"[^>]*hidden>Copy link', response.text
+    )
     # Never shown again: the feedback page lists the link without it.
     again = client.get(reverse("audits:feedback", args=[audit.pk]))
     assert token not in again.text and "Waiting, works until" in again.text

@@ -72,6 +72,12 @@ def test_auditor_makes_a_link_and_raises_a_concern(page, live_server, check_page
     page.get_by_role("button", name="Create a link").click()
     link = page.get_by_label("Link to send").input_value()
     assert re.match(rf"^{re.escape(live_server.url)}/feedback/[\w-]{{43}}/$", link)
+    # With JavaScript the link copies at a press, and the page says so (to a screen reader too).
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    expect(page.get_by_role("status")).to_have_text("")
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("status")).to_have_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()") == link
     check_page("65-feedback-link-made")
 
     page.goto(f"{live_server.url}/concerns/raise/{audit.pk}/")
