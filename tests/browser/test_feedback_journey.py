@@ -75,6 +75,8 @@ def test_auditor_makes_a_link_and_raises_a_concern(page, live_server, check_page
     # With JavaScript the link copies at a press, and the page says so (to a screen reader too).
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     expect(page.get_by_role("status")).to_have_text("")
+    # The clipboard takes text only from the focused page: another test's page may have had the focus.
+    page.bring_to_front()
     page.get_by_role("button", name="Copy link").click()
     expect(page.get_by_role("status")).to_have_text("Link copied")
     assert page.evaluate("navigator.clipboard.readText()") == link
