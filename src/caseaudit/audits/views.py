@@ -52,7 +52,12 @@ def my_audits(request: HttpRequest) -> HttpResponse:
             **my_work_context(user),
             "pagination": pagination(page, page_links(reverse("audits:mine"))),
             "total": sum(counts.values()),
-            "status_counts": [(label, counts.get(value, 0)) for value, label in AuditStatus.choices],
+            # Withdrawn is said only when an audit was: it is the rare end of a case that closed.
+            "status_counts": [
+                (label, counts.get(value, 0))
+                for value, label in AuditStatus.choices
+                if value != AuditStatus.WITHDRAWN or counts.get(value)
+            ],
             "overdue": overdue,
         },
     )
