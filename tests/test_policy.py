@@ -55,6 +55,8 @@ GRID = {
     policy.MANAGE_OWN_SIGN_IN: (1, 1, 1, 1, 1, 1, 1),
     policy.RESET_MFA: (1, 0, 0, 0, 0, 0, 1),
     policy.UNLOCK_ACCOUNTS: (1, 0, 0, 0, 0, 0, 1),
+    # Withdrawing audits.
+    policy.WITHDRAW_AUDITS: (1, 0, 0, 0, 0, 0, 0),
 }
 
 

@@ -102,6 +102,9 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("reopen an open cycle", "post", "cycles:reopen", "cycle", None, OK),
     ("reallocate form", "get", "cycles:reallocate", "audit", None, OK),
     ("reallocate, nothing filled in", "post", "cycles:reallocate", "audit", None, OK),
+    ("withdraw, asked first", "get", "cycles:withdraw", "audit", None, OK),
+    # The case is open: the action refuses and the page shows why.
+    ("withdraw, nothing filled in", "post", "cycles:withdraw", "audit", None, OK),
     ("progress export, CSV", "get", "cycles:export", "csv", None, OK),
     ("progress export, XLSX", "get", "cycles:export", "xlsx", None, OK),
     ("my audits", "get", "audits:mine", None, None, OK),

@@ -398,6 +398,16 @@ RESET_MFA = _capability(
 )
 UNLOCK_ACCOUNTS = _capability("unlock-accounts", "unlock accounts", (QA_LEAD, ADMINISTRATOR), system=True)
 
+# Withdrawing audits: an audit whose case closed before it was done comes out of its cycle's work, with a
+# reason kept beside it. The QA lead decides, as for reallocating.
+WITHDRAW_AUDITS = _capability(
+    "withdraw-audits",
+    "withdraw the audit of a closed case",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead may withdraw an audit, and only with a reason.",
+)
+
 
 # Asking -----------------------------------------------------------------------------------------------------
 

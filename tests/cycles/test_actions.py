@@ -440,3 +440,29 @@ def test_refused_actions_change_nothing_and_record_nothing():
     assert Cycle.objects.get().status == CycleStatus.DRAFT and draft.audits.count() == 2
     auditor.refresh_from_db()
     assert auditor.audit_capacity is None
+
+
+def test_the_qa_lead_withdraws_the_audit_of_a_closed_case_with_a_reason():
+    from caseaudit.audits.actions.withdrawal import withdraw_audit
+    from caseaudit.audits.models import AuditStatus
+    from caseaudit.cycles.progress import cycle_progress
+
+    register(4)
+    cycle = planned(size=4)
+    audit = cycle.audits.select_related("case").first()
+    qa_lead = make_user(Role.QA_LEAD)
+    with pytest.raises(ValidationError, match="Only the audit of a closed case"):
+        withdraw_audit(audit, reason="closed", acting_user=qa_lead)
+    audit.case.closed_on = date(2018, 10, 1)
+    audit.case.save()
+    with pytest.raises(PermissionDenied):
+        withdraw_audit(audit, reason="closed", acting_user=make_user(Role.MODERATOR))
+    with pytest.raises(ValidationError, match="Enter why"):
+        withdraw_audit(audit, reason="  ", acting_user=qa_lead)
+    withdraw_audit(audit, reason="Family moved away", acting_user=qa_lead)
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.WITHDRAWN and audit.withdrawal.reason == "Family moved away"
+    event = ChangeEvent.objects.get(event="audit.withdrawn")
+    assert event.new["reason"] == redacted("Family moved away")
+    progress = cycle_progress(cycle, today=date(2030, 1, 1))
+    assert progress.withdrawn == 1 and progress.total.total == 3 and progress.total.overdue == 3

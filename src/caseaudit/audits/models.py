@@ -13,10 +13,14 @@ class AuditStatus(models.TextChoices):
     RETURNED = "returned", "Returned for more work"
     SUBMITTED = "submitted", "Submitted"
     MODERATED = "moderated", "Moderated"
+    # The case closed before the audit could be done, and the QA lead took it out of the cycle's work.
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 # Done, for the auditor's deadline and a cycle's progress, once submitted: moderation is the QA team's step.
 DONE = (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
+# No longer anybody's work: done, or withdrawn. Neither is due, late or overdue.
+NOT_WORK = (*DONE, AuditStatus.WITHDRAWN)
 
 
 class SelectionReason(models.TextChoices):
@@ -143,7 +147,7 @@ class Audit(models.Model):
     def case_closed(self) -> bool:
         """The case closed (a register import no longer lists it) before the audit was submitted: the
         audit may no longer be possible, which the cycle page and My audits say."""
-        return self.case.closed_on is not None and self.status not in DONE
+        return self.case.closed_on is not None and self.status not in NOT_WORK
 
     @property
     def in_confirmed_cycle(self) -> bool:
@@ -170,6 +174,19 @@ class Reallocation(models.Model):
 
     def __str__(self) -> str:
         return f"audit {self.audit_id} reallocated {self.at:%Y-%m-%d}"
+
+
+class Withdrawal(models.Model):
+    """An audit of a closed case taken out of its cycle by the QA lead: who, when and why, shown on the
+    cycle page so that nobody has to read the change history to learn why."""
+
+    audit = models.OneToOneField(Audit, on_delete=models.CASCADE, related_name="withdrawal")
+    reason = models.CharField(max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"audit {self.audit_id} withdrawn {self.at:%Y-%m-%d}"
 
 
 class SectionResponse(models.Model):

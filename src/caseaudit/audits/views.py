@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from caseaudit import policy
 from caseaudit.pagination import page_links, pagination
 
-from .models import DONE, AuditStatus
+from .models import NOT_WORK, AuditStatus
 from .moderation_outcome import latest_returns
 from .my_work import my_work_context
 from .scoping import audits_visible_to
@@ -33,7 +33,7 @@ def my_audits(request: HttpRequest) -> HttpResponse:
     page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
     returns = latest_returns(page)
     counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
-    overdue = mine.filter(cycle__ends_on__lt=today).exclude(status__in=DONE).count()
+    overdue = mine.filter(cycle__ends_on__lt=today).exclude(status__in=NOT_WORK).count()
     return render(
         request,
         "audits/my_audits.html",
@@ -42,7 +42,7 @@ def my_audits(request: HttpRequest) -> HttpResponse:
             "rows": [
                 (
                     audit,
-                    audit.cycle is not None and audit.cycle.ends_on < today and audit.status not in DONE,
+                    audit.cycle is not None and audit.cycle.ends_on < today and audit.status not in NOT_WORK,
                     returns.get(audit.pk),
                 )
                 for audit in page
@@ -52,7 +52,12 @@ def my_audits(request: HttpRequest) -> HttpResponse:
             **my_work_context(user),
             "pagination": pagination(page, page_links(reverse("audits:mine"))),
             "total": sum(counts.values()),
-            "status_counts": [(label, counts.get(value, 0)) for value, label in AuditStatus.choices],
+            # Withdrawn is said only when an audit was: it is the rare end of a case that closed.
+            "status_counts": [
+                (label, counts.get(value, 0))
+                for value, label in AuditStatus.choices
+                if value != AuditStatus.WITHDRAWN or counts.get(value)
+            ],
             "overdue": overdue,
         },
     )

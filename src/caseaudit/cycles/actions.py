@@ -199,9 +199,9 @@ def allocate_cycle(cycle: Cycle, *, acting_user: Actor, today: date | None = Non
         raise ValidationError("There are no auditors: give at least one user the auditor role.")
     waiting = [
         _to_allocate(*row)
-        for row in cycle.audits.filter(auditor__isnull=True).values_list(
-            "pk", "case__cohort", "case__team_id", "case__worker_id", "case__manager_id"
-        )
+        for row in cycle.audits.filter(auditor__isnull=True)
+        .exclude(status=AuditStatus.WITHDRAWN)
+        .values_list("pk", "case__cohort", "case__team_id", "case__worker_id", "case__manager_id")
     ]
     result = allocate(waiting, auditors)
     by_auditor: dict[int, list[int]] = {}
@@ -233,6 +233,8 @@ def reallocate_audit(audit: Audit, *, to_auditor: User, reason: str, acting_user
         raise ValidationError("Say why the audit moves.")
     if audit.status in (AuditStatus.SUBMITTED, AuditStatus.MODERATED):
         raise ValidationError("A submitted audit stays with the auditor who wrote it.")
+    if audit.status == AuditStatus.WITHDRAWN:
+        raise ValidationError("A withdrawn audit is no longer anybody's work.")
     if audit.cycle is not None and audit.cycle.status in (CycleStatus.DRAFT, CycleStatus.CLOSED):
         raise ValidationError(
             "Audits are allocated once the sample is confirmed, and not after the cycle closes."

@@ -27,7 +27,7 @@ from .actions import (
 )
 from .forms import CloseCycleForm, ReallocateForm, ReopenCycleForm
 from .models import Cycle, CycleStatus
-from .progress import DONE
+from .progress import NOT_WORK
 from .views import cycle_for, render_cycle
 
 # Child Unique IDs named in the message about audits no auditor could take; the rest are counted.
@@ -74,7 +74,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "form": form,
             "early": today <= cycle.ends_on,
-            "not_submitted": cycle.audits.exclude(status__in=DONE).count(),
+            "not_submitted": cycle.audits.exclude(status__in=NOT_WORK).count(),
             "in_sample": cycle.audits.count(),
         }
         return render(request, "cycles/close.html", context, status=status)

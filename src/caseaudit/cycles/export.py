@@ -11,13 +11,13 @@ from caseaudit.audits.models import AuditStatus
 from caseaudit.spreadsheets import write_csv, write_xlsx
 
 from .models import Cycle
-from .progress import DONE, cycle_progress
+from .progress import COUNTED, NOT_WORK, cycle_progress
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 AUDIT_HEADER = ("child_id", "cohort", "team", "reason", "auditor", "status", "overdue")
-PROGRESS_HEADER = ("group", *AuditStatus.labels, "total", "overdue")
+PROGRESS_HEADER = ("group", *(AuditStatus(s).label for s in COUNTED), "total", "overdue")
 
 
 def audit_rows(cycle: Cycle, *, today: date) -> Iterator[tuple[str, ...]]:
@@ -27,7 +27,7 @@ def audit_rows(cycle: Cycle, *, today: date) -> Iterator[tuple[str, ...]]:
     ).values_list(
         "case__child_id", "case__cohort", "case__team__name", "reason", "auditor__username", "status"
     ):
-        overdue = "yes" if past_deadline and status not in DONE else ""
+        overdue = "yes" if past_deadline and status not in NOT_WORK else ""
         yield (child_id, cohort, team or "", reason, username or "", status, overdue)
 
 

@@ -251,3 +251,17 @@ class ReopenCycleForm(forms.Form):
             "max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer",
         },
     )
+
+
+class WithdrawAuditForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the audit withdrawn?",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea,
+        help_text="This is kept with the audit and shown on the cycle page, for example "
+        "\u201cCase closed after the family moved away: nothing left to audit\u201d.",
+        error_messages={
+            "required": "Enter why the audit is withdrawn",
+            "max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer",
+        },
+    )

@@ -7,7 +7,9 @@ from datetime import date
 
 from django.db.models import Count
 
-from caseaudit.audits.models import DONE, AuditStatus
+from caseaudit.audits.models import DONE, NOT_WORK, AuditStatus
+
+__all__ = ["COUNTED", "DONE", "NOT_WORK", "cycle_progress"]
 from caseaudit.core.cohorts import COHORT_LABELS
 
 from .models import Cycle
@@ -28,7 +30,7 @@ class ProgressRow:
         return sum(self.counts.get(s, 0) for s in DONE)
 
     def by_status(self) -> list[int]:
-        return [self.counts.get(s, 0) for s in AuditStatus.values]
+        return [self.counts.get(s, 0) for s in COUNTED]
 
 
 @dataclass
@@ -37,7 +39,11 @@ class Progress:
     by_cohort: list[ProgressRow]
     total: ProgressRow
     is_overdue: bool  # the window has ended
+    withdrawn: int = 0  # audits of closed cases taken out of the cycle
 
+
+# A withdrawn audit is no longer part of the cycle's work: counted apart, never in the totals or overdue.
+COUNTED = [s for s in AuditStatus.values if s != AuditStatus.WITHDRAWN]
 
 _NOBODY = ("Not allocated", "Auditor not recorded")  # rows of audits without an auditor come last
 
@@ -56,7 +62,11 @@ def cycle_progress(cycle: Cycle, *, today: date) -> Progress:
     auditors: dict[str, ProgressRow] = {}
     cohorts: dict[str, ProgressRow] = {}
     total = ProgressRow("All audits")
+    withdrawn = 0
     for username, first, last, cohort, status, n in rows:
+        if status == AuditStatus.WITHDRAWN:
+            withdrawn += n
+            continue
         if username:
             label = f"{first} {last}".strip() or username
         else:
@@ -68,7 +78,7 @@ def cycle_progress(cycle: Cycle, *, today: date) -> Progress:
             total,
         ):
             row.counts[status] = row.counts.get(status, 0) + n
-            if past_deadline and status not in DONE:
+            if past_deadline and status not in NOT_WORK:
                 row.overdue += n
     ordered_cohorts = [cohorts[c] for c in COHORT_LABELS if c in cohorts]
     return Progress(
@@ -76,4 +86,5 @@ def cycle_progress(cycle: Cycle, *, today: date) -> Progress:
         by_cohort=ordered_cohorts,
         total=total,
         is_overdue=past_deadline,
+        withdrawn=withdrawn,
     )

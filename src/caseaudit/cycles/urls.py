@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import allocation_views, plan_views, views
+from . import allocation_views, plan_views, views, withdraw_views
 
 app_name = "cycles"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/close/", allocation_views.close, name="close"),
     path("<int:pk>/reopen/", allocation_views.reopen, name="reopen"),
     path("<int:pk>/audits/<int:audit_pk>/reallocate/", allocation_views.reallocate, name="reallocate"),
+    path("<int:pk>/audits/<int:audit_pk>/withdraw/", withdraw_views.withdraw, name="withdraw"),
     path("<int:pk>/export.<str:fmt>", views.cycle_export, name="export"),
 ]

@@ -31,7 +31,7 @@ from caseaudit.pagination import page_links, pagination
 from .candidates import eligible_candidates
 from .export import export_cycle_csv, export_cycle_xlsx
 from .models import Cycle, CycleStatus
-from .progress import DONE, cycle_progress
+from .progress import COUNTED, DONE, NOT_WORK, cycle_progress
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,7 +55,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         done=Count("audits", filter=Q(audits__status__in=DONE)),
         moderated=Count("audits", filter=Q(audits__status=AuditStatus.MODERATED)),
         # Only work still to do can wait for an auditor: an imported past audit is done and may name none.
-        unallocated=Count("audits", filter=Q(audits__auditor__isnull=True) & ~Q(audits__status__in=DONE)),
+        unallocated=Count("audits", filter=Q(audits__auditor__isnull=True) & ~Q(audits__status__in=NOT_WORK)),
         without_auditor=Count("audits", filter=Q(audits__auditor__isnull=True, audits__status__in=DONE)),
     ).order_by("-starts_on", "name")
     return render(request, "cycles/cycle_list.html", {"cycles": cycles})
@@ -82,7 +82,9 @@ def render_cycle(
     """The cycle page; `errors` are (message, id of the element the error summary links to) from an
     action that refused. A constant number of queries, however many audits the cycle holds."""
     is_draft = cycle.status == CycleStatus.DRAFT
-    audits = cycle.audits.select_related("case", "case__team", "auditor").order_by("case__child_id")
+    audits = cycle.audits.select_related("case", "case__team", "auditor", "withdrawal").order_by(
+        "case__child_id"
+    )
     page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
 
     by_cohort: Counter[str] = Counter()
@@ -112,6 +114,8 @@ def render_cycle(
         "can_reallocate": policy.can(user, policy.REALLOCATE_AUDITS)
         and cycle.status not in (CycleStatus.DRAFT, CycleStatus.CLOSED),
         "status_changes": cycle.status_changes.select_related("by"),
+        # The "Case closed" tag leads the QA lead to withdraw the audit (the action asks the policy too).
+        "can_withdraw": policy.can(user, policy.WITHDRAW_AUDITS) and not is_draft,
     }
     if is_draft:
         # The planner's view of the register, as the swap form will check it: cheap enough for a page
@@ -135,8 +139,9 @@ def render_cycle(
         context.update(
             today=today,
             progress=cycle_progress(cycle, today=today),
-            statuses=AuditStatus.choices,
+            statuses=[(value, AuditStatus(value).label) for value in COUNTED],
             done_statuses=DONE,
+            not_work=NOT_WORK,
             unallocated=cycle.audits.filter(auditor__isnull=True).count(),
             has_auditors=policy.holders(policy.HAVE_AUDITS).exists(),
             cohort_rows=[

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
-from caseaudit.audits.models import Audit
+from caseaudit.audits.models import Audit, AuditStatus
 from caseaudit.cases.models import Team
 
 
@@ -25,9 +25,11 @@ def graded_audits_for(user: policy.Someone) -> QuerySet[Audit]:
     """The audits this person's grade table may count (before the table's own filters)."""
     if not isinstance(user, User) or not policy.can(user, policy.READ_GRADE_TABLE):
         return Audit.objects.none()
+    # A withdrawn audit was taken out of its cycle's work when the case closed: it grades nothing.
+    audits = Audit.objects.exclude(status=AuditStatus.WITHDRAWN)
     if policy.can(user, policy.READ_REPORTS):
-        return Audit.objects.all()
+        return audits
     team = report_team(user)
     if team is None:  # a team manager with no team has no team's grades to read
         return Audit.objects.none()
-    return Audit.objects.filter(case__team=team)
+    return audits.filter(case__team=team)

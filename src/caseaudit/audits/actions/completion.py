@@ -62,6 +62,11 @@ def _auditor(audit: Audit, acting_user: Actor, *, started: bool = True) -> User:
     """The allocated auditor, changing the audit in a state that allows it; refused otherwise."""
     policy.require(acting_user, policy.COMPLETE_AUDIT, audit)
     assert isinstance(acting_user, User)  # the command line never completes an audit
+    if audit.status == AuditStatus.WITHDRAWN:
+        # The case closed and the QA lead took the audit out of the cycle: there is nothing left to write.
+        raise ValidationError(
+            "This audit has been withdrawn because the case closed, so it cannot be changed."
+        )
     if audit.status not in EDITABLE:
         raise ValidationError(
             f"This audit is {audit.get_status_display().lower()}, so it cannot be changed. If it needs more "

@@ -37,7 +37,8 @@ class CycleFigures:
 
 
 def cycle_figures(cycle: Cycle) -> CycleFigures:
-    audits = Audit.objects.filter(cycle=cycle)
+    # A withdrawn audit (its case closed before it was done) was never part of the work: not planned either.
+    audits = Audit.objects.filter(cycle=cycle).exclude(status=AuditStatus.WITHDRAWN)
     done = audits.filter(status__in=DONE)
     totals = audits.aggregate(
         planned=Count("pk"),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
-from caseaudit.audits.models import DONE, AuditStatus
+from caseaudit.audits.models import NOT_WORK, AuditStatus
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.core.cohorts import COHORT_LABELS
 
@@ -24,7 +24,7 @@ def panel(user: User, today: date) -> Panel | None:
     to_write = (
         audits_visible_to(user)
         .filter(cycle__isnull=False)
-        .exclude(status__in=(*DONE, AuditStatus.RETURNED))
+        .exclude(status__in=(*NOT_WORK, AuditStatus.RETURNED))
         .select_related("case", "cycle")
         .order_by("cycle__ends_on", "case__child_id")
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
-from caseaudit.audits.models import DONE
+from caseaudit.audits.models import NOT_WORK
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.cycles.models import CycleStatus
 
@@ -26,7 +26,7 @@ def panel(user: User, today: date) -> Panel | None:
     rows = (
         audits_visible_to(user)
         .filter(cycle__ends_on__lt=today, cycle__status__in=[CycleStatus.PLANNED, CycleStatus.IN_PROGRESS])
-        .exclude(status__in=DONE)
+        .exclude(status__in=NOT_WORK)
         .values_list(
             "auditor__username",
             "auditor__first_name",
