@@ -12,8 +12,10 @@ def record_access(
 ) -> AccessLog:
     """Record a read of children's data by `user`: a person, or anyone else (the command line's SYSTEM
     actor, an anonymous visitor), recorded as no one."""
+    person = user if isinstance(user, User) else None
     return AccessLog.objects.create(
-        user=user if isinstance(user, User) else None,
+        user=person,
+        username=person.username if person else "",
         action=action,
         object_type=object_type,
         object_id=str(object_id),

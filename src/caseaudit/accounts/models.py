@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -37,7 +40,42 @@ class User(AbstractUser):
     updated_at = models.DateTimeField(auto_now=True)
 
 
-class AccessLog(models.Model):
+class ChainedEntry(models.Model):
+    """An entry of a log kept as evidence (the access log, the security log): append-only, and
+    tamper-evident. Entries are numbered without gaps (`seq`, given under a lock as each is written), and
+    each holds the hash of its own content and of the entry before it, so an entry edited, deleted or put
+    out of order breaks the chain at that entry (`caseaudit verify-access-log`). The content hashed is what
+    the entry says when written: the person's username is kept as text, since the account may change."""
+
+    seq = models.BigIntegerField(unique=True, null=True, editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    username = models.CharField(max_length=150, blank=True)  # empty: nobody signed in
+    address = models.GenericIPAddressField(null=True, blank=True)  # the client's, for a web request
+    # The operating-system account that ran a command ("" for the web), beside the --as person if any.
+    os_user = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    # The fields an entry's hash covers, beside those above: each log adds its own.
+    CHAINED_FIELDS: tuple[str, ...] = ("seq", "at", "username", "address", "os_user", "detail")
+
+    class Meta:
+        abstract = True
+
+    def chain_content(self) -> dict[str, str | int | None]:
+        """What the hash covers, as `caseaudit.accounts.chain` wants it: the time in UTC to the
+        microsecond, the rest as stored."""
+        content: dict[str, str | int | None] = {}
+        for name in self.CHAINED_FIELDS:
+            value = getattr(self, name)
+            if name == "at":
+                value = value.astimezone(UTC).isoformat(timespec="microseconds")
+            content[name] = value
+        return content
+
+
+class AccessLog(ChainedEntry):
     """Who read or exported what, and when. Never holds a child's name: objects are named by kind and id.
     Changes are in ChangeEvent; the import, create and update kinds are those recorded here before the
     change history existed."""
@@ -49,19 +87,57 @@ class AccessLog(models.Model):
         CREATE = "create", "Created"
         UPDATE = "update", "Updated"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=10, choices=Action.choices)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64, blank=True)
-    detail = models.CharField(max_length=300, blank=True)
+
+    CHAINED_FIELDS = (*ChainedEntry.CHAINED_FIELDS, "action", "object_type", "object_id")
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-seq"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type} {self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"
+
+
+class SecurityEvent(ChainedEntry):
+    """What a security review reads: signing in and out, failures and lockouts, second-factor changes,
+    account and role changes, and refusals. Never a password, code or token. `username` is the account's,
+    or the name typed at a failed sign-in."""
+
+    class Event(models.TextChoices):
+        SIGNED_IN = "signed-in", "Signed in"
+        SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+        LOCKED_OUT = "locked-out", "Locked out"
+        UNLOCKED = "unlocked", "Unlocked"
+        SIGNED_OUT = "signed-out", "Signed out"
+        SIGNED_OUT_EVERYWHERE = "signed-out-everywhere", "Signed out everywhere"
+        SESSION_EXPIRED = "session-expired", "Session timed out"
+        MFA_ENROLLED = "mfa-enrolled", "Authenticator set up"
+        MFA_RESET = "mfa-reset", "Authenticator reset"
+        RECOVERY_CODE_USED = "recovery-code-used", "Recovery code used"
+        RECOVERY_CODES_REPLACED = "recovery-codes-replaced", "Recovery codes replaced"
+        PASSWORD_SET = "password-set", "Password chosen"
+        ACCOUNT_CREATED = "account-created", "Account added"
+        ROLE_CHANGED = "role-changed", "Role changed"
+        ACCOUNT_DEACTIVATED = "account-deactivated", "Account deactivated"
+        ACCOUNT_REACTIVATED = "account-reactivated", "Account reactivated"
+        PERMISSION_DENIED = "permission-denied", "Refused"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    event = models.CharField(max_length=30, choices=Event.choices, db_index=True)
+
+    CHAINED_FIELDS = (*ChainedEntry.CHAINED_FIELDS, "event")
+
+    class Meta:
+        ordering = ["-at", "-seq"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.event}"
 
 
 class ChangeEvent(models.Model):
