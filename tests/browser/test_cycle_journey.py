@@ -85,7 +85,7 @@ def test_qa_lead_plans_and_allocates_a_cycle(page, live_server, check_page, auth
     early_help = sample.get_by_role("row").filter(has_text="Early help").first
     taken_out = early_help.get_by_role("rowheader").inner_text()
     early_help.get_by_role("link", name=f"Swap {taken_out} out").click()
-    page.wait_for_url(re.compile(r"/cycles/\d+/swap/\?remove="))
+    page.wait_for_url(re.compile(r"/cycles/\d+/swap/\?audit=\d+$"))
     expect(page.get_by_label("Child Unique ID of the case to take out")).to_have_value(taken_out)
     suggestions = page.get_by_role("table", name="Eligible early help cases not in the sample")
     put_in = suggestions.locator("td.app-child-id").first.inner_text()

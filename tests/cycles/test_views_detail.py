@@ -84,7 +84,10 @@ def test_the_draft_preview(qa_client, register):
     assert re.search(r"Focus cohort</th> <td[^>]*>6</td>", text)
     assert re.search(r"Random</th> <td[^>]*>2</td>", text)
     assert sample_ids(response) == sorted(c.child_id for c in register.cases[:8])
-    assert f"{reverse('cycles:swap', args=[cycle.pk])}?remove=N100000" in text
+    # The Swap link names the audit by its number: no child's identifier in an address.
+    swapped = cycle.audits.get(case__child_id="N100000")
+    assert f"{reverse('cycles:swap', args=[cycle.pk])}?audit={swapped.pk}" in text
+    assert "?remove=" not in text
     assert f'action="{reverse("cycles:confirm", args=[cycle.pk])}"' in text
     assert f'href="{reverse("cycles:discard", args=[cycle.pk])}"' in text
     assert "Progress" not in text and "Allocate audits" not in text

@@ -48,7 +48,8 @@ def test_a_swap_with_a_reason(qa_client, register, draft, personas):
 
 
 def test_the_form_comes_ready_to_take_a_case_out(qa_client, register, draft):
-    response = qa_client.get(swap_url(draft), {"remove": register.cases[0].child_id})
+    audit = draft.audits.get(case=register.cases[0])
+    response = qa_client.get(swap_url(draft), {"audit": audit.pk})
     assert response.status_code == 200
     assert f'name="remove" type="text" value="{register.cases[0].child_id}"' in response.text
     # The care leaver cases the planner would have taken next.
@@ -56,6 +57,15 @@ def test_the_form_comes_ready_to_take_a_case_out(qa_client, register, draft):
     suggested = re.findall(r'app-child-id">([^<]+)</td>', response.text)
     assert suggested == ["N000001", *(c.child_id for c in register.cases[3:6])]
     assert "Never audited" in response.text
+
+
+@pytest.mark.parametrize("audit", ["999999", "x", ""])
+def test_a_swap_link_naming_no_audit_of_the_sample_gives_an_empty_form(qa_client, draft, audit):
+    response = qa_client.get(swap_url(draft), {"audit": audit})
+    assert response.status_code == 200
+    field = re.search(r'<input[^>]*name="remove"[^>]*>', response.text)
+    assert field and 'value=""' in field.group(0)
+    assert "Eligible" not in response.text
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,9 @@ def swap(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "The sample is confirmed: only a draft sample can be changed.")
         return redirect("cycles:detail", cycle.pk)
     if request.method != "POST":
-        form = SwapForm(initial={"remove": request.GET.get("remove", "")[:40]}, sample=cycle.audits.all())
+        form = SwapForm(
+            initial={"remove": _child_id_of(cycle, request.GET.get("audit", ""))}, sample=cycle.audits.all()
+        )
         return _render_swap(request, cycle, form)
 
     form = SwapForm(request.POST, sample=cycle.audits.all())
@@ -101,6 +103,15 @@ def swap(request: HttpRequest, pk: int) -> HttpResponse:
         # The form has checked the case taken out and the reason: what the action refuses is the case put in.
         field_for="add",
     )
+
+
+def _child_id_of(cycle: Cycle, audit_pk: str) -> str:
+    """The Child Unique ID of the sample's audit a "Swap" link names: links name the audit by its number,
+    so that no child's identifier is in an address (and the server's request log)."""
+    if not audit_pk.isdigit():
+        return ""
+    audit = cycle.audits.select_related("case").filter(pk=int(audit_pk)).first()
+    return audit.case.child_id if audit else ""
 
 
 def _render_swap(request: HttpRequest, cycle: Cycle, form: SwapForm, status: int = 200) -> HttpResponse:
