@@ -70,3 +70,7 @@ def test_a_withdrawn_audit_cannot_be_edited_and_is_no_ones_work(client, personas
         completing.start_audit(closed_case_audit, acting_user=personas.auditor)
     home = client.get(reverse("home")).text
     assert closed_case_audit.case.child_id not in home  # not in the auditor's audits to complete
+    # The audit's own page says why it stopped, and offers no start.
+    page = client.get(reverse("audits:detail", args=[closed_case_audit.pk])).text
+    assert "Withdrawn from" in page and "Reason: Closed" in page
+    assert "Start this audit" not in page

@@ -77,6 +77,8 @@ def _page(
         # audit is moderated, both grades and the reason for a change to everyone who may read it.
         returned=latest_return(audit) if shows_content else None,
         outcome=outcome(audit) if shows_content else None,
+        # Why the audit stopped, on its own page as on the cycle's.
+        withdrawal=getattr(audit, "withdrawal", None) if audit.status == AuditStatus.WITHDRAWN else None,
     )
     if context["editable"]:
         context |= _task_list(audit)
