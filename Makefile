@@ -16,7 +16,7 @@ demo: setup
 	$(DEMO_ENV) $(BIN)/caseaudit demo-data --if-empty
 	@$(DEMO_ENV) $(BIN)/caseaudit demo-data --sign-ins
 	@echo "caseaudit demo: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(DEMO_ENV) $(BIN)/caseaudit runserver $(HOST):$(PORT) --noreload
+	$(DEMO_ENV) $(BIN)/caseaudit serve --bind $(HOST):$(PORT) --workers 2
 
 test: setup
 	CASEAUDIT_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)

@@ -569,8 +569,8 @@ def test_auditor_register_holds_only_their_allocated_cases(client, personas, cyc
 def test_every_url_is_in_the_matrix():
     # The feedback form is for people without an account: see ANONYMOUS_ALLOWED and test_feedback_views.
     # Choosing a password answers a person with no password yet, through their single-use link: see
-    # tests/people/test_choose_password.py.
-    named = {row[2] for row in MATRIX} | {"login", "logout", "feedback:form", "password:choose"}
+    # tests/people/test_choose_password.py. The health check is for machines: see ANONYMOUS_ALLOWED.
+    named = {row[2] for row in MATRIX} | {"login", "logout", "feedback:form", "password:choose", "healthz"}
     assert set(_url_names(get_resolver().url_patterns)) <= named
 
 
@@ -579,7 +579,10 @@ def test_every_url_is_in_the_matrix():
 # Pages an anonymous visitor may load. Static files are served outside the URL patterns.
 # The feedback form answers a child, young person or carer who has no account, but only through a live
 # single-use link: the walker below makes one for the sample token "x"; any other token gets a 404.
-ANONYMOUS_ALLOWED = {"/sign-in/", "/feedback/x/"}
+# The health check answers a load balancer or monitor, which has no session, and shows no data: only whether
+# the database answers and the migrations are applied (and, once there is one, that the job queue keeps up;
+# tests/serving/test_healthz.py).
+ANONYMOUS_ALLOWED = {"/sign-in/", "/feedback/x/", "/healthz"}
 # Pages outside the policy: signing out (anyone may), and choosing a password from a link (the link is the
 # authority; an unknown link gets a 404).
 PUBLIC_PAGES = {"/sign-out/", "/set-password/x/x/"}

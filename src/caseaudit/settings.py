@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "caseaudit.people",
     "caseaudit.records",
     "caseaudit.demo",
+    "caseaudit.serving",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,9 @@ if not (DEBUG or DEMO or TESTING):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("CASEAUDIT_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
+# A load balancer or monitor asks /healthz over plain HTTP, straight to the app server: it carries no session
+# and answers with no data, so it need not be sent to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # A second factor (an authenticator app's code) for every account, except in the demo; the tests turn it on
 # where they are about it, so that the other tests and journeys sign in with a password alone.

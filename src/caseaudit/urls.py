@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .serving import views as serving_views
 from .signin.forms import LockingSignInForm
 from .work import views as work_views
 
@@ -28,6 +29,8 @@ urlpatterns = [
     path("reports/cycles/", include("caseaudit.reports.paper_urls")),
     # The feedback form for children, young people and carers: no sign-in, a single-use link.
     path("feedback/", include("caseaudit.audits.public_feedback_urls")),
+    # For a load balancer or monitor: whether this copy of the service can work, without a session or data.
+    path("healthz", serving_views.healthz, name="healthz"),
 ]
 
 handler403 = "caseaudit.views.forbidden"

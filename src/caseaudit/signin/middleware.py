@@ -21,8 +21,9 @@ from .sessions import why_ended
 
 # The pages a person may open before their second factor is done.
 STEPS = {"login", "logout", "signin:code", "signin:set-up"}
-# Pages for people without an account (the feedback form): whoever opens them, this middleware stays out.
-PUBLIC = {"feedback:form"}
+# Pages for people without an account (the feedback form) and for machines (the health check): whoever opens
+# them, this middleware stays out.
+PUBLIC = {"feedback:form", "healthz"}
 PENDING_CODES = "signin.recovery_codes"  # the codes just made, in the session until the person saved them
 
 
