@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.pagination import page_links, pagination
 from caseaudit.ui.submission import CONFLICT_STATUS, submit
@@ -50,7 +51,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         .filter(moderated_at__isnull=False)
         .order_by("-moderated_at", "-pk")[:RECENTLY_MODERATED]
     )
-    record_access(user, "view", "moderation-queue", "", f"{page.paginator.count} waiting")
+    recent = list(recent)
+    detail = shown("waiting", page.paginator.count, page=page) + f", {len(recent)} recently moderated"
+    record_access(user, "view", "moderation-queue", "", detail)
     return render(
         request,
         "audits/moderation/queue.html",
@@ -89,11 +92,11 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     }
 
     def page(status: int = 200) -> HttpResponse:
+        record_access(user, "view", "audit", audit.pk, "moderation")
         context = _audit_context(audit, user, forms_by_action, conflicted=status == CONFLICT_STATUS)
         return render(request, "audits/moderation/audit.html", context, status=status)
 
     if request.method != "POST":
-        record_access(user, "view", "audit", audit.pk, "moderation")
         return page()
     action = request.POST.get("action", "")
     if action not in forms_by_action:
