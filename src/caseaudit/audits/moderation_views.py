@@ -43,7 +43,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     visible = audits_visible_to(user).select_related("cycle", "case", "auditor", "grade_scale")
     waiting = visible.filter(status=AuditStatus.SUBMITTED).order_by("submitted_at", "pk")
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
-    recent = (
+    recent = list(
         visible.filter(status=AuditStatus.MODERATED)
         .annotate(
             moderated_at=Max("moderation_events__at", filter=Q(moderation_events__kind__in=MODERATED_KINDS))
@@ -51,7 +51,6 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         .filter(moderated_at__isnull=False)
         .order_by("-moderated_at", "-pk")[:RECENTLY_MODERATED]
     )
-    recent = list(recent)
     detail = shown("waiting", page.paginator.count, page=page) + f", {len(recent)} recently moderated"
     record_access(user, "view", "moderation-queue", "", detail)
     return render(
