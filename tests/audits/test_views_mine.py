@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from caseaudit.accounts.models import Role
+from caseaudit.accounts.models import AccessLog, Role
 from caseaudit.audits.models import AuditStatus
 
 from ..cycles.builders import allocate_to, make_cycle
@@ -119,3 +119,14 @@ def test_an_audit_whose_case_closed_is_marked_case_closed(auditor_client, person
     # Once submitted, the audit was done: the case closing afterwards changes nothing.
     cycle.audits.filter(case=closing).update(status=AuditStatus.SUBMITTED)
     assert "Case closed" not in auditor_client.get(MINE).text
+
+
+def test_each_view_is_logged_with_how_many_audits_it_listed(auditor_client, personas):
+    east = make_team("East Early Help")
+    cycle = make_cycle([make_case("E000001", "early-help", east), make_case("E000002", "early-help", east)])
+    allocate_to(cycle, personas.auditor)
+    auditor_client.get(MINE)
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.action, entry.object_type) == (personas.auditor, "view", "my-audits")
+    assert entry.detail == "2 audits; 0 follow-up audits"
+    assert "E000001" not in entry.detail

@@ -253,3 +253,27 @@ def test_pages_use_the_service_shell(client, personas):
     assert "govuk-header__logotype" not in text and "GOV.UK" not in text
     assert 'action="/sign-out/"' in text and "csrfmiddlewaretoken" in text
     assert 'aria-current="page"' in text
+
+
+# The access log ------------------------------------------------------------------------------------------
+
+
+def test_each_view_of_the_register_is_logged_with_its_page_and_filters(qa_client, personas):
+    for n in range(60):
+        make_case(f"P{n:06d}", "child-in-need", personas.other_case.team)
+    qa_client.get(LIST, {"page": 2, "cohort": "child-in-need", "sort": "-opened_on"})
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.action, entry.object_type) == (personas.qa_lead, "view", "case-list")
+    assert entry.detail == "11 of 61 cases, page 2 of 2; status open, cohort child-in-need, sort -opened_on"
+
+
+def test_a_search_by_child_unique_id_is_logged_with_the_id(qa_client, personas):
+    qa_client.get(LIST, {"q": "S0000"})
+    assert AccessLog.objects.get().detail == '1 case; status open, search for Child Unique ID "S0000"'
+
+
+def test_a_search_by_other_text_is_logged_without_the_text(qa_client, personas):
+    assert child_ids(qa_client.get(LIST, {"q": "Smith"})) == []
+    entry = AccessLog.objects.get()
+    assert "Smith" not in entry.detail
+    assert entry.detail == "0 cases; status open, search for other text (not recorded)"

@@ -158,3 +158,19 @@ def test_a_bad_local_rules_file_is_a_clear_error(register, settings, tmp_path):
     with pytest.raises(CommandError) as refused:
         call_command("compliance", stdout=StringIO(), stderr=StringIO())
     assert "The timescale rules cannot be used" in str(refused.value) and "local.yaml" in str(refused.value)
+
+
+def test_as_a_person_the_rows_keep_to_their_scope_and_the_log_names_them(register):
+    team = rows(run("--format", "csv", "--as", "team-manager"))
+    assert {r["child_id"] for r in team} == {"N000001", "N000002"}
+    entry = AccessLog.objects.get(object_type="compliance")
+    assert entry.user == register.personas.team_manager
+    assert entry.detail == "10 results, csv, as of 2026-11-03"
+
+
+def test_a_senior_leader_gets_the_counts_and_no_row_of_a_child(register):
+    text = run("--as", "senior-leader")
+    assert "N000001" not in text and "3 open cases checked" in text  # the whole register, as counts
+    with pytest.raises(CommandError, match="use --format text for the counts"):
+        run("--format", "csv", "--as", "senior-leader")
+    assert not AccessLog.objects.exists()

@@ -285,7 +285,7 @@ def test_the_csv_keeps_to_the_persons_scope_and_is_recorded(client, register):
     assert [line.split(",")[0] for line in lines[1:]] == ["N000001", "N000002"]
     entry = AccessLog.objects.get(object_type="compliance", action="export")
     assert entry.user == register.personas.team_manager
-    assert entry.detail == "case-recording, data-missing, 2 cases, csv"
+    assert entry.detail == "csv, 2 cases; check case-recording, status data-missing, as of 2026-11-03"
     client.force_login(register.personas.senior_leader)
     assert download(client, "case-recording", "data-missing").status_code == 403
     client.force_login(register.personas.qa_lead)

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from caseaudit.accounts.models import ChangeEvent, Role
+from caseaudit.accounts.models import AccessLog, ChangeEvent, Role
 from caseaudit.cycles.models import Cycle
 from tests.factories import make_case, make_user
 
@@ -28,6 +28,17 @@ def test_dry_run_prints_the_sample_and_stores_nothing(register):
     out, _ = run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "4", "--dry-run")
     assert "Dry run, nothing stored: Autumn 2018" in out and "5 of 10 open cases" in out
     assert not Cycle.objects.exists()
+
+
+def test_the_printed_sample_is_recorded_in_the_access_log(register):
+    run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "4", "--dry-run")
+    dry = AccessLog.objects.get()
+    assert (dry.user, dry.action, dry.object_type, dry.object_id) == (None, "export", "cycle", "")
+    assert dry.detail == "Autumn 2018: sample of 5 cases, text, dry run"
+    run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "4", "--format", "csv")
+    planned = AccessLog.objects.exclude(pk=dry.pk).get()
+    assert planned.object_id == str(Cycle.objects.get().pk)
+    assert planned.detail == "Autumn 2018: sample of 5 cases, csv"
 
 
 def test_csv_and_json_formats(register):

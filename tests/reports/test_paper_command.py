@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from caseaudit.accounts.models import AccessLog
 
 from ..cycles.builders import make_cycle
+from ..factories import Role, make_user
 from .grade_history import load_three_years
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,14 @@ def test_a_draft_cycle_has_no_paper(personas):
     make_cycle([personas.own_case], name="Spring 2027", season="spring", year=2027, draft=True)
     with pytest.raises(CommandError, match="Spring 2027 is a draft sample"):
         paper("--cycle", "Spring 2027")
+
+
+def test_as_a_person_only_those_who_read_reports_get_the_paper_and_the_log_names_them(history, tmp_path):
+    make_user(Role.TEAM_MANAGER, "manager")
+    lead = make_user(Role.QA_LEAD, "lead")
+    target = str(tmp_path / "paper.html")
+    with pytest.raises(CommandError, match="read reports"):
+        paper("--cycle", "Autumn 2021", "--format", "html", "--output", target, "--as", "manager")
+    assert not AccessLog.objects.exists()
+    paper("--cycle", "Autumn 2021", "--format", "html", "--output", target, "--as", "lead")
+    assert AccessLog.objects.get(action="export", object_type="cycle").user == lead

@@ -38,6 +38,7 @@ def _audit_for(request: HttpRequest, pk: int) -> tuple[User, Audit]:
 def _render_feedback(
     request: HttpRequest, user: User, audit: Audit, *, link_form: NewLinkForm | None = None, status: int = 200
 ) -> HttpResponse:
+    record_access(user, "view", "audit-feedback", audit.pk)
     responses = [
         (response, label_answers(response.respondent, response.answers))
         for response in audit.feedback.select_related("recorded_by").order_by("-received_on", "-pk")
@@ -63,7 +64,6 @@ def _render_feedback(
 @require_http_methods(["GET", "HEAD"])
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     user, audit = _audit_for(request, pk)
-    record_access(user, "view", "audit-feedback", audit.pk)
     return _render_feedback(request, user, audit)
 
 
@@ -124,6 +124,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The paper feedback is recorded.")
             return redirect("audits:feedback", audit.pk)
+    record_access(user, "view", "audit", audit.pk, "paper feedback form")
     return render(
         request,
         "audits/feedback_paper.html",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.pagination import page_links, pagination
 from caseaudit.ui.submission import CONFLICT_STATUS, submit
@@ -42,7 +43,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     visible = audits_visible_to(user).select_related("cycle", "case", "auditor", "grade_scale")
     waiting = visible.filter(status=AuditStatus.SUBMITTED).order_by("submitted_at", "pk")
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
-    recent = (
+    recent = list(
         visible.filter(status=AuditStatus.MODERATED)
         .annotate(
             moderated_at=Max("moderation_events__at", filter=Q(moderation_events__kind__in=MODERATED_KINDS))
@@ -50,7 +51,8 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         .filter(moderated_at__isnull=False)
         .order_by("-moderated_at", "-pk")[:RECENTLY_MODERATED]
     )
-    record_access(user, "view", "moderation-queue", "", f"{page.paginator.count} waiting")
+    detail = shown("waiting", page.paginator.count, page=page) + f", {len(recent)} recently moderated"
+    record_access(user, "view", "moderation-queue", "", detail)
     return render(
         request,
         "audits/moderation/queue.html",
@@ -89,11 +91,11 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     }
 
     def page(status: int = 200) -> HttpResponse:
+        record_access(user, "view", "audit", audit.pk, "moderation")
         context = _audit_context(audit, user, forms_by_action, conflicted=status == CONFLICT_STATUS)
         return render(request, "audits/moderation/audit.html", context, status=status)
 
     if request.method != "POST":
-        record_access(user, "view", "audit", audit.pk, "moderation")
         return page()
     action = request.POST.get("action", "")
     if action not in forms_by_action:

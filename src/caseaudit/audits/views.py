@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.list_reads import shown
 from caseaudit.pagination import page_links, pagination
 
 from .models import NOT_WORK, AuditStatus
@@ -34,6 +36,12 @@ def my_audits(request: HttpRequest) -> HttpResponse:
     returns = latest_returns(page)
     counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
     overdue = mine.filter(cycle__ends_on__lt=today).exclude(status__in=NOT_WORK).count()
+    other_work = my_work_context(user)
+    # What the higher apps list beside the audits names children's cases too: counted in the same entry.
+    # The follow-up audits are the only such list today; any list handed down later is counted with them.
+    listed = sum(len(value) for value in other_work.values() if isinstance(value, list))
+    detail = shown("audits", page.paginator.count, page=page) + f"; {listed} follow-up audits"
+    record_access(user, "view", "my-audits", "", detail)
     return render(
         request,
         "audits/my_audits.html",
@@ -49,7 +57,7 @@ def my_audits(request: HttpRequest) -> HttpResponse:
             ],
             "returned_count": counts.get(AuditStatus.RETURNED, 0),
             # The follow-up audits allocated to them, from the improvement app.
-            **my_work_context(user),
+            **other_work,
             "pagination": pagination(page, page_links(reverse("audits:mine"))),
             "total": sum(counts.values()),
             # Withdrawn is said only when an audit was: it is the rare end of a case that closed.

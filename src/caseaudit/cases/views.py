@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.list_reads import searched_for, shown
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
 from caseaudit.pagination import pagination
@@ -78,6 +79,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filtered = any(filters[name] for name in ("q", "cohort", "team", "worker")) or (
         filters["status"] != DEFAULT_STATUS
     )
+    record_access(request.user, "view", "case-list", "", _list_detail(page, filters))
     return render(
         request,
         "cases/case_list.html",
@@ -93,6 +95,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "pagination": pagination(page, lambda number: _query(filters, page=number)),
         },
     )
+
+
+def _list_detail(page: Page[Case], filters: dict[str, str]) -> str:
+    """The register's entry in the access log: the rows shown, and the filters by their values (a team and
+    a worker by id), with the Child Unique ID searched for, never other text."""
+    chosen = {
+        "status": filters["status"],
+        "cohort": filters["cohort"],
+        "team": filters["team"],
+        "worker": filters["worker"],
+        "search for": searched_for(filters["q"]),
+        "sort": "" if filters["sort"] == DEFAULT_SORT else filters["sort"],
+    }
+    return shown("cases", page.paginator.count, page=page, filters=chosen)
 
 
 def _filtered(visible: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case]:

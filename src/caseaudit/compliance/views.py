@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.core.cohorts import COHORT_LABELS
@@ -170,6 +171,16 @@ def _drill_down(request: HttpRequest, check: str, status: str) -> _DrillDown:
     return _DrillDown(user, rules, filters, today, results)
 
 
+def _logged(filters: dict[str, Any], status: str) -> dict[str, object]:
+    """The drill-down's filters as its access-log entry records them."""
+    return {
+        "check": filters["check"],
+        "status": status,
+        "cohort": filters["cohort"],
+        "as of": filters["as_of"],
+    }
+
+
 @policy.capability_required(policy.READ_CHILD_RECORDS)
 @require_safe
 def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
@@ -184,7 +195,12 @@ def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
         row["status_text"] = status_text(row["status"], row["days_overdue"])
         row["cohort_label"] = COHORT_LABELS.get(row["cohort"], row["cohort"])
         row["team"], row["worker"] = allocated.get(row["case_id"], ("", ""))
-    record_access(user, "view", "compliance", detail=f"{check}, {status}, {len(results)} cases")
+    record_access(
+        user,
+        "view",
+        "compliance",
+        detail=shown("cases", len(results), page=page, filters=_logged(filters, status)),
+    )
     # The check is in the path; the query carries the date and cohort, for the pages and the way back.
     query = filter_query({**filters, "check": ""}, today)
 
@@ -235,5 +251,6 @@ def cases_csv(request: HttpRequest, check: str, status: str) -> HttpResponse:
     cohort = f"-{filters['cohort']}" if filters["cohort"] else ""
     name = f"compliance-{check}-{status}{cohort}-{filters['as_of']:%Y-%m-%d}.csv"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    record_access(user, "export", "compliance", detail=f"{check}, {status}, {len(results)} cases, csv")
+    detail = "csv, " + shown("cases", len(results), filters=_logged(filters, status))
+    record_access(user, "export", "compliance", detail=detail)
     return response

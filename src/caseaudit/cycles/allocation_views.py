@@ -160,12 +160,12 @@ def reallocate(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     )
 
     def page(status: int = 200) -> HttpResponse:
+        record_access(user, "view", "audit", audit.pk, "reallocate")
         history = audit.reallocations.select_related("from_auditor", "to_auditor", "by")
         context = {"cycle": cycle, "audit": audit, "form": form, "history": history}
         return render(request, "cycles/reallocate.html", context, status=status)
 
     if request.method != "POST":
-        record_access(user, "view", "audit", audit.pk)
         return page()
     return submit(
         request,

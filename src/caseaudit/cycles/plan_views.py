@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
 from caseaudit.core.cohorts import COHORT_LABELS
@@ -123,6 +124,9 @@ def _render_swap(request: HttpRequest, cycle: Cycle, form: SwapForm, status: int
     if removing is not None:
         context["suggestions"] = _suggestions(cycle, removing.case.cohort)
         context["cohort_label"] = COHORT_LABELS[removing.case.cohort]
+        # The case to take out, and the eligible cases of its cohort by Child Unique ID: children's records.
+        detail = f"swap: audit {removing.pk} and {len(context['suggestions'])} eligible cases suggested"
+        record_access(request.user, "view", "cycle", cycle.pk, detail)
     return render(request, "cycles/swap.html", context, status=status)
 
 

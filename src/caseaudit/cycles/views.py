@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import AuditStatus, SelectionReason
 from caseaudit.core.cohorts import COHORT_LABELS
@@ -148,7 +149,8 @@ def render_cycle(
                 (label, by_cohort[slug]) for slug, label in COHORT_LABELS.items() if by_cohort[slug]
             ],
         )
-    record_access(user, "view", "cycle", cycle.pk)
+    # The sample is listed a page at a time, with each case's Child Unique ID: the entry says which page.
+    record_access(user, "view", "cycle", cycle.pk, shown("audits", page.paginator.count, page=page))
     return render(request, "cycles/cycle_detail.html", context, status=status)
 
 

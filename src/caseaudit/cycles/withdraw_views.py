@@ -36,11 +36,11 @@ def withdraw(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     expected = int(version) if version.isdigit() else audit.version
 
     def page(status: int = 200) -> HttpResponse:
+        record_access(user, "view", "audit", audit.pk, "withdraw")
         context = {"cycle": cycle, "audit": audit, "form": form, "version": expected}
         return render(request, "cycles/withdraw.html", context, status=status)
 
     if request.method != "POST":
-        record_access(user, "view", "audit", audit.pk)
         return page()
     return submit(
         request,

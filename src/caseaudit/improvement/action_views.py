@@ -81,6 +81,13 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(user, pk)
     policy.require(user, policy.UPDATE_ACTION, action)
     form = UpdateForm(request.POST)
+
+    def page(status: int) -> HttpResponse:
+        # The refused update is shown on the action's page again: a read, as when it was first opened.
+        record_access(user, "view", "action", action.pk)
+        context = _detail_context(user, action, update_form=form)
+        return render(request, "improvement/action_detail.html", context, status=status)
+
     return submit(
         request,
         form,
@@ -92,12 +99,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=user,
             version=data["version"],
         ),
-        page=lambda status: render(
-            request,
-            "improvement/action_detail.html",
-            _detail_context(user, action, update_form=form),
-            status=status,
-        ),
+        page=page,
         then=_detail_url(action),
         done="The action is updated.",
         field_for={tracker.EVIDENCE_REQUIRED: "evidence"},
@@ -171,6 +173,7 @@ def _decide(request: HttpRequest, pk: int, decision: Decision) -> HttpResponse:
         form = decision.form_class(initial={"version": action.version})
 
     def page(status: int) -> HttpResponse:
+        record_access(user, "view", "action", action.pk, decision.url_name.removeprefix("actions:"))
         context = {
             "action": action,
             "form": form,
@@ -226,6 +229,7 @@ def action_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def page(status: int) -> HttpResponse:
+        record_access(user, "view", "action", action.pk, "reassign")
         context = {"action": action, "form": form, "owner_name": tracker.person(action.owner)}
         return render(request, "improvement/action_reassign.html", context, status=status)
 

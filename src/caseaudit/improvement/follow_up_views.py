@@ -126,6 +126,7 @@ def follow_up_new(request: HttpRequest, case_pk: int) -> HttpResponse:
 
     def page(status: int) -> HttpResponse:
         actions = actions_to_check(case).select_related("owner", "owner__staff")
+        record_access(user, "view", "case", case.pk, "arrange a follow-up")
         context = {"case": case, "form": form, "actions": actions}
         return render(request, "improvement/follow_up_new.html", context, status=status)
 
@@ -157,6 +158,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswersForm(request.POST if request.method == "POST" else None, items=items)
 
     def page(status: int) -> HttpResponse:
+        record_access(user, "view", "follow-up", follow_up.pk)
         context = {
             "follow_up": follow_up,
             "items": items,
@@ -166,7 +168,6 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "improvement/follow_up_detail.html", context, status=status)
 
     if request.method != "POST":
-        record_access(user, "view", "follow-up", follow_up.pk)
         return page(200)
     if not answering:
         policy.require(user, policy.COMPLETE_FOLLOW_UP, follow_up)

@@ -119,6 +119,11 @@ class Meeting:
     def rows(self) -> list[Row]:
         return [row for group in self.groups for row in group.rows]
 
+    def filters(self) -> dict[str, str]:
+        """The filters in force, as the access log records them: a team, an owner and a cycle by id."""
+        chosen = {name: self.form.value(name) for name in ("kind", "team", "owner", "cycle")}
+        return {"status": self.status, **chosen}
+
 
 def counts(actions: QuerySet[Action], today: date) -> Counts:
     """Per status, and overdue (still to do, past its due date), in one query."""

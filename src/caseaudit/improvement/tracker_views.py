@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.list_reads import shown
 from caseaudit.cases.models import Case
 from caseaudit.cycles.reaudits import outstanding_reaudits, reaudit_weeks
 
@@ -35,7 +36,9 @@ def meeting_view(request: HttpRequest) -> HttpResponse:
         )
     user = policy.person(request.user, policy.USE_TRACKER)
     current = meeting(user, request.GET, today=today)
-    record_access(user, "view", "action-list", "", f"{len(current.rows)} actions")
+    record_access(
+        user, "view", "action-list", "", shown("actions", len(current.rows), filters=current.filters())
+    )
     return render(request, "improvement/meeting.html", {"meeting": current, "query": request.GET.urlencode()})
 
 
@@ -45,7 +48,9 @@ def agenda_view(request: HttpRequest) -> HttpResponse:
     """The same list as a page to print for the meeting: no navigation, no forms."""
     user = policy.person(request.user, policy.USE_TRACKER)
     current = meeting(user, request.GET, today=timezone.localdate())
-    record_access(user, "view", "action-agenda", "", f"{len(current.rows)} actions")
+    record_access(
+        user, "view", "action-agenda", "", shown("actions", len(current.rows), filters=current.filters())
+    )
     return render(request, "improvement/agenda.html", {"meeting": current})
 
 
@@ -61,7 +66,9 @@ def export_view(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"actions-{today:%Y-%m-%d}.xlsx"
     )
-    record_access(user, "export", "action-list", "", f"{len(current.rows)} actions")
+    record_access(
+        user, "export", "action-list", "", shown("actions", len(current.rows), filters=current.filters())
+    )
     return response
 
 

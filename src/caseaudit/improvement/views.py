@@ -75,6 +75,7 @@ def raise_concern(request: HttpRequest, audit_pk: int) -> HttpResponse:
     form = RaiseConcernForm(request.POST if request.method == "POST" else None)
 
     def page(status: int) -> HttpResponse:
+        record_access(user, "view", "audit", audit.pk, "raise a concern")
         context = {"audit": audit, "form": form, "audit_url": _audit_url(audit)}
         return render(request, "improvement/raise.html", context, status=status)
 
@@ -107,6 +108,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = RespondForm(request.POST if request.method == "POST" else None)
 
     def page(status: int) -> HttpResponse:
+        record_access(user, "view", "concern", concern.pk)
         context = {
             "concern": concern,
             "escalation": escalation_of(concern),
@@ -116,7 +118,6 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "improvement/concern_detail.html", context, status=status)
 
     if request.method != "POST":
-        record_access(user, "view", "concern", concern.pk)
         return page(200)
     policy.require(user, policy.RESPOND_TO_CONCERN, concern)
     if not concern.is_open:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.pagination import page_links, pagination
 from caseaudit.ui.submission import submit
@@ -36,10 +37,15 @@ def _me(request: HttpRequest) -> User:
 def notification_list(request: HttpRequest) -> HttpResponse:
     mine = Notification.objects.filter(recipient=_me(request)).select_related("email")
     page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = mine.filter(read_at=None).count()
+    # A notification names the case it is about by Child Unique ID ("Your audit of ... is returned"), so
+    # the list is a read of children's records, even of one's own notifications.
+    detail = shown("notifications", page.paginator.count, page=page, filters={"unread": unread})
+    record_access(request.user, "view", "notification-list", "", detail)
     context = {
         "page": page,
         "pagination": pagination(page, page_links(reverse("notifications:list"))),
-        "unread": mine.filter(read_at=None).count(),
+        "unread": unread,
     }
     return render(request, "notifications/list.html", context)
 
@@ -95,7 +101,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
         emails = emails.filter(status=status)
     page = Paginator(emails, PAGE_SIZE).get_page(request.GET.get("page"))
     base = reverse("notifications:outbox") + (f"?status={status}&" if status else "?")
-    record_access(request.user, "view", "outbox", "", f"{page.paginator.count} emails")
+    shown_status = status if status in Email.Status.values else ""
+    detail = shown("emails", page.paginator.count, page=page, filters={"status": shown_status})
+    record_access(request.user, "view", "outbox", "", detail)
     counts = {s: Email.objects.filter(status=s).count() for s in Email.Status.values}
     return render(
         request,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.ui.submission import submit
 
@@ -59,6 +60,7 @@ def _page(
     request: HttpRequest, user: User, audit: Audit, sent: forms.Form | None = None, status: int = 200
 ) -> HttpResponse:
     """The page, with the form that was `sent` as it was filled in."""
+    record_access(user, "view", "audit", audit.pk, "evidence")
     record = sent if isinstance(sent, EvidenceForm) else _record_form(audit)
     removal = sent if isinstance(sent, RemoveForm) else None
     conflicted = conflict(sent, status)  # first: it takes the conflict out of the form's errors

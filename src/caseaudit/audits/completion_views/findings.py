@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.audits.action_book import action_book
 from caseaudit.ui.submission import submit
@@ -91,6 +92,7 @@ def _page(
     problems: list[str] | None = None,
 ) -> HttpResponse:
     """The page, with the form that was `sent` as it was filled in, the others blank."""
+    record_access(user, "view", "audit", audit.pk, "findings and actions")
     finding = sent if isinstance(sent, FindingForm) else _finding_form(audit)
     action = sent if isinstance(sent, ActionForm) else _action_form(audit)
     removal = sent if isinstance(sent, RemoveByIdForm) else None

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.ui.submission import submit
 
@@ -41,6 +42,7 @@ def audit_overall(request: HttpRequest, pk: int) -> HttpResponse:
 def _page(
     request: HttpRequest, user: User, audit: Audit, form: OverallForm, status: int = 200
 ) -> HttpResponse:
+    record_access(user, "view", "audit", audit.pk, "overall grade")
     conflicted = conflict(form, status)
     return render(
         request,

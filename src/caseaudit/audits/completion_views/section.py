@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.core.audit_tools import Section
 from caseaudit.locking import EditConflict
@@ -122,6 +123,7 @@ def _save(form: SectionForm, audit: Audit, user: User) -> SectionResponse:
 def _page(
     request: HttpRequest, user: User, audit: Audit, form: SectionForm, status: int = 200
 ) -> HttpResponse:
+    record_access(user, "view", "audit", audit.pk, f"section {form.section.slug}")
     sections = [section.slug for section in completion.sections_of(audit)]
     return render(
         request,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.ui.submission import submit
 
@@ -48,6 +49,7 @@ def _missing(audit: Audit) -> dict[str, str]:
 def _page(
     request: HttpRequest, user: User, audit: Audit, form: SubmitForm, status: int = 200
 ) -> HttpResponse:
+    record_access(user, "view", "audit", audit.pk, "check and submit")
     conflicted = conflict(form, status)
     missing = _missing(audit)
     # A refused submission lists what is missing, each linked to where to put it right; any other problem

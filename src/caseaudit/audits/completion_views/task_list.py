@@ -31,7 +31,6 @@ from .summary import summary
 @require_http_methods(["GET", "HEAD"])
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, audit = visible_audit(request, pk)
-    record_access(user, "view", "audit", audit.pk)
     return _page(request, user, audit)
 
 
@@ -59,6 +58,8 @@ def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
 def _page(
     request: HttpRequest, user: User, audit: Audit, start_errors: list[str] | None = None, status: int = 200
 ) -> HttpResponse:
+    # Each page of the audit shown is one read of the child's record, a refused start's page too.
+    record_access(user, "view", "audit", audit.pk)
     is_auditor = policy.can(user, policy.COMPLETE_AUDIT, audit)
     submitted = audit.status in (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
     shows_content = submitted or policy.can(user, policy.READ_AUDIT_DRAFTS, audit)

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.models import User
 from caseaudit.cycles.models import Cycle, CycleStatus
-from caseaudit.policy import SYSTEM
 from caseaudit.reports.grades import GRADE_SOURCES
 from caseaudit.reports.paper.context import build_paper_context, paper_file_stem
 
@@ -35,6 +37,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
         "--grade-source", choices=GRADE_SOURCES, default="moderated", help="moderated (default) or auditor"
     )
+    add_actor_argument(parser)
 
 
 def find_cycle(name: str) -> Cycle:
@@ -57,6 +60,11 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
             f"A {file_format.upper()} is not for the terminal: give --output FILE.{file_format}, or leave "
             "--output out to write it in the current folder."
         )
+    actor = actor_from(options)
+    if isinstance(actor, User):
+        # The command line writes any paper; a person only what the paper's page would show them.
+        with refusals_as_errors():
+            policy.require(actor, policy.READ_REPORTS)
     cycle = find_cycle(options["cycle"])
     paper = build_paper_context(cycle, grade_source=options["grade_source"])
     if file_format == "html":
@@ -74,12 +82,12 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
     detail = f"committee paper ({file_format}, {paper.grade_source} grades)"
     if output == "-":
         command.stdout.write(content.decode("utf-8"), ending="")
-        record_access(SYSTEM, "export", "cycle", cycle.pk, detail)
+        record_access(actor, "export", "cycle", cycle.pk, detail)
         return
     path = Path(output) if output else Path.cwd() / f"{paper_file_stem(cycle)}.{file_format}"
     try:
         path.write_bytes(content)
     except OSError as error:
         raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
-    record_access(SYSTEM, "export", "cycle", cycle.pk, detail)
+    record_access(actor, "export", "cycle", cycle.pk, detail)
     print(f"Wrote the committee paper for {cycle.name} to {path} ({file_format}).", file=sys.stderr)

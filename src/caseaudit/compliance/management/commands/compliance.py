@@ -14,18 +14,26 @@ import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.models import User
 from caseaudit.compliance.display import (
     RESULT_COLUMNS,
     result_records,
     rules_description,
     summary_line,
 )
-from caseaudit.compliance.queries import filter_results, register_results, timescale_rules
+from caseaudit.compliance.queries import (
+    filter_results,
+    register_results,
+    results_visible_to,
+    timescale_rules,
+)
 from caseaudit.core.cohorts import COHORT_SLUGS, parse_cohort
 from caseaudit.core.dates import parse_date
 from caseaudit.core.timescales import RuleSet, TimescaleRulesError, summarise
-from caseaudit.policy import SYSTEM
+from caseaudit.policy import Actor
 from caseaudit.spreadsheets import write_csv
 
 FORMATS = ("text", "csv", "json")
@@ -36,7 +44,8 @@ class Command(BaseCommand):
         "Compliance with timescales for the open cases of the register: per check and cohort, how many "
         "cases are compliant, overdue, due soon or missing the date the check needs (text), or one row per "
         "case and check (csv: child_id,cohort,check,due_date,status,days_overdue; json: the summary and the "
-        "rows). CSV and JSON hold child-level data: they are recorded in the access log."
+        "rows). CSV and JSON hold child-level data: they are recorded in the access log. With --as, that "
+        "person's scope applies, as on the compliance pages."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,6 +56,7 @@ class Command(BaseCommand):
         parser.add_argument("--check", metavar="NAME", help="only this check, e.g. pathway-plan-review")
         parser.add_argument("--format", choices=FORMATS, default="text")
         parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -56,10 +66,11 @@ class Command(BaseCommand):
         as_of = _as_of(options["as_of"])
         cohort = _cohort(options["cohort"])
         check = _check(options["check"], rules)
-        results = filter_results(
-            register_results(as_of, rules), cohort=cohort, checks=[check] if check else ()
-        )
         fmt = options["format"]
+        actor = actor_from(options)
+        with refusals_as_errors():
+            checked = _results_for(actor, as_of, rules, child_level=fmt != "text")
+        results = filter_results(checked, cohort=cohort, checks=[check] if check else ())
         output = options["output"]
 
         def write(stream: TextIO) -> None:
@@ -79,7 +90,25 @@ class Command(BaseCommand):
             detail = ", ".join(
                 filter(None, [f"{len(results)} results", fmt, f"as of {as_of}", cohort, check])
             )
-            record_access(SYSTEM, "export", "compliance", detail=detail)
+            record_access(actor, "export", "compliance", detail=detail)
+
+
+def _results_for(actor: Actor, as_of: date, rules: RuleSet, *, child_level: bool) -> pl.DataFrame:
+    """The command line reads the whole register. A person named with `--as` reads what the compliance
+    pages show them: the cases in their scope, or, for those who see counts only, the counts of the whole
+    register and no row of a child."""
+    if not isinstance(actor, User):
+        return register_results(as_of, rules)
+    policy.require(actor, policy.READ_COMPLIANCE)
+    if child_level:
+        policy.require(
+            actor,
+            policy.READ_CHILD_RECORDS,
+            message="CSV and JSON list children's cases: use --format text for the counts.",
+        )
+    if policy.can(actor, policy.READ_CHILD_RECORDS):
+        return results_visible_to(actor, as_of, rules)
+    return register_results(as_of, rules)
 
 
 def _as_of(text: str | None) -> date:

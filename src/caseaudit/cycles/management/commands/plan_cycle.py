@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.models import Case
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS, parse_cohort
@@ -55,15 +56,20 @@ class Command(BaseCommand):
                 size=options["size"],
                 seed=options["seed"],
             )
+            cycle = None
             if not options["dry_run"]:
-                plan_cycle(
+                cycle = plan_cycle(
                     proposal,
                     acting_user=actor,
                     fraction=options["fraction"],
                     size=options["size"],
                     confirm=True,
                 )
-        self._print(proposal, options["format"], created=not options["dry_run"])
+        self._print(proposal, options["format"], created=cycle is not None)
+        # The sample is printed by Child Unique ID: a read of children's records, a dry run's too.
+        dry_run = "" if cycle is not None else ", dry run"
+        detail = f"{proposal.name}: sample of {len(proposal.picks)} cases, {options['format']}{dry_run}"
+        record_access(actor, "export", "cycle", cycle.pk if cycle is not None else "", detail)
 
     def _print(self, proposal: Proposal, fmt: str, *, created: bool) -> None:
         child_ids = dict(

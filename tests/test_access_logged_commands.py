@@ -1,0 +1,95 @@
+"""Every command that reads children's records out of the service records it in the access log, naming the
+person it acted for (`--as USERNAME`), or no one for the command line itself.
+
+Every command of the service is listed here: either in READS, with arguments that make it read, or in
+NO_READ, with the reason it reads no child's records. A new command fails the first test until it is
+placed; each command in READS is run twice, as the system and as the QA lead."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command, get_commands
+
+from caseaudit.accounts.models import AccessLog
+from caseaudit.reports.cli import SUBCOMMANDS
+
+from .cycles.builders import allocate_to, make_cycle
+
+# Command (with its subcommand) -> (arguments that make it read, the object type its entry records). A
+# `{tmp}` in an argument is a folder of the test's own.
+READS = {
+    "export_cases": (["--output", "{tmp}/register.csv"], "case-register"),
+    "export_cycle": (["Autumn 2026", "--output", "{tmp}/cycle.csv"], "cycle"),
+    "plan_cycle": (["--season", "spring", "--year", "2027", "--dry-run"], "cycle"),
+    "compliance": (["--format", "csv", "--output", "{tmp}/compliance.csv"], "compliance"),
+    "report export": (["--identifiable", "--output", "{tmp}/audits.csv"], "audit-data"),
+    "report paper": (["--cycle", "Autumn 2026", "--format", "html", "--output", "{tmp}/paper.html"], "cycle"),
+    "subject_access": (["N000001", "--output", "{tmp}/child.zip"], "case"),
+}
+
+NO_READ = {
+    # The whole database, for IT: recorded as the system only, tested in tests/records/test_backup_restore.py.
+    "backup": "recorded, by the system only",
+    # Changes: recorded in the change history, not the access log.
+    "import_cases": "a change (the register import)",
+    "import_audits": "a change (past audits)",
+    "restore": "a change (the whole database)",
+    "allocate_cycle": "a change; prints counts per auditor, never a case",
+    "close_cycle": "a change",
+    "record_cycle": "a change (a past cycle's sampling)",
+    "send_action_reminders": "a change: each reminder is in the change history",
+    "send_email": "hands queued emails to the mail server",
+    "clean_uploads": "deletes abandoned upload files unread",
+    "demo_data": "makes a synthetic authority",
+    # No child's records at all.
+    "cycles": "each cycle's counts",
+    "report grades": "the table of grades: counts per period and cohort",
+    "auditors": "staff and their capacity",
+    "users": "staff accounts",
+    "templates": "audit tools",
+    "themes": "themes of findings",
+    "reset_mfa": "a person's authenticator",
+    "unlock": "a person's sign-in",
+}
+
+
+def _service_commands() -> set[str]:
+    names = {name for name, app in get_commands().items() if app.startswith("caseaudit")}
+    names.discard("report")
+    return names | {f"report {sub}" for sub in SUBCOMMANDS}
+
+
+def test_every_command_says_whether_it_reads_childrens_records():
+    assert set(READS) | set(NO_READ) == _service_commands()
+    assert not set(READS) & set(NO_READ)
+
+
+@pytest.fixture
+def service(personas):
+    """The personas' two cases, and a confirmed cycle of the own case allocated to the auditor."""
+    allocate_to(make_cycle([personas.own_case]), personas.auditor)
+    return personas
+
+
+def _run(command: str, arguments: list[str], folder: Path, *acting_as: str) -> None:
+    name, *sub = command.split()
+    filled = [argument.replace("{tmp}", str(folder)) for argument in arguments]
+    call_command(name, *sub, *filled, *acting_as, stdout=StringIO(), stderr=StringIO())
+
+
+@pytest.mark.parametrize("command", sorted(READS))
+def test_a_command_that_reads_records_the_system_or_the_person_it_acts_for(command, service, tmp_path):
+    arguments, object_type = READS[command]
+    system, person = tmp_path / "system", tmp_path / "person"
+    system.mkdir()
+    person.mkdir()
+    _run(command, arguments, system)
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.action, entry.object_type) == (None, "export", object_type)
+
+    _run(command, arguments, person, "--as", service.qa_lead.username)
+    entry = AccessLog.objects.exclude(pk=entry.pk).get()
+    assert (entry.user, entry.action, entry.object_type) == (service.qa_lead, "export", object_type)
