@@ -44,6 +44,7 @@ NO_READ = {
     "send_email": "hands queued emails to the mail server",
     "clean_uploads": "deletes abandoned upload files unread",
     "demo_data": "makes a synthetic authority",
+    "serve": "runs the web app, whose pages record their own reads",
     # No child's records at all.
     "cycles": "each cycle's counts",
     "report grades": "the table of grades: counts per period and cohort",
