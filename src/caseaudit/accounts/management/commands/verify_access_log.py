@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"The {name} is busy: {waiting} entries still wait in its spool.")
             verdict = verify(model)
             if verdict.broken is None:
-                self.stdout.write(f"The {name} holds {verdict.count} entries and its chain is whole.")
+                entries = "entry" if verdict.count == 1 else "entries"
+                self.stdout.write(f"The {name} holds {verdict.count} {entries} and its chain is whole.")
             else:
                 problems.append(
                     f"The {name}'s chain is broken at entry id {verdict.broken.id}, which "
