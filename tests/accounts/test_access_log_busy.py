@@ -1,12 +1,13 @@
 """Writing the access log never fails a page: while another connection holds the log's lock (a long import
 holds SQLite's write lock), a case page still answers, its entry waits in the spool, and the next entry
-written puts it into the chain in its place."""
+written puts it into the chain in its place. Nor does the session's own write fail it."""
 
 from __future__ import annotations
 
 import sqlite3
 import stat
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from django.urls import reverse
 from caseaudit.accounts import log_writer
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import AccessLog
+from caseaudit.signin.sessions import LAST_SEEN
 
 from ..factories import make_case, make_team
 
@@ -81,6 +83,24 @@ def test_a_case_page_answers_while_the_log_is_locked_and_its_entry_joins_the_cha
     assert (then.username, then.seq) == ("qa-lead", 2)
     assert waited.at < then.at  # the time it was read, not the time it was written
     assert not spool.waiting()
+    assert "The access log holds 2 entries and its chain is whole." in verified()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_that_moves_the_session_on_still_answers_while_the_database_is_locked(client, personas):
+    """Once a minute a page writes the time of the person's last request into their session: during a
+    long import, the session keeps its earlier time and the next request writes it."""
+    client.force_login(personas.team_manager)
+    session = client.session
+    session[LAST_SEEN] = a_while_ago = time.time() - 120
+    session.save()
+    page = reverse("cases:detail", args=[personas.own_case.pk])
+    with log_held_elsewhere():
+        assert client.get(page).status_code == 200
+    if connection.vendor == "sqlite":
+        assert client.session[LAST_SEEN] == a_while_ago
+    assert client.get(page).status_code == 200
+    assert client.session[LAST_SEEN] > a_while_ago
     assert "The access log holds 2 entries and its chain is whole." in verified()
 
 

@@ -24,8 +24,7 @@ import ipaddress
 import logging
 import time
 import zlib
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +32,7 @@ from django.conf import settings
 from django.db import OperationalError, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from .busy import is_busy, short_waits
 from .chain import GENESIS, entry_hash
 from .log_spool import Record, Spool
 from .models import AccessLog, ChainedEntry, SecurityEvent, User
@@ -106,7 +106,7 @@ def _write(model: type[ChainedEntry], new: list[ChainedEntry]) -> int:
     connection = transaction.get_connection()
     waited: list[ChainedEntry] = []
     try:
-        with _short_waits(connection), ExitStack() as held:
+        with short_waits(connection), ExitStack() as held:
             # No savepoint: outside a test, this is the transaction; inside one, an error fails the test.
             with transaction.atomic(savepoint=False):
                 if not _lock(model, connection):
@@ -116,7 +116,7 @@ def _write(model: type[ChainedEntry], new: list[ChainedEntry]) -> int:
                 _chain(model, [*waited, *new])
             claim.clear()  # only once the entries are committed
     except OperationalError as error:
-        if _is_busy(error):
+        if is_busy(error):
             raise LogBusy from error
         raise
     return len(waited)
@@ -140,29 +140,6 @@ def _lock(model: type[ChainedEntry], connection: BaseDatabaseWrapper) -> bool:
                 return False
             time.sleep(pause)
             pause = min(pause * 2, 0.1)
-
-
-@contextmanager
-def _short_waits(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """On SQLite, wait for the write lock CASEAUDIT_LOG_LOCK_SECONDS, not the connection's usual time
-    (which lets an import's writers queue behind one another)."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    usual = raw.execute("PRAGMA busy_timeout").fetchone()[0]
-    raw.execute(f"PRAGMA busy_timeout = {int(settings.CASEAUDIT_LOG_LOCK_SECONDS * 1000)}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA busy_timeout = {int(usual)}")
-
-
-def _is_busy(error: OperationalError) -> bool:
-    # SQLite: "database is locked" (another connection writes), "database table is locked" (the same, in
-    # a shared-cache database, as the tests' in-memory one).
-    return "is locked" in str(error)
 
 
 def _chain(model: type[ChainedEntry], entries: list[ChainedEntry]) -> None:
