@@ -10,7 +10,7 @@ from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from caseaudit import cli
@@ -220,3 +220,20 @@ def test_flushing_says_how_many_entries_waited(personas):
     call_command("flush_access_log", stdout=out)
     assert out.getvalue() == "Added 2 waiting entries to the access log and 0 to the security log.\n"
     assert [e.object_id for e in AccessLog.objects.order_by("seq")] == ["1", "2"]
+
+
+@pytest.mark.django_db(transaction=True)  # the failed write rolls back its own transaction, as in the service
+def test_a_failing_database_keeps_the_entry_and_tells_the_operators(personas, monkeypatch, caplog):
+    chain = log_writer._chain
+
+    def full_disk(model, entries):
+        raise DatabaseError("database or disk is full")
+
+    monkeypatch.setattr(log_writer, "_chain", full_disk)
+    record_access(personas.qa_lead, "view", "case", personas.own_case.pk)
+    assert "The access log could not be written: the entry waits in its spool." in caplog.text
+    assert log_writer.spool_of(AccessLog).count() == 1
+
+    monkeypatch.setattr(log_writer, "_chain", chain)
+    record_access(personas.auditor, "view", "case", personas.own_case.pk)
+    assert [e.username for e in AccessLog.objects.order_by("seq")] == ["qa-lead", "auditor"]

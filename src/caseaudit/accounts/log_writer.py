@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, models, transaction
+from django.db import DatabaseError, OperationalError, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .busy import is_busy, short_waits
@@ -40,8 +40,8 @@ from .origin import current as current_origin
 
 logger = logging.getLogger(__name__)
 
-# The logs, by model: the name their spool file has.
-SPOOLS: dict[type[ChainedEntry], str] = {AccessLog: "access-log", SecurityEvent: "security-log"}
+# The logs, by model, by name: their spool files are named after them ("access-log.jsonl").
+LOGS: dict[type[ChainedEntry], str] = {AccessLog: "access log", SecurityEvent: "security log"}
 
 
 class LogBusy(Exception):
@@ -49,7 +49,7 @@ class LogBusy(Exception):
 
 
 def spool_of(model: type[ChainedEntry]) -> Spool:
-    return Spool(settings.CASEAUDIT_LOG_SPOOL_DIR / f"{SPOOLS[model]}.jsonl")
+    return Spool(settings.CASEAUDIT_LOG_SPOOL_DIR / f"{LOGS[model].replace(' ', '-')}.jsonl")
 
 
 def append(entry: ChainedEntry, *, kept_if_rolled_back: bool) -> ChainedEntry:
@@ -86,11 +86,17 @@ def drain(model: type[ChainedEntry], *, quietly: bool = False) -> int:
 
 
 def _write_or_spool(entry: ChainedEntry) -> None:
+    model = type(entry)
     try:
-        _write(type(entry), [entry])
+        _write(model, [entry])
     except LogBusy:
-        logger.warning("The %s was busy: an entry waits in its spool.", entry._meta.verbose_name)
-        spool_of(type(entry)).add(_record(entry))
+        logger.warning("The %s was busy: an entry waits in its spool.", LOGS[model])
+        spool_of(model).add(_record(entry))
+    except DatabaseError:
+        # Not a busy lock but a failing database (a full disk): the page may still answer, and the entry is
+        # not lost. The error is for the operators, who will find it in the application log.
+        logger.exception("The %s could not be written: the entry waits in its spool.", LOGS[model])
+        spool_of(model).add(_record(entry))
 
 
 def _inside_a_transaction(connection: BaseDatabaseWrapper) -> bool:
