@@ -16,6 +16,12 @@ hypothesis_settings.register_profile("caseaudit", deadline=None)
 hypothesis_settings.load_profile("caseaudit")
 
 
+@pytest.fixture(autouse=True)
+def _log_spool_of_its_own(settings, tmp_path):
+    """Each test's access-log spool is its own, so an entry one test left waiting never reaches another."""
+    settings.CASEAUDIT_LOG_SPOOL_DIR = tmp_path / "log-spool"
+
+
 @dataclass
 class Personas:
     """One person per role, two teams, one case in each team. `own_case` belongs to the team manager's

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import signal
 import sys
+
+from caseaudit.accounts import origin
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -13,11 +16,20 @@ def main(argv: list[str] | None = None) -> None:
     # `caseaudit export-cases | head` should stop quietly, as other command-line tools do.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings")
+    # The access log names who ran a command: the operating-system account, beside any `--as` person.
+    origin.command_run_by(_os_user())
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container): the number says who
+        return f"uid {os.getuid()}"
 
 
 if __name__ == "__main__":

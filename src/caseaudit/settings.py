@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that may write to the access or security log: entries carry the client's address.
+    "caseaudit.signin.log_origin.LogOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +127,8 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's database sessions, but a busy database never fails a page over the time of its last request.
+SESSION_ENGINE = "caseaudit.signin.session_store"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -193,6 +197,13 @@ CASEAUDIT_MAX_UPLOAD_BYTES = int(os.environ.get("CASEAUDIT_MAX_UPLOAD_BYTES", 20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 UPLOAD_DIR = DATA_DIR / "uploads"
+
+# The access log and the security log (caseaudit.accounts.log_writer): an entry that cannot get the log's
+# lock within CASEAUDIT_LOG_LOCK_SECONDS (a long import holds SQLite's write lock) waits in a spool file in
+# this folder, owner-only, until the next write or `caseaudit flush-access-log` adds it to the chain.
+CASEAUDIT_LOG_SPOOL_DIR = Path(os.environ.get("CASEAUDIT_LOG_SPOOL_DIR", DATA_DIR / "log-spool"))
+CASEAUDIT_LOG_LOCK_SECONDS = float(os.environ.get("CASEAUDIT_LOG_LOCK_SECONDS", "1"))
+
 # An .xlsx is a zip: the most its parts may really unpack to, counted as they stream (a zip bomb's declared
 # sizes lie). A 100,000-row Annex A workbook unpacks to well under 200 MB.
 CASEAUDIT_MAX_XLSX_INFLATED_BYTES = int(os.environ.get("CASEAUDIT_MAX_XLSX_INFLATED_BYTES", 1024**3))

@@ -222,5 +222,6 @@ def test_the_cycle_page_makes_a_constant_number_of_queries(qa_client, register, 
     with CaptureQueriesContext(connection) as many:
         assert len(sample_ids(qa_client.get(detail(large)))) == 50
     assert len(many.captured_queries) == len(few.captured_queries)
-    # One of them lists the times the cycle was closed early or reopened, with the reasons.
-    assert len(few.captured_queries) <= 13
+    # One of them lists the times the cycle was closed early or reopened, with the reasons; up to three
+    # write the access log's entry (on PostgreSQL its lock, then its last entry and the new one).
+    assert len(few.captured_queries) <= 15

@@ -137,3 +137,15 @@ def test_a_restore_refuses_a_backup_from_a_newer_version_and_changes_nothing(ser
 def test_a_backup_into_a_missing_folder_says_so(service, tmp_path):
     with pytest.raises(CommandError, match="is not a folder"):
         backup(tmp_path / "nowhere" / "caseaudit.backup")
+
+
+def test_the_logs_verify_after_a_restore_and_carry_on_from_it(service, tmp_path):
+    target = tmp_path / "caseaudit.backup"
+    backup(target)
+    record_access(service.qa_lead, "view", "case", service.other_case.pk)  # lost with the restore
+    restore(target, "--force")
+    record_access(service.auditor, "view", "case", service.own_case.pk)
+    out = StringIO()
+    call_command("verify_access_log", stdout=out)
+    assert "The access log holds 2 entries and its chain is whole." in out.getvalue()
+    assert [e.username for e in AccessLog.objects.order_by("seq")] == ["qa-lead", "auditor"]

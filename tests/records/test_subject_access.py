@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.changes import record_change
-from caseaudit.accounts.models import AccessLog
+from caseaudit.accounts.models import AccessLog, SecurityEvent
+from caseaudit.accounts.security_log import record_security_event
 from caseaudit.audits.models import (
     EvidenceUse,
     FeedbackResponse,
@@ -122,12 +123,16 @@ def test_a_childs_export_holds_everything_about_them_and_nothing_about_another_c
 
 
 def test_a_staff_export_holds_what_they_did_and_read_and_nothing_about_others(held, tmp_path):
+    record_security_event(SecurityEvent.Event.SIGN_IN_FAILED, username="Auditor", detail="wrong password")
+    record_security_event(SecurityEvent.Event.ROLE_CHANGED, user=held.qa_lead, detail="by administrator")
     files = export(tmp_path, "--staff", "auditor")
     assert "auditor" in files["account.csv"] and "Auditor" in files["account.csv"]
     assert "pbkdf2" not in files["account.csv"] and held.auditor.password not in files["account.csv"]
     assert files["change-history.csv"].count("section.saved") == 2
     assert files["access-log.csv"].count("auditor read") == 2
     assert "qa-lead read" not in files["access-log.csv"]
+    assert "Sign-in failed,wrong password" in files["security-log.csv"]
+    assert "Role changed" not in files["security-log.csv"]  # the QA lead's, not theirs
     assert len(files["audits.csv"].splitlines()) == 3  # the header and both audits allocated to them
     assert files["notifications.csv"].count("allocated") == 2
     for name, content in files.items():

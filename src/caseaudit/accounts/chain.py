@@ -7,6 +7,7 @@ spaces) so the same content always gives the same hash, on any database and in a
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,18 @@ Content = Mapping[str, str | int | None]
 def entry_hash(prev_hash: str, content: Content) -> str:
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def canonical_address(value: str | None) -> str | None:
+    """An IP address as the hash covers it, the same however a database gives it back (PostgreSQL's inet
+    and SQLite's text may write an IPv6 address differently): IPv4 dotted, IPv6 in eight full groups."""
+    if not value:
+        return None
+    address = ipaddress.ip_address(value)
+    if address.version == 4:
+        return str(address)
+    groups = address.packed.hex()
+    return ":".join(groups[i : i + 4] for i in range(0, 32, 4))
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,12 @@ def first_break(links: Iterable[Link]) -> Break | None:
         if link.seq is None:
             return Break(link.id, "has no place in the chain")
         if link.seq > expected_seq:
-            return Break(link.id, f"entries {expected_seq} to {link.seq - 1} of the chain are missing")
+            missing = (
+                f"entry {expected_seq} is"
+                if link.seq == expected_seq + 1
+                else f"entries {expected_seq} to {link.seq - 1} are"
+            )
+            return Break(link.id, f"comes after a gap: {missing} missing")
         if link.seq < expected_seq:
             return Break(link.id, f"is out of order: place {link.seq} where {expected_seq} was expected")
         if link.prev_hash != prev:

@@ -8,6 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from .chain import canonical_address
+
 
 class Role(models.TextChoices):
     """What a person does in the audit process (docs/domain.md#roles). What each may do is
@@ -71,6 +73,8 @@ class ChainedEntry(models.Model):
             value = getattr(self, name)
             if name == "at":
                 value = value.astimezone(UTC).isoformat(timespec="microseconds")
+            elif name == "address":
+                value = canonical_address(value)
             content[name] = value
         return content
 

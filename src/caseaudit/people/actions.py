@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.accounts.models import User
+from caseaudit.accounts.security_log import Event, by, record_security_event
 from caseaudit.locking import claim_version
 from caseaudit.notifications.models import Email
 from caseaudit.policy import Actor
@@ -43,6 +44,7 @@ def add_account(fields: AccountFields, *, acting_user: Actor, site_url: str | No
     policy.require(acting_user, policy.MANAGE_ACCOUNTS)
     user = _create(fields)
     record_change(acting_user, "user.added", user, new=_recorded(user))
+    _account_created(user, acting_user)
     return _send_link(user, acting_user, site_url)
 
 
@@ -67,6 +69,7 @@ def change_account(
         old={k: old[k] for k in changed},
         new={k: new[k] for k in changed},
     )
+    _role_changed(user, old, new, acting_user)
     return {k: (old[k], new[k]) for k in changed}
 
 
@@ -82,6 +85,7 @@ def deactivate_account(user: User, *, expected_version: int | None = None, actin
     user.is_active = False
     user.save(update_fields=["is_active"])
     record_change(acting_user, "user.deactivated", user, old={"active": True}, new={"active": False})
+    record_security_event(Event.ACCOUNT_DEACTIVATED, user=user, detail=by(acting_user))
 
 
 @changes_state
@@ -94,6 +98,7 @@ def reactivate_account(user: User, *, expected_version: int | None = None, actin
     user.is_active = True
     user.save(update_fields=["is_active"])
     record_change(acting_user, "user.reactivated", user, old={"active": False}, new={"active": True})
+    record_security_event(Event.ACCOUNT_REACTIVATED, user=user, detail=by(acting_user))
 
 
 @changes_state
@@ -121,6 +126,7 @@ def choose_password(user: User, password: str, *, acting_user: Actor) -> None:
     user.save(update_fields=["password"])
     # Never the password: only that it was set.
     record_change(acting_user, "user.password-chosen", user, new={"first_password": not had_one})
+    record_security_event(Event.PASSWORD_SET, user=user, detail="first password" if not had_one else "")
 
 
 @changes_state
@@ -135,6 +141,7 @@ def import_accounts(plan: AccountPlan, *, acting_user: Actor, site_url: str | No
         _recheck(fields, None)
         user = _create(fields)
         record_change(acting_user, "user.added", user, new={**_recorded(user), "file": plan.file_name})
+        _account_created(user, acting_user, f"from {plan.file_name}")
         sent.append(_send_link(user, acting_user, site_url))
     for user, fields in plan.changed:
         _refuse_own_role_change(user, fields.role_slug, acting_user)
@@ -151,6 +158,7 @@ def import_accounts(plan: AccountPlan, *, acting_user: Actor, site_url: str | No
             old={k: old[k] for k in changed},
             new={**{k: new[k] for k in changed}, "file": plan.file_name},
         )
+        _role_changed(user, old, new, acting_user, f"from {plan.file_name}")
     for user in plan.deactivated:
         claim_version(user, user.version, thing="account")
         user.is_active = False
@@ -162,6 +170,8 @@ def import_accounts(plan: AccountPlan, *, acting_user: Actor, site_url: str | No
             old={"active": True},
             new={"active": False, "file": plan.file_name},
         )
+        detail = f"{by(acting_user)}, from {plan.file_name}"
+        record_security_event(Event.ACCOUNT_DEACTIVATED, user=user, detail=detail)
     record_change(
         acting_user, "users.imported", ("user-import", None), new={"file": plan.file_name, **plan.counts}
     )
@@ -169,6 +179,22 @@ def import_accounts(plan: AccountPlan, *, acting_user: Actor, site_url: str | No
 
 
 # Helpers ---------------------------------------------------------------------------------------------------
+
+
+def _account_created(user: User, acting_user: Actor, source: str = "") -> None:
+    detail = ", ".join(part for part in (f"role {values_of(user)['role']}", by(acting_user), source) if part)
+    record_security_event(Event.ACCOUNT_CREATED, user=user, detail=detail)
+
+
+def _role_changed(
+    user: User, old: dict[str, Any], new: dict[str, Any], acting_user: Actor, source: str = ""
+) -> None:
+    """The security log keeps every change of role, old and new, beside the change history."""
+    if old["role"] == new["role"]:
+        return
+    change = f"{old['role']} → {new['role']}"
+    detail = ", ".join(part for part in (change, by(acting_user), source) if part)
+    record_security_event(Event.ROLE_CHANGED, user=user, detail=detail)
 
 
 def _recorded(user: User) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.accounts.models import User
+from caseaudit.accounts.security_log import Event, by, record_security_event
 
 from . import lockout
 from .second_factor import RECOVERY_CODES, recovery_codes_left
@@ -41,6 +42,7 @@ def confirm_authenticator(device: TOTPDevice, *, acting_user: policy.Actor) -> l
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    earlier_codes = recovery_codes_left(user)
     StaticDevice.objects.filter(user=user).delete()
     recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
@@ -52,6 +54,13 @@ def confirm_authenticator(device: TOTPDevice, *, acting_user: policy.Actor) -> l
         old={"authenticator": "not confirmed"},
         new={"authenticator": "confirmed", "recovery codes": RECOVERY_CODES},
     )
+    record_security_event(
+        Event.MFA_ENROLLED, user=user, detail=f"authenticator app, {RECOVERY_CODES} recovery codes"
+    )
+    if earlier_codes:
+        record_security_event(
+            Event.RECOVERY_CODES_REPLACED, user=user, detail=f"{earlier_codes} unused codes replaced"
+        )
     return codes
 
 
@@ -68,6 +77,7 @@ def note_recovery_code_used(*, acting_user: policy.Actor) -> None:
         old={"recovery codes": left + 1},
         new={"recovery codes": left},
     )
+    record_security_event(Event.RECOVERY_CODE_USED, user=user, detail=f"to sign in; {left} left")
 
 
 @changes_state
@@ -76,6 +86,7 @@ def sign_out_everywhere(*, acting_user: policy.Actor) -> int:
     user = _person(acting_user)
     ended = end_sessions(user)
     record_change(acting_user, "user.signed-out-everywhere", user, new={"sessions ended": ended})
+    record_security_event(Event.SIGNED_OUT_EVERYWHERE, user=user, detail=f"{ended} sessions ended")
     return ended
 
 
@@ -96,6 +107,7 @@ def reset_mfa(user: User, *, acting_user: policy.Actor) -> None:
         old={"authenticator": "confirmed" if had else "none", "recovery codes": codes},
         new={"authenticator": "none", "recovery codes": 0, "sessions ended": ended},
     )
+    record_security_event(Event.MFA_RESET, user=user, detail=f"{by(acting_user)}; {ended} sessions ended")
 
 
 @changes_state
@@ -110,4 +122,9 @@ def unlock(*, username: str | None = None, address: str | None = None, acting_us
     )
     subject = ("username", lockout.username_key(username)) if username is not None else ("address", address)
     record_change(acting_user, "sign-in.unlocked", subject, new={"lockouts ended": in_force})
+    ended = f"{by(acting_user)}; {in_force} lockouts ended"
+    if username is not None:
+        record_security_event(Event.UNLOCKED, username=lockout.username_key(username), detail=ended)
+    else:
+        record_security_event(Event.UNLOCKED, detail=f"client address {address}, {ended}")
     return in_force

@@ -7,4 +7,4 @@ class SignInConfig(AppConfig):
     verbose_name = "Signing in"
 
     def ready(self) -> None:
-        from . import sessions  # noqa: F401  (keeps each person's sessions on the record as they sign in)
+        from . import events, sessions  # noqa: F401  (their signal receivers: sessions kept, security log)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from caseaudit.accounts.forms import SignInForm
 
 from . import lockout
+from .events import sign_in_failed
 from .models import FailedSignIn
 
 
@@ -32,10 +33,12 @@ class LockingSignInForm(SignInForm):
         address = lockout.client_address(self.request) if self.request else None
         if lockout.is_locked(username, address):
             lockout.refuse(username, address)
+            sign_in_failed(username, "refused: locked out")
             raise ValidationError(lockout.LOCKED_MESSAGE, code="locked")
         try:
             cleaned = super().clean()
         except ValidationError:
+            sign_in_failed(username, "wrong password, or no such active account")
             if lockout.record_failure(username, address, FailedSignIn.Reason.WRONG_PASSWORD):
                 raise ValidationError(lockout.LOCKED_MESSAGE, code="locked") from None
             raise

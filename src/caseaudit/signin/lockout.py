@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from caseaudit.accounts.security_log import Event, record_security_event
+
 from .models import FailedSignIn, Lockout
 
 logger = logging.getLogger(__name__)
@@ -89,6 +91,11 @@ def record_failure(username: str, address: str | None, reason: str) -> bool:
 
 def _lock(kind: str, key: str, failures: int) -> None:
     Lockout.objects.create(kind=kind, key=key, until=timezone.now() + WINDOW, failures=failures)
+    locked = f"{failures} failed attempts: locked for 15 minutes"
+    if kind == Lockout.Kind.USERNAME:
+        record_security_event(Event.LOCKED_OUT, username=key, detail=locked)
+    else:
+        record_security_event(Event.LOCKED_OUT, detail=f"client address {key}, after {locked}")
     # Operators see lockouts in the log as they happen; the username is no secret, the password never logged.
     logger.warning("Sign-in locked for 15 minutes after %s failed attempts: %s %s", failures, kind, key)
 

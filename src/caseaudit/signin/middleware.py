@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
 from . import second_factor
+from .events import session_ended
 from .sessions import why_ended
 
 # The pages a person may open before their second factor is done.
@@ -57,6 +58,7 @@ class SignInMiddleware:
         if request.user.is_authenticated and name not in PUBLIC:
             why = why_ended(request)
             if why is not None:
+                session_ended(request, request.user, why)
                 logout(request)
                 messages.info(request, ended_message(why))
                 return redirect(settings.LOGIN_URL)

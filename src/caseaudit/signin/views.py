@@ -19,9 +19,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
+from caseaudit.accounts.security_log import Event, record_security_event
 
 from . import lockout, second_factor
 from .actions import confirm_authenticator, note_recovery_code_used, sign_out_everywhere, start_authenticator
+from .events import sign_in_failed
 from .forms import WRONG_CODE, CodeForm
 from .middleware import PENDING_CODES
 from .models import SignedInSession
@@ -71,17 +73,21 @@ def enter_code(request: HttpRequest) -> HttpResponse:
         address = lockout.client_address(request)
         if lockout.is_locked(user.username, address):
             lockout.refuse(user.username, address)
+            sign_in_failed(user.username, "code refused: locked out")
             return _locked_out(request)
         device = second_factor.verify(user, form.cleaned_data["code"])
         if device is None:
+            sign_in_failed(user.username, "wrong code")
             if lockout.record_failure(user.username, address, lockout.FailedSignIn.Reason.WRONG_CODE):
                 return _locked_out(request)
             form.add_error("code", f"{WRONG_CODE}, or one of your recovery codes")
         else:
             otp_login(request, device)
             lockout.succeeded(user.username)
-            if isinstance(device, StaticDevice):
-                note_recovery_code_used(acting_user=user)
+            if not isinstance(device, StaticDevice):
+                record_security_event(Event.SIGNED_IN, user=user, detail="code from the authenticator app")
+            else:
+                note_recovery_code_used(acting_user=user)  # the security log's event, "recovery code used"
                 messages.info(
                     request,
                     f"You used a recovery code: you have {second_factor.recovery_codes_left(user)} left. "

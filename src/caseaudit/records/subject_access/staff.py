@@ -1,13 +1,16 @@
 """Everything caseaudit holds about one member of staff: their account (never the password hash), what
-they did (the change history naming them), what they read (the access log), their audits, the actions
-they own and the notifications and emails sent to them.
+they did (the change history naming them), what they read (the access log), their signing in and the
+changes to their account (the security log), their audits, the actions they own and the notifications and
+emails sent to them.
 
 The files name children's cases by caseaudit's internal ids, never by Child Unique ID: the children are
 other people, and a member of staff's request is for their own information."""
 
 from __future__ import annotations
 
-from caseaudit.accounts.models import AccessLog, ChangeEvent, User
+from django.db.models import Q
+
+from caseaudit.accounts.models import AccessLog, ChangeEvent, SecurityEvent, User
 from caseaudit.audits.models import Audit
 from caseaudit.improvement.models import Action
 from caseaudit.notifications.models import Email, Notification, Preference
@@ -65,11 +68,25 @@ def staff_files(user: User) -> list[ExportFile]:
         ),
         csv_file(
             "access-log.csv",
-            "Every record they viewed or exported, as the access log recorded it.",
-            ("at", "did", "record type", "record id", "detail"),
+            "Every record they viewed or exported, as the access log recorded it, with the address of the "
+            "computer it came from.",
+            ("at", "did", "record type", "record id", "detail", "from"),
             (
-                (e.at, e.action, e.object_type, e.object_id, e.detail)
+                (e.at, e.action, e.object_type, e.object_id, e.detail, e.address or "")
                 for e in AccessLog.objects.filter(user=user).order_by("at", "pk")
+            ),
+        ),
+        csv_file(
+            "security-log.csv",
+            "Their signing in and out, failed attempts with their username, lockouts, changes to their "
+            "authenticator app, account and role, and pages they were refused, as the security log "
+            "recorded them.",
+            ("at", "event", "detail", "from"),
+            (
+                (e.at, e.get_event_display(), e.detail, e.address or "")
+                for e in SecurityEvent.objects.filter(
+                    Q(user=user) | Q(username__iexact=user.username)
+                ).order_by("at", "pk")
             ),
         ),
         csv_file(
