@@ -45,6 +45,8 @@ NO_READ = {
     "clean_uploads": "deletes abandoned upload files unread",
     "demo_data": "makes a synthetic authority",
     "serve": "runs the web app, whose pages record their own reads",
+    "verify_access_log": "checks the logs' chains: prints counts and entry ids, never a record",
+    "flush_access_log": "adds the entries waiting in the spool to the logs",
     # No child's records at all.
     "cycles": "each cycle's counts",
     "report grades": "the table of grades: counts per period and cohort",

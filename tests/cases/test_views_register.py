@@ -163,7 +163,8 @@ def test_register_makes_a_constant_number_of_queries(client, db, django_assert_m
         assert len(child_ids(client.get(LIST))) == 50
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(child_ids(client.get(LIST, {"page": 2}))) == 10
-    assert len(few.captured_queries) <= 8
+    # The page's own reads, and the access-log entry: the chain's last entry read, and the entry written.
+    assert len(few.captured_queries) <= 9
 
 
 def test_empty_states(client, register):
