@@ -180,6 +180,13 @@ if not (DEBUG or DEMO or TESTING):
     SECURE_SSL_REDIRECT = _flag("CASEAUDIT_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
 
+# Behind a reverse proxy that terminates HTTPS (caseaudit.web.client). Only turn it on when every request
+# comes through the proxy, and the proxy sets X-Forwarded-Proto and appends to X-Forwarded-For: otherwise a
+# client could claim HTTPS, or any address, with a header.
+CASEAUDIT_BEHIND_PROXY = _flag("CASEAUDIT_BEHIND_PROXY")
+if CASEAUDIT_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 # A second factor (an authenticator app's code) for every account, except in the demo; the tests turn it on
 # where they are about it, so that the other tests and journeys sign in with a password alone.
 CASEAUDIT_REQUIRE_MFA = _flag("CASEAUDIT_REQUIRE_MFA", not (DEMO or TESTING))

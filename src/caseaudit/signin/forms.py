@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from caseaudit.accounts.forms import SignInForm
+from caseaudit.web.client import client_address
 
 from . import lockout
 from .models import FailedSignIn
@@ -29,7 +30,7 @@ class LockingSignInForm(SignInForm):
         username = self.cleaned_data.get("username")
         if username is None or not self.cleaned_data.get("password"):
             return super().clean()
-        address = lockout.client_address(self.request) if self.request else None
+        address = client_address(self.request) if self.request else None
         if lockout.is_locked(username, address):
             lockout.refuse(username, address)
             raise ValidationError(lockout.LOCKED_MESSAGE, code="locked")
