@@ -234,9 +234,33 @@ CASEAUDIT_SITE_URL = os.environ.get("CASEAUDIT_SITE_URL", "http://127.0.0.1:8000
 # none by default.
 CASEAUDIT_TIMESCALE_RULES = os.environ.get("CASEAUDIT_TIMESCALE_RULES", "") or None
 
+# Every handler takes the secret out of the single-use links (caseaudit.web.log_redaction). Django's own
+# loggers are set here too, or they would keep the handlers of its default configuration, which lack it:
+# `django` (a warning for each 404, an error for each 500) writes through the root's handler, and
+# `django.server` (the development server's request log) through its own, formatted as Django's is.
+_LOG_LEVEL = os.environ.get("CASEAUDIT_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CASEAUDIT_LOG_LEVEL", "WARNING")},
+    "filters": {"secret_links": {"()": "caseaudit.web.log_redaction.RedactSecretLinks"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secret_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["secret_links"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }
