@@ -3,6 +3,7 @@ environment; the defaults are safe for local use (SQLite under var/, no internet
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -104,11 +105,25 @@ TEMPLATES = [
 ]
 
 
+def _owner_only(*files: Path) -> None:
+    """A database written before caseaudit set its umask (caseaudit.cli) may be readable by others; SQLite
+    gives its journal the database's mode, so closing the database closes them all."""
+    for file in files:
+        # A file owned by another user is left as it is: only its owner (the service's user) may change it.
+        with contextlib.suppress(OSError):
+            if file.is_file() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+
+
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{DATA_DIR / 'caseaudit.sqlite3'}"
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        database = DATA_DIR / "caseaudit.sqlite3"
+        _owner_only(
+            database, *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal"))
+        )
+        url = f"sqlite:///{database}"
     config = dict(dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers carry on during an import; IMMEDIATE takes the write lock at BEGIN, so two
