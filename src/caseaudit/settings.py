@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from caseaudit.mail_config import MailConfigError, mail_settings
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which answers for the static files itself: they stay cacheable, nothing else does.
     "caseaudit.web.no_store.NoStoreMiddleware",
@@ -203,6 +205,19 @@ if not (DEBUG or DEMO or TESTING):
 CASEAUDIT_BEHIND_PROXY = _flag("CASEAUDIT_BEHIND_PROXY")
 if CASEAUDIT_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): everything from the service itself, no inline script or style, no
+# eval, no frames, forms post only here. Charts and the QR code are images in data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # A second factor (an authenticator app's code) for every account, except in the demo; the tests turn it on
 # where they are about it, so that the other tests and journeys sign in with a password alone.
