@@ -198,6 +198,10 @@ if not (DEBUG or DEMO or TESTING):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("CASEAUDIT_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
+    # The service's own host name and any below it. `preload` only matters if the owner of the whole
+    # domain asks browsers to preload it; without it, `check --deploy` warns.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 # Behind a reverse proxy that terminates HTTPS (caseaudit.web.client). Only turn it on when every request
 # comes through the proxy, and the proxy sets X-Forwarded-Proto and appends to X-Forwarded-For: otherwise a
