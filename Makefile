@@ -24,6 +24,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/bandit -c pyproject.toml -r src --severity-level high --quiet
 	CASEAUDIT_TESTING=1 $(BIN)/mypy
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 	CASEAUDIT_TESTING=1 $(BIN)/caseaudit makemigrations --check --dry-run

@@ -38,7 +38,7 @@ for ref in $(grep -o 'url([^)]*)' "$BUILD/caseaudit.css" | sed -e 's/^url(//' -e
     esac
 done
 cp "$NODE_MODULES/htmx.org/dist/htmx.min.js" "$BUILD/htmx/"
-cp "$SRC/init.mjs" "$SRC/copy-link.mjs" "$SRC/js-enabled.js" "$SRC/favicon.svg" "$BUILD/"
+cp "$SRC/init.mjs" "$SRC/copy-link.mjs" "$SRC/autosave.mjs" "$SRC/js-enabled.js" "$SRC/favicon.svg" "$BUILD/"
 
 # Every url() in the stylesheet must point at a file we ship (or be a data: URL).
 missing=0

@@ -13,6 +13,9 @@ from caseaudit.accounts import origin
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    # Everything caseaudit writes (the SQLite database and its journal, uploads, exports, backups) holds
+    # children's data: readable by the service's own user only, whoever runs the command.
+    os.umask(0o077)
     # `caseaudit export-cases | head` should stop quietly, as other command-line tools do.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings")

@@ -3,10 +3,12 @@ environment; the defaults are safe for local use (SQLite under var/, no internet
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from caseaudit.mail_config import MailConfigError, mail_settings
@@ -68,7 +70,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which answers for the static files itself: they stay cacheable, nothing else does.
+    "caseaudit.web.no_store.NoStoreMiddleware",
     # Before everything that may write to the access or security log: entries carry the client's address.
     "caseaudit.signin.log_origin.LogOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -105,11 +110,25 @@ TEMPLATES = [
 ]
 
 
+def _owner_only(*files: Path) -> None:
+    """A database written before caseaudit set its umask (caseaudit.cli) may be readable by others; SQLite
+    gives its journal the database's mode, so closing the database closes them all."""
+    for file in files:
+        # A file owned by another user is left as it is: only its owner (the service's user) may change it.
+        with contextlib.suppress(OSError):
+            if file.is_file() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+
+
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{DATA_DIR / 'caseaudit.sqlite3'}"
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        database = DATA_DIR / "caseaudit.sqlite3"
+        _owner_only(
+            database, *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal"))
+        )
+        url = f"sqlite:///{database}"
     config = dict(dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers carry on during an import; IMMEDIATE takes the write lock at BEGIN, so two
@@ -184,9 +203,34 @@ if not (DEBUG or DEMO or TESTING):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("CASEAUDIT_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
+    # The service's own host name and any below it. `preload` only matters if the owner of the whole
+    # domain asks browsers to preload it; without it, `check --deploy` warns.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
 # A load balancer or monitor asks /healthz over plain HTTP, straight to the app server: it carries no session
 # and answers with no data, so it need not be sent to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Behind a reverse proxy that terminates HTTPS (caseaudit.web.client). Only turn it on when every request
+# comes through the proxy, and the proxy sets X-Forwarded-Proto and appends to X-Forwarded-For: otherwise a
+# client could claim HTTPS, or any address, with a header.
+CASEAUDIT_BEHIND_PROXY = _flag("CASEAUDIT_BEHIND_PROXY")
+if CASEAUDIT_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): everything from the service itself, no inline script or style, no
+# eval, no frames, forms post only here. Charts and the QR code are images in data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # A second factor (an authenticator app's code) for every account, except in the demo; the tests turn it on
 # where they are about it, so that the other tests and journeys sign in with a password alone.
@@ -240,9 +284,33 @@ CASEAUDIT_SITE_URL = os.environ.get("CASEAUDIT_SITE_URL", "http://127.0.0.1:8000
 # none by default.
 CASEAUDIT_TIMESCALE_RULES = os.environ.get("CASEAUDIT_TIMESCALE_RULES", "") or None
 
+# Every handler takes the secret out of the single-use links (caseaudit.web.log_redaction). Django's own
+# loggers are set here too, or they would keep the handlers of its default configuration, which lack it:
+# `django` (a warning for each 404, an error for each 500) writes through the root's handler, and
+# `django.server` (the development server's request log) through its own, formatted as Django's is.
+_LOG_LEVEL = os.environ.get("CASEAUDIT_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CASEAUDIT_LOG_LEVEL", "WARNING")},
+    "filters": {"secret_links": {"()": "caseaudit.web.log_redaction.RedactSecretLinks"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secret_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["secret_links"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }

@@ -124,3 +124,14 @@ def test_alt_text_points_at_the_table():
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="svg' or 'png"):
         grade_chart(make_table(), image_format="gif")  # type: ignore[arg-type]
+
+
+def test_the_svg_has_no_inline_style_for_the_content_security_policy_to_block():
+    """Opened on its own, the chart is a page under the policy: its styles are presentation attributes."""
+    from lxml import etree
+
+    svg = grade_chart(make_table(), image_format="svg")
+    assert b"<style" not in svg and b" style=" not in svg
+    root = etree.fromstring(svg)  # still well-formed: no attribute written twice
+    assert (root.get("stroke-linejoin"), root.get("stroke-linecap")) == ("round", "butt")
+    assert f'fill="{GRADE_COLOURS["inadequate"]}"'.encode() in svg

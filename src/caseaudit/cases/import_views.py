@@ -83,7 +83,7 @@ class PendingImport:
 
 def _save_upload(upload: UploadedFile, user: User, *, skip_invalid: bool, partial: bool) -> PendingImport:
     upload_dir = Path(settings.UPLOAD_DIR)
-    upload_dir.mkdir(parents=True, exist_ok=True)
+    upload_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     pending = PendingImport(
         token=secrets.token_urlsafe(24),
         suffix=Path(upload.name or "").suffix.lower(),

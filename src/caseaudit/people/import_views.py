@@ -99,7 +99,7 @@ def _read(upload: Any) -> tuple[list[dict[str, Any]], list[str], str]:
     """Read the upload from a private temporary file, deleted straight after."""
     name = Path(upload.name or "accounts").name[:255]
     directory = Path(settings.UPLOAD_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     handle, path = tempfile.mkstemp(suffix=Path(name).suffix.lower(), dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:

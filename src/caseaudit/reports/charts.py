@@ -17,6 +17,7 @@ same bytes."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -95,9 +96,32 @@ def grade_chart(table: GradeTable, *, cohort: str = ALL_COHORTS, image_format: I
         buffer = io.BytesIO()
         if image_format == "svg":
             figure.savefig(buffer, format="svg", metadata={"Title": title, "Date": None, "Creator": None})
-        else:
-            figure.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Title": title, "Software": None})
+            return without_inline_styles(buffer.getvalue())
+        figure.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Title": title, "Software": None})
     return buffer.getvalue()
+
+
+_STYLE_ELEMENT = re.compile(rb"<style[^>]*>(.*?)</style>\s*", re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(rb' style="([^"]*)"')
+_DECLARATION = re.compile(rb"\s*([a-z-]+)\s*:\s*([^;]+?)\s*(?:;|$)")
+
+
+def without_inline_styles(svg: bytes) -> bytes:
+    """Matplotlib's SVG with its styles as presentation attributes (`fill="#fff"` for `style="fill: #fff"`):
+    opened on its own (reports:chart), the SVG is a page under the Content Security Policy, which blocks
+    style attributes and <style> elements. Matplotlib writes only properties that have a presentation
+    attribute; its one rule, `*{stroke-linejoin: round; stroke-linecap: butt}`, is inherited from the root
+    instead, where an element's own attribute still wins, as its style attribute did over the rule."""
+    rules = _STYLE_ELEMENT.search(svg)
+    svg = _STYLE_ELEMENT.sub(b"", svg, count=1)
+    if rules:
+        root = _attributes(rules.group(1).strip().removeprefix(b"*{").removesuffix(b"}"))
+        svg = svg.replace(b"<svg ", b"<svg " + root + b" ", 1)
+    return _STYLE_ATTRIBUTE.sub(lambda match: b" " + _attributes(match.group(1)), svg)
+
+
+def _attributes(declarations: bytes) -> bytes:
+    return b" ".join(name + b'="' + value + b'"' for name, value in _DECLARATION.findall(declarations))
 
 
 def grade_figure(table: GradeTable, *, cohort: str = ALL_COHORTS) -> Figure:

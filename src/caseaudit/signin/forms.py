@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from caseaudit.accounts.forms import SignInForm
+from caseaudit.web.client import client_address
 
 from . import lockout
 from .events import sign_in_failed
@@ -30,7 +31,7 @@ class LockingSignInForm(SignInForm):
         username = self.cleaned_data.get("username")
         if username is None or not self.cleaned_data.get("password"):
             return super().clean()
-        address = lockout.client_address(self.request) if self.request else None
+        address = client_address(self.request) if self.request else None
         if lockout.is_locked(username, address):
             lockout.refuse(username, address)
             sign_in_failed(username, "refused: locked out")

@@ -8,7 +8,8 @@ so it cannot say "5 per username, 20 per address" without bending it; this is sm
 
 The refusal says the same whether or not an account has the username, so it tells an attacker nothing.
 Every failed attempt and every lockout is kept (`FailedSignIn`, `Lockout`): the username as typed and the
-address, never the password. An unlock clears the count without deleting the record."""
+address, never the password. An unlock clears the count without deleting the record. The address is
+`caseaudit.web.client.client_address`'s, which knows about the reverse proxy."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from caseaudit.accounts.security_log import Event, record_security_event
@@ -33,12 +33,6 @@ LOCKED_MESSAGE = (
     "Too many failed attempts. Try again in 15 minutes, or ask your QA lead or administrator to unlock "
     "your account."
 )
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The address the request came from. Behind a proxy this is the proxy's: a setting naming the proxy
-    will come when the service is deployed behind one."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def username_key(username: str) -> str:

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from caseaudit.accounts import origin
-
-from .lockout import client_address
+from caseaudit.web.client import client_address
 
 
 class LogOriginMiddleware:

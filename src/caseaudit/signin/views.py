@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.accounts.security_log import Event, record_security_event
+from caseaudit.web.client import client_address
 
 from . import lockout, second_factor
 from .actions import confirm_authenticator, note_recovery_code_used, sign_out_everywhere, start_authenticator
@@ -70,7 +71,7 @@ def enter_code(request: HttpRequest) -> HttpResponse:
         return _step("signin:set-up", request)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        address = lockout.client_address(request)
+        address = client_address(request)
         if lockout.is_locked(user.username, address):
             lockout.refuse(user.username, address)
             sign_in_failed(user.username, "code refused: locked out")

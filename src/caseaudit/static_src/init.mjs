@@ -3,6 +3,8 @@
 // caseaudit itself: nothing comes from a CDN.
 import { initAll } from "./govuk-frontend/govuk-frontend.min.js";
 import { initCopyLinks } from "./copy-link.mjs";
+import { initAutosave } from "./autosave.mjs";
 
 initAll();
 initCopyLinks();
+initAutosave();

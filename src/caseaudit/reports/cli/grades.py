@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from argparse import ArgumentParser
 from typing import Any
@@ -48,9 +49,12 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
     if file_format == "xlsx":
         if not output:
             raise CommandError("An XLSX table needs --output FILE.xlsx: a workbook is not for the terminal.")
-        write_grade_xlsx(table, output)
+        with open(output, "wb") as binary:
+            os.fchmod(binary.fileno(), 0o600)  # as every file caseaudit writes, even one written before
+            write_grade_xlsx(table, binary)
     elif output:
         with open(output, "w", encoding="utf-8", newline="") as stream:
+            os.fchmod(stream.fileno(), 0o600)
             _write(table, file_format, stream)
     else:
         _write(table, file_format, command.stdout)

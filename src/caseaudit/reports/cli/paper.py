@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from argparse import ArgumentParser
 from pathlib import Path
@@ -86,7 +87,9 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         return
     path = Path(output) if output else Path.cwd() / f"{paper_file_stem(cycle)}.{file_format}"
     try:
-        path.write_bytes(content)
+        with path.open("wb") as stream:
+            os.fchmod(stream.fileno(), 0o600)  # as every file caseaudit writes, even one written before
+            stream.write(content)
     except OSError as error:
         raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
     record_access(actor, "export", "cycle", cycle.pk, detail)

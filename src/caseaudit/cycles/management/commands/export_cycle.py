@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +13,25 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cycles.export import export_cycle_csv, export_cycle_xlsx
+from caseaudit.cycles.models import Cycle
+from caseaudit.spreadsheets import ExportRefused, write_private_file
 
 from ._lookup import cycle_named
+
+
+def _xlsx(cycle: Cycle, name: str, today: date) -> int:
+    export_cycle_xlsx(cycle, name, today=today)
+    return 0  # the row count write_private_file passes on: nothing here reports it
+
+
+@contextmanager
+def export_refusals_as_errors() -> Iterator[None]:
+    try:
+        yield
+    except ExportRefused as error:
+        raise CommandError(f"Cannot write the export: {error}.") from None
+    except OSError as error:
+        raise CommandError(f"Cannot write the export: {error.strerror}.") from None
 
 
 class Command(BaseCommand):
@@ -30,13 +50,18 @@ class Command(BaseCommand):
         cycle = cycle_named(options["name"])
         today = timezone.localdate()
         output: Path | None = options["output"]
-        if options["format"] == "xlsx":
-            if output is None:
-                raise CommandError("XLSX is a binary file: give a file to write it to (--output FILE.xlsx).")
-            export_cycle_xlsx(cycle, str(output), today=today)
-        elif output is None:
-            export_cycle_csv(cycle, self.stdout, today=today)
+        if output is not None:
+            # The sample names children: written beside its name, readable by its owner only, even when a
+            # file of that name was there before.
+            with export_refusals_as_errors():
+                write_private_file(
+                    output,
+                    options["format"],
+                    csv_to=lambda stream: export_cycle_csv(cycle, stream, today=today),
+                    xlsx_to=lambda name: _xlsx(cycle, name, today),
+                )
+        elif options["format"] == "xlsx":
+            raise CommandError("XLSX is a binary file: give a file to write it to (--output FILE.xlsx).")
         else:
-            with output.open("w", encoding="utf-8", newline="") as stream:
-                export_cycle_csv(cycle, stream, today=today)
+            export_cycle_csv(cycle, self.stdout, today=today)
         record_access(actor, "export", "cycle", cycle.pk, options["format"])
