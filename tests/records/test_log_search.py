@@ -16,6 +16,7 @@ from caseaudit.records.log_search import (
     SecurityLogFilters,
     access_entries,
     described,
+    record_types,
     security_events,
 )
 
@@ -132,3 +133,10 @@ def test_the_record_of_a_search_names_the_child_by_case_number_only(personas):
     assert personas.own_case.child_id not in words
     assert described(SecurityLogFilters()) == "no filters"
     assert described(SecurityLogFilters(event="locked-out")) == "event locked-out"
+
+
+def test_the_record_types_are_those_the_log_names_each_once_in_order():
+    assert record_types() == []
+    for kind in ("case", "grade-table", "audit", "case", "access-log", "audit"):
+        _access("alice", "view", kind, 1)
+    assert record_types() == ["access-log", "audit", "case", "grade-table"]

@@ -14,7 +14,7 @@ from caseaudit.cases.models import Case
 from caseaudit.core.register import CHILD_ID_MAX_LENGTH, CHILD_ID_PATTERN
 from caseaudit.ui.widgets import DateField
 
-from .log_search import AccessLogFilters, LogFilters, SecurityLogFilters
+from .log_search import AccessLogFilters, LogFilters, SecurityLogFilters, record_types
 
 
 class LogSearchForm(forms.Form):
@@ -81,9 +81,9 @@ class AccessLogSearchForm(LogSearchForm):
 
     def __init__(self, data: Any) -> None:
         super().__init__(data)
-        # The kinds the log holds: it names dozens, across every app, and new ones come with new pages.
-        kinds = AccessLog.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
-        self.fields["object_type"].choices = [("", "Any type"), *((kind, kind) for kind in kinds)]  # type: ignore[attr-defined]
+        # The kinds the log holds: they come from every app, and new ones with new pages.
+        kinds = [(kind, kind) for kind in record_types()]
+        self.fields["object_type"].choices = [("", "Any type"), *kinds]  # type: ignore[attr-defined]
 
     def clean_child(self) -> Case | None:
         child_id = self.cleaned_data["child"]
