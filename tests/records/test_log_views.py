@@ -9,6 +9,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from caseaudit.accounts.access_log import record_access
@@ -216,3 +218,20 @@ def test_the_account_bar_links_to_the_logs_for_those_who_may_read_them(client, p
 def test_the_account_bar_has_no_logs_link_for_others(client, personas):
     home = _get(client, personas.moderator, "home").text
     assert f'href="{reverse("logs:access")}"' not in home
+
+
+def test_the_page_and_the_download_take_the_same_queries_however_many_entries(
+    client, personas, django_assert_max_num_queries
+):
+    client.force_login(personas.qa_lead)
+    record_access(personas.auditor, "view", "audit", 1)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(reverse("logs:access")).context["rows"]) == 1
+    with CaptureQueriesContext(connection) as few_rows:
+        assert len(_csv(client.get(reverse("logs:access-export")))) >= 1
+    for number in range(120):
+        record_access(personas.auditor, "view", "audit", number)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get(reverse("logs:access")).context["rows"]) == 50
+    with django_assert_max_num_queries(len(few_rows.captured_queries)):
+        assert len(_csv(client.get(reverse("logs:access-export")))) > 120
