@@ -235,3 +235,10 @@ def test_the_page_and_the_download_take_the_same_queries_however_many_entries(
         assert len(client.get(reverse("logs:access")).context["rows"]) == 50
     with django_assert_max_num_queries(len(few_rows.captured_queries)):
         assert len(_csv(client.get(reverse("logs:access-export")))) > 120
+
+
+def test_only_a_username_is_taken_in_the_username_box(client, personas):
+    response = _get(client, personas.qa_lead, "logs:access", username="Jane Smith")
+    assert "Enter a username: letters, digits and @ . + - _ only" in response.text
+    assert 'value="Jane Smith"' in response.text
+    assert not AccessLog.objects.exists()  # nothing searched, so nothing recorded with what was typed
