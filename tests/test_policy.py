@@ -55,6 +55,8 @@ GRID = {
     policy.MANAGE_OWN_SIGN_IN: (1, 1, 1, 1, 1, 1, 1),
     policy.RESET_MFA: (1, 0, 0, 0, 0, 0, 1),
     policy.UNLOCK_ACCOUNTS: (1, 0, 0, 0, 0, 0, 1),
+    # The logs kept as evidence.
+    policy.READ_LOGS: (1, 0, 0, 0, 0, 0, 1),
     # Withdrawing audits.
     policy.WITHDRAW_AUDITS: (1, 0, 0, 0, 0, 0, 0),
 }
@@ -128,9 +130,10 @@ def test_the_command_line_sends_reminders_and_exports_but_changes_no_action():
     assert not can(SYSTEM, policy.UPDATE_ACTION) and not can(SYSTEM, policy.DECIDE_ACTIONS)
 
 
-def test_the_administrator_manages_accounts_and_nothing_else(personas):
+def test_the_administrator_manages_accounts_and_reads_the_logs_and_nothing_else(personas):
     """IT staff see no child's data: the only capabilities their role holds are managing accounts (with
-    resetting a lost authenticator and unlocking) and their own password and sign-in."""
+    resetting a lost authenticator and unlocking), their own password and sign-in, and reading the logs,
+    which name records by kind and internal id, never a child."""
     held = {c.slug for c in policy.CAPABILITIES.values() if can(personas.administrator, c)}
     assert held == {
         "manage-accounts",
@@ -138,6 +141,7 @@ def test_the_administrator_manages_accounts_and_nothing_else(personas):
         "manage-own-sign-in",
         "reset-mfa",
         "unlock-accounts",
+        "read-logs",
     }
     assert can(SYSTEM, policy.MANAGE_ACCOUNTS)  # `caseaudit users ...`
     with pytest.raises(PermissionDenied, match="Only the QA lead or an administrator may add, change"):

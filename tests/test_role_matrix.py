@@ -225,6 +225,11 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("import accounts, no file", "post", "people:import", None, None, OK),
     # A confirmation without a checked upload waiting is refused even for those who manage accounts.
     ("import accounts confirm", "post", "people:import-confirm", None, None, BAD),
+    # The logs kept as evidence: the QA lead and the administrator.
+    ("access log", "get", "logs:access", None, None, OK),
+    ("access log, CSV", "get", "logs:access-export", None, None, OK),
+    ("security log", "get", "logs:security", None, None, OK),
+    ("security log, CSV", "get", "logs:security-export", None, None, OK),
     # Completing an audit (the own case's, started by its auditor; keep these rows last). POSTs without
     # the audit's version change nothing.
     # The started audit is the auditor's draft; the submitted ones (in a cycle of their own) the team reads.
@@ -497,6 +502,11 @@ SPOT_CHECKS = {
     ("accounts", "moderator"): FORBIDDEN,
     ("account", "senior_leader"): FORBIDDEN,
     ("home", "administrator"): OK,
+    ("access log", "administrator"): OK,
+    ("security log, CSV", "qa_lead"): OK,
+    ("access log", "moderator"): FORBIDDEN,
+    ("access log, CSV", "auditor"): FORBIDDEN,
+    ("security log", "senior_leader"): FORBIDDEN,
     # Another team's manager reaches nothing of the own team's.
     ("own case", "other_manager"): NOT_FOUND,
     ("submitted audit", "other_manager"): NOT_FOUND,

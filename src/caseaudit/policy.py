@@ -398,6 +398,11 @@ RESET_MFA = _capability(
 )
 UNLOCK_ACCOUNTS = _capability("unlock-accounts", "unlock accounts", (QA_LEAD, ADMINISTRATOR), system=True)
 
+# The logs kept as evidence: the access log (who read or exported what) and the security log (signing in,
+# lockouts, account and role changes, refusals). They name records by kind and internal id, never a child,
+# so the administrator, who sees no child's data, reads them beside the QA lead.
+READ_LOGS = _capability("read-logs", "read the access log and the security log", (QA_LEAD, ADMINISTRATOR))
+
 # Withdrawing audits: an audit whose case closed before it was done comes out of its cycle's work, with a
 # reason kept beside it. The QA lead decides, as for reallocating.
 WITHDRAW_AUDITS = _capability(

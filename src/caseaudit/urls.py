@@ -27,6 +27,8 @@ urlpatterns = [
     path("set-password/", include("caseaudit.people.password_urls")),
     path("reports/", include("caseaudit.reports.urls")),
     path("reports/cycles/", include("caseaudit.reports.paper_urls")),
+    # The access log and the security log, searched and downloaded.
+    path("logs/", include("caseaudit.records.log_urls")),
     # The feedback form for children, young people and carers: no sign-in, a single-use link.
     path("feedback/", include("caseaudit.audits.public_feedback_urls")),
     # For a load balancer or monitor: whether this copy of the service can work, without a session or data.

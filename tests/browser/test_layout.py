@@ -22,6 +22,8 @@ MAIN_PAGES = (
     "/concerns/",
     "/reports/",
     "/notifications/",
+    "/logs/",
+    "/logs/security/",
 )
 
 

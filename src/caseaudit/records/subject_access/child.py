@@ -20,6 +20,7 @@ from caseaudit.core.register import COLUMNS
 from caseaudit.cycles.models import SampleSwap
 from caseaudit.improvement.models import Action, ActionNote, FollowUp, FollowUpItem, SafeguardingConcern
 
+from ..child_records import naming, records_about
 from .audit_page import audit_context
 from .files import ExportFile, csv_file, person_name
 
@@ -183,8 +184,8 @@ def child_files(case: Case) -> list[ExportFile]:
             ),
         )
     )
-    named = _records_named(case, audits, actions, concerns, follow_ups)
-    access = AccessLog.objects.filter(_naming(named, "object_type", "object_id")).select_related("user")
+    named = records_about(case)
+    access = AccessLog.objects.filter(naming(named, "object_type", "object_id")).select_related("user")
     files.append(
         csv_file(
             "access-log.csv",
@@ -197,7 +198,7 @@ def child_files(case: Case) -> list[ExportFile]:
             ),
         )
     )
-    changes = ChangeEvent.objects.filter(_naming(named, "subject_type", "subject_id"))
+    changes = ChangeEvent.objects.filter(naming(named, "subject_type", "subject_id"))
     files.append(
         csv_file(
             "change-history.csv",
@@ -227,50 +228,3 @@ def _follow_up_rows(follow_ups: list[FollowUp], items: list[FollowUpItem]) -> li
         mine = [item for item in items if item.follow_up_id == follow_up.pk]
         rows += [(*start, i.action_id, i.done, i.evidence) for i in mine] or [(*start, "", "", "")]
     return rows
-
-
-def _records_named(
-    case: Case,
-    audits: list[Audit],
-    actions: list[Action],
-    concerns: list[SafeguardingConcern],
-    follow_ups: list[FollowUp],
-) -> dict[str, set[str]]:
-    """The kind and id of every record about the child, as the access log and the change history name
-    them (the parts of an audit by their own ids: a saved section is `sectionresponse` 12)."""
-    audit_ids = [audit.pk for audit in audits]
-    named: dict[str, set[str]] = {
-        "case": {str(case.pk)},
-        "audit": {str(pk) for pk in audit_ids},
-        "audit-feedback": {str(pk) for pk in audit_ids},
-        "action": {str(action.pk) for action in actions},
-        "concern": {str(concern.pk) for concern in concerns},
-        "safeguardingconcern": {str(concern.pk) for concern in concerns},
-        "follow-up": {str(follow_up.pk) for follow_up in follow_ups},
-        "followup": {str(follow_up.pk) for follow_up in follow_ups},
-    }
-    named["actionnote"] = {
-        str(pk) for pk in ActionNote.objects.filter(action__in=actions).values_list("pk", flat=True)
-    }
-    parts = (
-        Audit.sections,
-        Audit.evidence,
-        Audit.findings,
-        Audit.feedback,
-        Audit.feedback_links,
-        Audit.moderation_events,
-        Audit.reallocations,
-    )
-    for part in (descriptor.rel for descriptor in parts):
-        model = part.related_model
-        ids = model._default_manager.filter(audit_id__in=audit_ids).values_list("pk", flat=True)
-        named[model._meta.model_name or ""] = {str(pk) for pk in ids}
-    return named
-
-
-def _naming(named: dict[str, set[str]], type_field: str, id_field: str) -> Q:
-    query = Q(pk__in=[])
-    for kind, ids in named.items():
-        if ids:
-            query |= Q(**{type_field: kind, f"{id_field}__in": sorted(ids)})
-    return query
