@@ -87,7 +87,9 @@ class Review:
 
 
 def review(cases: Iterable[ClosedCase], schedule: Schedule, today: date) -> Review:
-    due, not_yet, undated = [], [], []
+    due: list[Verdict] = []
+    not_yet: list[Verdict] = []
+    undated: list[Verdict] = []
     for case in cases:
         verdict = assess(case, schedule, today)
         (due if verdict.due else undated if verdict.due_on is None else not_yet).append(verdict)
