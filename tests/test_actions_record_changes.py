@@ -12,7 +12,7 @@ import pkgutil
 
 import caseaudit
 
-APPS = ("accounts", "signin", "cases", "cycles", "audits", "improvement", "compliance", "reports")
+APPS = ("accounts", "signin", "cases", "cycles", "audits", "improvement", "compliance", "reports", "records")
 
 
 def _modules(package_name: str):

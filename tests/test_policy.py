@@ -51,6 +51,7 @@ GRID = {
     policy.CLOSE_CYCLE_EARLY: (1, 0, 0, 0, 0, 0),
     policy.REOPEN_CYCLES: (1, 0, 0, 0, 0, 0),
     policy.SUBJECT_ACCESS: (1, 0, 0, 0, 0, 0),
+    policy.DISPOSE_RECORDS: (1, 0, 0, 0, 0, 0, 0),
     # Sign-in.
     policy.MANAGE_OWN_SIGN_IN: (1, 1, 1, 1, 1, 1, 1),
     policy.RESET_MFA: (1, 0, 0, 0, 0, 0, 1),
@@ -126,7 +127,7 @@ def test_an_auditor_raises_concerns_on_audits_of_theirs_and_reads_them_while_the
 
 def test_the_command_line_sends_reminders_and_exports_but_changes_no_action():
     assert can(SYSTEM, policy.SEND_REMINDERS) and can(SYSTEM, policy.EXPORT_IDENTIFIABLE)
-    assert can(SYSTEM, policy.SUBJECT_ACCESS)
+    assert can(SYSTEM, policy.SUBJECT_ACCESS) and can(SYSTEM, policy.DISPOSE_RECORDS)
     assert not can(SYSTEM, policy.UPDATE_ACTION) and not can(SYSTEM, policy.DECIDE_ACTIONS)
 
 

@@ -390,6 +390,16 @@ SUBJECT_ACCESS = _capability(
     refusal="Only the QA lead may export everything held about a person (a subject access request).",
 )
 
+# Disposing of closed cases past their retention period (caseaudit.records.retention): destroys records, so
+# only the QA lead answers for it, or IT from the command line once the authority has confirmed the schedule.
+DISPOSE_RECORDS = _capability(
+    "dispose-records",
+    "dispose of closed cases past their retention period",
+    (QA_LEAD,),
+    system=True,
+    refusal="Only the QA lead may dispose of cases under the retention schedule.",
+)
+
 # Sign-in (caseaudit.signin). Everyone manages their own sign-in (ending their sessions everywhere); the QA
 # lead and the administrator (and IT from the command line) reset a lost authenticator and unlock accounts.
 MANAGE_OWN_SIGN_IN = _capability("manage-own-sign-in", "manage their own sign-in", tuple(Role))

@@ -283,6 +283,9 @@ CASEAUDIT_SITE_URL = os.environ.get("CASEAUDIT_SITE_URL", "http://127.0.0.1:8000
 # A local YAML file of timescale rules that change or add to the shipped ones (caseaudit.core.timescales);
 # none by default.
 CASEAUDIT_TIMESCALE_RULES = os.environ.get("CASEAUDIT_TIMESCALE_RULES", "") or None
+# The authority's confirmed retention schedule (docs/operations.md#retention-and-disposal); without one,
+# `caseaudit retention --dry-run` reads the shipped defaults and a real run refuses.
+CASEAUDIT_RETENTION_FILE = os.environ.get("CASEAUDIT_RETENTION_FILE", "") or None
 
 # Every handler takes the secret out of the single-use links (caseaudit.web.log_redaction). Django's own
 # loggers are set here too, or they would keep the handlers of its default configuration, which lack it:

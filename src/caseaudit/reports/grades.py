@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from django.db import connection
-from django.db.models import CharField, Count, Func, Q, QuerySet
+from django.db.models import CharField, Count, Func, Q, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractYear, Substr
 
 from caseaudit.audits.models import Audit, AuditTemplate, GradeScale
@@ -21,6 +21,8 @@ from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.comparability import NOT_RECORDED, Basis, caveats, sampling_words
 from caseaudit.core.grade_tables import ALL_COHORTS, OFSTED_GRADES, GradeRow, grade_rows
 from caseaudit.cycles.models import Cycle
+
+from .models import DisposedAudits
 
 By = Literal["year", "cycle"]
 GradeSource = Literal["moderated", "auditor"]
@@ -73,11 +75,16 @@ def grade_table(
     cycles: Sequence[Cycle] | None = None,
     up_to: date | None = None,
     within: QuerySet[Audit] | None = None,
+    disposed: QuerySet[DisposedAudits] | None = None,
 ) -> GradeTable:
     """Counts per period (a year of audit dates, or a cycle), cohort and grade, newest period first, with
     the caveats a reader needs. `cohort` keeps one cohort; `cycles` keeps the audits of those cycles; `up_to`
     keeps audits completed on or before that date (a paper for Autumn 2021 does not count Spring 2022);
-    `within` keeps the audits a person's scope allows (`reports.scoping.graded_audits_for`: one team's)."""
+    `within` keeps the audits a person's scope allows (`reports.scoping.graded_audits_for`: one team's).
+
+    Audits disposed of under the retention schedule count from the figures kept when they went
+    (`DisposedAudits`), so a past period keeps its true totals: all of them for the whole authority, or
+    `disposed` (`reports.scoping.disposed_audits_for`) when the table is scoped with `within`."""
     grade_field = f"{grade_source}_grade"
     # Only submitted audits carry an auditor's grade (a draft's is `draft_grade`), so the grade alone picks
     # the audits to count; an audit in a draft sample is never started, so it never has one.
@@ -92,19 +99,40 @@ def grade_table(
         audits = audits.filter(cycle__in=list(cycles))
     if up_to is not None:
         audits = audits.filter(completed_on__lte=up_to)
-    groups = (
-        audits.annotate(year=_year_of("completed_on"))
-        .values_list("year", "cycle_id", "cohort", grade_field, "template_id", "grade_scale_id")
+    if disposed is None:
+        disposed = DisposedAudits.objects.all() if within is None else DisposedAudits.objects.none()
+    kept = disposed.filter(completed_on__isnull=False).filter(~Q(auditor_grade="") | ~Q(moderated_grade=""))
+    if cohort:
+        kept = kept.filter(cohort=cohort)
+    if cycles is not None:
+        kept = kept.filter(cycle__in=list(cycles))
+    if up_to is not None:
+        kept = kept.filter(completed_on__lte=up_to)
+    fields = ("year", "cycle_id", "cohort", grade_field, "template_id", "grade_scale_id")
+    groups = [
+        (*row, False)
+        for row in audits.annotate(year=_year_of("completed_on"))
+        .values_list(*fields)
         .annotate(audits=Count("id"))
         .order_by()
-    )
+    ]
+    groups += [
+        (*row, True)
+        for row in kept.annotate(year=_year_of("completed_on"))
+        .values_list(*fields)
+        .annotate(audits=Sum("audits"))
+        .order_by()
+    ]
+    gone: dict[str, int] = defaultdict(int)
     reader = _BasisReader()
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     bases: dict[str, dict[Basis, int]] = defaultdict(lambda: defaultdict(int))
     ungraded: dict[str, int] = defaultdict(int)
     off_scale: dict[str, int] = defaultdict(int)
-    for audit_year, cycle_id, audit_cohort, grade, template_id, scale_id, n in groups:
+    for audit_year, cycle_id, audit_cohort, grade, template_id, scale_id, n, was_disposed in groups:
         period = str(audit_year) if by == "year" else reader.cycle_name(cycle_id)
+        if was_disposed:
+            gone[period] += n
         if not grade:
             ungraded[period] += n
         elif grade not in OFSTED_GRADES or not reader.is_ofsted(scale_id):
@@ -118,8 +146,19 @@ def grade_table(
     rows = grade_rows(counts, periods=periods, cohorts=cohorts)
     table = GradeTable(by, grade_source, periods, cohorts, rows, {p: dict(b) for p, b in bases.items()})
     table.caveats = caveats(table.bases, rows, periods=periods)
-    table.exclusions = _exclusions(grade_source, ungraded, off_scale)
+    table.exclusions = _exclusions(grade_source, ungraded, off_scale) + _disposed(gone)
     return table
+
+
+def _disposed(gone: dict[str, int]) -> list[str]:
+    if not gone:
+        return []
+    total = sum(gone.values())
+    return [
+        f"{_audits(total)} disposed of under the retention schedule {'is' if total == 1 else 'are'} "
+        f"counted from the figures kept when {'it was' if total == 1 else 'they were'} disposed of "
+        f"({_per_period(gone)})."
+    ]
 
 
 def _year_of(date_field: str) -> Func:

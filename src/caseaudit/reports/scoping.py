@@ -12,6 +12,8 @@ from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit, AuditStatus
 from caseaudit.cases.models import Team
 
+from .models import DisposedAudits
+
 
 def report_team(user: User) -> Team | None:
     """The team whose grades this person reads, or None for the whole authority. Only for people who may
@@ -33,3 +35,13 @@ def graded_audits_for(user: policy.Someone) -> QuerySet[Audit]:
     if team is None:  # a team manager with no team has no team's grades to read
         return Audit.objects.none()
     return audits.filter(case__team=team)
+
+
+def disposed_audits_for(user: policy.Someone) -> QuerySet[DisposedAudits]:
+    """The counts of disposed audits this person's grade table may add: the same scope as the audits."""
+    if not isinstance(user, User) or not policy.can(user, policy.READ_GRADE_TABLE):
+        return DisposedAudits.objects.none()
+    if policy.can(user, policy.READ_REPORTS):
+        return DisposedAudits.objects.all()
+    team = report_team(user)
+    return DisposedAudits.objects.none() if team is None else DisposedAudits.objects.filter(team=team)

@@ -30,7 +30,7 @@ from .charts import IMAGE_TYPES, chart_alt_text, grade_chart
 from .forms import DEFAULTS, AuditExportForm, GradeFilterForm
 from .grade_formats import grade_xlsx_bytes, write_grade_csv
 from .grades import GRADE_LABELS, GradeTable, cohort_label, grade_table
-from .scoping import graded_audits_for, report_team
+from .scoping import disposed_audits_for, graded_audits_for, report_team
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NBSP = "\u00a0"
@@ -44,6 +44,7 @@ def _table(request: HttpRequest) -> tuple[GradeFilterForm, dict[str, str], Grade
         grade_source=filters["grade_source"],  # type: ignore[arg-type]
         cohort=filters["cohort"] or None,
         within=graded_audits_for(request.user),
+        disposed=disposed_audits_for(request.user),
     )
     return form, filters, table
 

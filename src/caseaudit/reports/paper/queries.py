@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 
 from caseaudit.audits.models import Audit, AuditStatus, EvidenceSource, EvidenceUse, Finding, FindingKind
 from caseaudit.audits.moderation import AgreementRow, moderation_statistics
 from caseaudit.core.grade_tables import OFSTED_GRADES
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import Action, ActionKind, ActionStatus
+from caseaudit.reports.models import DisposedAudits
 
 # Submitted audits count as done; moderation comes after.
 DONE = (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
@@ -34,6 +35,9 @@ class CycleFigures:
     tools: list[tuple[str, int]]  # "Name v2", audits done with it
     scales: list[tuple[str, int]]
     evidence: list[tuple[str, int]]  # source label, done audits that used it
+    # Audits of the cycle disposed of under the retention schedule: in the counts above from the figures
+    # kept, but not in the evidence, tools, themes, moderation or actions, which went with them.
+    disposed: int = 0
 
 
 def cycle_figures(cycle: Cycle) -> CycleFigures:
@@ -49,6 +53,24 @@ def cycle_figures(cycle: Cycle) -> CycleFigures:
         last_completed=Max("completed_on", filter=Q(status__in=DONE)),
         not_triangulated=Count("pk", filter=Q(status__in=DONE, not_triangulated=True)),
     )
+    # The counts kept of audits disposed of under the retention schedule, so the totals stay true.
+    gone = DisposedAudits.objects.filter(cycle=cycle)
+    kept = gone.aggregate(
+        planned=Sum("audits"),
+        done=Sum("audits", filter=Q(status__in=DONE)),
+        moderated=Sum("audits", filter=Q(status=AuditStatus.MODERATED)),
+        on_time=Sum("audits", filter=Q(status__in=DONE, completed_on__lte=cycle.ends_on)),
+        late=Sum("audits", filter=Q(status__in=DONE, completed_on__gt=cycle.ends_on)),
+        last_completed=Max("completed_on", filter=Q(status__in=DONE)),
+        not_triangulated=Sum("audits", filter=Q(status__in=DONE, not_triangulated=True)),
+    )
+    for key, value in kept.items():
+        if key == "last_completed":
+            totals[key] = max(filter(None, (totals[key], value)), default=None)
+        else:
+            totals[key] += value or 0
+    sample_by_cohort = Counter(dict(audits.values_list("cohort").annotate(n=Count("pk")).order_by()))
+    sample_by_cohort.update(dict(gone.values_list("cohort").annotate(n=Sum("audits")).order_by()))
     used = Counter(
         dict(
             EvidenceUse.objects.filter(audit__in=done)
@@ -66,10 +88,11 @@ def cycle_figures(cycle: Cycle) -> CycleFigures:
         last_completed=totals["last_completed"],
         not_triangulated=totals["not_triangulated"],
         without_evidence=done.filter(evidence__isnull=True).count(),
-        sample_by_cohort=dict(audits.values_list("cohort").annotate(n=Count("pk")).order_by()),
+        sample_by_cohort=dict(sample_by_cohort),
         tools=_named_counts(done, "template__name", "template__version"),
         scales=_named_counts(done, "grade_scale__name", "grade_scale__version"),
         evidence=[(label, used[value]) for value, label in EvidenceSource.choices],
+        disposed=kept["planned"] or 0,
     )
 
 

@@ -332,6 +332,14 @@ def caveats_section(
         add(f"{comparison.this_label} against {comparison.earlier_label}", comparison.caveat)
     if grade_source == "auditor":
         notes.append("The tables use the auditors' grades, before moderation.")
+    if figures.disposed:
+        n = figures.disposed
+        notes.append(
+            f"{n} audit{'' if n == 1 else 's'} of {cycle.name} {'was' if n == 1 else 'were'} disposed of "
+            "under the retention schedule: the totals and grade tables count "
+            f"{'it' if n == 1 else 'them'} from the figures kept, but the evidence, themes, moderation "
+            "and actions no longer can."
+        )
     if not notes:
         notes.append("None: every period was sampled and graded alike, and no sample is small.")
     return Section("caveats", "Caveats", (Bullets(tuple(notes)),))

@@ -1,0 +1,1 @@
+"""Retention and disposal of closed cases (docs/operations.md#retention-and-disposal)."""
