@@ -28,6 +28,8 @@ READS = {
     "report export": (["--identifiable", "--output", "{tmp}/audits.csv"], "audit-data"),
     "report paper": (["--cycle", "Autumn 2026", "--format", "html", "--output", "{tmp}/paper.html"], "cycle"),
     "subject_access": (["N000001", "--output", "{tmp}/child.zip"], "case"),
+    # Lists the closed cases due for disposal, and those it cannot date, by Child Unique ID.
+    "retention": (["--dry-run"], "retention"),
 }
 
 NO_READ = {

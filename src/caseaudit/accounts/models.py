@@ -51,7 +51,8 @@ class ChainedEntry(models.Model):
 
     seq = models.BigIntegerField(unique=True, null=True, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    username = models.CharField(max_length=150, blank=True)  # empty: nobody signed in
+    # Indexed: the Logs pages search by person.
+    username = models.CharField(max_length=150, blank=True, db_index=True)  # empty: nobody signed in
     address = models.GenericIPAddressField(null=True, blank=True)  # the client's, for a web request
     # The operating-system account that ran a command ("" for the web), beside the --as person if any.
     os_user = models.CharField(max_length=64, blank=True)

@@ -51,8 +51,9 @@ class Command(BaseCommand):
             raise CommandError(UNCONFIRMED.format(source=schedule.source))
         today = timezone.localdate()
         found = review(closed_cases(), schedule, today)
+        # Out of the service, like every command's list of children: an export.
         record_access(
-            acting_user, "view", "retention", detail=f"retention review: {len(found.due)} cases due"
+            acting_user, "export", "retention", detail=f"retention review: {len(found.due)} cases due"
         )
         self._describe(schedule, found)
         if dry_run:
