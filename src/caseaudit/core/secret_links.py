@@ -2,8 +2,9 @@
 
 A feedback link (`/feedback/<token>/`) is all a child, young person or carer needs to open their form; a
 password link (`/set-password/<uidb64>/<token>/`) lets whoever holds it choose a new member of staff's
-password. Whoever reads a log that kept these paths could use them, so a log writes every path through
-`redact_path`. Plain Python, so that the web server's request log and Django's own logging can share it."""
+password. Whoever reads a log that kept these paths could use them, so the web server's request log writes
+every path through `redact_path`, and Django's own logging every message through `redact_text`
+(caseaudit.web.log_redaction). Plain Python, so that both share one list of the secret links."""
 
 from __future__ import annotations
 
@@ -27,3 +28,16 @@ def redact_path(path: str) -> str:
         return path
     prefix = match[1].lower()
     return f"/{prefix}/{_PLACEHOLDERS[prefix]}/"
+
+
+# In a line of text, a secret link's path starts a word, or follows a scheme and host
+# (/audits/5/feedback/paper/ is no secret link); it runs to the next space, quote, query or fragment.
+_IN_TEXT = re.compile(
+    r"""((?:^|[\s"'(=])|https?://[^/\s"']+)/+(feedback|set-password)/+[^\s?#"']+""", re.IGNORECASE
+)
+
+
+def redact_text(text: str) -> str:
+    """`text` (a log message, which may quote a path or a whole address) with every secret link written
+    as `redact_path` writes it."""
+    return _IN_TEXT.sub(lambda m: f"{m[1]}/{m[2].lower()}/{_PLACEHOLDERS[m[2].lower()]}/", text)
