@@ -163,8 +163,9 @@ def test_register_makes_a_constant_number_of_queries(client, db, django_assert_m
         assert len(child_ids(client.get(LIST))) == 50
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(child_ids(client.get(LIST, {"page": 2}))) == 10
-    # The page's own reads, and the access-log entry: the chain's last entry read, and the entry written.
-    assert len(few.captured_queries) <= 9
+    # The page's own reads, and the access-log entry: the log's lock taken (PostgreSQL), the chain's last
+    # entry read, and the entry written.
+    assert len(few.captured_queries) <= 10
 
 
 def test_empty_states(client, register):
