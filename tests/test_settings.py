@@ -1,6 +1,7 @@
 """Production refuses to start without a real secret key; the demo and the database URL work from the
 environment alone."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,16 +9,21 @@ import sys
 import pytest
 
 
-def _settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _run(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` with the service's settings loaded from `env` alone."""
     ours = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CASEAUDIT_") and k not in ours}
-    return subprocess.run(
-        [sys.executable, "-c", "import caseaudit.settings as s; print(s.DATABASES['default']['ENGINE'])"],
-        env={**clean, **env},
+    return subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "caseaudit.settings", **env},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return _run(env, "import caseaudit.settings as s; print(s.DATABASES['default']['ENGINE'])")
 
 
 def test_production_without_a_secret_key_refuses_to_start(tmp_path):
@@ -69,3 +75,55 @@ def test_production_warns_when_no_mail_server_is_set(tmp_path):
     )
     assert "caseaudit.W001" in _django_check(env)
     assert "caseaudit.W001" not in _django_check({**env, "EMAIL_URL": "smtp://relay.internal"})
+
+
+POSTGRES = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+
+
+SHOW_DATABASE = (
+    "import json, caseaudit.settings as s; d = s.DATABASES['default']; "
+    "print(json.dumps([d['OPTIONS'], d['CONN_MAX_AGE']]))"
+)
+
+
+def test_postgresql_gives_up_on_an_unreachable_server_and_keeps_a_connection_a_minute(tmp_path):
+    run = _run({"CASEAUDIT_DATA_DIR": str(tmp_path), **POSTGRES}, SHOW_DATABASE)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [{"connect_timeout": 10}, 60]
+
+
+def test_the_connection_pool_is_set_from_the_environment(tmp_path):
+    env = {"CASEAUDIT_DATA_DIR": str(tmp_path), "CASEAUDIT_DB_POOL_MAX_SIZE": "8", **POSTGRES}
+    run = _run({**env, "CASEAUDIT_DB_CONNECT_TIMEOUT": "3"}, SHOW_DATABASE)
+    assert run.returncode == 0, run.stderr
+    pool = {"min_size": 1, "max_size": 8, "timeout": 10}
+    assert json.loads(run.stdout) == [{"connect_timeout": 3, "pool": pool}, 0]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CASEAUDIT_DB_POOL_MAX_SIZE": "eight"}, "CASEAUDIT_DB_POOL_MAX_SIZE must be a whole number"),
+        (
+            {"CASEAUDIT_DB_POOL_MAX_SIZE": "2", "CASEAUDIT_DB_POOL_MIN_SIZE": "4"},
+            "CASEAUDIT_DB_POOL_MIN_SIZE (4) is more than CASEAUDIT_DB_POOL_MAX_SIZE (2)",
+        ),
+        ({"CASEAUDIT_DB_CONNECT_TIMEOUT": "-1"}, "CASEAUDIT_DB_CONNECT_TIMEOUT must be a whole number"),
+    ],
+)
+def test_a_pool_setting_that_cannot_work_stops_the_service(tmp_path, env, message):
+    run = _run({"CASEAUDIT_DATA_DIR": str(tmp_path), **POSTGRES, **env}, SHOW_DATABASE)
+    assert run.returncode != 0 and message in run.stderr
+
+
+def test_queries_go_through_the_pool_on_a_real_postgresql(tmp_path):
+    """Against the PostgreSQL the test suite runs on (CI and this project's machines start one)."""
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "[connection.cursor().execute('SELECT 1') for _ in range(3)]; "
+        "print(type(connection.pool).__name__, connection.pool.max_size)"
+    )
+    env = {"CASEAUDIT_DATA_DIR": str(tmp_path), "CASEAUDIT_DB_POOL_MAX_SIZE": "4", **POSTGRES}
+    run = _run(env, code)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["ConnectionPool", "4"]

@@ -139,7 +139,40 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
         config["TEST"] = {"NAME": os.environ.get("CASEAUDIT_TEST_DB") or None}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        options = _postgresql_options()
+        config["OPTIONS"] = options
+        if "pool" in options:
+            config["CONN_MAX_AGE"] = 0  # the pool keeps the connections: Django must not keep them too
     return config
+
+
+def _postgresql_options() -> dict:
+    """How long to wait for the server (a health check or a page must not hang on a host that is down), and
+    Django's connection pool (psycopg's) when CASEAUDIT_DB_POOL_MAX_SIZE is set: each process keeps up to
+    that many connections open and lends them out, instead of opening one per request. Without a pool, a
+    connection is kept for a minute."""
+    options: dict = {"connect_timeout": _positive("CASEAUDIT_DB_CONNECT_TIMEOUT", 10)}
+    max_size = _positive("CASEAUDIT_DB_POOL_MAX_SIZE", 0)
+    if max_size:
+        min_size = _positive("CASEAUDIT_DB_POOL_MIN_SIZE", 1)
+        if min_size > max_size:
+            raise ImproperlyConfigured(
+                f"CASEAUDIT_DB_POOL_MIN_SIZE ({min_size}) is more than "
+                f"CASEAUDIT_DB_POOL_MAX_SIZE ({max_size})."
+            )
+        # timeout: how long a request waits for a free connection before it fails.
+        options["pool"] = {"min_size": min_size, "max_size": max_size, "timeout": 10}
+    return options
+
+
+def _positive(name: str, default: int) -> int:
+    text = os.environ.get(name, "")
+    if not text:
+        return default
+    if not text.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number, such as {default or 4}: it is {text!r}.")
+    return int(text)
 
 
 DATABASES = {"default": _database()}
