@@ -7,6 +7,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,10 @@ from django.core.management.base import CommandError
 from caseaudit.policy import SYSTEM, Actor
 
 from .models import User
+from .security_log import Event, record_security_event
+
+# The person named with --as, for the security log's record of a refusal (a command acts for one person).
+_acting_as: ContextVar[User | None] = ContextVar("caseaudit_acting_as", default=None)
 
 
 def add_actor_argument(parser: ArgumentParser) -> None:
@@ -32,9 +37,11 @@ def actor_from(options: dict[str, Any]) -> Actor:
     if not username:
         return SYSTEM
     try:
-        return User.objects.get(username=username, is_active=True)
+        person = User.objects.get(username=username, is_active=True)
     except User.DoesNotExist:
         raise CommandError(f"No active account has the username {username!r}.") from None
+    _acting_as.set(person)
+    return person
 
 
 @contextmanager
@@ -46,4 +53,9 @@ def refusals_as_errors() -> Iterator[None]:
     except ValidationError as refusal:
         raise CommandError(" ".join(refusal.messages)) from None
     except PermissionDenied as refusal:
+        # Refused as a page would be, and recorded as a page's refusal is: who (the --as person, or the
+        # command line), and what they may not do.
+        record_security_event(
+            Event.PERMISSION_DENIED, user=_acting_as.get(), detail=f"command line: {refusal}"
+        )
         raise CommandError(str(refusal)) from None
