@@ -26,7 +26,6 @@ The shape of a rule (every interval is written "<number> <unit>", the unit being
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -49,6 +48,7 @@ from .cohorts import COHORT_SLUGS
 from .dates import add_months
 from .register import DATE_COLUMNS
 from .working_days import add_working_days, england_bank_holidays
+from .yaml_documents import DocumentError, key_lines, load_document
 
 # The checks caseaudit knows, in the order reports list them (cohort precedence, then the cross-cohort ones).
 CHECK_SLUGS: tuple[str, ...] = (
@@ -96,12 +96,8 @@ UNITS = ("days", "weeks", "months", "working-days")
 _INTERVAL = re.compile(r"^(\d{1,3}) +(day|week|month|working[- ]day)s?$", re.ASCII)
 
 
-class TimescaleRulesError(ValueError):
+class TimescaleRulesError(DocumentError):
     """A rules file that cannot be loaded: every problem, each naming the file, the line and the rule."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True)
@@ -334,16 +330,7 @@ def parse_rules(text: str, source: str) -> RulesFile:
     key of every problem."""
     if len(text) > MAX_RULES_CHARS:
         raise TimescaleRulesError([f"{source}: is too big for a rules file ({len(text):,} characters)"])
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        _refuse_duplicate_keys(root, source)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{source} line {mark.line + 1}" if mark else source
-        raise TimescaleRulesError([f"{where}: not valid YAML: {exc.problem or exc}"]) from None
-    except yaml.YAMLError as exc:
-        raise TimescaleRulesError([f"{source}: not valid YAML: {exc}"]) from None
+    root, data = load_document(text, source, TimescaleRulesError)
     if not isinstance(data, dict) or root is None:
         raise TimescaleRulesError([f"{source}: a rules file is a mapping with keys version, name and rules"])
     try:
@@ -353,28 +340,11 @@ def parse_rules(text: str, source: str) -> RulesFile:
         raise TimescaleRulesError([text for _, text in problems]) from None
 
 
-def _refuse_duplicate_keys(node: yaml.Node | None, source: str) -> None:
-    # YAML keeps the last of two equal keys silently; the author meant one of them.
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen: set[object] = set()
-            for key, value in current.value:
-                if key.value in seen:
-                    line = key.start_mark.line + 1
-                    raise TimescaleRulesError([f"{source} line {line}: the key {key.value!r} appears twice"])
-                seen.add(key.value)
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-
-
 def _problem(error: Any, root: yaml.Node, data: dict[str, Any], source: str) -> tuple[int, str]:
     """The line a validation error is on, and the error in words naming the file, line, rule and key."""
     loc: tuple[str | int, ...] = tuple(error["loc"])
     line = root.start_mark.line
-    for node_line in _walk(root, loc):
+    for node_line in key_lines(root, loc):
         line = node_line
     where = f"{source} line {line + 1}"
     path = loc
@@ -409,21 +379,6 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     if len(loc) >= 3 and loc[0] == "rules":
         model = StepModel if len(loc) >= 5 and loc[2] == "then" else RuleModel
     return list(model.model_fields)
-
-
-def _walk(node: yaml.Node, loc: tuple[str | int, ...]) -> Iterator[int]:
-    for part in loc:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            match = next(((k, v) for k, v in node.value if k.value == part), None)
-            if match is None:
-                return
-            yield match[0].start_mark.line
-            node = match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-            yield node.start_mark.line
-        else:
-            return
 
 
 def merge_rules(defaults: RulesFile, local: RulesFile | None) -> RuleSet:

@@ -8,7 +8,6 @@ and the key, so that a wrong file disposes of nothing. Plain Python: no Django."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.dates import add_months
+from caseaudit.core.yaml_documents import DocumentError, key_lines, load_document
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "retention.yaml"
 MAX_SCHEDULE_CHARS = 100_000
@@ -26,12 +26,8 @@ MAX_SCHEDULE_CHARS = 100_000
 Years = Annotated[int, Field(strict=True, ge=1, le=125)]
 
 
-class ScheduleError(ValueError):
+class ScheduleError(DocumentError):
     """A schedule file that cannot be used: every problem, each naming the file, the line and the key."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True)
@@ -162,16 +158,7 @@ def parse_schedule(text: str, source: str) -> Schedule:
     problem. The shipped file's confirmation is ignored: only an authority's own copy is ever confirmed."""
     if len(text) > MAX_SCHEDULE_CHARS:
         raise ScheduleError([f"{source}: is too big for a retention schedule ({len(text):,} characters)"])
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        _refuse_duplicate_keys(root, source)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{source} line {mark.line + 1}" if mark else source
-        raise ScheduleError([f"{where}: not valid YAML: {exc.problem or exc}"]) from None
-    except yaml.YAMLError as exc:
-        raise ScheduleError([f"{source}: not valid YAML: {exc}"]) from None
+    root, data = load_document(text, source, ScheduleError)
     if not isinstance(data, dict) or root is None:
         raise ScheduleError([f"{source}: a retention schedule is a mapping with keys version and cohorts"])
     try:
@@ -192,28 +179,11 @@ def parse_schedule(text: str, source: str) -> Schedule:
     )
 
 
-def _refuse_duplicate_keys(node: yaml.Node | None, source: str) -> None:
-    # YAML keeps the last of two equal keys silently; the author meant one of them.
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen: set[object] = set()
-            for key, value in current.value:
-                if key.value in seen:
-                    line = key.start_mark.line + 1
-                    raise ScheduleError([f"{source} line {line}: the key {key.value!r} appears twice"])
-                seen.add(key.value)
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-
-
 def _problem(error: Any, root: yaml.Node, source: str) -> tuple[int, str]:
     """The line a validation error is on, and the error in words naming the file, the line and the key."""
     loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
     line = root.start_mark.line
-    for node_line in _lines(root, loc):
+    for node_line in key_lines(root, loc):
         line = node_line
     key = ".".join(str(part) for part in loc)
     original = error.get("ctx", {}).get("error")
@@ -233,18 +203,6 @@ def _problem(error: Any, root: yaml.Node, source: str) -> tuple[int, str]:
         message = f"{error['msg']}{got}"
     where = f"{source} line {line + 1}"
     return line, f"{where}: {key}: {message}" if key else f"{where}: {message}"
-
-
-def _lines(node: yaml.Node, loc: tuple[Any, ...]) -> Iterator[int]:
-    """The 0-based lines of each key of `loc` found in the document, outermost first."""
-    for part in loc:
-        if not isinstance(node, yaml.MappingNode):
-            return
-        match = next(((k, v) for k, v in node.value if getattr(k, "value", None) == part), None)
-        if match is None:
-            return
-        yield match[0].start_mark.line
-        node = match[1]
 
 
 def _last_day_of_month(day: date) -> date:
