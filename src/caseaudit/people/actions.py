@@ -55,22 +55,7 @@ def change_account(
     """Change an account's name, username, email, role, place in the register and capacity. Refused if
     someone changed it since `expected_version`. Returns the values that changed (old, new)."""
     policy.require(acting_user, policy.MANAGE_ACCOUNTS)
-    _refuse_own_role_change(user, fields.role_slug, acting_user)
-    _recheck(fields, user)
-    claim_version(user, expected_version, thing="account")
-    old = _recorded(user)
-    _apply(user, fields)
-    new = _recorded(user)
-    changed = [key for key in new if new[key] != old[key]]
-    record_change(
-        acting_user,
-        "user.changed",
-        user,
-        old={k: old[k] for k in changed},
-        new={k: new[k] for k in changed},
-    )
-    _role_changed(user, old, new, acting_user)
-    return {k: (old[k], new[k]) for k in changed}
+    return _change(user, fields, expected_version, acting_user)
 
 
 @changes_state
@@ -144,21 +129,7 @@ def import_accounts(plan: AccountPlan, *, acting_user: Actor, site_url: str | No
         _account_created(user, acting_user, f"from {plan.file_name}")
         sent.append(_send_link(user, acting_user, site_url))
     for user, fields in plan.changed:
-        _refuse_own_role_change(user, fields.role_slug, acting_user)
-        _recheck(fields, user)
-        claim_version(user, user.version, thing="account")
-        old = _recorded(user)
-        _apply(user, fields)
-        new = _recorded(user)
-        changed = [key for key in new if new[key] != old[key]]
-        record_change(
-            acting_user,
-            "user.changed",
-            user,
-            old={k: old[k] for k in changed},
-            new={**{k: new[k] for k in changed}, "file": plan.file_name},
-        )
-        _role_changed(user, old, new, acting_user, f"from {plan.file_name}")
+        _change(user, fields, user.version, acting_user, file_name=plan.file_name)
     for user in plan.deactivated:
         claim_version(user, user.version, thing="account")
         user.is_active = False
@@ -184,6 +155,29 @@ def import_accounts(plan: AccountPlan, *, acting_user: Actor, site_url: str | No
 def _account_created(user: User, acting_user: Actor, source: str = "") -> None:
     detail = ", ".join(part for part in (f"role {values_of(user)['role']}", by(acting_user), source) if part)
     record_security_event(Event.ACCOUNT_CREATED, user=user, detail=detail)
+
+
+def _change(
+    user: User, fields: AccountFields, expected_version: int | None, acting_user: Actor, file_name: str = ""
+) -> dict[str, Any]:
+    """Change one account, from its page or from an imported file (`file_name`, which the history and the
+    security log then name). Returns the values that changed (old, new)."""
+    _refuse_own_role_change(user, fields.role_slug, acting_user)
+    _recheck(fields, user)
+    claim_version(user, expected_version, thing="account")
+    old = _recorded(user)
+    _apply(user, fields)
+    new = _recorded(user)
+    changed = [key for key in new if new[key] != old[key]]
+    record_change(
+        acting_user,
+        "user.changed",
+        user,
+        old={k: old[k] for k in changed},
+        new={k: new[k] for k in changed} | ({"file": file_name} if file_name else {}),
+    )
+    _role_changed(user, old, new, acting_user, f"from {file_name}" if file_name else "")
+    return {k: (old[k], new[k]) for k in changed}
 
 
 def _role_changed(
