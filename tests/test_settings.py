@@ -109,11 +109,25 @@ def test_the_connection_pool_is_set_from_the_environment(tmp_path):
             "CASEAUDIT_DB_POOL_MIN_SIZE (4) is more than CASEAUDIT_DB_POOL_MAX_SIZE (2)",
         ),
         ({"CASEAUDIT_DB_CONNECT_TIMEOUT": "-1"}, "CASEAUDIT_DB_CONNECT_TIMEOUT must be a whole number"),
+        (
+            {"CASEAUDIT_PGBOUNCER": "1", "CASEAUDIT_DB_POOL_MAX_SIZE": "4"},
+            "CASEAUDIT_PGBOUNCER and CASEAUDIT_DB_POOL_MAX_SIZE cannot both be set",
+        ),
     ],
 )
 def test_a_pool_setting_that_cannot_work_stops_the_service(tmp_path, env, message):
     run = _run({"CASEAUDIT_DATA_DIR": str(tmp_path), **POSTGRES, **env}, SHOW_DATABASE)
     assert run.returncode != 0 and message in run.stderr
+
+
+def test_behind_pgbouncer_no_server_side_cursor_outlives_a_transaction(tmp_path):
+    code = (
+        "import caseaudit.settings as s; d = s.DATABASES['default']; "
+        "print(d.get('DISABLE_SERVER_SIDE_CURSORS', False))"
+    )
+    env = {"CASEAUDIT_DATA_DIR": str(tmp_path), **POSTGRES}
+    assert _run(env, code).stdout.split() == ["False"]
+    assert _run({**env, "CASEAUDIT_PGBOUNCER": "1"}, code).stdout.split() == ["True"]
 
 
 def test_queries_go_through_the_pool_on_a_real_postgresql(tmp_path):

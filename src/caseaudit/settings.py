@@ -140,11 +140,25 @@ def _database() -> dict:
         }
         config["TEST"] = {"NAME": os.environ.get("CASEAUDIT_TEST_DB") or None}
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        options = _postgresql_options()
-        config["OPTIONS"] = options
-        if "pool" in options:
-            config["CONN_MAX_AGE"] = 0  # the pool keeps the connections: Django must not keep them too
+        _connect_postgresql(config)
     return config
+
+
+def _connect_postgresql(config: dict) -> None:
+    options = _postgresql_options()
+    config["OPTIONS"] = options
+    if "pool" in options:
+        config["CONN_MAX_AGE"] = 0  # the pool keeps the connections: Django must not keep them too
+    if _flag("CASEAUDIT_PGBOUNCER"):
+        # PgBouncer in transaction mode lends a server connection for one transaction only: a server-side
+        # cursor (Django's .iterator()) would outlive it, and a pool of our own in front of its pool would
+        # only hold connections it could lend to others.
+        if "pool" in options:
+            raise ImproperlyConfigured(
+                "CASEAUDIT_PGBOUNCER and CASEAUDIT_DB_POOL_MAX_SIZE cannot both be set: "
+                "PgBouncer is the pool."
+            )
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 
 def _postgresql_options() -> dict:
@@ -175,7 +189,26 @@ def _positive(name: str, default: int) -> int:
     return int(text)
 
 
-DATABASES = {"default": _database()}
+def _databases() -> dict:
+    """The primary, and a read replica for the report pages when DATABASE_REPLICA_URL names one
+    (caseaudit.read_replica). Tests mirror the primary, so the replica sees what a test wrote."""
+    databases = {"default": _database()}
+    replica_url = os.environ.get("DATABASE_REPLICA_URL", "")
+    if replica_url:
+        replica = dict(dj_database_url.parse(replica_url, conn_max_age=60))
+        if replica["ENGINE"] != databases["default"]["ENGINE"]:
+            raise ImproperlyConfigured(
+                "DATABASE_REPLICA_URL must name a replica of the same kind of database as DATABASE_URL."
+            )
+        if replica["ENGINE"] == "django.db.backends.postgresql":
+            _connect_postgresql(replica)
+        replica["TEST"] = {"MIRROR": "default"}
+        databases["replica"] = replica
+    return databases
+
+
+DATABASES = _databases()
+DATABASE_ROUTERS = ["caseaudit.read_replica.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -31,6 +31,7 @@ from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.timescales import RuleSet, Status, summarise
 from caseaudit.pagination import pagination
+from caseaudit.read_replica import reports_read_replica
 
 from .display import (
     SHOWN_STATUSES,
@@ -75,6 +76,7 @@ def _results(user: User, as_of: date, rules: RuleSet) -> pl.DataFrame:
 
 @policy.capability_required(policy.READ_COMPLIANCE)
 @require_safe
+@reports_read_replica
 def summary(request: HttpRequest) -> HttpResponse:
     user = policy.person(request.user, policy.READ_COMPLIANCE)
     rules = timescale_rules()

@@ -24,6 +24,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.core.grade_tables import ALL_COHORTS, GradeRow, cell_text
 from caseaudit.cycles.models import Cycle, CycleStatus
+from caseaudit.read_replica import reports_read_replica
 
 from .audit_export import ExportRefused, export_audit_data
 from .charts import IMAGE_TYPES, chart_alt_text, grade_chart
@@ -63,6 +64,7 @@ def _query(filters: dict[str, str]) -> str:
 
 @policy.capability_required(policy.READ_GRADE_TABLE)
 @require_safe
+@reports_read_replica
 def grades(request: HttpRequest) -> HttpResponse:
     """A constant number of queries, however many audits there are: one grouped query for the table, three
     small ones for the cycles, audit tools and grade scales it names, one for the list of cycles."""
@@ -134,6 +136,7 @@ def _cycles_with_papers() -> list[Cycle]:
 
 @policy.capability_required(policy.READ_GRADE_TABLE)
 @require_safe
+@reports_read_replica
 def chart(request: HttpRequest) -> HttpResponse:
     """The table's chart as SVG, for the page's img. An SVG in an img runs no script."""
     _, filters, table = _table(request)
@@ -166,12 +169,14 @@ def _download(request: HttpRequest, extension: str) -> HttpResponse:
 
 @policy.capability_required(policy.READ_GRADE_TABLE)
 @require_safe
+@reports_read_replica
 def grades_csv(request: HttpRequest) -> HttpResponse:
     return _download(request, "csv")
 
 
 @policy.capability_required(policy.READ_GRADE_TABLE)
 @require_safe
+@reports_read_replica
 def grades_xlsx(request: HttpRequest) -> HttpResponse:
     return _download(request, "xlsx")
 
@@ -181,6 +186,7 @@ def grades_xlsx(request: HttpRequest) -> HttpResponse:
 
 @policy.capability_required(policy.EXPORT_AUDIT_DATA)
 @require_http_methods(["GET", "HEAD", "POST"])
+@reports_read_replica
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     """The form (GET), and the file (POST): a POST, so that no link can start an export of child-level
     data on someone's behalf. The file is written to a temporary file and sent from there, so memory stays
