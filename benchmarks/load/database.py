@@ -9,7 +9,6 @@ empty, and dropped and built again only with `rebuild` (never a database holding
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -106,7 +105,7 @@ def sqlite_for_run(
 def postgresql_ready(url: str, demo: Demo, env: dict[str, str], rebuild: bool) -> float | None:
     """Make the PostgreSQL database of `url` hold the demo; returns the build's seconds, or None if reused."""
     run_env = {**env, "DATABASE_URL": url}
-    _create_database(url, drop=rebuild)
+    _create_database(url, run_env, drop=rebuild)
     caseaudit("migrate", "--no-input", env=run_env)
     if not rebuild and holds(run_env, demo):
         return None
@@ -126,7 +125,7 @@ def _name(url: str) -> str:
     return urlsplit(url).path.lstrip("/")
 
 
-def _create_database(url: str, *, drop: bool) -> None:
+def _create_database(url: str, env: dict[str, str], *, drop: bool) -> None:
     import psycopg
     from psycopg import sql
 
@@ -136,10 +135,7 @@ def _create_database(url: str, *, drop: bool) -> None:
     with psycopg.connect(maintenance, autocommit=True) as connection:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and drop:
-            if (
-                _has_cases({**os.environ, "DATABASE_URL": url})
-                and described({**os.environ, "DATABASE_URL": url}) is None
-            ):
+            if _has_cases(env) and described(env) is None:
                 raise SystemExit(
                     f"{name} holds cases that are not the demo's: the load test will not drop it."
                 )
