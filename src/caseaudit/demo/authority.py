@@ -29,6 +29,7 @@ from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.cohorts import COHORT_SLUGS
 from caseaudit.core.register import COLUMNS, DATE_COLUMNS
+from caseaudit.notifications.models import Preference
 
 DEFAULT_SEED = 2018
 DEFAULT_CASES = 240
@@ -714,6 +715,59 @@ def demo_team_accounts() -> list[tuple[str, str]]:
     return rows
 
 
+# The rest of the staff's accounts, for a register larger than the default --------------------------------
+# Every team manager and worker can sign in, and the extra QA officers audit, as in a real authority where
+# everyone on the register has an account. Usernames are the people's made-up names (`sophie.green`), the
+# extra auditors `auditor-4`, `auditor-5`, ...; everyone shares the demo password and reads their
+# notifications in the app only, so that a large demo does not fill the outbox.
+
+FIRST_EXTRA_AUDITOR = 4  # auditor, auditor-2 and auditor-3 are the demo's own
+
+
+def extra_auditor_username(index: int) -> str:
+    return f"auditor-{FIRST_EXTRA_AUDITOR + index}"
+
+
+def add_staff_accounts(roster: DemoRoster) -> int:
+    """An account for each person of the roster who has none yet (written in bulk); returns how many."""
+    wanted: list[tuple[str, str, str]] = []  # (username, role, name)
+    for team in roster.teams:
+        wanted += [(_username(name), Role.TEAM_MANAGER, name) for name in team.managers]
+        wanted += [(_username(name), Role.SOCIAL_WORKER, name) for name in team.workers]
+    wanted += [
+        (extra_auditor_username(i), Role.AUDITOR, name) for i, name in enumerate(roster.extra_auditors)
+    ]
+    staff = Staff.objects.in_bulk([name for _, _, name in wanted], field_name="name")
+    linked = set(User.objects.filter(staff__isnull=False).values_list("staff__name", flat=True))
+    taken = set(User.objects.values_list("username", flat=True))
+    password = make_password(DEMO_PASSWORD)  # hashed once: each hash is deliberately slow
+    users = []
+    for username, role, name in wanted:
+        if name in linked or username in taken:
+            continue
+        first, last = name.split(" ", 1)
+        users.append(
+            User(
+                username=username,
+                password=password,
+                role=role,
+                staff=staff[name],
+                first_name=first,
+                last_name=last,
+                email=demo_email(name),
+            )
+        )
+    created = User.objects.bulk_create(users, batch_size=1000)
+    Preference.objects.bulk_create(
+        [Preference(person=user, email=False) for user in created], batch_size=1000
+    )
+    return len(created)
+
+
+def _username(name: str) -> str:
+    return demo_email(name).split("@", 1)[0]
+
+
 __all__ = [
     "DEFAULT_CASES",
     "DEFAULT_SEED",
@@ -721,6 +775,7 @@ __all__ = [
     "DEMO_USERS",
     "DemoDataRefused",
     "DemoSummary",
+    "add_staff_accounts",
     "build_demo_authority",
     "demo_email",
     "demo_team_accounts",

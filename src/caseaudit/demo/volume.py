@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.changes import record_change
-from caseaudit.accounts.models import Role, User
+from caseaudit.accounts.models import User
 from caseaudit.audits.completion import active_themes
 from caseaudit.audits.models import (
     Audit,
@@ -150,9 +150,7 @@ class _Writer:
             User.objects.filter(staff__isnull=False, is_active=True).values_list("staff_id", "pk")
         )
         self.auditors = list(
-            User.objects.filter(role=Role.AUDITOR, is_active=True)
-            .order_by("pk")
-            .values_list("pk", "staff__team_id")
+            policy.holders(policy.HAVE_AUDITS).order_by("pk").values_list("pk", "staff__team_id")
         )
         qa = policy.holders(policy.DECIDE_ACTIONS).order_by("pk").first()
         moderator = User.objects.filter(username="moderator", is_active=True).first() or qa

@@ -20,13 +20,13 @@ from caseaudit.demo.authority import (
     DEFAULT_SEED,
     DEMO_USERS,
     DemoDataRefused,
+    add_staff_accounts,
     build_demo_authority,
     demo_team_accounts,
     demo_users_table,
 )
 from caseaudit.demo.cycles import plan_demo_cycle
 from caseaudit.demo.history import load_demo_history
-from caseaudit.demo.staff_accounts import add_staff_accounts
 from caseaudit.demo.tracker import seed_demo_tracker
 from caseaudit.demo.volume import add_cycle_volume
 
