@@ -29,6 +29,7 @@ from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.cohorts import COHORT_SLUGS
 from caseaudit.core.register import COLUMNS, DATE_COLUMNS
+from caseaudit.notifications.models import Preference
 
 DEFAULT_SEED = 2018
 DEFAULT_CASES = 240
@@ -60,6 +61,12 @@ _TEAMS = (
     _TeamSpec(EARLY_HELP, "early help workers", 22),
 )
 _MAX_WORKERS_PER_TEAM = 400
+# A team manager supervises about eight workers: a team of 400 has 50 (a service's teams, as one here).
+_WORKERS_PER_MANAGER = 8
+# Beyond the default register, one more auditor for each 1,000 more cases, so that the auditors' workloads
+# stay in proportion: at 100,000 cases, about a hundred QA officers (and never more than 200).
+_CASES_PER_EXTRA_AUDITOR = 1_000
+_MAX_EXTRA_AUDITORS = 200
 
 # Shares of the open register, roughly as in an English authority's returns (CIN census, SSDA903): early
 # help and child in need are the bulk; care leavers are the demo's focus cohort, as in
@@ -108,6 +115,16 @@ class DemoTeam:
     kind: str
     manager: str
     workers: tuple[str, ...]
+    # The other managers of a large team: each supervises the workers after the first manager's, in turn.
+    deputies: tuple[str, ...] = ()
+
+    @property
+    def managers(self) -> tuple[str, ...]:
+        return (self.manager, *self.deputies)
+
+    def manager_of(self, worker: int) -> str:
+        """The manager of the worker at index `worker`."""
+        return self.managers[min(worker // _WORKERS_PER_MANAGER, len(self.managers) - 1)]
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,8 @@ class DemoRoster:
     teams: tuple[DemoTeam, ...]
     auditors: tuple[str, str, str]  # internal QA officer, peer practice manager in SOUTH, external auditor
     others: dict[str, str]  # username -> name, for accounts without a Staff record
+    # More QA officers for a register larger than the default (none for the default demo).
+    extra_auditors: tuple[str, ...] = ()
 
     def team(self, name: str) -> DemoTeam:
         return next(t for t in self.teams if t.name == name)
@@ -165,6 +184,7 @@ class DemoSummary:
     staff: int
     users_created: tuple[str, ...]
     users_skipped: tuple[str, ...]  # usernames that already existed and were left alone
+    roster: DemoRoster | None = None
 
     @property
     def closed_cases(self) -> int:
@@ -182,16 +202,26 @@ def plan_roster(cases: int, rng: random.Random) -> DemoRoster:
         min(_MAX_WORKERS_PER_TEAM, max(2, math.ceil(cases * team_share[spec.name] / spec.caseload)))
         for spec in _TEAMS
     ]
+    managers = [math.ceil(size / _WORKERS_PER_MANAGER) for size in sizes]
+    extra_auditors = min(_MAX_EXTRA_AUDITORS, max(0, cases - DEFAULT_CASES) // _CASES_PER_EXTRA_AUDITOR)
     others = ("qa-lead", "moderator", "senior-leader", "administrator")
-    needed = sum(sizes) + len(_TEAMS) + 3 + len(others)
+    needed = sum(sizes) + sum(managers) + 3 + extra_auditors + len(others)
     picks = rng.sample(range(len(_FIRST_NAMES) * len(_SURNAMES)), needed)
     names = iter(f"{_FIRST_NAMES[p // len(_SURNAMES)]} {_SURNAMES[p % len(_SURNAMES)]}" for p in picks)
     teams = tuple(
-        DemoTeam(spec.name, spec.kind, next(names), tuple(next(names) for _ in range(size)))
-        for spec, size in zip(_TEAMS, sizes, strict=True)
+        DemoTeam(
+            spec.name,
+            spec.kind,
+            next(names),
+            tuple(next(names) for _ in range(size)),
+            tuple(next(names) for _ in range(count - 1)),
+        )
+        for spec, size, count in zip(_TEAMS, sizes, managers, strict=True)
     )
     auditors = (next(names), next(names), next(names))
-    return DemoRoster(teams, auditors, {username: next(names) for username in others})
+    others_named = {username: next(names) for username in others}
+    extra = tuple(next(names) for _ in range(extra_auditors))
+    return DemoRoster(teams, auditors, others_named, extra)
 
 
 @lru_cache(maxsize=20_000)
@@ -302,7 +332,11 @@ def _cases(
         team_names, team_cuts = team_picks[cohort]
         team_name = team_names[bisect(team_cuts, rnd() * team_cuts[-1])]
         team = teams[team_name]
-        worker = empty if rnd() < _UNALLOCATED_SHARE else team.workers[int(rnd() * len(team.workers))]
+        if rnd() < _UNALLOCATED_SHARE:
+            worker, manager = empty, team.manager
+        else:
+            index = int(rnd() * len(team.workers))
+            worker, manager = team.workers[index], team.manager_of(index)
         closed = today - between(1, 180) if rnd() < _CLOSED_SHARE else None
         at = closed or today  # dates are as at closing for a closed case
         row: dict = dict.fromkeys(COLUMNS, empty)
@@ -310,7 +344,7 @@ def _cases(
         row["cohort"] = cohort
         row["team"] = team_name
         row["worker"] = worker
-        row["manager"] = team.manager
+        row["manager"] = manager
         row["closed_on"] = put(closed)
 
         if cohort == "care-leaver":
@@ -503,6 +537,7 @@ def build_demo_authority(
         staff=len(staff),
         users_created=created,
         users_skipped=skipped,
+        roster=roster,
     )
 
 
@@ -553,12 +588,14 @@ def _ensure_teams(roster: DemoRoster) -> dict[str, Team]:
 def _ensure_staff(roster: DemoRoster, teams: dict[str, Team]) -> dict[str, Staff]:
     wanted: dict[str, Team | None] = {}
     for team in roster.teams:
-        for name in (team.manager, *team.workers):
+        for name in (*team.managers, *team.workers):
             wanted[name] = teams[team.name]
     internal, peer, external = roster.auditors
     wanted[internal] = None
     wanted[peer] = teams[SOUTH]
     wanted[external] = None
+    for name in roster.extra_auditors:
+        wanted[name] = None  # QA officers, in no team
     existing = Staff.objects.in_bulk(list(wanted), field_name="name")
     Staff.objects.bulk_create(
         [Staff(name=name, team=team) for name, team in wanted.items() if name not in existing]
@@ -678,6 +715,59 @@ def demo_team_accounts() -> list[tuple[str, str]]:
     return rows
 
 
+# The rest of the staff's accounts, for a register larger than the default --------------------------------
+# Every team manager and worker can sign in, and the extra QA officers audit, as in a real authority where
+# everyone on the register has an account. Usernames are the people's made-up names (`sophie.green`), the
+# extra auditors `auditor-4`, `auditor-5`, ...; everyone shares the demo password and reads their
+# notifications in the app only, so that a large demo does not fill the outbox.
+
+FIRST_EXTRA_AUDITOR = 4  # auditor, auditor-2 and auditor-3 are the demo's own
+
+
+def extra_auditor_username(index: int) -> str:
+    return f"auditor-{FIRST_EXTRA_AUDITOR + index}"
+
+
+def add_staff_accounts(roster: DemoRoster) -> int:
+    """An account for each person of the roster who has none yet (written in bulk); returns how many."""
+    wanted: list[tuple[str, str, str]] = []  # (username, role, name)
+    for team in roster.teams:
+        wanted += [(_username(name), Role.TEAM_MANAGER, name) for name in team.managers]
+        wanted += [(_username(name), Role.SOCIAL_WORKER, name) for name in team.workers]
+    wanted += [
+        (extra_auditor_username(i), Role.AUDITOR, name) for i, name in enumerate(roster.extra_auditors)
+    ]
+    staff = Staff.objects.in_bulk([name for _, _, name in wanted], field_name="name")
+    linked = set(User.objects.filter(staff__isnull=False).values_list("staff__name", flat=True))
+    taken = set(User.objects.values_list("username", flat=True))
+    password = make_password(DEMO_PASSWORD)  # hashed once: each hash is deliberately slow
+    users = []
+    for username, role, name in wanted:
+        if name in linked or username in taken:
+            continue
+        first, last = name.split(" ", 1)
+        users.append(
+            User(
+                username=username,
+                password=password,
+                role=role,
+                staff=staff[name],
+                first_name=first,
+                last_name=last,
+                email=demo_email(name),
+            )
+        )
+    created = User.objects.bulk_create(users, batch_size=1000)
+    Preference.objects.bulk_create(
+        [Preference(person=user, email=False) for user in created], batch_size=1000
+    )
+    return len(created)
+
+
+def _username(name: str) -> str:
+    return demo_email(name).split("@", 1)[0]
+
+
 __all__ = [
     "DEFAULT_CASES",
     "DEFAULT_SEED",
@@ -685,6 +775,7 @@ __all__ = [
     "DEMO_USERS",
     "DemoDataRefused",
     "DemoSummary",
+    "add_staff_accounts",
     "build_demo_authority",
     "demo_email",
     "demo_team_accounts",

@@ -31,11 +31,19 @@ def demo_window(today: date) -> tuple[date, date]:
     return today - timedelta(weeks=WEEKS_UNDER_WAY), today + timedelta(weeks=WEEKS_TO_GO)
 
 
-def plan_demo_cycle(today: date, *, seed: int) -> Cycle:
+def plan_demo_cycle(today: date, *, seed: int, fraction: float | None = None) -> Cycle:
+    """Plan and allocate the season's cycle: half the open cases (the planner's default) unless `fraction`
+    says otherwise."""
     season, year = current_season(today)
     starts_on, ends_on = demo_window(today)
     proposal = propose_cycle(
-        season=season, year=year, focus="care-leaver", seed=seed, starts_on=starts_on, ends_on=ends_on
+        season=season,
+        year=year,
+        focus="care-leaver",
+        fraction=fraction,
+        seed=seed,
+        starts_on=starts_on,
+        ends_on=ends_on,
     )
     cycle = plan_cycle(proposal, acting_user=SYSTEM, confirm=True)
     allocate_cycle(cycle, acting_user=SYSTEM)

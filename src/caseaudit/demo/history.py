@@ -21,14 +21,19 @@ _GRADES = ("inadequate", "requires-improvement", "good", "outstanding")
 _WEIGHTS_BY_AGE = {3: (10, 42, 40, 8), 2: (8, 38, 44, 10), 1: (5, 33, 48, 14)}
 # How many audits each past autumn had: every open case of a smaller register, then half of it.
 _SIZES = {3: 64, 2: 72, 1: 40}
+# For a register larger than the default, each autumn audited this many more for each case beyond it: about
+# 30,000 past audits more at 100,000 cases.
+_SIZES_PER_EXTRA_CASE = {3: 0.09, 2: 0.11, 1: 0.10}
 
 
-def load_demo_history(today: date, *, seed: int) -> int:
-    """Record the three autumns before `today`'s year and import their audits; returns how many."""
+def load_demo_history(today: date, *, seed: int, extra_cases: int = 0) -> int:
+    """Record the three autumns before `today`'s year and import their audits; returns how many.
+    `extra_cases`, the cases beyond the default register, makes each autumn larger in proportion."""
     rng = random.Random(seed + 3)
     cases = list(Case.objects.order_by("pk").values_list("child_id", "cohort"))
     rows = []
-    for age, size in _SIZES.items():
+    for age, base in _SIZES.items():
+        size = base + round(extra_cases * _SIZES_PER_EXTRA_CASE[age])
         year = today.year - age
         name = f"Autumn {year}"
         record_past_cycle(

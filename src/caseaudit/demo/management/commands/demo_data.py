@@ -20,6 +20,7 @@ from caseaudit.demo.authority import (
     DEFAULT_SEED,
     DEMO_USERS,
     DemoDataRefused,
+    add_staff_accounts,
     build_demo_authority,
     demo_team_accounts,
     demo_users_table,
@@ -27,6 +28,12 @@ from caseaudit.demo.authority import (
 from caseaudit.demo.cycles import plan_demo_cycle
 from caseaudit.demo.history import load_demo_history
 from caseaudit.demo.tracker import seed_demo_tracker
+from caseaudit.demo.volume import add_cycle_volume
+
+# A register larger than the default gets the work that grows with it (everyone's accounts, more history,
+# the cycle's work in bulk); the current cycle then samples 22% of the open cases, not half, so that
+# 100,000 cases have about 50,000 audits in all.
+LARGE_CYCLE_FRACTION = 0.22
 
 
 def _iso_date(text: str) -> date:
@@ -121,24 +128,29 @@ class Command(BaseCommand):
         )
         if summary.users_created:
             self.stdout.write(f"Demo accounts: {', '.join(summary.users_created)}.")
+        extra = max(0, summary.cases - DEFAULT_CASES)
+        if extra and summary.roster is not None:
+            accounts = add_staff_accounts(summary.roster)
+            self.stdout.write(f"Accounts for the rest of the staff: {accounts:,} (the same password).")
         if summary.users_skipped:
             self.stdout.write(
                 f"Left alone, as they already existed: {', '.join(summary.users_skipped)}.",
                 self.style.WARNING,
             )
         if not options["no_cycle"] and summary.open_cases:
-            past = load_demo_history(summary.today, seed=summary.seed)
+            past = load_demo_history(summary.today, seed=summary.seed, extra_cases=extra)
             self.stdout.write(
-                f"Past audits: {past} audits of the three autumn cycles before {summary.today.year}, "
+                f"Past audits: {past:,} audits of the three autumn cycles before {summary.today.year}, "
                 "loaded as a QA lead would (record-cycle, then import-audits)."
             )
-            cycle = plan_demo_cycle(summary.today, seed=summary.seed)
+            fraction = LARGE_CYCLE_FRACTION if extra else None
+            cycle = plan_demo_cycle(summary.today, seed=summary.seed, fraction=fraction)
             planned = cycle.audits.count()
             submitted, moderated = complete_demo_audits(
                 cycle, submitted=12, moderated=6, seed=summary.seed, today=summary.today
             )
             self.stdout.write(
-                f"Audit cycle {cycle.name}: {planned} cases planned and allocated to the auditors; "
+                f"Audit cycle {cycle.name}: {planned:,} cases planned and allocated to the auditors; "
                 f"{submitted} audits submitted, {moderated} of them moderated."
             )
             last_autumn = Cycle.objects.get(name=f"Autumn {summary.today.year - 1}")
@@ -147,6 +159,15 @@ class Command(BaseCommand):
                 f"Improvement tracker: {recommended} recommendations of {last_autumn.name}'s report; "
                 f"{overdue} of the audits' actions past their due date."
             )
+            if extra:
+                volume = add_cycle_volume(cycle, today=summary.today, seed=summary.seed)
+                self.stdout.write(
+                    f"The rest of {cycle.name}'s work so far: {volume.started:,} audits started, "
+                    f"{volume.submitted:,} waiting for moderation, {volume.moderated:,} moderated, "
+                    f"{volume.returned:,} returned; {volume.actions:,} actions ({volume.overdue:,} overdue), "
+                    f"{volume.follow_ups:,} follow-up audits, {volume.concerns:,} safeguarding concerns, "
+                    f"{volume.notifications:,} notifications."
+                )
         self.stdout.write("Run `caseaudit demo-data --sign-ins` for the passwords.")
 
     def _print_sign_ins(self) -> None:

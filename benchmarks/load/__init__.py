@@ -1,0 +1,1 @@
+"""The load test: `python -m benchmarks.load_test` (see docs/performance.md)."""
