@@ -43,7 +43,6 @@ def _database_url() -> str:
 
 
 def test_the_load_test_runs_tiny_with_no_errors_and_reports_every_page(tmp_path: Path) -> None:
-    pytest.importorskip("locust")
     out = tmp_path / "result.json"
     env = {key: value for key, value in os.environ.items() if key != "CASEAUDIT_TESTING"}
     env["DATABASE_URL"] = _database_url()
