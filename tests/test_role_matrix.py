@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -30,6 +31,8 @@ from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import Action, FollowUp, FollowUpItem, FollowUpStatus, SafeguardingConcern
 from caseaudit.improvement.scoping import actions_visible_to, concerns_visible_to, follow_ups_visible_to
+from caseaudit.jobs.models import Job
+from caseaudit.jobs.scoping import jobs_visible_to
 from caseaudit.notifications.models import Email, Notification
 
 from .conftest import Personas
@@ -248,6 +251,11 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("overall grade, no version", "post", "audits:overall", "started", policy.COMPLETE_AUDIT, OK),
     ("check and submit", "get", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
     ("submit, no version", "post", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
+    # Background jobs are their starter's own: the job here is the QA lead's, so anyone else gets 404.
+    ("your jobs", "get", "jobs:list", None, None, OK),
+    ("job", "get", "jobs:detail", "job", None, OK),
+    ("job progress", "get", "jobs:progress", "job", None, OK),
+    ("job file", "get", "jobs:download", "job", None, OK),
     # Last of all: it ends every session of the person, this client's too.
     ("sign out everywhere", "post", "signin:sign-out-everywhere", None, None, FOUND),
 ]
@@ -277,6 +285,7 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "other-submitted": lambda p, c: [_submitted(p, p.other_case).pk],
     "follow-up-open": lambda p, c: [_followed_up(p, done=False).pk],
     "follow-up-done": lambda p, c: [_followed_up(p, done=True).pk],
+    "job": lambda p, c: [_job(p).pk],
 }
 
 
@@ -306,6 +315,26 @@ def _followed_up(p: Personas, *, done: bool) -> Case:
             status=status,
         )
     return case
+
+
+def _job(p: Personas) -> Job:
+    """A finished export job of the QA lead's, with its file (made directly)."""
+    job = Job.objects.filter(kind="matrix-export").first()
+    if job is None:
+        folder = Path(settings.CASEAUDIT_JOB_FILES_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "matrix-export.csv").write_text("Team,Cases\nNorth,1\n")
+        job = Job.objects.create(
+            kind="matrix-export",
+            title="Export of the register",
+            started_by=p.qa_lead,
+            status=Job.Status.DONE,
+            rows_done=1,
+            rows_total=1,
+            file_name="matrix-export.csv",
+            download_name="register.csv",
+        )
+    return job
 
 
 def _extra_personas() -> dict[str, User]:
@@ -432,6 +461,8 @@ def _subject(target: str | None, p: Personas, c: Cycles) -> tuple[object, Callab
         return _concern(c.audit), concerns_visible_to
     if target == "notification":
         return _notification(p), lambda user: Notification.objects.filter(recipient=user)
+    if target == "job":
+        return _job(p), jobs_visible_to
     return None, None
 
 
