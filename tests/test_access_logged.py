@@ -54,6 +54,8 @@ NO_CHILD_DATA = {
     "jobs:list": "each job's title, status and counts",
     "jobs:detail": "the job's title, status and counts",
     "jobs:progress": "the job's status and counts",
+    "cases:import-check": "counts per cohort; logs when it lists the cases the import would close",
+    "cases:import-run": "counts per cohort of what the import changed",
     # Your work lists children's cases only in some panels: it logs when it shows one of them
     # (tests/work/test_your_work.py), which the check of Child Unique IDs below holds it to here.
     "home": "logs when a panel lists children's records",

@@ -26,6 +26,8 @@ from caseaudit.accounts.models import Role, User
 from caseaudit.audits.feedback import hash_token
 from caseaudit.audits.models import Audit, AuditStatus, FeedbackLink, Respondent
 from caseaudit.audits.scoping import audits_visible_to
+from caseaudit.cases.importing.result import ImportResult
+from caseaudit.cases.importing.result_json import to_json
 from caseaudit.cases.models import Case
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.cycles.models import Cycle
@@ -87,6 +89,9 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("import", "get", "cases:import", None, None, OK),
     # A confirmation without an upload waiting is refused even for the QA lead.
     ("import confirm", "post", "cases:import-confirm", None, None, BAD),
+    # The check's and the import's jobs are the QA lead's (both done): the page shows what they found.
+    ("import check", "get", "cases:import-check", "check-job", None, OK),
+    ("import result", "get", "cases:import-run", "import-job", None, OK),
     ("cycles", "get", "cycles:list", None, None, OK),
     ("plan a cycle", "get", "cycles:plan", None, None, OK),
     ("plan a cycle, nothing filled in", "post", "cycles:plan", None, None, OK),
@@ -286,6 +291,8 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "follow-up-open": lambda p, c: [_followed_up(p, done=False).pk],
     "follow-up-done": lambda p, c: [_followed_up(p, done=True).pk],
     "job": lambda p, c: [_job(p).pk],
+    "check-job": lambda p, c: [_register_job(p, "register-check").pk],
+    "import-job": lambda p, c: [_register_job(p, "register-import").pk],
 }
 
 
@@ -333,6 +340,26 @@ def _job(p: Personas) -> Job:
             rows_total=1,
             file_name="matrix-export.csv",
             download_name="register.csv",
+        )
+    return job
+
+
+def _register_job(p: Personas, kind: str) -> Job:
+    """A finished check or import of the register, the QA lead's, that found one case to create."""
+    job = Job.objects.filter(kind=kind).first()
+    if job is None:
+        result = ImportResult(
+            file_name="register.csv", kind="csv", dry_run=kind.endswith("check"), partial=True
+        )
+        result.counts("care-leaver").created = 1
+        result.written = not result.dry_run
+        job = Job.objects.create(
+            kind=kind,
+            title="Check of register.csv",
+            started_by=p.qa_lead,
+            status=Job.Status.DONE,
+            arguments={"token": "x" * 32, "suffix": ".csv", "skip_invalid": False, "partial": True},
+            result={"result": to_json(result), "importable": True},
         )
     return job
 
@@ -463,6 +490,10 @@ def _subject(target: str | None, p: Personas, c: Cycles) -> tuple[object, Callab
         return _notification(p), lambda user: Notification.objects.filter(recipient=user)
     if target == "job":
         return _job(p), jobs_visible_to
+    if target in ("check-job", "import-job"):
+        return _register_job(
+            p, "register-check" if target == "check-job" else "register-import"
+        ), jobs_visible_to
     return None, None
 
 

@@ -44,7 +44,12 @@ STOPPED = "The worker stopped while this was running; nothing was changed. Start
 
 class JobFailed(Exception):
     """The job cannot be done, for a reason the person who started it can act on: the message says it in
-    plain words ("register.csv has no rows of cases"). Whatever the job had written is rolled back."""
+    plain words ("register.csv has no rows of cases"). Whatever the job had written is rolled back.
+    `result`, if given, is kept for the job's page (what a new check found, say)."""
+
+    def __init__(self, message: str, result: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 class Progress:
@@ -141,7 +146,7 @@ def run_job(job_id: int, work: Work, *, changes: bool) -> None:
             worker_state.idle()
             _finish(job, progress, result)
     except JobFailed as refusal:
-        _fail(job, progress, str(refusal))
+        _fail(job, progress, str(refusal), refusal.result)
     except (PermissionDenied, ValidationError) as refusal:
         _fail(job, progress, _words(refusal))
     except Exception:
@@ -186,13 +191,14 @@ def _finish(job: Job, progress: Progress, result: dict[str, Any] | None) -> None
     )
 
 
-def _fail(job: Job, progress: Progress, message: str) -> None:
+def _fail(job: Job, progress: Progress, message: str, result: dict[str, Any] | None = None) -> None:
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.FAILED,
         finished_at=timezone.now(),
         rows_done=progress.rows_done,
         rows_total=progress.rows_total,
         failure=message,
+        result=result,
     )
 
 
