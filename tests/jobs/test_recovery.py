@@ -92,3 +92,15 @@ def test_a_worker_on_another_machine_is_lost_when_its_heartbeat_stops(database_q
     assert [j.pk for j in recover_lost_jobs()] == [quiet.pk]
     beating.refresh_from_db()
     assert beating.status == Job.Status.RUNNING
+
+
+def test_a_job_that_commits_in_steps_says_what_it_kept(database_queue, personas, gone_pid):
+    """Reminders commit one owner at a time: a stop keeps those sent, and a new run carries on."""
+    job = _running(personas, host=socket.gethostname(), pid=gone_pid, attempts=2)
+    Job.objects.filter(pk=job.pk).update(in_steps=True)
+    recover_lost_jobs()
+    job.refresh_from_db()
+    assert job.failure == (
+        "The worker stopped while this was running. What it had done is kept; running it again carries on "
+        "from there."
+    )

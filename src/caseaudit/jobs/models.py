@@ -37,6 +37,9 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The work commits as it goes, a step at a time (sending reminders), rather than all at once: a job
+    # stopped half-way keeps what it did, and running it again carries on from there.
+    in_steps = models.BooleanField(default=False)
     # The worker running it: its machine and process, and when it last said it was still at work.
     worker_host = models.CharField(max_length=255, blank=True)
     worker_pid = models.PositiveIntegerField(null=True, blank=True)

@@ -3,8 +3,10 @@
 A running job is lost when its worker is known to be gone: on this machine, its process is no longer there;
 on another machine, it has written no heartbeat for CASEAUDIT_JOB_HEARTBEAT_TIMEOUT seconds. A lost job
 changed nothing (`running`: its work and its "done" commit together), so it is queued again while it has
-attempts left (CASEAUDIT_JOB_ATTEMPTS), and otherwise fails, saying so. Every worker looks when it starts
-and then every so often, so one worker's lost job is picked up by the next to start, or by another."""
+attempts left (CASEAUDIT_JOB_ATTEMPTS), and otherwise fails, saying so. (A job that commits in steps,
+such as sending reminders, keeps the steps it finished, and says so: run again, it carries on.) Every
+worker looks when it starts and then every so often, so one worker's lost job is picked up by the next
+to start, or by another."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Job
-from .running import STOPPED, enqueue
+from .running import STOPPED, STOPPED_IN_STEPS, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,8 @@ def _recover(job_id: int, message: str, now: datetime, still_lost: Callable[[Job
             enqueue(job)
         else:
             logger.warning("Job %s lost its worker after %s attempts: failed", job.pk, job.attempts)
-            job.status, job.failure, job.finished_at = Job.Status.FAILED, message, now
+            said = STOPPED_IN_STEPS if job.in_steps else message
+            job.status, job.failure, job.finished_at = Job.Status.FAILED, said, now
             job.save(update_fields=["status", "failure", "finished_at"])
     return job
 

@@ -40,6 +40,10 @@ UNEXPECTED = (
     "Try again; if it happens again, tell the IT team (job {pk})."
 )
 STOPPED = "The worker stopped while this was running; nothing was changed. Start it again."
+STOPPED_IN_STEPS = (
+    "The worker stopped while this was running. What it had done is kept; running it again carries on "
+    "from there."
+)
 
 
 class JobFailed(Exception):
@@ -127,10 +131,12 @@ def _no_broker(task: Task) -> bool:
     return isinstance(task.get_backend(), DatabaseBackend | ImmediateBackend)
 
 
-def run_job(job_id: int, work: Work, *, changes: bool) -> None:
+def run_job(job_id: int, work: Work, *, changes: bool, in_steps: bool = False) -> None:
     """Run `work` for the job, recording how it went. `changes`: the work writes to the database, so it
-    runs in one transaction with the job's own "done"."""
-    if not _claim(job_id):
+    runs in one transaction with the job's own "done". `in_steps`: the work commits a step at a time
+    instead (each reminder as it is sent), so that running it again after a stop carries on."""
+    assert not (changes and in_steps), "a job commits all at once or in steps, not both"
+    if not _claim(job_id, in_steps):
         return  # done, failed, or running elsewhere: a task queued twice runs once
     job = Job.objects.get(pk=job_id)
     progress = Progress(job.rows_total)
@@ -164,11 +170,12 @@ def run_job(job_id: int, work: Work, *, changes: bool) -> None:
         worker_state.idle()
 
 
-def _claim(job_id: int) -> bool:
+def _claim(job_id: int, in_steps: bool) -> bool:
     now = timezone.now()
     return bool(
         Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
             status=Job.Status.RUNNING,
+            in_steps=in_steps,
             started_at=now,
             heartbeat_at=now,
             attempts=F("attempts") + 1,
