@@ -380,7 +380,8 @@ CASEAUDIT_JOB_HEARTBEAT_TIMEOUT = _positive("CASEAUDIT_JOB_HEARTBEAT_TIMEOUT", 1
 CASEAUDIT_JOB_ATTEMPTS = _positive("CASEAUDIT_JOB_ATTEMPTS", 2)
 # /healthz fails when the oldest job has waited longer than this for a worker.
 CASEAUDIT_JOB_QUEUE_MAX_WAIT = _positive("CASEAUDIT_JOB_QUEUE_MAX_WAIT", 300)
-# Finished jobs (their results name rows of uploaded files) and their files are deleted after this.
+# Finished jobs (their results name rows of uploaded files) and their files are deleted by the workers
+# after this many days.
 CASEAUDIT_JOB_KEEP_DAYS = _positive("CASEAUDIT_JOB_KEEP_DAYS", 7)
 # Where jobs write their files (large exports): owner-only, served only to the person who started the job.
 CASEAUDIT_JOB_FILES_DIR = Path(os.environ.get("CASEAUDIT_JOB_FILES_DIR", DATA_DIR / "job-files"))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from caseaudit.jobs.models import Job
-from caseaudit.jobs.recovery import LOST, recover_lost_jobs
+from caseaudit.jobs.recovery import LOST, forget_old_jobs, recover_lost_jobs
 from caseaudit.jobs.running import start_job
 
 from . import tasks_for_tests as tasks
@@ -104,3 +104,29 @@ def test_a_job_that_commits_in_steps_says_what_it_kept(database_queue, personas,
         "The worker stopped while this was running. What it had done is kept; running it again carries on "
         "from there."
     )
+
+
+def test_jobs_finished_longer_ago_than_kept_are_deleted_with_their_files(personas, settings):
+    settings.CASEAUDIT_JOB_KEEP_DAYS = 7
+    folder = settings.CASEAUDIT_JOB_FILES_DIR
+    folder.mkdir(parents=True)
+    (folder / "old.csv").write_text("old")
+    (folder / "new.csv").write_text("new")
+    now = timezone.now()
+    old = Job.objects.create(
+        kind="t", title="Old", status=Job.Status.DONE, finished_at=now - timedelta(days=8)
+    )
+    Job.objects.filter(pk=old.pk).update(file_name="old.csv")
+    new = Job.objects.create(
+        kind="t",
+        title="New",
+        status=Job.Status.DONE,
+        finished_at=now - timedelta(days=6),
+        file_name="new.csv",
+    )
+    waiting = Job.objects.create(kind="t", title="Waiting")
+
+    assert forget_old_jobs(now) == 1
+
+    assert set(Job.objects.values_list("pk", flat=True)) == {new.pk, waiting.pk}
+    assert sorted(path.name for path in folder.iterdir()) == ["new.csv"]

@@ -16,6 +16,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -110,3 +111,16 @@ def _close_task(task_id: str, now: datetime) -> None:
         exception_class_path="caseaudit.jobs.recovery.WorkerLost",
         traceback=LOST,
     )
+
+
+def forget_old_jobs(now: datetime | None = None) -> int:
+    """Delete the jobs finished more than CASEAUDIT_JOB_KEEP_DAYS ago, with their files: a check's result
+    names rows of an uploaded file, an export's file holds children's records. Returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CASEAUDIT_JOB_KEEP_DAYS)
+    old = Job.objects.filter(status__in=[Job.Status.DONE, Job.Status.FAILED], finished_at__lt=cutoff)
+    folder = Path(settings.CASEAUDIT_JOB_FILES_DIR)
+    for file_name in old.exclude(file_name="").values_list("file_name", flat=True):
+        if Path(file_name).name == file_name:
+            (folder / file_name).unlink(missing_ok=True)
+    deleted, _ = old.delete()
+    return deleted

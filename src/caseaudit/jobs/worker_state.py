@@ -94,10 +94,11 @@ class Watchman(threading.Thread):
                 logger.debug("Heartbeat of job %s not written this time", now.job_id, exc_info=True)
 
     def sweep(self) -> None:
-        from .recovery import recover_lost_jobs
+        from .recovery import forget_old_jobs, recover_lost_jobs
 
         try:
             recover_lost_jobs()
+            forget_old_jobs()
         except DatabaseError:
             logger.debug("Lost jobs not looked for this time", exc_info=True)
 

@@ -17,7 +17,7 @@ from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
-from caseaudit.jobs.recovery import recover_lost_jobs
+from caseaudit.jobs.recovery import forget_old_jobs, recover_lost_jobs
 from caseaudit.jobs.worker_state import Watchman
 
 QUEUES = "default,service"
@@ -98,6 +98,7 @@ class Command(BaseCommand):
         # The jobs a worker that stopped left behind, before anything else.
         for job in recover_lost_jobs():
             self.stdout.write(f"Job {job.pk} had lost its worker: {job.get_status_display().lower()}.")
+        forget_old_jobs()
         # Lost workers are looked for every sixth beat: about every 30 seconds.
         watchman = Watchman(every=options["heartbeat"], sweep_every=6) if options["heartbeat"] else None
         if watchman:
