@@ -385,6 +385,9 @@ CASEAUDIT_JOB_QUEUE_MAX_WAIT = _positive("CASEAUDIT_JOB_QUEUE_MAX_WAIT", 300)
 CASEAUDIT_JOB_KEEP_DAYS = _positive("CASEAUDIT_JOB_KEEP_DAYS", 7)
 # Where jobs write their files (large exports): owner-only, served only to the person who started the job.
 CASEAUDIT_JOB_FILES_DIR = Path(os.environ.get("CASEAUDIT_JOB_FILES_DIR", DATA_DIR / "job-files"))
+# An export from the web of more rows than this (the analysts' audit data, a cycle's progress) is written
+# by a worker, as a job, rather than while the browser waits; smaller ones download at once.
+CASEAUDIT_EXPORT_JOB_ROWS = _positive("CASEAUDIT_EXPORT_JOB_ROWS", 10_000)
 
 # Every handler takes the secret out of the single-use links (caseaudit.web.log_redaction). Django's own
 # loggers are set here too, or they would keep the handlers of its default configuration, which lack it:

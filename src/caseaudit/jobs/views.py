@@ -39,7 +39,11 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
-    context = {"view": job_view(job), "refresh_seconds": REFRESH_SECONDS}
+    context = {
+        "view": job_view(job),
+        "refresh_seconds": REFRESH_SECONDS,
+        "keep_days": settings.CASEAUDIT_JOB_KEEP_DAYS,
+    }
     return render(request, "jobs/detail.html", context)
 
 
@@ -62,8 +66,14 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     path = job_file(job)
     if path is None or not path.is_file():
         raise Http404("This job's file is no longer kept.")
-    # The file is an export of children's records: taking it out of the service is the read.
-    record_access(request.user, "export", job.kind, job.pk, f"download of job {job.pk}'s file")
+    # The file is an export of children's records: taking it out of the service is the read, recorded as
+    # the same export downloaded at once is (with its row count), and naming the job.
+    access = (job.result or {}).get("access")
+    if isinstance(access, dict):
+        detail = f"{access['detail']}; file of job {job.pk}"
+        record_access(request.user, "export", access["object_type"], access.get("object_id", ""), detail)
+    else:
+        record_access(request.user, "export", job.kind, job.pk, f"download of job {job.pk}'s file")
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.download_name or path.name)
 
 
