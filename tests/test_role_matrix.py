@@ -115,6 +115,8 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("withdraw, nothing filled in", "post", "cycles:withdraw", "audit", None, OK),
     ("progress export, CSV", "get", "cycles:export", "csv", None, OK),
     ("progress export, XLSX", "get", "cycles:export", "xlsx", None, OK),
+    # Sent from the page that prepares a large cycle's file as a job; a small cycle's comes at once.
+    ("progress export, asked for by its button", "post", "cycles:export", "csv", None, OK),
     ("my audits", "get", "audits:mine", None, None, OK),
     # The audit here is not submitted: the page shows it with nothing to moderate, and a POST without a
     # decision is refused as a bad request.

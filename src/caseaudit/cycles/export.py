@@ -3,7 +3,7 @@ report on the cycle page. For the QA team: it names cases by Child Unique ID, ne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
@@ -20,7 +20,11 @@ AUDIT_HEADER = ("child_id", "cohort", "team", "reason", "auditor", "status", "ov
 PROGRESS_HEADER = ("group", *(AuditStatus(s).label for s in COUNTED), "total", "overdue")
 
 
-def audit_rows(cycle: Cycle, *, today: date) -> Iterator[tuple[str, ...]]:
+# Told of each row written (a job's progress).
+RowDone = Callable[[], None]
+
+
+def audit_rows(cycle: Cycle, *, today: date, row_done: RowDone | None = None) -> Iterator[tuple[str, ...]]:
     past_deadline = today > cycle.ends_on
     for child_id, cohort, team, reason, username, status in cycle.audits.order_by(
         "case__child_id"
@@ -29,6 +33,8 @@ def audit_rows(cycle: Cycle, *, today: date) -> Iterator[tuple[str, ...]]:
     ):
         overdue = "yes" if past_deadline and status not in NOT_WORK else ""
         yield (child_id, cohort, team or "", reason, username or "", status, overdue)
+        if row_done is not None:
+            row_done()
 
 
 def progress_rows(cycle: Cycle, *, today: date) -> list[tuple[object, ...]]:
@@ -40,15 +46,19 @@ def progress_rows(cycle: Cycle, *, today: date) -> list[tuple[object, ...]]:
     return rows
 
 
-def export_cycle_csv(cycle: Cycle, stream: SupportsWrite[str], *, today: date) -> int:
-    return write_csv(stream, AUDIT_HEADER, audit_rows(cycle, today=today))
+def export_cycle_csv(
+    cycle: Cycle, stream: SupportsWrite[str], *, today: date, row_done: RowDone | None = None
+) -> int:
+    return write_csv(stream, AUDIT_HEADER, audit_rows(cycle, today=today, row_done=row_done))
 
 
-def export_cycle_xlsx(cycle: Cycle, target: str | IO[bytes], *, today: date) -> None:
+def export_cycle_xlsx(
+    cycle: Cycle, target: str | IO[bytes], *, today: date, row_done: RowDone | None = None
+) -> None:
     write_xlsx(
         target,
         [
             ("Progress", PROGRESS_HEADER, progress_rows(cycle, today=today)),
-            ("Audits", AUDIT_HEADER, audit_rows(cycle, today=today)),
+            ("Audits", AUDIT_HEADER, audit_rows(cycle, today=today, row_done=row_done)),
         ],
     )

@@ -11,15 +11,16 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
@@ -31,6 +32,7 @@ from caseaudit.pagination import page_links, pagination
 
 from .candidates import eligible_candidates
 from .export import export_cycle_csv, export_cycle_xlsx
+from .export_jobs import FORMAT_WORDS, is_large, start_cycle_export
 from .models import Cycle, CycleStatus
 from .progress import COUNTED, DONE, NOT_WORK, cycle_progress
 
@@ -107,6 +109,9 @@ def render_cycle(
         "page": page,
         "pagination": pagination(page, page_links(reverse("cycles:detail", args=[cycle.pk]))),
         "in_sample": in_sample,
+        # The weekly exports of a very large cycle are written by a worker (`cycle_export`).
+        "export_as_job": in_sample > settings.CASEAUDIT_EXPORT_JOB_ROWS,
+        "export_rows": settings.CASEAUDIT_EXPORT_JOB_ROWS,
         "reason_rows": [
             (label, by_reason[value]) for value, label in SelectionReason.choices if by_reason[value]
         ],
@@ -158,12 +163,26 @@ def render_cycle(
 
 
 @policy.capability_required(policy.PLAN_CYCLES)
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def cycle_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The file, at once; for a cycle of more audits than CASEAUDIT_EXPORT_JOB_ROWS, a page whose button
+    (a POST: no link starts a job on someone's behalf) has a worker write it, as a job whose page shows
+    its progress and then the file."""
     user = policy.person(request.user, policy.PLAN_CYCLES)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     cycle = cycle_for(user, pk)
+    if is_large(cycle):
+        if request.method == "POST":
+            return redirect("jobs:detail", start_cycle_export(user, cycle, fmt).pk)
+        context = {
+            "cycle": cycle,
+            "fmt": fmt,
+            "what": FORMAT_WORDS[fmt],
+            "audits": cycle.audits.count(),
+            "keep_days": settings.CASEAUDIT_JOB_KEEP_DAYS,
+        }
+        return render(request, "cycles/export_large.html", context)
     today = timezone.localdate()
     if fmt == "csv":
         text = io.StringIO()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -155,8 +155,16 @@ def columns(*, identifiable: bool) -> tuple[str, ...]:
     return (*IDENTIFIABLE_COLUMNS, *PSEUDONYMISED_COLUMNS) if identifiable else PSEUDONYMISED_COLUMNS
 
 
+# Told how many rows have been written, a chunk at a time (a job's progress).
+RowsDone = Callable[[int], None]
+
+
 def iter_export_rows(
-    export_filter: ExportFilter = ExportFilter(), *, identifiable: bool = False, chunk_size: int = CHUNK_SIZE
+    export_filter: ExportFilter = ExportFilter(),
+    *,
+    identifiable: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+    rows_done: RowsDone | None = None,
 ) -> Iterator[list[Any]]:
     """Each audit as a list of values in `columns(identifiable=...)` order, oldest audit record first.
     Text is left as it is: the spreadsheet writers neutralise formulas."""
@@ -175,6 +183,8 @@ def iter_export_rows(
             if identifiable:
                 row = [*_identifiable(values), *row]
             yield row
+        if rows_done is not None:
+            rows_done(len(chunk))
 
 
 @dataclass
@@ -267,14 +277,21 @@ def _identifiable(values: Sequence[Any]) -> list[Any]:
 # Writing the export ---------------------------------------------------------------------------------------
 
 
-def write_export_csv(stream: IO[str], export_filter: ExportFilter, *, identifiable: bool) -> int:
-    return write_csv(
-        stream, columns(identifiable=identifiable), iter_export_rows(export_filter, identifiable=identifiable)
-    )
+def write_export_csv(
+    stream: IO[str], export_filter: ExportFilter, *, identifiable: bool, rows_done: RowsDone | None = None
+) -> int:
+    rows = iter_export_rows(export_filter, identifiable=identifiable, rows_done=rows_done)
+    return write_csv(stream, columns(identifiable=identifiable), rows)
 
 
-def write_export_xlsx(target: str | IO[bytes], export_filter: ExportFilter, *, identifiable: bool) -> int:
-    counted = _Counted(iter_export_rows(export_filter, identifiable=identifiable))
+def write_export_xlsx(
+    target: str | IO[bytes],
+    export_filter: ExportFilter,
+    *,
+    identifiable: bool,
+    rows_done: RowsDone | None = None,
+) -> int:
+    counted = _Counted(iter_export_rows(export_filter, identifiable=identifiable, rows_done=rows_done))
     write_xlsx(target, [("Audits", columns(identifiable=identifiable), counted)])
     return counted.count
 
@@ -299,12 +316,14 @@ def export_audit_data(
     identifiable: bool = False,
     export_filter: ExportFilter = ExportFilter(),
     acting_user: policy.Actor,
+    rows_done: RowsDone | None = None,
 ) -> int:
     """Write the audit data to `output` (a text stream for CSV, a binary stream for XLSX, or a file path)
     and record the export in the access log. Returns the number of audits written.
 
     A file is written next to its final name and moved into place when complete, readable by its owner
-    only, so no half-written export of child-level data is left behind."""
+    only, so no half-written export of child-level data is left behind. `rows_done`, if given, is told
+    the rows written as they go (a job's progress)."""
     policy.require(acting_user, policy.EXPORT_AUDIT_DATA)
     if identifiable:
         policy.require(acting_user, policy.EXPORT_IDENTIFIABLE)
@@ -320,13 +339,17 @@ def export_audit_data(
         count = write_private_file(
             Path(output),
             file_format,
-            csv_to=lambda stream: write_export_csv(stream, export_filter, identifiable=identifiable),
-            xlsx_to=lambda name: write_export_xlsx(name, export_filter, identifiable=identifiable),
+            csv_to=lambda stream: write_export_csv(
+                stream, export_filter, identifiable=identifiable, rows_done=rows_done
+            ),
+            xlsx_to=lambda name: write_export_xlsx(
+                name, export_filter, identifiable=identifiable, rows_done=rows_done
+            ),
         )
     elif file_format == "csv":
-        count = write_export_csv(output, export_filter, identifiable=identifiable)  # type: ignore[arg-type]
+        count = write_export_csv(output, export_filter, identifiable=identifiable, rows_done=rows_done)  # type: ignore[arg-type]
     else:
-        count = write_export_xlsx(output, export_filter, identifiable=identifiable)  # type: ignore[arg-type]
+        count = write_export_xlsx(output, export_filter, identifiable=identifiable, rows_done=rows_done)  # type: ignore[arg-type]
     kind = "identifiable" if identifiable else "pseudonymised"
     record_access(
         acting_user,

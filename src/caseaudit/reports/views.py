@@ -12,9 +12,10 @@ import io
 import tempfile
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
@@ -26,8 +27,9 @@ from caseaudit.core.grade_tables import ALL_COHORTS, GradeRow, cell_text
 from caseaudit.cycles.models import Cycle, CycleStatus
 from caseaudit.read_replica import reports_read_replica
 
-from .audit_export import ExportRefused, export_audit_data
+from .audit_export import XLSX_MAX_ROWS, ExportRefused, export_audit_data, exported_audits
 from .charts import IMAGE_TYPES, chart_alt_text, grade_chart
+from .export_jobs import start_audit_export
 from .forms import DEFAULTS, AuditExportForm, GradeFilterForm
 from .grade_formats import grade_xlsx_bytes, write_grade_csv
 from .grades import GRADE_LABELS, GradeTable, cohort_label, grade_table
@@ -190,17 +192,30 @@ def grades_xlsx(request: HttpRequest) -> HttpResponse:
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     """The form (GET), and the file (POST): a POST, so that no link can start an export of child-level
     data on someone's behalf. The file is written to a temporary file and sent from there, so memory stays
-    flat however many audits there are."""
+    flat however many audits there are. More audits than CASEAUDIT_EXPORT_JOB_ROWS are written by a worker
+    instead, as a job, whose page shows its progress and then the file, to this person only."""
     user = policy.person(request.user, policy.EXPORT_AUDIT_DATA)
     may_identify = policy.can(user, policy.EXPORT_IDENTIFIABLE)
     if request.method != "POST":
         form = AuditExportForm(initial={"file_format": "csv"}, may_identify=may_identify)
-        return render(request, "reports/export.html", {"form": form, "may_identify": may_identify})
+        return _export_page(request, form, may_identify)
     form = AuditExportForm(request.POST, may_identify=may_identify)
     if not form.is_valid():
-        return render(request, "reports/export.html", {"form": form, "may_identify": may_identify})
+        return _export_page(request, form, may_identify)
     file_format = form.cleaned_data["file_format"]
     identifiable = bool(form.cleaned_data.get("identifiable"))
+    audits = exported_audits(form.export_filter()).count()
+    if file_format == "xlsx" and audits > XLSX_MAX_ROWS:
+        form.add_error(
+            "file_format",
+            f"{audits:,} audits do not fit on one Excel sheet ({XLSX_MAX_ROWS:,} rows): use CSV.",
+        )
+        return _export_page(request, form, may_identify)
+    if audits > settings.CASEAUDIT_EXPORT_JOB_ROWS:
+        job = start_audit_export(
+            user, file_format=file_format, identifiable=identifiable, export_filter=form.export_filter()
+        )
+        return redirect("jobs:detail", job.pk)
     # FileResponse closes the file when it has been sent.
     output = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115
     try:
@@ -208,12 +223,22 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     except ExportRefused as error:
         output.close()
         form.add_error("file_format", str(error))
-        return render(request, "reports/export.html", {"form": form, "may_identify": may_identify})
+        return _export_page(request, form, may_identify)
     output.seek(0)
     content_type = "text/csv; charset=utf-8" if file_format == "csv" else XLSX_TYPE
     kind = "identifiable" if identifiable else "pseudonymised"
     name = f"audit-data-{kind}-{timezone.localdate():%Y-%m-%d}.{file_format}"
     return FileResponse(output, as_attachment=True, filename=name, content_type=content_type)
+
+
+def _export_page(request: HttpRequest, form: AuditExportForm, may_identify: bool) -> HttpResponse:
+    context = {
+        "form": form,
+        "may_identify": may_identify,
+        "job_rows": settings.CASEAUDIT_EXPORT_JOB_ROWS,
+        "keep_days": settings.CASEAUDIT_JOB_KEEP_DAYS,
+    }
+    return render(request, "reports/export.html", context)
 
 
 def _write_export(
