@@ -56,6 +56,9 @@ NO_CHILD_DATA = {
     "jobs:progress": "the job's status and counts",
     "cases:import-check": "counts per cohort; logs when it lists the cases the import would close",
     "cases:import-run": "counts per cohort of what the import changed",
+    "audits:history-import": "the upload form for past audits",
+    "audits:history-import-check": "counts per year and cohort; logs when it lists row errors",
+    "audits:history-import-run": "counts per year and cohort; logs when it lists row errors",
     # Your work lists children's cases only in some panels: it logs when it shows one of them
     # (tests/work/test_your_work.py), which the check of Child Unique IDs below holds it to here.
     "home": "logs when a panel lists children's records",

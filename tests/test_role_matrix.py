@@ -24,6 +24,8 @@ from django.utils import timezone
 from caseaudit import policy
 from caseaudit.accounts.models import Role, User
 from caseaudit.audits.feedback import hash_token
+from caseaudit.audits.history_import.result import AuditHistoryResult
+from caseaudit.audits.history_import.result_json import to_json as history_json
 from caseaudit.audits.models import Audit, AuditStatus, FeedbackLink, Respondent
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.cases.importing.result import ImportResult
@@ -92,6 +94,12 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     # The check's and the import's jobs are the QA lead's (both done): the page shows what they found.
     ("import check", "get", "cases:import-check", "check-job", None, OK),
     ("import result", "get", "cases:import-run", "import-job", None, OK),
+    # The audit-history import: the same steps, the QA lead's alone.
+    ("import past audits", "get", "audits:history-import", None, None, OK),
+    ("import past audits, no file", "post", "audits:history-import", None, None, OK),
+    ("import past audits, confirm", "post", "audits:history-import-confirm", None, None, BAD),
+    ("past audits check", "get", "audits:history-import-check", "history-check-job", None, OK),
+    ("past audits result", "get", "audits:history-import-run", "history-import-job", None, OK),
     ("cycles", "get", "cycles:list", None, None, OK),
     ("plan a cycle", "get", "cycles:plan", None, None, OK),
     ("plan a cycle, nothing filled in", "post", "cycles:plan", None, None, OK),
@@ -295,6 +303,8 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "job": lambda p, c: [_job(p).pk],
     "check-job": lambda p, c: [_register_job(p, "register-check").pk],
     "import-job": lambda p, c: [_register_job(p, "register-import").pk],
+    "history-check-job": lambda p, c: [_history_job(p, "audit-history-check").pk],
+    "history-import-job": lambda p, c: [_history_job(p, "audit-history-import").pk],
 }
 
 
@@ -362,6 +372,24 @@ def _register_job(p: Personas, kind: str) -> Job:
             status=Job.Status.DONE,
             arguments={"token": "x" * 32, "suffix": ".csv", "skip_invalid": False, "partial": True},
             result={"result": to_json(result), "importable": True},
+        )
+    return job
+
+
+def _history_job(p: Personas, kind: str) -> Job:
+    """A finished check or import of past audits, the QA lead's, that found one audit to create."""
+    job = Job.objects.filter(kind=kind).first()
+    if job is None:
+        result = AuditHistoryResult(file_name="audits.csv", dry_run=kind.endswith("check"))
+        result.counts(2021, "care-leaver").created = 1
+        result.written = not result.dry_run
+        job = Job.objects.create(
+            kind=kind,
+            title="Check of audits.csv",
+            started_by=p.qa_lead,
+            status=Job.Status.DONE,
+            arguments={"token": "y" * 32, "suffix": ".csv", "file_name": "audits.csv"},
+            result={"result": history_json(result), "importable": True},
         )
     return job
 

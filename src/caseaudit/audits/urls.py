@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("caseaudit.audits.completion_urls")),
     path("", include("caseaudit.audits.moderation_urls")),
     path("", include("caseaudit.audits.feedback_urls")),
+    path("", include("caseaudit.audits.history_import_urls")),
 ]
