@@ -72,3 +72,9 @@ def personas(db) -> Personas:
         other_case=other,
         administrator=make_user(Role.ADMINISTRATOR, "administrator"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _stored_papers_of_its_own(settings, tmp_path):
+    """Each test keeps the committee papers it renders in a folder of its own, never in the checkout's."""
+    settings.CASEAUDIT_PAPERS_DIR = tmp_path / "papers"
