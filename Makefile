@@ -16,7 +16,8 @@ demo: setup
 	$(DEMO_ENV) $(BIN)/caseaudit demo-data --if-empty
 	@$(DEMO_ENV) $(BIN)/caseaudit demo-data --sign-ins
 	@echo "caseaudit demo: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(DEMO_ENV) $(BIN)/caseaudit serve --bind $(HOST):$(PORT) --workers 2
+	@# The job worker runs in the background beside the web app, and stops with it.
+	$(DEMO_ENV) sh -c 'trap "kill \$$worker 2>/dev/null; wait \$$worker" EXIT; $(BIN)/caseaudit worker --verbosity 0 & worker=$$!; $(BIN)/caseaudit serve --bind $(HOST):$(PORT) --workers 2'
 
 test: setup
 	CASEAUDIT_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)

@@ -22,6 +22,12 @@ def _log_spool_of_its_own(settings, tmp_path):
     settings.CASEAUDIT_LOG_SPOOL_DIR = tmp_path / "log-spool"
 
 
+@pytest.fixture(autouse=True)
+def _job_files_of_its_own(settings, tmp_path):
+    """The files a test's jobs write (large exports) stay in the test's own folder."""
+    settings.CASEAUDIT_JOB_FILES_DIR = tmp_path / "job-files"
+
+
 @dataclass
 class Personas:
     """One person per role, two teams, one case in each team. `own_case` belongs to the team manager's
@@ -72,6 +78,15 @@ def personas(db) -> Personas:
         other_case=other,
         administrator=make_user(Role.ADMINISTRATOR, "administrator"),
     )
+
+
+@pytest.fixture
+def database_queue(settings):
+    """Jobs queued in the database, as in production, instead of run inside the request that starts them
+    (the tests' default): nothing runs until the test runs the worker (`tests.jobs.queue.run_queued_jobs`)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "service"]}
+    }
 
 
 @pytest.fixture(autouse=True)

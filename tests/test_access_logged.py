@@ -50,6 +50,12 @@ NO_CHILD_DATA = {
     "people:deactivate": "staff accounts",
     "people:reset-authenticator": "staff accounts",
     "people:import": "staff accounts",
+    # A job's page: what it is, its status and counts; its file is recorded when downloaded.
+    "jobs:list": "each job's title, status and counts",
+    "jobs:detail": "the job's title, status and counts",
+    "jobs:progress": "the job's status and counts",
+    "cases:import-check": "counts per cohort; logs when it lists the cases the import would close",
+    "cases:import-run": "counts per cohort of what the import changed",
     # Your work lists children's cases only in some panels: it logs when it shows one of them
     # (tests/work/test_your_work.py), which the check of Child Unique IDs below holds it to here.
     "home": "logs when a panel lists children's records",

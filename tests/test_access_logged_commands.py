@@ -47,6 +47,8 @@ NO_READ = {
     "clean_uploads": "deletes abandoned upload files unread",
     "demo_data": "makes a synthetic authority",
     "serve": "runs the web app, whose pages record their own reads",
+    "worker": "runs the background jobs, each recording its own reads as its page or command would",
+    "enqueue": "queues one of the service's own jobs (email, reminders, retention): changes, not reads",
     "verify_access_log": "checks the logs' chains: prints counts and entry ids, never a record",
     "flush_access_log": "adds the entries waiting in the spool to the logs",
     # No child's records at all.

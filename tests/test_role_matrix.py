@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,11 +26,15 @@ from caseaudit.accounts.models import Role, User
 from caseaudit.audits.feedback import hash_token
 from caseaudit.audits.models import Audit, AuditStatus, FeedbackLink, Respondent
 from caseaudit.audits.scoping import audits_visible_to
+from caseaudit.cases.importing.result import ImportResult
+from caseaudit.cases.importing.result_json import to_json
 from caseaudit.cases.models import Case
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import Action, FollowUp, FollowUpItem, FollowUpStatus, SafeguardingConcern
 from caseaudit.improvement.scoping import actions_visible_to, concerns_visible_to, follow_ups_visible_to
+from caseaudit.jobs.models import Job
+from caseaudit.jobs.scoping import jobs_visible_to
 from caseaudit.notifications.models import Email, Notification
 
 from .conftest import Personas
@@ -84,6 +89,9 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("import", "get", "cases:import", None, None, OK),
     # A confirmation without an upload waiting is refused even for the QA lead.
     ("import confirm", "post", "cases:import-confirm", None, None, BAD),
+    # The check's and the import's jobs are the QA lead's (both done): the page shows what they found.
+    ("import check", "get", "cases:import-check", "check-job", None, OK),
+    ("import result", "get", "cases:import-run", "import-job", None, OK),
     ("cycles", "get", "cycles:list", None, None, OK),
     ("plan a cycle", "get", "cycles:plan", None, None, OK),
     ("plan a cycle, nothing filled in", "post", "cycles:plan", None, None, OK),
@@ -248,6 +256,11 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("overall grade, no version", "post", "audits:overall", "started", policy.COMPLETE_AUDIT, OK),
     ("check and submit", "get", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
     ("submit, no version", "post", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
+    # Background jobs are their starter's own: the job here is the QA lead's, so anyone else gets 404.
+    ("your jobs", "get", "jobs:list", None, None, OK),
+    ("job", "get", "jobs:detail", "job", None, OK),
+    ("job progress", "get", "jobs:progress", "job", None, OK),
+    ("job file", "get", "jobs:download", "job", None, OK),
     # Last of all: it ends every session of the person, this client's too.
     ("sign out everywhere", "post", "signin:sign-out-everywhere", None, None, FOUND),
 ]
@@ -277,6 +290,9 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "other-submitted": lambda p, c: [_submitted(p, p.other_case).pk],
     "follow-up-open": lambda p, c: [_followed_up(p, done=False).pk],
     "follow-up-done": lambda p, c: [_followed_up(p, done=True).pk],
+    "job": lambda p, c: [_job(p).pk],
+    "check-job": lambda p, c: [_register_job(p, "register-check").pk],
+    "import-job": lambda p, c: [_register_job(p, "register-import").pk],
 }
 
 
@@ -306,6 +322,46 @@ def _followed_up(p: Personas, *, done: bool) -> Case:
             status=status,
         )
     return case
+
+
+def _job(p: Personas) -> Job:
+    """A finished export job of the QA lead's, with its file (made directly)."""
+    job = Job.objects.filter(kind="matrix-export").first()
+    if job is None:
+        folder = Path(settings.CASEAUDIT_JOB_FILES_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "matrix-export.csv").write_text("Team,Cases\nNorth,1\n")
+        job = Job.objects.create(
+            kind="matrix-export",
+            title="Export of the register",
+            started_by=p.qa_lead,
+            status=Job.Status.DONE,
+            rows_done=1,
+            rows_total=1,
+            file_name="matrix-export.csv",
+            download_name="register.csv",
+        )
+    return job
+
+
+def _register_job(p: Personas, kind: str) -> Job:
+    """A finished check or import of the register, the QA lead's, that found one case to create."""
+    job = Job.objects.filter(kind=kind).first()
+    if job is None:
+        result = ImportResult(
+            file_name="register.csv", kind="csv", dry_run=kind.endswith("check"), partial=True
+        )
+        result.counts("care-leaver").created = 1
+        result.written = not result.dry_run
+        job = Job.objects.create(
+            kind=kind,
+            title="Check of register.csv",
+            started_by=p.qa_lead,
+            status=Job.Status.DONE,
+            arguments={"token": "x" * 32, "suffix": ".csv", "skip_invalid": False, "partial": True},
+            result={"result": to_json(result), "importable": True},
+        )
+    return job
 
 
 def _extra_personas() -> dict[str, User]:
@@ -432,6 +488,12 @@ def _subject(target: str | None, p: Personas, c: Cycles) -> tuple[object, Callab
         return _concern(c.audit), concerns_visible_to
     if target == "notification":
         return _notification(p), lambda user: Notification.objects.filter(recipient=user)
+    if target == "job":
+        return _job(p), jobs_visible_to
+    if target in ("check-job", "import-job"):
+        return _register_job(
+            p, "register-check" if target == "check-job" else "register-import"
+        ), jobs_visible_to
     return None, None
 
 

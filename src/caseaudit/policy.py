@@ -25,7 +25,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 
 from caseaudit.accounts.models import Role, User
 
@@ -498,7 +498,7 @@ def capability_required(capability: Capability) -> Callable[[Callable[..., HttpR
     return decorate
 
 
-def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A view open to everyone signed in, whatever their role (the home page): says so explicitly, so
     that the role matrix test knows it was not forgotten."""
     guarded = login_required(view)

@@ -52,7 +52,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "caseaudit.accounts",
+    "caseaudit.jobs",
     "caseaudit.signin",
     "caseaudit.notifications",
     "caseaudit.cases",
@@ -357,6 +360,36 @@ CASEAUDIT_TIMESCALE_RULES = os.environ.get("CASEAUDIT_TIMESCALE_RULES", "") or N
 # The authority's confirmed retention schedule (docs/operations.md#retention-and-disposal); without one,
 # `caseaudit retention --dry-run` reads the shipped defaults and a real run refuses.
 CASEAUDIT_RETENTION_FILE = os.environ.get("CASEAUDIT_RETENTION_FILE", "") or None
+
+# Background jobs (caseaudit.jobs, Django's tasks API through the django-tasks backport). The database
+# backend keeps the queue in the service's own database, so one machine needs no broker: `caseaudit worker`
+# runs what is queued. CASEAUDIT_TASKS_BACKEND=immediate runs each job inside the request that starts it
+# (the tests' default; no worker needed); a dotted path names another backend (docs/operations.md).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("CASEAUDIT_TASKS_BACKEND", "") or ("immediate" if TESTING else "database")
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend),
+        # One queue for the jobs people wait for, one for the service's own (email, reminders,
+        # retention), so that a worker can be given to each.
+        "QUEUES": ["default", "service"],
+    }
+}
+# A running job whose worker has written nothing for this long is taken for lost with its worker
+# (a worker on this machine that is gone is known at once); it is run again, once, or failed.
+CASEAUDIT_JOB_HEARTBEAT_TIMEOUT = _positive("CASEAUDIT_JOB_HEARTBEAT_TIMEOUT", 120)
+# How many times a job is started before a lost worker fails it.
+CASEAUDIT_JOB_ATTEMPTS = _positive("CASEAUDIT_JOB_ATTEMPTS", 2)
+# /healthz fails when the oldest job has waited longer than this for a worker.
+CASEAUDIT_JOB_QUEUE_MAX_WAIT = _positive("CASEAUDIT_JOB_QUEUE_MAX_WAIT", 300)
+# Finished jobs (their results name rows of uploaded files) and their files are deleted by the workers
+# after this many days.
+CASEAUDIT_JOB_KEEP_DAYS = _positive("CASEAUDIT_JOB_KEEP_DAYS", 7)
+# Where jobs write their files (large exports): owner-only, served only to the person who started the job.
+CASEAUDIT_JOB_FILES_DIR = Path(os.environ.get("CASEAUDIT_JOB_FILES_DIR", DATA_DIR / "job-files"))
 
 # Every handler takes the secret out of the single-use links (caseaudit.web.log_redaction). Django's own
 # loggers are set here too, or they would keep the handlers of its default configuration, which lack it:

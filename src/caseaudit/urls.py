@@ -26,6 +26,8 @@ urlpatterns = [
     # A new person chooses their password here, from a single-use link, without signing in.
     path("set-password/", include("caseaudit.people.password_urls")),
     path("reports/", include("caseaudit.reports.urls")),
+    # A person's background jobs: an import's progress, a large export's file.
+    path("jobs/", include("caseaudit.jobs.urls")),
     path("reports/cycles/", include("caseaudit.reports.paper_urls")),
     # The access log and the security log, searched and downloaded.
     path("logs/", include("caseaudit.records.log_urls")),

@@ -108,7 +108,9 @@ def qa_client(client, settings, tmp_path, db):
 def test_the_check_page_names_the_cases_and_asks_before_closing_them(qa_client, tmp_path, register):
     make_cycle(register[:1])
     content = file_without(tmp_path, "R00", "R05").read_bytes()
-    page = qa_client.post(reverse("cases:import"), {"register_file": SimpleUploadedFile("r.csv", content)})
+    page = qa_client.post(
+        reverse("cases:import"), {"register_file": SimpleUploadedFile("r.csv", content)}, follow=True
+    )
     text = page.text
     assert "Open cases not in the file, which the import will close" in text
     assert "R00</td>" in text and "R05</td>" in text
@@ -122,6 +124,8 @@ def test_the_check_page_names_the_cases_and_asks_before_closing_them(qa_client, 
     refused = qa_client.post(reverse("cases:import-confirm"), {"token": token})
     assert "Confirm that you understand 2 open cases will be closed" in refused.text
     assert len(open_ids()) == 20 and not ImportBatch.objects.exists()
-    done = qa_client.post(reverse("cases:import-confirm"), {"token": token, "confirm_close": "on"})
+    done = qa_client.post(
+        reverse("cases:import-confirm"), {"token": token, "confirm_close": "on"}, follow=True
+    )
     assert done.status_code == 200
     assert open_ids() == {f"R{n:02d}" for n in range(20)} - {"R00", "R05"}

@@ -44,7 +44,9 @@ def qa_client(client, qa_lead):
 
 
 def upload(client, content: bytes = GOOD_CSV, name: str = "register.csv", **options: str):
-    return client.post(UPLOAD, {"register_file": SimpleUploadedFile(name, content), **options})
+    """Upload a file and follow to its check's page: the check runs as a job, here inside the request
+    (the tests' immediate backend; tests/cases/test_import_jobs.py queues it for a worker)."""
+    return client.post(UPLOAD, {"register_file": SimpleUploadedFile(name, content), **options}, follow=True)
 
 
 def token_of(response) -> str:
@@ -87,7 +89,7 @@ def test_dry_run_shows_the_summary_and_writes_nothing(qa_client, upload_dir):
 
 def test_confirm_imports_and_deletes_the_upload(qa_client, qa_lead, upload_dir):
     token = token_of(upload(qa_client))
-    response = qa_client.post(CONFIRM, {"token": token})
+    response = qa_client.post(CONFIRM, {"token": token}, follow=True)
     assert response.status_code == 200
     assert "govuk-notification-banner--success" in response.text
     assert "Case register imported from register.csv" in response.text
@@ -100,7 +102,7 @@ def test_confirm_imports_and_deletes_the_upload(qa_client, qa_lead, upload_dir):
     assert ChangeEvent.objects.filter(event="register.imported", actor=qa_lead).exists()
     assert stored_files(upload_dir) == []
     # The token is spent: a second confirmation (a refresh, say) imports nothing more.
-    again = qa_client.post(CONFIRM, {"token": token})
+    again = qa_client.post(CONFIRM, {"token": token}, follow=True)
     assert again.status_code == 400
     assert "already been imported or has expired" in again.text
     assert ImportBatch.objects.count() == 1
@@ -126,7 +128,7 @@ def test_skip_invalid_imports_the_valid_rows(qa_client):
     response = upload(qa_client, BAD_CSV, skip_invalid="on")
     assert "The rows with errors will be skipped" in response.text
     assert not Case.objects.exists()  # not before the confirmation
-    qa_client.post(CONFIRM, {"token": token_of(response)})
+    qa_client.post(CONFIRM, {"token": token_of(response)}, follow=True)
     assert list(Case.objects.values_list("child_id", "cohort")) == [("A1", "care-leaver")]
     assert (ImportBatch.objects.get().created, ImportBatch.objects.get().rejected) == (1, 2)
 
@@ -138,7 +140,7 @@ def test_closing_cases_needs_a_ticked_confirmation(qa_client, upload_dir):
     assert "I understand 2 open cases not in the file will be closed" in response.text
     token = token_of(response)
 
-    refused = qa_client.post(CONFIRM, {"token": token})
+    refused = qa_client.post(CONFIRM, {"token": token}, follow=True)
     assert refused.status_code == 200
     assert "Confirm that you understand 2 open cases will be closed" in refused.text
     assert 'href="#id_confirm_close"' in refused.text
@@ -149,7 +151,7 @@ def test_closing_cases_needs_a_ticked_confirmation(qa_client, upload_dir):
     assert len(stored_files(upload_dir)) == 1
     assert token_of(refused) == token
 
-    done = qa_client.post(CONFIRM, {"token": token, "confirm_close": "on"})
+    done = qa_client.post(CONFIRM, {"token": token, "confirm_close": "on"}, follow=True)
     assert done.status_code == 200
     assert set(Case.objects.filter(closed_on__isnull=False).values_list("child_id", flat=True)) == {
         "OLD1",
@@ -163,7 +165,7 @@ def test_partial_import_closes_nothing(qa_client):
     response = upload(qa_client, partial="on")
     assert "will be closed" not in response.text
     assert "Cases that are not in the file will stay as they are" in response.text
-    qa_client.post(CONFIRM, {"token": token_of(response)})
+    qa_client.post(CONFIRM, {"token": token_of(response)}, follow=True)
     assert Case.objects.get(child_id="OLD1").closed_on is None
     assert ImportBatch.objects.get().partial is True
 
@@ -172,7 +174,7 @@ def test_an_import_that_would_now_close_more_is_stopped(qa_client):
     token = token_of(upload(qa_client))
     # Another case arrives between the check and the confirmation: the import would now close it.
     make_case("LATE1", "looked-after")
-    response = qa_client.post(CONFIRM, {"token": token})
+    response = qa_client.post(CONFIRM, {"token": token}, follow=True)
     assert "The register has changed since the check" in response.text
     assert "I understand 1 open case not in the file will be closed" in response.text
     assert not ImportBatch.objects.exists()
@@ -184,7 +186,7 @@ def test_a_token_from_another_session_is_refused(client, qa_client, upload_dir):
     other = make_user(Role.QA_LEAD, "other-qa-lead")
     client_b = type(client)()
     client_b.force_login(other)
-    response = client_b.post(CONFIRM, {"token": token})
+    response = client_b.post(CONFIRM, {"token": token}, follow=True)
     assert response.status_code == 400
     assert not Case.objects.exists()
     # The owner's upload is untouched.
@@ -193,9 +195,9 @@ def test_a_token_from_another_session_is_refused(client, qa_client, upload_dir):
 
 def test_a_made_up_token_is_refused(qa_client):
     upload(qa_client)
-    assert qa_client.post(CONFIRM, {"token": "x" * 32}).status_code == 400
-    assert qa_client.post(CONFIRM, {"token": "../../etc/passwd"}).status_code == 400
-    assert qa_client.post(CONFIRM, {}).status_code == 400
+    assert qa_client.post(CONFIRM, {"token": "x" * 32}, follow=True).status_code == 400
+    assert qa_client.post(CONFIRM, {"token": "../../etc/passwd"}, follow=True).status_code == 400
+    assert qa_client.post(CONFIRM, {}, follow=True).status_code == 400
     assert not Case.objects.exists()
 
 
@@ -238,6 +240,6 @@ def test_only_the_qa_lead_imports(client, db, role, upload_dir):
     client.force_login(make_user(role))
     assert client.get(UPLOAD).status_code == 403
     assert upload(client).status_code == 403
-    assert client.post(CONFIRM, {"token": "x" * 32}).status_code == 403
+    assert client.post(CONFIRM, {"token": "x" * 32}, follow=True).status_code == 403
     assert stored_files(upload_dir) == []
     assert not Case.objects.exists() and not ImportBatch.objects.exists()

@@ -3,15 +3,22 @@ the answer holds no data."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import ConnectionHandler
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from caseaudit.serving import health
 
+from ..jobs.tasks_for_tests import write_teams
+
 pytestmark = pytest.mark.django_db
 
-ALL_WELL = {"status": "ok", "database": "ok", "migrations": "ok", "job_queue": "not configured"}
+# The tests run each job inside the request that starts it (CASEAUDIT_TASKS_BACKEND=immediate): no queue.
+ALL_WELL = {"status": "ok", "database": "ok", "migrations": "ok", "job_queue": "not kept in the database"}
 
 
 def test_it_answers_anyone_without_a_session(client):
@@ -58,3 +65,37 @@ def test_an_unreachable_database_fails_it(client, monkeypatch, tmp_path, caplog)
     # Why goes to the server's log, not to whoever asked.
     assert "unable to open database file" in caplog.text
     assert "unable" not in response.text
+
+
+def test_an_empty_queue_is_well(client, database_queue):
+    assert client.get("/healthz").json()["job_queue"] == "ok, nothing waiting"
+
+
+def test_it_says_how_long_the_oldest_job_has_waited(client, database_queue):
+    _waiting_since(timezone.now() - timedelta(seconds=42))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["job_queue"] == "ok, oldest waiting 42 s"
+
+
+def test_a_job_waiting_too_long_for_a_worker_fails_it(client, database_queue, settings, caplog):
+    """No worker is running, or too few for the work."""
+    settings.CASEAUDIT_JOB_QUEUE_MAX_WAIT = 300
+    _waiting_since(timezone.now() - timedelta(seconds=301))
+    _waiting_since(timezone.now() - timedelta(seconds=10))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["job_queue"] == "oldest waiting 301 s"
+    assert "waited 301 s for a worker" in caplog.text
+
+
+def test_a_job_deferred_until_later_is_not_waiting(client, database_queue):
+    _waiting_since(timezone.now() - timedelta(hours=2), run_after=timezone.now() + timedelta(hours=1))
+    assert client.get("/healthz").json()["job_queue"] == "ok, nothing waiting"
+
+
+def _waiting_since(when, run_after=None):
+    """A task queued at `when` (a test job's, never run here)."""
+    task = write_teams.using(run_after=run_after) if run_after else write_teams
+    result = task.enqueue(0)
+    DBTaskResult.objects.filter(id=result.id).update(enqueued_at=when)

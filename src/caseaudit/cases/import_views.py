@@ -1,8 +1,9 @@
 """Importing the case register from the web: upload, check (a dry run), confirm. QA lead only.
 
 The uploaded file waits under UPLOAD_DIR, named by a random token that only the uploader's session knows,
-until the QA lead confirms or uploads another. The check is `importing.check.check_case_register`, the
-import itself `actions.import_case_register`."""
+until the QA lead confirms or uploads another. The check and the import run as jobs (`import_jobs`, run by
+`caseaudit worker`): each page shows the job's progress, refreshing itself, then its result. A job's
+page is its starter's only; the confirmation still needs the session that uploaded the file."""
 
 from __future__ import annotations
 
@@ -15,26 +16,31 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.jobs.display import REFRESH_SECONDS, job_view
+from caseaudit.jobs.models import Job
+from caseaudit.jobs.running import start_job
+from caseaudit.jobs.scoping import jobs_visible_to
 from caseaudit.readers.row_errors import shown_of
-from caseaudit.readers.table import ImportRefused
 
-from . import actions
+from . import import_jobs
 from .forms import (
     ImportConfirmForm,
     ImportUploadForm,
     max_upload_text,
 )
-from .importing.check import check_case_register
-from .importing.result import ImportResult, RowsRefused
+from .importing.result import ImportResult
+from .importing.result_json import closing_counts, from_json
 
+CHECK, IMPORT = "register-check", "register-import"
 # The cases an import would close, named on the check page (those in a live sample first).
 CLOSING_SHOWN = 500
 _SESSION_KEY = "case_import"
@@ -44,7 +50,7 @@ _TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 @dataclass
 class PendingImport:
     """An uploaded file waiting for the QA lead's confirmation. Kept in the session, so a token is only
-    good for the person (and the sign-in) that uploaded it."""
+    good for the person (and the sign-in) that uploaded it. `check_job` is the job checking it."""
 
     token: str
     suffix: str
@@ -54,28 +60,23 @@ class PendingImport:
     partial: bool
     closing: int = 0
     closing_live: int = 0
+    check_job: int | None = None
 
     @property
     def path(self) -> Path:
         return Path(settings.UPLOAD_DIR) / f"{self.token}{self.suffix}"
 
-    def check(self, user: User) -> ImportResult:
-        """What the import would change (a dry run)."""
-        return check_case_register(
-            self.path, acting_user=user, file_name=self.file_name, partial=self.partial
-        )
-
-    def run(self, user: User) -> ImportResult:
-        """The import, once the QA lead has ticked that the cases listed will close: that tick is the
-        say-so the action asks for (the view checks the import closes no more than was listed)."""
-        return actions.import_case_register(
-            self.path,
-            acting_user=user,
-            file_name=self.file_name,
-            skip_invalid=self.skip_invalid,
-            partial=self.partial,
-            allow_close=True,
-        )
+    def arguments(self) -> dict[str, Any]:
+        """What a job needs to find and read the file (never the session's other keys)."""
+        return {
+            "token": self.token,
+            "suffix": self.suffix,
+            "file_name": self.file_name,
+            "skip_invalid": self.skip_invalid,
+            "partial": self.partial,
+            "closing": self.closing,
+            "closing_live": self.closing_live,
+        }
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -122,8 +123,8 @@ def _keep(request: HttpRequest, pending: PendingImport) -> None:
     request.session[_SESSION_KEY] = asdict(pending)
 
 
-def _forget(request: HttpRequest, pending: PendingImport | None) -> None:
-    if pending is not None:
+def _forget(request: HttpRequest, pending: PendingImport | None, *, delete: bool = True) -> None:
+    if pending is not None and delete:
         pending.discard()
     request.session.pop(_SESSION_KEY, None)
 
@@ -131,6 +132,7 @@ def _forget(request: HttpRequest, pending: PendingImport | None) -> None:
 @policy.capability_required(policy.IMPORT_REGISTER)
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
+    """The upload form; a file sent is saved and its check started as a job, whose page follows."""
     user = policy.person(request.user, policy.IMPORT_REGISTER)
     if request.method != "POST":
         return _render_import(request, "cases/import.html", {"form": ImportUploadForm()})
@@ -147,26 +149,45 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         partial=form.cleaned_data["partial"],
     )
     try:
-        result = pending.check(user)
-    except ImportRefused as exc:
-        pending.discard()
-        form.add_error("register_file", str(exc))
-        return _render_import(request, "cases/import.html", {"form": form})
+        job = start_job(
+            import_jobs.check_register,
+            kind=CHECK,
+            title=f"Check of {pending.file_name}",
+            started_by=user,
+            arguments=pending.arguments(),
+            link=lambda job: reverse("cases:import-check", args=[job.pk]),
+        )
     except BaseException:
         pending.discard()  # never leave a child's data behind on disk, whatever went wrong
         raise
+    pending.check_job = job.pk
+    _keep(request, pending)
+    return redirect("cases:import-check", job.pk)
 
-    if _importable(result, pending):
-        pending.closing = result.totals.closed
-        pending.closing_live = len(result.closing_in_live_samples)
+
+@policy.capability_required(policy.IMPORT_REGISTER)
+@require_http_methods(["GET", "HEAD"])
+def import_check(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The check's progress, then what the import would change, with the confirmation if it can go ahead."""
+    user = policy.person(request.user, policy.IMPORT_REGISTER)
+    job = get_object_or_404(jobs_visible_to(user), pk=job_id, kind=CHECK)
+    if not job.finished:
+        return _waiting(request, job, "Checking the file")
+    pending = _pending(request, user, job.arguments.get("token", ""))
+    if job.status == Job.Status.FAILED:
+        _forget(request, pending)
+        return _refused(request, job, job.arguments)
+    result = from_json(_found(job)["result"])
+    confirm_form: ImportConfirmForm | None = None
+    if _found(job)["importable"] and pending is not None and pending.path.is_file():
+        pending.closing, pending.closing_live = closing_counts(_found(job)["result"])
         _keep(request, pending)
-        confirm_form: ImportConfirmForm | None = ImportConfirmForm(
+        confirm_form = ImportConfirmForm(
             initial={"token": pending.token}, closing=pending.closing, live=pending.closing_live
         )
-    else:
-        pending.discard()
-        confirm_form = None
-    return _review(request, pending, result, confirm_form)
+    elif pending is not None:
+        _forget(request, pending)
+    return _review(request, job, result, confirm_form)
 
 
 @policy.capability_required(policy.IMPORT_REGISTER)
@@ -180,50 +201,89 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         )
 
     form = ImportConfirmForm(request.POST, closing=pending.closing, live=pending.closing_live)
-    try:
-        if not form.is_valid():
-            return _review(request, pending, pending.check(user), form)
-        try:
-            with transaction.atomic():
-                result = pending.run(user)
-                if (
-                    result.totals.closed > pending.closing
-                    or len(result.closing_in_live_samples) > pending.closing_live
-                ):
-                    raise _ClosesMoreThanAgreed(result.totals.closed)
-        except _ClosesMoreThanAgreed:
-            # The register changed after the dry run (another import, say): nothing was written. Show the
-            # new figures and ask again.
-            dry = pending.check(user)
-            pending.closing = dry.totals.closed
-            pending.closing_live = len(dry.closing_in_live_samples)
-            _keep(request, pending)
-            form = ImportConfirmForm(
-                {"token": pending.token}, closing=pending.closing, live=pending.closing_live
+    if not form.is_valid():
+        # The figures the QA lead is asked to agree to: the check's, or the import's that found the
+        # register changed since.
+        found = jobs_visible_to(user).filter(pk=pending.check_job or 0, result__isnull=False).first()
+        if found is None:
+            _forget(request, pending)
+            return _render_import(
+                request, "cases/import.html", {"form": ImportUploadForm(), "expired": True}, status=400
             )
-            form.is_valid()
-            noun = "case" if pending.closing == 1 else "cases"
-            form.add_error(
-                None,
-                f"The register has changed since the check: this import would now close "
-                f"{pending.closing} open {noun}. Check the summary again",
-            )
-            return _review(request, pending, dry, form)
-    except RowsRefused as refused:
-        _forget(request, pending)
-        return _review(request, pending, refused.result, None)
-    except ImportRefused as exc:
-        _forget(request, pending)
-        upload_form = ImportUploadForm()
-        upload_form.add_error(None, str(exc))
-        return _render_import(request, "cases/import.html", {"form": upload_form})
+        return _review(request, found, from_json(_found(found)["result"]), form)
+    # The token is spent: the import's job has the file now, and a second confirmation finds nothing.
+    _forget(request, pending, delete=False)
+    job = start_job(
+        import_jobs.import_register,
+        kind=IMPORT,
+        title=f"Import of {pending.file_name}",
+        started_by=user,
+        arguments=pending.arguments(),
+        link=lambda job: reverse("cases:import-run", args=[job.pk]),
+    )
+    return redirect("cases:import-run", job.pk)
 
-    _forget(request, pending)
+
+@policy.capability_required(policy.IMPORT_REGISTER)
+@require_http_methods(["GET", "HEAD"])
+def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The import's progress, then what it changed (or, if the register changed since the check, the new
+    figures to confirm)."""
+    user = policy.person(request.user, policy.IMPORT_REGISTER)
+    job = get_object_or_404(jobs_visible_to(user), pk=job_id, kind=IMPORT)
+    if not job.finished:
+        return _waiting(request, job, "Importing the file")
+    if job.status == Job.Status.FAILED and job.result and job.result.get("register_changed"):
+        return _ask_again(request, user, job)
+    if job.status == Job.Status.FAILED:
+        return _refused(request, job, job.arguments)
+    result = from_json(_found(job)["result"])
+    if not result.written:
+        return _review(request, job, result, None)
     return render(request, "cases/import_done.html", _summary(result))
 
 
-class _ClosesMoreThanAgreed(Exception):
-    pass
+def _ask_again(request: HttpRequest, user: User, job: Job) -> HttpResponse:
+    """The import found the register changed since the check and wrote nothing: the upload waits again,
+    with the new figures for the QA lead to agree to."""
+    given = job.arguments
+    pending = PendingImport(
+        token=given["token"],
+        suffix=given["suffix"],
+        file_name=given["file_name"],
+        user_id=user.pk,
+        skip_invalid=given["skip_invalid"],
+        partial=given["partial"],
+        check_job=job.pk,
+    )
+    if not pending.path.is_file():
+        return _refused(request, job, given)
+    pending.closing, pending.closing_live = closing_counts(_found(job)["result"])
+    _keep(request, pending)
+    form = ImportConfirmForm({"token": pending.token}, closing=pending.closing, live=pending.closing_live)
+    form.is_valid()
+    form.add_error(None, job.failure)
+    return _review(request, job, from_json(_found(job)["result"]), form)
+
+
+def _found(job: Job) -> dict[str, Any]:
+    """What a finished job of the import found (kept by `import_jobs`)."""
+    assert isinstance(job.result, dict), f"job {job.pk} kept no result"
+    return job.result
+
+
+def _waiting(request: HttpRequest, job: Job, heading: str) -> HttpResponse:
+    context = {"view": job_view(job), "refresh_seconds": REFRESH_SECONDS, "heading": heading}
+    return render(request, "cases/import_waiting.html", context)
+
+
+def _refused(request: HttpRequest, job: Job, given: dict[str, Any]) -> HttpResponse:
+    """The file could not be read as a whole, or the job stopped: why, with the upload form again."""
+    chosen = {name: "on" for name in ("skip_invalid", "partial") if given.get(name)}
+    form = ImportUploadForm(chosen)
+    form.is_valid()  # bound to the options chosen, so that they show ticked again
+    form.errors["register_file"] = form.error_class([job.failure])
+    return _render_import(request, "cases/import.html", {"form": form})
 
 
 def _render_import(
@@ -233,26 +293,30 @@ def _render_import(
     return render(request, template, context, status=status)
 
 
-def _importable(result: ImportResult, pending: PendingImport) -> bool:
-    return result.ok or pending.skip_invalid
-
-
 def _review(
-    request: HttpRequest, pending: PendingImport, result: ImportResult, confirm_form: ImportConfirmForm | None
+    request: HttpRequest, job: Job, result: ImportResult, confirm_form: ImportConfirmForm | None
 ) -> HttpResponse:
+    given = job.arguments
     context = _summary(result)
+    closing_count, _ = closing_counts(_found(job)["result"])
     context.update(
         {
             "closing_shown": result.closing[:CLOSING_SHOWN],
-            "closing_count": len(result.closing),
-            "pending": pending,
+            "closing_count": closing_count,
+            "partial": given["partial"],
             "confirm_form": confirm_form,
             # Offered again when the file cannot be imported as it is, with the options already chosen.
             "upload_form": None
             if confirm_form is not None
-            else ImportUploadForm(initial={"skip_invalid": pending.skip_invalid, "partial": pending.partial}),
+            else ImportUploadForm(
+                initial={"skip_invalid": given["skip_invalid"], "partial": given["partial"]}
+            ),
         }
     )
+    if context["closing_shown"]:
+        # The open cases the import would close, named by Child Unique ID.
+        detail = f"{len(context['closing_shown'])} of {closing_count} open cases the import would close"
+        record_access(request.user, "view", "register-import", job.pk, detail)
     return _render_import(request, "cases/import_review.html", context)
 
 

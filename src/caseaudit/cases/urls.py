@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("import/", import_views.import_upload, name="import"),
+    path("import/check/<int:job_id>/", import_views.import_check, name="import-check"),
     path("import/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("import/run/<int:job_id>/", import_views.import_run, name="import-run"),
 ]

@@ -11,10 +11,12 @@ class ImprovementConfig(AppConfig):
         from caseaudit.audits.my_work import register_my_work
         from caseaudit.cases.panels import register_case_history
         from caseaudit.cases.scoping import register_allocated_cases
+        from caseaudit.jobs.scheduled import Scheduled, register
 
         from .audit_actions import TrackerActionBook
         from .case_history import improvement_history
         from .follow_up import follow_up_cases, my_follow_ups
+        from .tasks import send_reminders
 
         # The actions an auditor adds to an audit are kept here, in the tracker.
         register_action_book(TrackerActionBook())
@@ -24,3 +26,12 @@ class ImprovementConfig(AppConfig):
         register_case_history(improvement_history)
         # An auditor's follow-up audits are listed in My audits.
         register_my_work(my_follow_ups)
+        # Reminders of actions due, queued daily by cron or a timer.
+        register(
+            Scheduled(
+                "reminders",
+                send_reminders,
+                "Remind owners of their actions due",
+                "remind action owners of actions overdue or due soon (as send-action-reminders does)",
+            )
+        )

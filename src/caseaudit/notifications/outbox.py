@@ -1,10 +1,11 @@
 """The outbox: every email the service sends is a row here first.
 
 An email is written in the same transaction as the change it tells of, so a change that rolls back sends
-nothing, and a change that commits always leaves its email behind. Right after the commit the request
-hands it to the mail server; if the server refuses or cannot be reached, the email waits and is tried
-again with back-off by `caseaudit send-email` (run every few minutes by the scheduler, docs/operations.md).
-Only an email the mail server accepted is ever called sent."""
+nothing, and a change that commits always leaves its email behind. Right after the commit it is queued for
+the worker (`tasks.send_email`), which hands it to the mail server, so that no page waits for the mail
+server; if the server refuses or cannot be reached, the email waits and is tried again with back-off by
+`caseaudit enqueue email` or `caseaudit send-email` (run every few minutes by the scheduler,
+docs/operations.md). Only an email the mail server accepted is ever called sent."""
 
 from __future__ import annotations
 
@@ -39,13 +40,21 @@ def queue_email(
     recipient: User | None = None,
     send_after_commit: bool = True,
 ) -> Email:
-    """Write an email to the outbox, to be handed to the mail server once the transaction commits."""
+    """Write an email to the outbox, to be handed to the mail server by the worker once the transaction
+    commits."""
     email = Email.objects.create(
         kind=kind, to=to, recipient=recipient, subject=subject, body=body, next_attempt_at=timezone.now()
     )
     if send_after_commit:
-        transaction.on_commit(lambda: deliver(email.pk))
+        # robust: if the queue cannot take it, the email still waits in the outbox for the next sweep.
+        transaction.on_commit(lambda: _queue_for_sending(email.pk), robust=True)
     return email
+
+
+def _queue_for_sending(pk: int) -> None:
+    from .tasks import send_email
+
+    send_email.enqueue(pk)
 
 
 def _claim(pk: int, now: datetime) -> bool:

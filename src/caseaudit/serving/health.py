@@ -10,8 +10,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from caseaudit.jobs.queue import queue_state
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +49,22 @@ def migrations() -> Finding:
 
 
 def job_queue() -> Finding:
-    """There is no job queue yet. The job runner, when it comes, says here how long the oldest job has
-    been waiting, and fails when that is longer than a running runner ever lets one wait."""
-    return Finding(True, "not configured")
+    """How long the oldest job waiting for a worker has waited; failing past CASEAUDIT_JOB_QUEUE_MAX_WAIT
+    seconds, which a running worker never lets one wait (no worker running, or too few for the work)."""
+    try:
+        state = queue_state()
+    except Exception:
+        logger.warning("Health check: the job queue could not be read", exc_info=True)
+        return Finding(False, "unknown")
+    if not state.kept_here:
+        return Finding(True, "not kept in the database")
+    if state.oldest_wait_seconds is None:
+        return Finding(True, "ok, nothing waiting")
+    waited = round(state.oldest_wait_seconds)
+    if waited > settings.CASEAUDIT_JOB_QUEUE_MAX_WAIT:
+        logger.warning("Health check: the oldest job has waited %s s for a worker", waited)
+        return Finding(False, f"oldest waiting {waited} s")
+    return Finding(True, f"ok, oldest waiting {waited} s")
 
 
 # In the order they run; each name is a key of /healthz's answer.
