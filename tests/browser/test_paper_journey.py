@@ -28,7 +28,7 @@ def test_qa_lead_views_and_downloads_the_committee_paper(page, live_server, chec
     sign_in(page, live_server, "qa-lead")
     page.wait_for_url(f"{live_server.url}/")  # signing in lands on Your work
     page.goto(f"{live_server.url}/cycles/{cycle.pk}/")
-    page.get_by_role("link", name="View as web page").click()
+    page.get_by_role("link", name="View the paper and its issued versions").click()
     page.wait_for_url(re.compile(rf"/reports/cycles/{cycle.pk}/paper/$"))
     expect(page.get_by_role("heading", name="Case file audit: Autumn 2021", level=1)).to_be_visible()
     expect(page.get_by_text("15 of 15 planned audits were completed (100%).")).to_be_visible()
@@ -48,9 +48,9 @@ def test_qa_lead_views_and_downloads_the_committee_paper(page, live_server, chec
     check_page("90-committee-paper")
 
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download committee paper (PDF)").click()
+        page.get_by_role("button", name="Download the draft (PDF)").click()
     download = download_info.value
-    assert download.suggested_filename == "paper-autumn-2021.pdf"
+    assert download.suggested_filename == "paper-autumn-2021-draft.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")
 
 

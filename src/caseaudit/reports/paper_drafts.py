@@ -6,6 +6,7 @@ no lock is held while the paper is drawn."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db.models import QuerySet
@@ -22,6 +23,9 @@ from .paper.docx import render_docx
 from .paper.pdf import render_pdf
 from .paper_store import remove_files, store_file
 
+# The figures, the PDF and the Word file.
+STEPS = 3
+
 
 def render_and_store(
     cycle: Cycle,
@@ -30,18 +34,22 @@ def render_and_store(
     acting_user: Actor,
     replace: bool = True,
     today: date | None = None,
+    step: Callable[[], object] = lambda: None,
 ) -> PaperVersion:
     """Render the paper from the data as it is now, store its PDF and Word files, and keep them as the
     cycle's draft in `grade_source`: replacing the draft (`replace`, the QA lead's "Regenerate draft"), or
-    as the first draft when there is none."""
+    as the first draft when there is none. `step` is told as each of the STEPS is done (a job's progress)."""
     policy.require(acting_user, policy.ISSUE_PAPERS if replace else policy.FIRST_PAPER_DRAFT)
     paper = build_paper_context(cycle, grade_source=grade_source, today=today)
+    step()
     pdf = store_file(cycle.pk, "pdf", render_pdf(paper))
+    step()
     try:
         docx = store_file(cycle.pk, "docx", render_docx(paper))
     except BaseException:
         remove_files([pdf.name])
         raise
+    step()
     rendered = RenderedPaper(grade_source, paper.issued_on, pdf, docx)
     try:
         return keep_paper_draft(cycle, rendered, acting_user=acting_user, replace=replace)
