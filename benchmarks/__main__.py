@@ -89,6 +89,14 @@ def main() -> None:
             f"peak {ours.peak_mb:,.0f} MB (no floor: the time is the figure)",
             flush=True,
         )
+        kept_in = {"CASEAUDIT_PAPERS_DIR": str(work / "papers")}
+        first = measure_in_child(PAPER, "first-download", str(paper), env=kept_in)
+        kept = measure_in_child(PAPER, "kept-download", str(paper), env=kept_in)
+        print(
+            f"committee paper download: first (draws and keeps PDF and Word) {first.seconds:.2f} s, "
+            f"peak {first.peak_mb:,.0f} MB | kept {kept.seconds:.3f} s, peak {kept.peak_mb:,.0f} MB",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

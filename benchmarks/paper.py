@@ -1,5 +1,7 @@
 """The committee paper for a cycle of 500 audits: the time to gather it and write the PDF (issue 5 asks for
-the time, not a ratio: there is no bare floor for laying out a document)."""
+the time, not a ratio: there is no bare floor for laying out a document); then, the paper being kept once
+drawn, the first download (drawing and keeping the draft, PDF and Word) and every download after it (the
+kept file, read and checked against its SHA-256). Both children keep papers in CASEAUDIT_PAPERS_DIR."""
 
 from __future__ import annotations
 
@@ -88,9 +90,48 @@ def ours(database: Path) -> None:
     report_from_child(work)
 
 
+def first_download(database: Path) -> None:
+    """The first download of a cycle with no draft: the draft drawn (PDF and Word) and kept."""
+    django_for(database)
+    from caseaudit.cycles.models import Cycle
+    from caseaudit.policy import SYSTEM
+    from caseaudit.reports.paper_drafts import draft_for_download
+    from caseaudit.reports.paper_store import read_file
+
+    def work() -> None:
+        draft = draft_for_download(Cycle.objects.get(name="Autumn 2026"), "moderated", SYSTEM)
+        assert read_file(draft, "pdf").startswith(b"%PDF")
+
+    report_from_child(work)
+
+
+def kept_download(database: Path) -> None:
+    """A download once the draft is kept: the stored PDF, checked, never drawn again."""
+    django_for(database)
+    from caseaudit.cycles.models import Cycle
+    from caseaudit.policy import SYSTEM
+    from caseaudit.reports import paper_drafts
+    from caseaudit.reports.paper_store import read_file
+
+    def never(paper: object) -> bytes:
+        raise AssertionError("a kept paper was drawn again")
+
+    paper_drafts.render_pdf = never  # type: ignore[assignment]
+
+    def work() -> None:
+        draft = paper_drafts.draft_for_download(Cycle.objects.get(name="Autumn 2026"), "moderated", SYSTEM)
+        assert read_file(draft, "pdf").startswith(b"%PDF")
+
+    report_from_child(work)
+
+
 if __name__ == "__main__":
     mode, path, *rest = sys.argv[1:]
     if mode == "build":
         build(Path(path), int(rest[0]))
+    elif mode == "first-download":
+        first_download(Path(path))
+    elif mode == "kept-download":
+        kept_download(Path(path))
     else:
         ours(Path(path))

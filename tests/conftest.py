@@ -87,3 +87,9 @@ def database_queue(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "service"]}
     }
+
+
+@pytest.fixture(autouse=True)
+def _stored_papers_of_its_own(settings, tmp_path):
+    """Each test keeps the committee papers it renders in a folder of its own, never in the checkout's."""
+    settings.CASEAUDIT_PAPERS_DIR = tmp_path / "papers"

@@ -37,3 +37,4 @@ def test_the_benchmarks_run_end_to_end_at_a_tiny_size():
         assert f"{name}: 300 rows" in run.stdout
     assert "ratio" in run.stdout
     assert "committee paper (PDF): 40 audits in" in run.stdout
+    assert "committee paper download: first (draws and keeps PDF and Word)" in run.stdout

@@ -36,6 +36,9 @@ GRID = {
     policy.READ_COMPLIANCE: (1, 1, 1, 1, 1, 1),
     policy.EXPORT_AUDIT_DATA: (1, 1, 0, 0, 0, 0),
     policy.EXPORT_IDENTIFIABLE: (1, 0, 0, 0, 0, 0),
+    # The committee paper, kept once rendered.
+    policy.ISSUE_PAPERS: (1, 0, 0, 0, 0, 0),
+    policy.FIRST_PAPER_DRAFT: (1, 1, 0, 0, 0, 1),
     policy.HEAR_OF_CONCERNS: (1, 0, 0, 0, 0, 0),
     policy.SEND_REMINDERS: (1, 0, 0, 0, 0, 0),
     # Staff accounts.

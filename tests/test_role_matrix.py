@@ -38,6 +38,8 @@ from caseaudit.improvement.scoping import actions_visible_to, concerns_visible_t
 from caseaudit.jobs.models import Job
 from caseaudit.jobs.scoping import jobs_visible_to
 from caseaudit.notifications.models import Email, Notification
+from caseaudit.reports.models import PaperVersion
+from caseaudit.reports.paper_store import store_file
 
 from .conftest import Personas
 from .cycles.builders import allocate_to, make_cycle
@@ -217,6 +219,13 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("committee paper", "get", "paper:page", "cycle", None, OK),
     ("committee paper, PDF", "get", "paper:download", "pdf", None, OK),
     ("committee paper, Word", "get", "paper:download", "docx", None, OK),
+    # Stored papers: an issued version is downloaded as the draft is; only the QA lead regenerates the
+    # draft (a job: done, its page goes back to the paper) and issues it (asked first).
+    ("committee paper, issued version", "get", "paper:version", "paper-version", None, OK),
+    ("regenerate the paper, nothing chosen", "post", "paper:regenerate", "cycle", None, BAD),
+    ("regenerating the paper", "get", "paper:regenerating", "paper-job", None, FOUND),
+    ("issue the paper, asked first", "get", "paper:issue", "paper-draft", None, OK),
+    ("issue the paper, nothing filled in", "post", "paper:issue", "paper-draft", None, OK),
     # Notifications are everyone's own: the one here is the QA lead's, so for anyone else it is not found.
     ("notifications", "get", "notifications:list", None, None, OK),
     ("open a notification", "post", "notifications:open", "notification", None, FOUND),
@@ -286,6 +295,9 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "xlsx": lambda p, c: [c.confirmed.pk, "xlsx"],
     "pdf": lambda p, c: [c.confirmed.pk, "pdf"],
     "docx": lambda p, c: [c.confirmed.pk, "docx"],
+    "paper-version": lambda p, c: [_stored_paper(c, issued=True).cycle_id, 1, "pdf"],
+    "paper-draft": lambda p, c: [_stored_paper(c, issued=False).cycle_id],
+    "paper-job": lambda p, c: [c.confirmed.pk, _paper_job(p, c).pk],
     "concern": lambda p, c: [_concern(c.audit).pk],
     "started": lambda p, c: [_started(c.audit).pk],
     "section": lambda p, c: [_started(c.audit).pk, "recording"],
@@ -334,6 +346,43 @@ def _followed_up(p: Personas, *, done: bool) -> Case:
             status=status,
         )
     return case
+
+
+def _stored_paper(c: Cycles, *, issued: bool) -> PaperVersion:
+    """The confirmed cycle's draft or its issued version 1 (made directly, with stand-in files)."""
+    found = PaperVersion.objects.filter(cycle=c.confirmed, state="issued" if issued else "draft").first()
+    if found is not None:
+        return found
+    pdf, docx = store_file(c.confirmed.pk, "pdf", b"%PDF-1.7"), store_file(c.confirmed.pk, "docx", b"PK")
+    now = timezone.now()
+    return PaperVersion.objects.create(
+        cycle=c.confirmed,
+        state="issued" if issued else "draft",
+        number=1 if issued else None,
+        issued_at=now if issued else None,
+        grade_source="moderated",
+        dated=now.date(),
+        rendered_at=now,
+        **{
+            f"{fmt}_{key}": getattr(file, key)
+            for fmt, file in (("pdf", pdf), ("docx", docx))
+            for key in ("name", "size", "sha256")
+        },
+    )
+
+
+def _paper_job(p: Personas, c: Cycles) -> Job:
+    """The QA lead's "Regenerate draft" of the confirmed cycle's paper, done."""
+    job = Job.objects.filter(kind="paper-regenerate").first()
+    if job is None:
+        job = Job.objects.create(
+            kind="paper-regenerate",
+            title="New draft of the committee paper",
+            started_by=p.qa_lead,
+            status=Job.Status.DONE,
+            arguments={"cycle": c.confirmed.pk, "grade_source": "moderated", "counts": "steps"},
+        )
+    return job
 
 
 def _job(p: Personas) -> Job:

@@ -321,6 +321,18 @@ EXPORT_IDENTIFIABLE = _capability(
 )
 
 
+# The committee paper, rendered once and kept (reports.PaperVersion). The QA lead answers for what the
+# committee is given: only they regenerate a draft and issue it. Whoever reads reports may have the first
+# draft made when none is kept, as their download needs one; so may the command line, which wrote any paper
+# before papers were kept.
+ISSUE_PAPERS = _capability("issue-papers", "regenerate and issue committee papers", (QA_LEAD,))
+FIRST_PAPER_DRAFT = _capability(
+    "first-paper-draft",
+    "have the first draft of a committee paper made",
+    (*QA_TEAM, SENIOR_LEADER),
+    system=True,
+)
+
 # Hand-overs: team managers read their own team's grade table (the reports page, scoped to their team by
 # `reports.scoping.graded_audits_for`); the QA team and senior leaders the whole authority's (READ_REPORTS).
 READ_GRADE_TABLE = _capability(

@@ -311,6 +311,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 UPLOAD_DIR = DATA_DIR / "uploads"
 
+# Committee papers rendered once and kept (reports.PaperVersion): each cycle's PDF and Word files, owner-only.
+# An issued paper's files are the record of what the committee was given: back this folder up with the
+# database.
+CASEAUDIT_PAPERS_DIR = Path(os.environ.get("CASEAUDIT_PAPERS_DIR", DATA_DIR / "papers"))
+
 # The access log and the security log (caseaudit.accounts.log_writer): an entry that cannot get the log's
 # lock within CASEAUDIT_LOG_LOCK_SECONDS (a long import holds SQLite's write lock) waits in a spool file in
 # this folder, owner-only, until the next write or `caseaudit flush-access-log` adds it to the chain.

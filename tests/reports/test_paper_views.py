@@ -41,7 +41,7 @@ def test_the_page_shows_the_paper_with_the_chart_and_its_table(client, personas,
     assert 'src="data:image/svg+xml;base64,' in html
     assert '<caption class="govuk-table__caption govuk-table__caption--s">Audits by year and cohort' in html
     assert reverse("paper:download", args=[live.cycle.pk, "pdf"]) in html
-    assert "Download committee paper (Word)" in text
+    assert "Download the draft (Word)" in text
     assert reverse("cycles:detail", args=[live.cycle.pk]) in html  # back to the cycle
     for child_id in live.child_ids:
         assert child_id not in html
@@ -63,21 +63,22 @@ def test_the_pdf_download_is_named_after_the_cycle_and_logged(client, personas, 
     response = client.get(reverse("paper:download", args=[live.cycle.pk, "pdf"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="paper-autumn-2026.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="paper-autumn-2026-draft.pdf"'
+    assert "no-store" in response["Cache-Control"]
     assert response.content.startswith(b"%PDF-")
     entry = AccessLog.objects.get(user=personas.moderator, action="export")
     assert (entry.object_type, entry.object_id) == ("cycle", str(live.cycle.pk))
-    assert entry.detail == "committee paper (pdf, moderated grades)"
+    assert entry.detail == "committee paper (pdf, moderated grades, draft)"
 
 
 def test_the_word_download_with_auditors_grades(client, personas, live):
     client.force_login(personas.senior_leader)
     response = client.get(reverse("paper:download", args=[live.cycle.pk, "docx"]) + "?grades=auditor")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="paper-autumn-2026.docx"'
+    assert response["Content-Disposition"] == 'attachment; filename="paper-autumn-2026-draft.docx"'
     word = docx.Document(io.BytesIO(response.content))
     assert any("The tables use the auditors' grades, before moderation." in p.text for p in word.paragraphs)
-    assert AccessLog.objects.get(action="export").detail == "committee paper (docx, auditor grades)"
+    assert AccessLog.objects.get(action="export").detail == "committee paper (docx, auditor grades, draft)"
 
 
 def test_an_unknown_format_or_a_draft_cycle_is_not_found(client, personas, live):
@@ -92,7 +93,10 @@ def test_an_unknown_format_or_a_draft_cycle_is_not_found(client, personas, live)
 def test_the_cycle_page_offers_the_paper(client, personas, live):
     client.force_login(personas.qa_lead)
     html = client.get(reverse("cycles:detail", args=[live.cycle.pk])).text
-    assert "Download committee paper (PDF)" in html
-    assert "Download committee paper (Word)" in html
-    assert f'href="{reverse("paper:page", args=[live.cycle.pk])}">View as web page</a>' in html
+    assert "Download the draft paper (PDF)" in html
+    assert "Download the draft paper (Word)" in html
+    assert (
+        f'href="{reverse("paper:page", args=[live.cycle.pk])}">View the paper and its issued versions</a>'
+        in html
+    )
     assert reverse("paper:download", args=[live.cycle.pk, "docx"]) in html

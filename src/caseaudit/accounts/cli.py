@@ -35,6 +35,7 @@ def add_actor_argument(parser: ArgumentParser) -> None:
 def actor_from(options: dict[str, Any]) -> Actor:
     username = options.get("acting_as")
     if not username:
+        _acting_as.set(None)  # not the person an earlier command in this process acted as (tests)
         return SYSTEM
     try:
         person = User.objects.get(username=username, is_active=True)

@@ -28,6 +28,12 @@ class JobView:
         return not self.job.finished
 
     @property
+    def done_label(self) -> str:
+        """What the job counts: rows, unless it was started with `"counts": "steps"` in its arguments (a
+        committee paper is drawn in a few steps, not rows)."""
+        return "Steps done" if self.job.arguments.get("counts") == "steps" else "Rows done"
+
+    @property
     def page(self) -> str:
         """The page that follows the job: its app's own, or the job's page."""
         return self.job.link or reverse("jobs:detail", args=[self.job.pk])

@@ -19,9 +19,9 @@ from django.db.migrations.loader import MigrationLoader
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.changes import record_change
 from caseaudit.policy import SYSTEM
+from caseaudit.private_files import FileRefused, write_private
 
 from . import postgres_backup, sqlite_backup
-from .private_files import FileRefused, write_private
 
 # The records that say a database is in use: a newly migrated one has none (its migrations fill in only
 # lists such as the finding themes).

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from .private_files import FileRefused
+from caseaudit.private_files import FileRefused
 
 HEADER = b"PGDMP"
 REQUIRED_TABLES = ("django_migrations", "accounts_user", "cases_case")

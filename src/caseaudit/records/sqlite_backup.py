@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from .private_files import FileRefused
+from caseaudit.private_files import FileRefused
 
 HEADER = b"SQLite format 3\x00"
 # A caseaudit database has these; a SQLite file without them is some other program's.

@@ -11,6 +11,7 @@ from caseaudit.cases.models import Cohort
 from caseaudit.cycles.models import Cycle, CycleStatus
 from caseaudit.ui.widgets import DateField, Radios
 
+from .actions import DRAFT_CHANGED
 from .audit_export import ExportFilter
 
 BY_LABELS = [("year", "Year"), ("cycle", "Audit cycle")]
@@ -90,3 +91,44 @@ class AuditExportForm(forms.Form):
         return ExportFilter(
             cycle=self.cycles.get(self.cleaned_data.get("cycle") or ""), since=self.cleaned_data.get("since")
         )
+
+
+NOTE_MAX_LENGTH = 2000
+
+
+class RegeneratePaperForm(forms.Form):
+    """Which of the cycle's drafts to draw again: in moderated or auditors' grades."""
+
+    grade_source = forms.ChoiceField(choices=SOURCE_LABELS, widget=forms.HiddenInput)
+
+
+class IssuePaperForm(forms.Form):
+    """Issuing the draft the QA lead looked at (its id and the SHA-256 of its PDF), with what changed."""
+
+    draft = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea,
+        error_messages={"max_length": f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        note = self.fields["note"]
+        if number == 1:
+            note.label = "Note (optional)"
+            note.help_text = "Anything the committee should know about this first version."
+        else:
+            note.label = f"What changed since version {number - 1}?"
+            note.help_text = (
+                "This is kept with the version and shown beside it, for example \u201cModeration of the "
+                "last five audits finished\u201d. Counts only: name no child and no member of staff."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        # The hidden fields come from the page: if they are lost, say so where the person can see it.
+        if "draft" in self.errors or "sha256" in self.errors:
+            raise forms.ValidationError(DRAFT_CHANGED)
+        return super().clean() or {}

@@ -9,6 +9,7 @@ disposal record: a row cannot be traced back to a child."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from caseaudit.audits.models import AuditStatus, AuditTemplate, GradeScale
@@ -42,3 +43,86 @@ class DisposedAudits(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audits} disposed audits (cycle {self.cycle_id})"
+
+
+class PaperState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ISSUED = "issued", "Issued"
+
+
+class PaperVersion(models.Model):
+    """A committee paper rendered once and kept: its PDF and Word files, under CASEAUDIT_PAPERS_DIR
+    (reports/paper_store.py), with the SHA-256 of each.
+
+    A cycle has at most one draft per grade source, replaced whenever the QA lead regenerates it. Issuing
+    freezes the draft as it is: it becomes version N of the cycle, with who issued it, when, and a note of
+    what changed, and its files never change again, whatever is imported or audited afterwards. Downloads
+    serve the stored files; nothing is rendered on a download, except a first draft when none is kept."""
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.PROTECT, related_name="paper_versions")
+    state = models.CharField(max_length=10, choices=PaperState.choices, default=PaperState.DRAFT)
+    # 1, 2, 3 ... in the order the cycle's papers were issued; none while a draft.
+    number = models.PositiveIntegerField(null=True, blank=True)
+    grade_source = models.CharField(max_length=10)  # "moderated" or "auditor" (reports.grades)
+    # The day the paper is dated, as its title page says.
+    dated = models.DateField()
+    rendered_at = models.DateTimeField()
+    # Nobody when the command line rendered it.
+    rendered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What changed since the version before, in the QA lead's words. Aggregates only, as the paper.
+    note = models.TextField(blank=True)
+    # The files' names inside CASEAUDIT_PAPERS_DIR (random, naming nothing), sizes and SHA-256 digests.
+    pdf_name = models.CharField(max_length=200)
+    pdf_size = models.PositiveIntegerField()
+    pdf_sha256 = models.CharField(max_length=64)
+    docx_name = models.CharField(max_length=200)
+    docx_size = models.PositiveIntegerField()
+    docx_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["cycle", "state", "-number", "grade_source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "grade_source"],
+                condition=models.Q(state="draft"),
+                name="reports_one_draft_paper_per_grade_source",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "number"],
+                condition=models.Q(number__isnull=False),
+                name="reports_paper_numbers_unique_per_cycle",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(state="draft", number__isnull=True, issued_at__isnull=True)
+                    | models.Q(state="issued", number__isnull=False, issued_at__isnull=False)
+                ),
+                name="reports_issued_papers_are_numbered_and_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"committee paper version {self.number} of cycle {self.cycle_id}"
+            if self.number
+            else (f"draft committee paper of cycle {self.cycle_id}")
+        )
+
+    @property
+    def issued(self) -> bool:
+        return self.state == PaperState.ISSUED
+
+    def file_name(self, fmt: str) -> str:
+        return self.pdf_name if fmt == "pdf" else self.docx_name
+
+    def sha256(self, fmt: str) -> str:
+        return self.pdf_sha256 if fmt == "pdf" else self.docx_sha256
+
+    def size(self, fmt: str) -> int:
+        return self.pdf_size if fmt == "pdf" else self.docx_size

@@ -16,8 +16,8 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
 from caseaudit.policy import Actor
+from caseaudit.private_files import FileRefused, write_private
 
-from ..private_files import FileRefused, write_private
 from .child import child_files
 from .files import ExportFile
 from .staff import staff_files

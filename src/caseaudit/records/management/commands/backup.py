@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from caseaudit.private_files import FileRefused
 from caseaudit.records.backups import engine, take_backup
-from caseaudit.records.private_files import FileRefused
 
 
 class Command(BaseCommand):

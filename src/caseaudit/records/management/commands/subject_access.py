@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
-from caseaudit.records.private_files import FileRefused
+from caseaudit.private_files import FileRefused
 from caseaudit.records.subject_access.package import export_child, export_staff
 
 

@@ -1,6 +1,9 @@
-"""Files that hold the whole database or everything about one person: created readable by their owner
-only, written beside their final name and moved into place when complete, so that no half-written copy
-is ever left behind and nobody else on the server can read one, even for a moment."""
+"""Files that hold the whole database, everything about one person, or a stored committee paper: created
+readable by their owner only, written beside their final name and moved into place when complete, so that
+no half-written copy is ever left behind and nobody else on the server can read one, even for a moment.
+
+Shared by `records` (backups, subject access) and `reports` (stored papers), so it sits below every app and
+imports none: plain Python."""
 
 from __future__ import annotations
 
