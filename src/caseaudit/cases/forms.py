@@ -7,7 +7,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Case, Cohort, Staff, Team
 
@@ -18,6 +18,9 @@ UNALLOCATED = "none"
 SORT_COLUMNS = ("child_id", "cohort", "team", "worker", "opened_on")
 DEFAULT_SORT = "child_id"
 UPLOAD_EXTENSIONS = (".csv", ".xlsx")
+# The most workers the worker filter lists without a team chosen: a register of 100,000 cases has thousands,
+# more than a select can usefully offer; then choosing a team lists its workers.
+WORKER_LIST_LIMIT = 200
 
 
 class RegisterFilterForm(forms.Form):
@@ -58,14 +61,30 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, data: object, *, visible: QuerySet[Case]) -> None:
         super().__init__(data)  # type: ignore[arg-type]
-        teams = Team.objects.filter(pk__in=visible.values("team_id")).order_by("name")
-        workers = Staff.objects.filter(pk__in=visible.values("worker_id")).order_by("name")
+        # Each team asked whether it has a visible case: a few index look-ups, not a pass over the register.
+        teams = Team.objects.filter(Exists(visible.filter(team_id=OuterRef("pk")))).order_by("name")
         self.fields["team"].choices = [("", "All teams"), *((str(t.pk), t.name) for t in teams)]  # type: ignore[attr-defined]
+        workers, listed_all = self._workers(visible)
         self.fields["worker"].choices = [  # type: ignore[attr-defined]
             ("", "All workers"),
             *((str(w.pk), w.name) for w in workers),
             (UNALLOCATED, "Not allocated"),
         ]
+        if not listed_all:
+            self.fields["worker"].help_text = "Choose a team to list its workers"
+
+    def _workers(self, visible: QuerySet[Case]) -> tuple[QuerySet[Staff], bool]:
+        """The workers of the visible cases, of the chosen team's cases when a team is chosen; without one,
+        only when there are at most WORKER_LIST_LIMIT (else False). A worker already chosen stays a choice
+        while they have a visible case, so that a link to their cases keeps working."""
+        team, chosen = (_number(self.data.get(name)) for name in ("team", "worker"))
+        scope = visible.filter(team_id=team) if team is not None else visible
+        first = scope.exclude(worker=None).order_by().values_list("worker_id", flat=True).distinct()
+        listed_all = team is not None or len(first[: WORKER_LIST_LIMIT + 1]) <= WORKER_LIST_LIMIT
+        listed = Q(pk__in=scope.values("worker_id")) if listed_all else Q(pk__in=[])
+        if chosen is not None:
+            listed |= Q(pk=chosen) & Q(Exists(visible.filter(worker_id=OuterRef("pk"))))
+        return Staff.objects.filter(listed).order_by("name"), listed_all
 
     def filters(self) -> dict[str, str]:
         """The filters that are valid, with the defaults filled in. An invalid one is dropped (and shown
@@ -78,6 +97,11 @@ class RegisterFilterForm(forms.Form):
         values["status"] = values["status"] or DEFAULT_STATUS
         values["sort"] = values["sort"] or DEFAULT_SORT
         return values
+
+
+def _number(value: object) -> int | None:
+    """A filter's id as given in the query string, or None (the field's own check reports a bad one)."""
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
 
 
 class ImportUploadForm(forms.Form):
