@@ -138,7 +138,14 @@ class Audit(models.Model):
     class Meta:
         ordering = ["case__child_id"]
         constraints = [models.UniqueConstraint(fields=["cycle", "case"], name="one_audit_per_case_per_cycle")]
-        indexes = [models.Index(fields=["auditor", "status"])]
+        indexes = [
+            models.Index(fields=["auditor", "status"]),
+            # A cycle's audits counted by auditor, cohort, reason and status (the cycle page, its progress)
+            # from the index alone.
+            models.Index(
+                fields=["cycle", "auditor", "cohort", "reason", "status"], name="audit_cycle_counts"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"audit {self.pk}"
