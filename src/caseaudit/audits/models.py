@@ -293,6 +293,8 @@ class ModerationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        # The moderation queue's latest decisions, newest first.
+        indexes = [models.Index(fields=["at", "audit"], name="moderation_event_at")]
 
     def __str__(self) -> str:
         return f"{self.kind} audit {self.audit_id}"
