@@ -22,7 +22,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import searched_for, shown
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
-from caseaudit.pagination import pagination
+from caseaudit.pagination import SortedNarrow, pagination
 
 from .forms import (
     DEFAULT_SORT,
@@ -122,7 +122,7 @@ def _filtered(visible: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case
 _HELD_BY = {"cohort": "cohort", "team": "team", "worker": "worker"}
 
 
-def _sorted(cases: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case] | Sequence[Case]:
+def _sorted(cases: QuerySet[Case], filters: dict[str, str]) -> Sequence[Case]:
     """The filtered cases in the chosen order, as the paginator reads them: a page at a time, in an order an
     index of the open cases serves (cases/models.py), whatever the register's size."""
     column = filters["sort"].lstrip("-")
@@ -135,7 +135,9 @@ def _sorted(cases: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case] | 
     order = key.desc(nulls_last=True) if descending and column != "child_id" else key.asc(nulls_last=True)
     if column == "child_id" and descending:
         order = key.desc()
-    return cases.select_related("team", "worker").order_by(order, "child_id")
+    # Sorted ids, then the page's rows: where the scope is not one index's range (a team manager's team or
+    # their own cases), the database sorts two narrow columns rather than whole cases.
+    return SortedNarrow(cases, order, "child_id", read=Case.objects.select_related("team", "worker"))
 
 
 # Sorts by a column of few values, in an order the database cannot index (cohorts by need, teams and

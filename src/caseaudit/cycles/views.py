@@ -25,7 +25,7 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
-from caseaudit.audits.models import AuditStatus, SelectionReason
+from caseaudit.audits.models import Audit, AuditStatus, SelectionReason
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.pagination import SortedNarrow, page_links, pagination
 
@@ -83,8 +83,12 @@ def render_cycle(
     """The cycle page; `errors` are (message, id of the element the error summary links to) from an
     action that refused. A constant number of queries, however many audits the cycle holds."""
     is_draft = cycle.status == CycleStatus.DRAFT
-    audits = cycle.audits.select_related("case", "case__team", "auditor", "withdrawal")
-    page = Paginator(SortedNarrow(audits, "case__child_id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    sample = SortedNarrow(
+        cycle.audits.all(),
+        "case__child_id",
+        read=Audit.objects.select_related("case", "case__team", "auditor", "withdrawal"),
+    )
+    page = Paginator(sample, PAGE_SIZE).get_page(request.GET.get("page"))
 
     # The sample's make-up and its progress come from one grouped count of the audits' own columns.
     counts = cycle_counts(cycle)
