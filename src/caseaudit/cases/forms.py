@@ -7,7 +7,8 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case as Case_
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
 
 from .models import Case, Cohort, Staff, Team
 
@@ -73,18 +74,26 @@ class RegisterFilterForm(forms.Form):
         if not listed_all:
             self.fields["worker"].help_text = "Choose a team to list its workers"
 
-    def _workers(self, visible: QuerySet[Case]) -> tuple[QuerySet[Staff], bool]:
+    def _workers(self, visible: QuerySet[Case]) -> tuple[list[Staff], bool]:
         """The workers of the visible cases, of the chosen team's cases when a team is chosen; without one,
         only when there are at most WORKER_LIST_LIMIT (else False). A worker already chosen stays a choice
-        while they have a visible case, so that a link to their cases keeps working."""
+        while they have a visible case, so that a link to their cases keeps working. One query: each worker
+        asked, in name order, whether they have a case in view, until one more than the limit is found."""
         team, chosen = (_number(self.data.get(name)) for name in ("team", "worker"))
         scope = visible.filter(team_id=team) if team is not None else visible
-        first = scope.exclude(worker=None).order_by().values_list("worker_id", flat=True).distinct()
-        listed_all = team is not None or len(first[: WORKER_LIST_LIMIT + 1]) <= WORKER_LIST_LIMIT
-        listed = Q(pk__in=scope.values("worker_id")) if listed_all else Q(pk__in=[])
+        listed = Q(Exists(scope.filter(worker_id=OuterRef("pk"))))
         if chosen is not None:
             listed |= Q(pk=chosen) & Q(Exists(visible.filter(worker_id=OuterRef("pk"))))
-        return Staff.objects.filter(listed).order_by("name"), listed_all
+        workers = Staff.objects.filter(listed)
+        if team is not None:
+            return list(workers.order_by("name")), True
+        # The chosen worker first, so that the limit never leaves them out; then by name.
+        first = Case_(When(pk=chosen, then=Value(0)), default=Value(1)) if chosen is not None else Value(1)
+        found = list(workers.order_by(first, "name")[: WORKER_LIST_LIMIT + 2])
+        others = [worker for worker in found if worker.pk != chosen]
+        if len(others) <= WORKER_LIST_LIMIT:
+            return sorted(found, key=lambda worker: worker.name), True
+        return [worker for worker in found if worker.pk == chosen], False
 
     def filters(self) -> dict[str, str]:
         """The filters that are valid, with the defaults filled in. An invalid one is dropped (and shown
