@@ -212,6 +212,17 @@ def _databases() -> dict:
 
 DATABASES = _databases()
 DATABASE_ROUTERS = ["caseaudit.read_replica.ReportsReplicaRouter"]
+# Results kept between requests (the register's compliance, the committee paper's chart: caseaudit/kept.py) in
+# the database, so that every process of the service, on every machine, shares what one of them computed.
+# `caseaudit migrate` creates the table. A key names everything its result depends on: nothing is ever stale.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "caseaudit_cache",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

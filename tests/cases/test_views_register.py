@@ -279,3 +279,19 @@ def test_a_search_by_other_text_is_logged_without_the_text(qa_client, personas):
     entry = AccessLog.objects.get()
     assert "Smith" not in entry.detail
     assert entry.detail == "0 cases; status open, search for other text (not recorded)"
+
+
+def test_with_too_many_workers_to_list_the_worker_filter_lists_the_chosen_teams(
+    qa_client, register, monkeypatch
+):
+    monkeypatch.setattr("caseaudit.cases.forms.WORKER_LIST_LIMIT", 2)  # the register has three workers
+    will = register.own_case.worker
+    text = qa_client.get(LIST).text
+    assert "Choose a team to list its workers" in text
+    assert f">{will.name}</option>" not in text
+    # A team chosen lists its workers; a worker chosen (a link to their cases) stays chosen and filters.
+    text = qa_client.get(LIST, {"team": register.own_case.team_id}).text
+    assert f'<option value="{will.pk}">{will.name}</option>' in text
+    response = qa_client.get(LIST, {"worker": will.pk})
+    assert f'<option value="{will.pk}" selected>' in response.text
+    assert child_ids(response) == ["N000001", "N000002"]

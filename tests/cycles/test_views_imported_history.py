@@ -27,6 +27,7 @@ def past_cycle(personas):
         Audit.objects.create(
             case=case,
             cycle=cycle,
+            cohort=case.cohort,  # as the history import keeps it
             status=AuditStatus.MODERATED,
             completed_on=date(2019, 11, 1),
             auditor_grade="good",

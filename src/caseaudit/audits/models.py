@@ -138,7 +138,14 @@ class Audit(models.Model):
     class Meta:
         ordering = ["case__child_id"]
         constraints = [models.UniqueConstraint(fields=["cycle", "case"], name="one_audit_per_case_per_cycle")]
-        indexes = [models.Index(fields=["auditor", "status"])]
+        indexes = [
+            models.Index(fields=["auditor", "status"]),
+            # A cycle's audits counted by auditor, cohort, reason and status (the cycle page, its progress)
+            # from the index alone.
+            models.Index(
+                fields=["cycle", "auditor", "cohort", "reason", "status"], name="audit_cycle_counts"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"audit {self.pk}"
@@ -286,6 +293,8 @@ class ModerationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        # The moderation queue's latest decisions, newest first.
+        indexes = [models.Index(fields=["at", "audit"], name="moderation_event_at")]
 
     def __str__(self) -> str:
         return f"{self.kind} audit {self.audit_id}"

@@ -7,7 +7,8 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.db.models import Case as Case_
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
 
 from .models import Case, Cohort, Staff, Team
 
@@ -18,6 +19,9 @@ UNALLOCATED = "none"
 SORT_COLUMNS = ("child_id", "cohort", "team", "worker", "opened_on")
 DEFAULT_SORT = "child_id"
 UPLOAD_EXTENSIONS = (".csv", ".xlsx")
+# The most workers the worker filter lists without a team chosen: a register of 100,000 cases has thousands,
+# more than a select can usefully offer; then choosing a team lists its workers.
+WORKER_LIST_LIMIT = 200
 
 
 class RegisterFilterForm(forms.Form):
@@ -58,14 +62,38 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, data: object, *, visible: QuerySet[Case]) -> None:
         super().__init__(data)  # type: ignore[arg-type]
-        teams = Team.objects.filter(pk__in=visible.values("team_id")).order_by("name")
-        workers = Staff.objects.filter(pk__in=visible.values("worker_id")).order_by("name")
+        # Each team asked whether it has a visible case: a few index look-ups, not a pass over the register.
+        teams = Team.objects.filter(Exists(visible.filter(team_id=OuterRef("pk")))).order_by("name")
         self.fields["team"].choices = [("", "All teams"), *((str(t.pk), t.name) for t in teams)]  # type: ignore[attr-defined]
+        workers, listed_all = self._workers(visible)
         self.fields["worker"].choices = [  # type: ignore[attr-defined]
             ("", "All workers"),
             *((str(w.pk), w.name) for w in workers),
             (UNALLOCATED, "Not allocated"),
         ]
+        if not listed_all:
+            self.fields["worker"].help_text = "Choose a team to list its workers"
+
+    def _workers(self, visible: QuerySet[Case]) -> tuple[list[Staff], bool]:
+        """The workers of the visible cases, of the chosen team's cases when a team is chosen; without one,
+        only when there are at most WORKER_LIST_LIMIT (else False). A worker already chosen stays a choice
+        while they have a visible case, so that a link to their cases keeps working. One query: each worker
+        asked, in name order, whether they have a case in view, until one more than the limit is found."""
+        team, chosen = (_number(self.data.get(name)) for name in ("team", "worker"))
+        scope = visible.filter(team_id=team) if team is not None else visible
+        listed = Q(Exists(scope.filter(worker_id=OuterRef("pk"))))
+        if chosen is not None:
+            listed |= Q(pk=chosen) & Q(Exists(visible.filter(worker_id=OuterRef("pk"))))
+        workers = Staff.objects.filter(listed)
+        if team is not None:
+            return list(workers.order_by("name")), True
+        # The chosen worker first, so that the limit never leaves them out; then by name.
+        first = Case_(When(pk=chosen, then=Value(0)), default=Value(1)) if chosen is not None else Value(1)
+        found = list(workers.order_by(first, "name")[: WORKER_LIST_LIMIT + 2])
+        others = [worker for worker in found if worker.pk != chosen]
+        if len(others) <= WORKER_LIST_LIMIT:
+            return sorted(found, key=lambda worker: worker.name), True
+        return [worker for worker in found if worker.pk == chosen], False
 
     def filters(self) -> dict[str, str]:
         """The filters that are valid, with the defaults filled in. An invalid one is dropped (and shown
@@ -78,6 +106,11 @@ class RegisterFilterForm(forms.Form):
         values["status"] = values["status"] or DEFAULT_STATUS
         values["sort"] = values["sort"] or DEFAULT_SORT
         return values
+
+
+def _number(value: object) -> int | None:
+    """A filter's id as given in the query string, or None (the field's own check reports a bad one)."""
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
 
 
 class ImportUploadForm(forms.Form):

@@ -5,14 +5,13 @@ that does not exist. State changes go through `caseaudit.cases.actions`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import overload
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db import models
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import capfirst
@@ -23,7 +22,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import searched_for, shown
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
-from caseaudit.pagination import pagination
+from caseaudit.pagination import SortedNarrow, pagination
 
 from .forms import (
     DEFAULT_SORT,
@@ -32,26 +31,14 @@ from .forms import (
     UNALLOCATED,
     RegisterFilterForm,
 )
-from .models import Case
+from .models import Case, Staff, Team
 from .panels import case_history_context, case_panels_context
 from .scoping import cases_visible_to
 
 PAGE_SIZE = 50
 
-# Column -> ordering. Cohorts sort by need (care leaver first), not alphabetically; the Child Unique ID
-# breaks ties so that pages never shuffle between requests.
-_COHORT_RANK = models.Case(
-    *(models.When(cohort=slug, then=models.Value(rank)) for rank, slug in enumerate(COHORT_SLUGS)),
-    default=models.Value(len(COHORT_SLUGS)),
-    output_field=models.IntegerField(),
-)
-_SORT_KEYS: dict[str, Any] = {
-    "child_id": F("child_id"),
-    "cohort": _COHORT_RANK,
-    "team": F("team__name"),
-    "worker": F("worker__name"),
-    "opened_on": F("opened_on"),
-}
+# The columns the register sorts by. Cohorts sort by need (care leaver first), not alphabetically, teams and
+# workers by name; the Child Unique ID breaks ties so that pages never shuffle between requests.
 SORT_LABELS = {
     "child_id": "Child Unique ID",
     "cohort": "Cohort",
@@ -73,8 +60,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = RegisterFilterForm(data, visible=visible)
     filters = form.filters()
 
-    cases = _filtered(visible, filters).select_related("team", "worker")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_sorted(_filtered(visible, filters), filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     status_label = dict(STATUS_CHOICES)[filters["status"]]
     filtered = any(filters[name] for name in ("q", "cohort", "team", "worker")) or (
         filters["status"] != DEFAULT_STATUS
@@ -127,10 +115,87 @@ def _filtered(visible: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case
         cases = cases.filter(worker_id=int(filters["worker"]))
     if filters["q"]:
         cases = cases.filter(child_id__icontains=filters["q"])
+    return cases
+
+
+# A sort by a column a filter holds to one value is a sort by Child Unique ID, which an index serves.
+_HELD_BY = {"cohort": "cohort", "team": "team", "worker": "worker"}
+
+
+def _sorted(cases: QuerySet[Case], filters: dict[str, str]) -> Sequence[Case]:
+    """The filtered cases in the chosen order, as the paginator reads them: a page at a time, in an order an
+    index of the open cases serves (cases/models.py), whatever the register's size."""
     column = filters["sort"].lstrip("-")
-    key = _SORT_KEYS[column]
-    order = key.desc(nulls_last=True) if filters["sort"].startswith("-") else key.asc(nulls_last=True)
-    return cases.order_by(order, "child_id")
+    descending = filters["sort"].startswith("-")
+    if column in _HELD_BY and filters[_HELD_BY[column]]:
+        column = "child_id"
+    if column in _GROUPS:
+        return _GroupedCases(cases, column, descending=descending)
+    key = F(column)
+    order = key.desc(nulls_last=True) if descending and column != "child_id" else key.asc(nulls_last=True)
+    if column == "child_id" and descending:
+        order = key.desc()
+    # Sorted ids, then the page's rows: where the scope is not one index's range (a team manager's team or
+    # their own cases), the database sorts two narrow columns rather than whole cases.
+    return SortedNarrow(cases, order, "child_id", read=Case.objects.select_related("team", "worker"))
+
+
+# Sorts by a column of few values, in an order the database cannot index (cohorts by need, teams and
+# workers by name): the cases are read a group at a time, each group in Child Unique ID order from its index.
+_GROUPS = {"cohort": "cohort", "team": "team_id", "worker": "worker_id"}
+
+
+class _GroupedCases(Sequence[Case]):
+    """The cases ordered by a group (cohort, team or worker; cases without one last either way), then Child
+    Unique ID, as the paginator wants them: `len()` from one grouped count, and a page in one query, each of
+    its groups' slice read from the index of that group's open cases. So a page takes the same queries however
+    many cases and groups there are."""
+
+    def __init__(self, cases: QuerySet[Case], column: str, *, descending: bool) -> None:
+        self.cases = cases.order_by()
+        self.field = _GROUPS[column]
+        counts = dict(self.cases.values_list(self.field).annotate(n=Count("pk")).order_by())
+        order = [value for value in _group_order(column) if value in counts]
+        if descending:
+            order.reverse()
+        order += [value for value in counts if value not in order and value is not None]
+        if None in counts:
+            order.append(None)
+        self.groups = [(value, counts[value]) for value in order]
+
+    def __len__(self) -> int:
+        return sum(n for _, n in self.groups)
+
+    @overload
+    def __getitem__(self, index: int) -> Case: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Case]: ...
+    def __getitem__(self, index: int | slice) -> Case | list[Case]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        wanted = Q(pk__in=[])
+        position: dict[object, int] = {}
+        first = 0
+        for rank, (value, n) in enumerate(self.groups):
+            low, high = max(start - first, 0), min(stop - first, n)
+            if low < high:
+                group = self.cases.filter(
+                    **{self.field: value} if value is not None else {f"{self.field}__isnull": True}
+                )
+                wanted |= Q(pk__in=group.order_by("child_id").values("pk")[low:high])
+                position[value] = rank
+            first += n
+        rows = self.cases.filter(wanted).select_related("team", "worker")
+        return sorted(rows, key=lambda case: (position[getattr(case, self.field)], case.child_id))
+
+
+def _group_order(column: str) -> list[object]:
+    """Every value of the column, in the order the register sorts it ascending."""
+    if column == "cohort":
+        return list(COHORT_SLUGS)
+    model = Team if column == "team" else Staff
+    return list(model.objects.order_by("name").values_list("pk", flat=True))
 
 
 def _query(filters: dict[str, str], **changes: object) -> str:

@@ -3,19 +3,29 @@ then checked by the Django-free engine (`caseaudit.core.timescales`).
 
 Only open cases are checked: a closed case has no timescales left to keep. Who sees which cases is decided
 by the scoped queries (`cases_visible_to`); the aggregate summaries for the committee paper read the
-whole register or a cycle's sample."""
+whole register or a cycle's sample.
+
+Checking the whole register takes a second or more at 100,000 cases, so its results are kept
+(`caseaudit.kept`: in the database's cache, shared by every process, and in each process's memory) under a
+key made of what they depend on: the day they are for, the rules, and a fingerprint of the register (how
+many cases, the latest change to any of them, the highest id), which every import, closure or new case
+changes. A person who sees part of the register, a cycle's sample and the summaries are cut from those
+results, so a page reads one small query and the ids of its cases, however large the register."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Count, Max, QuerySet
 from django.db.models.functions import Cast
 
+from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
 from caseaudit.cases.models import Case
@@ -23,6 +33,7 @@ from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.core.register import KEY_DATE_COLUMNS
 from caseaudit.core.timescales import CheckResult, RuleSet, evaluate, evaluate_case, load_rules, summarise
 from caseaudit.cycles.models import Cycle
+from caseaudit.kept import cache_key, kept
 
 # What the engine reads from each case; `case_id` (the primary key) is carried through for links.
 DATE_FIELDS = ("birth_month", *KEY_DATE_COLUMNS)
@@ -82,14 +93,82 @@ def compliance_results(cases: QuerySet[Case], as_of: date, rules: RuleSet | None
 
 def results_visible_to(user: User, as_of: date, rules: RuleSet | None = None) -> pl.DataFrame:
     """The checks of the open cases `user` may see (their scope: whole register, team, own caseload or
-    allocated audits)."""
-    return compliance_results(cases_visible_to(user), as_of, rules)
+    allocated audits): the register's kept results, cut to the ids of their open cases."""
+    results = register_results(as_of, rules)
+    if policy.can(user, policy.READ_EVERY_RECORD):
+        return results
+    return of_cases(results, open_cases(cases_visible_to(user)).order_by().values_list("pk", flat=True))
+
+
+def of_cases(results: pl.DataFrame, case_ids: Iterable[int]) -> pl.DataFrame:
+    """The rows of `results` for the cases of `case_ids` (a query's ids, read here), in the same order."""
+    return results.filter(pl.col("case_id").is_in(list(case_ids)))
+
+
+def register_fingerprint() -> str:
+    """What changes whenever the register does, in one query: the number of cases (a case deleted), the
+    latest `updated_at` (an import, a closure, a new case: every write to a case sets it) and the highest
+    id."""
+    found = Case.objects.aggregate(cases=Count("pk"), changed=Max("updated_at"), last=Max("pk"))
+    changed = found["changed"].isoformat() if found["changed"] else ""
+    return f"{found['cases']}/{changed}/{found['last'] or 0}"
+
+
+_VERSION = version("caseaudit")
+
+
+def _register_key(name: str, as_of: date, rules: RuleSet, *parts: object) -> str:
+    # The package's version too: an upgrade may check differently, and must not be served a day's old results.
+    return cache_key(name, _VERSION, as_of.isoformat(), repr(rules), register_fingerprint(), *parts)
+
+
+def _frame_bytes(frame: pl.DataFrame) -> bytes:
+    out = io.BytesIO()
+    frame.write_ipc(out, compression="zstd")
+    return out.getvalue()
+
+
+def _frame_from(data: bytes) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(data))
 
 
 def register_results(as_of: date, rules: RuleSet | None = None) -> pl.DataFrame:
-    """The checks of every open case in the register: the command line, and aggregates for those who see
-    no child-level data."""
-    return compliance_results(Case.objects.all(), as_of, rules)
+    """The checks of every open case in the register, kept between requests (above): the command line, the
+    summaries, and aggregates for those who see no child-level data."""
+    rules = rules or timescale_rules()
+    return kept(
+        _register_key("compliance-register", as_of, rules),
+        lambda: compliance_results(Case.objects.all(), as_of, rules),
+        dump=_frame_bytes,
+        load=_frame_from,
+    )
+
+
+def register_summary(
+    as_of: date, rules: RuleSet | None = None, *, cohort: str = "", check: str = ""
+) -> tuple[pl.DataFrame, int]:
+    """`summarise` of the register's checks for one cohort and check (or all), and how many open cases they
+    cover: kept too, so the whole register's counts cost a page nothing once counted."""
+    rules = rules or timescale_rules()
+
+    def counted() -> tuple[pl.DataFrame, int]:
+        results = filter_results(
+            register_results(as_of, rules), cohort=cohort, checks=[check] if check else ()
+        )
+        return summarise(results), results["child_id"].n_unique() if len(results) else 0
+
+    def dump(value: tuple[pl.DataFrame, int]) -> bytes:
+        summary, cases = value
+        return _frame_bytes(summary.with_columns(pl.lit(cases, dtype=pl.Int64).alias("_cases")))
+
+    def load(data: bytes) -> tuple[pl.DataFrame, int]:
+        frame = _frame_from(data)
+        cases = int(frame["_cases"][0]) if len(frame) else 0
+        return frame.drop("_cases"), cases
+
+    return kept(
+        _register_key("compliance-summary", as_of, rules, cohort, check), counted, dump=dump, load=load
+    )
 
 
 def allocations(cases: QuerySet[Case]) -> dict[int, tuple[str, str]]:
@@ -99,20 +178,17 @@ def allocations(cases: QuerySet[Case]) -> dict[int, tuple[str, str]]:
     return {pk: (team or "", worker or "") for pk, team, worker in rows}
 
 
-def cycle_cases(cycle: Cycle) -> QuerySet[Case]:
-    return Case.objects.filter(pk__in=Audit.objects.filter(cycle=cycle).values("case_id"))
-
-
 def compliance_summary_for_register(as_of: date) -> pl.DataFrame:
     """Counts per check and cohort for the open cases of the whole register (`summarise` columns: check,
     cohort, applicable, compliant, overdue, due_soon, not_applicable, data_missing)."""
-    return summarise(register_results(as_of))
+    return register_summary(as_of)[0]
 
 
 def compliance_summary_for_cycle(cycle: Cycle, as_of: date) -> pl.DataFrame:
     """Counts per check and cohort for the open cases in `cycle`'s sample (as `compliance_summary_for_
-    register`)."""
-    return summarise(compliance_results(cycle_cases(cycle), as_of))
+    register`): the register's kept results, cut to the sample's cases."""
+    sample = Audit.objects.filter(cycle=cycle).values_list("case_id", flat=True)
+    return summarise(of_cases(register_results(as_of), sample))
 
 
 def case_timescales(case: Case, as_of: date, rules: RuleSet | None = None) -> list[CheckResult]:

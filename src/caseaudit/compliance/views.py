@@ -46,7 +46,7 @@ from .queries import (
     allocations,
     filter_results,
     open_cases,
-    register_results,
+    register_summary,
     results_visible_to,
     timescale_rules,
 )
@@ -67,11 +67,16 @@ def _scope(user: User) -> str:
     return next((words for capability, words in _SCOPES if policy.can(user, capability)), COUNTS_ONLY)
 
 
-def _results(user: User, as_of: date, rules: RuleSet) -> pl.DataFrame:
-    if policy.can(user, policy.READ_CHILD_RECORDS):
-        return results_visible_to(user, as_of, rules)
-    # Aggregates only, from the whole register: nothing child-level leaves this module for this person.
-    return register_results(as_of, rules)
+def _counts(user: User, as_of: date, rules: RuleSet, cohort: str, check: str) -> tuple[pl.DataFrame, int]:
+    """The summary's counts (`summarise`) for one cohort and check (or all), and the open cases they cover."""
+    if policy.can(user, policy.READ_CHILD_RECORDS) and not policy.can(user, policy.READ_EVERY_RECORD):
+        results = filter_results(
+            results_visible_to(user, as_of, rules), cohort=cohort, checks=[check] if check else ()
+        )
+        return summarise(results), results["child_id"].n_unique() if len(results) else 0
+    # The whole register, whose counts are kept between requests. For those who see no child-level data
+    # these aggregates are all they get: nothing child-level leaves this module for them.
+    return register_summary(as_of, rules, cohort=cohort, check=check)
 
 
 @policy.capability_required(policy.READ_COMPLIANCE)
@@ -83,14 +88,10 @@ def summary(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = ComplianceFilterForm(request.GET, rules=rules, today=today)
     filters = form.filters()
-    results = filter_results(
-        _results(user, filters["as_of"], rules),
-        cohort=filters["cohort"],
-        checks=[filters["check"]] if filters["check"] else (),
-    )
+    counts, cases = _counts(user, filters["as_of"], rules, filters["cohort"], filters["check"])
     drill_down = policy.can(user, policy.READ_CHILD_RECORDS)
     rows = []
-    for row in summarise(results).iter_rows(named=True):
+    for row in counts.iter_rows(named=True):
         cells = []
         for status in SHOWN_STATUSES:
             count = row[STATUS_COLUMNS[status]]
@@ -117,7 +118,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "filtered": bool(filters["cohort"] or filters["check"] or filters["as_of"] != today),
             "rows": rows,
             "statuses": [STATUS_LABELS[status] for status in SHOWN_STATUSES],
-            "cases": results["child_id"].n_unique() if len(results) else 0,
+            "cases": cases,
             "scope": _scope(user),
             "rules": rules,
             "today": today,

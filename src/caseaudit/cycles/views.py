@@ -26,15 +26,15 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
-from caseaudit.audits.models import AuditStatus, SelectionReason
+from caseaudit.audits.models import Audit, AuditStatus, SelectionReason
 from caseaudit.core.cohorts import COHORT_LABELS
-from caseaudit.pagination import page_links, pagination
+from caseaudit.pagination import SortedNarrow, page_links, pagination
 
 from .candidates import eligible_candidates
 from .export import export_cycle_csv, export_cycle_xlsx
 from .export_jobs import FORMAT_WORDS, is_large, start_cycle_export
 from .models import Cycle, CycleStatus
-from .progress import COUNTED, DONE, NOT_WORK, cycle_progress
+from .progress import COUNTED, DONE, NOT_WORK, cycle_counts, cycle_progress
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,21 +85,23 @@ def render_cycle(
     """The cycle page; `errors` are (message, id of the element the error summary links to) from an
     action that refused. A constant number of queries, however many audits the cycle holds."""
     is_draft = cycle.status == CycleStatus.DRAFT
-    audits = cycle.audits.select_related("case", "case__team", "auditor", "withdrawal").order_by(
-        "case__child_id"
+    sample = SortedNarrow(
+        cycle.audits.all(),
+        "case__child_id",
+        read=Audit.objects.select_related("case", "case__team", "auditor", "withdrawal"),
     )
-    page = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sample, PAGE_SIZE).get_page(request.GET.get("page"))
 
+    # The sample's make-up and its progress come from one grouped count of the audits' own columns.
+    counts = cycle_counts(cycle)
     by_cohort: Counter[str] = Counter()
     by_reason: Counter[str] = Counter()
     reaudits: Counter[str] = Counter()
-    for cohort, reason, count in (
-        cycle.audits.values_list("case__cohort", "reason").annotate(n=Count("pk")).order_by()
-    ):
-        by_cohort[cohort] += count
-        by_reason[reason] += count
-        if reason == SelectionReason.REAUDIT_AFTER_INADEQUATE:
-            reaudits[cohort] += count
+    for count in counts:
+        by_cohort[count.cohort] += count.n
+        by_reason[count.reason] += count.n
+        if count.reason == SelectionReason.REAUDIT_AFTER_INADEQUATE:
+            reaudits[count.cohort] += count.n
     in_sample = sum(by_cohort.values())
 
     context: dict[str, Any] = {
@@ -144,11 +146,11 @@ def render_cycle(
         today = timezone.localdate()
         context.update(
             today=today,
-            progress=cycle_progress(cycle, today=today),
+            progress=cycle_progress(cycle, today=today, counts=counts),
             statuses=[(value, AuditStatus(value).label) for value in COUNTED],
             done_statuses=DONE,
             not_work=NOT_WORK,
-            unallocated=cycle.audits.filter(auditor__isnull=True).count(),
+            unallocated=sum(count.n for count in counts if count.auditor_id is None),
             has_auditors=policy.holders(policy.HAVE_AUDITS).exists(),
             cohort_rows=[
                 (label, by_cohort[slug]) for slug, label in COHORT_LABELS.items() if by_cohort[slug]

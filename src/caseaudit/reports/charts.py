@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from caseaudit.core.grade_tables import ALL_COHORTS, GradeRow
+from caseaudit.kept import cache_key, kept
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -227,3 +228,16 @@ def _text_colour(background: str) -> str:
 def _hatch_colour(ink: str) -> str:
     # The hatch in the label's ink, faded, so it reads as texture rather than competing with the label.
     return ink + "66"
+
+
+def kept_grade_chart(
+    table: GradeTable, *, cohort: str = ALL_COHORTS, image_format: ImageFormat = "png"
+) -> bytes:
+    """`grade_chart`, kept (caseaudit.kept) under what the chart shows: drawing takes half a second, so it is
+    drawn once for every process of the service, and again only when its figures change."""
+    return kept(
+        cache_key("grade-chart", image_format, cohort, repr(table)),
+        lambda: grade_chart(table, cohort=cohort, image_format=image_format),
+        dump=bytes,
+        load=bytes,
+    )

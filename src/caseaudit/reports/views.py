@@ -28,7 +28,7 @@ from caseaudit.cycles.models import Cycle, CycleStatus
 from caseaudit.read_replica import reports_read_replica
 
 from .audit_export import XLSX_MAX_ROWS, ExportRefused, export_audit_data, exported_audits
-from .charts import IMAGE_TYPES, chart_alt_text, grade_chart
+from .charts import IMAGE_TYPES, chart_alt_text, kept_grade_chart
 from .export_jobs import start_audit_export
 from .forms import DEFAULTS, AuditExportForm, GradeFilterForm
 from .grade_formats import grade_xlsx_bytes, write_grade_csv
@@ -142,7 +142,7 @@ def _cycles_with_papers() -> list[Cycle]:
 def chart(request: HttpRequest) -> HttpResponse:
     """The table's chart as SVG, for the page's img. An SVG in an img runs no script."""
     _, filters, table = _table(request)
-    image = grade_chart(table, cohort=filters["cohort"] or ALL_COHORTS, image_format="svg")
+    image = kept_grade_chart(table, cohort=filters["cohort"] or ALL_COHORTS, image_format="svg")
     response = HttpResponse(image, content_type=IMAGE_TYPES["svg"])
     response["Cache-Control"] = "private, no-cache"
     return response

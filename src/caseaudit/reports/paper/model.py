@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from caseaudit.reports.charts import ImageFormat, grade_chart
+from caseaudit.reports.charts import ImageFormat, kept_grade_chart
 from caseaudit.reports.grades import GradeTable
 
 
@@ -110,7 +110,7 @@ class Paper:
         """The chart's image, drawn once per format however many renderers ask for it."""
         key = (id(chart), image_format)
         if key not in self._charts:
-            self._charts[key] = grade_chart(chart.table, image_format=image_format)
+            self._charts[key] = kept_grade_chart(chart.table, image_format=image_format)
         return self._charts[key]
 
     def texts(self) -> list[str]:
