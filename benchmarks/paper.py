@@ -6,17 +6,16 @@ from __future__ import annotations
 import random
 import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 from benchmarks.harness import django_for, report_from_child
 
 TODAY = date(2026, 12, 10)
 
 
-def build(database: Path, audits: int) -> None:
+def build(url: str, audits: int) -> None:
     """A register twice the cycle's size, three past autumns of history and an autumn cycle of `audits`
     moderated audits, each with evidence sources, two findings and an action."""
-    django_for(database)
+    django_for(url, migrate=True)
     from caseaudit.audits.models import Audit, EvidenceUse, Finding, Theme
     from caseaudit.audits.templates_store import default_template
     from caseaudit.cases.models import Case
@@ -75,8 +74,8 @@ def build(database: Path, audits: int) -> None:
     )
 
 
-def ours(database: Path) -> None:
-    django_for(database)
+def ours(url: str) -> None:
+    django_for(url)
     from caseaudit.cycles.models import Cycle
     from caseaudit.reports.paper.context import build_paper_context
     from caseaudit.reports.paper.pdf import render_pdf
@@ -89,8 +88,8 @@ def ours(database: Path) -> None:
 
 
 if __name__ == "__main__":
-    mode, path, *rest = sys.argv[1:]
+    mode, url, *rest = sys.argv[1:]
     if mode == "build":
-        build(Path(path), int(rest[0]))
+        build(url, int(rest[0]))
     else:
-        ours(Path(path))
+        ours(url)
