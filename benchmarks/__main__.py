@@ -1,102 +1,321 @@
-"""`make bench` (or `python -m benchmarks [--rows N] [--xlsx-rows N]`)."""
+"""`make bench` (or `python -m benchmarks [--rows N] ... [--only NAME] [--runs 3]`): every benchmark, each
+against its floor, on SQLite and, when DATABASE_URL names one, on PostgreSQL; writes benchmarks/RESULTS.md."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-import django
-
-from benchmarks.harness import line, measure_in_child
+from benchmarks.harness import (
+    Databases,
+    is_postgresql,
+    maintenance_url,
+    measure_in_child,
+    run_in_child,
+    summary,
+)
+from benchmarks.results import Figure, write_results
 
 IMPORT = "benchmarks.register_import"
 PLAN = "benchmarks.plan_cycle"
 GRADES = "benchmarks.grade_table"
 COMPLIANCE = "benchmarks.compliance"
 PAPER = "benchmarks.paper"
+EXPORT = "benchmarks.audit_export"
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+@dataclass
+class Run:
+    """What every benchmark of one database shares: the options, its databases and a folder for files."""
+
+    args: argparse.Namespace
+    databases: Databases
+    folder: Path
+    built: dict[str, str]
+
+    def once(self, label: str, module: str, size: int) -> str:
+        """A database built by `module build` with `size` rows, once per run (planning and compliance read
+        the same register)."""
+        key = f"{label}-{size}"
+        if key not in self.built:
+            url = self.databases.create(label)
+            print(f"  building {label} ({size:,}) on {self.databases.kind} ...", flush=True)
+            run_in_child(module, "build", url, str(size))
+            self.built[key] = url
+        return self.built[key]
+
+    def alternate(
+        self, figure: Figure, ours: Callable[[], object], floor: Callable[[], object] | None
+    ) -> None:
+        """caseaudit, floor, caseaudit, floor, ...: `runs` of each."""
+        for _ in range(self.args.runs):
+            figure.ours.append(ours())  # type: ignore[arg-type]
+            if floor is not None:
+                figure.floor.append(floor())  # type: ignore[arg-type]
+
+
+# The benchmarks ------------------------------------------------------------------------------------------
+
+
+def _import(run: Run, figure: Figure, source: Path, floor_mode: str) -> Figure:
+    """An import into a freshly migrated, empty database each time, caseaudit's and the floor's alike."""
+    if "empty" not in run.built:
+        run.built["empty"] = run.databases.migrated_template("empty")
+
+    def ours() -> object:
+        return measure_in_child(IMPORT, "ours", run.databases.create("ours", template="empty"), str(source))
+
+    def floor() -> object:
+        return measure_in_child(
+            IMPORT, floor_mode, run.databases.create("floor", template="empty"), str(source)
+        )
+
+    run.alternate(figure, ours, floor)
+    figure.baseline_mb = measure_in_child(
+        IMPORT, "ours", run.databases.create("idle", template="empty"), str(source), idle=True
+    ).peak_mb
+    from benchmarks.register_import import case_columns
+
+    columns = case_columns()
+    figure.same_rows = summary(run.databases.url("ours"), "cases_case", columns) == summary(
+        run.databases.url("floor"), "cases_case", columns
+    )
+    return figure
+
+
+def import_csv(run: Run) -> Figure:
+    from benchmarks import data
+
+    source = run.folder / "register.csv"
+    if not source.exists():
+        print(f"  generating {run.args.rows:,} register rows ...", flush=True)
+        data.write_register_csv(source, run.args.rows)
+    writes = "COPY" if run.databases.kind == "PostgreSQL" else "executemany"
+    figure = Figure(
+        "import-csv",
+        "import-cases, CSV",
+        run.databases.kind,
+        run.args.rows,
+        "cases",
+        1.5,
+        "polars reads the CSV, the team and staff names are inserted and given ids, and the cases are "
+        f"written with {writes} in one transaction into the same empty, migrated table (same indexes).",
+    )
+    return _import(run, figure, source, "floor-csv")
+
+
+def import_annex_a(run: Run) -> Figure:
+    from benchmarks import data
+
+    source = run.folder / "annex-a.xlsx"
+    if not source.exists():
+        print(f"  generating an Annex A workbook of {run.args.xlsx_rows:,} rows ...", flush=True)
+        data.write_annex_a(source, run.args.xlsx_rows)
+    writes = "COPY" if run.databases.kind == "PostgreSQL" else "executemany"
+    figure = Figure(
+        "import-annex-a",
+        "import-cases, Annex A XLSX",
+        run.databases.kind,
+        run.args.xlsx_rows,
+        "list rows",
+        2.0,
+        "fastexcel reads each list's sheet, its headers are matched, and the rows are written as the CSV "
+        f"floor writes them ({writes}, one transaction, same table and indexes).",
+    )
+    return _import(run, figure, source, "floor-xlsx")
+
+
+def _reading(run: Run, figure: Figure, module: str, url: str) -> Figure:
+    """A read of a database built once: caseaudit and the floor alternate on the same data."""
+    run.alternate(
+        figure, lambda: measure_in_child(module, "ours", url), lambda: measure_in_child(module, "floor", url)
+    )
+    figure.baseline_mb = measure_in_child(module, "ours", url, idle=True).peak_mb
+    return figure
+
+
+def plan_cycle(run: Run) -> Figure:
+    url = run.once("register", PLAN, run.args.plan_cases)
+    figure = Figure(
+        "plan-cycle",
+        "plan-cycle (dry run)",
+        run.databases.kind,
+        run.args.plan_cases,
+        "open cases",
+        3.0,
+        "the one SQL query the planner reads its candidates with (every case open on the start date, with "
+        "its latest audit date), through a plain connection.",
+    )
+    return _reading(run, figure, PLAN, url)
+
+
+def compliance(run: Run) -> Figure:
+    url = run.once("register", PLAN, run.args.plan_cases)
+    figure = Figure(
+        "compliance",
+        "compliance (every open case)",
+        run.databases.kind,
+        run.args.plan_cases,
+        "open cases",
+        3.0,
+        "one SQL query reading every open case's id, cohort and the dates the rules anchor on, through a "
+        "plain connection.",
+    )
+    return _reading(run, figure, COMPLIANCE, url)
+
+
+def grade_table(run: Run) -> Figure:
+    url = run.once("history", GRADES, run.args.audits)
+    figure = Figure(
+        "grade-table",
+        "report grades (table by year)",
+        run.databases.kind,
+        run.args.audits,
+        "audits",
+        1.5,
+        "one SQL GROUP BY (year, cohort, moderated grade) over the audits, through a plain connection.",
+    )
+    return _reading(run, figure, GRADES, url)
+
+
+def paper(run: Run) -> Figure:
+    url = run.once("paper", PAPER, run.args.paper_audits)
+    figure = Figure(
+        "paper",
+        "committee paper (PDF)",
+        run.databases.kind,
+        run.args.paper_audits,
+        "audits",
+        None,
+        "none: there is no bare way to lay out a document; the time is the figure.",
+    )
+    run.alternate(figure, lambda: measure_in_child(PAPER, "ours", url), None)
+    figure.baseline_mb = measure_in_child(PAPER, "ours", url, idle=True).peak_mb
+    return figure
+
+
+def export_xlsx(run: Run) -> Figure:
+    url = run.once("export", EXPORT, run.args.export_audits)
+    xlsx, csv = run.folder / "export.xlsx", run.folder / "export.csv"
+    figure = Figure(
+        "export-xlsx",
+        "export-audits, XLSX",
+        run.databases.kind,
+        run.args.export_audits,
+        "audits",
+        3.0,
+        "the same export as CSV (`export-audits --format csv`): the same queries, pseudonyms and rows, "
+        "written as text.",
+    )
+    run.alternate(
+        figure,
+        lambda: measure_in_child(EXPORT, "xlsx", url, str(xlsx)),
+        lambda: measure_in_child(EXPORT, "csv", url, str(csv)),
+    )
+    figure.baseline_mb = measure_in_child(EXPORT, "xlsx", url, str(xlsx), idle=True).peak_mb
+    return figure
+
+
+# Every benchmark, in the order they run and are reported. Each takes the run and returns its figure; the
+# load test (benchmarks/load_test.py) is to join this list as an entry of its own.
+ENTRIES: dict[str, Callable[[Run], Figure]] = {
+    "import-csv": import_csv,
+    "import-annex-a": import_annex_a,
+    "plan-cycle": plan_cycle,
+    "compliance": compliance,
+    "grade-table": grade_table,
+    "paper": paper,
+    "export-xlsx": export_xlsx,
+}
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="CSV register rows (1,000,000)")
+    parser.add_argument("--xlsx-rows", type=int, default=100_000, help="Annex A workbook rows (100,000)")
+    parser.add_argument(
+        "--plan-cases", type=int, default=1_000_000, help="cases to plan a cycle over (1,000,000)"
+    )
+    parser.add_argument("--audits", type=int, default=1_000_000, help="audits in the grade table's history")
+    parser.add_argument("--paper-audits", type=int, default=500, help="audits in the committee paper's cycle")
+    parser.add_argument("--export-audits", type=int, default=100_000, help="audits in the analyst export")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each, alternating with its floor (3)")
+    parser.add_argument(
+        "--only", action="append", choices=list(ENTRIES), help="run only this benchmark (again for more)"
+    )
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql", "both"),
+        default=None,
+        help="where to run (default: SQLite, and PostgreSQL too when DATABASE_URL names one)",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="the report (benchmarks/RESULTS.md)")
+    return parser.parse_args()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000, help="CSV register rows")
-    parser.add_argument("--xlsx-rows", type=int, default=100_000, help="Annex A workbook rows")
-    parser.add_argument("--plan-cases", type=int, default=1_000_000, help="open cases to plan a cycle over")
-    parser.add_argument("--audits", type=int, default=1_000_000, help="audits in the grade table's history")
-    parser.add_argument("--paper-audits", type=int, default=500, help="audits in the committee paper's cycle")
-    args = parser.parse_args()
-    # The generators use the register's models (never its database): Django must be set up to import them.
+    args = _arguments()
+    started = datetime.now()
+    load_at_start = os.getloadavg()
+    postgresql = (
+        os.environ.get("DATABASE_URL", "") if is_postgresql(os.environ.get("DATABASE_URL", "")) else ""
+    )
+    database = args.database or ("both" if postgresql else "sqlite")
+    if database != "sqlite" and not postgresql:
+        raise SystemExit("--database postgresql needs DATABASE_URL to name a PostgreSQL database")
+    # The generators use the register's models (never their database): Django must be set up to import them.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings")
+    os.environ.setdefault("CASEAUDIT_TESTING", "1")
+    import django
+
     django.setup()
-    from benchmarks import data
 
+    names = args.only or list(ENTRIES)
+    figures: list[Figure] = []
+    server = _postgresql_version(postgresql) if database != "sqlite" else ""
+    command = "python -m benchmarks " + shlex.join(sys.argv[1:])
     with tempfile.TemporaryDirectory(prefix="caseaudit-bench-") as tmp:
-        work = Path(tmp)
-        schema = work / "schema.sqlite3"
-        measure_schema = work / "schema-only"
-        measure_schema.mkdir()
-        import subprocess
-        import sys
+        folder = Path(tmp)
+        for kind in ("sqlite", "postgresql"):
+            if database not in (kind, "both"):
+                continue
+            databases = Databases(folder, postgresql if kind == "postgresql" else "")
+            run = Run(args, databases, folder, {})
+            try:
+                for name in names:
+                    print(f"{name} on {databases.kind} ...", flush=True)
+                    figure = ENTRIES[name](run)
+                    print(figure.line(), flush=True)
+                    figures.append(figure)
+                    write_results(
+                        args.out,
+                        figures,
+                        command=command,
+                        runs=args.runs,
+                        started=started,
+                        load=(load_at_start, os.getloadavg()),
+                        postgresql_version=server,
+                    )
+            finally:
+                if databases.base:
+                    databases.drop_all()
+    print(f"wrote {args.out}")
 
-        from benchmarks.harness import django_for  # noqa: F401 (documents where the schema comes from)
 
-        subprocess.run([sys.executable, "-m", IMPORT, "schema", str(schema)], check=True)  # noqa: S603
+def _postgresql_version(url: str) -> str:
+    import psycopg
 
-        csv_file = work / "register.csv"
-        print(f"generating {args.rows:,} register rows ...", flush=True)
-        data.write_register_csv(csv_file, args.rows)
-        floor = measure_in_child(
-            IMPORT, "floor-csv", str(csv_file), str(schema), str(work / "floor-csv.sqlite3")
-        )
-        ours = measure_in_child(IMPORT, "caseaudit", str(csv_file), str(work / "ours-csv.sqlite3"))
-        print(line("import-cases, CSV", args.rows, ours, floor, target=1.5), flush=True)
-
-        xlsx_file = work / "annex-a.xlsx"
-        print(f"generating an Annex A workbook of {args.xlsx_rows:,} rows ...", flush=True)
-        width = data.write_annex_a(xlsx_file, args.xlsx_rows)
-        print(f"  (about {width} filled cells a row)")
-        floor = measure_in_child(
-            IMPORT, "floor-xlsx", str(xlsx_file), str(schema), str(work / "floor-x.sqlite3")
-        )
-        ours = measure_in_child(IMPORT, "caseaudit", str(xlsx_file), str(work / "ours-x.sqlite3"))
-        print(line("import-cases, Annex A XLSX", args.xlsx_rows, ours, floor, target=2.0), flush=True)
-
-        register = work / "plan.sqlite3"
-        print(f"building a register of {args.plan_cases:,} cases with audit history ...", flush=True)
-        subprocess.run([sys.executable, "-m", PLAN, "build", str(register), str(args.plan_cases)], check=True)  # noqa: S603
-        floor = measure_in_child(PLAN, "floor", str(register))
-        ours = measure_in_child(PLAN, "ours", str(register))
-        print(line("plan-cycle (dry run)", args.plan_cases, ours, floor, target=3.0), flush=True)
-        # The same register: every rule for every open case, against reading their dates.
-        floor = measure_in_child(COMPLIANCE, "floor", str(register))
-        ours = measure_in_child(COMPLIANCE, "ours", str(register))
-        print(line("compliance (every open case)", args.plan_cases, ours, floor, target=3.0), flush=True)
-
-        history = work / "grades.sqlite3"
-        print(f"building a history of {args.audits:,} audits ...", flush=True)
-        subprocess.run([sys.executable, "-m", GRADES, "build", str(history), str(args.audits)], check=True)  # noqa: S603
-        floor = measure_in_child(GRADES, "floor", str(history))
-        ours = measure_in_child(GRADES, "ours", str(history))
-        print(line("report grades (table by year)", args.audits, ours, floor, target=1.5), flush=True)
-
-        paper = work / "paper.sqlite3"
-        print(f"building a cycle of {args.paper_audits:,} audits for the committee paper ...", flush=True)
-        subprocess.run([sys.executable, "-m", PAPER, "build", str(paper), str(args.paper_audits)], check=True)  # noqa: S603
-        ours = measure_in_child(PAPER, "ours", str(paper))
-        print(
-            f"committee paper (PDF): {args.paper_audits:,} audits in {ours.seconds:.2f} s, "
-            f"peak {ours.peak_mb:,.0f} MB (no floor: the time is the figure)",
-            flush=True,
-        )
-        kept_in = {"CASEAUDIT_PAPERS_DIR": str(work / "papers")}
-        first = measure_in_child(PAPER, "first-download", str(paper), env=kept_in)
-        kept = measure_in_child(PAPER, "kept-download", str(paper), env=kept_in)
-        print(
-            f"committee paper download: first (draws and keeps PDF and Word) {first.seconds:.2f} s, "
-            f"peak {first.peak_mb:,.0f} MB | kept {kept.seconds:.3f} s, peak {kept.peak_mb:,.0f} MB",
-            flush=True,
-        )
+    with psycopg.connect(maintenance_url(url)) as connection:
+        row = connection.execute("SHOW server_version").fetchone()
+    return str(row[0]) if row else "unknown"
 
 
 if __name__ == "__main__":

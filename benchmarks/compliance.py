@@ -1,37 +1,37 @@
 """Timescale compliance over a large register, against the floor of reading the same dates.
 
-Floor: one SQL query, run with the sqlite3 module, that reads every open case's Child Unique ID, cohort and
-the dates the rules anchor on. Ours: `caseaudit.compliance.queries.register_results`, what the compliance
-page and `caseaudit compliance` run: the same read through Django, then every rule for every case."""
+Floor: one SQL query, run through a plain connection (sqlite3 or psycopg), that reads every open case's
+Child Unique ID, cohort and the dates the rules anchor on. Ours:
+`caseaudit.compliance.queries.register_results`, what the compliance page and `caseaudit compliance` run:
+the same read through Django, then every rule for every case."""
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from datetime import date
-from pathlib import Path
 
-from benchmarks.harness import django_for, report_from_child
+from benchmarks.harness import connect, django_for, report_from_child
 
 AS_OF = date(2026, 11, 26)
 
 
-def floor(database: Path) -> None:
-    django_for(database)  # only to name the columns; the timing below is sqlite3 alone
+def floor(url: str) -> None:
+    django_for(url)  # only to name the columns; the timing below is the plain connection's
     from caseaudit.compliance.queries import DATE_FIELDS
 
     sql = f"SELECT id, child_id, cohort, {', '.join(DATE_FIELDS)} FROM cases_case WHERE closed_on IS NULL"
 
+    db = connect(url)  # connecting is not timed, for caseaudit either (harness.django_for)
+
     def work() -> None:
-        with sqlite3.connect(database) as db:
-            rows = db.execute(sql).fetchall()
+        rows = db.execute(sql).fetchall()
         assert rows
 
     report_from_child(work)
 
 
-def ours(database: Path) -> None:
-    django_for(database)
+def ours(url: str) -> None:
+    django_for(url)
     from caseaudit.compliance.queries import register_results
 
     def work() -> None:
@@ -42,5 +42,5 @@ def ours(database: Path) -> None:
 
 
 if __name__ == "__main__":
-    mode, path = sys.argv[1:]
-    floor(Path(path)) if mode == "floor" else ours(Path(path))
+    mode, url = sys.argv[1:]
+    floor(url) if mode == "floor" else ours(url)

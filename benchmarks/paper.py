@@ -1,24 +1,21 @@
 """The committee paper for a cycle of 500 audits: the time to gather it and write the PDF (issue 5 asks for
-the time, not a ratio: there is no bare floor for laying out a document); then, the paper being kept once
-drawn, the first download (drawing and keeping the draft, PDF and Word) and every download after it (the
-kept file, read and checked against its SHA-256). Both children keep papers in CASEAUDIT_PAPERS_DIR."""
+the time, not a ratio: there is no bare floor for laying out a document)."""
 
 from __future__ import annotations
 
 import random
 import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 from benchmarks.harness import django_for, report_from_child
 
 TODAY = date(2026, 12, 10)
 
 
-def build(database: Path, audits: int) -> None:
+def build(url: str, audits: int) -> None:
     """A register twice the cycle's size, three past autumns of history and an autumn cycle of `audits`
     moderated audits, each with evidence sources, two findings and an action."""
-    django_for(database)
+    django_for(url, migrate=True)
     from caseaudit.audits.models import Audit, EvidenceUse, Finding, Theme
     from caseaudit.audits.templates_store import default_template
     from caseaudit.cases.models import Case
@@ -77,8 +74,8 @@ def build(database: Path, audits: int) -> None:
     )
 
 
-def ours(database: Path) -> None:
-    django_for(database)
+def ours(url: str) -> None:
+    django_for(url)
     from caseaudit.cycles.models import Cycle
     from caseaudit.reports.paper.context import build_paper_context
     from caseaudit.reports.paper.pdf import render_pdf
@@ -90,48 +87,9 @@ def ours(database: Path) -> None:
     report_from_child(work)
 
 
-def first_download(database: Path) -> None:
-    """The first download of a cycle with no draft: the draft drawn (PDF and Word) and kept."""
-    django_for(database)
-    from caseaudit.cycles.models import Cycle
-    from caseaudit.policy import SYSTEM
-    from caseaudit.reports.paper_drafts import draft_for_download
-    from caseaudit.reports.paper_store import read_file
-
-    def work() -> None:
-        draft = draft_for_download(Cycle.objects.get(name="Autumn 2026"), "moderated", SYSTEM)
-        assert read_file(draft, "pdf").startswith(b"%PDF")
-
-    report_from_child(work)
-
-
-def kept_download(database: Path) -> None:
-    """A download once the draft is kept: the stored PDF, checked, never drawn again."""
-    django_for(database)
-    from caseaudit.cycles.models import Cycle
-    from caseaudit.policy import SYSTEM
-    from caseaudit.reports import paper_drafts
-    from caseaudit.reports.paper_store import read_file
-
-    def never(paper: object) -> bytes:
-        raise AssertionError("a kept paper was drawn again")
-
-    paper_drafts.render_pdf = never  # type: ignore[assignment]
-
-    def work() -> None:
-        draft = paper_drafts.draft_for_download(Cycle.objects.get(name="Autumn 2026"), "moderated", SYSTEM)
-        assert read_file(draft, "pdf").startswith(b"%PDF")
-
-    report_from_child(work)
-
-
 if __name__ == "__main__":
-    mode, path, *rest = sys.argv[1:]
+    mode, url, *rest = sys.argv[1:]
     if mode == "build":
-        build(Path(path), int(rest[0]))
-    elif mode == "first-download":
-        first_download(Path(path))
-    elif mode == "kept-download":
-        kept_download(Path(path))
+        build(url, int(rest[0]))
     else:
-        ours(Path(path))
+        ours(url)

@@ -1,25 +1,24 @@
 """Planning a cycle over a large register, against the floor of reading the same candidates.
 
-Floor: one SQL query, run with the sqlite3 module, that reads every case open on the start date with its
-latest audit date (the query the planner itself uses). Ours: `propose_cycle`, which runs that query through
-Django and then the planner: eligibility, cohort shares, priority order, reasons."""
+Floor: one SQL query, run through a plain connection (sqlite3 or psycopg), that reads every case open on
+the start date with its latest audit date (the query the planner itself uses). Ours: `propose_cycle`,
+which runs that query through Django and then the planner: eligibility, cohort shares, priority order,
+reasons."""
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from datetime import date
-from pathlib import Path
 
-from benchmarks.harness import django_for, report_from_child
+from benchmarks.harness import connect, django_for, placeholders, report_from_child
 
 STARTS_ON = date(2026, 10, 1)
 
 
-def build(database: Path, cases: int) -> None:
+def build(url: str, cases: int) -> None:
     """A register of `cases` open cases, half of them audited in a cycle 18 months ago and a tenth
     audited 6 months ago (those are not eligible)."""
-    django_for(database)
+    django_for(url, migrate=True)
     from caseaudit.demo.authority import build_demo_authority
 
     build_demo_authority(cases=cases, seed=7, today=date(2026, 9, 1))
@@ -49,25 +48,26 @@ def build(database: Path, cases: int) -> None:
     Audit.objects.bulk_create(audits, batch_size=20_000)
 
 
-def floor(database: Path) -> None:
-    django_for(database)  # only to read the SQL the planner runs; the timing below is sqlite3 alone
+def floor(url: str) -> None:
+    django_for(url)  # only to read the SQL the planner runs; the timing below is the plain connection's
     from caseaudit.core.sampling import eligibility_cutoff
     from caseaudit.cycles import candidates
 
     sql = candidates.candidate_sql()
 
+    db = connect(url)  # connecting is not timed, for caseaudit either (harness.django_for)
+
     def work() -> None:
-        with sqlite3.connect(database) as db:
-            day, cutoff = STARTS_ON.isoformat(), eligibility_cutoff(STARTS_ON).isoformat()
-            params = ["draft", -1, day, day, day, cutoff]
-            rows = db.execute(sql.replace("%s", "?"), params).fetchall()
+        day, cutoff = STARTS_ON.isoformat(), eligibility_cutoff(STARTS_ON).isoformat()
+        params = ["draft", -1, day, day, day, cutoff]
+        rows = db.execute(placeholders(sql, url), params).fetchall()
         assert rows
 
     report_from_child(work)
 
 
-def ours(database: Path) -> None:
-    django_for(database)
+def ours(url: str) -> None:
+    django_for(url)
     from caseaudit.cycles.planning import propose_cycle
 
     def work() -> None:
@@ -78,10 +78,10 @@ def ours(database: Path) -> None:
 
 
 if __name__ == "__main__":
-    mode, path, *rest = sys.argv[1:]
+    mode, url, *rest = sys.argv[1:]
     if mode == "build":
-        build(Path(path), int(rest[0]))
+        build(url, int(rest[0]))
     elif mode == "floor":
-        floor(Path(path))
+        floor(url)
     else:
-        ours(Path(path))
+        ours(url)

@@ -1,40 +1,58 @@
-"""`make bench` still runs: the benchmarks at a tiny size, checking they finish and report, never timing."""
+"""`make bench` still runs: every benchmark at a tiny size, on SQLite, writing a report in the format of
+benchmarks/RESULTS.md with a figure for each. Never timed: the figures are the benchmark's, not the test's."""
+
+from __future__ import annotations
 
 import subprocess
 import sys
 
+from benchmarks.__main__ import ENTRIES
 
-def test_the_benchmarks_run_end_to_end_at_a_tiny_size():
-    run = subprocess.run(
+TITLES = {
+    "import-csv": "import-cases, CSV",
+    "import-annex-a": "import-cases, Annex A XLSX",
+    "plan-cycle": "plan-cycle (dry run)",
+    "compliance": "compliance (every open case)",
+    "grade-table": "report grades (table by year)",
+    "paper": "committee paper (PDF)",
+    "export-xlsx": "export-audits, XLSX",
+}
+
+
+def test_every_benchmark_runs_at_a_tiny_size_and_reports_a_figure(tmp_path):
+    assert set(ENTRIES) == set(TITLES)  # a new benchmark is reported, and checked here
+    report = tmp_path / "RESULTS.md"
+    sizes = ["--rows", "300", "--xlsx-rows", "300", "--plan-cases", "300", "--audits", "300"]
+    run = subprocess.run(  # noqa: S603 (our own interpreter and module)
         [
             sys.executable,
             "-m",
             "benchmarks",
-            "--rows",
-            "300",
-            "--xlsx-rows",
-            "300",
-            "--plan-cases",
-            "300",
-            "--audits",
-            "300",
-            "--paper-audits",
-            "40",
+            *sizes,
+            *("--paper-audits", "20", "--export-audits", "300", "--runs", "1", "--database", "sqlite"),
+            *("--out", str(report)),
         ],
         capture_output=True,
         text=True,
         check=False,
-        timeout=600,
+        timeout=900,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    for name in (
-        "import-cases, CSV",
-        "import-cases, Annex A XLSX",
-        "plan-cycle (dry run)",
-        "compliance (every open case)",
-        "report grades (table by year)",
-    ):
-        assert f"{name}: 300 rows" in run.stdout
-    assert "ratio" in run.stdout
-    assert "committee paper (PDF): 40 audits in" in run.stdout
-    assert "committee paper download: first (draws and keeps PDF and Word)" in run.stdout
+    text = report.read_text()
+    for heading in ("## Machine", "## SQLite", "## The floors", "## Peak memory"):
+        assert heading in text
+    for name in ("CPU", "RAM", "OS", "Python", "Django", "SQLite", "polars", "Load average"):
+        assert f"| {name}" in text
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    for name, title in TITLES.items():
+        cells = [cell.strip() for cell in rows[title].strip("|").split("|")]
+        assert len(cells) == 8, rows[title]  # benchmark, size, times, floor, ratio, target, verdict, memory
+        size, ours, floor, ratio, target, verdict, memory = cells[1:]
+        assert size.startswith(("300 ", "20 ")) and " (" in ours and "idle" in memory
+        if name == "paper":
+            assert (floor, ratio, target, verdict) == ("—", "—", "—", "no target (time only)")
+        else:
+            # A floor, its ratio and target; an import's floor wrote the same rows as caseaudit.
+            assert " (" in floor and float(ratio) > 0 and target.startswith("<= ")
+            assert verdict in ("within target", "OVER TARGET"), verdict
+        assert f"`--only {name}`" in text

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
+from caseaudit.bulk_insert import insert_rows
 from caseaudit.cases.models import Case
 from caseaudit.policy import Actor
 from caseaudit.readers.files import FileLimits
@@ -67,37 +69,26 @@ def import_audit_history(
 
 
 def _write(plan: Plan, scale: GradeScale) -> None:
-    Case.objects.bulk_create(
-        [
-            Case(child_id=child_id, cohort=cohort, closed_on=closed_on)
-            for child_id, cohort, closed_on in plan.new_cases.iter_rows()
-        ],
-        batch_size=BATCH,
-    )
-    new_case_ids = dict(
-        zip(
-            plan.new_cases["child_id"].to_list(),
-            case_ids(plan.new_cases).to_list(),
-            strict=True,
-        )
-    )
-    Audit.objects.bulk_create(
-        [
-            Audit(
-                case_id=row["case_id"] or new_case_ids[row["child_id"]],
-                cohort=row["cohort"],
-                cycle_id=row["cycle_id"],
-                auditor_id=row["auditor_id"],
-                status=row["status"],
-                reason="",
-                completed_on=row["audit_date"],
-                grade_scale=scale,
-                auditor_grade=row["auditor_grade"],
-                moderated_grade=row["moderated_grade"] or "",
-            )
-            for row in plan.create.iter_rows(named=True)
-        ],
-        batch_size=BATCH,
+    # New rows through bulk_insert (COPY on PostgreSQL): a large history is mostly new audits.
+    insert_rows(Case, plan.new_cases.select("child_id", "cohort", "closed_on"))
+    new_case_ids = case_ids(plan.new_cases)
+    new_case_id = dict(zip(plan.new_cases["child_id"].to_list(), new_case_ids.to_list(), strict=True))
+    create = plan.create
+    insert_rows(
+        Audit,
+        create.select(
+            pl.col("case_id")
+            .fill_null(pl.col("child_id").replace_strict(new_case_id, default=None, return_dtype=pl.Int64))
+            .alias("case_id"),
+            pl.col("cohort"),
+            pl.col("cycle_id").cast(pl.Int64),
+            pl.col("auditor_id").cast(pl.Int64),
+            pl.col("status"),
+            pl.col("audit_date").alias("completed_on"),
+            pl.lit(scale.pk, dtype=pl.Int64).alias("grade_scale_id"),
+            pl.col("auditor_grade"),
+            pl.col("moderated_grade").fill_null(""),
+        ),
     )
     now = timezone.now()  # bulk_update does not touch auto_now fields itself
     Audit.objects.bulk_update(
