@@ -60,13 +60,18 @@ def _with_defaults(model: type[Model], frame: pl.DataFrame) -> pl.DataFrame:
         else:
             value = field.get_default()
         missing.append(pl.lit(_plain(value)).alias(column))
-    full = frame.with_columns(missing) if missing else frame
-    if connection.vendor == "sqlite":
-        # SQLite keeps dates as ISO text; handing it text spares a Python adapter call per cell.
-        full = full.with_columns(
-            pl.col(c).dt.to_string("%Y-%m-%d") for c, t in full.schema.items() if t == pl.Date
-        )
-    return full
+    return frame.with_columns(missing) if missing else frame
+
+
+def sqlite_dates(frame: pl.DataFrame) -> pl.DataFrame:
+    """On SQLite, which keeps dates as ISO text, the frame's dates as that text: handing it text spares a
+    Python adapter call per cell. Done a chunk at a time: a million rows of dates as text would hold
+    hundreds of megabytes at once."""
+    if connection.vendor != "sqlite":
+        return frame
+    return frame.with_columns(
+        pl.col(c).dt.to_string("%Y-%m-%d") for c, t in frame.schema.items() if t == pl.Date
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -94,7 +99,7 @@ def _copy(sql: str, frame: pl.DataFrame, progress: Progress | None) -> None:
 def _executemany(sql: str, frame: pl.DataFrame, progress: Progress | None) -> None:
     with connection.cursor() as cursor:
         for offset in range(0, frame.height, CHUNK):
-            rows = frame.slice(offset, CHUNK).rows()
+            rows = sqlite_dates(frame.slice(offset, CHUNK)).rows()
             cursor.executemany(sql, rows)
             if progress:
                 progress(len(rows))

@@ -71,12 +71,12 @@ def import_audit_history(
 def _write(plan: Plan, scale: GradeScale) -> None:
     # New rows through bulk_insert (COPY on PostgreSQL): a large history is mostly new audits.
     insert_rows(Case, plan.new_cases.select("child_id", "cohort", "closed_on"))
-    new_case_ids = case_ids(plan.new_cases)
-    new_case_id = dict(zip(plan.new_cases["child_id"].to_list(), new_case_ids.to_list(), strict=True))
-    create = plan.create
+    new_case_id = dict(
+        zip(plan.new_cases["child_id"].to_list(), case_ids(plan.new_cases).to_list(), strict=True)
+    )
     insert_rows(
         Audit,
-        create.select(
+        plan.create.select(
             pl.col("case_id")
             .fill_null(pl.col("child_id").replace_strict(new_case_id, default=None, return_dtype=pl.Int64))
             .alias("case_id"),

@@ -14,7 +14,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from caseaudit.bulk_insert import insert_rows
+from caseaudit.bulk_insert import insert_rows, sqlite_dates
 from caseaudit.core.register import DATE_COLUMNS, TEXT_COLUMNS
 
 from ..models import Case, Staff, Team
@@ -89,11 +89,6 @@ def _with_ids(frame: pl.DataFrame, names: dict[str, dict[str, int]]) -> pl.DataF
         pl.col(column).replace_strict(names[column], default=None, return_dtype=pl.Int64).alias(key)
         for column, key in _FOREIGN_KEYS.items()
         if column in frame.columns
-    ).with_columns(
-        # SQLite keeps dates as ISO text; handing it text spares a Python adapter call per cell.
-        pl.col(c).dt.to_string("%Y-%m-%d") if connection.vendor == "sqlite" else pl.col(c)
-        for c in _DATES
-        if c in frame.columns
     )
 
 
@@ -103,7 +98,7 @@ def _date_value(value: date) -> str | date:
 
 def _rows(frame: pl.DataFrame) -> Iterator[list[tuple]]:
     for offset in range(0, frame.height, CHUNK):
-        yield frame.slice(offset, CHUNK).rows()
+        yield sqlite_dates(frame.slice(offset, CHUNK)).rows()
 
 
 def _executemany(sql: str, chunks: Iterator[list[tuple]], progress: Progress | None) -> None:
