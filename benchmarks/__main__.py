@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -263,6 +264,8 @@ def _arguments() -> argparse.Namespace:
 
 def main() -> None:
     args = _arguments()
+    # Stopped (kill, or Ctrl+C), it still drops the PostgreSQL databases it made (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     started = datetime.now()
     load_at_start = os.getloadavg()
     postgresql = (

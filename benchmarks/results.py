@@ -159,8 +159,8 @@ def write_results(
         f"Each time is the median of {runs} runs, with the fastest and slowest in brackets; caseaudit's runs "
         "and its floor's alternate (caseaudit, floor, caseaudit, floor, ...), so a change in the machine's "
         "load falls on both. Ratio: caseaudit's median over the floor's. Peak memory: the largest resident "
-        "size of caseaudit's runs, in MB, and in brackets that of the same process idle (the interpreter, "
-        "Django and the imports, with no work done).",
+        "size (VmHWM) of caseaudit's runs, in MB, and in brackets that of the same process idle (the "
+        "interpreter, Django and the imports, with no work done).",
     ]
     for database in dict.fromkeys(f.database for f in figures):
         lines += [
