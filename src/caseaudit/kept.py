@@ -7,23 +7,34 @@ the memory of the process that read it last, so that the next request in that pr
 The key names everything the result depends on (a fingerprint of the data, the date, the rules), so a kept
 result is never out of date: when anything it depends on changes, so does the key, and the old entry is
 never asked for again (it expires after `timeout`). Losing the cache (clearing the table) costs one
-computation, never a wrong answer."""
+computation, never a wrong answer.
+
+A result nobody has kept yet is computed once, not once per request: the first process to ask takes a
+short-lived claim on the key in the shared cache and computes; the others wait for its result (up to
+`WAIT_FOR_OTHERS`), rather than all computing the same seconds of work at once and slowing every other
+page while they do. A process that dies while computing leaves its claim to expire."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
+from django.db import connection
 
 T = TypeVar("T")
 
 DAY = 24 * 60 * 60
 # Results held in each process's memory, most recently used kept: a few dates and scopes, never the history.
 HELD_PER_PROCESS = 16
+# How long a process waits for another's computation of the same result before computing it itself, and
+# how often it looks.
+WAIT_FOR_OTHERS = 60.0
+LOOK_EVERY = 0.05
 
 _held: OrderedDict[str, Any] = OrderedDict()
 _lock = threading.Lock()
@@ -51,9 +62,18 @@ def kept(
             _held.move_to_end(key)
             return cast(T, _held[key])
     stored = cache.get(key)
+    claimed = False
+    # A claim written inside a transaction is seen by nobody until it commits (and on SQLite would hold the
+    # write lock while computing): there, compute without one.
+    if stored is None and not connection.in_atomic_block:
+        claimed, stored = _claim_or_wait(key)
     if stored is None:
-        value = compute()
-        cache.set(key, dump(value), timeout)
+        try:
+            value = compute()
+            cache.set(key, dump(value), timeout)
+        finally:
+            if claimed:
+                cache.delete(_claim(key))
     else:
         value = load(stored)
     with _lock:
@@ -61,6 +81,26 @@ def kept(
         while len(_held) > HELD_PER_PROCESS:
             _held.popitem(last=False)
     return value
+
+
+def _claim(key: str) -> str:
+    return f"{key}:computing"
+
+
+def _claim_or_wait(key: str) -> tuple[bool, bytes | None]:
+    """Claim the computation of `key` (True, None); or wait for the process that claimed it, and return
+    its result (False, result), or (False, None) when it failed, died or took too long: then compute here."""
+    if cache.add(_claim(key), b"1", int(WAIT_FOR_OTHERS)):
+        return True, None
+    deadline = time.monotonic() + WAIT_FOR_OTHERS
+    while time.monotonic() < deadline:
+        time.sleep(LOOK_EVERY)
+        stored = cache.get(key)
+        if stored is not None:
+            return False, stored
+        if cache.get(_claim(key)) is None:  # the other finished just now, or failed, or died
+            return False, cache.get(key)
+    return False, None
 
 
 def forget_held() -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 
 from caseaudit import policy
@@ -17,6 +18,7 @@ from .importing.check import read_and_plan
 from .importing.result import ClosingRefused, ImportResult, RowsRefused
 from .importing.write import apply_plan
 from .models import ImportBatch
+from .signals import register_imported
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 
@@ -72,6 +74,7 @@ def import_case_register(
         ("register", batch.pk),
         new={"created": totals.created, "updated": totals.updated, "closed": totals.closed},
     )
+    transaction.on_commit(lambda: register_imported.send(sender=ImportBatch))
     result.written = True
     result.batch_id = batch.pk
     return result

@@ -37,11 +37,14 @@ def scheduled_jobs() -> dict[str, Scheduled]:
     return dict(sorted(_SCHEDULED.items()))
 
 
-def enqueue_scheduled(name: str) -> tuple[Job, bool]:
+def enqueue_scheduled(name: str, *, after_running: bool = False) -> tuple[Job, bool]:
     """Queue the job named `name`, unless one is already waiting or running (a timer that fires while the
-    last run is still going adds nothing). Returns the job and whether it is new."""
+    last run is still going adds nothing). Returns the job and whether it is new. `after_running`: a run
+    already going does not count, only one still waiting: for work asked for because the data just changed,
+    which the running one may have read before the change."""
     scheduled = _SCHEDULED[name]
-    waiting = Job.objects.filter(kind=scheduled.kind, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+    statuses = [Job.Status.QUEUED] if after_running else [Job.Status.QUEUED, Job.Status.RUNNING]
+    waiting = Job.objects.filter(kind=scheduled.kind, status__in=statuses)
     already = waiting.order_by("pk").first()
     if already is not None:
         return already, False
