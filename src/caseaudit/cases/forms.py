@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django import forms
@@ -9,6 +11,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from caseaudit.kept import cache_key, kept
+
+from .fingerprint import register_fingerprint
 from .models import Case, Cohort, Staff, Team
 
 STATUS_CHOICES = [("open", "Open cases"), ("closed", "Closed cases"), ("all", "Open and closed cases")]
@@ -61,8 +66,7 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, data: object, *, visible: QuerySet[Case]) -> None:
         super().__init__(data)  # type: ignore[arg-type]
-        # Each team asked whether it has a visible case: a few index look-ups, not a pass over the register.
-        teams = Team.objects.filter(Exists(visible.filter(team_id=OuterRef("pk")))).order_by("name")
+        teams = Team.objects.filter(pk__in=_team_ids(visible)).order_by("name")
         self.fields["team"].choices = [("", "All teams"), *((str(t.pk), t.name) for t in teams)]  # type: ignore[attr-defined]
         workers, listed_all = self._workers(visible)
         self.fields["worker"].choices = [  # type: ignore[attr-defined]
@@ -76,15 +80,9 @@ class RegisterFilterForm(forms.Form):
     def _workers(self, visible: QuerySet[Case]) -> tuple[list[Staff], bool]:
         """The workers of the visible cases, of the chosen team's cases when a team is chosen; without one,
         only when there are at most WORKER_LIST_LIMIT (else False). A worker already chosen stays a choice
-        while they have a visible case, so that a link to their cases keeps working. One query: without a
-        team, the distinct workers are read from the index of cases by worker, and no more than one over the
-        limit."""
+        while they have a visible case, so that a link to their cases keeps working."""
         team, chosen = (_number(self.data.get(name)) for name in ("team", "worker"))
-        if team is not None:
-            listed = Q(pk__in=visible.filter(team_id=team).values("worker_id"))
-        else:
-            some = visible.exclude(worker=None).order_by().values("worker_id").distinct()
-            listed = Q(pk__in=some[: WORKER_LIST_LIMIT + 1])
+        listed = Q(pk__in=_worker_ids(visible, team))
         if chosen is not None:
             listed |= Q(pk=chosen) & Q(Exists(visible.filter(worker_id=OuterRef("pk"))))
         found = list(Staff.objects.filter(listed).order_by("name"))
@@ -103,6 +101,47 @@ class RegisterFilterForm(forms.Form):
         values["status"] = values["status"] or DEFAULT_STATUS
         values["sort"] = values["sort"] or DEFAULT_SORT
         return values
+
+
+def _team_ids(visible: QuerySet[Case]) -> list[int]:
+    """The ids of the teams with a visible case: each team asked whether it has one (kept, as below: for a
+    team manager, whose scope is their team or their own cases, each question reads thousands of cases)."""
+    return _kept_ids(
+        "register-teams",
+        visible,
+        lambda: Team.objects.filter(Exists(visible.filter(team_id=OuterRef("pk")))).values_list(
+            "pk", flat=True
+        ),
+    )
+
+
+def _worker_ids(visible: QuerySet[Case], team: int | None) -> list[int]:
+    """The ids of the workers of the visible cases (of `team`'s, when one is chosen; else no more than one
+    over the limit)."""
+
+    def read() -> Iterable[int | None]:
+        if team is not None:
+            return visible.filter(team_id=team).order_by().values_list("worker_id", flat=True).distinct()
+        some = visible.exclude(worker=None).order_by().values_list("worker_id", flat=True).distinct()
+        return some[: WORKER_LIST_LIMIT + 1]
+
+    return _kept_ids("register-workers", visible, read, team)
+
+
+def _kept_ids(
+    name: str, visible: QuerySet[Case], read: Callable[[], Iterable[int | None]], *parts: object
+) -> list[int]:
+    """The ids `read` finds among the visible cases, kept between requests until the register changes
+    (`caseaudit.kept`), filed under the scope's own query: finding them takes every visible case, which
+    for a team manager is thousands. Names are read afresh from these ids on every request."""
+    if visible.query.is_empty():
+        return []
+    return kept(
+        cache_key(name, register_fingerprint(), str(visible.query), *parts),
+        lambda: [pk for pk in read() if pk is not None],
+        dump=lambda found: json.dumps(found).encode(),
+        load=json.loads,
+    )
 
 
 def _number(value: object) -> int | None:

@@ -158,7 +158,8 @@ class _GroupedCases(Sequence[Case]):
         order = [value for value in _group_order(column) if value in counts]
         if descending:
             order.reverse()
-        order += [value for value in counts if value not in order and value is not None]
+        ordered = set(order)  # thousands of workers: a list's `in` would compare each with all
+        order += [value for value in counts if value not in ordered and value is not None]
         if None in counts:
             order.append(None)
         self.groups = [(value, counts[value]) for value in order]

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import connections, router
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
+from caseaudit.cases.fingerprint import register_fingerprint
 from caseaudit.cases.models import Case
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.core.register import KEY_DATE_COLUMNS
@@ -104,23 +104,6 @@ def results_visible_to(user: User, as_of: date, rules: RuleSet | None = None) ->
 def of_cases(results: pl.DataFrame, case_ids: Iterable[int]) -> pl.DataFrame:
     """The rows of `results` for the cases of `case_ids` (a query's ids, read here), in the same order."""
     return results.filter(pl.col("case_id").is_in(list(case_ids)))
-
-
-def register_fingerprint() -> str:
-    """What changes whenever the register does, in one query: the number of cases (a case deleted), the
-    latest `updated_at` (an import, a closure, a new case: every write to a case sets it) and the highest
-    id. Three separate subqueries, each answered from an index: together in one aggregate the database
-    would read every case."""
-    table = Case._meta.db_table
-    alias = router.db_for_read(Case)
-    quoted = connections[alias].ops.quote_name(table)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {quoted}), (SELECT MAX(updated_at) FROM {quoted}), "  # noqa: S608
-            f"(SELECT MAX(id) FROM {quoted})"
-        )
-        cases, changed, last = cursor.fetchone()
-    return f"{cases}/{changed or ''}/{last or 0}"
 
 
 _VERSION = version("caseaudit")
