@@ -145,6 +145,29 @@ class Audit(models.Model):
             models.Index(
                 fields=["cycle", "auditor", "cohort", "reason", "status"], name="audit_cycle_counts"
             ),
+            # The grade table (reports) and each cycle's completed audits (the reports page's list of
+            # papers) read completed audits only, and only these columns: from this index alone, rather
+            # than from every audit's row with its text.
+            models.Index(
+                fields=[
+                    "cycle",
+                    "completed_on",
+                    "cohort",
+                    "moderated_grade",
+                    "auditor_grade",
+                    "template",
+                    "grade_scale",
+                ],
+                name="audit_graded",
+                condition=models.Q(completed_on__isnull=False),
+            ),
+            # The latest change to a completed audit: part of the fingerprint the grade table's counts are
+            # kept under (audits/fingerprint.py). Not the drafts, which change with every pause in typing.
+            models.Index(
+                fields=["updated_at"],
+                name="audit_graded_changed",
+                condition=models.Q(completed_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
