@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import signal
@@ -30,6 +31,8 @@ from benchmarks.load.database import Demo
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).resolve().parent / "load" / "locustfile.py"
+# Added to the run's length for the last person's sign-in, after their arrival: a bound, not a timing.
+ARRIVAL_SLACK_SECONDS = 5
 DEMO_PASSWORD = "caseaudit-demo"  # noqa: S105 - the demo's published password (demo/authority.py)
 
 
@@ -41,7 +44,15 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2018, help="the demo's seed (2018)")
     parser.add_argument("--today", type=date.fromisoformat, default=None, help="the demo's date (today)")
     parser.add_argument("--users", type=int, default=8, help="people signed in at once (8)")
-    parser.add_argument("--seconds", type=int, default=60, help="how long the run lasts (60)")
+    parser.add_argument(
+        "--seconds", type=int, default=60, help="how long the run lasts once everyone is in (60)"
+    )
+    parser.add_argument(
+        "--arrive",
+        type=float,
+        default=2.0,
+        help="seconds between one person's arrival and the next's (2; 0: all at once)",
+    )
     parser.add_argument("--max-requests", type=int, default=50_000, help="stop after this many requests")
     parser.add_argument(
         "--think", type=float, default=0.5, help="mean seconds between a person's requests (0.5; 0 for none)"
@@ -126,7 +137,7 @@ def _locust(
         "--users",
         str(args.users),
         "--spawn-rate",
-        str(args.users),
+        str(1 / args.arrive if args.arrive else args.users),
         "--run-time",
         f"{seconds}s",
         "--stop-timeout",
@@ -196,9 +207,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "CASEAUDIT_LOAD_USERS": str(args.users),
         }
         try:
-            print(f"locust: {args.users} users for {args.seconds} s against 127.0.0.1:{port} ...", flush=True)
+            print(
+                f"locust: {args.users} users, one every {args.arrive:g} s, then {args.seconds} s with "
+                f"everyone in, against 127.0.0.1:{port} ...",
+                flush=True,
+            )
             people = ("QaLead", "Auditor", "TeamManager")
-            locust = _locust(locust_env, args, port, work, seconds=args.seconds, classes=people)
+            # The run lasts while people arrive, then `--seconds` with everyone in (what the figures count).
+            arriving = math.ceil(args.arrive * (args.users - 1)) + ARRIVAL_SLACK_SECONDS
+            locust = _locust(locust_env, args, port, work, seconds=args.seconds + arriving, classes=people)
             flat_out = None
             if args.floor_seconds:
                 print(
@@ -224,7 +241,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if locust_errors:
             print(locust.stderr[-3000:], file=sys.stderr)
         log_text = server_log.read_bytes()[ready_at:].decode(errors="replace")
-    seconds = max(measured["stop"] - (measured["start"] or measured["stop"]), 1e-9)
+    if measured["start"] is None:
+        raise SystemExit(
+            "The run ended before everyone had signed in, so there is nothing to count: "
+            "give it more --seconds."
+        )
+    seconds = max(measured["stop"] - measured["start"], 1e-9)
     rows = report.pages(measured["times"], measured["failures"], seconds)
     findings = report.server_log_findings(log_text)
     floor = next((row for row in rows if row["page"] == report.FLOOR), None)
@@ -243,6 +265,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "users": args.users,
             "seconds": round(seconds, 1),
             "think_seconds": args.think,
+            "arrive_seconds": args.arrive,
+            "all_in_after_seconds": round(measured["arrived_after"], 1),
+            "requests_while_arriving": sum(measured["arriving"].values()),
             "workers": args.workers,
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -272,6 +297,8 @@ def main() -> None:
     totals = result["totals"]
     print()
     print(
+        f"everyone in after {result['run']['all_in_after_seconds']:.0f} s "
+        f"({result['run']['requests_while_arriving']:,} requests before that, not counted); then "
         f"{totals['requests']:,} requests, {totals['rps']:.1f}/s in {result['run']['seconds']:.0f} s; "
         f"errors {totals['errors']}, server errors {totals['server_errors']}, "
         f'"database is locked" {totals["database_locked"]}'

@@ -10,6 +10,9 @@ Environment:
     CASEAUDIT_LOAD_THINK     mean seconds a person pauses between pages (0: as fast as answered)
     CASEAUDIT_LOAD_MAX_REQUESTS  stop the run after this many requests (a bound besides --run-time)
     CASEAUDIT_LOAD_SEED      the seed of each person's choices
+
+The figures are of the requests made once everyone has arrived and signed in (`all_in`): while people are
+still arriving there are fewer of them than the run is for. How many requests that left out is written too.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ TIMES: dict[str, list[float]] = defaultdict(list)
 FAILURES: dict[str, int] = defaultdict(int)
 FAILURE_SAMPLES: dict[str, list[str]] = defaultdict(list)
 CLOCK: dict[str, float] = {}
+ARRIVING: dict[str, int] = defaultdict(int)  # requests before everyone had signed in: not in the figures
 _counter = itertools.count()
+_signed_in = itertools.count(1)
+SIGN_IN_PAGES = ("sign in (form)", "sign in")
 
 
 def _accounts(role: str) -> itertools.cycle[str]:
@@ -66,7 +72,10 @@ _NEXT = {role: _accounts(role) for role in ("qa-lead", "auditor", "team-manager"
 def _record(
     request_type: str, name: str, response_time: float, exception: Exception | None, **_: Any
 ) -> None:
-    TIMES[name].append(response_time)
+    if "all_in" not in CLOCK and name not in SIGN_IN_PAGES:
+        ARRIVING[name] += 1
+    else:
+        TIMES[name].append(response_time)
     if exception is not None:
         FAILURES[name] += 1
         if len(FAILURE_SAMPLES[name]) < 5:
@@ -84,6 +93,8 @@ _ENVIRONMENT: dict[str, Any] = {}
 def _started(environment: Any, **_: Any) -> None:
     _ENVIRONMENT["runner"] = environment.runner
     CLOCK["start"] = time.time()
+    if os.environ.get("CASEAUDIT_LOAD_PHASE") == "floor":
+        CLOCK["all_in"] = CLOCK["start"]  # nobody signs in
 
 
 @events.test_stop.add_listener
@@ -94,8 +105,10 @@ def _stopped(environment: Any, **_: Any) -> None:
         with open(path, "w", encoding="utf-8") as stream:
             json.dump(
                 {
-                    "start": CLOCK.get("start"),
+                    "start": CLOCK.get("all_in"),
                     "stop": CLOCK["stop"],
+                    "arrived_after": (CLOCK["all_in"] - CLOCK["start"]) if "all_in" in CLOCK else None,
+                    "arriving": ARRIVING,
                     "times": TIMES,
                     "failures": FAILURES,
                     "failure_samples": FAILURE_SAMPLES,
@@ -116,15 +129,26 @@ class Person(HttpUser):
         self.person: dict[str, Any] = PLAN["people"].get(self.username, {"cases": []})
         self.rng = random.Random(f"{SEED}:{self.username}:{id(self)}")
         self.sign_in()
-        # Each of the person's pages once first, so that even a run of a few seconds measures every page.
-        for visit in self.tour():
-            visit()
+        if next(_signed_in) == USERS:
+            CLOCK["all_in"] = time.time()
+        # Each of the person's pages once first, once everyone is in, so that even a run of a few seconds
+        # measures every page; then pages at random, by their weights.
+        self.unvisited = list(self.weights())
 
-    def tour(self) -> list[Any]:
-        return [self.healthz]
+    def weights(self) -> dict[Any, int]:
+        """The person's pages (bound methods), each with how often they open it."""
+        return {self.healthz: 1}
+
+    @task
+    def next_page(self) -> None:
+        if self.unvisited and "all_in" in CLOCK:
+            self.unvisited.pop(0)()
+            return
+        pages = self.weights()
+        self.rng.choices(list(pages), weights=list(pages.values()))[0]()
 
     def sign_in(self) -> None:
-        form = self.client.get("/sign-in/", name="sign in (form)")
+        form = self.client.get("/sign-in/", name=SIGN_IN_PAGES[0])
         token = _CSRF.search(form.text)
         with self.client.post(
             "/sign-in/",
@@ -134,7 +158,7 @@ class Person(HttpUser):
                 "csrfmiddlewaretoken": token.group(1) if token else "",
             },
             headers={"Referer": f"{self.host}/sign-in/"},
-            name="sign in",
+            name=SIGN_IN_PAGES[1],
             catch_response=True,
         ) as answer:
             if "/sign-in/" in answer.url:
@@ -153,7 +177,6 @@ class Person(HttpUser):
         cases = self.person.get("cases") or []
         return self.rng.choice(cases) if cases else None
 
-    @task(1)
     def healthz(self) -> None:
         self.page("/healthz", "healthz (floor)")
 
@@ -210,42 +233,31 @@ class Register:
 class QaLead(Register, Person):
     role = "qa-lead"
     fixed_count = _how_many(role)
-    tasks = {
-        Register.register: 2,
-        Register.register_filtered: 2,
-        Register.register_sorted: 2,
-        Register.register_searched: 2,
-        Register.case_page: 4,
-    }
 
-    def tour(self) -> list[Any]:
-        return [
-            self.register,
-            self.register_filtered,
-            self.register_sorted,
-            self.register_searched,
-            self.case_page,
-            self.cycle_page,
-            self.compliance,
-            self.reports,
-            self.paper,
-            *super().tour(),
-        ]
+    def weights(self) -> dict[Any, int]:
+        return {
+            self.register: 2,
+            self.register_filtered: 2,
+            self.register_sorted: 2,
+            self.register_searched: 2,
+            self.case_page: 4,
+            self.cycle_page: 2,
+            self.compliance: 2,
+            self.reports: 2,
+            self.paper: 1,
+            **super().weights(),
+        }
 
-    @task(2)
     def cycle_page(self) -> None:
         if PLAN["cycle"]:
             self.page(f"/cycles/{PLAN['cycle']}/", "cycle page")
 
-    @task(2)
     def compliance(self) -> None:
         self.page("/compliance/", "compliance")
 
-    @task(2)
     def reports(self) -> None:
         self.page("/reports/", "reports")
 
-    @task(1)
     def paper(self) -> None:
         if PLAN["paper"]:
             self.page(f"/reports/cycles/{PLAN['paper']}/paper/", "committee paper")
@@ -254,31 +266,22 @@ class QaLead(Register, Person):
 class TeamManager(Register, Person):
     role = "team-manager"
     fixed_count = _how_many(role)
-    tasks = {
-        Register.register: 2,
-        Register.register_filtered: 2,
-        Register.register_sorted: 1,
-        Register.register_searched: 1,
-        Register.case_page: 4,
-    }
 
-    def tour(self) -> list[Any]:
-        return [
-            self.register,
-            self.register_filtered,
-            self.register_sorted,
-            self.register_searched,
-            self.case_page,
-            self.compliance,
-            self.reports,
-            *super().tour(),
-        ]
+    def weights(self) -> dict[Any, int]:
+        return {
+            self.register: 2,
+            self.register_filtered: 2,
+            self.register_sorted: 1,
+            self.register_searched: 1,
+            self.case_page: 4,
+            self.compliance: 1,
+            self.reports: 1,
+            **super().weights(),
+        }
 
-    @task(1)
     def compliance(self) -> None:
         self.page("/compliance/", "compliance")
 
-    @task(1)
     def reports(self) -> None:
         self.page("/reports/", "reports")
 
@@ -287,37 +290,32 @@ class Auditor(Person):
     role = "auditor"
     fixed_count = _how_many(role)
 
-    def tour(self) -> list[Any]:
-        return [
-            self.my_audits,
-            self.task_list,
-            self.write_a_section,
-            self.case_page,
-            self.compliance,
-            *super().tour(),
-        ]
+    def weights(self) -> dict[Any, int]:
+        return {
+            self.my_audits: 3,
+            self.task_list: 3,
+            self.write_a_section: 4,
+            self.case_page: 2,
+            self.compliance: 1,
+            **super().weights(),
+        }
 
-    @task(3)
     def my_audits(self) -> None:
         self.page("/audits/mine/", "My audits")
 
-    @task(3)
     def task_list(self) -> None:
         audits = self.person.get("audits") or []
         if audits:
             self.page(f"/audits/{self.rng.choice(audits)}/", "audit task list")
 
-    @task(2)
     def case_page(self) -> None:
         case = self.case_id()
         if case is not None:
             self.page(f"/cases/{case}/", "case page")
 
-    @task(1)
     def compliance(self) -> None:
         self.page("/compliance/", "compliance")
 
-    @task(4)
     def write_a_section(self) -> None:
         """Open a section of an audit being written and type into it: a few autosaves, each on the
         version the last one answered with, as the page's script does."""
