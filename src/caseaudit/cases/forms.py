@@ -66,9 +66,10 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, data: object, *, visible: QuerySet[Case]) -> None:
         super().__init__(data)  # type: ignore[arg-type]
-        teams = Team.objects.filter(pk__in=_team_ids(visible)).order_by("name")
+        register = register_fingerprint()  # once: on PostgreSQL it counts every case
+        teams = Team.objects.filter(pk__in=_team_ids(visible, register)).order_by("name")
         self.fields["team"].choices = [("", "All teams"), *((str(t.pk), t.name) for t in teams)]  # type: ignore[attr-defined]
-        workers, listed_all = self._workers(visible)
+        workers, listed_all = self._workers(visible, register)
         self.fields["worker"].choices = [  # type: ignore[attr-defined]
             ("", "All workers"),
             *((str(w.pk), w.name) for w in workers),
@@ -77,12 +78,12 @@ class RegisterFilterForm(forms.Form):
         if not listed_all:
             self.fields["worker"].help_text = "Choose a team to list its workers"
 
-    def _workers(self, visible: QuerySet[Case]) -> tuple[list[Staff], bool]:
+    def _workers(self, visible: QuerySet[Case], register: str) -> tuple[list[Staff], bool]:
         """The workers of the visible cases, of the chosen team's cases when a team is chosen; without one,
         only when there are at most WORKER_LIST_LIMIT (else False). A worker already chosen stays a choice
         while they have a visible case, so that a link to their cases keeps working."""
         team, chosen = (_number(self.data.get(name)) for name in ("team", "worker"))
-        listed = Q(pk__in=_worker_ids(visible, team))
+        listed = Q(pk__in=_worker_ids(visible, register, team))
         if chosen is not None:
             listed |= Q(pk=chosen) & Q(Exists(visible.filter(worker_id=OuterRef("pk"))))
         found = list(Staff.objects.filter(listed).order_by("name"))
@@ -103,19 +104,20 @@ class RegisterFilterForm(forms.Form):
         return values
 
 
-def _team_ids(visible: QuerySet[Case]) -> list[int]:
+def _team_ids(visible: QuerySet[Case], register: str) -> list[int]:
     """The ids of the teams with a visible case: each team asked whether it has one (kept, as below: for a
     team manager, whose scope is their team or their own cases, each question reads thousands of cases)."""
     return _kept_ids(
         "register-teams",
         visible,
+        register,
         lambda: Team.objects.filter(Exists(visible.filter(team_id=OuterRef("pk")))).values_list(
             "pk", flat=True
         ),
     )
 
 
-def _worker_ids(visible: QuerySet[Case], team: int | None) -> list[int]:
+def _worker_ids(visible: QuerySet[Case], register: str, team: int | None) -> list[int]:
     """The ids of the workers of the visible cases (of `team`'s, when one is chosen; else no more than one
     over the limit)."""
 
@@ -125,19 +127,24 @@ def _worker_ids(visible: QuerySet[Case], team: int | None) -> list[int]:
         some = visible.exclude(worker=None).order_by().values_list("worker_id", flat=True).distinct()
         return some[: WORKER_LIST_LIMIT + 1]
 
-    return _kept_ids("register-workers", visible, read, team)
+    return _kept_ids("register-workers", visible, register, read, team)
 
 
 def _kept_ids(
-    name: str, visible: QuerySet[Case], read: Callable[[], Iterable[int | None]], *parts: object
+    name: str,
+    visible: QuerySet[Case],
+    register: str,
+    read: Callable[[], Iterable[int | None]],
+    *parts: object,
 ) -> list[int]:
     """The ids `read` finds among the visible cases, kept between requests until the register changes
-    (`caseaudit.kept`), filed under the scope's own query: finding them takes every visible case, which
-    for a team manager is thousands. Names are read afresh from these ids on every request."""
+    (its fingerprint, `register`), filed under the scope's own query (`caseaudit.kept`): finding them
+    takes every visible case, which for a team manager is thousands. Names are read afresh from these ids
+    on every request."""
     if visible.query.is_empty():
         return []
     return kept(
-        cache_key(name, register_fingerprint(), str(visible.query), *parts),
+        cache_key(name, register, str(visible.query), *parts),
         lambda: [pk for pk in read() if pk is not None],
         dump=lambda found: json.dumps(found).encode(),
         load=json.loads,
