@@ -15,9 +15,10 @@ results, so a page reads one small query and the ids of its cases, however large
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from importlib.metadata import version
+from itertools import islice
 from pathlib import Path
 
 import polars as pl
@@ -34,6 +35,7 @@ from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.core.register import KEY_DATE_COLUMNS
 from caseaudit.core.timescales import CheckResult, RuleSet, evaluate, evaluate_case, load_rules, summarise
 from caseaudit.cycles.models import Cycle
+from caseaudit.gc_pause import gc_paused
 from caseaudit.kept import cache_key, kept
 
 # What the engine reads from each case; `case_id` (the primary key) is carried through for links.
@@ -72,20 +74,37 @@ def cases_frame(cases: QuerySet[Case]) -> pl.DataFrame:
     without the optional dates the register does not record.
 
     One query. Dates are read as ISO text (SQLite keeps them so, PostgreSQL writes them so) and parsed in
-    bulk by polars, which spares Django a Python date conversion per cell."""
+    bulk by polars, which spares Django a Python date conversion per cell. The rows become columns a batch
+    at a time: a million cases held as Python tuples of text would need over a gigabyte, their columns a
+    tenth of that."""
     as_text = {f"_{name}": Cast(name, output_field=CharField()) for name in DATE_FIELDS}
     rows = (
         open_cases(cases)
         .order_by("child_id")
         .annotate(**as_text)
         .values_list("pk", "child_id", "cohort", *as_text)
+        .iterator(chunk_size=READ_BATCH)
     )
-    schema = {"case_id": pl.Int64, "child_id": pl.Utf8, "cohort": pl.Utf8} | {n: pl.Utf8 for n in DATE_FIELDS}
-    frame = pl.DataFrame(list(rows), schema=schema, orient="row")
-    frame = frame.with_columns(pl.col(n).str.slice(0, 10).str.to_date("%Y-%m-%d") for n in DATE_FIELDS)
+    batches = [_as_columns(batch) for batch in _batched(rows, READ_BATCH)]
+    frame = pl.concat(batches) if batches else _as_columns([])
     return frame.drop(unrecorded_fields())
 
 
+READ_BATCH = 20_000
+_SCHEMA = {"case_id": pl.Int64, "child_id": pl.Utf8, "cohort": pl.Utf8} | {n: pl.Utf8 for n in DATE_FIELDS}
+
+
+def _batched(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _as_columns(rows: list[tuple]) -> pl.DataFrame:
+    frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
+    return frame.with_columns(pl.col(n).str.slice(0, 10).str.to_date("%Y-%m-%d") for n in DATE_FIELDS)
+
+
+@gc_paused()  # every open case's row read as a tuple, a batch at a time
 def compliance_results(cases: QuerySet[Case], as_of: date, rules: RuleSet | None = None) -> pl.DataFrame:
     """One row per open case and rule: child_id, cohort, check, due_date, status, days_overdue, case_id
     (and the dates read)."""

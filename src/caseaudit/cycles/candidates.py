@@ -10,10 +10,12 @@ from django.db.models import Q
 from caseaudit.audits.models import Audit
 from caseaudit.cases.models import Case
 from caseaudit.core.sampling import Candidate, eligibility_cutoff
+from caseaudit.gc_pause import gc_paused
 
 from .models import Cycle, CycleStatus
 
 
+@gc_paused()  # a candidate for each open case
 def eligible_candidates(
     starts_on: date, *, exclude_cycle: Cycle | None = None
 ) -> tuple[list[Candidate], int]:

@@ -13,6 +13,7 @@ from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.reaudit import sample_with_reaudits
 from caseaudit.core.sampling import Pick, default_size, season_window
 from caseaudit.cycles.reaudits import reaudit_candidates
+from caseaudit.gc_pause import gc_paused
 
 from .candidates import eligible_candidates
 
@@ -34,6 +35,7 @@ class Proposal:
     picks: list[Pick]
 
 
+@gc_paused()  # a candidate, a place in its cohort's queue and a pick for each open case
 def propose_cycle(
     *,
     season: str,
