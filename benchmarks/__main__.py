@@ -4,9 +4,11 @@ against its floor, on SQLite and, when DATABASE_URL names one, on PostgreSQL; wr
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import signal
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from benchmarks.harness import (
     Databases,
+    Measurement,
     is_postgresql,
     maintenance_url,
     measure_in_child,
@@ -225,8 +228,40 @@ def export_xlsx(run: Run) -> Figure:
     return figure
 
 
-# Every benchmark, in the order they run and are reported. Each takes the run and returns its figure; the
-# load test (benchmarks/load_test.py) is to join this list as an entry of its own.
+def load_test(run: Run) -> Figure:
+    """The load test (benchmarks/load_test.py) at --load-cases: once, for its own minute is many samples.
+    Its figure is the slowest targeted page's p95 and the floor's (`/healthz` among the pages); its
+    verdict, every page's own target; the report lists every page."""
+    out = run.folder / f"load-{run.databases.kind.lower()}.json"
+    command = [sys.executable, "-m", "benchmarks.load_test", "--cases", str(run.args.load_cases)]
+    command += ["--users", str(run.args.load_users), "--seconds", str(run.args.load_seconds)]
+    command += ["--out", str(out)]
+    if run.databases.base:
+        command += ["--database-url", run.databases.create("load")]
+    else:
+        command += ["--database-url", ""]  # SQLite, whatever DATABASE_URL says
+    print(f"  the load test at {run.args.load_cases:,} cases on {run.databases.kind} ...", flush=True)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 (our own interpreter)
+    load = json.loads(out.read_text(encoding="utf-8"))
+    targeted = [page for page in load["pages"] if page["meets_target"] is not None]
+    slowest = max(targeted, key=lambda page: page["p95_ms"])
+    figure = Figure(
+        "load-test",
+        "load test, slowest page's p95",
+        run.databases.kind,
+        run.args.load_cases,
+        "cases",
+        None,
+        "`/healthz` among the pages, in the same run: what the same server answers for a page that does "
+        "nothing, under the same load. Each page's target is its own p95 under 100 ms (below).",
+        load=load,
+    )
+    figure.ours = [Measurement(slowest["p95_ms"] / 1000, 0.0)]
+    figure.floor = [Measurement(load["floor"]["p95_ms"] / 1000, 0.0)]
+    return figure
+
+
+# Every benchmark, in the order they run and are reported. Each takes the run and returns its figure.
 ENTRIES: dict[str, Callable[[Run], Figure]] = {
     "import-csv": import_csv,
     "import-annex-a": import_annex_a,
@@ -235,6 +270,7 @@ ENTRIES: dict[str, Callable[[Run], Figure]] = {
     "grade-table": grade_table,
     "paper": paper,
     "export-xlsx": export_xlsx,
+    "load-test": load_test,
 }
 
 
@@ -248,6 +284,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--audits", type=int, default=1_000_000, help="audits in the grade table's history")
     parser.add_argument("--paper-audits", type=int, default=500, help="audits in the committee paper's cycle")
     parser.add_argument("--export-audits", type=int, default=100_000, help="audits in the analyst export")
+    parser.add_argument("--load-cases", type=int, default=100_000, help="cases in the load test (100,000)")
+    parser.add_argument("--load-users", type=int, default=8, help="people in the load test (8)")
+    parser.add_argument(
+        "--load-seconds", type=int, default=60, help="the load test's minute, once everyone is in (60)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs of each, alternating with its floor (3)")
     parser.add_argument(
         "--only", action="append", choices=list(ENTRIES), help="run only this benchmark (again for more)"

@@ -36,6 +36,8 @@ class Figure:
     floor: list[Measurement] = field(default_factory=list)
     baseline_mb: float = 0.0  # the peak of the same child, idle
     same_rows: bool | None = None  # imports: the floor's table agreed with caseaudit's (None: not compared)
+    # The load test: its JSON (benchmarks/load_test.py), whose pages have a target each rather than a ratio.
+    load: dict | None = None
 
     @property
     def median(self) -> float:
@@ -56,6 +58,8 @@ class Figure:
 
     @property
     def verdict(self) -> str:
+        if self.load is not None:
+            return load_verdict(self.load)
         problems = []
         if self.target is not None and self.ratio is not None and self.ratio > self.target:
             problems.append("OVER TARGET")
@@ -69,6 +73,11 @@ class Figure:
 
     def line(self) -> str:
         """One line for the terminal, as the run goes."""
+        if self.load is not None:
+            return (
+                f"[{self.database}] {self.title}: {self.median * 1000:.0f} ms at {self.rows:,} {self.unit} "
+                f"| floor {(self.floor_median or 0) * 1000:.0f} ms | {self.verdict}"
+            )
         text = (
             f"[{self.database}] {self.title}: {self.rows:,} {self.unit} in {self.median:.2f} s "
             f"(min {min(m.seconds for m in self.ours):.2f}, max {max(m.seconds for m in self.ours):.2f})"
@@ -83,7 +92,46 @@ def _seconds(measurements: list[Measurement]) -> str:
     return f"{statistics.median(times):.2f} ({min(times):.2f} to {max(times):.2f})"
 
 
+def load_verdict(load: dict) -> str:
+    totals = load["totals"]
+    problems = []
+    if totals["pages_missing_target"]:
+        problems.append(f"OVER TARGET ({', '.join(totals['pages_missing_target'])})")
+    failures = totals["errors"] + totals["server_errors"] + totals["load_test_errors"]
+    if failures or totals["database_locked"]:
+        problems.append(f"ERRORS ({failures}; database locked {totals['database_locked']})")
+    return ", ".join(problems) or "within target"
+
+
+def _load_section(figure: Figure) -> list[str]:
+    """Each page of a load test: requests, p50, p95, p99 and its target."""
+    assert figure.load is not None
+    run, floor = figure.load["run"], figure.load["floor"]
+    lines = [
+        "",
+        f"### Load test, {figure.database}",
+        "",
+        f"{run['users']} people on {run['cases']:,} cases, arriving one every {run['arrive_seconds']:g} s, "
+        f"then {run['seconds']:.0f} s with everyone in (what the figures count), pausing "
+        f"{run['think_seconds']:g} s on average between pages; `caseaudit serve` with "
+        f"{run['workers'] or 'its default'} workers. Floor: `/healthz` among the pages, p95 "
+        f"{floor['p95_ms']:.0f} ms.",
+        "",
+        "| page | requests | p50 ms | p95 ms | p99 ms | errors | p95 < 100 ms |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for page in figure.load["pages"]:
+        verdict = {None: "—", True: "yes", False: "NO"}[page["meets_target"]]
+        lines.append(
+            f"| {page['page']} | {page['requests']:,} | {page['p50_ms']:.0f} | {page['p95_ms']:.0f} | "
+            f"{page['p99_ms']:.0f} | {page['errors']:,} | {verdict} |"
+        )
+    return lines
+
+
 def _memory(figure: Figure) -> str:
+    if figure.load is not None:
+        return "— (a server and its workers, not one command)"
     above = figure.peak_mb - figure.baseline_mb
     if above < NOISE_MB:
         return f"{figure.peak_mb:,.0f} (idle {figure.baseline_mb:,.0f}; near idle: not a measurement)"
@@ -174,10 +222,15 @@ def write_results(
             floor = _seconds(f.floor) if f.floor else "—"
             ratio = f"{f.ratio:.2f}" if f.ratio is not None else "—"
             target = f"<= {f.target}x" if f.target is not None else "—"
+            ours = _seconds(f.ours)
+            if f.load is not None:
+                ours, floor = f"{f.median:.3f} (p95)", f"{f.floor_median or 0:.3f} (p95)"
+                target = "every page's p95 < 100 ms"
             lines.append(
-                f"| {f.title} | {f.rows:,} {f.unit} | {_seconds(f.ours)} | {floor} | {ratio} | {target} | "
+                f"| {f.title} | {f.rows:,} {f.unit} | {ours} | {floor} | {ratio} | {target} | "
                 f"{f.verdict} | {_memory(f)} |"
             )
+        lines += [line for f in figures if f.database == database and f.load for line in _load_section(f)]
     lines += ["", "## The floors", ""]
     for f in dict((f.name, f) for f in figures).values():
         lines.append(f"- **{f.title}** (`--only {f.name}`): {f.floor_is}")
