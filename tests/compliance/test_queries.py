@@ -60,6 +60,17 @@ def test_an_empty_register_gives_an_empty_result():
     assert compliance_summary_for_register(AS_OF).is_empty()
 
 
+def test_a_register_checked_in_batches_gives_what_checking_it_whole_gives(register, monkeypatch):
+    from caseaudit.compliance import queries
+    from caseaudit.core.timescales import evaluate
+
+    whole = evaluate(cases_frame(Case.objects.all()), timescale_rules(), AS_OF)
+    monkeypatch.setattr(queries, "CHECK_BATCH", 2)  # a batch of two cases: several batches here
+    batched = queries.compliance_results(Case.objects.all(), AS_OF)
+    assert Case.objects.filter(closed_on__isnull=True).count() > 2
+    assert batched.equals(whole)
+
+
 def test_results_carry_each_cases_status_and_days_overdue(register):
     results = register_results(AS_OF)
     found = statuses(results)
