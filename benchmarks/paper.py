@@ -76,9 +76,15 @@ def build(url: str, audits: int) -> None:
 
 def ours(url: str) -> None:
     django_for(url)
+    from django.core.cache import cache
+
     from caseaudit.cycles.models import Cycle
     from caseaudit.reports.paper.context import build_paper_context
     from caseaudit.reports.paper.pdf import render_pdf
+
+    # Drawn as a draft is regenerated after the grades change: nothing the run before kept (the chart, the
+    # register's compliance, the grade counts) is read.
+    cache.clear()
 
     def work() -> None:
         paper = build_paper_context(Cycle.objects.get(name="Autumn 2026"), today=TODAY)
