@@ -112,7 +112,7 @@ def grade_table(
         kept = kept.filter(cycle__in=list(cycles))
     if up_to is not None:
         kept = kept.filter(completed_on__lte=up_to)
-    groups = _groups(audits, kept, grade_field)
+    groups = _groups(audits, kept, grade_field, scoped=within is not None)
     gone: dict[str, int] = defaultdict(int)
     reader = _BasisReader()
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -143,7 +143,9 @@ def grade_table(
 Group = tuple[object, int | None, str, str, int | None, int | None, int, bool]
 
 
-def _groups(audits: QuerySet[Audit], disposed: QuerySet[DisposedAudits], grade_field: str) -> list[Group]:
+def _groups(
+    audits: QuerySet[Audit], disposed: QuerySet[DisposedAudits], grade_field: str, *, scoped: bool
+) -> list[Group]:
     """(year, cycle id, cohort, grade, template id, scale id, audits, disposed?) for the audits counted and
     the figures kept of those disposed of: two grouped queries, which read every completed audit (tens of
     milliseconds at 50,000, a second at a million), so kept between requests (`caseaudit.kept`) under
@@ -172,7 +174,9 @@ def _groups(audits: QuerySet[Audit], disposed: QuerySet[DisposedAudits], grade_f
     key = cache_key(
         "grade-groups",
         graded_fingerprint(),
-        register_fingerprint(),
+        # A scope's audits are those of its cases (a team's), which an import may move; the whole
+        # authority's do not depend on the register.
+        register_fingerprint() if scoped else "",
         disposed_now["n"],
         disposed_now["last"],
         _sql(audits),
