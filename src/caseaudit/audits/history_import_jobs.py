@@ -5,33 +5,19 @@ done with it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django_tasks import task
 
-from caseaudit.accounts.models import User
+from caseaudit.cases.import_jobs import rows_read, starter, uploaded_file
 from caseaudit.jobs.models import Job
 from caseaudit.jobs.running import JobFailed, Progress, run_job
 from caseaudit.readers.table import ImportRefused
 
 from .actions.history import import_audit_history
 from .history_import.check import check_audit_history
-from .history_import.result import AuditHistoryResult, RowsRefused
+from .history_import.result import RowsRefused
 from .history_import.result_json import to_json
-
-GONE = (
-    "The uploaded file is no longer here (it is deleted after a day). Nothing was changed: upload it again."
-)
-
-
-def upload_path(arguments: dict[str, Any]) -> Path:
-    """The upload a job works from: a random token and the file's suffix, only ever inside UPLOAD_DIR."""
-    name = f"{arguments['token']}{arguments['suffix']}"
-    if Path(name).name != name:
-        raise JobFailed(GONE)
-    return Path(settings.UPLOAD_DIR) / name
 
 
 @task()
@@ -46,9 +32,9 @@ def import_history(job_id: int) -> None:
 
 
 def _check(job: Job, progress: Progress) -> dict[str, Any]:
-    path = _upload(job)
+    path = uploaded_file(job)
     try:
-        result = check_audit_history(path, acting_user=_starter(job), file_name=job.arguments["file_name"])
+        result = check_audit_history(path, acting_user=starter(job), file_name=job.arguments["file_name"])
     except ImportRefused as refused:
         path.unlink(missing_ok=True)
         raise JobFailed(str(refused)) from refused
@@ -58,14 +44,14 @@ def _check(job: Job, progress: Progress) -> dict[str, Any]:
     importable = not result.error_count
     if not importable:
         path.unlink(missing_ok=True)  # nothing can be done with it but upload it again, corrected
-    _rows_read(progress, result)
+    rows_read(progress, result.totals)
     return {"result": to_json(result), "importable": importable}
 
 
 def _import(job: Job, progress: Progress) -> dict[str, Any]:
-    path = _upload(job)
+    path = uploaded_file(job)
     try:
-        result = import_audit_history(path, acting_user=_starter(job), file_name=job.arguments["file_name"])
+        result = import_audit_history(path, acting_user=starter(job), file_name=job.arguments["file_name"])
     except RowsRefused as refused:
         # The database changed since the check (a cycle or an account removed): the rows now refused are
         # listed, and nothing was written.
@@ -82,25 +68,5 @@ def _import(job: Job, progress: Progress) -> dict[str, Any]:
         path.unlink(missing_ok=True)
         raise
     path.unlink(missing_ok=True)
-    _rows_read(progress, result)
+    rows_read(progress, result.totals)
     return {"result": to_json(result), "importable": False}
-
-
-def _upload(job: Job) -> Path:
-    path = upload_path(job.arguments)
-    if not path.is_file():
-        raise JobFailed(GONE)
-    return path
-
-
-def _starter(job: Job) -> User:
-    if job.started_by is None:
-        raise JobFailed("Nobody is named as having started this import.")
-    return job.started_by
-
-
-def _rows_read(progress: Progress, result: AuditHistoryResult) -> None:
-    totals = result.totals
-    rows = totals.created + totals.updated + totals.unchanged + totals.rejected
-    progress.total(rows)
-    progress.reached(rows)

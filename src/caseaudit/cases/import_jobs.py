@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +19,7 @@ from caseaudit.readers.table import ImportRefused
 
 from . import actions
 from .importing.check import check_case_register
-from .importing.result import ImportResult, RowsRefused
+from .importing.result import RowsRefused
 from .importing.result_json import to_json
 
 GONE = (
@@ -27,12 +27,35 @@ GONE = (
 )
 
 
-def upload_path(arguments: dict[str, Any]) -> Path:
-    """The upload a job works from: a random token and the file's suffix, only ever inside UPLOAD_DIR."""
-    name = f"{arguments['token']}{arguments['suffix']}"
-    if Path(name).name != name:
+def uploaded_file(job: Job) -> Path:
+    """The upload an import job works from (the register's, or the audit history's): a random token and the
+    file's suffix, only ever inside UPLOAD_DIR; JobFailed when it is no longer there."""
+    name = f"{job.arguments['token']}{job.arguments['suffix']}"
+    path = Path(settings.UPLOAD_DIR) / name
+    if Path(name).name != name or not path.is_file():
         raise JobFailed(GONE)
-    return Path(settings.UPLOAD_DIR) / name
+    return path
+
+
+def starter(job: Job) -> User:
+    """Who started an import job: the import is theirs, as if they had run it on the page."""
+    if job.started_by is None:
+        raise JobFailed("Nobody is named as having started this import.")
+    return job.started_by
+
+
+class _Totals(Protocol):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+def rows_read(progress: Progress, totals: _Totals) -> None:
+    """An import's rows, all read: the job page's progress at its end."""
+    rows = totals.created + totals.updated + totals.unchanged + totals.rejected
+    progress.total(rows)
+    progress.reached(rows)
 
 
 @task()
@@ -47,12 +70,10 @@ def import_register(job_id: int) -> None:
 
 def _check(job: Job, progress: Progress) -> dict[str, Any]:
     given = job.arguments
-    path = upload_path(given)
-    if not path.is_file():
-        raise JobFailed(GONE)
+    path = uploaded_file(job)
     try:
         result = check_case_register(
-            path, acting_user=_starter(job), file_name=given["file_name"], partial=given["partial"]
+            path, acting_user=starter(job), file_name=given["file_name"], partial=given["partial"]
         )
     except ImportRefused as refused:
         path.unlink(missing_ok=True)
@@ -63,7 +84,7 @@ def _check(job: Job, progress: Progress) -> dict[str, Any]:
     importable = result.ok or given["skip_invalid"]
     if not importable:
         path.unlink(missing_ok=True)
-    _rows_read(progress, result)
+    rows_read(progress, result.totals)
     return {"result": to_json(result), "importable": importable}
 
 
@@ -75,9 +96,7 @@ def _import(job: Job, progress: Progress) -> dict[str, Any]:
     """The import, once the QA lead has ticked that the cases listed will close: that tick is the say-so
     the action asks for, as long as the import closes no more than the check listed."""
     given = job.arguments
-    path = upload_path(given)
-    if not path.is_file():
-        raise JobFailed(GONE)
+    path = uploaded_file(job)
 
     def counting(description: str, total: int) -> Callable[[int], None]:
         progress.total(total)
@@ -87,7 +106,7 @@ def _import(job: Job, progress: Progress) -> dict[str, Any]:
         with transaction.atomic():
             result = actions.import_case_register(
                 path,
-                acting_user=_starter(job),
+                acting_user=starter(job),
                 file_name=given["file_name"],
                 skip_invalid=given["skip_invalid"],
                 partial=given["partial"],
@@ -103,7 +122,7 @@ def _import(job: Job, progress: Progress) -> dict[str, Any]:
         # The register changed after the check (another import, say): what was written is rolled back.
         # The check again, for the page to ask again with the new figures; the upload stays for that.
         dry = check_case_register(
-            path, acting_user=_starter(job), file_name=given["file_name"], partial=given["partial"]
+            path, acting_user=starter(job), file_name=given["file_name"], partial=given["partial"]
         )
         noun = "case" if dry.totals.closed == 1 else "cases"
         raise JobFailed(
@@ -119,16 +138,3 @@ def _import(job: Job, progress: Progress) -> dict[str, Any]:
         raise JobFailed(str(refused)) from refused
     path.unlink(missing_ok=True)
     return {"result": to_json(result), "importable": False}
-
-
-def _starter(job: Job) -> User:
-    if job.started_by is None:
-        raise JobFailed("Nobody is named as having started this import.")
-    return job.started_by
-
-
-def _rows_read(progress: Progress, result: ImportResult) -> None:
-    totals = result.totals
-    rows = totals.created + totals.updated + totals.unchanged + totals.rejected
-    progress.total(rows)
-    progress.reached(rows)
