@@ -4,24 +4,13 @@ written (saved with every pause in typing) leave it alone."""
 
 from __future__ import annotations
 
-from django.db import connections, router
+from caseaudit.kept import table_fingerprint
 
 from .models import Audit
 
 
 def graded_fingerprint() -> str:
-    """What changes whenever a completed audit does, in one query: how many audits are completed (one
-    submitted, returned, reopened or disposed of), the latest change to any of them (moderated, regraded:
-    every write to an audit sets `updated_at`), and the highest id (a past audit imported). Separate
-    subqueries, each answered from an index of completed audits or the primary key."""
-    table = Audit._meta.db_table
-    alias = router.db_for_read(Audit)
-    quoted = connections[alias].ops.quote_name(table)
-    completed = f"FROM {quoted} WHERE completed_on IS NOT NULL"
-    with connections[alias].cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) {completed}), (SELECT MAX(updated_at) {completed}), "  # noqa: S608
-            f"(SELECT MAX(id) FROM {quoted})"
-        )
-        audits, changed, last = cursor.fetchone()
-    return f"{audits}/{changed or ''}/{last or 0}"
+    """How many audits are completed (one submitted, returned, reopened or disposed of), the latest change
+    to any of them (moderated, regraded: every write to an audit sets `updated_at`; both read from the
+    index of completed audits) and the highest id (a past audit imported)."""
+    return table_fingerprint(Audit, rows="completed_on IS NOT NULL")
