@@ -172,12 +172,6 @@ def test_existing_staff_and_teams_are_reused(tmp_path):
     assert Team.objects.count() == 1 and Staff.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _ensure_names (cases/importing/write.py) takes every worker before any manager, and new "
-    "cases before changed ones, so a new name joins the team of the first case naming them in that order, "
-    "not in the file's",
-)
 @pytest.mark.parametrize(
     "body",
     [
@@ -189,7 +183,8 @@ def test_existing_staff_and_teams_are_reused(tmp_path):
 )
 def test_a_new_member_of_staff_joins_the_team_of_the_first_row_naming_them(tmp_path, body):
     make_case("OLD", "child-in-need")
-    assert run(write(tmp_path, body)).written
+    # Partial: in the first file OLD is not listed, and closing the whole register would need a say-so.
+    assert run(write(tmp_path, body), partial=True).written
     assert Staff.objects.get(name="Mo").team.name == "North"
 
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from caseaudit.bulk_insert import insert_rows, sqlite_dates
-from caseaudit.core.register import DATE_COLUMNS, TEXT_COLUMNS
+from caseaudit.core.register import DATE_COLUMNS
 
 from ..models import Case, Staff, Team
 from .plan import Plan
@@ -58,20 +58,28 @@ def apply_plan(plan: Plan, *, batch_id: int, today: date, progress: Progress | N
 
 def _ensure_names(plan: Plan) -> dict[str, dict[str, int]]:
     """Teams and staff by name, creating the ones the file brings. A new worker or manager joins the
-    team of the first case that names them."""
-    rows = pl.concat([plan.create.select(TEXT_COLUMNS), plan.update.select(TEXT_COLUMNS)])
-    team_names = set(rows["team"].drop_nulls().unique().to_list())
+    team of the first row naming them, in the file's order."""
+    frames = [plan.create, plan.update]
+    team_names = set(pl.concat([f["team"] for f in frames]).drop_nulls().unique().to_list())
     known_teams = dict(Team.objects.filter(name__in=team_names).values_list("name", "id"))
     Team.objects.bulk_create([Team(name=n) for n in sorted(team_names - known_teams.keys())])
     teams = dict(Team.objects.filter(name__in=team_names).values_list("name", "id"))
 
-    people = pl.concat(
-        [
-            rows.select(pl.col("worker").alias("name"), "team"),
-            rows.select(pl.col("manager").alias("name"), "team"),
-        ]
-    ).drop_nulls("name")
-    first_team = dict(people.unique("name", keep="first", maintain_order=True).iter_rows())
+    # Each name's first row as worker and as manager, in each frame (a few thousand rows, not millions),
+    # then the earliest of those: a worker before the manager of the same row.
+    firsts = pl.concat(
+        frame.select(pl.col(role).alias("name"), "team", "_source", "_row", pl.lit(order).alias("_order"))
+        .drop_nulls("name")
+        .unique("name", keep="first", maintain_order=True)
+        for frame in frames
+        for order, role in enumerate(("worker", "manager"))
+    )
+    first_team = dict(
+        firsts.sort("_source", "_row", "_order")
+        .unique("name", keep="first", maintain_order=True)
+        .select("name", "team")
+        .iter_rows()
+    )
     known_staff = set(Staff.objects.filter(name__in=first_team).values_list("name", flat=True))
     Staff.objects.bulk_create(
         [
