@@ -59,18 +59,28 @@ def _looks_like_date(text: pl.Expr) -> pl.Expr:
     return text.str.contains(_ISO_WITH_TIME) | text.str.contains(_DMY)
 
 
+def iso_date(text: pl.Expr) -> pl.Expr:
+    """The plain ISO form (YYYY-MM-DD) alone, in range; null otherwise. The quick pass before `any_date`."""
+    return _in_range(text.str.to_date("%Y-%m-%d", strict=False))
+
+
+def iso_dates(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Each text column of `columns` in which every cell is an ISO date (or empty), as dates; the others
+    as they were, for `date_columns` to parse and explain. Columns already of dates are left alone."""
+    text = [c for c in columns if frame.schema[c] == pl.String]
+    fast = frame.select(iso_date(pl.col(c)).alias(c) for c in text)
+    # Only text that was empty is empty after parsing: every other cell was a date.
+    clean = [c for c in text if fast[c].null_count() == frame[c].null_count()]
+    return frame.with_columns(fast[c] for c in clean)
+
+
 def date_columns(frame: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
     """Parse text date columns in place. Returns the frame with pl.Date columns and, per column, the reason
     (or null) for each row whose text was not a date."""
-    fast = frame.with_columns(
-        _in_range(pl.col(c).str.to_date("%Y-%m-%d", strict=False)).alias(c) for c in columns
-    )
     # The plain ISO form parses in one quick pass; only columns with something left over take the slow,
     # every-format path. In caseaudit's own CSV that is usually none.
-    leftovers = fast.select(
-        (pl.col(c).is_null() & frame[c].is_not_null()).any().alias(c) for c in columns
-    ).row(0, named=True)
-    slow = [c for c in columns if leftovers[c]]
+    fast = iso_dates(frame, columns)
+    slow = [c for c in columns if fast.schema[c] != pl.Date]
     if not slow:
         return fast, {}
     parsed = frame.select([any_date(pl.col(c)).alias(c) for c in slow])

@@ -44,7 +44,10 @@ def row_errors(
     Every bad row has at least one failing cell, so the first `limit` bad rows are enough to look at."""
     total = int(reasons.select(pl.sum_horizontal(pl.all().is_not_null()).sum()).item() or 0)
     errors: list[RowError] = []
-    shown = bad_rows.head(limit).select([*_ROW_KEYS, *dict.fromkeys(columns)])
+    # A column a reader parsed already (all ISO dates: readers.columns.iso_dates) is quoted as it was written.
+    shown = bad_rows.head(limit).select(
+        *_ROW_KEYS, *(pl.col(c).cast(pl.String) for c in dict.fromkeys(columns))
+    )
     for row, reason_row in zip(shown.iter_rows(named=True), reasons.head(limit).iter_rows(), strict=True):
         for column, reason in zip(columns, reason_row, strict=True):
             if reason is not None:
@@ -77,7 +80,9 @@ def repeated_rows(
     group's key values, its number of rows and `rows_text` ("rows 2, 3 and 9" or "rows 2, 3, 4, 5, 6 and
     39,995 more")."""
     present = pl.all_horizontal(pl.col(k).is_not_null() for k in keys)
-    repeated = present & pl.struct(keys).is_duplicated()
+    # One key is hashed as itself: a struct of one field costs a copy of the column.
+    key = pl.col(keys[0]) if len(keys) == 1 else pl.struct(keys)
+    repeated = present & key.is_duplicated()
     mask = frame.select(repeated.fill_null(False).alias("repeated")).to_series()
     if not mask.any():
         return Repeats(mask, FoundErrors())

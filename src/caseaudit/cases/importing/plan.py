@@ -60,9 +60,14 @@ def plan_changes(
     if not partial and "closed_on" not in columns:
         # A full import lists the open caseload: a case in it is open, whatever it was before.
         columns.append("closed_on")
-    joined = incoming.join(
-        existing.select("_id", "child_id", *columns), on="child_id", how="left", suffix="_old"
+    # Only the key goes through the join; the file's own columns are set beside its result, not copied.
+    matched = incoming.select("child_id").join(
+        existing.select("_id", "child_id", *(pl.col(c).alias(f"{c}_old") for c in columns)),
+        on="child_id",
+        how="left",
+        maintain_order="left",
     )
+    joined = pl.concat([incoming, matched.drop("child_id")], how="horizontal")
     is_new = pl.col("_id").is_null()
     differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in columns])
     create = joined.filter(is_new).select(incoming.columns)
