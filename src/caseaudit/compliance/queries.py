@@ -15,20 +15,19 @@ results, so a page reads one small query and the ids of its cases, however large
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from importlib.metadata import version
-from itertools import islice
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db.models import CharField, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 
 from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
+from caseaudit.bulk_read import read_frame
 from caseaudit.cases.fingerprint import register_fingerprint
 from caseaudit.cases.models import Case
 from caseaudit.cases.scoping import cases_visible_to
@@ -71,37 +70,14 @@ def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def cases_frame(cases: QuerySet[Case]) -> pl.DataFrame:
     """The open cases of `cases` as a frame of FRAME_COLUMNS (dates as pl.Date), in Child Unique ID order,
-    without the optional dates the register does not record.
-
-    One query. Dates are read as ISO text (SQLite keeps them so, PostgreSQL writes them so) and parsed in
-    bulk by polars, which spares Django a Python date conversion per cell. The rows become columns a batch
-    at a time: a million cases held as Python tuples of text would need over a gigabyte, their columns a
-    tenth of that."""
-    as_text = {f"_{name}": Cast(name, output_field=CharField()) for name in DATE_FIELDS}
-    rows = (
-        open_cases(cases)
-        .order_by("child_id")
-        .annotate(**as_text)
-        .values_list("pk", "child_id", "cohort", *as_text)
-        .iterator(chunk_size=READ_BATCH)
+    without the optional dates the register does not record. One query (`caseaudit.bulk_read`)."""
+    frame = read_frame(
+        open_cases(cases).order_by(),
+        {"id": pl.Int64, "child_id": pl.Utf8, "cohort": pl.Utf8} | dict.fromkeys(DATE_FIELDS, pl.Date),
     )
-    batches = [_as_columns(batch) for batch in _batched(rows, READ_BATCH)]
-    frame = pl.concat(batches) if batches else _as_columns([])
-    return frame.drop(unrecorded_fields())
-
-
-READ_BATCH = 20_000
-_SCHEMA = {"case_id": pl.Int64, "child_id": pl.Utf8, "cohort": pl.Utf8} | {n: pl.Utf8 for n in DATE_FIELDS}
-
-
-def _batched(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
-    while batch := list(islice(rows, size)):
-        yield batch
-
-
-def _as_columns(rows: list[tuple]) -> pl.DataFrame:
-    frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
-    return frame.with_columns(pl.col(n).str.slice(0, 10).str.to_date("%Y-%m-%d") for n in DATE_FIELDS)
+    # Sorted by polars, in parallel, rather than by the database, which would sort a million rows on one
+    # core or read them in the order of the Child Unique ID index, a page here and a page there.
+    return frame.sort("child_id").rename({"id": "case_id"}).drop(unrecorded_fields())
 
 
 @gc_paused()  # every open case's row read as a tuple, a batch at a time
