@@ -185,7 +185,8 @@ def grade_table(run: Run) -> Figure:
         run.args.audits,
         "audits",
         1.5,
-        "one SQL GROUP BY (year, cohort, moderated grade) over the audits, through a plain connection.",
+        "one SQL GROUP BY of the completed audits by what the table counts (day, cycle, cohort, grade, "
+        "template, scale) in the order of their index, through a plain connection; the days summed by year.",
     )
     return _reading(run, figure, GRADES, url)
 
