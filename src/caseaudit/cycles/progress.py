@@ -50,57 +50,68 @@ _NOBODY = ("Not allocated", "Auditor not recorded")  # rows of audits without an
 
 
 @dataclass(frozen=True)
-class GroupCount:
-    """How many of a cycle's audits share an auditor, cohort, selection reason and status."""
+class CycleCounts:
+    """A cycle's audits counted two ways, from the index of the audits' own columns (no join): by auditor
+    and status (a few hundred rows for a hundred auditors), and by cohort, selection reason and status (a
+    few dozen). Counted by all four at once, the same audits make thousands of rows, each read and added up
+    again here: most of the cycle page's time. The cohort is the one the case was sampled in, which the audit
+    keeps."""
 
-    auditor_id: int | None
-    cohort: str  # the case's cohort when it was sampled, which the audit keeps
-    reason: str
-    status: str
-    n: int
+    by_auditor: list[tuple[int | None, str, int]]  # auditor id, status, audits
+    by_cohort: list[tuple[str, str, str, int]]  # cohort, reason, status, audits
 
-
-def cycle_counts(cycle: Cycle) -> list[GroupCount]:
-    """The cycle's audits counted by auditor, cohort, reason and status: one grouped pass over the audits'
-    own columns (no join), from which the cycle page draws its sample's make-up and its progress."""
-    rows = cycle.audits.values_list("auditor_id", "cohort", "reason", "status").annotate(n=Count("pk"))
-    return [GroupCount(*row) for row in rows.order_by()]
+    @property
+    def unallocated(self) -> int:
+        return sum(n for auditor_id, _, n in self.by_auditor if auditor_id is None)
 
 
-def cycle_progress(cycle: Cycle, *, today: date, counts: list[GroupCount] | None = None) -> Progress:
+def cycle_counts(cycle: Cycle) -> CycleCounts:
+    """The counts the cycle page draws its sample's make-up and its progress from: two grouped queries."""
+    audits = cycle.audits.order_by()
+    return CycleCounts(
+        by_auditor=list(audits.values_list("auditor_id", "status").annotate(n=Count("*"))),
+        by_cohort=list(audits.values_list("cohort", "reason", "status").annotate(n=Count("*"))),
+    )
+
+
+def cycle_progress(cycle: Cycle, *, today: date, counts: CycleCounts | None = None) -> Progress:
     """Counts per auditor and per cohort, from `cycle_counts` (read here unless given) and the auditors'
     names. An audit not yet submitted after the cycle's end date is overdue."""
     past_deadline = today > cycle.ends_on
     counts = cycle_counts(cycle) if counts is None else counts
-    ids = {count.auditor_id for count in counts if count.auditor_id is not None}
+    ids = {auditor_id for auditor_id, _, _ in counts.by_auditor if auditor_id is not None}
     names = {
         pk: f"{first} {last}".strip() or username
         for pk, username, first, last in User.objects.filter(pk__in=ids).values_list(
             "pk", "username", "first_name", "last_name"
         )
     }
+
+    def add(row: ProgressRow, status: str, n: int) -> None:
+        row.counts[status] = row.counts.get(status, 0) + n
+        if past_deadline and status not in NOT_WORK:
+            row.overdue += n
+
+    # A withdrawn audit is counted apart (COUNTED), never in the rows.
     auditors: dict[str, ProgressRow] = {}
-    cohorts: dict[str, ProgressRow] = {}
-    total = ProgressRow("All audits")
-    withdrawn = 0
-    for count in counts:
-        cohort, status, n = count.cohort, count.status, count.n
+    for auditor_id, status, n in counts.by_auditor:
         if status == AuditStatus.WITHDRAWN:
-            withdrawn += n
             continue
-        if count.auditor_id is not None:
-            label = names[count.auditor_id]
+        if auditor_id is not None:
+            label = names[auditor_id]
         else:
             # A done audit without an auditor was imported from past records that named none.
             label = "Auditor not recorded" if status in DONE else "Not allocated"
-        for row in (
-            auditors.setdefault(label, ProgressRow(label)),
-            cohorts.setdefault(cohort, ProgressRow(COHORT_LABELS.get(cohort, cohort))),
-            total,
-        ):
-            row.counts[status] = row.counts.get(status, 0) + n
-            if past_deadline and status not in NOT_WORK:
-                row.overdue += n
+        add(auditors.setdefault(label, ProgressRow(label)), status, n)
+    cohorts: dict[str, ProgressRow] = {}
+    total = ProgressRow("All audits")
+    withdrawn = 0
+    for cohort, _, status, n in counts.by_cohort:
+        if status == AuditStatus.WITHDRAWN:
+            withdrawn += n
+            continue
+        add(cohorts.setdefault(cohort, ProgressRow(COHORT_LABELS.get(cohort, cohort))), status, n)
+        add(total, status, n)
     ordered_cohorts = [cohorts[c] for c in COHORT_LABELS if c in cohorts]
     return Progress(
         by_auditor=sorted(auditors.values(), key=lambda r: (r.label in _NOBODY, r.label)),

@@ -113,16 +113,16 @@ def render_cycle(
     )
     page = Paginator(sample, PAGE_SIZE).get_page(request.GET.get("page"))
 
-    # The sample's make-up and its progress come from one grouped count of the audits' own columns.
+    # The sample's make-up and its progress come from two grouped counts of the audits' own columns.
     counts = cycle_counts(cycle)
     by_cohort: Counter[str] = Counter()
     by_reason: Counter[str] = Counter()
     reaudits: Counter[str] = Counter()
-    for count in counts:
-        by_cohort[count.cohort] += count.n
-        by_reason[count.reason] += count.n
-        if count.reason == SelectionReason.REAUDIT_AFTER_INADEQUATE:
-            reaudits[count.cohort] += count.n
+    for cohort, reason, _, n in counts.by_cohort:
+        by_cohort[cohort] += n
+        by_reason[reason] += n
+        if reason == SelectionReason.REAUDIT_AFTER_INADEQUATE:
+            reaudits[cohort] += n
     in_sample = sum(by_cohort.values())
 
     context: dict[str, Any] = {
@@ -171,7 +171,7 @@ def render_cycle(
             statuses=[(value, AuditStatus(value).label) for value in COUNTED],
             done_statuses=DONE,
             not_work=NOT_WORK,
-            unallocated=sum(count.n for count in counts if count.auditor_id is None),
+            unallocated=counts.unallocated,
             has_auditors=policy.holders(policy.HAVE_AUDITS).exists(),
             cohort_rows=[
                 (label, by_cohort[slug]) for slug, label in COHORT_LABELS.items() if by_cohort[slug]
