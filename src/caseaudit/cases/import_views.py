@@ -1,21 +1,13 @@
 """Importing the case register from the web: upload, check (a dry run), confirm. QA lead only.
 
-The uploaded file waits under UPLOAD_DIR, named by a random token that only the uploader's session knows,
-until the QA lead confirms or uploads another. The check and the import run as jobs (`import_jobs`, run by
-`caseaudit worker`): each page shows the job's progress, refreshing itself, then its result. A job's
-page is its starter's only; the confirmation still needs the session that uploaded the file."""
+The check and the import run as jobs (`import_jobs`, run by `caseaudit worker`): each page shows the job's
+progress, refreshing itself, then its result. The upload waits as `import_flow` describes."""
 
 from __future__ import annotations
 
-import os
-import re
-import secrets
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,11 +17,9 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.core.cohorts import COHORT_LABELS
-from caseaudit.jobs.display import REFRESH_SECONDS, job_view
 from caseaudit.jobs.models import Job
 from caseaudit.jobs.running import start_job
 from caseaudit.jobs.scoping import jobs_visible_to
-from caseaudit.readers.row_errors import shown_of
 
 from . import import_jobs
 from .forms import (
@@ -37,96 +27,35 @@ from .forms import (
     ImportUploadForm,
     max_upload_text,
 )
+from .import_flow import UploadSession, WaitingUpload, found, problems, waiting_page
 from .importing.result import ImportResult
 from .importing.result_json import closing_counts, from_json
 
 CHECK, IMPORT = "register-check", "register-import"
 # The cases an import would close, named on the check page (those in a live sample first).
 CLOSING_SHOWN = 500
-_SESSION_KEY = "case_import"
-_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-@dataclass
-class PendingImport:
-    """An uploaded file waiting for the QA lead's confirmation. Kept in the session, so a token is only
-    good for the person (and the sign-in) that uploaded it. `check_job` is the job checking it."""
+@dataclass(kw_only=True)
+class PendingImport(WaitingUpload):
+    """A register file waiting, with the options chosen when it was uploaded and the closures its check
+    found (which the confirmation must agree to)."""
 
-    token: str
-    suffix: str
-    file_name: str
-    user_id: int
     skip_invalid: bool
     partial: bool
     closing: int = 0
     closing_live: int = 0
-    check_job: int | None = None
-
-    @property
-    def path(self) -> Path:
-        return Path(settings.UPLOAD_DIR) / f"{self.token}{self.suffix}"
 
     def arguments(self) -> dict[str, Any]:
-        """What a job needs to find and read the file (never the session's other keys)."""
-        return {
-            "token": self.token,
-            "suffix": self.suffix,
-            "file_name": self.file_name,
+        return super().arguments() | {
             "skip_invalid": self.skip_invalid,
             "partial": self.partial,
             "closing": self.closing,
             "closing_live": self.closing_live,
         }
 
-    def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
 
-
-def _save_upload(upload: UploadedFile, user: User, *, skip_invalid: bool, partial: bool) -> PendingImport:
-    upload_dir = Path(settings.UPLOAD_DIR)
-    upload_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    pending = PendingImport(
-        token=secrets.token_urlsafe(24),
-        suffix=Path(upload.name or "").suffix.lower(),
-        file_name=Path(upload.name or "register").name[:255],
-        user_id=user.pk,
-        skip_invalid=skip_invalid,
-        partial=partial,
-    )
-    # O_EXCL: never write over another file; 0600: uploads hold children's data.
-    handle = os.open(pending.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(handle, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return pending
-
-
-def _pending(request: HttpRequest, user: User, token: str | None = None) -> PendingImport | None:
-    """This user's upload waiting in this session; with `token`, only if the token is the upload's."""
-    stored = request.session.get(_SESSION_KEY)
-    if not isinstance(stored, dict):
-        return None
-    try:
-        pending = PendingImport(**stored)
-    except TypeError:
-        return None
-    if pending.user_id != user.pk:
-        return None
-    if token is not None and (
-        not _TOKEN_PATTERN.match(token) or not secrets.compare_digest(token, pending.token)
-    ):
-        return None
-    return pending
-
-
-def _keep(request: HttpRequest, pending: PendingImport) -> None:
-    request.session[_SESSION_KEY] = asdict(pending)
-
-
-def _forget(request: HttpRequest, pending: PendingImport | None, *, delete: bool = True) -> None:
-    if pending is not None and delete:
-        pending.discard()
-    request.session.pop(_SESSION_KEY, None)
+_waiting_uploads = UploadSession("case_import", PendingImport)
 
 
 @policy.capability_required(policy.IMPORT_REGISTER)
@@ -141,10 +70,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_import(request, "cases/import.html", {"form": form})
     # One upload waits at a time: a new one replaces (and deletes) the last.
-    _forget(request, _pending(request, user))
-    pending = _save_upload(
+    _waiting_uploads.forget(request, _waiting_uploads.find(request, user))
+    pending = PendingImport.save(
         form.cleaned_data["register_file"],
         user,
+        default_name="register",
         skip_invalid=form.cleaned_data["skip_invalid"],
         partial=form.cleaned_data["partial"],
     )
@@ -161,7 +91,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         pending.discard()  # never leave a child's data behind on disk, whatever went wrong
         raise
     pending.check_job = job.pk
-    _keep(request, pending)
+    _waiting_uploads.keep(request, pending)
     return redirect("cases:import-check", job.pk)
 
 
@@ -172,21 +102,21 @@ def import_check(request: HttpRequest, job_id: int) -> HttpResponse:
     user = policy.person(request.user, policy.IMPORT_REGISTER)
     job = get_object_or_404(jobs_visible_to(user), pk=job_id, kind=CHECK)
     if not job.finished:
-        return _waiting(request, job, "Checking the file")
-    pending = _pending(request, user, job.arguments.get("token", ""))
+        return waiting_page(request, job, "Checking the file")
+    pending = _waiting_uploads.find(request, user, job.arguments.get("token", ""))
     if job.status == Job.Status.FAILED:
-        _forget(request, pending)
+        _waiting_uploads.forget(request, pending)
         return _refused(request, job, job.arguments)
-    result = from_json(_found(job)["result"])
+    result = from_json(found(job)["result"])
     confirm_form: ImportConfirmForm | None = None
-    if _found(job)["importable"] and pending is not None and pending.path.is_file():
-        pending.closing, pending.closing_live = closing_counts(_found(job)["result"])
-        _keep(request, pending)
+    if found(job)["importable"] and pending is not None and pending.path.is_file():
+        pending.closing, pending.closing_live = closing_counts(found(job)["result"])
+        _waiting_uploads.keep(request, pending)
         confirm_form = ImportConfirmForm(
             initial={"token": pending.token}, closing=pending.closing, live=pending.closing_live
         )
     elif pending is not None:
-        _forget(request, pending)
+        _waiting_uploads.forget(request, pending)
     return _review(request, job, result, confirm_form)
 
 
@@ -194,7 +124,7 @@ def import_check(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     user = policy.person(request.user, policy.IMPORT_REGISTER)
-    pending = _pending(request, user, request.POST.get("token", ""))
+    pending = _waiting_uploads.find(request, user, request.POST.get("token", ""))
     if pending is None or not pending.path.is_file():
         return _render_import(
             request, "cases/import.html", {"form": ImportUploadForm(), "expired": True}, status=400
@@ -204,15 +134,15 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         # The figures the QA lead is asked to agree to: the check's, or the import's that found the
         # register changed since.
-        found = jobs_visible_to(user).filter(pk=pending.check_job or 0, result__isnull=False).first()
-        if found is None:
-            _forget(request, pending)
+        checked = jobs_visible_to(user).filter(pk=pending.check_job or 0, result__isnull=False).first()
+        if checked is None:
+            _waiting_uploads.forget(request, pending)
             return _render_import(
                 request, "cases/import.html", {"form": ImportUploadForm(), "expired": True}, status=400
             )
-        return _review(request, found, from_json(_found(found)["result"]), form)
+        return _review(request, checked, from_json(found(checked)["result"]), form)
     # The token is spent: the import's job has the file now, and a second confirmation finds nothing.
-    _forget(request, pending, delete=False)
+    _waiting_uploads.forget(request, pending, delete=False)
     job = start_job(
         import_jobs.import_register,
         kind=IMPORT,
@@ -232,12 +162,12 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     user = policy.person(request.user, policy.IMPORT_REGISTER)
     job = get_object_or_404(jobs_visible_to(user), pk=job_id, kind=IMPORT)
     if not job.finished:
-        return _waiting(request, job, "Importing the file")
+        return waiting_page(request, job, "Importing the file")
     if job.status == Job.Status.FAILED and job.result and job.result.get("register_changed"):
         return _ask_again(request, user, job)
     if job.status == Job.Status.FAILED:
         return _refused(request, job, job.arguments)
-    result = from_json(_found(job)["result"])
+    result = from_json(found(job)["result"])
     if not result.written:
         return _review(request, job, result, None)
     return render(request, "cases/import_done.html", _summary(result))
@@ -258,23 +188,12 @@ def _ask_again(request: HttpRequest, user: User, job: Job) -> HttpResponse:
     )
     if not pending.path.is_file():
         return _refused(request, job, given)
-    pending.closing, pending.closing_live = closing_counts(_found(job)["result"])
-    _keep(request, pending)
+    pending.closing, pending.closing_live = closing_counts(found(job)["result"])
+    _waiting_uploads.keep(request, pending)
     form = ImportConfirmForm({"token": pending.token}, closing=pending.closing, live=pending.closing_live)
     form.is_valid()
     form.add_error(None, job.failure)
-    return _review(request, job, from_json(_found(job)["result"]), form)
-
-
-def _found(job: Job) -> dict[str, Any]:
-    """What a finished job of the import found (kept by `import_jobs`)."""
-    assert isinstance(job.result, dict), f"job {job.pk} kept no result"
-    return job.result
-
-
-def _waiting(request: HttpRequest, job: Job, heading: str) -> HttpResponse:
-    context = {"view": job_view(job), "refresh_seconds": REFRESH_SECONDS, "heading": heading}
-    return render(request, "cases/import_waiting.html", context)
+    return _review(request, job, from_json(found(job)["result"]), form)
 
 
 def _refused(request: HttpRequest, job: Job, given: dict[str, Any]) -> HttpResponse:
@@ -298,7 +217,7 @@ def _review(
 ) -> HttpResponse:
     given = job.arguments
     context = _summary(result)
-    closing_count, _ = closing_counts(_found(job)["result"])
+    closing_count, _ = closing_counts(found(job)["result"])
     context.update(
         {
             "closing_shown": result.closing[:CLOSING_SHOWN],
@@ -322,14 +241,9 @@ def _review(
 
 def _summary(result: ImportResult) -> dict[str, Any]:
     labels = {**COHORT_LABELS, "unknown": "Cohort not recognised"}
-    errors = result.errors  # the first thousand at most (caseaudit.readers.row_errors)
     return {
         "result": result,
         "cohort_rows": [(labels.get(slug, slug), counts) for slug, counts in result.cohort_rows],
         "totals": result.totals,
-        "warnings": result.warnings,
-        "row_errors": errors,
-        "row_error_count": result.error_count,
-        "row_errors_shown": len(errors),
-        "row_errors_shown_of": shown_of(len(errors), result.error_count),
+        **problems(result.warnings, result.errors, result.error_count),
     }
