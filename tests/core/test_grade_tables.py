@@ -1,10 +1,19 @@
+import itertools
 from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseaudit.core.grade_tables import ALL_COHORTS, OFSTED_GRADES, cell_text, grade_percentages, grade_rows
+from caseaudit.core.grade_tables import (
+    ALL_COHORTS,
+    OFSTED_GRADES,
+    GradeRow,
+    cell_text,
+    grade_percentages,
+    grade_rows,
+    needs_rounding_note,
+)
 from tests.core.test_intervals import textbook_wilson
 
 
@@ -26,11 +35,45 @@ def test_the_committee_example_prints_as_the_committee_expects():
     ]
 
 
-def test_a_tie_for_the_spare_point_goes_to_the_larger_count_then_the_better_grade():
-    # 1, 1, 1 of 3: 33.3% each; the spare point goes to the best grade of the tied three.
-    assert grade_percentages([0, 1, 1, 1]) == (0, 33, 33, 34)
-    # 1 of 6 and 2 of 6 have remainders .67 and .33: .67 wins whatever the counts.
-    assert grade_percentages([1, 1, 2, 2]) == (17, 17, 33, 33)
+@pytest.mark.parametrize(
+    ("counts", "printed"),
+    [
+        # The points run out within equal counts: all down when up would be no nearer 100.
+        ((0, 1, 1, 1), (0, 33, 33, 33)),
+        ((0, 4, 4, 3), (0, 36, 36, 27)),
+        ((0, 5, 5, 1), (0, 45, 45, 9)),
+        # Two points left for three equal counts: all up (101) is nearer 100 than all down (98).
+        ((1, 1, 1, 3), (17, 17, 17, 50)),
+        # Equal counts inside the points left all get one.
+        ((1, 1, 2, 2), (17, 17, 33, 33)),
+        # Not the same count: the larger remainder wins, wherever the grade is.
+        ((6, 5, 6, 0), (35, 30, 35, 0)),
+    ],
+)
+def test_equal_counts_always_print_equal_percentages(counts, printed):
+    assert grade_percentages(counts) == printed
+
+
+@pytest.mark.parametrize(
+    ("counts", "printed"),
+    [
+        ((0, 5, 6, 6), (0, 30, 35, 35)),  # 2018 in the authority's own report
+        ((0, 2, 5, 6), (0, 15, 39, 46)),  # 2019, docs/domain.md#percentages
+        ((1, 3, 6, 2), (8, 25, 50, 17)),  # 2020 and 2021 of the history the tests load (grade_history)
+        ((0, 2, 7, 3), (0, 17, 58, 25)),
+    ],
+)
+def test_the_reports_own_years_come_out_as_printed(counts, printed):
+    assert grade_percentages(counts) == printed
+    assert sum(printed) == 100
+
+
+def test_the_note_on_rounding_is_wanted_only_where_a_row_does_not_sum_to_100():
+    def rows(*counts: tuple[int, ...]) -> list[GradeRow]:
+        return [GradeRow(str(i), "c", OFSTED_GRADES, c) for i, c in enumerate(counts)]
+
+    assert not needs_rounding_note(rows((0, 2, 5, 6), (0, 0, 0, 0)))
+    assert needs_rounding_note(rows((0, 2, 5, 6), (0, 1, 1, 1)))
 
 
 def test_a_row_without_audits_shows_no_percentages_but_is_still_there():
@@ -63,13 +106,18 @@ counts = st.lists(st.integers(0, 400), min_size=len(OFSTED_GRADES), max_size=len
 
 
 @given(counts)
-def test_every_non_empty_row_sums_to_100_and_each_share_is_within_1_of_the_exact_share(cells):
+def test_each_share_is_within_1_of_the_exact_share_and_equal_counts_print_alike(cells):
     percentages = grade_percentages(cells)
     assert percentages is not None
-    assert sum(percentages) == 100
     total = sum(cells)
     for count, percentage in zip(cells, percentages, strict=True):
         assert abs(percentage - Fraction(100 * count, total)) < 1
+    for (a, p), (b, q) in itertools.combinations(zip(cells, percentages, strict=True), 2):
+        assert a != b or p == q
+    # A row of four grades is off by a point at most, and only where equal counts shared the cut.
+    assert abs(sum(percentages) - 100) <= 1
+    if len(set(c for c in cells if c)) == len([c for c in cells if c]):
+        assert sum(percentages) == 100
 
 
 @given(counts)

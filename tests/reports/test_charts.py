@@ -59,6 +59,19 @@ def test_segments_are_labelled_count_and_percent_as_the_table_prints_them():
     assert {"n = 13", "n = 12"} <= set(labels)
 
 
+def test_a_bar_whose_percentages_make_99_is_still_full_and_labelled_as_the_table_prints_it():
+    # 2021, all cohorts: 0, 3, 8 and 3 of 14 print 21%, 57% and 21% (equal counts alike): 99.
+    table = make_table()
+    axes = grade_figure(table).axes[0]
+    tops = {}
+    for bar in axes.patches:
+        x = round(bar.get_x() + bar.get_width() / 2)
+        tops[x] = max(tops.get(x, 0.0), bar.get_y() + bar.get_height())
+    assert tops[2] == pytest.approx(100)  # 2021, the third bar from the left
+    labels = [text.get_text() for text in axes.texts]
+    assert labels.count("3 (21%)") == 2 and "8 (57%)" in labels
+
+
 def test_the_axes_title_and_legend_say_what_the_chart_shows():
     figure = grade_figure(make_table())
     axes = figure.axes[0]

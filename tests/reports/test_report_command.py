@@ -47,6 +47,23 @@ def test_text_is_a_committee_table_with_its_caveats(history):
     assert "not yet moderated" in notes
 
 
+def test_a_row_whose_equal_counts_share_the_last_point_says_why_it_sums_to_99(history):
+    """2021, all cohorts: 0, 3, 8 and 3 of 14. The two threes tie for the last point, so both stay at 21%
+    and the row makes 99, which the notes explain; before, the better grade took the point (22%)."""
+    text = report()
+    row = next(line for line in text.splitlines() if line.startswith("2021  All cohorts"))
+    assert re.split(r"\s{2,}", row.strip()) == [
+        "2021",
+        "All cohorts",
+        "14",
+        "0",
+        "3 (21%)",
+        "8 (57%)",
+        "3 (21%)",
+    ]
+    assert "Percentages may not sum to 100 because of rounding" in text[text.index("\nNotes\n") :]
+
+
 def test_csv_has_the_fixed_columns_newest_period_first(history):
     text = report("--format", "csv")
     assert text.splitlines()[0] == CSV_HEADER

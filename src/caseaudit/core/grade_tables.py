@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .apportion import largest_remainder
+from .apportion import whole_percentages
 from .intervals import wilson_interval
 
 # The Ofsted scale, worst first, as the committee's table prints it.
@@ -51,14 +51,22 @@ class GradeRow:
 
 
 def grade_percentages(counts: Sequence[int]) -> tuple[int, ...] | None:
-    """Whole percentages, worst grade first, that sum to 100 (the largest-remainder method of
-    docs/domain.md#percentages: 5 of 13 is 39%, not 38%). A tie for a spare point goes to the grade with the
-    larger count, then to the better grade, so counts are passed to the apportioning best grade first. No
-    audits, no percentages."""
+    """Whole percentages, worst grade first, by the largest-remainder method of docs/domain.md#percentages
+    (5 of 13 is 39%, not 38%), with equal counts always at equal percentages, so a row may sum to 99 or 101
+    (`ROUNDING_NOTE`). No audits, no percentages."""
     if not sum(counts):
         return None
-    best_first = largest_remainder(100, list(reversed(counts)))
-    return tuple(reversed(best_first))
+    return tuple(whole_percentages(counts))
+
+
+# Said under a table when a row's percentages do not sum to 100 (grade_percentages).
+ROUNDING_NOTE = (
+    "Percentages may not sum to 100 because of rounding: equal counts always show equal percentages."
+)
+
+
+def needs_rounding_note(rows: Iterable[GradeRow]) -> bool:
+    return any(row.percentages is not None and sum(row.percentages) != 100 for row in rows)
 
 
 def grade_rows(

@@ -3,8 +3,9 @@ bottom, as percentages of the period's audits that add up to 100, with each segm
 as the table prints it.
 
 Percentages rather than counts, because periods with different numbers of audits are compared at a glance;
-the count in each label and "n = 13" above each bar keep the size of the sample in view. The percentages are
-the table's own (largest remainder), so the chart and the table never disagree by a point.
+the count in each label and "n = 13" above each bar keep the size of the sample in view. The labels'
+percentages are the table's own (core.grade_tables), so the chart and the table never disagree by a point;
+the segments are drawn to the exact shares, so every bar is full.
 
 Accessible: colours from ColorBrewer's RdBu scheme (safe for the common forms of colour blindness), a hatch
 pattern per grade and direct labels so that colour is never the only cue, and label text in black or white,
@@ -159,10 +160,13 @@ def _draw(table: GradeTable, rows: Sequence[GradeRow], cohort: str) -> Figure:
     for index, grade in enumerate(grades):
         colour = GRADE_COLOURS.get(grade, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
         ink = _text_colour(colour)
+        # Each segment as tall as its exact share, so every bar reaches 100 even where the printed whole
+        # percentages of equal counts make 99 or 101; its label is the table's percentage.
+        heights = [100 * row.counts[index] / row.total if row.total else 0 for row in rows]
         shares = [(row.percentages or (0,) * len(grades))[index] for row in rows]
         axes.bar(
             positions,
-            shares,
+            heights,
             width=0.7,
             bottom=bottoms,
             color=colour,
@@ -172,13 +176,15 @@ def _draw(table: GradeTable, rows: Sequence[GradeRow], cohort: str) -> Figure:
             linewidth=1.2,
             label=GRADE_LABELS.get(grade, grade),
         )
-        for position, row, bottom, share in zip(positions, rows, bottoms, shares, strict=True):
+        for position, row, bottom, height, share in zip(
+            positions, rows, bottoms, heights, shares, strict=True
+        ):
             if share >= (MIN_SHARE_TWO_LINES if two_lines else MIN_SHARE_ONE_LINE):
                 count = row.counts[index]
                 text = f"{count}\n({share}%)" if two_lines else f"{count} ({share}%)"
                 axes.text(
                     position,
-                    bottom + share / 2,
+                    bottom + height / 2,
                     text,
                     ha="center",
                     va="center",
@@ -188,7 +194,7 @@ def _draw(table: GradeTable, rows: Sequence[GradeRow], cohort: str) -> Figure:
                     # A patch of the segment's own colour under the label, so the hatch never crosses it.
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": colour, "edgecolor": "none"},
                 )
-        bottoms = [b + s for b, s in zip(bottoms, shares, strict=True)]
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for position, row in zip(positions, rows, strict=True):
         label = f"n = {row.total}" if row.total else "No audits"
         axes.text(position, 101.5 if row.total else 2, label, ha="center", va="bottom", fontsize=8)

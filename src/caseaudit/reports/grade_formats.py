@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Iterator
 from typing import IO, Any
 
-from caseaudit.core.grade_tables import GradeRow, cell_text
+from caseaudit.core.grade_tables import ROUNDING_NOTE, GradeRow, cell_text, needs_rounding_note
 from caseaudit.spreadsheets import write_csv, write_xlsx
 
 from .grades import GRADE_LABELS, GradeTable, cohort_label
@@ -48,6 +48,7 @@ def as_json(table: GradeTable) -> dict[str, Any]:
         "rows": [_json_row(row) for row in table.rows],
         "caveats": table.caveats,
         "exclusions": table.exclusions,
+        "rounding_note": ROUNDING_NOTE if needs_rounding_note(table.rows) else None,
     }
 
 
@@ -101,7 +102,7 @@ def write_grade_xlsx(table: GradeTable, target: str | IO[bytes]) -> None:
                 "yes" if row.is_small else "",
             ]
 
-    notes = [[note] for note in table.notes] or [["No caveats: every period was sampled and graded alike."]]
+    notes = [[note] for note in _notes(table)] or [["No caveats: every period was sampled and graded alike."]]
     write_xlsx(target, [("Grades", header, rows()), ("Caveats", ["Caveat"], notes)])
 
 
@@ -144,9 +145,13 @@ def grade_text(table: GradeTable, width: int = 100) -> str:
 
 
 def _notes_text(table: GradeTable, width: int) -> str:
-    if not table.notes:
+    notes = _notes(table)
+    if not notes:
         return ""
-    wrapped = [
-        textwrap.fill(note, width, initial_indent="- ", subsequent_indent="  ") for note in table.notes
-    ]
+    wrapped = [textwrap.fill(note, width, initial_indent="- ", subsequent_indent="  ") for note in notes]
     return "\nNotes\n" + "\n".join(wrapped) + "\n"
+
+
+def _notes(table: GradeTable) -> list[str]:
+    """The table's caveats and exclusions, and the note on rounding where a row does not sum to 100."""
+    return [*table.notes, *([ROUNDING_NOTE] if needs_rounding_note(table.rows) else [])]

@@ -20,8 +20,9 @@ from caseaudit.reports.grade_formats import (
 from caseaudit.reports.grades import BY_CHOICES, GRADE_SOURCES, grade_table
 
 HELP = (
-    "The table of audits by period and cohort: counts and percentages per grade (percentages sum to 100 in "
-    "every row), with caveats where periods were sampled or graded differently and where samples are small."
+    "The table of audits by period and cohort: counts and percentages per grade (equal counts at equal "
+    "percentages, so a row may sum to 99 or 101), with caveats where periods were sampled or graded "
+    "differently and where samples are small."
 )
 
 

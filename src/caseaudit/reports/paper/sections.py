@@ -9,7 +9,7 @@ from datetime import date
 
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.comparability import sampling_words
-from caseaudit.core.grade_tables import GradeRow, cell_text
+from caseaudit.core.grade_tables import ROUNDING_NOTE, GradeRow, cell_text, needs_rounding_note
 from caseaudit.cycles.models import Cycle
 from caseaudit.reports.charts import chart_alt_text
 from caseaudit.reports.grades import GRADE_LABELS, GradeSource, GradeTable, cohort_label
@@ -132,9 +132,11 @@ def tables_section(
         tuple((cohort_label(row.cohort), *_cells(row)) for row in this_cycle.rows),
     )
     intro = (
-        "Percentages are whole numbers that add up to 100 in every row (the largest remainder method). "
-        "A grade nobody was given shows 0.",
+        "Percentages are whole numbers, rounded so that a row adds up to 100 (the largest remainder method) "
+        "and equal counts show equal percentages. A grade nobody was given shows 0.",
     )
+    if needs_rounding_note([*by_year.rows, *this_cycle.rows]):
+        intro += (ROUNDING_NOTE,)
     if not by_year.rows:
         return Section("tables", "Audits by year and cohort", (Paragraphs(("No graded audits yet.",)),))
     return Section("tables", "Audits by year and cohort", (Paragraphs(intro), years, cohorts))
