@@ -156,7 +156,7 @@ def _draw(table: GradeTable, rows: Sequence[GradeRow], cohort: str) -> Figure:
     grades = rows[0].grades
     positions = list(range(len(rows)))
     two_lines = len(rows) > WIDE_BAR_PERIODS
-    bottoms = [0] * len(rows)
+    bottoms: list[float] = [0.0] * len(rows)
     for index, grade in enumerate(grades):
         colour = GRADE_COLOURS.get(grade, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
         ink = _text_colour(colour)

@@ -131,7 +131,7 @@ def tables_section(
         _grade_header(("Cohort",)),
         tuple((cohort_label(row.cohort), *_cells(row)) for row in this_cycle.rows),
     )
-    intro = (
+    intro: tuple[str, ...] = (
         "Percentages are whole numbers, rounded so that a row adds up to 100 (the largest remainder method) "
         "and equal counts show equal percentages. A grade nobody was given shows 0.",
     )
