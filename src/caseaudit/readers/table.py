@@ -30,7 +30,9 @@ class RawTable:
     """Rows read from one file, before validation.
 
     `frame` holds every column of `caseaudit.core.register.COLUMNS` as text (null where empty, surrounding
-    spaces removed) plus `_source` (file or sheet name) and `_row` (spreadsheet row number, Int64).
+    spaces removed), or as pl.Date for a date column the reader found to hold nothing but ISO dates
+    (`readers.columns.iso_dates`), plus `_source` (file or sheet name) and `_row` (spreadsheet row number,
+    Int64).
     `merge_lists` is set for Annex A workbooks, where a child may appear on several lists and the rows are
     merged into one case; in caseaudit's CSV a child appearing twice is an error."""
 

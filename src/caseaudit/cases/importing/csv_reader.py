@@ -54,9 +54,7 @@ class _Layout:
                 return pl.lit(None, dtype=pl.Date if name in DATE_COLUMNS else pl.Utf8)
             cleaning = decided[name]
             read = _cleaned(name) if cleaning else pl.col(name)
-            if name in dates and decided[f"{name} iso"]:
-                read = iso_date(read)
-            return read.alias(name)
+            return iso_date(read) if name in dates and decided[f"{name} iso"] else read
 
         return text.select(
             *(column(c).alias(c) for c in COLUMNS),
