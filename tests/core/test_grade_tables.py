@@ -12,7 +12,7 @@ from caseaudit.core.grade_tables import (
     cell_text,
     grade_percentages,
     grade_rows,
-    needs_rounding_note,
+    rounding_note,
 )
 from tests.core.test_intervals import textbook_wilson
 
@@ -72,8 +72,10 @@ def test_the_note_on_rounding_is_wanted_only_where_a_row_does_not_sum_to_100():
     def rows(*counts: tuple[int, ...]) -> list[GradeRow]:
         return [GradeRow(str(i), "c", OFSTED_GRADES, c) for i, c in enumerate(counts)]
 
-    assert not needs_rounding_note(rows((0, 2, 5, 6), (0, 0, 0, 0)))
-    assert needs_rounding_note(rows((0, 2, 5, 6), (0, 1, 1, 1)))
+    assert rounding_note(rows((0, 2, 5, 6), (0, 0, 0, 0))) is None
+    assert rounding_note(rows((0, 2, 5, 6), (0, 1, 1, 1))) == (
+        "Percentages may not sum to 100 because of rounding: equal counts always show equal percentages."
+    )
 
 
 def test_a_row_without_audits_shows_no_percentages_but_is_still_there():

@@ -53,20 +53,20 @@ class GradeRow:
 def grade_percentages(counts: Sequence[int]) -> tuple[int, ...] | None:
     """Whole percentages, worst grade first, by the largest-remainder method of docs/domain.md#percentages
     (5 of 13 is 39%, not 38%), with equal counts always at equal percentages, so a row may sum to 99 or 101
-    (`ROUNDING_NOTE`). No audits, no percentages."""
+    (`rounding_note`). No audits, no percentages."""
     if not sum(counts):
         return None
     return tuple(whole_percentages(counts))
 
 
-# Said under a table when a row's percentages do not sum to 100 (grade_percentages).
-ROUNDING_NOTE = (
-    "Percentages may not sum to 100 because of rounding: equal counts always show equal percentages."
-)
-
-
-def needs_rounding_note(rows: Iterable[GradeRow]) -> bool:
-    return any(row.percentages is not None and sum(row.percentages) != 100 for row in rows)
+def rounding_note(rows: Iterable[GradeRow]) -> str | None:
+    """What a table says under it when one of its rows' percentages does not sum to 100
+    (grade_percentages); None when every row does."""
+    if any(row.percentages is not None and sum(row.percentages) != 100 for row in rows):
+        return (
+            "Percentages may not sum to 100 because of rounding: equal counts always show equal percentages."
+        )
+    return None
 
 
 def grade_rows(

@@ -44,7 +44,7 @@ def row_errors(
     Every bad row has at least one failing cell, so the first `limit` bad rows are enough to look at."""
     total = int(reasons.select(pl.sum_horizontal(pl.all().is_not_null()).sum()).item() or 0)
     errors: list[RowError] = []
-    # A column a reader parsed already (all ISO dates: readers.columns.iso_dates) is quoted as it was written.
+    # A column a reader parsed already (all ISO dates: the register's CSV reader) is quoted as written.
     shown = bad_rows.head(limit).select(
         *_ROW_KEYS, *(pl.col(c).cast(pl.String) for c in dict.fromkeys(columns))
     )

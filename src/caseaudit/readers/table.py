@@ -31,8 +31,8 @@ class RawTable:
 
     `frame` holds every column of `caseaudit.core.register.COLUMNS` as text (null where empty, surrounding
     spaces removed), or as pl.Date for a date column the reader found to hold nothing but ISO dates
-    (`readers.columns.iso_dates`), plus `_source` (file or sheet name) and `_row` (spreadsheet row number,
-    Int64).
+    (caseaudit's own CSV reader, `cases.importing.csv_reader`), plus `_source` (file or sheet name) and
+    `_row` (spreadsheet row number, Int64).
     `merge_lists` is set for Annex A workbooks, where a child may appear on several lists and the rows are
     merged into one case; in caseaudit's CSV a child appearing twice is an error."""
 

@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Iterator
 from typing import IO, Any
 
-from caseaudit.core.grade_tables import ROUNDING_NOTE, GradeRow, cell_text, needs_rounding_note
+from caseaudit.core.grade_tables import GradeRow, cell_text, rounding_note
 from caseaudit.spreadsheets import write_csv, write_xlsx
 
 from .grades import GRADE_LABELS, GradeTable, cohort_label
@@ -48,7 +48,7 @@ def as_json(table: GradeTable) -> dict[str, Any]:
         "rows": [_json_row(row) for row in table.rows],
         "caveats": table.caveats,
         "exclusions": table.exclusions,
-        "rounding_note": ROUNDING_NOTE if needs_rounding_note(table.rows) else None,
+        "rounding_note": rounding_note(table.rows),
     }
 
 
@@ -154,4 +154,5 @@ def _notes_text(table: GradeTable, width: int) -> str:
 
 def _notes(table: GradeTable) -> list[str]:
     """The table's caveats and exclusions, and the note on rounding where a row does not sum to 100."""
-    return [*table.notes, *([ROUNDING_NOTE] if needs_rounding_note(table.rows) else [])]
+    note = rounding_note(table.rows)
+    return [*table.notes, note] if note else table.notes

@@ -25,7 +25,7 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
-from caseaudit.core.grade_tables import ALL_COHORTS, ROUNDING_NOTE, GradeRow, cell_text, needs_rounding_note
+from caseaudit.core.grade_tables import ALL_COHORTS, GradeRow, cell_text, rounding_note
 from caseaudit.cycles.models import Cycle, CycleStatus
 from caseaudit.read_replica import reports_read_replica
 
@@ -86,7 +86,7 @@ def grades(request: HttpRequest) -> HttpResponse:
         "grade_labels": [GRADE_LABELS[g] for g in table.grades],
         "rows": [_display_row(row) for row in table.rows],
         "has_small": any(row.is_small for row in table.rows),
-        "rounding_note": ROUNDING_NOTE if needs_rounding_note(table.rows) else "",
+        "rounding_note": rounding_note(table.rows),
         "chart_alt": chart_alt_text(table, cohort=chart_cohort),
         "source_words": "moderated grades" if table.grade_source == "moderated" else "auditors' grades",
         # Committee papers cover the whole authority: not for a team manager reading their team's table.

@@ -9,7 +9,7 @@ from datetime import date
 
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.comparability import sampling_words
-from caseaudit.core.grade_tables import ROUNDING_NOTE, GradeRow, cell_text, needs_rounding_note
+from caseaudit.core.grade_tables import GradeRow, cell_text, rounding_note
 from caseaudit.cycles.models import Cycle
 from caseaudit.reports.charts import chart_alt_text
 from caseaudit.reports.grades import GRADE_LABELS, GradeSource, GradeTable, cohort_label
@@ -135,8 +135,8 @@ def tables_section(
         "Percentages are whole numbers, rounded so that a row adds up to 100 (the largest remainder method) "
         "and equal counts show equal percentages. A grade nobody was given shows 0.",
     )
-    if needs_rounding_note([*by_year.rows, *this_cycle.rows]):
-        intro += (ROUNDING_NOTE,)
+    if note := rounding_note([*by_year.rows, *this_cycle.rows]):
+        intro += (note,)
     if not by_year.rows:
         return Section("tables", "Audits by year and cohort", (Paragraphs(("No graded audits yet.",)),))
     return Section("tables", "Audits by year and cohort", (Paragraphs(intro), years, cohorts))
