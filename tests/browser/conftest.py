@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -122,7 +124,25 @@ def page(browser, live_server, settings, tmp_path) -> Iterator:
     page.problems = problems
     yield page
     context.close()
+    _wait_for_the_server_to_finish()
     problems.check()
+
+
+def _wait_for_the_server_to_finish(seconds: float = 30) -> None:
+    """Wait until the live server has finished every request the page made (a download still streaming,
+    a poll, the access log written after a response). With SQLite in memory the server's threads share the
+    tests' one connection, and a request still running while the next test starts interleaves its
+    transaction with that test's: the next test's on-commit emails then never go."""
+    from django.db import connection
+
+    deadline = time.monotonic() + seconds
+    while serving := [t for t in threading.enumerate() if "process_request_thread" in t.name]:
+        if time.monotonic() > deadline:
+            break
+        serving[0].join(timeout=0.1)
+    # Were two threads' transactions ever interleaved on the one connection, it would be left inside one
+    # that never ends: say so at the test that did it, not in whichever test next waits for a commit.
+    assert not connection.in_atomic_block, "the live server left the shared connection inside a transaction"
 
 
 @pytest.fixture
