@@ -25,7 +25,7 @@ from benchmarks.harness import (
     run_in_child,
     summary,
 )
-from benchmarks.results import Figure, write_results
+from benchmarks.results import Figure, save_figures, saved_figures, with_new, write_results
 
 IMPORT = "benchmarks.register_import"
 PLAN = "benchmarks.plan_cycle"
@@ -324,7 +324,9 @@ def main() -> None:
     django.setup()
 
     names = args.only or list(ENTRIES)
-    figures: list[Figure] = []
+    kept = args.out.with_suffix(".json")
+    # A run of every benchmark starts the report afresh; a run of some replaces only theirs.
+    figures: list[Figure] = saved_figures(kept) if args.only else []
     server = _postgresql_version(postgresql) if database != "sqlite" else ""
     command = "python -m benchmarks " + shlex.join(sys.argv[1:])
     with tempfile.TemporaryDirectory(prefix="caseaudit-bench-") as tmp:
@@ -339,7 +341,8 @@ def main() -> None:
                     print(f"{name} on {databases.kind} ...", flush=True)
                     figure = ENTRIES[name](run)
                     print(figure.line(), flush=True)
-                    figures.append(figure)
+                    figures = with_new(figures, figure)
+                    save_figures(kept, figures)
                     write_results(
                         args.out,
                         figures,
@@ -352,7 +355,7 @@ def main() -> None:
             finally:
                 if databases.base:
                     databases.drop_all()
-    print(f"wrote {args.out}")
+    print(f"wrote {args.out} (and its figures, {kept.name})")
 
 
 def _postgresql_version(url: str) -> str:

@@ -1,13 +1,16 @@
 """The figures of a `make bench` run and the report it writes, benchmarks/RESULTS.md (docs/performance.md says
-how to read it)."""
+how to read it), with the figures themselves beside it in benchmarks/RESULTS.json, so that a run of one
+benchmark (`--only`) replaces that benchmark's figures and keeps the others, each with the day it was
+measured."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sqlite3
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -38,6 +41,7 @@ class Figure:
     same_rows: bool | None = None  # imports: the floor's table agreed with caseaudit's (None: not compared)
     # The load test: its JSON (benchmarks/load_test.py), whose pages have a target each rather than a ratio.
     load: dict | None = None
+    measured: str = field(default_factory=lambda: f"{datetime.now():%d %b %Y %H:%M}")
 
     @property
     def median(self) -> float:
@@ -85,6 +89,31 @@ class Figure:
         if self.floor_median is not None:
             text += f" | floor {self.floor_median:.2f} s | ratio {self.ratio:.2f} (target <= {self.target})"
         return f"{text} | peak {self.peak_mb:,.0f} MB (idle {self.baseline_mb:,.0f} MB) | {self.verdict}"
+
+
+def save_figures(path: Path, figures: list[Figure]) -> None:
+    path.write_text(json.dumps([asdict(f) for f in figures], indent=1) + "\n", encoding="utf-8")
+
+
+def saved_figures(path: Path) -> list[Figure]:
+    """The figures a report was written from, or none when there is no such file."""
+    if not path.exists():
+        return []
+    figures = []
+    for saved in json.loads(path.read_text(encoding="utf-8")):
+        figure = Figure(**saved)
+        figure.ours = [Measurement(**m) for m in saved["ours"]]
+        figure.floor = [Measurement(**m) for m in saved["floor"]]
+        figures.append(figure)
+    return figures
+
+
+def with_new(figures: list[Figure], new: Figure) -> list[Figure]:
+    """`figures` with `new` in place of the figure of the same benchmark and database, or added."""
+    key = (new.name, new.database)
+    if key not in [(f.name, f.database) for f in figures]:
+        return [*figures, new]
+    return [new if (f.name, f.database) == key else f for f in figures]
 
 
 def _seconds(measurements: list[Measurement]) -> str:
@@ -195,14 +224,16 @@ def write_results(
         "",
         f"Written by `{command}` on {started:%d %B %Y} (started {started:%H:%M}, took "
         f"{(datetime.now() - started).total_seconds() / 60:.0f} min). "
-        "docs/performance.md says how to read it.",
+        "docs/performance.md says how to read it. A run of some benchmarks (`--only`) keeps the figures of "
+        "the others from the run that measured them: the last column says when each was measured.",
         "",
         "## Machine",
         "",
         "| | |",
         "|---|---|",
         *(f"| {name} | {value} |" for name, value in machine(postgresql_version)),
-        f"| Load average (1, 5, 15 min) | at the start {_load(load[0])}; at the end {_load(load[1])} |",
+        f"| Load average (1, 5, 15 min), this run | at the start {_load(load[0])}; "
+        f"at the end {_load(load[1])} |",
         "",
         f"Each time is the median of {runs} runs, with the fastest and slowest in brackets; caseaudit's runs "
         "and its floor's alternate (caseaudit, floor, caseaudit, floor, ...), so a change in the machine's "
@@ -215,8 +246,9 @@ def write_results(
             "",
             f"## {database}",
             "",
-            "| benchmark | size | caseaudit s | floor s | ratio | target | verdict | peak memory MB |",
-            "|---|---:|---:|---:|---:|---:|---|---|",
+            "| benchmark | size | caseaudit s | floor s | ratio | target | verdict | peak memory MB "
+            "| measured |",
+            "|---|---:|---:|---:|---:|---:|---|---|---|",
         ]
         for f in (f for f in figures if f.database == database):
             floor = _seconds(f.floor) if f.floor else "—"
@@ -228,7 +260,7 @@ def write_results(
                 target = "every page's p95 < 100 ms"
             lines.append(
                 f"| {f.title} | {f.rows:,} {f.unit} | {ours} | {floor} | {ratio} | {target} | "
-                f"{f.verdict} | {_memory(f)} |"
+                f"{f.verdict} | {_memory(f)} | {f.measured} |"
             )
         lines += [line for f in figures if f.database == database and f.load for line in _load_section(f)]
     lines += ["", "## The floors", ""]
