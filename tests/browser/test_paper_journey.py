@@ -75,6 +75,22 @@ def test_qa_lead_regenerates_and_issues_the_paper(page, live_server, check_page,
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/reports/cycles/{cycle.pk}/paper/")
     expect(page.get_by_text("No draft is kept yet in these grades.")).to_be_visible()
+
+    # The paper's words first: drafted from the figures, the QA lead names the committee and concludes.
+    page.get_by_role("link", name="edit the paper's words").click()
+    page.wait_for_url(re.compile(rf"/reports/cycles/{cycle.pk}/paper/words/$"))
+    recommendation = page.get_by_label("Recommendation to members")
+    expect(recommendation).to_have_value("Members are asked to note the report.")
+    check_page("91-committee-paper-words")
+    page.get_by_label("Committee", exact=True).fill("Corporate Parenting Panel")
+    page.get_by_label("Conclusion").fill("Plans for care leavers are better than last year.")
+    page.get_by_role("button", name="Save the words").click()
+    page.wait_for_url(re.compile(rf"/reports/cycles/{cycle.pk}/paper/$"))
+    expect(page.get_by_text("The paper's words are saved.")).to_be_visible()
+    details = page.locator("#details")
+    expect(details).to_contain_text("Corporate Parenting Panel")
+    expect(page.locator("#conclusion")).to_contain_text("Plans for care leavers are better than last year.")
+
     page.get_by_role("button", name="Regenerate draft").click()
     page.wait_for_url(re.compile(rf"/reports/cycles/{cycle.pk}/paper/$"))
     expect(page.get_by_text("The draft is regenerated from today's figures.")).to_be_visible()

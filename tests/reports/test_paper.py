@@ -167,7 +167,7 @@ def test_no_child_id_or_name_in_any_format(personas):
             assert child_id not in text, f"{child_id} in the {name}"
         for person in live.names:
             assert person not in text, f"{person} in the {name}"
-    assert word.core_properties.author == ""
+    assert word.core_properties.author == "Director of Children's Services"  # a post, never a person
     assert word.core_properties.title == "Case file audit: Autumn 2026"
 
 
@@ -175,8 +175,19 @@ def test_the_word_document_has_real_tables_headings_and_the_chart(personas):
     live = build_live_cycle(personas)
     paper = build_paper_context(live.cycle, today=TODAY)
     word = docx.Document(io.BytesIO(render_docx(paper)))
-    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[:3] == ["Summary", "Background and method", "Audits by year and cohort"]
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    subheadings = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
+    assert {"Who did the audits", "Financial", "Legal", "Equalities", "Safeguarding"} <= set(subheadings)
+    assert headings[:5] == [
+        "Report details",
+        "Recommendation",
+        "Summary",
+        "Background and method",
+        "Findings: audits by year and cohort",
+    ]
+    # A table of contents that Word fills in on opening, of the headings and subheadings.
+    body = word.element.body.xml
+    assert 'TOC \\o "1-2"' in body and word.settings.element.xpath("./w:updateFields")
     grades = next(t for t in word.tables if t.rows[0].cells[0].text == "Year")
     header = ["Year", "Cohort", "Audited", "Inadequate", "Requires improvement", "Good", "Outstanding"]
     assert [c.text for c in grades.rows[0].cells] == header

@@ -1,9 +1,11 @@
-"""Changes of state for reports: keeping a rendered committee paper as its cycle's draft, and issuing the
-draft. Rendering itself (two seconds or more) happens before, outside any transaction, in
-reports/paper_drafts.py: these only record files already written."""
+"""Changes of state for reports: keeping a rendered committee paper as its cycle's draft, issuing the draft,
+and saving the paper's words that the QA lead writes. Rendering itself (two seconds or more) happens
+before, outside any transaction, in reports/paper_drafts.py: these only record files already written."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,10 +16,13 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change, redacted
+from caseaudit.cases.models import Case
 from caseaudit.cycles.models import Cycle
+from caseaudit.locking import claim_version
 from caseaudit.policy import Actor
 
-from .models import PaperState, PaperVersion
+from .models import PaperState, PaperStory, PaperVersion
+from .paper.story import LABELS, kept
 from .paper_store import StoredFile, remove_files
 
 DRAFT_CHANGED = (
@@ -132,3 +137,55 @@ def issue_paper(
         new={"state": PaperState.ISSUED, "number": draft.number, **_described(draft), "note": redacted(note)},
     )
     return draft
+
+
+@changes_state
+def save_paper_story(
+    cycle: Cycle,
+    *,
+    submitted: Mapping[str, str],
+    meeting_on: date | None,
+    expected_version: int,
+    drafted: Mapping[str, str],
+    acting_user: Actor,
+) -> PaperStory:
+    """Keep the paper's words as the QA lead submitted them: each text that differs from its draft from
+    today's figures (`drafted`); one left as drafted, or emptied, follows the data. `expected_version` is
+    the version the page was opened on: someone else's save since raises EditConflict, overwriting nothing.
+    Papers already drawn keep their words until the draft is regenerated."""
+    policy.require(acting_user, policy.ISSUE_PAPERS)
+    texts = kept(submitted, drafted)
+    if naming := _naming_a_child(texts):
+        raise ValidationError(
+            {
+                key: f"{LABELS[key]} names a Child Unique ID: the paper goes to members, so take it out"
+                for key in naming
+            }
+        )
+    story, _ = PaperStory.objects.get_or_create(cycle=cycle)
+    claim_version(story, expected_version, thing="paper's words")
+    old = _story_described(story)
+    story.texts = texts
+    story.meeting_on = meeting_on
+    story.updated_by = policy.named(acting_user)
+    story.save(update_fields=["texts", "meeting_on", "updated_by"])
+    record_change(acting_user, "paper.words_saved", story, old=old, new=_story_described(story))
+    return story
+
+
+def _naming_a_child(texts: Mapping[str, str]) -> list[str]:
+    """The texts that name a child by an id the register holds."""
+    words = {key: set(re.findall(r"[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*", text)) for key, text in texts.items()}
+    named = set(
+        Case.objects.filter(child_id__in=set().union(*words.values())).values_list("child_id", flat=True)
+    )
+    return [key for key, found in words.items() if found & named]
+
+
+def _story_described(story: PaperStory) -> dict[str, object]:
+    # The words may name anyone: the change history keeps their lengths (accounts.changes.redacted).
+    return {
+        "cycle": story.cycle_id,
+        "meeting_on": story.meeting_on.isoformat() if story.meeting_on else "",
+        **{f"text.{key}": redacted(text) for key, text in sorted(story.texts.items())},
+    }

@@ -1,5 +1,5 @@
-"""Forms for the reports page: the filters of the grade table, and the analysts' export. Error messages
-follow the GOV.UK Design System's wording."""
+"""Forms for the reports: the filters of the grade table, the analysts' export, and the committee paper's
+regenerate, issue and words. Error messages follow the GOV.UK Design System's wording."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from caseaudit.ui.widgets import DateField, Radios
 
 from .actions import DRAFT_CHANGED
 from .audit_export import ExportFilter
+from .paper.story import KEYS, STORY
 
 BY_LABELS = [("year", "Year"), ("cycle", "Audit cycle")]
 SOURCE_LABELS = [("moderated", "Moderated grades"), ("auditor", "Auditors' grades")]
@@ -132,3 +133,33 @@ class IssuePaperForm(forms.Form):
         if "draft" in self.errors or "sha256" in self.errors:
             raise forms.ValidationError(DRAFT_CHANGED)
         return super().clean() or {}
+
+
+# How long each of the paper's words may be: a detail is a line, a section a page or so.
+DETAIL_MAX_LENGTH = 200
+WORDS_MAX_LENGTH = 10_000
+
+
+class PaperStoryForm(forms.Form):
+    """The paper's words (reports/paper/story.py): a field for each, the meeting's date, and the version
+    of the words the page was opened on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    meeting_on = DateField(label="Meeting date", help_text="For example, 12 3 2027")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for text in STORY:
+            limit = DETAIL_MAX_LENGTH if text.one_line else WORDS_MAX_LENGTH
+            self.fields[text.key] = forms.CharField(
+                label=text.label,
+                help_text=text.hint,
+                required=False,
+                strip=False,  # kept as typed; story.kept compares them with the draft
+                max_length=limit,
+                widget=forms.TextInput if text.one_line else forms.Textarea,
+                error_messages={"max_length": f"{text.label} must be {limit:,} characters or fewer"},
+            )
+
+    def texts(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key) or "" for key in KEYS}

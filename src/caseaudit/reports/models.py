@@ -126,3 +126,29 @@ class PaperVersion(models.Model):
 
     def size(self, fmt: str) -> int:
         return self.pdf_size if fmt == "pdf" else self.docx_size
+
+
+class PaperStory(models.Model):
+    """The words of a cycle's committee paper that the QA lead writes: its front matter, the
+    recommendation to members, the summary, the findings in brief, the conclusion, and what the method
+    and the implications say (reports/paper/story.py lists them and drafts each from the data).
+
+    A text left empty, or saved exactly as drafted, follows the data: the next draft of the paper drafts
+    it again. A text the QA lead has written is kept as written, however often the paper is regenerated.
+    `version` counts the saves, so that two people editing at once never overwrite each other unseen
+    (caseaudit.locking)."""
+
+    cycle = models.OneToOneField("cycles.Cycle", on_delete=models.CASCADE, related_name="paper_story")
+    meeting_on = models.DateField(null=True, blank=True)
+    texts = models.JSONField(default=dict)  # story key -> the text written; drafted where absent
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "paper stories"
+
+    def __str__(self) -> str:
+        return f"the words of cycle {self.cycle_id}'s committee paper"

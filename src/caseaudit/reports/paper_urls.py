@@ -1,12 +1,12 @@
 """The committee paper of a cycle: on screen, its stored PDF and Word files (the draft, and each version
-issued), and the QA lead's "Regenerate draft" and "Issue". Mounted at /reports/cycles/.
+issued), and the QA lead's words, "Regenerate draft" and "Issue". Mounted at /reports/cycles/.
 
 Its own namespace, `paper`: the `reports` namespace belongs to reports/urls.py, and Django cannot merge one
 namespace from two includes."""
 
 from django.urls import path
 
-from . import paper_issue_views, paper_views
+from . import paper_issue_views, paper_views, paper_words_views
 
 app_name = "paper"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/paper/regenerate/", paper_issue_views.regenerate, name="regenerate"),
     path("<int:pk>/paper/regenerate/<int:job_id>/", paper_issue_views.regenerating, name="regenerating"),
     path("<int:pk>/paper/issue/", paper_issue_views.issue, name="issue"),
+    path("<int:pk>/paper/words/", paper_words_views.paper_words, name="words"),
 ]

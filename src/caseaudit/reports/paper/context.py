@@ -1,6 +1,11 @@
-"""Everything the committee paper says about a cycle, gathered into one `Paper` (see model.py): the summary,
-background and method, the tables and chart, auditor against moderated grades, themes, timeliness, actions and
-recommendations, caveats and the appendix of intervals (issue 5, scope 4).
+"""Everything the committee paper says about a cycle, gathered into one `Paper` (see model.py), in the order
+of a council's committee report: the report's details, the recommendation to members, the summary,
+background and method, the findings (tables and chart, auditor against moderated grades, themes), timeliness,
+compliance, actions and recommendations, the conclusion, the implications, caveats and the appendix.
+
+The QA lead's words (the details, recommendation, summary, findings in brief, conclusion, who audited, the
+feedback and the implications) are theirs where they wrote them, and drafted from the data where they did
+not (story.py).
 
 Aggregates only: counts and shares, never a Child Unique ID or a person's name, so that the paper may go to
 senior leaders and members (docs/domain.md#roles)."""
@@ -9,12 +14,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import Action, ActionKind
 from caseaudit.reports.grades import GradeSource, grade_table
+from caseaudit.reports.models import PaperStory
 
 from . import queries
 from .compliance import compliance_rows
@@ -31,7 +38,9 @@ from .sections import (
     themes_section,
     timeliness_section,
 )
-from .summary import comparison_with_before, summary_section, total_row
+from .story import StoryFigures, drafts, resolved
+from .story_sections import details_section, implications_section, words_section
+from .summary import comparison_with_before, summary_sentences, total_row
 
 
 def recommendations_for(cycle: Cycle) -> list[Recommendation]:
@@ -64,18 +73,44 @@ def build_paper_context(
 
     cycle_row = total_row(this_cycle)
     comparison = comparison_with_before(cycle, by_cycle, by_year)
+    themes = queries.theme_counts(cycle)
+    counts = queries.story_counts(cycle)
+    summary = summary_sentences(
+        cycle, grade_source, figures, cycle_row, this_cycle, comparison, agreement, actions
+    )
+    drafted = drafts(
+        StoryFigures(
+            council="" if settings.COUNCIL_NAME == "the council" else settings.COUNCIL_NAME,
+            cycle_name=cycle.name,
+            focus_cohort=cycle.focus_cohort,
+            summary=summary,
+            cycle_row=cycle_row,
+            auditors=counts.auditors,
+            feedback=counts.feedback,
+            feedback_audits=counts.feedback_audits,
+            done=figures.done,
+            concerns=counts.concerns,
+            recommendations=len(recommendations),
+            strongest=getattr(queries.leading(themes, "strengths"), "theme", ""),
+            weakest=getattr(queries.leading(themes, "issues"), "theme", ""),
+        )
+    )
+    written = PaperStory.objects.filter(cycle=cycle).first()
+    story = resolved(written.texts if written else {}, drafted)
     sections = [
-        summary_section(cycle, grade_source, figures, cycle_row, this_cycle, comparison, agreement, actions),
-        method_section(cycle, grade_source, figures, agreement),
-        tables_section(cycle, grade_source, by_year, this_cycle),
+        details_section(story, meeting_on=written.meeting_on if written else None, dated=today),
+        words_section("recommendation", "Recommendation", story["recommendation"]),
+        words_section("summary", "Summary", story["summary"]),
+        method_section(cycle, grade_source, figures, agreement, counts, story),
+        tables_section(cycle, grade_source, by_year, this_cycle, story["findings"]),
         chart_section(by_year),
         moderation_section(cycle),
-        themes_section(cycle, figures),
+        themes_section(themes, figures),
         timeliness_section(cycle, figures, today),
-    ]
-    sections.append(compliance_section(compliance, today))
-    sections += [
+        compliance_section(compliance, today),
         actions_section(actions, recommendations),
+        words_section("conclusion", "Conclusion", story["conclusion"]),
+        implications_section(story),
         caveats_section(cycle, grade_source, figures, by_year, this_cycle, comparison),
         appendix_section(by_year),
     ]
@@ -87,6 +122,8 @@ def build_paper_context(
         issued_on=today,
         grade_source=grade_source,
         sections=sections,
+        author=story["report_of"],
+        story_drafts=drafted,
     )
 
 

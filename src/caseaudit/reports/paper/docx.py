@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table as WordTable
 
-from .model import Bullets, Chart, Facts, Paper, Paragraphs, Table
+from .model import Bullets, Chart, Facts, Paper, Paragraphs, Subheading, Table
 from .words import long_date
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -30,12 +30,15 @@ def render_docx(paper: Paper) -> bytes:
     document = Document()
     _set_up(document, paper)
     _title_page(document, paper)
+    _contents(document)
     for section in paper.sections:
         document.add_heading(section.heading, level=1)
         for block in section.blocks:
             if isinstance(block, Paragraphs):
                 for text in block.texts:
                     document.add_paragraph(text)
+            elif isinstance(block, Subheading):
+                document.add_heading(block.text, level=2)
             elif isinstance(block, Bullets):
                 for item in block.items:
                     document.add_paragraph(item, style="List Bullet")
@@ -62,8 +65,9 @@ def _set_up(document: WordDocument, paper: Paper) -> None:
     properties.title = paper.title
     properties.subject = f"Committee paper: case file audit, {paper.cycle_name}"
     properties.language = LANGUAGE
-    # No person's name in the file: python-docx would otherwise sign it "python-docx".
-    properties.author = ""
+    # The post whose report it is, as the paper's details give it; python-docx would otherwise sign it
+    # "python-docx".
+    properties.author = paper.author
     properties.last_modified_by = ""
     properties.comments = ""
     issued = datetime.combine(paper.issued_on, time())
@@ -117,6 +121,50 @@ def _title_page(document: WordDocument, paper: Paper) -> None:
     document.add_heading(paper.title, level=0)
     document.add_paragraph(long_date(paper.issued_on))
     document.add_paragraph("Counts and percentages only: this paper names no child and no member of staff.")
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+_AFTER_UPDATE_FIELDS = {
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+    "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+}  # fmt: skip
+
+
+def _contents(document: WordDocument) -> None:
+    """A table of contents of the sections and their subheadings: a Word field, which Word fills in when
+    the document opens (updateFields) and the clerk can update after restyling or editing."""
+    title = document.add_paragraph()
+    title.add_run("Contents").bold = True
+    paragraph = document.add_paragraph()
+    for kind, text in (("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None)):
+        run = OxmlElement("w:r")
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run.append(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run.append(instr)
+        paragraph._p.append(run)  # type: ignore[attr-defined]
+    paragraph.add_run("The contents are filled in when the document is opened in Word.")
+    end = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), "end")
+    end.append(char)
+    paragraph._p.append(end)  # type: ignore[attr-defined]
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    # Word reads its settings in the schema's order: updateFields comes before these.
+    settings = document.settings.element
+    after = next((child for child in settings if child.tag.split("}")[-1] in _AFTER_UPDATE_FIELDS), None)
+    if after is None:
+        settings.append(update)
+    else:
+        after.addprevious(update)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 

@@ -22,6 +22,14 @@ class Paragraphs:
 
 
 @dataclass(frozen=True)
+class Subheading:
+    """A heading inside a section: one of the implications, say."""
+
+    text: str
+    kind: Literal["subheading"] = "subheading"
+
+
+@dataclass(frozen=True)
 class Bullets:
     items: tuple[str, ...]
     kind: Literal["bullets"] = "bullets"
@@ -80,7 +88,7 @@ class Recommendation:
     status: str  # the status's label
 
 
-Block = Paragraphs | Bullets | Facts | Table | Chart
+Block = Paragraphs | Subheading | Bullets | Facts | Table | Chart
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,9 @@ class Paper:
     issued_on: date
     grade_source: str  # "moderated" or "auditor"
     sections: list[Section]
+    author: str = ""  # whose report it is, as its details say: a post ("Director of Children's Services")
+    # Each of the QA lead's texts as caseaudit drafts it from today's figures (story.py).
+    story_drafts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _charts: dict[tuple[int, str], bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def section(self, slug: str) -> Section:
@@ -126,6 +137,8 @@ class Paper:
 def _block_texts(block: Block) -> Sequence[str]:
     if isinstance(block, Paragraphs):
         return block.texts
+    if isinstance(block, Subheading):
+        return [block.text]
     if isinstance(block, Bullets):
         return block.items
     if isinstance(block, Facts):

@@ -10,11 +10,20 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
 
-from caseaudit.audits.models import Audit, AuditStatus, EvidenceSource, EvidenceUse, Finding, FindingKind
+from caseaudit.audits.models import (
+    Audit,
+    AuditStatus,
+    EvidenceSource,
+    EvidenceUse,
+    FeedbackResponse,
+    Finding,
+    FindingKind,
+)
 from caseaudit.audits.moderation import AgreementRow, moderation_statistics
+from caseaudit.cases.models import Case
 from caseaudit.core.grade_tables import OFSTED_GRADES
 from caseaudit.cycles.models import Cycle
-from caseaudit.improvement.models import Action, ActionKind, ActionStatus
+from caseaudit.improvement.models import Action, ActionKind, ActionStatus, SafeguardingConcern
 from caseaudit.reports.models import DisposedAudits
 
 # Submitted audits count as done; moderation comes after.
@@ -167,4 +176,39 @@ def action_counts(cycle: Cycle, *, today: date) -> ActionCounts:
         total=sum(by_status.values()),
         still_open=sum(by_status.get(s, 0) for s in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)),
         overdue=overdue,
+    )
+
+
+def leading(themes: list[ThemeCount], kind: str) -> ThemeCount | None:
+    """The theme with the most findings of `kind` ("strengths" or "issues"), when one leads: with two
+    level at the top, none is "most often"."""
+    counted = sorted((t for t in themes if getattr(t, kind)), key=lambda t: -getattr(t, kind))
+    if not counted or (len(counted) > 1 and getattr(counted[0], kind) == getattr(counted[1], kind)):
+        return None
+    return counted[0]
+
+
+@dataclass(frozen=True)
+class StoryCounts:
+    """What the paper's method and its drafted words say beyond the grades."""
+
+    open_cases: int  # cases open on the cycle's first day, by the register as it is
+    auditors: int  # people who completed the cycle's audits
+    feedback: dict[str, int]  # respondent -> feedback responses to the cycle's audits
+    feedback_audits: int  # the cycle's audits with any feedback
+    concerns: int  # safeguarding concerns raised in the cycle's audits
+
+
+def story_counts(cycle: Cycle) -> StoryCounts:
+    starts = cycle.starts_on
+    open_cases = Case.objects.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=starts)).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=starts)
+    )
+    feedback = FeedbackResponse.objects.filter(audit__cycle=cycle)
+    return StoryCounts(
+        open_cases=open_cases.count(),
+        auditors=Audit.objects.filter(cycle=cycle, status__in=DONE).values("auditor").distinct().count(),
+        feedback=dict(feedback.values_list("respondent").annotate(n=Count("pk")).order_by()),
+        feedback_audits=feedback.values("audit").distinct().count(),
+        concerns=SafeguardingConcern.objects.filter(audit__cycle=cycle).count(),
     )

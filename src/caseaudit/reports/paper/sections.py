@@ -5,6 +5,7 @@ person."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from caseaudit.core.cohorts import COHORT_LABELS
@@ -16,7 +17,8 @@ from caseaudit.reports.grades import GRADE_LABELS, GradeSource, GradeTable, coho
 
 from . import queries
 from .compliance import ComplianceRow
-from .model import Block, Bullets, Chart, Facts, Paragraphs, Recommendation, Section, Table
+from .model import Block, Bullets, Chart, Facts, Paragraphs, Recommendation, Section, Subheading, Table
+from .story import text_blocks
 from .summary import Comparison
 from .words import (
     GRADE_SOURCE_WORDS,
@@ -32,17 +34,32 @@ from .words import (
 
 
 def method_section(
-    cycle: Cycle, grade_source: GradeSource, figures: queries.CycleFigures, agreement: queries.AgreementRow
+    cycle: Cycle,
+    grade_source: GradeSource,
+    figures: queries.CycleFigures,
+    agreement: queries.AgreementRow,
+    counts: queries.StoryCounts,
+    story: Mapping[str, str],
 ) -> Section:
     sample = sentence_list(
         f"{COHORT_LABELS.get(slug, slug).lower()} {n}"
         for slug, n in sorted(figures.sample_by_cohort.items(), key=lambda item: (-item[1], item[0]))
     )
+    focus = COHORT_LABELS.get(cycle.focus_cohort, "None") if cycle.focus_cohort else "None"
+    if cycle.focus_cohort and story["focus_reason"]:
+        focus += f": {story['focus_reason']}"
     facts = (
         ("Audit window", f"{long_date(cycle.starts_on)} to {long_date(cycle.ends_on)}"),
+        ("Open cases", f"{counts.open_cases:,} on {long_date(cycle.starts_on)}"),
         ("Sampling", sampling_words(fraction=cycle.fraction, size=cycle.size).capitalize()),
         ("Cases in the sample", f"{figures.planned}" + (f" ({sample})" if sample else "")),
-        ("Focus cohort", COHORT_LABELS.get(cycle.focus_cohort, "None") if cycle.focus_cohort else "None"),
+        (
+            "Cases audited",
+            f"{figures.done}: {percent(figures.done, counts.open_cases)} of the open cases"
+            if counts.open_cases
+            else f"{figures.done}",
+        ),
+        ("Focus cohort", focus),
         ("Audit tool", _named(figures.tools, "Not recorded (audits loaded from earlier records)")),
         ("Grade scale", _named(figures.scales, "Not recorded")),
         ("Grades in the tables", GRADE_SOURCE_WORDS[grade_source].capitalize()),
@@ -92,6 +109,8 @@ def method_section(
                 f"{agreement.kappa:.2f}: {kappa_words(agreement.kappa)}."
             )
     blocks.append(Paragraphs(tuple(moderation)))
+    blocks += [Subheading("Who did the audits"), *text_blocks(story["audited_by"])]
+    blocks += [Subheading("Feedback from children, young people and carers"), *text_blocks(story["feedback"])]
     return Section("method", "Background and method", tuple(blocks))
 
 
@@ -116,7 +135,7 @@ def _cells(row: GradeRow) -> tuple[str, ...]:
 
 
 def tables_section(
-    cycle: Cycle, grade_source: GradeSource, by_year: GradeTable, this_cycle: GradeTable
+    cycle: Cycle, grade_source: GradeSource, by_year: GradeTable, this_cycle: GradeTable, findings: str
 ) -> Section:
     source = GRADE_SOURCE_WORDS[grade_source]
     years = Table(
@@ -137,9 +156,10 @@ def tables_section(
     )
     if note := rounding_note([*by_year.rows, *this_cycle.rows]):
         intro += (note,)
+    heading = "Findings: audits by year and cohort"
     if not by_year.rows:
-        return Section("tables", "Audits by year and cohort", (Paragraphs(("No graded audits yet.",)),))
-    return Section("tables", "Audits by year and cohort", (Paragraphs(intro), years, cohorts))
+        return Section("tables", heading, (*text_blocks(findings), Paragraphs(("No graded audits yet.",))))
+    return Section("tables", heading, (*text_blocks(findings), Paragraphs(intro), years, cohorts))
 
 
 def chart_section(by_year: GradeTable) -> Section:
@@ -182,8 +202,7 @@ def moderation_section(cycle: Cycle) -> Section:
 # Themes, timeliness, compliance, actions ---------------------------------------------------------------
 
 
-def themes_section(cycle: Cycle, figures: queries.CycleFigures) -> Section:
-    themes = queries.theme_counts(cycle)
+def themes_section(themes: list[queries.ThemeCount], figures: queries.CycleFigures) -> Section:
     heading = "Strengths and process issues by theme"
     if not themes:
         return Section("themes", heading, (Paragraphs(("No findings recorded in this cycle's audits.",)),))
@@ -192,14 +211,10 @@ def themes_section(cycle: Cycle, figures: queries.CycleFigures) -> Section:
         ("Theme", "Strengths", "Process issues", "All findings"),
         tuple((t.theme, str(t.strengths), str(t.issues), str(t.total)) for t in themes),
     )
-    strengths = [t for t in themes if t.strengths]
-    issues = [t for t in themes if t.issues]
     texts = []
-    if strengths:
-        top = max(strengths, key=lambda t: t.strengths)
+    if top := queries.leading(themes, "strengths"):
         texts.append(f"Strengths were most often found in {top.theme.lower()} ({top.strengths}).")
-    if issues:
-        top = max(issues, key=lambda t: t.issues)
+    if top := queries.leading(themes, "issues"):
         texts.append(f"Process issues were most often found in {top.theme.lower()} ({top.issues}).")
     return Section("themes", heading, (Paragraphs(tuple(texts)), table))
 

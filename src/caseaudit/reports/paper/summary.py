@@ -13,7 +13,6 @@ from caseaudit.reports.charts import chart_rows
 from caseaudit.reports.grades import NO_CYCLE, GradeSource, GradeTable
 
 from . import queries
-from .model import Paragraphs, Section
 from .words import (
     audits,
     good_or_better,
@@ -62,7 +61,7 @@ def _compare(this: GradeRow, before: GradeRow, table: GradeTable) -> Comparison:
     )
 
 
-def summary_section(
+def summary_sentences(
     cycle: Cycle,
     grade_source: GradeSource,
     figures: queries.CycleFigures,
@@ -71,7 +70,8 @@ def summary_section(
     comparison: Comparison | None,
     agreement: queries.AgreementRow,
     actions: queries.ActionCounts,
-) -> Section:
+) -> tuple[str, ...]:
+    """The summary the data gives, a sentence or two each: what the QA lead's summary is drafted from."""
     texts = [
         f"{figures.done} of {figures.planned} planned {plural(figures.planned, 'audit')} "
         f"{'was' if figures.done == 1 else 'were'} completed ({percent(figures.done, figures.planned)})."
@@ -119,4 +119,4 @@ def summary_section(
             f"The audits led to {plural(actions.total, 'action', with_count=True)}: {actions.still_open} "
             f"still open, of which {actions.overdue} overdue."
         )
-    return Section("summary", "Summary", (Paragraphs(tuple(texts)),))
+    return tuple(texts)
