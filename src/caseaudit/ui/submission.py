@@ -27,14 +27,14 @@ CONFLICT_STATUS = 409
 
 
 def add_refusal(form: forms.Form, error: Exception, field_for: Mapping[str, str] | str | None = None) -> None:
-    """An action's refusal as the form's errors: messages named in `field_for` go to that field (so the
-    error link lands on the right input), the rest belong to no field. A field name as `field_for` takes
-    every message, for a form whose refusals are all about one input."""
+    """An action's refusal as the form's errors: a message the action gave for a field goes to that field
+    (so the error link lands on the right input), as do messages named in `field_for`; the rest belong to no
+    field. A field name as `field_for` takes every message, for a form whose refusals are all about one
+    input."""
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        # The action said which field each message is about.
-        for field, messages in error.message_dict.items():
+        for named, messages in error.message_dict.items():
             for message in messages:
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(named if named in form.fields else None, message)
         return
     for message in getattr(error, "messages", None) or [str(error)]:
         field = field_for if isinstance(field_for, str) else (field_for or {}).get(message)

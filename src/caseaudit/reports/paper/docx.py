@@ -149,13 +149,13 @@ def _contents(document: WordDocument) -> None:
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
             run.append(instr)
-        paragraph._p.append(run)  # type: ignore[attr-defined]
+        paragraph._p.append(run)
     paragraph.add_run("The contents are filled in when the document is opened in Word.")
     end = OxmlElement("w:r")
     char = OxmlElement("w:fldChar")
     char.set(qn("w:fldCharType"), "end")
     end.append(char)
-    paragraph._p.append(end)  # type: ignore[attr-defined]
+    paragraph._p.append(end)
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     # Word reads its settings in the schema's order: updateFields comes before these.
