@@ -222,7 +222,7 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     # Stored papers: an issued version is downloaded as the draft is; only the QA lead regenerates the
     # draft (a job: done, its page goes back to the paper) and issues it (asked first).
     ("committee paper, issued version", "get", "paper:version", "paper-version", None, OK),
-    ("regenerate the paper, nothing chosen", "post", "paper:regenerate", "cycle", None, BAD),
+    ("regenerate the paper, nothing chosen", "post", "paper:regenerate", "paper-cycle", None, BAD),
     ("regenerating the paper", "get", "paper:regenerating", "paper-job", None, FOUND),
     ("issue the paper, asked first", "get", "paper:issue", "paper-draft", None, OK),
     ("issue the paper, nothing filled in", "post", "paper:issue", "paper-draft", None, OK),
@@ -295,8 +295,10 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "audit-only": lambda p, c: [c.audit.pk],
     "csv": lambda p, c: [c.confirmed.pk, "csv"],
     "xlsx": lambda p, c: [c.confirmed.pk, "xlsx"],
-    "pdf": lambda p, c: [c.confirmed.pk, "pdf"],
-    "docx": lambda p, c: [c.confirmed.pk, "docx"],
+    # A paper is drawn only for a cycle with an audit completed: the submitted audits' cycle.
+    "pdf": lambda p, c: [_submitted(p, p.own_case).cycle_id, "pdf"],
+    "docx": lambda p, c: [_submitted(p, p.own_case).cycle_id, "docx"],
+    "paper-cycle": lambda p, c: [_submitted(p, p.own_case).cycle_id],
     "paper-version": lambda p, c: [_stored_paper(c, issued=True).cycle_id, 1, "pdf"],
     "paper-draft": lambda p, c: [_stored_paper(c, issued=False).cycle_id],
     "paper-job": lambda p, c: [c.confirmed.pk, _paper_job(p, c).pk],

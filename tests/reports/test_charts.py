@@ -56,7 +56,7 @@ def test_segments_are_labelled_count_and_percent_as_the_table_prints_them():
     assert {"2 (15%)", "5 (39%)", "6 (46%)"} <= set(labels)
     assert labels[0] == "1 (8%)"  # the bottom segments first: 2020's one Inadequate
     assert "0 (0%)" not in labels  # nobody was Inadequate in 2019: no segment, no label
-    assert {"n = 13", "n = 12"} <= set(labels)
+    assert {"n = 13, small", "n = 12, small"} <= set(labels)  # fewer than 20 audits: marked on the bar
 
 
 def test_a_bar_whose_percentages_make_99_is_still_full_and_labelled_as_the_table_prints_it():

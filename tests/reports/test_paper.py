@@ -70,6 +70,11 @@ def test_the_summary_says_the_key_numbers_with_the_comparability_caveat(history)
     assert "Of the 14 audits with a moderated grade, 11 (79%) were graded good or outstanding." in summary
     # Autumn 2020: (1, 5, 8, 2) of 16 is 6%, 31%, 50%, 13%: 63% good or better.
     assert "up 16 percentage points from 63% in Autumn 2020" in summary
+    # 14 audits against 16: the summary says both are small before the reader weighs the change.
+    assert (
+        "Both periods are small samples, fewer than 20 audits each (Autumn 2021 (14 audits) and Autumn 2020 "
+        "(16 audits)): a change of this size may be chance."
+    ) in summary
     assert "Read this change with care. Periods were sampled differently" in summary
     assert "Autumn 2021: half of the open cases; Autumn 2020: every open case" in summary
     assert paper.title == "Case file audit: Autumn 2021"
@@ -125,7 +130,7 @@ def test_a_live_cycle_reports_method_moderation_themes_timeliness_and_actions(pe
     assert "7 of 8 planned audits were completed (88%)." in summary
     assert "Of the 6 audits with a moderated grade, 5 (83%) were graded good or outstanding." in summary
     assert "Of the 4 care leaver audits (the focus cohort), 3 were good and 0 outstanding" in summary
-    assert "Moderators agreed with the auditor's grade in 4 of the 6 audits they moderated (67%)." in summary
+    assert "The moderators agreed with 4 of the 6 auditors' grades they checked (67%)." in summary
     method = texts(paper, "method")
     assert "Audit tool: " in method and "(version 1)" in method
     assert "1 of the 7 audits completed was not triangulated" in method

@@ -1,5 +1,6 @@
-"""The paper's section on compliance with timescales, from the compliance app: in sentences a committee
-reads ("Pathway plan review: 1 of 2 care leaver cases out of timescale")."""
+"""The paper's section on compliance with timescales, from the compliance app: a short table with statutory
+and local checks labelled, a sentence for each thing worth saying, and the day it was checked as at (the
+cycle's last day, or the QA lead's), never the day the paper is printed."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from django.core.management import call_command
 
 from caseaudit.compliance.queries import case_timescales
+from caseaudit.reports.models import PaperStory
 from caseaudit.reports.paper.context import build_paper_context
-from caseaudit.reports.paper.model import Bullets, Table
+from caseaudit.reports.paper.model import Paragraphs, Table
 
 from ..cycles.builders import make_cycle
 from ..factories import make_case
@@ -39,15 +41,41 @@ def test_overdue_checks_are_counted_in_words_and_in_a_table():
     cycle = make_cycle([late, on_time])
     paper = build_paper_context(cycle, today=TODAY)
     section = paper.section("compliance")
-    bullets = next(b for b in section.blocks if isinstance(b, Bullets)).items
-    sentence = (
-        "Pathway plan review: 1 of 2 care leaver cases out of timescale; across the register, 2 of 4 (50%)."
+    texts = next(b for b in section.blocks if isinstance(b, Paragraphs)).texts
+    assert texts[0].startswith(
+        "The open cases in this cycle's sample, checked against the timescales as at 30 November 2026, "
+        "the cycle's last day"
     )
-    assert sentence in bullets
+    assert "Most often out of timescale: pathway plan review for care leaver cases, 1 of 2." in texts
     table = next(b for b in section.blocks if isinstance(b, Table))
-    assert ("Pathway plan review", "Care leaver", "2", "1", "1", "0", "0", "2 of 4 (50%)") in table.rows
-    assert ("Personal adviser contact", "Care leaver", "2", "2", "0", "0", "0", "0 of 4 (0%)") in table.rows
+    header = ("Check", "Timescale", "Cohort", "Cases", "Within timescale", "Overdue", "Date missing")
+    assert table.header[:7] == header
+    assert (
+        "Pathway plan review",
+        "Statutory",
+        "Care leaver",
+        "2",
+        "1",
+        "1",
+        "0",
+        "2 of 4 (50%)",
+    ) in table.rows
+    assert ("Personal adviser contact", "Statutory", "Care leaver", "2", "2", "0", "0", "0 of 4 (0%)") in (
+        table.rows
+    )
     assert "T000001" not in " ".join(paper.texts())
+
+
+def test_the_qa_lead_chooses_the_day_compliance_is_checked_as_at():
+    # Due a review by 5 July 2026: within timescale on 1 June, overdue by the cycle's end.
+    plan = make_case("T000008", "care-leaver", latest_pathway_plan=date(2026, 1, 5))
+    cycle = make_cycle([plan])
+    at_the_end = build_paper_context(cycle, today=TODAY).section("compliance")
+    assert next(b for b in at_the_end.blocks if isinstance(b, Table)).rows[0][5] == "1"
+    PaperStory.objects.create(cycle=cycle, compliance_on=date(2026, 6, 1))
+    chosen = build_paper_context(cycle, today=TODAY).section("compliance")
+    assert "as at 1 June 2026," in chosen.blocks[0].texts[0]  # type: ignore[union-attr]
+    assert next(b for b in chosen.blocks if isinstance(b, Table)).rows[0][5] == "0"
 
 
 def test_a_sample_without_open_cases_says_there_is_nothing_to_check():
@@ -70,7 +98,7 @@ def test_the_paper_counts_what_the_compliance_command_and_the_case_page_count(pe
     call_command(
         "compliance",
         "--as-of",
-        TODAY.isoformat(),
+        "2026-11-30",  # the cycle's last day, which the paper checks as at
         "--check",
         "pathway-plan-review",
         "--format",
@@ -80,6 +108,8 @@ def test_the_paper_counts_what_the_compliance_command_and_the_case_page_count(pe
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     overdue = [r["child_id"] for r in rows if r["status"] == "overdue"]
     assert pathway[-1] == f"{len(overdue)} of {len(rows)} ({round(100 * len(overdue) / len(rows))}%)"
-    assert "T000006" in overdue and pathway[4] == "1"
-    (on_case_page,) = [r for r in case_timescales(late, TODAY) if r.check == "pathway-plan-review"]
+    assert "T000006" in overdue and pathway[5] == "1"
+    on_case_page = next(
+        r for r in case_timescales(late, date(2026, 11, 30)) if r.check == "pathway-plan-review"
+    )
     assert on_case_page.status.value == "overdue"

@@ -119,6 +119,9 @@ def test_the_qa_lead_writes_the_words_and_they_survive_new_figures(client, live,
         meeting_on_0="12",
         meeting_on_1="3",
         meeting_on_2="2027",
+        compliance_on_0="1",
+        compliance_on_1="11",
+        compliance_on_2="2026",
         conclusion="Care leavers' plans are better.\n\n- Keep the pathway plan reviews going",
     )
     response = client.post(words_url(live), values, follow=True)
@@ -126,6 +129,7 @@ def test_the_qa_lead_writes_the_words_and_they_survive_new_figures(client, live,
     story = PaperStory.objects.get(cycle=live.cycle)
     # Only what differs from the draft is kept: the rest still follows the figures.
     assert set(story.texts) == {"committee", "conclusion"} and story.meeting_on == date(2027, 3, 12)
+    assert story.compliance_on == date(2026, 11, 1)
     event = ChangeEvent.objects.get(event="paper.words_saved")
     assert "Care leavers" not in str(event.new)  # its length, never its words
 

@@ -99,9 +99,8 @@ def _small_samples(rows: Sequence[GradeRow]) -> str:
     small = [row for row in rows if row.is_small and row.cohort != ALL_COHORTS]
     if not small:
         return ""
-    cells = "; ".join(f"{_cohort(row.cohort)}, {row.period} ({row.total})" for row in small[:8])
-    if len(small) > 8:
-        cells += f" and {len(small) - 8} more"
+    # Every one, in full: a reader must be able to find each small figure without asking which they are.
+    cells = "; ".join(f"{_cohort(row.cohort)}, {row.period} ({row.total})" for row in small)
     example = max(small, key=lambda row: (row.total, max(row.counts)))
     count = max(example.counts)
     low, high = wilson_interval(count, example.total) or (0.0, 0.0)

@@ -145,6 +145,7 @@ def save_paper_story(
     *,
     submitted: Mapping[str, str],
     meeting_on: date | None,
+    compliance_on: date | None = None,
     expected_version: int,
     drafted: Mapping[str, str],
     acting_user: Actor,
@@ -166,9 +167,9 @@ def save_paper_story(
     claim_version(story, expected_version, thing="paper's words")
     old = _story_described(story)
     story.texts = texts
-    story.meeting_on = meeting_on
+    story.meeting_on, story.compliance_on = meeting_on, compliance_on
     story.updated_by = policy.named(acting_user)
-    story.save(update_fields=["texts", "meeting_on", "updated_by"])
+    story.save(update_fields=["texts", "meeting_on", "compliance_on", "updated_by"])
     record_change(acting_user, "paper.words_saved", story, old=old, new=_story_described(story))
     return story
 
@@ -187,5 +188,6 @@ def _story_described(story: PaperStory) -> dict[str, object]:
     return {
         "cycle": story.cycle_id,
         "meeting_on": story.meeting_on.isoformat() if story.meeting_on else "",
+        "compliance_on": story.compliance_on.isoformat() if story.compliance_on else "",
         **{f"text.{key}": redacted(text) for key, text in sorted(story.texts.items())},
     }

@@ -3,9 +3,9 @@ bottom, as percentages of the period's audits that add up to 100, with each segm
 as the table prints it.
 
 Percentages rather than counts, because periods with different numbers of audits are compared at a glance;
-the count in each label and "n = 13" above each bar keep the size of the sample in view. The labels'
-percentages are the table's own (core.grade_tables), so the chart and the table never disagree by a point;
-the segments are drawn to the exact shares, so every bar is full.
+the count in each label and "n = 13" above each bar keep the size of the sample in view ("n = 6, small"
+below 20 audits). The labels' percentages are the table's own (core.grade_tables), so the chart and the
+table never disagree by a point; the segments are drawn to the exact shares, so every bar is full.
 
 Accessible: colours from ColorBrewer's RdBu scheme (safe for the common forms of colour blindness), a hatch
 pattern per grade and direct labels so that colour is never the only cue, and label text in black or white,
@@ -196,7 +196,9 @@ def _draw(table: GradeTable, rows: Sequence[GradeRow], cohort: str) -> Figure:
                 )
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for position, row in zip(positions, rows, strict=True):
-        label = f"n = {row.total}" if row.total else "No audits"
+        # A small period is marked on the chart itself, not only in the caveats.
+        small = ("\n" if two_lines else ", ") + "small" if row.is_small else ""
+        label = f"n = {row.total}{small}" if row.total else "No audits"
         axes.text(position, 101.5 if row.total else 2, label, ha="center", va="bottom", fontsize=8)
     axes.set_xticks(positions, [row.period for row in rows], rotation=30 if two_lines else 0)
     handles = [

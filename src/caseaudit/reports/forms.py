@@ -146,6 +146,11 @@ class PaperStoryForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     meeting_on = DateField(label="Meeting date", help_text="For example, 12 3 2027")
+    compliance_on = DateField(
+        label="Check compliance as at",
+        help_text="The day the compliance section checks the timescales on. Leave it empty for the "
+        "cycle's last day. For example, 30 11 2026",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -140,6 +140,8 @@ class PaperStory(models.Model):
 
     cycle = models.OneToOneField("cycles.Cycle", on_delete=models.CASCADE, related_name="paper_story")
     meeting_on = models.DateField(null=True, blank=True)
+    # The day the compliance section checks the timescales on; the cycle's last day when none is chosen.
+    compliance_on = models.DateField(null=True, blank=True)
     texts = models.JSONField(default=dict)  # story key -> the text written; drafted where absent
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(null=True, blank=True)

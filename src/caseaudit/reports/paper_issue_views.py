@@ -21,8 +21,9 @@ from . import paper_jobs
 from .actions import NOTE_NEEDED, issue_paper
 from .forms import IssuePaperForm, RegeneratePaperForm
 from .models import PaperVersion
+from .paper import queries
 from .paper_drafts import current_draft, latest_issued
-from .paper_views import grade_source_of, paper_cycle, regenerating_job
+from .paper_views import grade_source_of, nothing_to_report, paper_cycle, regenerating_job
 
 
 def _paper_url(cycle_pk: int, grade_source: str) -> str:
@@ -36,6 +37,8 @@ def regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw the paper again from today's data, as a job; its page follows."""
     user = policy.person(request.user, policy.ISSUE_PAPERS)
     cycle = paper_cycle(pk)
+    if not queries.has_completed_audits(cycle):
+        return nothing_to_report(request, cycle, status=409)
     form = RegeneratePaperForm(request.POST)
     if not form.is_valid():  # the page always says which grades: a post without them is not from it
         return HttpResponseBadRequest("Say which grades the draft is drawn from.")

@@ -24,6 +24,7 @@ from caseaudit.jobs.scoping import jobs_visible_to
 
 from .grades import GRADE_SOURCES, GradeSource
 from .models import PaperVersion
+from .paper import queries
 from .paper.context import build_paper_context, paper_file_stem
 from .paper.docx import DOCX_TYPE
 from .paper.html import shown_sections
@@ -55,10 +56,24 @@ def regenerating_job(request: HttpRequest, cycle: Cycle, grade_source: str) -> J
     )
 
 
+def nothing_to_report(request: HttpRequest, cycle: Cycle, status: int = 200) -> HttpResponse:
+    """The page instead of a paper for a cycle with no audit completed yet."""
+    planner = policy.can(request.user, policy.PLAN_CYCLES)
+    context = {
+        "cycle": cycle,
+        "message": queries.nothing_completed(cycle),
+        "back_url": reverse("cycles:detail", args=[cycle.pk]) if planner else reverse("reports:grades"),
+        "back_text": f"Back to {cycle.name}" if planner else "Back to reports",
+    }
+    return render(request, "reports/paper_none.html", context, status=status)
+
+
 @policy.capability_required(policy.READ_REPORTS)
 @require_safe
 def paper_page(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = paper_cycle(pk)
+    if not queries.has_completed_audits(cycle):
+        return nothing_to_report(request, cycle)
     grade_source = grade_source_of(request)
     paper = build_paper_context(cycle, grade_source=grade_source)
     record_access(request.user, "view", "cycle", cycle.pk, "committee paper")
@@ -110,6 +125,8 @@ def paper_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     user = policy.person(request.user, policy.READ_REPORTS)
     cycle = paper_cycle(pk)
+    if not queries.has_completed_audits(cycle):
+        return nothing_to_report(request, cycle, status=404)
     draft = draft_for_download(cycle, grade_source_of(request), user)
     return _served(request, cycle, draft, fmt)
 

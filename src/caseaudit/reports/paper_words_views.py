@@ -36,6 +36,7 @@ def paper_words(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         **resolved(written, drafted),
         "meeting_on": story.meeting_on if story else None,
+        "compliance_on": story.compliance_on if story else None,
         "version": story.version if story else 0,
     }
     data = request.POST if request.method == "POST" else None
@@ -72,6 +73,7 @@ def paper_words(request: HttpRequest, pk: int) -> HttpResponse:
             cycle,
             submitted=form.texts(),
             meeting_on=given["meeting_on"],
+            compliance_on=given["compliance_on"],
             expected_version=given["version"],
             drafted=drafted,
             acting_user=user,

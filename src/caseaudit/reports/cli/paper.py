@@ -23,6 +23,7 @@ from caseaudit.private_files import FileRefused, write_private
 from caseaudit.reports.actions import issue_paper
 from caseaudit.reports.grades import GRADE_SOURCES, GradeSource
 from caseaudit.reports.models import PaperVersion
+from caseaudit.reports.paper import queries
 from caseaudit.reports.paper.context import build_paper_context, paper_file_stem
 from caseaudit.reports.paper_drafts import (
     current_draft,
@@ -105,6 +106,8 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         with refusals_as_errors():
             policy.require(actor, policy.READ_REPORTS)
     cycle = find_cycle(options["cycle"])
+    if not queries.has_completed_audits(cycle):
+        raise CommandError(queries.nothing_completed(cycle))
     grade_source = options["grade_source"]
     issued = _regenerate_and_issue(command, cycle, options, actor)
     if file_format == "html":

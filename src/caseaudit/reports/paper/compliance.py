@@ -20,6 +20,7 @@ from caseaudit.cycles.models import Cycle
 @dataclass(frozen=True)
 class ComplianceRow:
     check: str  # the rule's label
+    kind: str  # "Statutory" or "Local"
     cohort: str  # the cohort's label
     checked: int  # open cases of the cohort in the sample, whether the check applies to them or not
     compliant: int
@@ -37,8 +38,8 @@ class ComplianceRow:
 
 
 def compliance_rows(cycle: Cycle, *, as_of: date) -> list[ComplianceRow]:
-    """Counts per check and cohort for the open cases in the cycle's sample on `as_of`, each with the
-    register's."""
+    """Counts per check and cohort for the open cases in the cycle's sample, checked as at `as_of`, each
+    with the register's."""
     rules = timescale_rules()
     register = {
         (row["check"], row["cohort"]): row
@@ -50,8 +51,10 @@ def compliance_rows(cycle: Cycle, *, as_of: date) -> list[ComplianceRow]:
 
 def _row(row: dict, register: dict | None, rules: RuleSet) -> ComplianceRow:
     register = register or {"applicable": 0, "not_applicable": 0, "overdue": 0}
+    rule = rules.get(row["check"])
     return ComplianceRow(
-        check=rules.get(row["check"]).label,
+        check=rule.label,
+        kind=rule.kind.capitalize(),
         cohort=COHORT_LABELS.get(row["cohort"], row["cohort"]),
         checked=int(row["applicable"]),
         compliant=int(row["compliant"]),

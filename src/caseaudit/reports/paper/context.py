@@ -69,7 +69,6 @@ def build_paper_context(
     agreement = queries.agreement(cycle)
     actions = queries.action_counts(cycle, today=today)
     recommendations = recommendations_for(cycle)
-    compliance = compliance_rows(cycle, as_of=today)
 
     cycle_row = total_row(this_cycle)
     comparison = comparison_with_before(cycle, by_cycle, by_year)
@@ -97,6 +96,9 @@ def build_paper_context(
     )
     written = PaperStory.objects.filter(cycle=cycle).first()
     story = resolved(written.texts if written else {}, drafted)
+    # Compliance as at the cycle's last day, or the day the QA lead chose: never the day it is printed.
+    checked_on = min((written.compliance_on if written else None) or cycle.ends_on, today)
+    compliance = compliance_rows(cycle, as_of=checked_on)
     sections = [
         details_section(story, meeting_on=written.meeting_on if written else None, dated=today),
         words_section("recommendation", "Recommendation", story["recommendation"]),
@@ -107,12 +109,12 @@ def build_paper_context(
         moderation_section(cycle),
         themes_section(themes, figures),
         timeliness_section(cycle, figures, today),
-        compliance_section(compliance, today),
+        compliance_section(compliance, as_of=checked_on, ends_on=cycle.ends_on),
         actions_section(actions, recommendations),
         words_section("conclusion", "Conclusion", story["conclusion"]),
         implications_section(story),
         caveats_section(cycle, grade_source, figures, by_year, this_cycle, comparison),
-        appendix_section(by_year),
+        appendix_section(by_year, agreement),
     ]
     return Paper(
         title=f"Case file audit: {cycle.name}",

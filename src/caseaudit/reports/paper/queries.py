@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, Sum
 
 from caseaudit.audits.models import (
+    DONE,  # submitted or moderated: completed, as the cycle page and the reports count them
     Audit,
     AuditStatus,
     EvidenceSource,
@@ -25,9 +26,6 @@ from caseaudit.core.grade_tables import OFSTED_GRADES
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import Action, ActionKind, ActionStatus, SafeguardingConcern
 from caseaudit.reports.models import DisposedAudits
-
-# Submitted audits count as done; moderation comes after.
-DONE = (AuditStatus.SUBMITTED, AuditStatus.MODERATED)
 
 
 @dataclass(frozen=True)
@@ -211,4 +209,19 @@ def story_counts(cycle: Cycle) -> StoryCounts:
         feedback=dict(feedback.values_list("respondent").annotate(n=Count("pk")).order_by()),
         feedback_audits=feedback.values("audit").distinct().count(),
         concerns=SafeguardingConcern.objects.filter(audit__cycle=cycle).count(),
+    )
+
+
+def has_completed_audits(cycle: Cycle) -> bool:
+    """Whether the cycle has a submitted audit to report, kept or disposed of: without one, no paper."""
+    return (
+        Audit.objects.filter(cycle=cycle, status__in=DONE).exists()
+        or DisposedAudits.objects.filter(cycle=cycle, status__in=DONE).exists()
+    )
+
+
+def nothing_completed(cycle: Cycle) -> str:
+    return (
+        f"No audit in {cycle.name} is completed yet. The committee paper is drawn once at least one audit "
+        "is submitted."
     )

@@ -103,11 +103,6 @@ def method_section(
             f"({percent(agreement.agreed, agreement.n)}), moved it up in {agreement.moved_up} and down "
             f"in {agreement.moved_down}."
         )
-        if agreement.kappa is not None:
-            moderation.append(
-                f"Agreement beyond chance (Cohen's weighted kappa, linear weights) was "
-                f"{agreement.kappa:.2f}: {kappa_words(agreement.kappa)}."
-            )
     blocks.append(Paragraphs(tuple(moderation)))
     blocks += [Subheading("Who did the audits"), *text_blocks(story["audited_by"])]
     blocks += [Subheading("Feedback from children, young people and carers"), *text_blocks(story["feedback"])]
@@ -130,6 +125,8 @@ def _grade_header(first: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _cells(row: GradeRow) -> tuple[str, ...]:
+    if not row.total:  # a cohort nobody audited in the period: said so, not a row of noughts
+        return ("None audited", *("—" for _ in row.counts))
     percentages = row.percentages or (None,) * len(row.counts)
     return (str(row.total), *(cell_text(c, p) for c, p in zip(row.counts, percentages, strict=True)))
 
@@ -236,53 +233,81 @@ def timeliness_section(cycle: Cycle, figures: queries.CycleFigures, today: date)
     return Section("timeliness", "Timeliness", (Paragraphs((text,)),))
 
 
-def compliance_section(rows: list[ComplianceRow], today: date) -> Section:
+def compliance_section(rows: list[ComplianceRow], *, as_of: date, ends_on: date) -> Section:
+    """A short table, statutory and local checks labelled, and a sentence for each thing in it worth
+    saying: the check most often out of timescale, how many were met for every case, and where the sample
+    is not typical of the register."""
     heading = "Compliance with timescales"
     rows = [row for row in rows if row.applies]
     if not rows:
         text = "None of the open cases in this cycle's sample has a timescale to check."
         return Section("compliance", heading, (Paragraphs((text,)),))
+    day = long_date(as_of) + (", the cycle's last day" if as_of == ends_on else "")
     intro = (
-        f"The key dates in the case register on {long_date(today)}, for the open cases in this cycle's "
-        "sample, checked against the timescales (statutory and local)."
+        f"The open cases in this cycle's sample, checked against the timescales as at {day}, from the dates "
+        "in the case register. Statutory timescales are set by regulations and statutory guidance; local "
+        "ones by the council."
     )
-    findings = tuple(
-        f"{row.check}: {row.overdue} of {row.applies} {row.cohort.lower()} "
-        f"{plural(row.applies, 'case')} out of timescale"
-        + (f" ({row.data_missing} with the date missing)" if row.data_missing else "")
-        + f"; across the register, {_share(row.register_overdue, row.register_applies)}."
-        for row in rows
-        if row.overdue
-    ) or ("Every check that applies was within its timescale, or its date is missing.",)
     table = Table(
-        f"Timescales on {long_date(today)}, open cases in the sample to which each check applies, and the "
+        f"Timescales as at {long_date(as_of)}: open cases in the sample to which each check applies, and the "
         "share overdue across the whole register",
         (
             "Check",
+            "Timescale",
             "Cohort",
             "Cases",
             "Within timescale",
             "Overdue",
-            "Due soon",
             "Date missing",
             "Whole register: overdue",
         ),
         tuple(
             (
                 row.check,
+                row.kind,
                 row.cohort,
                 str(row.applies),
                 str(row.compliant),
                 str(row.overdue),
-                str(row.due_soon),
                 str(row.data_missing),
                 _share(row.register_overdue, row.register_applies),
             )
             for row in rows
         ),
-        label_columns=2,
+        label_columns=3,
     )
-    return Section("compliance", heading, (Paragraphs((intro,)), Bullets(findings), table))
+    return Section("compliance", heading, (Paragraphs((intro, *_compliance_findings(rows))), table))
+
+
+# A sample whose share overdue differs from the register's by this many points or more is not typical.
+UNTYPICAL_POINTS = 20
+
+
+def _compliance_findings(rows: list[ComplianceRow]) -> list[str]:
+    texts = []
+    overdue = [row for row in rows if row.overdue]
+    if overdue:
+        worst = max(overdue, key=lambda row: (row.overdue / row.applies, row.overdue))
+        texts.append(
+            f"Most often out of timescale: {worst.check.lower()} for {worst.cohort.lower()} cases, "
+            f"{worst.overdue} of {worst.applies}."
+        )
+    met = sum(1 for row in rows if not row.overdue)
+    texts.append(
+        "Every check was within its timescale for every case it applies to, or its date is missing."
+        if met == len(rows)
+        else f"{met} of the {len(rows)} checks were within timescale for every case they apply to."
+    )
+    for row in rows:
+        if not row.register_applies:
+            continue
+        sample, register = 100 * row.overdue / row.applies, 100 * row.register_overdue / row.register_applies
+        if abs(sample - register) >= UNTYPICAL_POINTS:
+            texts.append(
+                f"The sample is not typical for {row.check.lower()} ({row.cohort.lower()}): {round(sample)}% "
+                f"overdue, against {round(register)}% across the register."
+            )
+    return texts
 
 
 def _share(part: int, whole: int) -> str:
@@ -362,7 +387,11 @@ def caveats_section(
     return Section("caveats", "Caveats", (Bullets(tuple(notes)),))
 
 
-def appendix_section(by_year: GradeTable) -> Section:
+# Fewer moderated audits than this, and a kappa says more about chance than about agreement.
+KAPPA_FROM = 20
+
+
+def appendix_section(by_year: GradeTable, agreement: queries.AgreementRow) -> Section:
     intro = (
         "How sure each share is: the 95% Wilson interval, the range the true share could well lie in "
         "given the number of audits. Small samples give wide intervals.",
@@ -388,4 +417,21 @@ def appendix_section(by_year: GradeTable) -> Section:
         tuple(rows),
         label_columns=2,
     )
-    return Section("appendix", "Appendix: how sure the percentages are", (Paragraphs(intro), table))
+    return Section(
+        "appendix",
+        "Appendix: how sure the figures are",
+        (Paragraphs(intro), table, Subheading("Agreement beyond chance"), Paragraphs((_kappa(agreement),))),
+    )
+
+
+def _kappa(agreement: queries.AgreementRow) -> str:
+    if agreement.n >= KAPPA_FROM and agreement.kappa is not None:
+        return (
+            f"Over the {audits(agreement.n)} moderated in this cycle, agreement between auditors and "
+            f"moderators beyond what chance would give (Cohen's weighted kappa, linear weights) was "
+            f"{agreement.kappa:.2f}: {kappa_words(agreement.kappa)}."
+        )
+    return (
+        f"Agreement beyond chance (Cohen's kappa) is given from {KAPPA_FROM} moderated audits; this cycle "
+        f"has {agreement.n}, too few for it to mean much. The method section gives the agreement in words."
+    )

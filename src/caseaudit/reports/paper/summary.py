@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.comparability import caveats as comparability_caveats
-from caseaudit.core.grade_tables import GradeRow
+from caseaudit.core.grade_tables import SMALL_SAMPLE, GradeRow
 from caseaudit.cycles.models import Cycle
 from caseaudit.reports.charts import chart_rows
 from caseaudit.reports.grades import NO_CYCLE, GradeSource, GradeTable
@@ -34,6 +34,8 @@ class Comparison:
     earlier_label: str
     earlier_share: int
     caveat: str  # empty when the two periods were sampled and graded alike
+    this_total: int = 0  # the audits each share is of
+    earlier_total: int = 0
 
 
 def comparison_with_before(cycle: Cycle, by_cycle: GradeTable, by_year: GradeTable) -> Comparison | None:
@@ -57,8 +59,33 @@ def _compare(this: GradeRow, before: GradeRow, table: GradeTable) -> Comparison:
     bases = {p: table.bases.get(p, {}) for p in periods}
     notes = comparability_caveats(bases, [], periods=periods)
     return Comparison(
-        this.period, good_or_better(this), before.period, good_or_better(before), " ".join(notes)
+        this.period,
+        good_or_better(this),
+        before.period,
+        good_or_better(before),
+        " ".join(notes),
+        this.total,
+        before.total,
     )
+
+
+def small_sample_words(comparison: Comparison) -> str:
+    """What a reader must know before weighing a change between two periods when either is small."""
+    periods = (
+        (comparison.this_label, comparison.this_total),
+        (comparison.earlier_label, comparison.earlier_total),
+    )
+    small = [(label, n) for label, n in periods if n < SMALL_SAMPLE]
+    which = " and ".join(f"{label} ({audits(n)})" for label, n in small)
+    if len(small) == 2:
+        return (
+            f"Both periods are small samples, fewer than {SMALL_SAMPLE} audits each ({which}): a change of "
+            "this size may be chance."
+        )
+    if small:
+        chance = "a change of this size may be chance"
+        return f"{which} is a small sample, fewer than {SMALL_SAMPLE} audits: {chance}."
+    return ""
 
 
 def summary_sentences(
@@ -107,12 +134,14 @@ def summary_sentences(
             f"The share good or better in {comparison.this_label} was {comparison.this_share}%, {movement} "
             f"{comparison.earlier_share}% in {comparison.earlier_label}."
         )
+        if small := small_sample_words(comparison):
+            texts.append(small)
         if comparison.caveat:
             texts.append(f"Read this change with care. {comparison.caveat}")
     if agreement.n:
         texts.append(
-            f"Moderators agreed with the auditor's grade in {agreement.agreed} of the {audits(agreement.n)} "
-            f"they moderated ({percent(agreement.agreed, agreement.n)})."
+            f"The moderators agreed with {agreement.agreed} of the {agreement.n} auditors' "
+            f"{plural(agreement.n, 'grade')} they checked ({percent(agreement.agreed, agreement.n)})."
         )
     if actions.total:
         texts.append(
