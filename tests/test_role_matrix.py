@@ -26,7 +26,7 @@ from caseaudit.accounts.models import Role, User
 from caseaudit.audits.feedback import hash_token
 from caseaudit.audits.history_import.result import AuditHistoryResult
 from caseaudit.audits.history_import.result_json import to_json as history_json
-from caseaudit.audits.models import Audit, AuditStatus, FeedbackLink, Respondent
+from caseaudit.audits.models import Audit, AuditStatus, FeedbackLink, Respondent, Theme
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.cases.importing.result import ImportResult
 from caseaudit.cases.importing.result_json import to_json
@@ -128,6 +128,9 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     # Sent from the page that prepares a large cycle's file as a job; a small cycle's comes at once.
     ("progress export, asked for by its button", "post", "cycles:export", "csv", None, OK),
     ("my audits", "get", "audits:mine", None, None, OK),
+    ("themes for findings", "get", "audits:themes", None, None, OK),
+    ("add a theme, nothing filled in", "post", "audits:themes", None, None, OK),
+    ("retire a theme", "post", "audits:retire-theme", "theme", None, FOUND),
     # The audit here is not submitted: the page shows it with nothing to moderate, and a POST without a
     # decision is refused as a bad request.
     ("moderation queue", "get", "audits:moderation-queue", None, None, OK),
@@ -309,6 +312,7 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "draft-action": lambda p, c: [_draft_action(p).pk],
     "follow-up": lambda p, c: [_follow_up(p, c.audit).pk],
     "compliance": lambda p, c: ["supervision", "data-missing"],
+    "theme": lambda p, c: [_theme().slug],
     "notification": lambda p, c: [_notification(p).pk],
     "email": lambda p, c: [_failed_email(p).pk],
     "account": lambda p, c: [p.worker.pk],
@@ -322,6 +326,14 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "history-check-job": lambda p, c: [_history_job(p, "audit-history-check").pk],
     "history-import-job": lambda p, c: [_history_job(p, "audit-history-import").pk],
 }
+
+
+def _theme() -> Theme:
+    """A theme nobody uses, offered again before each request, so that each may retire it."""
+    theme, _ = Theme.objects.update_or_create(
+        slug="matrix-theme", defaults={"label": "Matrix", "active": True}
+    )
+    return theme
 
 
 def _submitted(p: Personas, case: Case) -> Audit:

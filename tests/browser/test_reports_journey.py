@@ -113,3 +113,21 @@ def test_qa_lead_reads_filters_and_downloads_the_grade_table(page, live_server, 
     assert text.splitlines()[0].startswith("audit_ref,child_ref,cohort,year,cycle,audit_date")
     assert len(text.splitlines()) == 49
     assert "CL001" not in text
+
+
+def test_qa_lead_adds_a_theme_for_strengths_only(page, live_server, check_page, history):
+    sign_in(page, live_server, "qa-lead")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/reports/")
+    page.get_by_role("link", name="change the list of themes for findings").click()
+    page.wait_for_url(re.compile(r"/audits/themes/$"))
+    check_page("89-themes")
+    page.get_by_role("button", name="Add the theme").click()
+    expect(page.get_by_role("link", name="Give the theme a name")).to_be_visible()  # the error summary
+    page.get_by_label("Name of the theme").fill("Impact on the child")
+    page.get_by_label("Strengths only").check()
+    page.get_by_role("button", name="Add the theme").click()
+    expect(page.get_by_text("\u201cImpact on the child\u201d is on the list of themes.")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile(r"^Impact on the child"))
+    expect(row).to_contain_text("Strengths only")
+    check_page("89-themes-added")

@@ -14,7 +14,7 @@ from caseaudit.core.audit_tools import Section
 from caseaudit.ui.forms import VersionedForm
 from caseaudit.ui.widgets import DateField, Radios
 
-from .models import EvidenceSource, FindingKind, GradeScale, Theme
+from .models import EvidenceSource, FindingKind, GradeScale, Theme, ThemeKind
 
 
 class AuditForm(VersionedForm):
@@ -121,6 +121,14 @@ class RemoveByIdForm(AuditForm):
     item = forms.IntegerField(min_value=1)
 
 
+class ThemeChoiceField(forms.ModelChoiceField):
+    """A theme, saying when it is for one kind of finding only."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        assert isinstance(obj, Theme)
+        return obj.label if obj.kind == ThemeKind.BOTH else f"{obj.label} ({obj.get_kind_display().lower()})"
+
+
 class FindingForm(AuditForm):
     kind = forms.ChoiceField(
         label="Kind of finding",
@@ -128,7 +136,7 @@ class FindingForm(AuditForm):
         widget=Radios,
         error_messages={"required": "Select whether the finding is a strength or an issue"},
     )
-    theme = forms.ModelChoiceField(
+    theme = ThemeChoiceField(
         label="Theme",
         queryset=Theme.objects.none(),
         empty_label="Select a theme",

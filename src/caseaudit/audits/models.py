@@ -263,18 +263,33 @@ class EvidenceUse(models.Model):
         return f"audit {self.audit_id} {self.source}"
 
 
+class ThemeKind(models.TextChoices):
+    """Which findings a theme may tag: so that a process issue is never counted as a strength."""
+
+    BOTH = "both", "Strengths and areas for development"
+    STRENGTH = "strength", "Strengths only"
+    DEVELOPMENT = "development", "Areas for development only"
+
+
 class Theme(models.Model):
     """A theme findings are tagged with, from a controlled list the QA lead can change."""
 
     slug = models.SlugField(max_length=60, unique=True)
     label = models.CharField(max_length=120)
     active = models.BooleanField(default=True)
+    kind = models.CharField(max_length=12, choices=ThemeKind.choices, default=ThemeKind.BOTH)
 
     class Meta:
         ordering = ["label"]
 
     def __str__(self) -> str:
         return self.label
+
+    def allows(self, finding_kind: str) -> bool:
+        """Whether a finding of `finding_kind` ("strength" or "issue") may be tagged with this theme."""
+        if self.kind == ThemeKind.BOTH:
+            return True
+        return (self.kind == ThemeKind.STRENGTH) == (finding_kind == FindingKind.STRENGTH)
 
 
 class FindingKind(models.TextChoices):

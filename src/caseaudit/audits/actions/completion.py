@@ -47,6 +47,7 @@ from ..models import (
     ModerationEvent,
     SectionResponse,
     Theme,
+    ThemeKind,
 )
 from ..templates_store import default_template
 
@@ -301,6 +302,11 @@ def add_finding(
         raise ValidationError("Select whether the finding is a strength or an issue.")
     if theme is None or not active_themes().filter(pk=theme.pk).exists():
         raise ValidationError("Select a theme from the list.")
+    if not theme.allows(kind):
+        what = "areas for development" if theme.kind == ThemeKind.DEVELOPMENT else "strengths"
+        raise ValidationError(
+            {"theme": f"\u201c{theme.label}\u201d is a theme for {what} only: choose another theme"}
+        )
     text = _text(text, "The finding")
     if not text:
         raise ValidationError("Describe the finding.")
