@@ -1,22 +1,26 @@
 """Figures in the committee paper that nobody in the meeting has to query: agreement in words with kappa
-only from 20 moderated audits, a cohort nobody audited said so, and no paper at all for a cycle with no
-audit completed."""
+only from 20 moderated audits, a cohort nobody audited said so, no paper at all for a cycle with no audit
+completed, and what the follow-up audits found since the last paper."""
 
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from caseaudit.audits.moderation import AgreementRow
 from caseaudit.core.grade_tables import GradeRow
+from caseaudit.improvement.models import Action, FollowUp, FollowUpItem, FollowUpStatus
 from caseaudit.reports.models import PaperVersion
 from caseaudit.reports.paper.context import build_paper_context
 from caseaudit.reports.paper.model import Paragraphs
 from caseaudit.reports.paper.sections import _cells, _kappa
+from caseaudit.reports.paper_store import store_file
 
 from ..cycles.builders import make_cycle
 from .paper_builders import TODAY, build_live_cycle
@@ -80,3 +84,56 @@ def test_a_cycle_with_no_audit_completed_has_no_paper(client, personas, nothing_
     assert not PaperVersion.objects.exists()
     with pytest.raises(CommandError, match="No audit in Spring 2027 is completed yet"):
         call_command("report", "paper", "--cycle", "Spring 2027", "--format", "html", stdout=io.StringIO())
+
+
+def issued_paper(cycle, issued_at):
+    """An issued paper of `cycle`, made directly with stand-in files."""
+    files = {}
+    for fmt in ("pdf", "docx"):
+        stored = store_file(cycle.pk, fmt, b"stand-in")
+        files.update({f"{fmt}_name": stored.name, f"{fmt}_size": stored.size, f"{fmt}_sha256": stored.sha256})
+    return PaperVersion.objects.create(
+        cycle=cycle,
+        state="issued",
+        number=1,
+        issued_at=issued_at,
+        grade_source="moderated",
+        dated=issued_at.date(),
+        rendered_at=issued_at,
+        **files,
+    )
+
+
+def test_the_follow_up_section_says_what_got_done_since_the_last_paper(personas):
+    live = build_live_cycle(personas)
+    earlier = make_cycle([], name="Spring 2026", season="spring", year=2026)
+    issued_paper(earlier, timezone.make_aware(datetime(2026, 6, 15, 10)))
+    open_actions = list(Action.objects.filter(kind="action", status="open"))
+    follow_up = FollowUp.objects.create(
+        case=open_actions[0].case,
+        auditor=personas.auditor,
+        due_on=date(2026, 12, 5),
+        status=FollowUpStatus.COMPLETED,
+        completed_at=timezone.make_aware(datetime(2026, 12, 4, 12)),
+    )
+    FollowUpItem.objects.create(follow_up=follow_up, action=open_actions[0], done=True)
+    FollowUpItem.objects.create(follow_up=follow_up, action=open_actions[1], done=False)
+    section = build_paper_context(live.cycle, today=TODAY).section("follow-up")
+    texts = section.blocks[0].texts  # type: ignore[union-attr]
+    assert (
+        texts[0] == "Since the last committee paper was issued on 15 June 2026, across every cycle's actions."
+    )
+    assert texts[1] == "1 follow-up audit found 1 of the 2 actions it checked done (50%); 1 was reopened."
+    rows = dict(section.blocks[1].rows)  # type: ignore[union-attr]
+    # One action of the live cycle was due on 1 December and is still open.
+    assert (rows["Follow-up audits completed"], rows["Actions overdue today"]) == ("1", "1")
+
+
+def test_without_an_earlier_paper_progress_is_counted_from_the_cycles_first_day(personas):
+    live = build_live_cycle(personas)
+    texts = build_paper_context(live.cycle, today=TODAY).section("follow-up").blocks[0].texts  # type: ignore[union-attr]
+    start = live.cycle.starts_on
+    assert texts == (
+        f"Since the cycle began on {start.day} {start:%B %Y}, across every cycle's actions.",
+        "No follow-up audit was completed in this time.",
+    )

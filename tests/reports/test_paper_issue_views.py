@@ -78,7 +78,7 @@ def test_the_qa_lead_regenerates_the_draft_and_sees_it_on_the_page(client, perso
     assert "Drawn" in text and "by qa-lead" in text
     assert "Issue this draft" in text
     job = Job.objects.get(kind="paper-regenerate")
-    assert (job.status, job.rows_done, job.rows_total, job.started_by) == ("done", 3, 3, personas.qa_lead)
+    assert (job.status, job.rows_done, job.rows_total, job.started_by) == ("done", 4, 4, personas.qa_lead)
     assert ChangeEvent.objects.filter(event="paper.drafted", actor=personas.qa_lead).exists()
 
 
@@ -149,6 +149,29 @@ def test_an_issued_version_is_served_from_storage_and_logged(client, personas, l
     ]
     assert client.get(url("version", live, 2, "pdf")).status_code == 404
     assert client.get(url("version", live, 1, "xlsx")).status_code == 404
+
+
+def test_the_paper_is_kept_as_an_accessible_web_page_too(client, personas, live, no_drawing):
+    client.force_login(personas.qa_lead)
+    draw_draft_once(client, live)
+    issue(client, live)
+    page = client.get(url("page", live)).content.decode()
+    assert f'href="{url("version", live, 1, "html")}"' in page
+    response = client.get(url("version", live, 1, "html"))
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="paper-autumn-2026-v1.html"'
+    document = response.content.decode()
+    # A document of its own: its language, its title, real headings and tables, nothing fetched.
+    assert document.startswith("<!DOCTYPE html>") and '<html lang="en-GB"' in document
+    assert "<title>Case file audit: Autumn 2026</title>" in document
+    assert '<h2 class="govuk-heading-m" id="summary-heading">Summary</h2>' in document
+    assert "<caption" in document and 'src="http' not in document and 'href="http' not in document
+    for child_id in live.child_ids:
+        assert child_id not in document
+    # A version kept before the web page was: no link, and no file to serve.
+    PaperVersion.objects.filter(number=1).update(html_name="", html_size=0, html_sha256="")
+    assert f'href="{url("version", live, 1, "html")}"' not in client.get(url("page", live)).content.decode()
+    assert client.get(url("version", live, 1, "html")).status_code == 404
 
 
 def test_the_draft_is_drawn_on_the_first_download_only(client, personas, live, monkeypatch):

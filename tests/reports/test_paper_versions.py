@@ -43,11 +43,11 @@ def stored_bytes(version: PaperVersion, fmt: str) -> bytes:
     return (papers_dir() / version.file_name(fmt)).read_bytes()
 
 
-def test_a_draft_keeps_both_files_owner_only_with_their_digests(live, personas):
+def test_a_draft_keeps_its_three_files_owner_only_with_their_digests(live, personas):
     draft = regenerate(live.cycle, personas.qa_lead)
     assert (draft.state, draft.number, draft.grade_source, draft.dated) == ("draft", None, "moderated", TODAY)
     assert draft.rendered_by == personas.qa_lead
-    for fmt, magic in (("pdf", b"%PDF-"), ("docx", b"PK")):
+    for fmt, magic in (("pdf", b"%PDF-"), ("docx", b"PK"), ("html", b"<!DOCTYPE html>")):
         path = papers_dir() / draft.file_name(fmt)
         content = path.read_bytes()
         assert content.startswith(magic)
@@ -131,7 +131,7 @@ def test_a_draft_regenerated_since_it_was_looked_at_is_not_issued(live, personas
 
 def test_an_issued_paper_never_changes_after_an_import_and_an_audit(live, personas, tmp_path):
     issued = issue(regenerate(live.cycle, personas.qa_lead), personas.qa_lead)
-    before = {fmt: stored_bytes(issued, fmt) for fmt in ("pdf", "docx")}
+    before = {fmt: stored_bytes(issued, fmt) for fmt in ("pdf", "docx", "html")}
 
     register = tmp_path / "register.csv"
     register.write_text(
@@ -147,7 +147,7 @@ def test_an_issued_paper_never_changes_after_an_import_and_an_audit(live, person
     assert redrawn.pdf_sha256 != issued.pdf_sha256  # the figures moved on ...
     issued.refresh_from_db()
     assert (issued.state, issued.number) == ("issued", 1)
-    for fmt in ("pdf", "docx"):  # ... and the issued paper did not
+    for fmt in ("pdf", "docx", "html"):  # ... and the issued paper did not
         assert stored_bytes(issued, fmt) == before[fmt]
         assert read_file(issued, fmt) == before[fmt]
 

@@ -40,6 +40,7 @@ class RenderedPaper:
     dated: date
     pdf: StoredFile
     docx: StoredFile
+    html: StoredFile
 
 
 class DraftAlreadyKept(Exception):
@@ -60,6 +61,9 @@ def _files(rendered: RenderedPaper) -> dict[str, object]:
         "docx_name": rendered.docx.name,
         "docx_size": rendered.docx.size,
         "docx_sha256": rendered.docx.sha256,
+        "html_name": rendered.html.name,
+        "html_size": rendered.html.size,
+        "html_sha256": rendered.html.sha256,
     }
 
 
@@ -70,6 +74,7 @@ def _described(version: PaperVersion) -> dict[str, object]:
         "dated": version.dated.isoformat(),
         "pdf_sha256": version.pdf_sha256,
         "docx_sha256": version.docx_sha256,
+        "html_sha256": version.html_sha256,
     }
 
 
@@ -95,7 +100,8 @@ def keep_paper_draft(
         )
         record_change(acting_user, "paper.drafted", draft, new=_described(draft))
         return draft
-    old, replaced = _described(draft), [draft.pdf_name, draft.docx_name]
+    old = _described(draft)
+    replaced = [name for name in (draft.pdf_name, draft.docx_name, draft.html_name) if name]
     for field, value in _files(rendered).items():
         setattr(draft, field, value)
     draft.rendered_at, draft.rendered_by = now, policy.named(acting_user)

@@ -51,7 +51,7 @@ class PaperState(models.TextChoices):
 
 
 class PaperVersion(models.Model):
-    """A committee paper rendered once and kept: its PDF and Word files, under CASEAUDIT_PAPERS_DIR
+    """A committee paper rendered once and kept: its PDF, Word and HTML files, under CASEAUDIT_PAPERS_DIR
     (reports/paper_store.py), with the SHA-256 of each.
 
     A cycle has at most one draft per grade source, replaced whenever the QA lead regenerates it. Issuing
@@ -84,6 +84,10 @@ class PaperVersion(models.Model):
     docx_name = models.CharField(max_length=200)
     docx_size = models.PositiveIntegerField()
     docx_sha256 = models.CharField(max_length=64)
+    # The accessible web page of the paper; none for a paper drawn before caseaudit kept one.
+    html_name = models.CharField(max_length=200, blank=True)
+    html_size = models.PositiveIntegerField(default=0)
+    html_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["cycle", "state", "-number", "grade_source"]
@@ -119,13 +123,16 @@ class PaperVersion(models.Model):
         return self.state == PaperState.ISSUED
 
     def file_name(self, fmt: str) -> str:
-        return self.pdf_name if fmt == "pdf" else self.docx_name
+        return str(getattr(self, f"{fmt}_name"))
 
     def sha256(self, fmt: str) -> str:
-        return self.pdf_sha256 if fmt == "pdf" else self.docx_sha256
+        return str(getattr(self, f"{fmt}_sha256"))
 
     def size(self, fmt: str) -> int:
-        return self.pdf_size if fmt == "pdf" else self.docx_size
+        return int(getattr(self, f"{fmt}_size"))
+
+    def has(self, fmt: str) -> bool:
+        return bool(self.file_name(fmt))
 
 
 class PaperStory(models.Model):

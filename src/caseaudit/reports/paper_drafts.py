@@ -20,11 +20,12 @@ from .grades import GradeSource
 from .models import PaperState, PaperVersion
 from .paper.context import build_paper_context
 from .paper.docx import render_docx
+from .paper.html import render_html
 from .paper.pdf import render_pdf
 from .paper_store import remove_files, store_file
 
-# The figures, the PDF and the Word file.
-STEPS = 3
+# The figures, the PDF, the Word file and the web page.
+STEPS = 4
 
 
 def render_and_store(
@@ -36,7 +37,7 @@ def render_and_store(
     today: date | None = None,
     step: Callable[[], object] = lambda: None,
 ) -> PaperVersion:
-    """Render the paper from the data as it is now, store its PDF and Word files, and keep them as the
+    """Render the paper from the data as it is now, store its PDF, Word and HTML files, and keep them as the
     cycle's draft in `grade_source`: replacing the draft (`replace`, the QA lead's "Regenerate draft"), or
     as the first draft when there is none. `step` is told as each of the STEPS is done (a job's progress)."""
     policy.require(acting_user, policy.ISSUE_PAPERS if replace else policy.FIRST_PAPER_DRAFT)
@@ -50,11 +51,17 @@ def render_and_store(
         remove_files([pdf.name])
         raise
     step()
-    rendered = RenderedPaper(grade_source, paper.issued_on, pdf, docx)
+    try:
+        html = store_file(cycle.pk, "html", render_html(paper).encode("utf-8"))
+    except BaseException:
+        remove_files([pdf.name, docx.name])
+        raise
+    step()
+    rendered = RenderedPaper(grade_source, paper.issued_on, pdf, docx, html)
     try:
         return keep_paper_draft(cycle, rendered, acting_user=acting_user, replace=replace)
     except BaseException:
-        remove_files([pdf.name, docx.name])
+        remove_files([pdf.name, docx.name, html.name])
         raise
 
 

@@ -22,7 +22,7 @@ from .models import PaperVersion
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("pdf", "docx")
+FORMATS = ("pdf", "docx", "html")
 
 
 class StoredPaperUnreadable(Exception):

@@ -33,7 +33,8 @@ from .paper_drafts import current_draft, draft_for_download, issued_versions
 from .paper_jobs import REGENERATE
 from .paper_store import StoredPaperUnreadable, read_file
 
-FORMATS = {"pdf": PDF_TYPE, "docx": DOCX_TYPE}
+# The HTML is the paper as an accessible web page, standalone: downloaded, it opens in any browser.
+FORMATS = {"pdf": PDF_TYPE, "docx": DOCX_TYPE, "html": "text/html; charset=utf-8"}
 
 
 def paper_cycle(pk: int) -> Cycle:
@@ -96,6 +97,8 @@ def paper_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _served(request: HttpRequest, cycle: Cycle, version: PaperVersion, fmt: str) -> HttpResponse:
+    if not version.has(fmt):  # a paper kept before caseaudit kept its web page
+        raise Http404
     try:
         content = read_file(version, fmt)
     except StoredPaperUnreadable as unreadable:

@@ -1,7 +1,8 @@
 """Everything the committee paper says about a cycle, gathered into one `Paper` (see model.py), in the order
 of a council's committee report: the report's details, the recommendation to members, the summary,
-background and method, the findings (tables and chart, auditor against moderated grades, themes), timeliness,
-compliance, actions and recommendations, the conclusion, the implications, caveats and the appendix.
+background and method, the findings (tables and chart, auditor against moderated grades, themes),
+timeliness, compliance, actions and recommendations, follow-up and progress since the last paper, the
+conclusion, the implications, caveats and the appendix.
 
 The QA lead's words (the details, recommendation, summary, findings in brief, conclusion, who audited, the
 feedback and the implications) are theirs where they wrote them, and drafted from the data where they did
@@ -32,6 +33,7 @@ from .sections import (
     caveats_section,
     chart_section,
     compliance_section,
+    follow_up_section,
     method_section,
     moderation_section,
     tables_section,
@@ -111,6 +113,7 @@ def build_paper_context(
         timeliness_section(cycle, figures, today),
         compliance_section(compliance, as_of=checked_on, ends_on=cycle.ends_on),
         actions_section(actions, recommendations),
+        follow_up_section(queries.progress_since(cycle, today=today)),
         words_section("conclusion", "Conclusion", story["conclusion"]),
         implications_section(story),
         caveats_section(cycle, grade_source, figures, by_year, this_cycle, comparison),

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 
 from caseaudit.audits.models import (
     DONE,  # submitted or moderated: completed, as the cycle page and the reports count them
@@ -24,8 +25,17 @@ from caseaudit.audits.moderation import AgreementRow, moderation_statistics
 from caseaudit.cases.models import Case
 from caseaudit.core.grade_tables import OFSTED_GRADES
 from caseaudit.cycles.models import Cycle
-from caseaudit.improvement.models import Action, ActionKind, ActionStatus, SafeguardingConcern
-from caseaudit.reports.models import DisposedAudits
+from caseaudit.improvement.models import (
+    Action,
+    ActionKind,
+    ActionNote,
+    ActionStatus,
+    FollowUp,
+    FollowUpItem,
+    FollowUpStatus,
+    SafeguardingConcern,
+)
+from caseaudit.reports.models import DisposedAudits, PaperState, PaperVersion
 
 
 @dataclass(frozen=True)
@@ -224,4 +234,56 @@ def nothing_completed(cycle: Cycle) -> str:
     return (
         f"No audit in {cycle.name} is completed yet. The committee paper is drawn once at least one audit "
         "is submitted."
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the follow-up audits found and how the actions moved, since `since`."""
+
+    since: date
+    since_paper: bool  # `since` is the day the last paper was issued (else the cycle's first day)
+    follow_ups: int  # follow-up audits completed
+    checked: int  # actions they checked
+    found_done: int  # of those, found done (verified)
+    found_not_done: int  # found not done (reopened)
+    follow_ups_waiting: int  # follow-up audits allocated and not yet completed
+    marked_done: int  # actions their owners marked done
+    verified: int  # actions the QA lead or a follow-up audit verified
+    overdue: int  # actions open or in progress past their due date, today
+
+
+def progress_since(cycle: Cycle, *, today: date) -> Progress:
+    """Follow-up audits and the improvement meeting's actions since the last committee paper issued before
+    this one (of any cycle), or since the cycle began."""
+    last = (
+        PaperVersion.objects.filter(state=PaperState.ISSUED, issued_at__date__lt=today)
+        .exclude(cycle=cycle)
+        .aggregate(last=Max("issued_at"))["last"]
+    )
+    since = timezone.localdate(last) if last else cycle.starts_on
+    completed = FollowUp.objects.filter(status=FollowUpStatus.COMPLETED, completed_at__date__gte=since)
+    items = FollowUpItem.objects.filter(follow_up__in=completed).aggregate(
+        checked=Count("pk"),
+        found_done=Count("pk", filter=Q(done=True)),
+        found_not_done=Count("pk", filter=Q(done=False)),
+    )
+    moves = ActionNote.objects.filter(at__date__gte=since, action__kind=ActionKind.ACTION).aggregate(
+        done=Count("action", filter=Q(to_status=ActionStatus.DONE), distinct=True),
+        verified=Count("action", filter=Q(to_status=ActionStatus.VERIFIED), distinct=True),
+    )
+    still_open = Q(status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
+    return Progress(
+        since=since,
+        since_paper=last is not None,
+        follow_ups=completed.count(),
+        checked=items["checked"],
+        found_done=items["found_done"],
+        found_not_done=items["found_not_done"],
+        follow_ups_waiting=FollowUp.objects.filter(status=FollowUpStatus.ALLOCATED).count(),
+        marked_done=moves["done"],
+        verified=moves["verified"],
+        overdue=Action.objects.in_tracker()
+        .filter(still_open, kind=ActionKind.ACTION, due_on__lt=today)
+        .count(),
     )

@@ -350,6 +350,40 @@ def actions_section(actions: queries.ActionCounts, recommendations: list[Recomme
     return Section("actions", "Actions and recommendations", tuple(blocks))
 
 
+def follow_up_section(progress: queries.Progress) -> Section:
+    """What the follow-up audits found, and how the improvement meeting's actions moved, since the last
+    paper: whether what the audits asked for got done."""
+    since = long_date(progress.since)
+    when = "the last committee paper was issued on" if progress.since_paper else "the cycle began on"
+    texts = [f"Since {when} {since}, across every cycle's actions."]
+    done, checked, reopened = progress.found_done, progress.checked, progress.found_not_done
+    if checked:
+        audits_done = plural(progress.follow_ups, "follow-up audit", with_count=True)
+        they = "it" if progress.follow_ups == 1 else "they"
+        texts.append(
+            f"{audits_done} found {done} of the {checked} actions {they} checked done "
+            f"({percent(done, checked)}); {reopened} {'was' if reopened == 1 else 'were'} reopened."
+        )
+    else:
+        texts.append("No follow-up audit was completed in this time.")
+    table = Table(
+        f"Follow-up audits and actions since {since}",
+        ("", "Number"),
+        (
+            ("Follow-up audits completed", str(progress.follow_ups)),
+            ("Actions they checked", str(checked)),
+            ("Found done, and verified", str(done)),
+            ("Found not done, and reopened", str(reopened)),
+            ("Follow-up audits still to do", str(progress.follow_ups_waiting)),
+            ("Actions marked done by their owners", str(progress.marked_done)),
+            ("Actions verified", str(progress.verified)),
+            ("Actions overdue today", str(progress.overdue)),
+        ),
+    )
+    heading = "Follow-up and progress since the last paper"
+    return Section("follow-up", heading, (Paragraphs(tuple(texts)), table))
+
+
 def caveats_section(
     cycle: Cycle,
     grade_source: GradeSource,
