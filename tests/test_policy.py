@@ -38,6 +38,7 @@ GRID = {
     policy.EXPORT_IDENTIFIABLE: (1, 0, 0, 0, 0, 0),
     # The committee paper, kept once rendered.
     policy.ISSUE_PAPERS: (1, 0, 0, 0, 0, 0),
+    policy.READ_OFFICERS_PAPER: (1, 1, 0, 0, 0, 0),
     policy.FIRST_PAPER_DRAFT: (1, 1, 0, 0, 0, 1),
     policy.HEAR_OF_CONCERNS: (1, 0, 0, 0, 0, 0),
     policy.SEND_REMINDERS: (1, 0, 0, 0, 0, 0),

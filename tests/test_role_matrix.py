@@ -230,6 +230,7 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("issue the paper, asked first", "get", "paper:issue", "paper-draft", None, OK),
     ("issue the paper, nothing filled in", "post", "paper:issue", "paper-draft", None, OK),
     ("the paper's words", "get", "paper:words", "cycle", None, OK),
+    ("committee paper, officers' version", "get", "paper:officers", "pdf", None, OK),
     ("the paper's words, nothing filled in", "post", "paper:words", "cycle", None, OK),
     # Notifications are everyone's own: the one here is the QA lead's, so for anyone else it is not found.
     ("notifications", "get", "notifications:list", None, None, OK),

@@ -326,6 +326,13 @@ EXPORT_IDENTIFIABLE = _capability(
 # draft made when none is kept, as their download needs one; so may the command line, which wrote any paper
 # before papers were kept.
 ISSUE_PAPERS = _capability("issue-papers", "regenerate and issue committee papers", (QA_LEAD,))
+# The officers' version adds tables by team: for the QA team, not for members (senior leaders include them).
+READ_OFFICERS_PAPER = _capability(
+    "read-officers-paper",
+    "read the officers' version of a committee paper, with its tables by team",
+    QA_TEAM,
+    refusal="Only the QA lead and moderators read the officers' version of the paper.",
+)
 FIRST_PAPER_DRAFT = _capability(
     "first-paper-draft",
     "have the first draft of a committee paper made",

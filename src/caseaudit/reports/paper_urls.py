@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/paper/regenerate/<int:job_id>/", paper_issue_views.regenerating, name="regenerating"),
     path("<int:pk>/paper/issue/", paper_issue_views.issue, name="issue"),
     path("<int:pk>/paper/words/", paper_words_views.paper_words, name="words"),
+    path("<int:pk>/paper/officers.<str:fmt>", paper_views.officers_download, name="officers"),
 ]

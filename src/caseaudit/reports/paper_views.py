@@ -26,9 +26,9 @@ from .grades import GRADE_SOURCES, GradeSource
 from .models import PaperVersion
 from .paper import queries
 from .paper.context import build_paper_context, paper_file_stem
-from .paper.docx import DOCX_TYPE
-from .paper.html import shown_sections
-from .paper.pdf import PDF_TYPE
+from .paper.docx import DOCX_TYPE, render_docx
+from .paper.html import render_html, shown_sections
+from .paper.pdf import PDF_TYPE, render_pdf
 from .paper_drafts import current_draft, draft_for_download, issued_versions
 from .paper_jobs import REGENERATE
 from .paper_store import StoredPaperUnreadable, read_file
@@ -143,3 +143,34 @@ def version_download(request: HttpRequest, pk: int, number: int, fmt: str) -> Ht
     cycle = paper_cycle(pk)
     version = get_object_or_404(issued_versions(cycle), number=number)
     return _served(request, cycle, version, fmt)
+
+
+@policy.capability_required(policy.READ_OFFICERS_PAPER)
+@require_safe
+def officers_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The officers' version, with tables by team: drawn now from today's figures, and neither kept nor
+    issued, since it is for the QA team's own use and never goes to the committee."""
+    if fmt not in FORMATS:
+        raise Http404
+    cycle = paper_cycle(pk)
+    if not queries.has_completed_audits(cycle):
+        return nothing_to_report(request, cycle, status=404)
+    grade_source = grade_source_of(request)
+    paper = build_paper_context(cycle, grade_source=grade_source, officers=True)
+    content = {
+        "pdf": render_pdf,
+        "docx": render_docx,
+        "html": lambda drawn: render_html(drawn).encode("utf-8"),
+    }[fmt](paper)
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{paper_file_stem(cycle)}-officers.{fmt}"
+    )
+    record_access(
+        request.user,
+        "export",
+        "cycle",
+        cycle.pk,
+        f"committee paper, officers' version ({fmt}, {grade_source} grades)",
+    )
+    return response

@@ -37,6 +37,7 @@ from .sections import (
     method_section,
     moderation_section,
     tables_section,
+    teams_section,
     themes_section,
     timeliness_section,
 )
@@ -57,10 +58,15 @@ def paper_file_stem(cycle: Cycle) -> str:
 
 
 def build_paper_context(
-    cycle: Cycle, *, grade_source: GradeSource = "moderated", today: date | None = None
+    cycle: Cycle,
+    *,
+    grade_source: GradeSource = "moderated",
+    today: date | None = None,
+    officers: bool = False,
 ) -> Paper:
     """The committee paper for `cycle`, with the tables in `grade_source` grades. `today` dates the paper
-    and is the day actions count as overdue and timescales are checked on."""
+    and is the day actions count as overdue. `officers`: the officers' version, which adds tables by team
+    (the members' version, the committee paper kept and issued, has the authority's figures only)."""
     today = today or timezone.localdate()
     figures = queries.cycle_figures(cycle)
     # The years up to this cycle, and all of it, audits submitted after the deadline too; not what came later.
@@ -110,6 +116,17 @@ def build_paper_context(
         chart_section(by_year),
         moderation_section(cycle),
         themes_section(themes, figures),
+        *(
+            [
+                teams_section(
+                    queries.grades_by_team(cycle, grade_source),
+                    queries.actions_by_team(cycle, today=today),
+                    grade_source,
+                )
+            ]
+            if officers
+            else []
+        ),
         timeliness_section(cycle, figures, today),
         compliance_section(compliance, as_of=checked_on, ends_on=cycle.ends_on),
         actions_section(actions, recommendations),
@@ -120,7 +137,7 @@ def build_paper_context(
         appendix_section(by_year, agreement),
     ]
     return Paper(
-        title=f"Case file audit: {cycle.name}",
+        title=f"Case file audit: {cycle.name}" + (" (officers' version)" if officers else ""),
         cycle_name=cycle.name,
         cycle_pk=cycle.pk,
         file_stem=paper_file_stem(cycle),

@@ -287,3 +287,47 @@ def progress_since(cycle: Cycle, *, today: date) -> Progress:
         .filter(still_open, kind=ActionKind.ACTION, due_on__lt=today)
         .count(),
     )
+
+
+NO_TEAM = "No team recorded"
+
+
+def grades_by_team(cycle: Cycle, grade_source: str) -> dict[str, Counter[str]]:
+    """The cycle's completed audits with a grade on Ofsted's scale, by the case's team and grade: the
+    officers' version's table. A team is a team's name, never a person's."""
+    field = "moderated_grade" if grade_source == "moderated" else "auditor_grade"
+    rows = (
+        Audit.objects.filter(cycle=cycle, status__in=DONE, **{f"{field}__in": OFSTED_GRADES})
+        .values_list("case__team__name", field)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    teams: dict[str, Counter[str]] = {}
+    for team, grade, n in rows:
+        teams.setdefault(team or NO_TEAM, Counter())[grade] += n
+    return dict(sorted(teams.items()))
+
+
+@dataclass(frozen=True)
+class TeamActions:
+    team: str
+    total: int
+    still_open: int
+    overdue: int
+
+
+def actions_by_team(cycle: Cycle, *, today: date) -> list[TeamActions]:
+    """The actions agreed in the cycle's audits, by the case's team."""
+    still_open = Q(status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
+    rows = (
+        Action.objects.in_tracker()
+        .filter(kind=ActionKind.ACTION, audit__cycle=cycle)
+        .values_list("case__team__name")
+        .annotate(
+            total=Count("pk"),
+            still_open=Count("pk", filter=still_open),
+            overdue=Count("pk", filter=still_open & Q(due_on__lt=today)),
+        )
+        .order_by()
+    )
+    return sorted((TeamActions(team or NO_TEAM, *counts) for team, *counts in rows), key=lambda t: t.team)

@@ -5,12 +5,13 @@ person."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.comparability import sampling_words
-from caseaudit.core.grade_tables import GradeRow, cell_text, rounding_note
+from caseaudit.core.grade_tables import OFSTED_GRADES, GradeRow, cell_text, rounding_note
 from caseaudit.cycles.models import Cycle
 from caseaudit.reports.charts import chart_alt_text
 from caseaudit.reports.grades import GRADE_LABELS, GradeSource, GradeTable, cohort_label
@@ -348,6 +349,43 @@ def actions_section(actions: queries.ActionCounts, recommendations: list[Recomme
     else:
         blocks.append(Paragraphs(("No recommendations are recorded for this cycle yet.",)))
     return Section("actions", "Actions and recommendations", tuple(blocks))
+
+
+def teams_section(
+    grades: dict[str, Counter[str]], actions: list[queries.TeamActions], grade_source: GradeSource
+) -> Section:
+    """The officers' version's tables by team: grades and actions. Team names only, never a person's."""
+    heading = "By team (officers' version)"
+    intro = (
+        "This section is in the officers' version of the paper only: the members' version gives the "
+        "authority's figures, not each team's. Teams with few audits give shares that move a lot with one "
+        "audit; read the counts.",
+    )
+    blocks: list[Block] = [Paragraphs(intro)]
+    if grades:
+        rows = [
+            GradeRow("", team, OFSTED_GRADES, tuple(c[g] for g in OFSTED_GRADES))
+            for team, c in grades.items()
+        ]
+        source = GRADE_SOURCE_WORDS[grade_source]
+        blocks.append(
+            Table(
+                f"Completed audits by team: count (percentage) at each grade, {source}",
+                _grade_header(("Team",)),
+                tuple((row.cohort, *_cells(row)) for row in rows),
+            )
+        )
+    else:
+        blocks.append(Paragraphs(("No completed audit has a grade in these grades yet.",)))
+    if actions:
+        blocks.append(
+            Table(
+                "Actions from this cycle's audits by team",
+                ("Team", "Actions", "Still open", "Overdue"),
+                tuple((t.team, str(t.total), str(t.still_open), str(t.overdue)) for t in actions),
+            )
+        )
+    return Section("teams", heading, tuple(blocks))
 
 
 def follow_up_section(progress: queries.Progress) -> Section:
