@@ -133,7 +133,7 @@ def build_paper_context(
         follow_up_section(queries.progress_since(cycle, today=today)),
         words_section("conclusion", "Conclusion", story["conclusion"]),
         implications_section(story),
-        caveats_section(cycle, grade_source, figures, by_year, this_cycle, comparison),
+        caveats_section(cycle, grade_source, figures, by_year, this_cycle),
         appendix_section(by_year, agreement),
     ]
     return Paper(

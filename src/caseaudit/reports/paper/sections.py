@@ -20,7 +20,6 @@ from . import queries
 from .compliance import ComplianceRow
 from .model import Block, Bullets, Chart, Facts, Paragraphs, Recommendation, Section, Subheading, Table
 from .story import text_blocks
-from .summary import Comparison
 from .words import (
     GRADE_SOURCE_WORDS,
     audits,
@@ -132,6 +131,13 @@ def _cells(row: GradeRow) -> tuple[str, ...]:
     return (str(row.total), *(cell_text(c, p) for c, p in zip(row.counts, percentages, strict=True)))
 
 
+def oldest_first(table: GradeTable) -> list[GradeRow]:
+    """The table's rows with its periods oldest first, the way the chart runs from left to right; the
+    cohorts in their order within each."""
+    order = {period: index for index, period in enumerate(reversed(table.periods))}
+    return sorted(table.rows, key=lambda row: order.get(row.period, -1))
+
+
 def tables_section(
     cycle: Cycle, grade_source: GradeSource, by_year: GradeTable, this_cycle: GradeTable, findings: str
 ) -> Section:
@@ -140,7 +146,7 @@ def tables_section(
         f"Audits by year and cohort to {long_date(cycle.ends_on)}: count (percentage) at each grade, "
         f"{source}",
         _grade_header(("Year", "Cohort")),
-        tuple((row.period, cohort_label(row.cohort), *_cells(row)) for row in by_year.rows),
+        tuple((row.period, cohort_label(row.cohort), *_cells(row)) for row in oldest_first(by_year)),
         label_columns=2,
     )
     cohorts = Table(
@@ -428,10 +434,9 @@ def caveats_section(
     figures: queries.CycleFigures,
     by_year: GradeTable,
     this_cycle: GradeTable,
-    comparison: Comparison | None,
 ) -> Section:
-    """The tables' own caveats, each said once and placed: the table by year, this cycle's table, the
-    comparison in the summary."""
+    """The tables' own caveats, each said once, in full, and placed: the table by year, then this cycle's
+    table where it says something the first has not. The summary says its comparison's caveat itself."""
     notes: list[str] = []
 
     def add(prefix: str, note: str) -> None:
@@ -440,10 +445,12 @@ def caveats_section(
 
     for note in by_year.notes:
         add("The table by year", note)
+    # This cycle's small rows are usually its year's rows again: named once, under the table by year.
+    small_in_years = {(row.cohort, row.total) for row in by_year.rows if row.is_small}
+    small_here = {(row.cohort, row.total) for row in this_cycle.rows if row.is_small}
     for note in this_cycle.notes:
-        add(f"The table of {cycle.name}", note)
-    if comparison:
-        add(f"{comparison.this_label} against {comparison.earlier_label}", comparison.caveat)
+        if not (note.startswith("Small samples") and small_here <= small_in_years):
+            add(f"The table of {cycle.name}", note)
     if grade_source == "auditor":
         notes.append("The tables use the auditors' grades, before moderation.")
     if figures.disposed:
@@ -469,7 +476,7 @@ def appendix_section(by_year: GradeTable, agreement: queries.AgreementRow) -> Se
         "given the number of audits. Small samples give wide intervals.",
     )
     rows = []
-    for row in by_year.rows:
+    for row in oldest_first(by_year):
         if not row.total or row.percentages is None or row.intervals is None:
             continue
         rows.append(
