@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from caseaudit.core.grade_tables import grade_rows
@@ -15,7 +17,7 @@ from caseaudit.reports.charts import (
     grade_chart,
     grade_figure,
 )
-from caseaudit.reports.grades import GradeTable
+from caseaudit.reports.grades import GradeTable, _partial_year
 
 COUNTS = {
     ("2021", "care-leaver"): {"requires-improvement": 2, "good": 7, "outstanding": 3},
@@ -148,3 +150,18 @@ def test_the_svg_has_no_inline_style_for_the_content_security_policy_to_block():
     root = etree.fromstring(svg)  # still well-formed: no attribute written twice
     assert (root.get("stroke-linejoin"), root.get("stroke-linecap")) == ("round", "butt")
     assert f'fill="{GRADE_COLOURS["inadequate"]}"'.encode() in svg
+
+
+def test_a_year_counted_part_of_the_way_says_so_under_its_bar():
+    table = make_table()
+    table.partial = {"2021": "to 30 Nov"}
+    ticks = [tick.get_text() for tick in grade_figure(table).axes[0].get_xticklabels()]
+    assert ticks == ["2019", "2020", "2021\n(to 30 Nov)"]
+
+
+def test_the_paper_marks_its_last_year_to_the_cycles_end_and_the_reports_page_the_year_so_far():
+    assert _partial_year(["2021", "2020"], date(2021, 11, 30)) == {"2021": "to 30 Nov"}
+    assert _partial_year(["2021", "2020"], date(2021, 12, 31)) == {}  # the whole year
+    assert _partial_year(["2020"], date(2021, 11, 30)) == {}  # no audit in the part year
+    this_year = str(date.today().year)
+    assert _partial_year([this_year], None) in ({this_year: "so far"}, {})  # {} only on 31 December

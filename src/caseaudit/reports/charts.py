@@ -200,7 +200,12 @@ def _draw(table: GradeTable, rows: Sequence[GradeRow], cohort: str) -> Figure:
         small = ("\n" if two_lines else ", ") + "small" if row.is_small else ""
         label = f"n = {row.total}{small}" if row.total else "No audits"
         axes.text(position, 101.5 if row.total else 2, label, ha="center", va="bottom", fontsize=8)
-    axes.set_xticks(positions, [row.period for row in rows], rotation=30 if two_lines else 0)
+    # A year counted part of the way says so under its bar: "2025 (to 30 Nov)", "2026 (so far)".
+    ticks = [
+        f"{row.period}\n({table.partial[row.period]})" if row.period in table.partial else row.period
+        for row in rows
+    ]
+    axes.set_xticks(positions, ticks, rotation=30 if two_lines else 0)
     handles = [
         Patch(
             facecolor=GRADE_COLOURS.get(g, FALLBACK_COLOURS[i % len(FALLBACK_COLOURS)]),

@@ -16,6 +16,7 @@ from typing import Literal
 from django.db import connection
 from django.db.models import CharField, Count, Func, Max, Q, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractYear, Substr
+from django.utils import timezone
 
 from caseaudit.audits.fingerprint import graded_fingerprint
 from caseaudit.audits.models import Audit, AuditTemplate, GradeScale
@@ -53,6 +54,9 @@ class GradeTable:
     caveats: list[str] = field(default_factory=list)
     # Why some audits are not in the table (awaiting moderation, graded on another scale), in words.
     exclusions: list[str] = field(default_factory=list)
+    # A year counted only part of the way ("to 30 Nov", or "so far" for the year under way): the chart
+    # marks it, so that nobody reads a part year against a whole one unwarned.
+    partial: dict[str, str] = field(default_factory=dict)
 
     @property
     def grades(self) -> tuple[str, ...]:
@@ -137,7 +141,17 @@ def grade_table(
     table = GradeTable(by, grade_source, periods, cohorts, rows, {p: dict(b) for p, b in bases.items()})
     table.caveats = caveats(table.bases, rows, periods=periods)
     table.exclusions = _exclusions(grade_source, ungraded, off_scale) + _disposed(gone)
+    if by == "year":
+        table.partial = _partial_year(periods, up_to)
     return table
+
+
+def _partial_year(periods: Sequence[str], up_to: date | None) -> dict[str, str]:
+    """The last year counted, when it is counted only part of the way: to `up_to`, or to today."""
+    end = up_to or timezone.localdate()
+    if str(end.year) not in periods or (end.month, end.day) == (12, 31):
+        return {}
+    return {str(end.year): f"to {end.day} {end:%b}" if up_to else "so far"}
 
 
 Group = tuple[object, int | None, str, str, int | None, int | None, int, bool]
