@@ -40,6 +40,8 @@ NO_CHILD_DATA = {
     "cycles:close": "how many audits are not yet submitted",
     "cycles:reopen": "the cycle's name and a reason box",
     "paper:issue": "when the draft was drawn, by whom, and a note box; the paper is logged when downloaded",
+    "paper:words": "the paper's words, drafted from counts; the paper is logged when read or downloaded",
+    "audits:themes": "the list of themes and how many findings use each",
     "compliance:summary": "counts per check and cohort; the cases behind a count are logged",
     "reports:grades": "the table of grades: counts per period and cohort",
     "reports:chart": "the table of grades as a chart",

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command, get_commands
+from django.utils import timezone
 
 from caseaudit.accounts.models import AccessLog
+from caseaudit.audits.models import AuditStatus
 from caseaudit.reports.cli import SUBCOMMANDS
 
 from .cycles.builders import allocate_to, make_cycle
@@ -76,8 +78,16 @@ def test_every_command_says_whether_it_reads_childrens_records():
 
 @pytest.fixture
 def service(personas):
-    """The personas' two cases, and a confirmed cycle of the own case allocated to the auditor."""
-    allocate_to(make_cycle([personas.own_case]), personas.auditor)
+    """The personas' two cases, and a confirmed cycle of the own case allocated to the auditor, who has
+    submitted it (a cycle with no audit completed has no paper to read)."""
+    cycle = make_cycle([personas.own_case])
+    allocate_to(cycle, personas.auditor)
+    cycle.audits.update(
+        status=AuditStatus.SUBMITTED,
+        auditor_grade="good",
+        completed_on=cycle.starts_on,
+        submitted_at=timezone.now(),
+    )
     return personas
 
 

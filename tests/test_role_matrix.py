@@ -219,7 +219,7 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("grade table, XLSX", "get", "reports:grades-xlsx", None, None, OK),
     ("audit data export", "get", "reports:export", None, None, OK),
     ("audit data export, nothing chosen", "post", "reports:export", None, None, OK),
-    ("committee paper", "get", "paper:page", "cycle", None, OK),
+    ("committee paper", "get", "paper:page", "paper-cycle", None, OK),
     ("committee paper, PDF", "get", "paper:download", "pdf", None, OK),
     ("committee paper, Word", "get", "paper:download", "docx", None, OK),
     # Stored papers: an issued version is downloaded as the draft is; only the QA lead regenerates the
