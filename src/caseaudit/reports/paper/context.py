@@ -87,9 +87,9 @@ def build_paper_context(
     )
     drafted = drafts(
         StoryFigures(
+            # "the council" stands in where no name is configured: then the QA lead gives the authority.
             council="" if settings.COUNCIL_NAME == "the council" else settings.COUNCIL_NAME,
             cycle_name=cycle.name,
-            focus_cohort=cycle.focus_cohort,
             summary=summary,
             cycle_row=cycle_row,
             auditors=counts.auditors,

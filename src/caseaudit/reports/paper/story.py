@@ -88,7 +88,6 @@ class StoryFigures:
 
     council: str  # the council's name, or "" where none is configured
     cycle_name: str
-    focus_cohort: str  # a cohort's slug, or ""
     summary: tuple[str, ...]  # the summary the data gives, sentence by sentence
     cycle_row: GradeRow | None  # this cycle's all-cohorts row of grades
     auditors: int  # people who completed the cycle's audits
