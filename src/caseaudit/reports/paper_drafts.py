@@ -21,8 +21,9 @@ from .models import PaperState, PaperVersion
 from .paper.context import build_paper_context
 from .paper.docx import render_docx
 from .paper.html import render_html
+from .paper.model import Paper
 from .paper.pdf import render_pdf
-from .paper_store import remove_files, store_file
+from .paper_store import FORMATS, StoredFile, remove_files, store_file
 
 # The figures, the PDF, the Word file and the web page.
 STEPS = 4
@@ -43,26 +44,25 @@ def render_and_store(
     policy.require(acting_user, policy.ISSUE_PAPERS if replace else policy.FIRST_PAPER_DRAFT)
     paper = build_paper_context(cycle, grade_source=grade_source, today=today)
     step()
-    pdf = store_file(cycle.pk, "pdf", render_pdf(paper))
-    step()
+    stored: list[StoredFile] = []
     try:
-        docx = store_file(cycle.pk, "docx", render_docx(paper))
-    except BaseException:
-        remove_files([pdf.name])
-        raise
-    step()
-    try:
-        html = store_file(cycle.pk, "html", render_html(paper).encode("utf-8"))
-    except BaseException:
-        remove_files([pdf.name, docx.name])
-        raise
-    step()
-    rendered = RenderedPaper(grade_source, paper.issued_on, pdf, docx, html)
-    try:
+        for fmt in FORMATS:
+            stored.append(store_file(cycle.pk, fmt, render_file(paper, fmt)))
+            step()
+        rendered = RenderedPaper(grade_source, paper.issued_on, **dict(zip(FORMATS, stored, strict=True)))
         return keep_paper_draft(cycle, rendered, acting_user=acting_user, replace=replace)
-    except BaseException:
-        remove_files([pdf.name, docx.name, html.name])
+    except BaseException:  # nothing kept: no file of it is left behind
+        remove_files([file.name for file in stored])
         raise
+
+
+def render_file(paper: Paper, fmt: str) -> bytes:
+    """The paper as one of the FORMATS' files."""
+    if fmt == "pdf":
+        return render_pdf(paper)
+    if fmt == "docx":
+        return render_docx(paper)
+    return render_html(paper).encode("utf-8")
 
 
 def current_draft(cycle: Cycle, grade_source: str) -> PaperVersion | None:

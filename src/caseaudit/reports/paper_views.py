@@ -26,10 +26,10 @@ from .grades import GRADE_SOURCES, GradeSource
 from .models import PaperVersion
 from .paper import queries
 from .paper.context import build_paper_context, paper_file_stem
-from .paper.docx import DOCX_TYPE, render_docx
-from .paper.html import render_html, shown_sections
-from .paper.pdf import PDF_TYPE, render_pdf
-from .paper_drafts import current_draft, draft_for_download, issued_versions
+from .paper.docx import DOCX_TYPE
+from .paper.html import shown_sections
+from .paper.pdf import PDF_TYPE
+from .paper_drafts import current_draft, draft_for_download, issued_versions, render_file
 from .paper_jobs import REGENERATE
 from .paper_store import StoredPaperUnreadable, read_file
 
@@ -105,18 +105,26 @@ def _served(request: HttpRequest, cycle: Cycle, version: PaperVersion, fmt: str)
         context = {"cycle": cycle, "problem": str(unreadable)}
         return render(request, "reports/paper_unreadable.html", context, status=500)
     which = f"version {version.number}" if version.issued else "draft"
+    return _attachment(
+        request,
+        cycle,
+        content,
+        fmt,
+        name=which.replace("version ", "v"),
+        detail=f"committee paper ({fmt}, {version.grade_source} grades, {which})",
+    )
+
+
+def _attachment(
+    request: HttpRequest, cycle: Cycle, content: bytes, fmt: str, *, name: str, detail: str
+) -> HttpResponse:
+    """A file of the cycle's paper, downloaded and recorded in the access log as an export."""
     response = HttpResponse(content, content_type=FORMATS[fmt])
     # Named after the cycle, never a child; the no-store header is every response's (web.no_store).
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{paper_file_stem(cycle)}-{which.replace('version ', 'v')}.{fmt}"
+        as_attachment=True, filename=f"{paper_file_stem(cycle)}-{name}.{fmt}"
     )
-    record_access(
-        request.user,
-        "export",
-        "cycle",
-        cycle.pk,
-        f"committee paper ({fmt}, {version.grade_source} grades, {which})",
-    )
+    record_access(request.user, "export", "cycle", cycle.pk, detail)
     return response
 
 
@@ -157,20 +165,5 @@ def officers_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         return nothing_to_report(request, cycle, status=404)
     grade_source = grade_source_of(request)
     paper = build_paper_context(cycle, grade_source=grade_source, officers=True)
-    content = {
-        "pdf": render_pdf,
-        "docx": render_docx,
-        "html": lambda drawn: render_html(drawn).encode("utf-8"),
-    }[fmt](paper)
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{paper_file_stem(cycle)}-officers.{fmt}"
-    )
-    record_access(
-        request.user,
-        "export",
-        "cycle",
-        cycle.pk,
-        f"committee paper, officers' version ({fmt}, {grade_source} grades)",
-    )
-    return response
+    detail = f"committee paper, officers' version ({fmt}, {grade_source} grades)"
+    return _attachment(request, cycle, render_file(paper, fmt), fmt, name="officers", detail=detail)
