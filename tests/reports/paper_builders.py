@@ -4,8 +4,10 @@ not done. Every name and Child Unique ID here must stay out of the paper."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from html import unescape
 
 from django.utils import timezone
 
@@ -112,3 +114,8 @@ def build_live_cycle(personas: Personas) -> LiveCycle:
         *(p.staff.name for p in people if p.staff),
     ]
     return LiveCycle(cycle, audits, [c.child_id for c in cases], names)
+
+
+def page_text(html: str) -> str:
+    """A page's text as a reader sees it: no tags, entities read, spaces collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

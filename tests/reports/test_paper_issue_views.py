@@ -4,9 +4,6 @@ never drawn again; others read and download as before, and cannot regenerate or 
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 import pytest
 from django.urls import reverse
 
@@ -18,18 +15,9 @@ from caseaudit.reports.paper import docx, pdf
 from caseaudit.reports.paper_store import papers_dir
 
 from ..jobs.queue import run_queued_jobs
-from .paper_builders import build_live_cycle
+from .paper_builders import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-@pytest.fixture
-def live(personas):
-    return build_live_cycle(personas)
 
 
 @pytest.fixture

@@ -14,14 +14,9 @@ from caseaudit.reports.paper.context import build_paper_context
 from caseaudit.reports.paper.docx import render_docx
 from caseaudit.reports.paper.model import Table
 
-from .paper_builders import TODAY, build_live_cycle
+from .paper_builders import TODAY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def live(personas):
-    return build_live_cycle(personas)
 
 
 def test_the_officers_version_adds_tables_by_team_and_names_nobody(live):

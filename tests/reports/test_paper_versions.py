@@ -19,14 +19,9 @@ from caseaudit.reports.models import PaperState, PaperVersion
 from caseaudit.reports.paper_drafts import draft_for_download, render_and_store
 from caseaudit.reports.paper_store import StoredPaperUnreadable, papers_dir, read_file
 
-from .paper_builders import TODAY, build_live_cycle
+from .paper_builders import TODAY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def live(personas):
-    return build_live_cycle(personas)
 
 
 def regenerate(cycle, user, grade_source="moderated"):

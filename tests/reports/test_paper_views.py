@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
-from html import unescape
 
 import docx
 import pytest
@@ -13,18 +11,9 @@ from django.urls import reverse
 from caseaudit.accounts.models import AccessLog
 
 from ..cycles.builders import make_cycle
-from .paper_builders import build_live_cycle
+from .paper_builders import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-@pytest.fixture
-def live(personas):
-    return build_live_cycle(personas)
 
 
 def test_the_page_shows_the_paper_with_the_chart_and_its_table(client, personas, live):

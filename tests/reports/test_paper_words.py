@@ -19,18 +19,9 @@ from caseaudit.reports.paper.context import build_paper_context
 from caseaudit.reports.paper.model import Bullets, Facts, Paragraphs, Subheading
 from caseaudit.reports.paper.story import KEYS, kept, text_blocks
 
-from .paper_builders import TODAY, build_live_cycle
+from .paper_builders import TODAY, page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-@pytest.fixture
-def live(personas):
-    return build_live_cycle(personas)
 
 
 def words_url(live):
