@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -70,6 +72,12 @@ class ImportBatch(models.Model):
 
 
 _OPEN = models.Q(closed_on__isnull=True)
+
+
+def open_on(day: date) -> models.Q:
+    """The cases open on `day`: opened by then (or with no opening date recorded), and not closed by then."""
+    opened = models.Q(opened_on__isnull=True) | models.Q(opened_on__lte=day)
+    return opened & (models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=day))
 
 
 class Case(models.Model):

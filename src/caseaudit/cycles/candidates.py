@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
-from django.db.models import Q
 
 from caseaudit.audits.models import Audit
-from caseaudit.cases.models import Case
+from caseaudit.cases.models import Case, open_on
 from caseaudit.core.sampling import Candidate, eligibility_cutoff
 from caseaudit.gc_pause import gc_paused
 
@@ -42,10 +41,7 @@ def eligible_candidates(
         candidates = [Candidate(case_id, cohort, last and parse(last)) for case_id, cohort, last in rows]
     else:
         candidates = [Candidate(*row) for row in rows]
-    open_cases = Case.objects.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=starts_on)).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=starts_on)
-    )
-    return candidates, open_cases.count()
+    return candidates, Case.objects.filter(open_on(starts_on)).count()
 
 
 def candidate_sql() -> str:

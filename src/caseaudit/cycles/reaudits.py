@@ -13,7 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent
-from caseaudit.cases.models import Case
+from caseaudit.cases.models import Case, open_on
 from caseaudit.core.reaudit import (
     DEFAULT_REAUDIT_WEEKS,
     INADEQUATE,
@@ -75,10 +75,7 @@ def reaudit_candidates(starts_on: date, ends_on: date) -> list[Candidate]:
     due = {r.case_id: r for r in outstanding_reaudits() if r.due_on <= ends_on}
     if not due:
         return []
-    open_cases = Case.objects.filter(pk__in=list(due)).filter(
-        Q(opened_on__isnull=True) | Q(opened_on__lte=starts_on),
-        Q(closed_on__isnull=True) | Q(closed_on__gt=starts_on),
-    )
+    open_cases = Case.objects.filter(open_on(starts_on), pk__in=list(due))
     return [
         Candidate(pk, cohort, due[pk].moderated_on) for pk, cohort in open_cases.values_list("pk", "cohort")
     ]

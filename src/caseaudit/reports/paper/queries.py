@@ -22,7 +22,7 @@ from caseaudit.audits.models import (
     FindingKind,
 )
 from caseaudit.audits.moderation import AgreementRow, moderation_statistics
-from caseaudit.cases.models import Case
+from caseaudit.cases.models import Case, open_on
 from caseaudit.core.grade_tables import OFSTED_GRADES
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import (
@@ -208,13 +208,9 @@ class StoryCounts:
 
 
 def story_counts(cycle: Cycle) -> StoryCounts:
-    starts = cycle.starts_on
-    open_cases = Case.objects.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=starts)).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=starts)
-    )
     feedback = FeedbackResponse.objects.filter(audit__cycle=cycle)
     return StoryCounts(
-        open_cases=open_cases.count(),
+        open_cases=Case.objects.filter(open_on(cycle.starts_on)).count(),
         auditors=Audit.objects.filter(cycle=cycle, status__in=DONE).values("auditor").distinct().count(),
         feedback=dict(feedback.values_list("respondent").annotate(n=Count("pk")).order_by()),
         feedback_audits=feedback.values("audit").distinct().count(),
