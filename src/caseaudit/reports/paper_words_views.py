@@ -15,7 +15,7 @@ from caseaudit.ui.submission import submit
 from .actions import save_paper_story
 from .forms import PaperStoryForm
 from .models import PaperStory
-from .paper.context import build_paper_context
+from .paper.context import story_drafts
 from .paper.story import STORY, resolved
 from .paper_views import paper_cycle
 
@@ -30,7 +30,7 @@ SAVED = (
 def paper_words(request: HttpRequest, pk: int) -> HttpResponse:
     user = policy.person(request.user, policy.ISSUE_PAPERS)
     cycle = paper_cycle(pk)
-    drafted = build_paper_context(cycle).story_drafts
+    drafted = story_drafts(cycle)
     story = PaperStory.objects.filter(cycle=cycle).first()
     written = story.texts if story else {}
     initial = {

@@ -13,6 +13,7 @@ senior leaders and members (docs/domain.md#roles)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils.text import slugify
 
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import Action, ActionKind
-from caseaudit.reports.grades import GradeSource, grade_table
+from caseaudit.reports.grades import GradeSource, GradeTable, grade_table
 from caseaudit.reports.models import PaperStory
 
 from . import queries
@@ -57,17 +58,22 @@ def paper_file_stem(cycle: Cycle) -> str:
     return f"paper-{slugify(cycle.name) or f'cycle-{cycle.pk}'}"
 
 
-def build_paper_context(
-    cycle: Cycle,
-    *,
-    grade_source: GradeSource = "moderated",
-    today: date | None = None,
-    officers: bool = False,
-) -> Paper:
-    """The committee paper for `cycle`, with the tables in `grade_source` grades. `today` dates the paper
-    and is the day actions count as overdue. `officers`: the officers' version, which adds tables by team
-    (the members' version, the committee paper kept and issued, has the authority's figures only)."""
-    today = today or timezone.localdate()
+@dataclass(frozen=True)
+class _Drafted:
+    """What the paper and the drafts of the QA lead's words are both drawn from."""
+
+    figures: queries.CycleFigures
+    by_year: GradeTable
+    this_cycle: GradeTable
+    agreement: queries.AgreementRow
+    actions: queries.ActionCounts
+    recommendations: list[Recommendation]
+    themes: list[queries.ThemeCount]
+    counts: queries.StoryCounts
+    drafts: dict[str, str]
+
+
+def _drafted(cycle: Cycle, grade_source: GradeSource, today: date) -> _Drafted:
     figures = queries.cycle_figures(cycle)
     # The years up to this cycle, and all of it, audits submitted after the deadline too; not what came later.
     up_to = max(cycle.ends_on, figures.last_completed or cycle.ends_on)
@@ -77,7 +83,6 @@ def build_paper_context(
     agreement = queries.agreement(cycle)
     actions = queries.action_counts(cycle, today=today)
     recommendations = recommendations_for(cycle)
-
     cycle_row = total_row(this_cycle)
     comparison = comparison_with_before(cycle, by_cycle, by_year)
     themes = queries.theme_counts(cycle)
@@ -102,8 +107,31 @@ def build_paper_context(
             weakest=getattr(queries.leading(themes, "issues"), "theme", ""),
         )
     )
+    return _Drafted(
+        figures, by_year, this_cycle, agreement, actions, recommendations, themes, counts, drafted
+    )
+
+
+def story_drafts(cycle: Cycle, *, today: date | None = None) -> dict[str, str]:
+    """Each of the QA lead's texts as caseaudit drafts it from today's figures (moderated grades), without
+    the rest of the paper: its compliance, its follow-up and its tables are not needed to draft them."""
+    return _drafted(cycle, "moderated", today or timezone.localdate()).drafts
+
+
+def build_paper_context(
+    cycle: Cycle,
+    *,
+    grade_source: GradeSource = "moderated",
+    today: date | None = None,
+    officers: bool = False,
+) -> Paper:
+    """The committee paper for `cycle`, with the tables in `grade_source` grades. `today` dates the paper
+    and is the day actions count as overdue. `officers`: the officers' version, which adds tables by team
+    (the members' version, the committee paper kept and issued, has the authority's figures only)."""
+    today = today or timezone.localdate()
+    d = _drafted(cycle, grade_source, today)
     written = PaperStory.objects.filter(cycle=cycle).first()
-    story = resolved(written.texts if written else {}, drafted)
+    story = resolved(written.texts if written else {}, d.drafts)
     # Compliance as at the cycle's last day, or the day the QA lead chose: never the day it is printed.
     checked_on = min((written.compliance_on if written else None) or cycle.ends_on, today)
     compliance = compliance_rows(cycle, as_of=checked_on)
@@ -111,11 +139,11 @@ def build_paper_context(
         details_section(story, meeting_on=written.meeting_on if written else None, dated=today),
         words_section("recommendation", "Recommendation", story["recommendation"]),
         words_section("summary", "Summary", story["summary"]),
-        method_section(cycle, grade_source, figures, agreement, counts, story),
-        tables_section(cycle, grade_source, by_year, this_cycle, story["findings"]),
-        chart_section(by_year),
+        method_section(cycle, grade_source, d.figures, d.agreement, d.counts, story),
+        tables_section(cycle, grade_source, d.by_year, d.this_cycle, story["findings"]),
+        chart_section(d.by_year),
         moderation_section(cycle),
-        themes_section(themes, figures),
+        themes_section(d.themes, d.figures),
         *(
             [
                 teams_section(
@@ -127,14 +155,14 @@ def build_paper_context(
             if officers
             else []
         ),
-        timeliness_section(cycle, figures, today),
+        timeliness_section(cycle, d.figures, today),
         compliance_section(compliance, as_of=checked_on, ends_on=cycle.ends_on),
-        actions_section(actions, recommendations),
+        actions_section(d.actions, d.recommendations),
         follow_up_section(queries.progress_since(cycle, today=today)),
         words_section("conclusion", "Conclusion", story["conclusion"]),
         implications_section(story),
-        caveats_section(cycle, grade_source, figures, by_year, this_cycle),
-        appendix_section(by_year, agreement),
+        caveats_section(cycle, grade_source, d.figures, d.by_year, d.this_cycle),
+        appendix_section(d.by_year, d.agreement),
     ]
     return Paper(
         title=f"Case file audit: {cycle.name}" + (" (officers' version)" if officers else ""),
@@ -145,7 +173,6 @@ def build_paper_context(
         grade_source=grade_source,
         sections=sections,
         author=story["report_of"],
-        story_drafts=drafted,
     )
 
 

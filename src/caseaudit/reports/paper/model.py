@@ -110,8 +110,6 @@ class Paper:
     grade_source: str  # "moderated" or "auditor"
     sections: list[Section]
     author: str = ""  # whose report it is, as its details say: a post ("Director of Children's Services")
-    # Each of the QA lead's texts as caseaudit drafts it from today's figures (story.py).
-    story_drafts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _charts: dict[tuple[int, str], bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def section(self, slug: str) -> Section:
