@@ -204,11 +204,13 @@ def test_case_page_shows_register_data_and_cohort_dates(client, personas):
     case.latest_pathway_plan = date(2024, 3, 1)
     case.opened_on = date(2019, 9, 2)
     case.cp_plan_start = date(2015, 4, 7)  # from an earlier child protection plan
+    case.sex, case.ethnicity = "F", "MWAS"
     case.save()
     client.force_login(personas.worker)
     response = client.get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 200
     text = response.text
+    assert "Female" in text and "White and Asian" in text
     assert "N000001" in text
     assert "govuk-summary-list" in text
     assert "Key dates for care leaver cases" in text

@@ -197,7 +197,10 @@ def test_official_list_8_headers_map_with_nothing_unknown() -> None:
     assert match.missing == []
     assert match.columns == {
         "child_id": 0,
+        "sex": 1,
+        "ethnicity": 2,
         "birth_month": 3,
+        "disability": 6,
         "opened_on": 7,
         "looked_after_since": 7,
         "latest_statutory_review": 10,
@@ -232,6 +235,8 @@ def test_camel_case_headers_from_sql_extracts_map() -> None:
     assert match.unknown == []
     assert set(match.columns) == {
         "child_id",
+        "sex",
+        "disability",
         "birth_month",
         "opened_on",
         "looked_after_since",
@@ -306,6 +311,8 @@ def test_older_list_9_without_adviser_pathway_plan_or_contact() -> None:
     assert "latest_pathway_plan" not in match.columns
     assert set(match.missing) == {
         "Date of Birth",
+        "Ethnicity",
+        "Does the Child have a Disability",
         "Allocated Personal Adviser",
         "Latest Pathway Plan",
         "Latest Contact",

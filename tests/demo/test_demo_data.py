@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from caseaudit.accounts.models import ChangeEvent, Role, User
 from caseaudit.cases.models import Case, Staff, Team
+from caseaudit.core.characteristics import ETHNICITY_LABELS
 from caseaudit.core.cohorts import COHORT_SLUGS
 from caseaudit.core.register import CHILD_ID_PATTERN, COLUMNS, DATE_COLUMNS, KEY_DATE_COLUMNS
 from caseaudit.demo.authority import (
@@ -64,13 +65,16 @@ def test_child_unique_ids_are_unique_pseudonyms_and_nothing_else_names_a_child()
     generated = rows(3000)
     ids = [row["child_id"] for row in generated]
     assert len(set(ids)) == len(ids)
-    # Nothing about a child is free text: an ID, a slug, dates and months. Only staff columns hold names.
-    child_level = re.compile(r"^(DEMO\d{7}|[a-z-]+|\d{4}-\d{2}(-\d{2})?|)$")
+    # Nothing about a child is free text: an ID, a slug, DfE codes, dates and months. Only staff columns
+    # hold names.
+    child_level = re.compile(r"^(DEMO\d{7}|[a-z-]+|[A-Z]{1,4}|\d{4}-\d{2}(-\d{2})?|)$")
     for row in generated:
         assert re.fullmatch(CHILD_ID_PATTERN, row["child_id"])
         assert re.fullmatch(r"DEMO\d{7}", row["child_id"])
         for column in set(COLUMNS) - {"team", "worker", "manager"}:
             assert child_level.match(row[column]), (column, row[column])
+        assert row["sex"] in {"M", "F", "U", ""} and row["disability"] in {"Y", "N", ""}
+        assert row["ethnicity"] == "" or row["ethnicity"] in ETHNICITY_LABELS
     # Sorted IDs do not run in sequence, as a row number would.
     numbers = sorted(int(i[4:]) for i in ids)
     assert min(b - a for a, b in pairwise(numbers)) > 1

@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
+from caseaudit.core.characteristics import DISABILITIES, ETHNICITIES, SEXES
 from caseaudit.core.cohorts import COHORTS
 from caseaudit.core.register import CHILD_ID_MAX_LENGTH, NAME_MAX_LENGTH
 
@@ -19,6 +20,8 @@ class Cohort(models.TextChoices):
 
 
 assert tuple(Cohort.choices) == COHORTS
+
+ETHNICITY_CHOICES = [(code, description) for code, description, _ in ETHNICITIES]
 
 
 class Team(models.Model):
@@ -96,6 +99,11 @@ class Case(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     # The first day of the birth month: enough for age bands, and no full date of birth is ever kept.
     birth_month = models.DateField(null=True, blank=True)
+    # DfE codes (caseaudit.core.characteristics), for the equality tables. Not recorded is NULL, as for the
+    # dates: the importer compares and writes every column in bulk, where NULL is the one "no value".
+    sex = models.CharField(max_length=1, choices=SEXES, null=True, blank=True)  # noqa: DJ001
+    ethnicity = models.CharField(max_length=4, choices=ETHNICITY_CHOICES, null=True, blank=True)  # noqa: DJ001
+    disability = models.CharField(max_length=1, choices=DISABILITIES, null=True, blank=True)  # noqa: DJ001
 
     latest_pathway_plan = models.DateField(null=True, blank=True)
     latest_contact = models.DateField(null=True, blank=True)

@@ -68,7 +68,7 @@ class ListSpec:
     `columns` are in order of preference: where two columns feed the same register column (List 9's
     personal adviser and allocated worker), the earlier one wins and the later one fills the rows where
     the earlier is blank. `ignored` are Annex A headers caseaudit knows and deliberately does not store
-    (gender, ethnicity, legal status...): they are never reported as unknown."""
+    (age, legal status...): they are never reported as unknown."""
 
     number: int
     title: str
@@ -140,19 +140,23 @@ _WORKER = AnnexAColumn(
         "Lead Professional",
     ),
 )
+# The child's characteristics, for the equality tables: codes or Annex A's lettered answers ("b) Female"),
+# read by caseaudit.core.characteristics.
+_CHARACTERISTICS = (
+    AnnexAColumn("Gender", ("sex",), ("Sex", "Legal Sex", "Child's Gender")),
+    AnnexAColumn("Ethnicity", ("ethnicity",), ("Ethnic Origin", "Ethnicity Code", "Ethnic Group")),
+    AnnexAColumn(
+        "Does the Child have a Disability",
+        ("disability",),
+        ("Does the Child have a Disability?", "Disability", "HasDisability", "Disabled"),
+    ),
+)
 _COMMON_IGNORED = (
-    "Gender",
-    "Sex",
-    "Ethnicity",
-    "Ethnic Origin",
+    # The age is worked out from the date of birth, on the day it is needed.
     "Age of Child (Years)",
     "Age of Child",
     "Age",
     "Age (Years)",
-    "Does the Child have a Disability",
-    "Does the Child have a Disability?",
-    "Disability",
-    "HasDisability",
     # liia-tools adds the authority's name to every list it cleans.
     "LA",
     "Local Authority",
@@ -165,6 +169,7 @@ LIST_2 = ListSpec(
     columns=(
         _CHILD_ID,
         _BIRTH,
+        *_CHARACTERISTICS,
         # An open early help assessment is an early help case from the day the assessment started.
         _date(
             "Assessment start date",
@@ -200,6 +205,7 @@ LIST_6 = ListSpec(
     columns=(
         _CHILD_ID,
         _BIRTH,
+        *_CHARACTERISTICS,
         _date("CIN Start Date", "opened_on", aliases=("CIN Episode Start Date", "Child in Need Start Date")),
         _date(
             "Date Child Was Last Seen",
@@ -232,6 +238,7 @@ LIST_7 = ListSpec(
     columns=(
         _CHILD_ID,
         _BIRTH,
+        *_CHARACTERISTICS,
         _date(
             "Child Protection Plan Start Date",
             "opened_on",
@@ -307,6 +314,7 @@ LIST_8 = ListSpec(
     columns=(
         _CHILD_ID,
         _BIRTH,
+        *_CHARACTERISTICS,
         _date(
             "Date Started to be Looked After",
             "opened_on",
@@ -421,6 +429,7 @@ LIST_9 = ListSpec(
     columns=(
         _CHILD_ID,
         _BIRTH,
+        *_CHARACTERISTICS,
         # A care leaver's worker is their personal adviser (Children (Leaving Care) Act 2000). Older
         # versions of the list have only the allocated worker, which then stands in.
         AnnexAColumn(

@@ -54,7 +54,18 @@ COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
 
 DATE_COLUMNS = ("opened_on", "closed_on", *KEY_DATE_COLUMNS)
 MONTH_COLUMNS = ("birth_month",)
-COLUMNS = (*REQUIRED_COLUMNS, *TEXT_COLUMNS, "opened_on", "closed_on", "birth_month", *KEY_DATE_COLUMNS)
+# The child's sex, ethnicity and disability, as DfE codes (caseaudit.core.characteristics), for the
+# equality tables.
+CHARACTERISTIC_COLUMNS = ("sex", "ethnicity", "disability")
+COLUMNS = (
+    *REQUIRED_COLUMNS,
+    *TEXT_COLUMNS,
+    "opened_on",
+    "closed_on",
+    "birth_month",
+    *CHARACTERISTIC_COLUMNS,
+    *KEY_DATE_COLUMNS,
+)
 
 CHILD_ID_MAX_LENGTH = 40
 NAME_MAX_LENGTH = 120

@@ -28,7 +28,7 @@ from caseaudit.accounts.changes import record_change
 from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.cohorts import COHORT_SLUGS
-from caseaudit.core.register import COLUMNS, DATE_COLUMNS
+from caseaudit.core.register import CHARACTERISTIC_COLUMNS, COLUMNS, DATE_COLUMNS
 from caseaudit.notifications.models import Preference
 
 DEFAULT_SEED = 2018
@@ -298,12 +298,20 @@ def _generate(n: int, seed: int, today: date, style: _Style) -> tuple[DemoRoster
     roster = plan_roster(n, rng)
     # Supervision and recording dates come from a stream of their own, so that adding them left every other
     # value of a seed's authority as it was.
+    # So do the children's characteristics, added later still.
     oversight = random.Random(f"{seed}:oversight")
-    return roster, _cases(n, rng, roster, today.toordinal(), style, oversight)
+    traits = random.Random(f"{seed}:characteristics")
+    return roster, _cases(n, rng, roster, today.toordinal(), style, oversight, traits)
 
 
 def _cases(
-    n: int, rng: random.Random, roster: DemoRoster, today: int, style: _Style, oversight: random.Random
+    n: int,
+    rng: random.Random,
+    roster: DemoRoster,
+    today: int,
+    style: _Style,
+    oversight: random.Random,
+    traits: random.Random,
 ) -> Iterator[dict]:
     # Dates are worked out as ordinals (ints) and only turned into text or dates once, when set.
     rnd = rng.random
@@ -440,7 +448,53 @@ def _cases(
         supervision, backlog = _oversight_dates(oversight.random, opened, at)
         row["last_supervision"] = put(supervision)
         row["recording_backlog_since"] = put(backlog)
+        row["sex"], row["ethnicity"], row["disability"] = _characteristics(traits.random, team_name, empty)
         yield row
+
+
+_SEX_WEIGHTS = (("M", 0.555), ("F", 0.44), ("U", 0.005))
+# Roughly the ethnicity of children looked after in England (DfE, 2024): about 7 in 10 White.
+_ETHNICITY_WEIGHTS = (
+    ("WBRI", 0.64),
+    ("WIRI", 0.005),
+    ("WIRT", 0.005),
+    ("WROM", 0.01),
+    ("WOTH", 0.05),
+    ("MWBC", 0.035),
+    ("MWBA", 0.015),
+    ("MWAS", 0.015),
+    ("MOTH", 0.035),
+    ("AIND", 0.01),
+    ("APKN", 0.015),
+    ("ABAN", 0.01),
+    ("CHNE", 0.003),
+    ("AOTH", 0.017),
+    ("BCRB", 0.015),
+    ("BAFR", 0.035),
+    ("BOTH", 0.015),
+    ("OOTH", 0.04),
+    ("REFU", 0.005),
+    ("NOBT", 0.016),
+)
+_SEXES = _cumulative(_SEX_WEIGHTS)
+_ETHNICITIES = _cumulative(_ETHNICITY_WEIGHTS)
+_CHARACTERISTIC_MISSING_SHARE = 0.02
+
+
+def _characteristics(
+    rnd: Callable[[], float], team_name: str, empty: object
+) -> tuple[object, object, object]:
+    """Sex, ethnicity and disability codes: about 1 child in 6 disabled, half of them known
+    to the disabled children's team; now and then one left blank, as case management systems have them."""
+
+    def pick(choices: tuple[list[str], list[float]]) -> object:
+        codes, cuts = choices
+        return empty if rnd() < _CHARACTERISTIC_MISSING_SHARE else codes[bisect(cuts, rnd() * cuts[-1])]
+
+    sex, ethnicity = pick(_SEXES), pick(_ETHNICITIES)
+    disabled_share = 0.9 if team_name == DISABLED else 0.08
+    disability = empty if rnd() < _CHARACTERISTIC_MISSING_SHARE else ("Y" if rnd() < disabled_share else "N")
+    return sex, ethnicity, disability
 
 
 def _oversight_dates(rnd: Callable[[], float], opened: int, at: int) -> tuple[int | None, int | None]:
@@ -545,7 +599,16 @@ class _CaseInserter:
     """Cases straight into the table with executemany, as the importer writes them: Django's bulk_create
     spends most of its time building model instances (see `importing/write.py`)."""
 
-    _COLUMNS = ("child_id", "cohort", "team_id", "worker_id", "manager_id", "birth_month", *DATE_COLUMNS)
+    _COLUMNS = (
+        "child_id",
+        "cohort",
+        "team_id",
+        "worker_id",
+        "manager_id",
+        "birth_month",
+        *CHARACTERISTIC_COLUMNS,
+        *DATE_COLUMNS,
+    )
 
     def __init__(self, teams: dict[str, int], staff: dict[str, int]) -> None:
         self.teams = teams
@@ -564,6 +627,7 @@ class _CaseInserter:
             self.staff[worker] if worker else None,
             self.staff[row["manager"]],
             row["birth_month"],
+            *[row[c] for c in CHARACTERISTIC_COLUMNS],
             *[row[c] for c in DATE_COLUMNS],
             self.stamp,
         )

@@ -10,6 +10,7 @@ import re
 
 import polars as pl
 
+from caseaudit.core.characteristics import LETTERED_ANSWER
 from caseaudit.core.cohorts import COHORT_ALIASES
 from caseaudit.core.dates import EXCEL_EPOCH, EXCEL_SERIAL_RANGE, YEAR_RANGE
 
@@ -112,8 +113,17 @@ def month_column(frame: pl.DataFrame, column: str) -> tuple[pl.DataFrame, pl.Ser
 
 def cohort_column(text: pl.Expr) -> pl.Expr:
     """Cohort slug for a slug, label or abbreviation; null where unknown."""
+    return coded_column(text, COHORT_ALIASES)
+
+
+def coded_column(text: pl.Expr, aliases: dict[str, str], *, lettered: bool = False) -> pl.Expr:
+    """The code for each text `aliases` knows, compared in lowercase letters and digits alone; null where
+    unknown. `lettered` first drops an answer letter ("b) Female"), as Annex A's drop-down lists write
+    them: the twin of caseaudit.core.characteristics' parse_sex, parse_ethnicity and parse_disability."""
+    if lettered:
+        text = text.str.replace(LETTERED_ANSWER, "")
     key = text.str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
-    return key.replace_strict(COHORT_ALIASES, default=None, return_dtype=pl.Utf8)
+    return key.replace_strict(aliases, default=None, return_dtype=pl.Utf8)
 
 
 def normalise_csv_header(text: str) -> str:

@@ -7,12 +7,20 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import connection
 
-from caseaudit.core.register import DATE_COLUMNS, KEY_DATE_COLUMNS, TEXT_COLUMNS
+from caseaudit.core.register import CHARACTERISTIC_COLUMNS, DATE_COLUMNS, KEY_DATE_COLUMNS, TEXT_COLUMNS
 
 from ..models import Case, Staff, Team
 
 # Register columns in the order of the typed frame; team, worker and manager are compared by name.
-CASE_COLUMNS = ["cohort", *TEXT_COLUMNS, "opened_on", "closed_on", "birth_month", *KEY_DATE_COLUMNS]
+CASE_COLUMNS = [
+    "cohort",
+    *TEXT_COLUMNS,
+    "opened_on",
+    "closed_on",
+    "birth_month",
+    *CHARACTERISTIC_COLUMNS,
+    *KEY_DATE_COLUMNS,
+]
 _DATES = [*DATE_COLUMNS, "birth_month"]
 
 
@@ -30,15 +38,16 @@ def load_register() -> pl.DataFrame:
     case, team, staff = Case._meta.db_table, Team._meta.db_table, Staff._meta.db_table
     # Dates as ISO text on every database (SQLite and PostgreSQL alike), parsed once, in bulk, below.
     date_sql = ", ".join(f"CAST(c.{name} AS TEXT)" for name in _DATES)
+    coded_sql = ", ".join(f"c.{name}" for name in CHARACTERISTIC_COLUMNS)
     sql = (
-        f"SELECT c.id, c.child_id, c.cohort, t.name, w.name, m.name, {date_sql} FROM {case} c "  # noqa: S608 (no user text in this SQL)
+        f"SELECT c.id, c.child_id, c.cohort, t.name, w.name, m.name, {coded_sql}, {date_sql} FROM {case} c "  # noqa: S608 (no user text in this SQL)
         f"LEFT JOIN {team} t ON t.id = c.team_id LEFT JOIN {staff} w ON w.id = c.worker_id "
         f"LEFT JOIN {staff} m ON m.id = c.manager_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         rows = cursor.fetchall()
-    names = ["_id", "child_id", "cohort", *TEXT_COLUMNS, *_DATES]
+    names = ["_id", "child_id", "cohort", *TEXT_COLUMNS, *CHARACTERISTIC_COLUMNS, *_DATES]
     text_schema = {name: pl.Utf8 for name in names} | {"_id": pl.Int64}
     frame = pl.DataFrame(rows, schema=text_schema, orient="row")
     return frame.with_columns(pl.col(c).str.to_date("%Y-%m-%d") for c in _DATES)

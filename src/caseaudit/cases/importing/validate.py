@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from caseaudit.core import characteristics
 from caseaudit.core.register import (
     CHILD_ID_MAX_LENGTH,
     CHILD_ID_PATTERN,
@@ -13,7 +14,7 @@ from caseaudit.core.register import (
     NAME_MAX_LENGTH,
     TEXT_COLUMNS,
 )
-from caseaudit.readers.columns import cohort_column, date_columns, month_column
+from caseaudit.readers.columns import coded_column, cohort_column, date_columns, month_column
 from caseaudit.readers.row_errors import FoundErrors, Repeats, merged, repeated_rows, row_errors, shorten
 from caseaudit.readers.table import RawTable, RowError
 
@@ -29,6 +30,14 @@ class Validated:
     errors: list[RowError]
     rejected: pl.DataFrame
     error_count: int = 0
+
+
+# The coded columns: each with what it accepts and why a cell is refused.
+_CODED = (
+    ("sex", characteristics.SEX_ALIASES, characteristics.NOT_A_SEX),
+    ("ethnicity", characteristics.ETHNICITY_ALIASES, characteristics.NOT_AN_ETHNICITY),
+    ("disability", characteristics.DISABILITY_ALIASES, characteristics.NOT_A_DISABILITY),
+)
 
 
 def validate(raw: RawTable) -> Validated:
@@ -60,7 +69,13 @@ def validate(raw: RawTable) -> Validated:
     for column in TEXT_COLUMNS:
         check(column, pl.col(column).str.len_chars() > NAME_MAX_LENGTH, f"longer than {NAME_MAX_LENGTH}")
 
-    typed, date_reasons = date_columns(frame.with_columns(cohort.alias("cohort")), list(DATE_COLUMNS))
+    coded = []
+    for column, aliases, reason in _CODED:
+        code = coded_column(pl.col(column), aliases, lettered=True)
+        check(column, pl.col(column).is_not_null() & code.is_null(), reason)
+        coded.append(code.alias(column))
+
+    typed, date_reasons = date_columns(frame.with_columns(cohort.alias("cohort"), *coded), list(DATE_COLUMNS))
     checks.extend(date_reasons.items())
     typed, month_reason = month_column(typed, "birth_month")
     checks.append(("birth_month", month_reason))
