@@ -2,7 +2,7 @@
 of a council's committee report: the report's details, the recommendation to members, the summary,
 background and method, the findings (tables and chart, auditor against moderated grades, themes),
 timeliness, compliance, actions and recommendations, follow-up and progress since the last paper, the
-conclusion, the implications, caveats and the appendix.
+conclusion, the implications, caveats and the appendices (how sure the figures are; equalities).
 
 The QA lead's words (the details, recommendation, summary, findings in brief, conclusion, who audited, the
 feedback and the implications) are theirs where they wrote them, and drafted from the data where they did
@@ -27,6 +27,7 @@ from caseaudit.reports.models import PaperStory
 
 from . import queries
 from .compliance import compliance_rows
+from .equalities import cycle_equalities, equalities_section
 from .model import Paper, Recommendation
 from .sections import (
     actions_section,
@@ -163,6 +164,9 @@ def build_paper_context(
         implications_section(story),
         caveats_section(cycle, grade_source, d.figures, d.by_year, d.this_cycle),
         appendix_section(d.by_year, d.agreement),
+        equalities_section(
+            cycle_equalities(cycle, grade_source, as_of=checked_on), grade_source, as_of=checked_on
+        ),
     ]
     return Paper(
         title=f"Case file audit: {cycle.name}" + (" (officers' version)" if officers else ""),

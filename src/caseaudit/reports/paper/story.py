@@ -126,7 +126,9 @@ def drafts(figures: StoryFigures) -> dict[str, str]:
         ),
         "equalities": (
             "The sample is drawn at random within each cohort, without regard to any protected "
-            "characteristic, so that every child's case has the same chance of being audited."
+            "characteristic, so that every child's case has the same chance of being audited. The "
+            "equalities appendix compares the grades and timescales of children by sex, ethnic group, "
+            "disability and age."
         ),
         "safeguarding": _safeguarding(figures),
     }
