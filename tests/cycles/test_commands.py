@@ -57,13 +57,24 @@ def test_csv_and_json_formats(register):
         "4",
         "--focus",
         "CIN",
+        "--focus-reason",
+        "Children in need are next on the inspection plan",
         "--format",
         "json",
     )
     data = json.loads(out)
     assert data["created"] and data["seed"] == 4
     assert {row["reason"] for row in data["sample"] if row["cohort"] == "child-in-need"} == {"focus-cohort"}
-    assert Cycle.objects.get().audits.count() == 5
+    cycle = Cycle.objects.get()
+    assert cycle.audits.count() == 5
+    assert cycle.focus_reason == "Children in need are next on the inspection plan"
+
+
+def test_a_focus_cohort_needs_a_reason_unless_only_a_dry_run(register):
+    with pytest.raises(CommandError, match="--focus-reason"):
+        run("plan_cycle", "--season", "autumn", "--year", "2018", "--focus", "CIN")
+    assert not Cycle.objects.exists()
+    run("plan_cycle", "--season", "autumn", "--year", "2018", "--focus", "CIN", "--dry-run")
 
 
 def test_same_seed_same_sample(register):
@@ -168,7 +179,10 @@ def test_closing_a_cycle_before_its_window_ends_needs_a_reason(register):
 
 
 def test_two_cycles_from_the_command_line_audit_every_open_case_once_in_the_year(register):
-    run("plan_cycle", "--season", "autumn", "--year", "2018", "--focus", "care-leaver", "--seed", "3")
+    run(
+        "plan_cycle", "--season", "autumn", "--year", "2018", "--focus", "care-leaver", "--seed", "3",
+        "--focus-reason", "Care leavers first before the inspection",
+    )  # fmt: skip
     out, _ = run("plan_cycle", "--season", "spring", "--year", "2019", "--seed", "4", "--format", "json")
     autumn, spring = (
         set(c.audits.values_list("case__child_id", flat=True)) for c in Cycle.objects.order_by("starts_on")

@@ -32,7 +32,8 @@ def test_the_form_offers_a_half_sample_by_default(qa_client, register):
 
 
 def test_planning_makes_a_draft_with_the_focus_cohort_first(qa_client, register, personas):
-    response = qa_client.post(PLAN, {**AUTUMN, "focus": "care-leaver", "seed": "42"})
+    reason = "Care leavers' services are to be inspected in the spring"
+    response = qa_client.post(PLAN, {**AUTUMN, "focus": "care-leaver", "focus_reason": reason, "seed": "42"})
     cycle = Cycle.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("cycles:detail", args=[cycle.pk])
@@ -47,6 +48,7 @@ def test_planning_makes_a_draft_with_the_focus_cohort_first(qa_client, register,
         date(2027, 11, 30),
         "care-leaver",
     )
+    assert cycle.focus_reason == reason
     assert cycle.created_by == personas.qa_lead
     audits = cycle.audits.select_related("case")
     assert audits.count() == 11  # half of 22 open cases
@@ -57,6 +59,7 @@ def test_planning_makes_a_draft_with_the_focus_cohort_first(qa_client, register,
     ).exists()
     page = qa_client.get(response["Location"])
     assert "Autumn 2027 is a draft with 11 cases" in page.text
+    assert "Care leaver: Care leavers&#x27; services are to be inspected in the spring" in page.text
 
 
 def test_a_blank_seed_is_drawn_and_stored(qa_client, register):
@@ -126,6 +129,12 @@ def test_a_number_of_cases_and_custom_dates(qa_client, register):
         ),
         ({**AUTUMN, "seed": "-1"}, "Random seed must be 0 or more", "id_seed"),
         ({**AUTUMN, "focus": "nonsense"}, "Select a cohort from the list", "id_focus"),
+        ({**AUTUMN, "focus": "care-leaver"}, "Enter why this cohort is the focus", "id_focus_reason"),
+        (
+            {**AUTUMN, "focus_reason": "Inspection"},
+            "Select the focus cohort, or clear why this focus cohort",
+            "id_focus",
+        ),
         ({**AUTUMN, "season": "custom"}, "Enter the start date of the cycle", "id_starts_on_0"),
         (
             {**AUTUMN, "season": "custom", "starts_on_0": "31", "starts_on_1": "2", "starts_on_2": "2027"},
@@ -159,7 +168,9 @@ def test_what_was_typed_is_checked(qa_client, register, data, message, link):
 
 def test_an_action_refusal_goes_in_the_error_summary_and_keeps_the_form(qa_client, register):
     make_cycle(register.cases[:2], name="Autumn 2027", year=2027)
-    response = qa_client.post(PLAN, {**AUTUMN, "focus": "early-help", "seed": "7"})
+    response = qa_client.post(
+        PLAN, {**AUTUMN, "focus": "early-help", "focus_reason": "New service", "seed": "7"}
+    )
     assert response.status_code == 200
     assert "There is already a cycle called &#x27;Autumn 2027&#x27;." in response.text
     assert 'class="govuk-error-summary"' in response.text
@@ -167,6 +178,7 @@ def test_an_action_refusal_goes_in_the_error_summary_and_keeps_the_form(qa_clien
     assert 'value="autumn" checked' in response.text
     assert '<option value="early-help" selected>' in response.text
     assert 'name="seed" type="text" value="7"' in response.text
+    assert ">New service</textarea>" in response.text
     assert Cycle.objects.count() == 1
 
 

@@ -100,6 +100,28 @@ def test_the_method_says_who_audited_how_many_were_open_and_what_children_said(l
     assert "about 2 of the 7 audits completed" in texts
 
 
+def test_the_focus_cohorts_reason_comes_from_planning_and_the_qa_lead_may_reword_it(live):
+    live.cycle.focus_reason = "Leaving care is to be inspected in the spring"
+    live.cycle.save()
+    facts = dict(
+        next(
+            b
+            for b in section(build_paper_context(live.cycle, today=TODAY), "method").blocks
+            if isinstance(b, Facts)
+        ).pairs
+    )
+    assert facts["Focus cohort"] == "Care leaver: Leaving care is to be inspected in the spring"
+    PaperStory.objects.create(cycle=live.cycle, texts={"focus_reason": "Pathway plans were late last year"})
+    facts = dict(
+        next(
+            b
+            for b in section(build_paper_context(live.cycle, today=TODAY), "method").blocks
+            if isinstance(b, Facts)
+        ).pairs
+    )
+    assert facts["Focus cohort"] == "Care leaver: Pathway plans were late last year"
+
+
 def test_the_qa_lead_writes_the_words_and_they_survive_new_figures(client, live, personas):
     client.force_login(personas.qa_lead)
     values = form_values(client, live)

@@ -27,6 +27,7 @@ from .notices import tell_allocated, tell_reallocated
 from .planning import Proposal
 
 EARLY_CLOSE_NEEDS_REASON = "Enter why the cycle closes before its window ends"
+FOCUS_REASON_MAX_LENGTH = Cycle._meta.get_field("focus_reason").max_length
 
 # Planning --------------------------------------------------------------------------------------------------
 
@@ -39,10 +40,16 @@ def plan_cycle(
     fraction: float | None = None,
     size: int | None = None,
     confirm: bool = False,
+    focus_reason: str = "",
 ) -> Cycle:
     """Store a proposal as a cycle with its sample: a draft to review and change, or, with `confirm`, a
-    planned cycle at once (as the command line does)."""
+    planned cycle at once (as the command line does). `focus_reason` says why the focus cohort was chosen."""
     policy.require(acting_user, policy.PLAN_CYCLES)
+    focus_reason = focus_reason.strip() if proposal.focus else ""
+    if len(focus_reason) > FOCUS_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"focus_reason": f"Why this focus cohort must be {FOCUS_REASON_MAX_LENGTH} characters or fewer"}
+        )
     if Cycle.objects.filter(name=proposal.name).exists():
         raise ValidationError(f"There is already a cycle called {proposal.name!r}.")
     cycle = Cycle.objects.create(
@@ -52,6 +59,7 @@ def plan_cycle(
         starts_on=proposal.starts_on,
         ends_on=proposal.ends_on,
         focus_cohort=proposal.focus,
+        focus_reason=focus_reason,
         fraction=fraction,
         size=size,
         seed=proposal.seed,

@@ -66,6 +66,16 @@ class PlanCycleForm(forms.Form):
         help_text="All its eligible cases are taken first, for example care leavers before an inspection.",
         error_messages={"invalid_choice": "Select a cohort from the list"},
     )
+    focus_reason = forms.CharField(
+        label="Why this focus cohort",
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text="Needed with a focus cohort. The committee paper's method section gives it, for example "
+        '"care leavers\' services are to be inspected in the spring".',
+        error_messages={
+            "max_length": f"Why this focus cohort must be {REASON_MAX_LENGTH} characters or fewer"
+        },
+    )
     fraction = forms.FloatField(
         label="Fraction of the open cases",
         required=False,
@@ -116,6 +126,11 @@ class PlanCycleForm(forms.Form):
                     self.add_error(name, f"{what} is only for custom dates: clear it, or choose custom dates")
             if data.get("year") is None and "year" not in self.errors:
                 self.add_error("year", "Enter the year of the cycle, like 2026")
+        reason = (data.get("focus_reason") or "").strip()
+        if data.get("focus") and not reason and "focus_reason" not in self.errors:
+            self.add_error("focus_reason", "Enter why this cohort is the focus")
+        elif reason and not data.get("focus") and "focus" not in self.errors:
+            self.add_error("focus", "Select the focus cohort, or clear why this focus cohort")
         if data.get("size") is None and "size" not in self.errors:
             fraction = data.get("fraction")
             if fraction is None and "fraction" not in self.errors:

@@ -28,6 +28,8 @@ class Cycle(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(help_text="The deadline: audits not submitted by then are overdue.")
     focus_cohort = models.CharField(max_length=20, choices=Cohort.choices, blank=True)
+    # Why the focus cohort was chosen, asked when planning: the committee paper's method section says it.
+    focus_reason = models.CharField(max_length=300, blank=True)
     fraction = models.FloatField(null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     seed = models.BigIntegerField()

@@ -50,7 +50,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     return submit(
         request,
         form,
-        act=lambda data: _plan_draft(form.plan_arguments(), user),
+        act=lambda data: _plan_draft(form.plan_arguments(), user, focus_reason=data["focus_reason"]),
         page=lambda status: render(request, "cycles/plan.html", {"form": form}, status=status),
         then=lambda cycle: reverse("cycles:detail", args=[cycle.pk]),
         done=lambda cycle: (
@@ -59,7 +59,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _plan_draft(arguments: dict[str, Any], user: User) -> Cycle:
+def _plan_draft(arguments: dict[str, Any], user: User, *, focus_reason: str) -> Cycle:
     """Propose the sample and store it as a draft; a sample of no case is refused, as the person most
     likely chose the wrong dates or has not imported the register yet."""
     proposal = propose_cycle(**arguments)
@@ -68,7 +68,13 @@ def _plan_draft(arguments: dict[str, Any], user: User) -> Cycle:
             f"No case can be sampled: none is open on {proposal.starts_on:%-d %B %Y} without an audit "
             "completed or planned in the 12 months before. Check the dates, or import the case register."
         )
-    return plan_cycle(proposal, acting_user=user, fraction=arguments["fraction"], size=arguments["size"])
+    return plan_cycle(
+        proposal,
+        acting_user=user,
+        fraction=arguments["fraction"],
+        size=arguments["size"],
+        focus_reason=focus_reason,
+    )
 
 
 # Swapping a case in a draft sample -------------------------------------------------------------------------

@@ -45,6 +45,12 @@ def plan_demo_cycle(today: date, *, seed: int, fraction: float | None = None) ->
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    cycle = plan_cycle(proposal, acting_user=SYSTEM, confirm=True)
+    cycle = plan_cycle(
+        proposal,
+        acting_user=SYSTEM,
+        confirm=True,
+        focus_reason="Last year's audits found care leavers' pathway plans out of date, and leaving care "
+        "services are to be inspected in the spring.",
+    )
     allocate_cycle(cycle, acting_user=SYSTEM)
     return cycle

@@ -106,6 +106,7 @@ def _drafted(cycle: Cycle, grade_source: GradeSource, today: date) -> _Drafted:
             recommendations=len(recommendations),
             strongest=getattr(queries.leading(themes, "strengths"), "theme", ""),
             weakest=getattr(queries.leading(themes, "issues"), "theme", ""),
+            focus_reason=cycle.focus_reason if cycle.focus_cohort else "",
         )
     )
     return _Drafted(

@@ -61,8 +61,8 @@ STORY: tuple[StoryText, ...] = (
     StoryText(
         "focus_reason",
         "Why this focus cohort",
-        "Why the cohort with the larger share of the sample was chosen this time (printed only when the "
-        "cycle has a focus cohort).",
+        "Why the cohort with the larger share of the sample was chosen this time, as given when the cycle "
+        "was planned (printed only when the cycle has a focus cohort).",
         "words",
     ),
     StoryText(
@@ -98,6 +98,7 @@ class StoryFigures:
     recommendations: int
     strongest: str  # the theme with most strengths, when one leads; else ""
     weakest: str  # the theme with most process issues, when one leads; else ""
+    focus_reason: str = ""  # why the focus cohort was chosen, as the planner said
 
 
 def drafts(figures: StoryFigures) -> dict[str, str]:
@@ -111,7 +112,7 @@ def drafts(figures: StoryFigures) -> dict[str, str]:
         "recommendation": "Members are asked to note the report.",
         "summary": "\n\n".join(figures.summary),
         "audited_by": _audited_by(figures),
-        "focus_reason": "",
+        "focus_reason": figures.focus_reason,
         "feedback": _feedback(figures),
         "findings": _findings(figures),
         "conclusion": _conclusion(figures),

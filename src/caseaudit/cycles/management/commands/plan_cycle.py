@@ -25,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--season", choices=["autumn", "spring"], required=True)
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--focus", help="the cohort to take first, e.g. care-leaver")
+        parser.add_argument(
+            "--focus-reason",
+            default="",
+            help="why the focus cohort was chosen, for the committee paper's method section (needed with --focus)",
+        )
         size = parser.add_mutually_exclusive_group()
         size.add_argument("--fraction", type=float, help="share of open cases, default 0.5 (rounded up)")
         size.add_argument("--size", type=int, help="number of cases")
@@ -45,6 +50,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Not a cohort: {options['focus']!r}. Use one of {', '.join(COHORT_SLUGS)}."
                 )
+            if not options["focus_reason"].strip() and not options["dry_run"]:
+                raise CommandError("Say why this cohort is the focus, with --focus-reason.")
         actor = actor_from(options)
         with refusals_as_errors():
             policy.require(actor, policy.PLAN_CYCLES)  # a dry run, too, lists children's cases
@@ -64,6 +71,7 @@ class Command(BaseCommand):
                     fraction=options["fraction"],
                     size=options["size"],
                     confirm=True,
+                    focus_reason=options["focus_reason"],
                 )
         self._print(proposal, options["format"], created=cycle is not None)
         # The sample is printed by Child Unique ID: a read of children's records, a dry run's too.
