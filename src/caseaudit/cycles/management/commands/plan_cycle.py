@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--focus-reason",
             default="",
-            help="why the focus cohort was chosen, for the committee paper's method section (needed with --focus)",
+            help="why the focus cohort was chosen, for the committee paper (needed with --focus)",
         )
         size = parser.add_mutually_exclusive_group()
         size.add_argument("--fraction", type=float, help="share of open cases, default 0.5 (rounded up)")
