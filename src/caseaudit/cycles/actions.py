@@ -22,12 +22,11 @@ from caseaudit.core.sampling import season_window
 from caseaudit.policy import Actor
 
 from .candidates import eligible_candidates
-from .models import Cycle, CycleDecision, CycleStatus, CycleStatusChange, SampleSwap
+from .models import FOCUS_REASON_MAX_LENGTH, Cycle, CycleDecision, CycleStatus, CycleStatusChange, SampleSwap
 from .notices import tell_allocated, tell_reallocated
 from .planning import Proposal
 
 EARLY_CLOSE_NEEDS_REASON = "Enter why the cycle closes before its window ends"
-FOCUS_REASON_MAX_LENGTH = Cycle._meta.get_field("focus_reason").max_length
 
 # Planning --------------------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from caseaudit.cases.models import Cohort
 from caseaudit.core.register import CHILD_ID_MAX_LENGTH
 from caseaudit.ui.widgets import DateField, Radios
 
-from .models import Season
+from .models import FOCUS_REASON_MAX_LENGTH, Season
 
 SEED_MAX = 2**63 - 1
 REASON_MAX_LENGTH = 300
@@ -69,11 +69,11 @@ class PlanCycleForm(forms.Form):
     focus_reason = forms.CharField(
         label="Why this focus cohort",
         required=False,
-        max_length=REASON_MAX_LENGTH,
+        max_length=FOCUS_REASON_MAX_LENGTH,
         help_text="Needed with a focus cohort. The committee paper's method section gives it, for example "
         '"care leavers\' services are to be inspected in the spring".',
         error_messages={
-            "max_length": f"Why this focus cohort must be {REASON_MAX_LENGTH} characters or fewer"
+            "max_length": f"Why this focus cohort must be {FOCUS_REASON_MAX_LENGTH} characters or fewer"
         },
     )
     fraction = forms.FloatField(

@@ -5,6 +5,8 @@ from django.db import models
 
 from caseaudit.cases.models import Case, Cohort
 
+FOCUS_REASON_MAX_LENGTH = 300
+
 
 class Season(models.TextChoices):
     AUTUMN = "autumn", "Autumn (1 October to 30 November)"
@@ -29,7 +31,7 @@ class Cycle(models.Model):
     ends_on = models.DateField(help_text="The deadline: audits not submitted by then are overdue.")
     focus_cohort = models.CharField(max_length=20, choices=Cohort.choices, blank=True)
     # Why the focus cohort was chosen, asked when planning: the committee paper's method section says it.
-    focus_reason = models.CharField(max_length=300, blank=True)
+    focus_reason = models.CharField(max_length=FOCUS_REASON_MAX_LENGTH, blank=True)
     fraction = models.FloatField(null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     seed = models.BigIntegerField()
