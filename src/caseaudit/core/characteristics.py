@@ -48,8 +48,11 @@ ETHNIC_GROUP_OF = {code: group for code, _, group in ETHNICITIES}
 
 DISABILITIES: tuple[tuple[str, str], ...] = (("Y", "Disabled"), ("N", "Not disabled"))
 
-# Age on a given day, in the bands the DfE's children-in-care statistics use, with care leavers' own band.
+# Age on a given day, in the bands the DfE's children-in-care statistics use, with care leavers' own band,
+# and "unborn" for a child not yet born on the day (a pre-birth assessment or child protection plan).
+UNBORN = "Unborn"
 AGE_BANDS: tuple[tuple[int, str], ...] = (
+    (-1, UNBORN),
     (0, "Under 1"),
     (1, "1 to 4"),
     (5, "5 to 9"),
@@ -146,9 +149,7 @@ def age_band(birth_month: date | None, on: date) -> str:
     """The band of the child's age on `on`, from the first of the birth month (the register keeps no more)."""
     if birth_month is None:
         return NOT_RECORDED
+    if birth_month > on:
+        return UNBORN
     years = on.year - birth_month.year - ((on.month, on.day) < (birth_month.month, birth_month.day))
-    band = NOT_RECORDED
-    for start, label in AGE_BANDS:
-        if years >= start:
-            band = label
-    return band
+    return next(label for start, label in reversed(AGE_BANDS) if years >= start)

@@ -79,7 +79,7 @@ class Share:
     def text(self) -> tuple[str, str]:
         """The group's count and share, as the table prints them."""
         if not self.whole:
-            return ("0", "")
+            return ("0", "none")
         if not self.shown:
             return (
                 f"fewer than {SMALLEST_SHOWN}" if self.whole < SMALLEST_SHOWN else "not shown",
