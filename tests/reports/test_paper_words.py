@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from caseaudit.accounts.models import ChangeEvent
-from caseaudit.audits.models import AuditStatus, FeedbackResponse
+from caseaudit.audits.models import Audit, AuditStatus, FeedbackResponse
 from caseaudit.reports.models import PaperStory
 from caseaudit.reports.paper.context import build_paper_context
 from caseaudit.reports.paper.model import Bullets, Facts, Paragraphs, Subheading
@@ -98,6 +98,21 @@ def test_the_method_says_who_audited_how_many_were_open_and_what_children_said(l
     assert "The audits were done in house, by 1 auditor of the council" in texts
     assert "3 responses were received (1 from a child or young person and 2 from parents or carers)" in texts
     assert "about 2 of the 7 audits completed" in texts
+
+
+def test_audits_loaded_without_an_auditor_are_never_credited_to_one(live):
+    Audit.objects.filter(pk=live.audits[0].pk).update(auditor=None)
+    paper = build_paper_context(live.cycle, today=TODAY)
+    texts = " ".join(t for b in section(paper, "method").blocks if isinstance(b, Paragraphs) for t in b.texts)
+    assert (
+        "by 1 auditor of the council's children's services, none auditing a case they manage. 1 audit was "
+        "loaded from earlier records, which do not say who did it." in texts
+    )
+    Audit.objects.filter(cycle=live.cycle).update(auditor=None)
+    paper = build_paper_context(live.cycle, today=TODAY)
+    texts = " ".join(t for b in section(paper, "method").blocks if isinstance(b, Paragraphs) for t in b.texts)
+    assert "7 audits were loaded from earlier records, which do not say who did them." in texts
+    assert "in house" not in texts
 
 
 def test_the_focus_cohorts_reason_comes_from_planning_and_the_qa_lead_may_reword_it(live):

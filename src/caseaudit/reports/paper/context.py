@@ -99,6 +99,7 @@ def _drafted(cycle: Cycle, grade_source: GradeSource, today: date) -> _Drafted:
             summary=summary,
             cycle_row=cycle_row,
             auditors=counts.auditors,
+            unattributed=counts.unattributed,
             feedback=counts.feedback,
             feedback_audits=counts.feedback_audits,
             done=figures.done,

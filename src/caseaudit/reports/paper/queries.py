@@ -202,6 +202,7 @@ class StoryCounts:
 
     open_cases: int  # cases open on the cycle's first day, by the register as it is
     auditors: int  # people who completed the cycle's audits
+    unattributed: int  # completed audits with no auditor recorded (loaded from records that named none)
     feedback: dict[str, int]  # respondent -> feedback responses to the cycle's audits
     feedback_audits: int  # the cycle's audits with any feedback
     concerns: int  # safeguarding concerns raised in the cycle's audits
@@ -209,9 +210,11 @@ class StoryCounts:
 
 def story_counts(cycle: Cycle) -> StoryCounts:
     feedback = FeedbackResponse.objects.filter(audit__cycle=cycle)
+    done = Audit.objects.filter(cycle=cycle, status__in=DONE)
     return StoryCounts(
         open_cases=Case.objects.filter(open_on(cycle.starts_on)).count(),
-        auditors=Audit.objects.filter(cycle=cycle, status__in=DONE).values("auditor").distinct().count(),
+        auditors=done.filter(auditor__isnull=False).values("auditor").distinct().count(),
+        unattributed=done.filter(auditor__isnull=True).count(),
         feedback=dict(feedback.values_list("respondent").annotate(n=Count("pk")).order_by()),
         feedback_audits=feedback.values("audit").distinct().count(),
         concerns=SafeguardingConcern.objects.filter(audit__cycle=cycle).count(),

@@ -91,6 +91,7 @@ class StoryFigures:
     summary: tuple[str, ...]  # the summary the data gives, sentence by sentence
     cycle_row: GradeRow | None  # this cycle's all-cohorts row of grades
     auditors: int  # people who completed the cycle's audits
+    unattributed: int  # completed audits with no auditor recorded
     feedback: Mapping[str, int]  # respondent ("young-person", "carer") -> responses to the cycle's audits
     feedback_audits: int  # audits with any feedback
     done: int
@@ -143,12 +144,18 @@ RESPONDENTS = {
 
 
 def _audited_by(figures: StoryFigures) -> str:
+    n = figures.unattributed
+    loaded = (
+        f"{audits(n)} {'was' if n == 1 else 'were'} loaded from earlier records, which do not say who did "
+        f"{'it' if n == 1 else 'them'}."
+    )
     if not figures.auditors:
-        return "The audits are done in house by the service's auditors."
-    return (
+        return loaded if n else "The audits are done in house by the service's auditors."
+    in_house = (
         f"The audits were done in house, by {plural(figures.auditors, 'auditor', with_count=True)} of the "
         "council's children's services, none auditing a case they manage."
     )
+    return f"{in_house} {loaded}" if n else in_house
 
 
 def _feedback(figures: StoryFigures) -> str:
