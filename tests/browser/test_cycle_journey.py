@@ -68,6 +68,11 @@ def test_qa_lead_plans_and_allocates_a_cycle(page, live_server, check_page, auth
     expect(page.get_by_label("Fraction of the open cases")).to_have_value("0.5")
     page.get_by_label("Random seed (optional)").fill("2027")
     page.get_by_role("button", name="Propose a sample").click()
+    # A focus cohort needs its reason, for the committee paper; what was chosen is kept.
+    expect(page.get_by_role("link", name="Enter why this cohort is the focus")).to_be_visible()
+    expect(page.get_by_label("Focus cohort (optional)")).to_have_value("care-leaver")
+    page.get_by_label("Why this focus cohort").fill("Leaving care is to be inspected in the spring")
+    page.get_by_role("button", name="Propose a sample").click()
     page.wait_for_url(re.compile(r"/cycles/\d+/$"))
     cycle = Cycle.objects.get()
     assert (cycle.name, cycle.status, cycle.seed) == ("Autumn 2027", CycleStatus.DRAFT, 2027)
