@@ -190,7 +190,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(tmp_path, register):
         ["", "care-leaver", "2019-10-16", "Good", "", "", ""],
         ["B5", "care-leaver", "2019-10-17", "Good", "", "", ""],
         ["B5", "care-leaver", "17/10/2019", "Good", "", "", ""],
-        ["B6", "care-leaver", "2019-10-18", "", "Good", "", ""],
+        ["B6", "care-leaver", "2019-10-18", "", "", "", ""],
         ["B7", "adoption", "2019-10-19", "Good", "Superb", "", ""],
     ]
     result = refused(write_csv(tmp_path, rows))
@@ -211,7 +211,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(tmp_path, register):
     assert reasons[2] == "in the future (today is 01/11/2026)"
     assert reasons[3] == "a Child Unique ID is required"
     assert reasons[4] == "audited twice on 17/10/2019 in the file (rows 7 and 8)"
-    assert "moderated grade without the auditor's grade" in reasons[5]
+    assert reasons[5] == "a grade is required: the auditor's, the moderated grade, or both"
     assert result.error_count == 8
     assert result.totals.rejected == 8 and result.totals.created == 1
     assert result.counts(None, "care-leaver").rejected == 1 and result.counts(2019, "unknown").rejected == 1
@@ -261,6 +261,33 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path, register):
     assert Case.objects.count() == 5
     # The import itself is history, even when it changed no audit.
     assert [change.new["unchanged"] for change in imports().order_by("pk")] == [0, 9]
+
+
+def test_a_history_of_moderated_grades_alone_loads_with_its_provider_and_again_changes_nothing(
+    tmp_path, register
+):
+    header = ["child_id", "cohort", "audit_date", "Moderated grade", "Provider"]
+    rows = [
+        ["A1", "care-leaver", "2019-10-14", "Good", "Northern Audit Partners"],
+        ["A2", "CIN", "2019-10-15", "RI", ""],
+    ]
+    path = write_csv(tmp_path, rows, header=header)
+    assert run(path).totals.created == 2
+    assert sorted(
+        Audit.objects.values_list("status", "auditor_grade", "moderated_grade", "auditor_organisation")
+    ) == [
+        ("moderated", "", "good", "Northern Audit Partners"),
+        ("moderated", "", "requires-improvement", ""),
+    ]
+    again = run(path)
+    assert (again.totals.created, again.totals.updated, again.totals.unchanged) == (0, 0, 2)
+    # A later file that names the provider of A2's audit adds it; a blank one never removes it.
+    rows[0][4], rows[1][4] = "", "Southern Reviews Ltd"
+    assert run(write_csv(tmp_path, rows, header=header)).totals.updated == 1
+    assert sorted(Audit.objects.values_list("auditor_organisation", flat=True)) == [
+        "Northern Audit Partners",
+        "Southern Reviews Ltd",
+    ]
 
 
 def test_changed_grades_update_the_audit_of_that_child_and_date(tmp_path, register):
@@ -346,7 +373,10 @@ def test_a_file_with_a_header_and_no_rows_is_refused(tmp_path, register):
 
 def test_a_missing_required_column_refuses_the_file_by_name(tmp_path, register):
     path = write_csv(tmp_path, [["A1", "2019-10-14", "Good"]], header=["child_id", "date", "grade"])
-    with pytest.raises(ImportRefused, match="no 'cohort' or 'audit_date' or 'auditor_grade' column"):
+    with pytest.raises(
+        ImportRefused,
+        match=r"has no 'cohort' column and no 'audit_date' column and no grade column \('auditor_grade', ",
+    ):
         run(path)
 
 

@@ -3,6 +3,8 @@ and feedback received, each only to those who may open it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils import timezone
 from caseaudit.accounts.models import Role
 from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.actions.moderation import change_grade
-from caseaudit.audits.models import FeedbackResponse, Respondent
+from caseaudit.audits.models import Audit, AuditStatus, FeedbackResponse, Respondent
 from caseaudit.improvement.actions.concerns import escalate_concern, respond_to_concern
 from caseaudit.improvement.models import Action
 
@@ -65,6 +67,22 @@ def test_the_case_page_shows_the_auditors_and_the_moderated_grade(client, person
     text = _case_page(client, personas.worker, personas.own_case).text
     audits = text[text.index('id="audits"') :]
     assert "Good" in audits and "Requires improvement" in audits and "Moderated" in audits
+
+
+def test_a_past_audit_with_its_moderated_grade_alone_says_the_auditors_is_not_recorded(client, personas):
+    case = personas.own_case
+    Audit.objects.create(
+        case=case,
+        cohort=case.cohort,
+        status=AuditStatus.MODERATED,
+        completed_on=date(2019, 10, 14),
+        moderated_grade="good",
+        auditor_organisation="Northern Audit Partners",
+    )
+    text = _case_page(client, personas.qa_lead, case).text
+    audits = " ".join(text[text.index('id="audits"') :].split())
+    assert "by Northern Audit Partners" in audits
+    assert '14 Oct 2019</td> <td class="govuk-table__cell">Not recorded</td>' in audits
 
 
 def test_another_teams_manager_gets_not_found(client, personas, audit):

@@ -50,8 +50,19 @@ def history_rows() -> list[str]:
     return rows
 
 
-def load_three_years(tmp_path: Path) -> Path:
-    """Record the three cycles and import the history; returns the history file."""
+def moderated_only_rows(provider: str) -> list[str]:
+    """The same history as most authorities kept it: the moderated grade alone, and the external provider
+    who did the audits, as `child_id,cohort,audit_date,moderated_grade,auditor_organisation,cycle`."""
+    rows = []
+    for row in history_rows():
+        child, cohort, day, _auditor_grade, moderated, _auditor, cycle = row.split(",")
+        if moderated:
+            rows.append(f"{child},{cohort},{day},{moderated},{provider},{cycle}")
+    return rows
+
+
+def load_three_years(tmp_path: Path, *, header: str = HEADER, rows: list[str] | None = None) -> Path:
+    """Record the three cycles and import the history (by default `history_rows`); returns its file."""
     call_command("record_cycle", "Autumn 2019", "--season", "autumn", "--year", "2019", "--all-open-cases")
     call_command("record_cycle", "Autumn 2020", "--season", "autumn", "--year", "2020", "--all-open-cases")
     call_command(
@@ -59,7 +70,7 @@ def load_three_years(tmp_path: Path) -> Path:
         "--focus", "care-leaver",
     )  # fmt: skip
     path = tmp_path / "audit-history.csv"
-    path.write_text("\n".join([HEADER, *history_rows()]) + "\n", encoding="utf-8")
+    path.write_text("\n".join([header, *(rows or history_rows())]) + "\n", encoding="utf-8")
     call_command("import_audits", str(path))
     return path
 

@@ -27,12 +27,17 @@ def _row(audit: Audit) -> dict[str, Any]:
         "audit": audit,
         "period": audit.cycle.name if audit.cycle else "Historical audit",
         "date": audit.completed_on or (audit.submitted_at.date() if audit.submitted_at else None),
-        # A draft's grade is the auditor's working note (`draft_grade`): only a submitted one is shown.
-        "auditor_grade": _label(audit, audit.auditor_grade) if audit.status in DONE else "",
+        # A draft's grade is the auditor's working note (`draft_grade`): only a submitted one is shown. A
+        # past audit loaded with its moderated grade alone has none on record.
+        "auditor_grade": (_label(audit, audit.auditor_grade) or "Not recorded")
+        if audit.status in DONE
+        else "",
         "moderated_grade": _label(audit, audit.moderated_grade)
         if audit.status == AuditStatus.MODERATED
         else "",
-        "auditor": (audit.auditor.get_full_name() or audit.auditor.username) if audit.auditor else "",
+        "auditor": (audit.auditor.get_full_name() or audit.auditor.username)
+        if audit.auditor
+        else audit.auditor_organisation,
     }
 
 

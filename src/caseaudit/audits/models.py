@@ -105,6 +105,9 @@ class Audit(models.Model):
     auditor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
     )
+    # An external provider that carried out a past audit, as its records say ("" for the council's own):
+    # the committee paper's method section names it.
+    auditor_organisation = models.CharField(max_length=120, blank=True)
     # The case's cohort when it was audited: a child in need in 2019 who is a care leaver now is counted
     # as a child-in-need audit in 2019's report.
     cohort = models.CharField(max_length=20, choices=Cohort.choices)
@@ -121,6 +124,8 @@ class Audit(models.Model):
     # The overall grade while the audit is being written; the auditor's grade takes it on submission, so
     # a report never counts a draft.
     draft_grade = models.CharField(max_length=40, blank=True)
+    # "" until submitted, and for a past audit whose records kept only the moderated grade ("not
+    # recorded"): agreement statistics leave those out rather than count them as agreeing.
     auditor_grade = models.CharField(max_length=40, blank=True)
     moderated_grade = models.CharField(max_length=40, blank=True)  # reports use this; the auditor's is kept
     overall_rationale = models.TextField(blank=True)

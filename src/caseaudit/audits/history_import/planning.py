@@ -36,6 +36,7 @@ _EXISTING_SCHEMA = {
     "audit_date": pl.Date,
     "old_cycle_id": pl.Int64,
     "old_auditor_id": pl.Int64,
+    "old_auditor_organisation": pl.Utf8,
     "old_status": pl.Utf8,
     "old_auditor_grade": pl.Utf8,
     "old_moderated_grade": pl.Utf8,
@@ -69,13 +70,17 @@ def plan_writes(
 
     scale_matches = pl.lit(False) if scale.pk is None else pl.col("old_grade_scale_id").eq_missing(scale.pk)
     as_before = (
-        (pl.col("old_auditor_grade") == pl.col("auditor_grade"))
+        (pl.col("old_auditor_grade") == pl.col("auditor_grade").fill_null(""))
         & (pl.col("old_moderated_grade") == pl.col("moderated_grade").fill_null(""))
         & (pl.col("old_status") == pl.col("status"))
         & scale_matches
         # A file that names no auditor or cycle leaves the audit's own as they are.
         & (pl.col("auditor_id").is_null() | pl.col("auditor_id").eq_missing(pl.col("old_auditor_id")))
         & (pl.col("cycle_id").is_null() | pl.col("cycle_id").eq_missing(pl.col("old_cycle_id")))
+        & (
+            pl.col("auditor_organisation").is_null()
+            | (pl.col("auditor_organisation") == pl.col("old_auditor_organisation"))
+        )
     )
     frame = frame.with_columns(
         pl.when(pl.col("audit_id").is_null())
@@ -203,6 +208,7 @@ def _existing_audits(case_pks: list[int]) -> pl.DataFrame:
         "completed_on",
         "cycle_id",
         "auditor_id",
+        "auditor_organisation",
         "status",
         "auditor_grade",
         "moderated_grade",

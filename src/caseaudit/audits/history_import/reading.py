@@ -14,8 +14,19 @@ from caseaudit.readers.csv_text import read_text_csv
 from caseaudit.readers.table import ImportRefused
 from caseaudit.readers.workbook import header_texts, without_time
 
-COLUMNS = ("child_id", "cohort", "audit_date", "auditor_grade", "moderated_grade", "auditor", "cycle")
-REQUIRED_COLUMNS = COLUMNS[:4]
+COLUMNS = (
+    "child_id",
+    "cohort",
+    "audit_date",
+    "auditor_grade",
+    "moderated_grade",
+    "auditor",
+    "auditor_organisation",
+    "cycle",
+)
+REQUIRED_COLUMNS = COLUMNS[:3]
+# At least one of these: many authorities kept only the moderated grade.
+GRADE_COLUMNS = ("auditor_grade", "moderated_grade")
 # Headers QA teams' spreadsheets use for these columns, after normalise_csv_header.
 HEADER_ALIASES = {
     "child_unique_id": "child_id",
@@ -27,6 +38,10 @@ HEADER_ALIASES = {
     "moderator_s_grade": "moderated_grade",
     "moderator_grade": "moderated_grade",
     "auditor_name": "auditor",
+    "auditor_organization": "auditor_organisation",
+    "organisation": "auditor_organisation",
+    "audit_provider": "auditor_organisation",
+    "provider": "auditor_organisation",
     "audit_cycle": "cycle",
 }
 
@@ -59,11 +74,15 @@ def read_audit_file(path: Path, file_name: str, *, workbook: bool) -> AuditTable
             raise ImportRefused(f"{file_name}: columns {seen[normal]!r} and {header!r} are the same column.")
         seen[normal] = header.strip()
         renamed[column] = normal
-    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    missing = [f"no {c!r} column" for c in REQUIRED_COLUMNS if c not in seen]
+    if not any(c in seen for c in GRADE_COLUMNS):
+        missing.append("no grade column ('auditor_grade', 'moderated_grade' or both)")
     if missing:
+        optional = [c for c in COLUMNS if c not in (*REQUIRED_COLUMNS, *GRADE_COLUMNS)]
         raise ImportRefused(
-            f"{file_name} has no {' or '.join(repr(c) for c in missing)} column. The first row must name the "
-            f"columns: {', '.join(REQUIRED_COLUMNS)}, and optionally {', '.join(COLUMNS[4:])}."
+            f"{file_name} has {' and '.join(missing)}. The first row must name the columns: "
+            f"{', '.join(REQUIRED_COLUMNS)}, a grade ({' or '.join(GRADE_COLUMNS)}, or both), and optionally "
+            f"{', '.join(optional)}."
         )
     unknown = [header for normal, header in seen.items() if normal not in COLUMNS and header.strip()]
     if unknown:

@@ -11,10 +11,11 @@ from caseaudit.core.register import CHILD_ID_MAX_LENGTH, CHILD_ID_PATTERN
 from caseaudit.readers.columns import cohort_column, date_columns
 from caseaudit.readers.row_errors import FoundErrors, Repeats, merged, repeated_rows, row_errors
 
-from ..models import GradeScale
+from ..models import Audit, GradeScale
 from .reading import AuditTable
 from .result import AuditHistoryResult
 
+ORGANISATION_MAX_LENGTH = Audit._meta.get_field("auditor_organisation").max_length or 120
 # Spellings of Ofsted grades in spreadsheets beyond the scale's own slugs and labels (normalised as _key).
 _OFSTED_ALIASES = {"ri": "requires-improvement", "requiresimprovement": "requires-improvement"}
 
@@ -66,17 +67,19 @@ def validate(table: AuditTable, scale: GradeScale, today: date, result: AuditHis
         ),
         ("audit_date", pl.col("audit_date").is_null(), "the date of the audit is required"),
         (
+            # A moderated grade alone is a past audit whose records kept no more: its auditor's grade is
+            # "not recorded".
             "auditor_grade",
             ~graded & pl.col("moderated_grade").is_null(),
-            "the auditor's grade is required",
-        ),
-        (
-            "auditor_grade",
-            ~graded & pl.col("moderated_grade").is_not_null(),
-            "a moderated grade without the auditor's grade: the auditor's grade is required beside it",
+            "a grade is required: the auditor's, the moderated grade, or both",
         ),
         ("auditor_grade", graded & auditor_grade.is_null(), not_a_grade),
         ("moderated_grade", pl.col("moderated_grade").is_not_null() & moderated_grade.is_null(), not_a_grade),
+        (
+            "auditor_organisation",
+            pl.col("auditor_organisation").str.len_chars() > ORGANISATION_MAX_LENGTH,
+            f"longer than {ORGANISATION_MAX_LENGTH} characters",
+        ),
     ]
     checks = [
         (column, frame.select(pl.when(failing).then(pl.lit(reason)).alias(column)).to_series())

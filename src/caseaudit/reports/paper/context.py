@@ -100,6 +100,7 @@ def _drafted(cycle: Cycle, grade_source: GradeSource, today: date) -> _Drafted:
             cycle_row=cycle_row,
             auditors=counts.auditors,
             unattributed=counts.unattributed,
+            organisations=counts.organisations,
             feedback=counts.feedback,
             feedback_audits=counts.feedback_audits,
             done=figures.done,
@@ -145,7 +146,7 @@ def build_paper_context(
         method_section(cycle, grade_source, d.figures, d.agreement, d.counts, story),
         tables_section(cycle, grade_source, d.by_year, d.this_cycle, story["findings"]),
         chart_section(d.by_year),
-        moderation_section(cycle),
+        moderation_section(cycle, d.figures),
         themes_section(d.themes, d.figures),
         *(
             [

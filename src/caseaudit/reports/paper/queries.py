@@ -55,6 +55,8 @@ class CycleFigures:
     # Audits of the cycle disposed of under the retention schedule: in the counts above from the figures
     # kept, but not in the evidence, tools, themes, moderation or actions, which went with them.
     disposed: int = 0
+    # Moderated audits with no auditor's grade: loaded from records that kept only the moderated grade.
+    moderated_alone: int = 0
 
 
 def cycle_figures(cycle: Cycle) -> CycleFigures:
@@ -110,6 +112,7 @@ def cycle_figures(cycle: Cycle) -> CycleFigures:
         scales=_named_counts(done, "grade_scale__name", "grade_scale__version"),
         evidence=[(label, used[value]) for value, label in EvidenceSource.choices],
         disposed=kept["planned"] or 0,
+        moderated_alone=audits.filter(status=AuditStatus.MODERATED, auditor_grade="").count(),
     )
 
 
@@ -202,7 +205,8 @@ class StoryCounts:
 
     open_cases: int  # cases open on the cycle's first day, by the register as it is
     auditors: int  # people who completed the cycle's audits
-    unattributed: int  # completed audits with no auditor recorded (loaded from records that named none)
+    organisations: list[tuple[str, int]]  # external providers named by past records, and their audits
+    unattributed: int  # completed audits with no auditor or provider recorded (records that named none)
     feedback: dict[str, int]  # respondent -> feedback responses to the cycle's audits
     feedback_audits: int  # the cycle's audits with any feedback
     concerns: int  # safeguarding concerns raised in the cycle's audits
@@ -214,7 +218,13 @@ def story_counts(cycle: Cycle) -> StoryCounts:
     return StoryCounts(
         open_cases=Case.objects.filter(open_on(cycle.starts_on)).count(),
         auditors=done.filter(auditor__isnull=False).values("auditor").distinct().count(),
-        unattributed=done.filter(auditor__isnull=True).count(),
+        organisations=list(
+            done.exclude(auditor_organisation="")
+            .values_list("auditor_organisation")
+            .annotate(n=Count("pk"))
+            .order_by("auditor_organisation")
+        ),
+        unattributed=done.filter(auditor__isnull=True, auditor_organisation="").count(),
         feedback=dict(feedback.values_list("respondent").annotate(n=Count("pk")).order_by()),
         feedback_audits=feedback.values("audit").distinct().count(),
         concerns=SafeguardingConcern.objects.filter(audit__cycle=cycle).count(),

@@ -103,6 +103,8 @@ def method_section(
             f"({percent(agreement.agreed, agreement.n)}), moved it up in {agreement.moved_up} and down "
             f"in {agreement.moved_down}."
         )
+    if figures.moderated_alone:
+        moderation.append(_not_recorded(figures.moderated_alone))
     blocks.append(Paragraphs(tuple(moderation)))
     blocks += [Subheading("Who did the audits"), *text_blocks(story["audited_by"])]
     blocks += [Subheading("Feedback from children, young people and carers"), *text_blocks(story["feedback"])]
@@ -177,11 +179,25 @@ def chart_section(by_year: GradeTable) -> Section:
     return Section("chart", "Grades by year", (chart,))
 
 
-def moderation_section(cycle: Cycle) -> Section:
+def _not_recorded(n: int) -> str:
+    """Agreement over audits loaded with their moderated grade alone: not recorded, never "agreed"."""
+    return (
+        f"For {audits(n)} loaded from earlier records, which kept only the moderated grade, the auditor's "
+        "grade and so the agreement between auditor and moderator are not recorded: they are left out of "
+        "the agreement figures."
+    )
+
+
+def moderation_section(cycle: Cycle, figures: queries.CycleFigures) -> Section:
     counts = queries.cross_counts(cycle)
     heading = "Auditors' grades and moderated grades"
     if not counts:
-        return Section("moderation", heading, (Paragraphs(("No audit in this cycle is moderated yet.",)),))
+        text = (
+            _not_recorded(figures.moderated_alone)
+            if figures.moderated_alone
+            else "No audit in this cycle is moderated yet."
+        )
+        return Section("moderation", heading, (Paragraphs((text,)),))
     grades = list(GRADE_LABELS)
     rows = []
     for auditor in grades:
@@ -200,7 +216,8 @@ def moderation_section(cycle: Cycle) -> Section:
         f"The auditor and the moderator gave the same grade in {agreed} of {audits(total)} "
         f"({percent(agreed, total)}): the cells where the row and the column name the same grade."
     )
-    return Section("moderation", heading, (Paragraphs((note,)), table))
+    notes = (note, _not_recorded(figures.moderated_alone)) if figures.moderated_alone else (note,)
+    return Section("moderation", heading, (Paragraphs(notes), table))
 
 
 # Themes, timeliness, compliance, actions ---------------------------------------------------------------
@@ -504,6 +521,8 @@ def appendix_section(by_year: GradeTable, agreement: queries.AgreementRow) -> Se
 
 
 def _kappa(agreement: queries.AgreementRow) -> str:
+    if not agreement.n:
+        return "Agreement beyond chance (Cohen's kappa) is not given: no audit of this cycle has both grades."
     if agreement.n >= KAPPA_FROM and agreement.kappa is not None:
         return (
             f"Over the {audits(agreement.n)} moderated in this cycle, agreement between auditors and "

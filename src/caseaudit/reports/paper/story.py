@@ -10,7 +10,7 @@ stays as written; one left as drafted follows the data. Texts are plain, with si
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -91,7 +91,7 @@ class StoryFigures:
     summary: tuple[str, ...]  # the summary the data gives, sentence by sentence
     cycle_row: GradeRow | None  # this cycle's all-cohorts row of grades
     auditors: int  # people who completed the cycle's audits
-    unattributed: int  # completed audits with no auditor recorded
+    unattributed: int  # completed audits with no auditor or provider recorded
     feedback: Mapping[str, int]  # respondent ("young-person", "carer") -> responses to the cycle's audits
     feedback_audits: int  # audits with any feedback
     done: int
@@ -100,6 +100,7 @@ class StoryFigures:
     strongest: str  # the theme with most strengths, when one leads; else ""
     weakest: str  # the theme with most process issues, when one leads; else ""
     focus_reason: str = ""  # why the focus cohort was chosen, as the planner said
+    organisations: Sequence[tuple[str, int]] = ()  # external providers of past audits, and how many
 
 
 def drafts(figures: StoryFigures) -> dict[str, str]:
@@ -144,18 +145,21 @@ RESPONDENTS = {
 
 
 def _audited_by(figures: StoryFigures) -> str:
-    n = figures.unattributed
-    loaded = (
-        f"{audits(n)} {'was' if n == 1 else 'were'} loaded from earlier records, which do not say who did "
-        f"{'it' if n == 1 else 'them'}."
-    )
-    if not figures.auditors:
-        return loaded if n else "The audits are done in house by the service's auditors."
-    in_house = (
-        f"The audits were done in house, by {plural(figures.auditors, 'auditor', with_count=True)} of the "
-        "council's children's services, none auditing a case they manage."
-    )
-    return f"{in_house} {loaded}" if n else in_house
+    said = []
+    if figures.auditors:
+        said.append(
+            f"The audits were done in house, by {plural(figures.auditors, 'auditor', with_count=True)} of "
+            "the council's children's services, none auditing a case they manage."
+        )
+    said += [
+        f"{audits(n)} {'was' if n == 1 else 'were'} done by {name}." for name, n in figures.organisations
+    ]
+    if n := figures.unattributed:
+        said.append(
+            f"{audits(n)} {'was' if n == 1 else 'were'} loaded from earlier records, which do not say who "
+            f"did {'it' if n == 1 else 'them'}."
+        )
+    return " ".join(said) or "The audits are done in house by the service's auditors."
 
 
 def _feedback(figures: StoryFigures) -> str:
