@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 import polars as pl
 import pytest
 
-from caseaudit.core.timescale_rules import RULE_DATE_COLUMNS
+from caseaudit.core.dates import add_months
+from caseaudit.core.timescale_rules import RULE_DATE_COLUMNS, merge_rules, parse_rules
 from caseaudit.core.timescales import (
     CHECK_SLUGS,
     DUE_SOON_DAYS,
@@ -48,12 +49,74 @@ AS_OF = date(2026, 3, 10)
     ],
 )
 def test_due_soon_and_overdue_boundaries(due_in, status, days_overdue):
+    # A pathway plan every 6 months: a third of it is more than 14 days, so the window is 14 days.
     due = AS_OF + timedelta(days=due_in)
-    assert outcome("supervision", "early-help", AS_OF, last_supervision=due - timedelta(weeks=4)) == (
+    latest = add_months(due, -6)
+    assert outcome("pathway-plan-review", "care-leaver", AS_OF, latest_pathway_plan=latest) == (
         status,
         due,
         days_overdue,
     )
+
+
+@pytest.mark.parametrize(
+    ("slug", "cohort", "dates", "due_in", "status"),
+    [
+        # A child protection visit every 10 working days: due soon only in its last 4 days, so a visit
+        # made last Friday (due in 10 days) or on Monday a week ago (due in 6) is compliant.
+        (
+            "child-protection-visit",
+            "child-protection",
+            {"last_statutory_visit": date(2026, 3, 6)},
+            10,
+            "compliant",
+        ),
+        (
+            "child-protection-visit",
+            "child-protection",
+            {"last_statutory_visit": date(2026, 3, 2)},
+            6,
+            "compliant",
+        ),
+        (
+            "child-protection-visit",
+            "child-protection",
+            {"last_statutory_visit": date(2026, 3, 1)},
+            3,
+            "due-soon",
+        ),
+        # Supervision every 4 weeks: a window of 9 days.
+        ("supervision", "early-help", {"last_supervision": date(2026, 2, 19)}, 9, "due-soon"),
+        ("supervision", "early-help", {"last_supervision": date(2026, 2, 20)}, 10, "compliant"),
+    ],
+)
+def test_due_soon_fits_the_rules_interval(slug, cohort, dates, due_in, status):
+    result = check(slug, cohort, AS_OF, cp_plan_start=date(2026, 1, 5), **dates)
+    assert ((result.due_date - AS_OF).days, result.status.value) == (due_in, status)
+
+
+def test_a_rule_may_set_its_own_due_soon_window():
+    rules = merge_rules(
+        parse_rules(
+            """
+version: 1
+name: Local
+rules:
+  - slug: supervision
+    label: Supervision
+    kind: local
+    description: Every 4 weeks, flagged a fortnight ahead.
+    latest: last_supervision
+    then:
+      - every: 4 weeks
+    due_soon: 2 weeks
+""",
+            "local.yaml",
+        ),
+        None,
+    )
+    rule = rules.get("supervision")
+    assert rule.due_soon_days(rule.then[0].every) == 14
 
 
 # --- each rule ----------------------------------------------------------------------------------------------
@@ -290,9 +353,14 @@ def test_assessment_applies_to_early_help_but_not_to_looked_after_children():
 
 
 def test_case_recording_within_5_working_days_of_the_oldest_unrecorded_event():
-    # Friday 6 March 2026 + 5 working days: Friday 13 March.
+    # Friday 6 March 2026 + 5 working days: Friday 13 March, 3 days after the 10th; the window of 5
+    # working days (a week) is 2 days, so it is not due soon yet; from Wednesday 11 March it is.
     result = check("case-recording", "care-leaver", AS_OF, recording_backlog_since=date(2026, 3, 6))
-    assert (result.status, result.due_date, result.kind) == (Status.DUE_SOON, date(2026, 3, 13), "local")
+    assert (result.status, result.due_date, result.kind) == (Status.COMPLIANT, date(2026, 3, 13), "local")
+    later = check(
+        "case-recording", "care-leaver", date(2026, 3, 11), recording_backlog_since=date(2026, 3, 6)
+    )
+    assert later.status is Status.DUE_SOON
     # An empty date means nothing is waiting to be written up: compliant, with nothing due.
     nothing_waiting = check("case-recording", "child-in-need", AS_OF, recording_backlog_since=None)
     assert (nothing_waiting.status, nothing_waiting.due_date) == (Status.COMPLIANT, None)

@@ -77,6 +77,10 @@ class Check:
     ends_with: str | None = None  # the check stops applying once this has happened
     none_waiting_when_empty: bool = False
     uses_age: bool = False
+    # Days before a due date that it is "due soon": the smaller of 14 and a third of the interval counted,
+    # from the start (the first) and after the latest event (every later one).
+    first_window: int = 14
+    then_window: int = 14
 
 
 EVERY = COHORT_SLUGS
@@ -100,6 +104,7 @@ CHECKS: dict[str, Check] = {
         next_due=lambda latest, start, _: (
             plus_months(latest, 3) if latest <= plus_working_days(start, 20) else plus_months(latest, 6)
         ),
+        first_window=9,  # 20 working days: 4 weeks
     ),
     # A visit within a week of becoming looked after; every 6 weeks in the first year, then every 3 months.
     "looked-after-visit": Check(
@@ -110,6 +115,7 @@ CHECKS: dict[str, Check] = {
         next_due=lambda latest, start, _: (
             plus_weeks(latest, 6) if latest <= plus_months(start, 12) else plus_months(latest, 3)
         ),
+        first_window=2,  # 1 week
     ),
     # Every 6 months while under 5 on the 6-month date (birthday counted from the 1st of the birth month),
     # else every 12 months.
@@ -133,6 +139,7 @@ CHECKS: dict[str, Check] = {
         first=lambda start: plus_working_days(start, 15),
         done="initial_conference",
         ends_with="latest_review_conference",
+        first_window=7,  # 15 working days: 3 weeks
     ),
     # The first review conference within 3 months of the initial conference (or the plan's start), then
     # every 6 months.
@@ -150,6 +157,8 @@ CHECKS: dict[str, Check] = {
         first=lambda start: plus_working_days(start, 10),
         latest="last_statutory_visit",
         next_due=lambda latest, *_: plus_working_days(latest, 10),
+        first_window=4,  # 10 working days: 2 weeks
+        then_window=4,
     ),
     # The assessment completed within 45 working days of its start.
     "assessment-completion": Check(
@@ -164,9 +173,12 @@ CHECKS: dict[str, Check] = {
         start=("recording_backlog_since",),
         first=lambda start: plus_working_days(start, 5),
         none_waiting_when_empty=True,
+        first_window=2,  # 5 working days: 1 week
     ),
     # Discussed in supervision at least every 4 weeks.
-    "supervision": Check(EVERY, latest="last_supervision", next_due=lambda latest, *_: plus_weeks(latest, 4)),
+    "supervision": Check(
+        EVERY, latest="last_supervision", next_due=lambda latest, *_: plus_weeks(latest, 4), then_window=9
+    ),
 }
 
 
@@ -221,7 +233,7 @@ def reference(dates: dict[str, date | None], cohort: str, as_of: date) -> list[t
             late = (as_of - due).days
             if late > 0:
                 status = Status.OVERDUE
-            elif (due - as_of).days <= 14:
+            elif (due - as_of).days <= (check.then_window if latest else check.first_window):
                 status = Status.DUE_SOON
             else:
                 status = Status.COMPLIANT
@@ -473,10 +485,13 @@ def test_every_status_fits_its_numbers(register):
         assert (late is not None and late > 0) == (status is Status.OVERDUE)
         if rule.done is None:  # a one-off event that happened is judged on the day it happened
             assert late is None or late == (as_of - due).days
+            # Each interval of the rule has its own window, never more than DUE_SOON_DAYS.
+            intervals = (rule.first, *(step.every for step in rule.then))
+            windows = [rule.due_soon_days(interval) for interval in intervals if interval is not None]
             if status is Status.DUE_SOON:
-                assert 0 <= (due - as_of).days <= DUE_SOON_DAYS
+                assert 0 <= (due - as_of).days <= max(windows) <= DUE_SOON_DAYS
             if status is Status.COMPLIANT:
-                assert (due - as_of).days > DUE_SOON_DAYS
+                assert (due - as_of).days > min(windows)
     order = {slug: rank for rank, slug in enumerate(CHECK_SLUGS)}
     for _, group in results.group_by("child_id"):
         ranks = [order[check] for check in group["check"]]

@@ -21,6 +21,8 @@ The shape of a rule (every interval is written "<number> <unit>", the unit being
 - `not_applicable_once`: the check stops applying once this event has happened (on or after `start`).
 - `empty_start_means_none_waiting: true`: an empty `start` means nothing is waiting (no event left to write
   up), so the case is compliant; only a register that lacks the column altogether is data missing.
+- `due_soon: <interval>`: how long before its due date an event is "due soon". By default the smaller of 14
+  days and a third of the interval the due date was counted with.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ RULE_DATE_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys((*DATE_COLUMNS, "last_supervision", "recording_backlog_since"))
 )
 MAX_RULES_CHARS = 200_000
+# The longest "due soon" window: a rule's is the smaller of this and a third of its interval.
+DUE_SOON_DAYS = 14
 UNITS = ("days", "weeks", "months", "working-days")
 _INTERVAL = re.compile(r"^(\d{1,3}) +(day|week|month|working[- ]day)s?$", re.ASCII)
 
@@ -118,6 +122,14 @@ class Interval:
         if self.unit == "months":
             return add_months(day, self.amount)
         return add_working_days(day, self.amount, england_bank_holidays(day.year, day.year + 5))
+
+    @property
+    def days(self) -> int:
+        """About how many calendar days the interval spans: a month as 30, a working week as 7 days."""
+        per_unit = {"days": 1, "weeks": 7, "months": 30}
+        if self.unit in per_unit:
+            return self.amount * per_unit[self.unit]
+        return self.amount * 7 // 5
 
     def expr(self, day: pl.Expr, holidays: list[date]) -> pl.Expr:
         """The same sum over a Date column. `holidays` must cover the years the sums pass through."""
@@ -155,6 +167,15 @@ class Rule:
     done: str | None = None
     not_applicable_once: str | None = None
     empty_start_means_none_waiting: bool = False
+    due_soon: Interval | None = None  # the window before a due date in which it is "due soon"
+
+    def due_soon_days(self, interval: Interval) -> int:
+        """How many days before a due date counted with `interval` the event is "due soon": the rule's own
+        window where it sets one, else the smaller of DUE_SOON_DAYS and a third of the interval, so that a
+        visit due every 10 working days, done 3 days ago, is not yet due soon."""
+        if self.due_soon is not None:
+            return self.due_soon.days
+        return min(DUE_SOON_DAYS, interval.days // 3)
 
     @property
     def uses_age(self) -> bool:
@@ -247,6 +268,7 @@ class RuleModel(_Strict):
     done: DateColumn | None = None
     not_applicable_once: DateColumn | None = None
     empty_start_means_none_waiting: bool = False
+    due_soon: IntervalText | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> RuleModel:
@@ -322,6 +344,7 @@ def _rule(model: RuleModel) -> Rule:
         done=model.done,
         not_applicable_once=model.not_applicable_once,
         empty_start_means_none_waiting=model.empty_start_means_none_waiting,
+        due_soon=parse_interval(model.due_soon) if model.due_soon else None,
     )
 
 

@@ -8,7 +8,9 @@ Statuses, for a case whose cohort the rule names (a case of another cohort gets 
 - `overdue`: the due date is before the as-of date (days_overdue = as_of - due), or a one-off event (an
   initial conference, an assessment's completion) happened after its deadline (days_overdue = the days it
   was late: the breach is real even once the event has happened).
-- `due-soon`: due today or within the next DUE_SOON_DAYS days (so due in 14 days is due soon, in 15 is not).
+- `due-soon`: due today or within the rule's window: by default the smaller of DUE_SOON_DAYS (14) and a
+  third of the interval the due date was counted with (`Rule.due_soon_days`), so a pathway plan due in 14
+  days is due soon, in 15 is not, and a visit due every 10 working days is due soon in its last 4 days.
 - `compliant`: due later than that, or a one-off event that happened on time.
 - `not-applicable`: the rule's own condition excludes the case: the case closed on or before the as-of date
   (`closed_on`, when the frame has it), or the rule's `not_applicable_once` event has happened (the initial
@@ -49,6 +51,7 @@ from .cohorts import COHORT_SLUGS
 from .timescale_rules import (
     CHECK_SLUGS,
     DATE_LABELS,
+    DUE_SOON_DAYS,
     RULE_DATE_COLUMNS,
     Rule,
     RuleSet,
@@ -82,7 +85,6 @@ class Status(StrEnum):
     DATA_MISSING = "data-missing"
 
 
-DUE_SOON_DAYS = 14
 RESULT_COLUMNS = ("child_id", "cohort", "check", "due_date", "status", "days_overdue")
 # What `evaluate` reads rather than carries through to its result.
 _INPUT_DATES = ("birth_month", "closed_on", *RULE_DATE_COLUMNS)
@@ -233,22 +235,29 @@ def _apply(
         sums.append(rule.first.expr(start, holidays).alias("_first"))
     cases = cases.with_columns(sums)
 
+    # The due date, and the "due soon" window of the interval it was counted with.
     due: pl.Expr | None = None
+    window: pl.Expr | None = None
     for i, step in reversed(list(enumerate(rule.then))):
-        following = pl.col(f"_next{i}")
+        following, days = pl.col(f"_next{i}"), pl.lit(rule.due_soon_days(step.every))
         condition = pl.lit(True)
         if step.when_latest_within is not None:
             condition = condition & (latest <= pl.col(f"_within{i}"))
         if step.when_under_age is not None:
             condition = condition & (following < pl.col(f"_age{i}"))
-        due = following if due is None else pl.when(condition).then(following).otherwise(due)
+        if due is None or window is None:
+            due, window = following, days
+        else:
+            due = pl.when(condition).then(following).otherwise(due)
+            window = pl.when(condition).then(days).otherwise(window)
     if rule.first is not None:
-        due = (
-            pl.col("_first")
-            if due is None
-            else pl.when(latest.is_null()).then(pl.col("_first")).otherwise(due)
-        )
-    assert due is not None  # the schema requires `start` + `first`, `latest` + `then`, or both
+        first, days = pl.col("_first"), pl.lit(rule.due_soon_days(rule.first))
+        if due is None or window is None:
+            due, window = first, days
+        else:
+            due = pl.when(latest.is_null()).then(first).otherwise(due)
+            window = pl.when(latest.is_null()).then(days).otherwise(window)
+    assert due is not None and window is not None  # the schema requires `start` + `first`, `latest` + `then`
 
     # A column the frame lacks is data-missing for every case, not "no such event yet".
     missing: pl.Expr = pl.lit(any(c not in present for c in (rule.latest, rule.done) if c))
@@ -265,6 +274,7 @@ def _apply(
     held = pl.col("_done").is_not_null()
     cases = cases.with_columns(
         _due=due,
+        _window=window,
         _held=held,
         _excluded=excluded,
         _missing=missing.fill_null(False) & ~excluded,
@@ -282,7 +292,7 @@ def _apply(
         .then(pl.lit(Status.DATA_MISSING.value))
         .when("_overdue")
         .then(pl.lit(Status.OVERDUE.value))
-        .when(~pl.col("_held") & (pl.col("_late") >= -DUE_SOON_DAYS))
+        .when(~pl.col("_held") & (pl.col("_late") >= -pl.col("_window")))
         .then(pl.lit(Status.DUE_SOON.value))
         .otherwise(pl.lit(Status.COMPLIANT.value)),
         days_overdue=pl.when("_overdue").then(pl.col("_late").cast(pl.Int64)),
