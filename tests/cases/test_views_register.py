@@ -118,6 +118,32 @@ def test_sorting(qa_client, register, sort, expected):
     assert child_ids(qa_client.get(LIST, {"sort": sort})) == expected
 
 
+def test_kept_counts_follow_the_register(client, register):
+    """The register's counts are kept between requests, filed under the register's fingerprint: a new case,
+    a closed one or a change of team shows on the next page, in its place."""
+    for person in (register.qa_lead, register.team_manager):
+        client.force_login(person)
+        before = child_ids(client.get(LIST, {"sort": "worker"}))
+        assert child_ids(client.get(LIST, {"sort": "worker"})) == before  # the kept counts
+        assert child_ids(client.get(LIST, {"sort": "-opened_on"}))
+    make_case(
+        "N000009",
+        "child-in-need",
+        register.own_case.team,
+        register.own_case.worker,
+        opened_on=date(2025, 1, 1),
+    )
+    Case.objects.filter(child_id="N000003").update(closed_on=date(2026, 1, 1))
+    client.force_login(register.qa_lead)
+    assert child_ids(client.get(LIST, {"sort": "worker"})) == [
+        "E000001", "S000001", "S000002", "N000001", "N000002", "N000009",
+    ]  # fmt: skip
+    assert child_ids(client.get(LIST, {"sort": "-opened_on"}))[:2] == ["N000009", "S000002"]
+    client.force_login(register.team_manager)
+    assert "N000009" in child_ids(client.get(LIST, {"sort": "worker"}))
+    assert "N000003" not in child_ids(client.get(LIST, {"sort": "cohort"}))
+
+
 def test_sort_headers_say_the_order_and_keep_the_filters(qa_client, register):
     response = qa_client.get(LIST, {"sort": "-team", "cohort": "early-help"})
     text = response.text

@@ -129,6 +129,25 @@ def test_each_role_counts_the_cases_of_its_scope(client, register, persona, rows
     assert set(table) == rows
 
 
+def test_a_managers_kept_counts_follow_their_team_and_the_register(client, register):
+    manager = register.personas.team_manager
+    client.force_login(manager)
+    assert set(counts(client, check="supervision")) == {
+        ("Supervision", "Care leaver"),
+        ("Supervision", "Looked after child"),
+    }
+    # Kept for the next visit; a case added to the team shows at once.
+    own = register.care_leaver
+    make_case("N000010", "child-in-need", own.team, own.worker, last_supervision=AS_OF)
+    assert ("Supervision", "Child in need") in counts(client, check="supervision")
+    # A manager who moves team counts their new team's cases, not the old team's kept counts.
+    staff = manager.staff
+    staff.team = register.child_in_need.team
+    staff.save()
+    Case.objects.filter(manager=staff).update(manager=None)
+    assert set(counts(client, check="supervision")) == {("Supervision", "Child in need")}
+
+
 def test_an_auditor_counts_only_their_allocated_cases(client, register):
     cycle = make_cycle([register.care_leaver])
     allocate_to(cycle, register.personas.auditor)

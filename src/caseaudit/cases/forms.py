@@ -66,7 +66,8 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, data: object, *, visible: QuerySet[Case]) -> None:
         super().__init__(data)  # type: ignore[arg-type]
-        register = register_fingerprint()  # once: on PostgreSQL it counts every case
+        # Once: on PostgreSQL it counts every case. The register page files its counts under it too.
+        self.register = register = register_fingerprint()
         teams = Team.objects.filter(pk__in=_team_ids(visible, register)).order_by("name")
         self.fields["team"].choices = [("", "All teams"), *((str(t.pk), t.name) for t in teams)]  # type: ignore[attr-defined]
         workers, listed_all = self._workers(visible, register)

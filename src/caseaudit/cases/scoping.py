@@ -40,6 +40,24 @@ def _allocated(user: User) -> QuerySet[Case]:
     return Case.objects.filter(ids)
 
 
+def scope_of(user: User) -> str | None:
+    """What `cases_visible_to(user)` depends on besides the cases themselves, where that is the person's own
+    record: a team manager sees their team's cases and those they manage, a worker their caseload. None
+    where it depends on other tables too (an auditor's allocations) or on nothing (every record, none):
+    results kept per person are filed under this and a fingerprint of the register, and never outlive a
+    change of team. Kept beside `cases_visible_to` so that the two change together."""
+    if not policy.can(user, policy.READ_CHILD_RECORDS) or policy.can(user, policy.READ_EVERY_RECORD):
+        return None
+    if policy.can(user, policy.READ_ALLOCATED_RECORDS) or user.staff is None:
+        return None
+    staff = user.staff
+    if policy.can(user, policy.READ_TEAM_RECORDS):
+        return f"team:{staff.pk}:{staff.team_id}"
+    if policy.can(user, policy.READ_OWN_RECORDS):
+        return f"own:{staff.pk}"
+    return None
+
+
 def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
     if not isinstance(user, User) or not policy.can(user, policy.READ_CHILD_RECORDS):
         return Case.objects.none()

@@ -5,13 +5,15 @@ that does not exist. State changes go through `caseaudit.cases.actions`."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import overload
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import capfirst
@@ -22,6 +24,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import searched_for, shown
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
+from caseaudit.kept import cache_key, kept
 from caseaudit.pagination import SortedNarrow, pagination
 
 from .forms import (
@@ -33,7 +36,7 @@ from .forms import (
 )
 from .models import Case, Staff, Team
 from .panels import case_history_context, case_panels_context
-from .scoping import cases_visible_to
+from .scoping import cases_visible_to, scope_of
 
 PAGE_SIZE = 50
 
@@ -59,8 +62,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     data.setdefault("status", DEFAULT_STATUS)
     form = RegisterFilterForm(data, visible=visible)
     filters = form.filters()
+    # Counts over the whole register or a team's cases are kept until the register changes, where what the
+    # person sees depends on the register alone (not on an auditor's allocations).
+    user = request.user
+    keep = policy.can(user, policy.READ_EVERY_RECORD) or scope_of(user) is not None  # type: ignore[arg-type]
+    counts = _KeptCounts(form.register) if keep else None
 
-    page = Paginator(_sorted(_filtered(visible, filters), filters), PAGE_SIZE).get_page(
+    page = Paginator(_sorted(_filtered(visible, filters), filters, counts), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     status_label = dict(STATUS_CHOICES)[filters["status"]]
@@ -122,22 +130,56 @@ def _filtered(visible: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case
 _HELD_BY = {"cohort": "cohort", "team": "team", "worker": "worker"}
 
 
-def _sorted(cases: QuerySet[Case], filters: dict[str, str]) -> Sequence[Case]:
+class _KeptCounts:
+    """Counts of the register's cases kept between requests, filed under the register's fingerprint and the
+    query counted (scope and filters): at 100,000 cases, counting them is most of a page's time."""
+
+    def __init__(self, register: str) -> None:
+        self.register = register
+
+    def count(self, cases: QuerySet[Case]) -> int:
+        key = cache_key("register-count", self.register, str(cases.order_by().query))
+        return kept(key, cases.order_by().count, dump=lambda n: str(n).encode(), load=int)
+
+    def by_group(self, cases: QuerySet[Case], field: str) -> dict[object, int]:
+        key = cache_key("register-groups", self.register, str(cases.query), field)
+        return dict(
+            kept(
+                key,
+                lambda: _group_counts(cases, field),
+                dump=lambda pairs: json.dumps(pairs).encode(),
+                load=lambda data: [tuple(pair) for pair in json.loads(data)],
+            )
+        )
+
+
+def _group_counts(cases: QuerySet[Case], field: str) -> list[tuple[object, int]]:
+    return list(cases.values_list(field).annotate(n=Count("pk")).order_by())
+
+
+def _sorted(cases: QuerySet[Case], filters: dict[str, str], counts: _KeptCounts | None) -> Sequence[Case]:
     """The filtered cases in the chosen order, as the paginator reads them: a page at a time, in an order an
-    index of the open cases serves (cases/models.py), whatever the register's size."""
+    index of the open cases serves (cases/models.py), whatever the register's size. `counts`, where given,
+    keeps the counts between requests."""
     column = filters["sort"].lstrip("-")
     descending = filters["sort"].startswith("-")
     if column in _HELD_BY and filters[_HELD_BY[column]]:
         column = "child_id"
     if column in _GROUPS:
-        return _GroupedCases(cases, column, descending=descending)
+        return _GroupedCases(cases, column, descending=descending, counts=counts)
     key = F(column)
     order = key.desc(nulls_last=True) if descending and column != "child_id" else key.asc(nulls_last=True)
     if column == "child_id" and descending:
         order = key.desc()
     # Sorted ids, then the page's rows: where the scope is not one index's range (a team manager's team or
     # their own cases), the database sorts two narrow columns rather than whole cases.
-    return SortedNarrow(cases, order, "child_id", read=Case.objects.select_related("team", "worker"))
+    return SortedNarrow(
+        cases,
+        order,
+        "child_id",
+        read=Case.objects.select_related("team", "worker"),
+        count=(lambda: counts.count(cases)) if counts else None,
+    )
 
 
 # Sorts by a column of few values, in an order the database cannot index (cohorts by need, teams and
@@ -151,18 +193,24 @@ class _GroupedCases(Sequence[Case]):
     its groups' slice read from the index of that group's open cases. So a page takes the same queries however
     many cases and groups there are."""
 
-    def __init__(self, cases: QuerySet[Case], column: str, *, descending: bool) -> None:
+    def __init__(
+        self, cases: QuerySet[Case], column: str, *, descending: bool, counts: _KeptCounts | None
+    ) -> None:
         self.cases = cases.order_by()
         self.field = _GROUPS[column]
-        counts = dict(self.cases.values_list(self.field).annotate(n=Count("pk")).order_by())
-        order = [value for value in _group_order(column) if value in counts]
+        sizes = (
+            dict(_group_counts(self.cases, self.field))
+            if counts is None
+            else counts.by_group(self.cases, self.field)
+        )
+        order = [value for value in _group_order(column) if value in sizes]
         if descending:
             order.reverse()
         ordered = set(order)  # thousands of workers: a list's `in` would compare each with all
-        order += [value for value in counts if value not in ordered and value is not None]
-        if None in counts:
+        order += [value for value in sizes if value not in ordered and value is not None]
+        if None in sizes:
             order.append(None)
-        self.groups = [(value, counts[value]) for value in order]
+        self.groups = [(value, sizes[value]) for value in order]
 
     def __len__(self) -> int:
         return sum(n for _, n in self.groups)
@@ -175,7 +223,7 @@ class _GroupedCases(Sequence[Case]):
         if isinstance(index, int):
             return self[index : index + 1][0]
         start, stop, _ = index.indices(len(self))
-        wanted = Q(pk__in=[])
+        slices: list[tuple[str, tuple[object, ...]]] = []
         position: dict[object, int] = {}
         first = 0
         for rank, (value, n) in enumerate(self.groups):
@@ -184,10 +232,19 @@ class _GroupedCases(Sequence[Case]):
                 group = self.cases.filter(
                     **{self.field: value} if value is not None else {f"{self.field}__isnull": True}
                 )
-                wanted |= Q(pk__in=group.order_by("child_id").values("pk")[low:high])
+                sql, params = group.order_by("child_id").values("pk")[low:high].query.sql_with_params()
+                # Each slice as a table of its own, so that its ORDER BY and LIMIT stand in a UNION.
+                slices.append((f"SELECT * FROM ({sql}) AS slice{rank}", params))  # noqa: S608 (Django's SQL)
                 position[value] = rank
             first += n
-        rows = self.cases.filter(wanted).select_related("team", "worker")
+        if not slices:
+            return []
+        # One IN over the slices' union, not an OR of one IN each, which PostgreSQL answers by reading every
+        # case: with one, it reads the page's ids from each group's index and then those 50 rows.
+        union = " UNION ALL ".join(sql for sql, _ in slices)
+        # The slices are Django's own SQL, their values passed as parameters: no text from the request.
+        ids = RawSQL(union, tuple(p for _, ps in slices for p in ps))  # noqa: S611
+        rows = self.cases.filter(pk__in=ids).select_related("team", "worker")
         return sorted(rows, key=lambda case: (position[getattr(case, self.field)], case.child_id))
 
 

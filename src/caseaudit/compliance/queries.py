@@ -30,7 +30,7 @@ from caseaudit.audits.models import Audit
 from caseaudit.bulk_read import read_frame
 from caseaudit.cases.fingerprint import register_fingerprint
 from caseaudit.cases.models import Case
-from caseaudit.cases.scoping import cases_visible_to
+from caseaudit.cases.scoping import cases_visible_to, scope_of
 from caseaudit.core.register import KEY_DATE_COLUMNS
 from caseaudit.core.timescales import CheckResult, RuleSet, evaluate, evaluate_case, load_rules, summarise
 from caseaudit.cycles.models import Cycle
@@ -148,24 +148,47 @@ def register_summary(
     cover: kept too, so the whole register's counts cost a page nothing once counted."""
     rules = rules or timescale_rules()
 
-    def counted() -> tuple[pl.DataFrame, int]:
-        results = filter_results(
-            register_results(as_of, rules), cohort=cohort, checks=[check] if check else ()
-        )
-        return summarise(results), results["child_id"].n_unique() if len(results) else 0
-
-    def dump(value: tuple[pl.DataFrame, int]) -> bytes:
-        summary, cases = value
-        return _frame_bytes(summary.with_columns(pl.lit(cases, dtype=pl.Int64).alias("_cases")))
-
-    def load(data: bytes) -> tuple[pl.DataFrame, int]:
-        frame = _frame_from(data)
-        cases = int(frame["_cases"][0]) if len(frame) else 0
-        return frame.drop("_cases"), cases
-
     return kept(
-        _register_key("compliance-summary", as_of, rules, cohort, check), counted, dump=dump, load=load
+        _register_key("compliance-summary", as_of, rules, cohort, check),
+        lambda: _summary(register_results(as_of, rules), cohort, check),
+        dump=_summary_bytes,
+        load=_summary_from,
     )
+
+
+def summary_visible_to(
+    user: User, as_of: date, rules: RuleSet, *, cohort: str = "", check: str = ""
+) -> tuple[pl.DataFrame, int]:
+    """`register_summary` for the open cases `user` may see. Kept per person where their scope is theirs
+    alone (a team manager's, a worker's): a team's thousands of cases are cut from the register's results
+    once a day and register, not on every visit to the page."""
+    rules = rules or timescale_rules()
+
+    def counted() -> tuple[pl.DataFrame, int]:
+        return _summary(results_visible_to(user, as_of, rules), cohort, check)
+
+    scope = scope_of(user)
+    if scope is None:
+        return counted()
+    key = _register_key("compliance-summary-of", as_of, rules, scope, cohort, check)
+    return kept(key, counted, dump=_summary_bytes, load=_summary_from)
+
+
+def _summary(results: pl.DataFrame, cohort: str, check: str) -> tuple[pl.DataFrame, int]:
+    """`summarise` of the checks of one cohort and check (or all), and how many open cases they cover."""
+    results = filter_results(results, cohort=cohort, checks=[check] if check else ())
+    return summarise(results), results["case_id"].n_unique() if len(results) else 0
+
+
+def _summary_bytes(value: tuple[pl.DataFrame, int]) -> bytes:
+    summary, cases = value
+    return _frame_bytes(summary.with_columns(pl.lit(cases, dtype=pl.Int64).alias("_cases")))
+
+
+def _summary_from(data: bytes) -> tuple[pl.DataFrame, int]:
+    frame = _frame_from(data)
+    cases = int(frame["_cases"][0]) if len(frame) else 0
+    return frame.drop("_cases"), cases
 
 
 def allocations(cases: QuerySet[Case]) -> dict[int, tuple[str, str]]:

@@ -29,7 +29,7 @@ from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.core.cohorts import COHORT_LABELS
-from caseaudit.core.timescales import RuleSet, Status, summarise
+from caseaudit.core.timescales import RuleSet, Status
 from caseaudit.pagination import pagination
 from caseaudit.read_replica import reports_read_replica
 
@@ -48,6 +48,7 @@ from .queries import (
     open_cases,
     register_summary,
     results_visible_to,
+    summary_visible_to,
     timescale_rules,
 )
 
@@ -70,10 +71,7 @@ def _scope(user: User) -> str:
 def _counts(user: User, as_of: date, rules: RuleSet, cohort: str, check: str) -> tuple[pl.DataFrame, int]:
     """The summary's counts (`summarise`) for one cohort and check (or all), and the open cases they cover."""
     if policy.can(user, policy.READ_CHILD_RECORDS) and not policy.can(user, policy.READ_EVERY_RECORD):
-        results = filter_results(
-            results_visible_to(user, as_of, rules), cohort=cohort, checks=[check] if check else ()
-        )
-        return summarise(results), results["child_id"].n_unique() if len(results) else 0
+        return summary_visible_to(user, as_of, rules, cohort=cohort, check=check)
     # The whole register, whose counts are kept between requests. For those who see no child-level data
     # these aggregates are all they get: nothing child-level leaves this module for them.
     return register_summary(as_of, rules, cohort=cohort, check=check)
