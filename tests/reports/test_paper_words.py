@@ -100,17 +100,25 @@ def test_the_method_says_who_audited_how_many_were_open_and_what_children_said(l
     assert "about 2 of the 7 audits completed" in texts
 
 
+def method_facts(live) -> dict[str, str]:
+    method = section(build_paper_context(live.cycle, today=TODAY), "method")
+    return dict(next(b for b in method.blocks if isinstance(b, Facts)).pairs)
+
+
+def method_words(live) -> str:
+    method = section(build_paper_context(live.cycle, today=TODAY), "method")
+    return " ".join(t for b in method.blocks if isinstance(b, Paragraphs) for t in b.texts)
+
+
 def test_audits_loaded_without_an_auditor_are_never_credited_to_one(live):
     Audit.objects.filter(pk=live.audits[0].pk).update(auditor=None)
-    paper = build_paper_context(live.cycle, today=TODAY)
-    texts = " ".join(t for b in section(paper, "method").blocks if isinstance(b, Paragraphs) for t in b.texts)
+    texts = method_words(live)
     assert (
         "by 1 auditor of the council's children's services, none auditing a case they manage. 1 audit was "
         "loaded from earlier records, which do not say who did it." in texts
     )
     Audit.objects.filter(cycle=live.cycle).update(auditor=None)
-    paper = build_paper_context(live.cycle, today=TODAY)
-    texts = " ".join(t for b in section(paper, "method").blocks if isinstance(b, Paragraphs) for t in b.texts)
+    texts = method_words(live)
     assert "7 audits were loaded from earlier records, which do not say who did them." in texts
     assert "in house" not in texts
 
@@ -118,22 +126,10 @@ def test_audits_loaded_without_an_auditor_are_never_credited_to_one(live):
 def test_the_focus_cohorts_reason_comes_from_planning_and_the_qa_lead_may_reword_it(live):
     live.cycle.focus_reason = "Leaving care is to be inspected in the spring"
     live.cycle.save()
-    facts = dict(
-        next(
-            b
-            for b in section(build_paper_context(live.cycle, today=TODAY), "method").blocks
-            if isinstance(b, Facts)
-        ).pairs
-    )
+    facts = method_facts(live)
     assert facts["Focus cohort"] == "Care leaver: Leaving care is to be inspected in the spring"
     PaperStory.objects.create(cycle=live.cycle, texts={"focus_reason": "Pathway plans were late last year"})
-    facts = dict(
-        next(
-            b
-            for b in section(build_paper_context(live.cycle, today=TODAY), "method").blocks
-            if isinstance(b, Facts)
-        ).pairs
-    )
+    facts = method_facts(live)
     assert facts["Focus cohort"] == "Care leaver: Pathway plans were late last year"
 
 

@@ -162,7 +162,6 @@ def summary_visible_to(
     """`register_summary` for the open cases `user` may see. Kept per person where their scope is theirs
     alone (a team manager's, a worker's): a team's thousands of cases are cut from the register's results
     once a day and register, not on every visit to the page."""
-    rules = rules or timescale_rules()
 
     def counted() -> tuple[pl.DataFrame, int]:
         return _summary(results_visible_to(user, as_of, rules), cohort, check)
