@@ -72,6 +72,7 @@ def test_every_list_with_official_headers(tmp_path: Path) -> None:
                     "Date of Last Social Work Visit": date(2024, 5, 1),
                     "Date of Last Health Assessment": date(2023, 11, 1),
                     "Date of Last Dental Check": date(2023, 12, 1),
+                    "Start Date of Most Recent Placement": date(2023, 6, 12),
                 }
             ],
             9: [
@@ -105,6 +106,7 @@ def test_every_list_with_official_headers(tmp_path: Path) -> None:
     assert by_child["L1"]["last_social_work_visit"] == "2024-05-01"
     assert by_child["L1"]["last_health_assessment"] == "2023-11-01"
     assert by_child["L1"]["last_dental_check"] == "2023-12-01"
+    assert by_child["L1"]["placement_start"] == "2023-06-12"
     assert by_child["C1"]["worker"] == "Pat Adviser"
     assert by_child["C1"]["latest_pathway_plan"] == "2024-01-15"
     assert by_child["C1"]["latest_contact"] == "2024-05-01"

@@ -184,6 +184,7 @@ LIST_8_HUMAN = [
     "Number of Placements in the Last 12 months",
     "Date Ceased to be Looked After",
     "Reason Ceased to be Looked After",
+    "Start Date of Most Recent Placement",
     "Placement Type",
     "Allocated Team",
     "Allocated Worker",
@@ -208,8 +209,9 @@ def test_official_list_8_headers_map_with_nothing_unknown() -> None:
         "last_health_assessment": 14,
         "last_dental_check": 15,
         "closed_on": 17,
-        "team": 20,
-        "worker": 21,
+        "placement_start": 19,
+        "team": 21,
+        "worker": 22,
     }
     assert match.labels["latest_statutory_review"] == "Date of Latest Statutory Review"
 

@@ -22,10 +22,11 @@ from caseaudit.core.timescales import (
 RULES = load_rules()
 
 
-def check(slug, cohort, as_of, **dates):
-    """The result of one check for a case of the register with these dates (the others not recorded)."""
+def check(slug, cohort, as_of, answers=None, **dates):
+    """The result of one check for a case of the register with these dates (the others not recorded) and
+    these yes-or-no answers."""
     recorded = {column: None for column in (*RULE_DATE_COLUMNS, "birth_month")} | dates
-    return next(r for r in evaluate_case(recorded, cohort, RULES, as_of) if r.check == slug)
+    return next(r for r in evaluate_case(recorded, cohort, RULES, as_of, answers) if r.check == slug)
 
 
 def outcome(slug, cohort, as_of, **dates):
@@ -222,18 +223,83 @@ def test_looked_after_review_without_the_start_date_is_data_missing():
     )
 
 
+# Reg 28: "within one week of the start of the placement", "at intervals of not more than six weeks for the
+# first year of the placement", and thereafter "where the placement is intended to last until C is 18, at
+# intervals of not more than three months" and "in any other case, at intervals of not more than six weeks".
 @pytest.mark.parametrize(
-    ("visit", "due"),
+    ("visit", "long_term", "due"),
     [
-        (None, date(2025, 1, 17)),  # within 1 week of becoming looked after (no placement date)
-        (date(2025, 6, 2), date(2025, 7, 14)),  # in the first year: 6 weeks
-        (date(2026, 1, 10), date(2026, 2, 21)),  # the last day of the first year still counts
-        (date(2026, 1, 12), date(2026, 4, 12)),  # after the first year: 3 months
+        (None, "Y", date(2025, 1, 17)),  # within 1 week of the placement starting
+        (date(2025, 6, 2), "Y", date(2025, 7, 14)),  # in the first year: 6 weeks, whatever the plan
+        (date(2026, 1, 10), "Y", date(2026, 2, 21)),  # the last day of the first year is still in it
+        (date(2026, 1, 12), "Y", date(2026, 4, 12)),  # after it, a placement until 18: 3 months
+        (date(2026, 1, 12), "N", date(2026, 2, 23)),  # after it, any other placement: 6 weeks
+        (date(2026, 1, 12), None, date(2026, 2, 23)),  # the register does not say: 6 weeks, the stricter
     ],
 )
-def test_looked_after_visits(visit, due):
-    dates = {"looked_after_since": date(2025, 1, 10), "last_social_work_visit": visit}
-    assert check("looked-after-visit", "looked-after", date(2025, 1, 11), **dates).due_date == due
+def test_looked_after_visits_count_from_the_placement(visit, long_term, due):
+    dates = {
+        "looked_after_since": date(2019, 3, 4),
+        "placement_start": date(2025, 1, 10),
+        "last_social_work_visit": visit,
+    }
+    answers = {"placement_intended_until_18": long_term}
+    result = check("looked-after-visit", "looked-after", date(2025, 1, 11), answers, **dates)
+    assert result.due_date == due
+
+
+def test_a_visit_before_the_placement_started_does_not_count():
+    dates = {
+        "looked_after_since": date(2019, 3, 4),
+        "placement_start": date(2025, 12, 22),
+        "last_social_work_visit": date(2025, 12, 19),  # at the previous placement
+    }
+    result = check("looked-after-visit", "looked-after", date(2026, 1, 5), **dates)
+    # Within 1 week of the placement starting, over Christmas: calendar days, not working days.
+    assert (result.status, result.due_date, result.days_overdue) == (Status.OVERDUE, date(2025, 12, 29), 7)
+    assert result.anchor_label == "current placement started 22 December 2025"
+
+
+def test_a_visit_on_the_day_the_placement_starts_counts():
+    dates = {"looked_after_since": date(2025, 3, 3), "placement_start": date(2025, 3, 3)}
+    result = check(
+        "looked-after-visit",
+        "looked-after",
+        date(2025, 3, 4),
+        last_social_work_visit=date(2025, 3, 3),
+        **dates,
+    )
+    assert (result.status, result.due_date) == (Status.COMPLIANT, date(2025, 4, 14))
+
+
+def test_without_a_placement_start_the_visits_count_from_becoming_looked_after():
+    dates = {"looked_after_since": date(2025, 1, 10), "last_social_work_visit": None}
+    result = check("looked-after-visit", "looked-after", date(2025, 1, 11), **dates)
+    assert (result.due_date, result.anchor_label) == (
+        date(2025, 1, 17),
+        "started to be looked after 10 January 2025",
+    )
+
+
+@pytest.mark.parametrize(
+    ("long_term", "words"),
+    [
+        ("Y", "placement intended to last until 18: yes, so every 3 months"),
+        ("N", "placement intended to last until 18: no, so every 6 weeks"),
+        (None, "placement intended to last until 18: not recorded, so every 6 weeks"),
+    ],
+)
+def test_the_case_page_says_which_interval_the_placement_gives(long_term, words):
+    dates = {"placement_start": date(2023, 5, 1), "last_social_work_visit": date(2026, 2, 2)}
+    answers = {"placement_intended_until_18": long_term}
+    result = check("looked-after-visit", "looked-after", date(2026, 3, 1), answers, **dates)
+    assert (result.anchor_label, result.interval_note) == ("last social work visit 2 February 2026", words)
+
+
+def test_in_the_placements_first_year_the_answer_is_not_mentioned():
+    dates = {"placement_start": date(2025, 9, 1), "last_social_work_visit": date(2026, 2, 2)}
+    result = check("looked-after-visit", "looked-after", date(2026, 3, 1), **dates)
+    assert (result.anchor_label, result.interval_note) == ("last social work visit 2 February 2026", "")
 
 
 @pytest.mark.parametrize(

@@ -19,11 +19,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from caseaudit.core.cohorts import COHORT_SLUGS
+from caseaudit.core.register import ANSWER_COLUMNS
 from caseaudit.core.timescale_rules import RULE_DATE_COLUMNS
 from caseaudit.core.timescales import CHECK_SLUGS, DUE_SOON_DAYS, Status, evaluate, evaluate_case, load_rules
 
 RULES = load_rules()
 COLUMNS = (*RULE_DATE_COLUMNS, "birth_month")
+# The register's columns: its dates, and its yes-or-no answers ("Y", "N" or None).
+EVERY_COLUMN = (*COLUMNS, *ANSWER_COLUMNS)
 FIRST_DAY, LAST_DAY = date(2018, 1, 1), date(2027, 12, 31)
 
 # --- the reference ---------------------------------------------------------------------------------------
@@ -72,7 +75,7 @@ class Check:
     start: tuple[str, ...] = ()  # the first of these columns with a date
     first: object = None  # due this long after the start, until there is a latest event (or done event)
     latest: str | None = None  # the latest recurring event
-    next_due: object = None  # (latest, start, birth_month) -> the next due date
+    next_due: object = None  # (latest, start, birth_month, answers) -> the next due date
     done: str | None = None  # a one-off event
     ends_with: str | None = None  # the check stops applying once this has happened
     none_waiting_when_empty: bool = False
@@ -101,19 +104,23 @@ CHECKS: dict[str, Check] = {
         start=("looked_after_since",),
         first=lambda start: plus_working_days(start, 20),
         latest="latest_statutory_review",
-        next_due=lambda latest, start, _: (
+        next_due=lambda latest, start, *_: (
             plus_months(latest, 3) if latest <= plus_working_days(start, 20) else plus_months(latest, 6)
         ),
         first_window=9,  # 20 working days: 4 weeks
     ),
-    # A visit within a week of becoming looked after; every 6 weeks in the first year, then every 3 months.
+    # A visit within a week of the placement starting (or, without its date, of becoming looked after);
+    # every 6 weeks in the placement's first year; then every 3 months where the placement is intended to
+    # last until 18, otherwise (the register saying no, or nothing) every 6 weeks.
     "looked-after-visit": Check(
         ("looked-after",),
-        start=("looked_after_since",),
+        start=("placement_start", "looked_after_since"),
         first=lambda start: plus_weeks(start, 1),
         latest="last_social_work_visit",
-        next_due=lambda latest, start, _: (
-            plus_weeks(latest, 6) if latest <= plus_months(start, 12) else plus_months(latest, 3)
+        next_due=lambda latest, start, _, answers: (
+            plus_weeks(latest, 6)
+            if latest <= plus_months(start, 12) or answers.get("placement_intended_until_18") != "Y"
+            else plus_months(latest, 3)
         ),
         first_window=2,  # 1 week
     ),
@@ -122,7 +129,7 @@ CHECKS: dict[str, Check] = {
     "health-assessment": Check(
         ("looked-after",),
         latest="last_health_assessment",
-        next_due=lambda latest, _, birth: (
+        next_due=lambda latest, _, birth, __: (
             plus_months(latest, 6)
             if plus_months(latest, 6) < plus_years_from_first_of_month(birth, 5)
             else plus_months(latest, 12)
@@ -184,7 +191,8 @@ CHECKS: dict[str, Check] = {
 
 def reference(dates: dict[str, date | None], cohort: str, as_of: date) -> list[tuple]:
     """(check, due date, status, days overdue) for each check of the cohort, in report order. A column
-    missing from `dates` is one the register lacks; a None is a date not recorded."""
+    missing from `dates` is one the register lacks; a None is a date not recorded. `dates` holds the
+    register's yes-or-no answers too."""
     rows = []
     for slug in CHECK_SLUGS:
         check = CHECKS[slug]
@@ -225,7 +233,7 @@ def reference(dates: dict[str, date | None], cohort: str, as_of: date) -> list[t
             rows.append((slug, None, Status.COMPLIANT, None))  # nothing waiting to be written up
             continue
 
-        due = check.next_due(latest, start, dates.get("birth_month")) if latest else check.first(start)
+        due = check.next_due(latest, start, dates.get("birth_month"), dates) if latest else check.first(start)
         if done is not None:  # a one-off event that happened: judged on the day it happened
             late = (done - due).days
             status = Status.OVERDUE if late > 0 else Status.COMPLIANT
@@ -272,9 +280,11 @@ def registers(draw):
     month = st.none() | st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 12, 1)).map(
         lambda d: d.replace(day=1)
     )
-    strategies = {"birth_month": month, "closed_on": closed}
-    every_column = st.just(list(COLUMNS))
-    columns = draw(st.one_of(every_column, every_column, st.lists(st.sampled_from(COLUMNS), unique=True)))
+    answer = st.sampled_from([None, "Y", "N"])
+    strategies = {"birth_month": month, "closed_on": closed, **dict.fromkeys(ANSWER_COLUMNS, answer)}
+    every_column = st.just(list(EVERY_COLUMN))
+    some_columns = st.lists(st.sampled_from(EVERY_COLUMN), unique=True)
+    columns = draw(st.one_of(every_column, every_column, some_columns))
     cases = draw(
         st.lists(
             st.fixed_dictionaries(
@@ -291,7 +301,12 @@ def frame_of(columns, cases):
     data = {
         "child_id": [f"C{index:03d}" for index in reversed(range(len(cases)))],  # not in sorted order
         "cohort": [case["cohort"] for case in cases],
-        **{column: pl.Series([case[column] for case in cases], dtype=pl.Date) for column in columns},
+        **{
+            column: pl.Series(
+                [case[column] for case in cases], dtype=pl.String if column in ANSWER_COLUMNS else pl.Date
+            )
+            for column in columns
+        },
     }
     return pl.DataFrame(data)
 
@@ -371,22 +386,29 @@ def test_evaluate_and_evaluate_case_match_the_reference(register):
     results = evaluate(frame_of(columns, cases), RULES, as_of)
     by_child = results.partition_by("child_id", as_dict=True)
     for index, case in enumerate(cases):
-        dates = {c: case[c] for c in columns}
-        expected = reference(dates, case["cohort"], as_of)
+        dates = {c: case[c] for c in columns if c not in ANSWER_COLUMNS}
+        answers = {c: case[c] for c in columns if c in ANSWER_COLUMNS}
+        expected = reference(dates | answers, case["cohort"], as_of)
         child_id = f"C{len(cases) - 1 - index:03d}"
         rows = by_child[(child_id,)].select("check", "due_date", "status", "days_overdue").rows()
         assert rows == [(c, due, status.value, late) for c, due, status, late in expected], dates
-        single = evaluate_case(dates, case["cohort"], RULES, as_of)
+        single = evaluate_case(dates, case["cohort"], RULES, as_of, answers)
         assert [(r.check, r.due_date, r.status, r.days_overdue) for r in single] == expected, dates
 
 
-_STARTS = ("looked_after_since", "strategy_discussion", "cp_plan_start", "assessment_start")
+_STARTS = (
+    "looked_after_since",
+    "placement_start",
+    "strategy_discussion",
+    "cp_plan_start",
+    "assessment_start",
+)
 _EVENTS = tuple(c for c in RULE_DATE_COLUMNS if c not in (*_STARTS, "opened_on", "closed_on"))
 
 
 def _shapes(anchor: date) -> list[dict[str, date | None]]:
     """Cases whose dates all hang on one day, in the shapes the timescales tell apart."""
-    none = dict.fromkeys(COLUMNS)
+    none = dict.fromkeys(EVERY_COLUMN)
 
     def turning_5_in(months: int) -> date:
         """The birth month of a child whose 5th birthday falls in the month `months` after the anchor."""
@@ -408,12 +430,16 @@ def _shapes(anchor: date) -> list[dict[str, date | None]]:
         | dict.fromkeys(_STARTS, anchor - timedelta(days=40))
         | dict.fromkeys(_EVENTS, anchor)
         | {"birth_month": turning_5_in(6)},
-        # Started 400 days earlier: visits after the first year; a child who is 5 the month after the
-        # 6-month date (6-monthly).
-        none
-        | dict.fromkeys(_STARTS, anchor - timedelta(days=400))
-        | dict.fromkeys(_EVENTS, anchor)
-        | {"birth_month": turning_5_in(7)},
+        # Started 400 days earlier: visits after the placement's first year, in a placement intended to
+        # last until 18 (3-monthly), one not (6-weekly) and one the register says nothing of (6-weekly); a
+        # child who is 5 the month after the 6-month date (6-monthly).
+        *(
+            none
+            | dict.fromkeys(_STARTS, anchor - timedelta(days=400))
+            | dict.fromkeys(_EVENTS, anchor)
+            | {"birth_month": turning_5_in(7), "placement_intended_until_18": answer}
+            for answer in ("Y", "N", None)
+        ),
         # Events of an earlier episode, a month before the start: they do not count.
         none | dict.fromkeys(_STARTS, anchor) | dict.fromkeys(_EVENTS, anchor - timedelta(days=30)),
         # Events on the last day of their window from the start, then a day later: the review still the
@@ -449,11 +475,11 @@ def test_every_day_of_a_year_and_more_before_the_as_of_date_matches_the_referenc
         for dates in _shapes(as_of - timedelta(days=offset))
         for cohort in COHORT_SLUGS
     ]
-    results = evaluate(frame_of(list(COLUMNS), cases), RULES, as_of)
+    results = evaluate(frame_of(list(EVERY_COLUMN), cases), RULES, as_of)
     expected = [
         (f"C{len(cases) - 1 - index:03d}", *row)
         for index, case in enumerate(cases)
-        for row in reference({c: case[c] for c in COLUMNS}, case["cohort"], as_of)
+        for row in reference({c: case[c] for c in EVERY_COLUMN}, case["cohort"], as_of)
     ]
     got = results.select("child_id", "check", "due_date", "status", "days_overdue").rows()
     expected = [(child, check, due, status.value, late) for child, check, due, status, late in expected]

@@ -111,6 +111,7 @@ def test_each_cohort_has_its_key_dates_and_only_those():
         "care-leaver": {"latest_pathway_plan", "latest_contact"},
         "looked-after": {
             "looked_after_since",
+            "placement_start",
             "latest_statutory_review",
             "last_social_work_visit",
             "last_health_assessment",
@@ -136,6 +137,19 @@ def test_each_cohort_has_its_key_dates_and_only_those():
         assert filled <= expected[row["cohort"]], row
         seen[row["cohort"]] |= filled
     assert seen == expected
+
+
+def test_children_in_care_have_a_placement_that_their_last_visit_follows():
+    in_care = [row for row in rows(4000) if row["cohort"] == "looked-after"]
+    for row in in_care:
+        assert row["looked_after_since"] <= row["placement_start"], row
+        if row["last_social_work_visit"]:
+            assert row["placement_start"] <= row["last_social_work_visit"], row
+    moved = sum(1 for row in in_care if row["placement_start"] > row["looked_after_since"])
+    assert 0.1 < moved / len(in_care) < 0.5
+    answers = Counter(row["placement_intended_until_18"] for row in in_care)
+    assert set(answers) == {"Y", "N", ""}
+    assert answers[""] < answers["Y"] and answers[""] < answers["N"]
 
 
 def test_a_share_of_key_dates_is_overdue_and_some_are_missing():

@@ -5,7 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
-from caseaudit.core.characteristics import DISABILITIES, ETHNICITIES, SEXES
+from caseaudit.core.characteristics import DISABILITIES, ETHNICITIES, SEXES, YES_NO
 from caseaudit.core.cohorts import COHORTS
 from caseaudit.core.register import CHILD_ID_MAX_LENGTH, NAME_MAX_LENGTH
 
@@ -108,6 +108,12 @@ class Case(models.Model):
     latest_pathway_plan = models.DateField(null=True, blank=True)
     latest_contact = models.DateField(null=True, blank=True)
     looked_after_since = models.DateField(null=True, blank=True)
+    # The current placement's start, and whether it is intended to last until the child is 18 ("Y", "N", or
+    # NULL where the register does not say): the social work visits count from them (reg 28).
+    placement_start = models.DateField(null=True, blank=True)
+    placement_intended_until_18 = models.CharField(  # noqa: DJ001 (NULL is "not said", as for the codes)
+        "Placement intended to last until 18", max_length=1, choices=YES_NO, null=True, blank=True
+    )
     latest_statutory_review = models.DateField(null=True, blank=True)
     last_social_work_visit = models.DateField(null=True, blank=True)
     last_health_assessment = models.DateField(null=True, blank=True)

@@ -23,7 +23,7 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import searched_for, shown
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
-from caseaudit.core.register import COHORT_KEY_DATES, KEY_DATE_COLUMNS
+from caseaudit.core.register import COHORT_ANSWERS, COHORT_KEY_DATES, KEY_DATE_COLUMNS
 from caseaudit.kept import cache_key, kept
 from caseaudit.pagination import SortedNarrow, pagination
 
@@ -297,6 +297,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "cohort_label": COHORT_LABELS.get(case.cohort, case.cohort),
             "key_dates": _dates(case, key_fields),
+            "key_answers": _answers(case, COHORT_ANSWERS.get(case.cohort, ())),
             # Other cohorts' dates matter less here: only those the register holds are listed.
             "other_dates": [
                 (label, value)
@@ -308,6 +309,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **case_history_context(case, user),
         },
     )
+
+
+def _answers(case: Case, fields: Iterable[str]) -> list[tuple[str, str]]:
+    """(label, "Yes" or "No") pairs for the register's yes-or-no answers; "" where it does not say."""
+    labels = {field.name: getattr(field, "verbose_name", field.name) for field in Case._meta.get_fields()}
+    return [(capfirst(str(labels[name])), getattr(case, f"get_{name}_display")() or "") for name in fields]
 
 
 def _dates(case: Case, fields: Iterable[str]) -> list[tuple[str, date | None]]:

@@ -15,7 +15,7 @@ from .queries import case_timescales
 
 def timescales_context(case: Case, as_of: date | None = None) -> dict[str, Any]:
     """`timescales` (one dict per check of the case's cohort: check, label, status, status_text, tag_class,
-    due_date, days_overdue, anchor_label) and `timescales_as_of` (today unless given), for
+    due_date, days_overdue, anchor_label, interval_note) and `timescales_as_of` (today unless given), for
     templates/compliance/includes/timescales.html. A closed case has no checks."""
     as_of = as_of or timezone.localdate()
     return {
@@ -29,6 +29,7 @@ def timescales_context(case: Case, as_of: date | None = None) -> dict[str, Any]:
                 "due_date": result.due_date,
                 "days_overdue": result.days_overdue,
                 "anchor_label": result.anchor_label,
+                "interval_note": result.interval_note,
             }
             for result in case_timescales(case, as_of)
         ],

@@ -31,7 +31,7 @@ from caseaudit.bulk_read import read_frame
 from caseaudit.cases.fingerprint import register_fingerprint
 from caseaudit.cases.models import Case
 from caseaudit.cases.scoping import cases_visible_to, scope_of
-from caseaudit.core.register import KEY_DATE_COLUMNS
+from caseaudit.core.register import ANSWER_COLUMNS, KEY_DATE_COLUMNS
 from caseaudit.core.timescales import CheckResult, RuleSet, evaluate, evaluate_case, load_rules, summarise
 from caseaudit.cycles.models import Cycle
 from caseaudit.gc_pause import gc_paused
@@ -39,7 +39,7 @@ from caseaudit.kept import cache_key, kept
 
 # What the engine reads from each case; `case_id` (the primary key) is carried through for links.
 DATE_FIELDS = ("birth_month", *KEY_DATE_COLUMNS)
-FRAME_COLUMNS = ("case_id", "child_id", "cohort", *DATE_FIELDS)
+FRAME_COLUMNS = ("case_id", "child_id", "cohort", *DATE_FIELDS, *ANSWER_COLUMNS)
 
 
 # Dates a register may not record at all (caseaudit's CSV layout makes them optional, Annex A lacks them).
@@ -73,7 +73,9 @@ def cases_frame(cases: QuerySet[Case]) -> pl.DataFrame:
     without the optional dates the register does not record. One query (`caseaudit.bulk_read`)."""
     frame = read_frame(
         open_cases(cases).order_by(),
-        {"id": pl.Int64, "child_id": pl.Utf8, "cohort": pl.Utf8} | dict.fromkeys(DATE_FIELDS, pl.Date),
+        {"id": pl.Int64, "child_id": pl.Utf8, "cohort": pl.Utf8}
+        | dict.fromkeys(DATE_FIELDS, pl.Date)
+        | dict.fromkeys(ANSWER_COLUMNS, pl.Utf8),
     )
     # Sorted by polars, in parallel, rather than by the database, which would sort a million rows on one
     # core or read them in the order of the Child Unique ID index, a page here and a page there.
@@ -216,7 +218,8 @@ def case_timescales(case: Case, as_of: date, rules: RuleSet | None = None) -> li
         return []
     unrecorded = unrecorded_fields()
     dates = {name: getattr(case, name) for name in DATE_FIELDS if name not in unrecorded}
-    return evaluate_case(dates, case.cohort, rules or timescale_rules(), as_of)
+    answers = {name: getattr(case, name) for name in ANSWER_COLUMNS}
+    return evaluate_case(dates, case.cohort, rules or timescale_rules(), as_of, answers)
 
 
 def filter_results(

@@ -329,6 +329,16 @@ LIST_8 = ListSpec(
             ),
         ),
         _date(
+            "Start Date of Most Recent Placement",
+            "placement_start",
+            aliases=(
+                "MostRecentPlacementStartDate",
+                "Date of Most Recent Placement",
+                "Placement Start Date",
+                "Current Placement Start Date",
+            ),
+        ),
+        _date(
             "Date of Latest Statutory Review",
             "latest_statutory_review",
             aliases=(
@@ -401,8 +411,6 @@ LIST_8 = ListSpec(
         "PlacementsLast12Months",
         "Reason Ceased to be Looked After",
         "ReasonCeasedLookedAfter",
-        "Start Date of Most Recent Placement",
-        "MostRecentPlacementStartDate",
         "Placement Type",
         "Placement Provider",
         "Placement postcode",

@@ -47,6 +47,7 @@ ETHNIC_GROUPS = tuple(dict.fromkeys(group for _, _, group in ETHNICITIES))
 ETHNIC_GROUP_OF = {code: group for code, _, group in ETHNICITIES}
 
 DISABILITIES: tuple[tuple[str, str], ...] = (("Y", "Disabled"), ("N", "Not disabled"))
+YES_NO: tuple[tuple[str, str], ...] = (("Y", "Yes"), ("N", "No"))
 
 # Age on a given day, in the bands the DfE's children-in-care statistics use, with care leavers' own band,
 # and "unborn" for a child not yet born on the day (a pre-birth assessment or child protection plan).
@@ -107,18 +108,18 @@ ETHNICITY_ALIASES: dict[str, str] = {
     "notobtained": "NOBT",
     "refusedinformation": "REFU",
 }
-DISABILITY_ALIASES: dict[str, str] = {
+# A yes-or-no answer, as registers write one.
+YES_NO_ALIASES: dict[str, str] = {
     "y": "Y",
     "yes": "Y",
     "true": "Y",
     "1": "Y",
-    "disabled": "Y",
     "n": "N",
     "no": "N",
     "false": "N",
     "0": "N",
-    "notdisabled": "N",
 }
+DISABILITY_ALIASES: dict[str, str] = {**YES_NO_ALIASES, "disabled": "Y", "notdisabled": "N"}
 
 SEX_LABELS = dict(SEXES)
 ETHNICITY_LABELS = {code: description for code, description, _ in ETHNICITIES}
@@ -127,6 +128,7 @@ DISABILITY_LABELS = dict(DISABILITIES)
 NOT_A_SEX = "not a sex: use M (male), F (female) or U (not known)"
 NOT_AN_ETHNICITY = "not an ethnicity: use the DfE's four-letter code, such as WBRI, MWBC, AIND or NOBT"
 NOT_A_DISABILITY = "not a disability answer: use Y (disabled) or N (not disabled)"
+NOT_YES_OR_NO = "not a yes-or-no answer: use Y (yes) or N (no), or leave it empty where not known"
 
 
 def parse_sex(text: str) -> str | None:

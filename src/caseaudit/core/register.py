@@ -9,6 +9,7 @@ KEY_DATE_COLUMNS = (
     "latest_pathway_plan",
     "latest_contact",
     "looked_after_since",
+    "placement_start",
     "latest_statutory_review",
     "last_social_work_visit",
     "last_health_assessment",
@@ -34,6 +35,7 @@ COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
     "care-leaver": ("latest_pathway_plan", "latest_contact", *ALL_COHORT_KEY_DATES),
     "looked-after": (
         "looked_after_since",
+        "placement_start",
         "latest_statutory_review",
         "last_social_work_visit",
         "last_health_assessment",
@@ -57,6 +59,14 @@ MONTH_COLUMNS = ("birth_month",)
 # The child's sex, ethnicity and disability, as DfE codes (caseaudit.core.characteristics), for the
 # equality tables.
 CHARACTERISTIC_COLUMNS = ("sex", "ethnicity", "disability")
+# Yes-or-no answers the timescale rules read, kept as "Y" or "N" (empty: the register does not say).
+# Whether the current placement is intended to last until the child is 18: after the placement's first
+# year, social work visits are then due every 3 months rather than every 6 weeks (reg 28).
+ANSWER_COLUMNS = ("placement_intended_until_18",)
+# The answers each cohort's timescale checks depend on.
+COHORT_ANSWERS: dict[str, tuple[str, ...]] = {"looked-after": ANSWER_COLUMNS}
+# The columns kept as codes: read through aliases, refused when unreadable.
+CODED_COLUMNS = (*CHARACTERISTIC_COLUMNS, *ANSWER_COLUMNS)
 COLUMNS = (
     *REQUIRED_COLUMNS,
     *TEXT_COLUMNS,
@@ -65,6 +75,7 @@ COLUMNS = (
     "birth_month",
     *CHARACTERISTIC_COLUMNS,
     *KEY_DATE_COLUMNS,
+    *ANSWER_COLUMNS,
 )
 
 CHILD_ID_MAX_LENGTH = 40

@@ -12,7 +12,9 @@ The shape of a rule (every interval is written "<number> <unit>", the unit being
   steps, each `every: <interval>`; the first step whose conditions hold applies, so the last has none.
   Conditions: `when_latest_within: <interval>` (the latest event fell within that long of `start`: a looked
   after review within the first review's window was the first review) and `when_under_age: <years>` (the
-  child is under that age on the date the step gives: health assessments of under-5s).
+  child is under that age on the date the step gives: health assessments of under-5s) and `when_yes:
+  <answer>` (the register answers yes: a placement intended to last until the child is 18; where it says
+  no or does not say, the step does not apply).
 - `start` + `first`: the first event is due `first` after `start` (a list of columns: the first one that has
   a date is used). With `latest` too, only events on or after `start` count, and until there is one, the
   first is due from `start`.
@@ -48,7 +50,7 @@ from pydantic import (
 from .audit_tools import CohortSlug, OptionalText, Slug, Text, Version
 from .cohorts import COHORT_SLUGS
 from .dates import add_months
-from .register import DATE_COLUMNS
+from .register import ANSWER_COLUMNS, DATE_COLUMNS
 from .working_days import add_working_days, england_bank_holidays
 from .yaml_documents import DocumentError, key_lines, load_document
 
@@ -74,6 +76,7 @@ DATE_LABELS: dict[str, str] = {
     "latest_pathway_plan": "latest pathway plan",
     "latest_contact": "latest contact",
     "looked_after_since": "started to be looked after",
+    "placement_start": "current placement started",
     "latest_statutory_review": "latest looked after review",
     "last_social_work_visit": "last social work visit",
     "last_health_assessment": "last health assessment",
@@ -90,6 +93,8 @@ DATE_LABELS: dict[str, str] = {
     "recording_backlog_since": "oldest event not yet recorded",
     "birth_month": "birth month",
 }
+# The register's yes-or-no answers a step may depend on, with the words the case page shows beside them.
+ANSWER_LABELS: dict[str, str] = {"placement_intended_until_18": "placement intended to last until 18"}
 RULE_DATE_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys((*DATE_COLUMNS, "last_supervision", "recording_backlog_since"))
 )
@@ -150,6 +155,7 @@ class Step:
     every: Interval
     when_latest_within: Interval | None = None
     when_under_age: int | None = None
+    when_yes: str | None = None  # one of ANSWER_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,11 @@ class Rule:
     @property
     def uses_age(self) -> bool:
         return any(step.when_under_age is not None for step in self.then)
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The register's yes-or-no answers the rule's steps depend on."""
+        return tuple(dict.fromkeys(step.when_yes for step in self.then if step.when_yes))
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -229,6 +240,14 @@ def _date_column(value: str) -> str:
     return value
 
 
+def _answer_column(value: str) -> str:
+    if value not in ANSWER_COLUMNS:
+        raise ValueError(
+            f"{value!r} is not a yes-or-no answer of the register (use {', '.join(ANSWER_COLUMNS)})"
+        )
+    return value
+
+
 def _unique_cohorts(cohorts: list[str]) -> list[str]:
     if len(set(cohorts)) != len(cohorts):
         raise ValueError("a cohort is listed twice")
@@ -237,6 +256,7 @@ def _unique_cohorts(cohorts: list[str]) -> list[str]:
 
 IntervalText = Annotated[str, AfterValidator(_interval)]
 DateColumn = Annotated[str, AfterValidator(_date_column)]
+AnswerColumn = Annotated[str, AfterValidator(_answer_column)]
 # One column, or a list of them of which the first with a date is used.
 DateColumns = Annotated[
     list[DateColumn], BeforeValidator(lambda v: [v] if isinstance(v, str) else v), Field(min_length=1)
@@ -251,6 +271,7 @@ class StepModel(_Strict):
     every: IntervalText
     when_latest_within: IntervalText | None = None
     when_under_age: Annotated[int, Field(strict=True, ge=1, le=25)] | None = None
+    when_yes: AnswerColumn | None = None
 
 
 class RuleModel(_Strict):
@@ -290,7 +311,8 @@ class RuleModel(_Strict):
             if step.when_latest_within is not None and self.start is None:
                 raise ValueError(f"then.{index}: `when_latest_within` counts from `start`: give `start` too")
             last = index == len(self.then or []) - 1
-            if last and (step.when_latest_within is not None or step.when_under_age is not None):
+            conditions = (step.when_latest_within, step.when_under_age, step.when_yes)
+            if last and any(condition is not None for condition in conditions):
                 raise ValueError(
                     "the last `then` step applies when no other does: it takes no `when_` condition"
                 )
@@ -338,6 +360,7 @@ def _rule(model: RuleModel) -> Rule:
                 parse_interval(s.every),
                 parse_interval(s.when_latest_within) if s.when_latest_within else None,
                 s.when_under_age,
+                s.when_yes,
             )
             for s in model.then or ()
         ),

@@ -23,11 +23,12 @@ How due dates are found (Annex A gives only the latest date of each event, so se
 - A recurring event (`latest` + `then`): due the step's interval after the latest event. For sequences
   with a `start`, only events on or after the start count; with none, the first is due `first` after the
   start (the first looked after review 20 working days after becoming looked after; the first visit 1 week
-  after it, the register having no placement date).
+  after the current placement started).
 - Which step applies: the first whose conditions hold. A looked after review within 20 working days of the
   start is taken to be the first review, so the next is due 3 months after it; any later review is taken to
-  be the second or later (next due 6 months after it). A visit within the first 12 months of being looked
-  after is followed by one within 6 weeks; later visits within 3 months.
+  be the second or later (next due 6 months after it). A visit within the placement's first 12 months is
+  followed by one within 6 weeks; a later one within 3 months where the register answers yes to "intended
+  to last until 18" (`when_yes`), else within 6 weeks: no answer is not a yes.
 - Age (health assessments: every 6 months under 5, else 12 months): the child is under 5 on the date the
   6-month interval gives if that date is before the first day of the birth month 5 years on (the register
   keeps the birth month only, so the birthday counts from the 1st). Needed whenever the rule counts from the
@@ -48,7 +49,9 @@ from pathlib import Path
 import polars as pl
 
 from .cohorts import COHORT_SLUGS
+from .register import ANSWER_COLUMNS
 from .timescale_rules import (
+    ANSWER_LABELS,
     CHECK_SLUGS,
     DATE_LABELS,
     DUE_SOON_DAYS,
@@ -134,7 +137,8 @@ def evaluate(cases: pl.DataFrame, rules: RuleSet, as_of: date) -> pl.DataFrame:
         raise ValueError(f"the cases lack the column(s) {', '.join(lacking)}")
     used = {c for rule in rules.rules for c in rule.columns}
     dates = [c for c in dict.fromkeys((*_INPUT_DATES, *sorted(used))) if c in cases.columns]
-    carried = [c for c in cases.columns if c not in ("child_id", "cohort", *dates)]
+    answers = [c for c in ANSWER_COLUMNS if c in cases.columns]
+    carried = [c for c in cases.columns if c not in ("child_id", "cohort", *dates, *answers)]
     clashing = [c for c in carried if c in RESULT_COLUMNS or c.startswith("_")]
     if clashing:
         raise ValueError(f"the cases have column(s) the result needs for itself: {', '.join(clashing)}")
@@ -142,12 +146,13 @@ def evaluate(cases: pl.DataFrame, rules: RuleSet, as_of: date) -> pl.DataFrame:
         pl.col("child_id"),
         pl.col("cohort").cast(pl.String),
         *(_as_date(c, cases.schema[c]) for c in dates),
+        *(_as_yes(c, cases.schema[c]) for c in answers),
         *carried,
     )
     if not frame["child_id"].is_sorted():  # a query with ORDER BY child_id saves this sort
         frame = frame.sort("child_id", maintain_order=True)
     holidays = _holidays_for(frame, [c for c in dates if c in used], rules)
-    present = set(dates)
+    present = {*dates, *answers}
     # One sort key for case then rule, so that the result is sorted once, on one integer column.
     frame = frame.with_columns(_key=pl.int_range(pl.len(), dtype=pl.Int64) * max(len(rules.rules), 1))
     cohorts = set(frame["cohort"].unique())
@@ -176,6 +181,13 @@ def _as_date(column: str, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.String:
         return pl.col(column).str.to_date("%Y-%m-%d")
     return pl.col(column).cast(pl.Date)
+
+
+def _as_yes(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A yes-or-no answer as a boolean: the register's "Y" or "N" (null where it does not say)."""
+    if dtype == pl.Boolean:
+        return pl.col(column)
+    return pl.col(column).cast(pl.String).str.to_uppercase() == "Y"
 
 
 def _holidays_for(frame: pl.DataFrame, columns: list[str], rules: RuleSet) -> list[date]:
@@ -245,6 +257,10 @@ def _apply(
             condition = condition & (latest <= pl.col(f"_within{i}"))
         if step.when_under_age is not None:
             condition = condition & (following < pl.col(f"_age{i}"))
+        if step.when_yes is not None:
+            # No answer is not a yes: the stricter step applies (a visit every 6 weeks, not 3 months).
+            said = pl.col(step.when_yes).fill_null(False) if step.when_yes in present else pl.lit(False)
+            condition = condition & said
         if due is None or window is None:
             due, window = following, days
         else:
@@ -336,17 +352,27 @@ class CheckResult:
     days_overdue: int | None
     anchor_label: str  # what the due date counts from, or what is missing: "latest pathway plan 3 May 2026"
     description: str  # the rule in words, from the rules file
+    # How the register's answer chose the interval, where one did: "placement intended to last until 18: not
+    # recorded, so every 6 weeks".
+    interval_note: str = ""
 
 
 def evaluate_case(
-    dates: Mapping[str, date | None], cohort: str, rules: RuleSet, as_of: date
+    dates: Mapping[str, date | None],
+    cohort: str,
+    rules: RuleSet,
+    as_of: date,
+    answers: Mapping[str, str | None] | None = None,
 ) -> list[CheckResult]:
     """`evaluate` for one case (the case page, the audit form), run through `evaluate` itself on a
     one-row frame so that the two can never disagree. `dates` maps register columns (and `birth_month`)
-    to dates; a key left out is a column the register lacks (data-missing), a None is an unrecorded date."""
+    to dates; a key left out is a column the register lacks (data-missing), a None is an unrecorded date.
+    `answers` maps the register's yes-or-no columns to "Y", "N" or None (not said)."""
+    answers = answers or {}
     frame = pl.DataFrame(
         [pl.Series("child_id", ["case"]), pl.Series("cohort", [cohort])]
         + [pl.Series(name, [value], dtype=pl.Date) for name, value in dates.items()]
+        + [pl.Series(name, [value], dtype=pl.String) for name, value in answers.items()]
     )
     results = []
     for row in evaluate(frame, rules, as_of).iter_rows(named=True):
@@ -362,6 +388,7 @@ def evaluate_case(
                 days_overdue=row["days_overdue"],
                 anchor_label=_anchor_label(rule, dates, status, as_of),
                 description=rule.description,
+                interval_note=_interval_note(rule, dates, answers, status),
             )
         )
     return results
@@ -405,3 +432,31 @@ def _anchor_label(rule: Rule, dates: Mapping[str, date | None], status: Status, 
     if done is not None and start is not None and done >= start:
         parts.append(_named(rule.done or "", done))
     return "; ".join(parts)
+
+
+def _interval_note(
+    rule: Rule, dates: Mapping[str, date | None], answers: Mapping[str, str | None], status: Status
+) -> str:
+    """Where the step after the latest event turns on a yes-or-no answer of the register, what it says and
+    the interval that follows: "placement intended to last until 18: not recorded, so every 6 weeks"."""
+    if not rule.answers or status in (Status.NOT_APPLICABLE, Status.DATA_MISSING) or not rule.latest:
+        return ""
+    start = next((dates[c] for c in rule.start if dates.get(c)), None)
+    latest = dates.get(rule.latest)
+    if latest is None or (start is not None and latest < start):
+        return ""  # the first event is still awaited
+    for index, step in enumerate(rule.then):
+        if step.when_latest_within is not None:
+            if start is not None and latest <= step.when_latest_within.after(start):
+                return ""  # an earlier step applies, whatever the answer
+            continue
+        if step.when_yes is None:
+            return ""
+        answer = answers.get(step.when_yes)
+        label = ANSWER_LABELS.get(step.when_yes, step.when_yes.replace("_", " "))
+        if answer == "Y":
+            return f"{label}: yes, so every {step.every}"
+        otherwise = next((s.every for s in rule.then[index + 1 :] if s.when_yes is None), step.every)
+        said = "no" if answer == "N" else "not recorded"
+        return f"{label}: {said}, so every {otherwise}"
+    return ""

@@ -28,7 +28,7 @@ from caseaudit.accounts.changes import record_change
 from caseaudit.accounts.models import Role, User
 from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.cohorts import COHORT_SLUGS
-from caseaudit.core.register import CHARACTERISTIC_COLUMNS, COLUMNS, DATE_COLUMNS
+from caseaudit.core.register import CODED_COLUMNS, COLUMNS, DATE_COLUMNS
 from caseaudit.notifications.models import Preference
 
 DEFAULT_SEED = 2018
@@ -298,10 +298,11 @@ def _generate(n: int, seed: int, today: date, style: _Style) -> tuple[DemoRoster
     roster = plan_roster(n, rng)
     # Supervision and recording dates come from a stream of their own, so that adding them left every other
     # value of a seed's authority as it was.
-    # So do the children's characteristics, added later still.
+    # So do the children's characteristics and placements, added later still.
     oversight = random.Random(f"{seed}:oversight")
     traits = random.Random(f"{seed}:characteristics")
-    return roster, _cases(n, rng, roster, today.toordinal(), style, oversight, traits)
+    placements = random.Random(f"{seed}:placements")
+    return roster, _cases(n, rng, roster, today.toordinal(), style, oversight, traits, placements)
 
 
 def _cases(
@@ -312,6 +313,7 @@ def _cases(
     style: _Style,
     oversight: random.Random,
     traits: random.Random,
+    placements: random.Random,
 ) -> Iterator[dict]:
     # Dates are worked out as ordinals (ints) and only turned into text or dates once, when set.
     rnd = rng.random
@@ -392,6 +394,9 @@ def _cases(
             else:
                 visit = at - between(0, min(days_in, visit_limit))
             row["last_social_work_visit"] = kept(visit)
+            placed, long_term = _placement(placements.random, since, visit, at)
+            row["placement_start"] = put(placed)
+            row["placement_intended_until_18"] = empty if long_term is None else long_term
             health_limit = 175 if age_days < 5 * 365 else 355
             if rnd() < 0.12 and days_in > health_limit + 15:
                 health = at - between(health_limit + 15, min(days_in, health_limit + 200))
@@ -495,6 +500,27 @@ def _characteristics(
     disabled_share = 0.9 if team_name == DISABLED else 0.08
     disability = empty if rnd() < _CHARACTERISTIC_MISSING_SHARE else ("Y" if rnd() < disabled_share else "N")
     return sex, ethnicity, disability
+
+
+def _placement(rnd: Callable[[], float], since: int, visit: int, at: int) -> tuple[int, str | None]:
+    """The current placement's start and whether it is intended to last until 18 ("Y", "N" or None, not
+    said). Most children are in their first placement; a later one started before the last visit, so that
+    the visits drawn for the child still count. Visits further apart than 6 weeks after the first year are
+    mostly those of long-term placements, where 3 months is the rule."""
+    first_year_ends = at - 365
+    gap = at - visit
+    placed = since
+    if rnd() < 0.35:
+        # A move: in the first year of a placement, visits are due every 6 weeks, so a child visited less
+        # often moves only into a placement more than a year old.
+        latest = min(visit, first_year_ends) if gap > 42 else visit
+        if latest > since:
+            placed = since + int(rnd() * (latest - since + 1))
+    if at - placed < 365:
+        return placed, "N" if rnd() < 0.7 else None
+    long_term = 0.9 if gap > 42 else 0.5
+    answer = rnd()
+    return placed, "Y" if answer < long_term else ("N" if answer < 0.93 else None)
 
 
 def _oversight_dates(rnd: Callable[[], float], opened: int, at: int) -> tuple[int | None, int | None]:
@@ -606,7 +632,7 @@ class _CaseInserter:
         "worker_id",
         "manager_id",
         "birth_month",
-        *CHARACTERISTIC_COLUMNS,
+        *CODED_COLUMNS,
         *DATE_COLUMNS,
     )
 
@@ -627,7 +653,7 @@ class _CaseInserter:
             self.staff[worker] if worker else None,
             self.staff[row["manager"]],
             row["birth_month"],
-            *[row[c] for c in CHARACTERISTIC_COLUMNS],
+            *[row[c] for c in CODED_COLUMNS],
             *[row[c] for c in DATE_COLUMNS],
             self.stamp,
         )

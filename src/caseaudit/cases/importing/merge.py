@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from caseaudit.core.cohorts import COHORT_SLUGS
-from caseaudit.core.register import CHARACTERISTIC_COLUMNS, KEY_DATE_COLUMNS, TEXT_COLUMNS
+from caseaudit.core.register import CODED_COLUMNS, KEY_DATE_COLUMNS, TEXT_COLUMNS
 
 _PRECEDENCE = {slug: rank for rank, slug in enumerate(COHORT_SLUGS)}
 
@@ -17,8 +17,9 @@ def merge_lists(frame: pl.DataFrame) -> pl.DataFrame:
     The chosen row gives cohort and closing date; opening date, team and worker come from it where it
     has them, else from the child's other rows (List 9 has no start date: a care leaver's case opened
     when the child's looked-after episode did); each key date is the latest any list holds, since every one
-    of them is a "latest" or "last" event or a start that only one list carries. Birth month, sex, ethnicity
-    and disability come from the chosen row too, or from the others where it leaves them blank."""
+    of them is a "latest" or "last" event or a start that only one list carries (the latest placement start
+    is the current placement's). Birth month, sex, ethnicity, disability and the yes-or-no answers come from
+    the chosen row too, or from the others where it leaves them blank."""
     if frame.is_empty() or not frame["child_id"].is_duplicated().any():
         return frame
     ranked = frame.with_columns(
@@ -30,7 +31,7 @@ def merge_lists(frame: pl.DataFrame) -> pl.DataFrame:
         *(pl.col(c).first() for c in from_chosen),
         *(
             pl.col(c).drop_nulls().first()
-            for c in (*TEXT_COLUMNS, "opened_on", "birth_month", *CHARACTERISTIC_COLUMNS)
+            for c in (*TEXT_COLUMNS, "opened_on", "birth_month", *CODED_COLUMNS)
         ),
         *(pl.col(c).max() for c in KEY_DATE_COLUMNS),
     )

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import connection
 
-from caseaudit.core.register import CHARACTERISTIC_COLUMNS, DATE_COLUMNS, KEY_DATE_COLUMNS, TEXT_COLUMNS
+from caseaudit.core.register import (
+    ANSWER_COLUMNS,
+    CHARACTERISTIC_COLUMNS,
+    CODED_COLUMNS,
+    DATE_COLUMNS,
+    KEY_DATE_COLUMNS,
+    TEXT_COLUMNS,
+)
 
 from ..models import Case, Staff, Team
 
@@ -20,6 +27,7 @@ CASE_COLUMNS = [
     "birth_month",
     *CHARACTERISTIC_COLUMNS,
     *KEY_DATE_COLUMNS,
+    *ANSWER_COLUMNS,
 ]
 _DATES = [*DATE_COLUMNS, "birth_month"]
 
@@ -38,7 +46,7 @@ def load_register() -> pl.DataFrame:
     case, team, staff = Case._meta.db_table, Team._meta.db_table, Staff._meta.db_table
     # Dates as ISO text on every database (SQLite and PostgreSQL alike), parsed once, in bulk, below.
     date_sql = ", ".join(f"CAST(c.{name} AS TEXT)" for name in _DATES)
-    coded_sql = ", ".join(f"c.{name}" for name in CHARACTERISTIC_COLUMNS)
+    coded_sql = ", ".join(f"c.{name}" for name in CODED_COLUMNS)
     sql = (
         f"SELECT c.id, c.child_id, c.cohort, t.name, w.name, m.name, {coded_sql}, {date_sql} FROM {case} c "  # noqa: S608 (no user text in this SQL)
         f"LEFT JOIN {team} t ON t.id = c.team_id LEFT JOIN {staff} w ON w.id = c.worker_id "
@@ -47,7 +55,7 @@ def load_register() -> pl.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         rows = cursor.fetchall()
-    names = ["_id", "child_id", "cohort", *TEXT_COLUMNS, *CHARACTERISTIC_COLUMNS, *_DATES]
+    names = ["_id", "child_id", "cohort", *TEXT_COLUMNS, *CODED_COLUMNS, *_DATES]
     text_schema = {name: pl.Utf8 for name in names} | {"_id": pl.Int64}
     frame = pl.DataFrame(rows, schema=text_schema, orient="row")
     return frame.with_columns(pl.col(c).str.to_date("%Y-%m-%d") for c in _DATES)

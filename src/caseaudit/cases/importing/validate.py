@@ -8,6 +8,7 @@ import polars as pl
 
 from caseaudit.core import characteristics
 from caseaudit.core.register import (
+    ANSWER_COLUMNS,
     CHILD_ID_MAX_LENGTH,
     CHILD_ID_PATTERN,
     DATE_COLUMNS,
@@ -37,6 +38,7 @@ _CODED = (
     ("sex", characteristics.SEX_ALIASES, characteristics.NOT_A_SEX),
     ("ethnicity", characteristics.ETHNICITY_ALIASES, characteristics.NOT_AN_ETHNICITY),
     ("disability", characteristics.DISABILITY_ALIASES, characteristics.NOT_A_DISABILITY),
+    *((column, characteristics.YES_NO_ALIASES, characteristics.NOT_YES_OR_NO) for column in ANSWER_COLUMNS),
 )
 
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from caseaudit.bulk_insert import insert_rows, sqlite_dates
-from caseaudit.core.register import CHARACTERISTIC_COLUMNS, DATE_COLUMNS
+from caseaudit.core.register import CODED_COLUMNS, DATE_COLUMNS
 
 from ..models import Case, Staff, Team
 from .plan import Plan
@@ -34,7 +34,7 @@ def apply_plan(plan: Plan, *, batch_id: int, today: date, progress: Progress | N
     create = _with_ids(plan.create, names)
     update = _with_ids(plan.update, names)
 
-    insert_columns = ["child_id", "cohort", *_FOREIGN_KEYS.values(), *CHARACTERISTIC_COLUMNS, *_DATES]
+    insert_columns = ["child_id", "cohort", *_FOREIGN_KEYS.values(), *CODED_COLUMNS, *_DATES]
     insert_rows(
         Case,
         create.select(insert_columns).with_columns(pl.lit(batch_id).alias("import_batch_id")),
