@@ -155,6 +155,14 @@ def test_an_unknown_key_in_a_step_lists_the_steps_keys(tmp_path):
             "`when_latest_within` counts from `start`",
         ),
         (("name: Anytown", "name: Anytown\nname: Othertown"), "line 3: the key 'name' appears twice"),
+        (
+            ("- every: 6 weeks", "- every: 6 weeks\n        when_yes: long_term\n      - every: 8 weeks"),
+            "'long_term' is not a yes-or-no answer of the register \\(use placement_intended_until_18\\)",
+        ),
+        (
+            ("- every: 6 weeks", "- every: 6 weeks\n        when_yes: placement_intended_until_18"),
+            "the last `then` step applies when no other does",
+        ),
     ],
 )
 def test_invalid_rules_are_refused_with_a_reason(tmp_path, change, message):
@@ -162,6 +170,22 @@ def test_invalid_rules_are_refused_with_a_reason(tmp_path, change, message):
     with pytest.raises(ValueError, match=message) as caught:
         load_rules(overrides=path)
     assert str(caught.value).startswith(str(path))
+
+
+def test_a_step_may_count_its_window_in_several_intervals_and_say_how_it_reads(tmp_path):
+    changed = LOCAL.replace(
+        "    latest: last_seen\n    then:\n      - every: 6 weeks",
+        "    start: assessment_start\n    first: 10 working-days\n    latest: last_seen\n    then:\n"
+        "      - every: 2 weeks\n        when_latest_within: [10 working-days, 1 month]\n"
+        "        reading: Seen early in the plan\n      - every: 6 weeks",
+    )
+    rule = load_rules(overrides=write(tmp_path, changed)).get("child-seen")
+    step = rule.then[0]
+    assert str(step.when_latest_within) == "10 working days, then 1 month"
+    # 2 January 2026 + 10 working days is 16 January; a month later, 16 February.
+    assert step.when_latest_within.after(date(2026, 1, 2)) == date(2026, 2, 16)
+    assert step.reading == "Seen early in the plan"
+    assert Interval(1, "months") in rule.intervals
 
 
 @pytest.mark.parametrize(

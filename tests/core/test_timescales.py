@@ -198,12 +198,29 @@ def test_looked_after_review_second_within_3_months_of_the_first():
     )
 
 
-def test_looked_after_review_then_every_6_months():
-    # A review after the first window is taken to be the second or later.
-    dates = {"looked_after_since": date(2025, 1, 10), "latest_statutory_review": date(2025, 4, 30)}
-    assert check("looked-after-review", "looked-after", date(2025, 5, 1), **dates).due_date == date(
-        2025, 10, 30
-    )
+# Reg 33: the first review "within 20 working days of the date on which C becomes looked after", the second
+# "not more than three months after the date of the first review", later ones "not more than six months"
+# after the one before. Becoming looked after on 10 January 2025, the 20th working day is 7 February, and 3
+# months after that is 7 May. The register holds only the latest review.
+STRICTER = "could be a late first review or the second: it is read as the first"
+
+
+@pytest.mark.parametrize(
+    ("review", "due", "read_as_first"),
+    [
+        (date(2025, 2, 7), date(2025, 5, 7), False),  # on the 20th working day: the first review
+        (date(2025, 2, 10), date(2025, 5, 10), True),  # a late first review or an early second
+        (date(2025, 5, 7), date(2025, 8, 7), True),  # the last day the second could be on time
+        (date(2025, 5, 8), date(2025, 11, 8), False),  # later: the third or later, every 6 months
+    ],
+)
+def test_looked_after_review_read_the_stricter_way_where_it_may_be_the_first_or_the_second(
+    review, due, read_as_first
+):
+    dates = {"looked_after_since": date(2025, 1, 10), "latest_statutory_review": review}
+    result = check("looked-after-review", "looked-after", date(2025, 5, 9), **dates)
+    assert result.due_date == due
+    assert (STRICTER in result.interval_note) == read_as_first
 
 
 def test_a_review_before_becoming_looked_after_again_belongs_to_the_earlier_episode():

@@ -98,14 +98,17 @@ CHECKS: dict[str, Check] = {
         ("care-leaver",), latest="latest_contact", next_due=lambda latest, *_: plus_months(latest, 2)
     ),
     # First review within 20 working days of becoming looked after; a review within that window was the
-    # first, so the second is due 3 months after it; later ones every 6 months.
+    # first, so the second is due 3 months after it; one in the 3 months after the window may be a late first
+    # or the second, and is read as the first (3 months); later ones every 6 months.
     "looked-after-review": Check(
         ("looked-after",),
         start=("looked_after_since",),
         first=lambda start: plus_working_days(start, 20),
         latest="latest_statutory_review",
         next_due=lambda latest, start, *_: (
-            plus_months(latest, 3) if latest <= plus_working_days(start, 20) else plus_months(latest, 6)
+            plus_months(latest, 3)
+            if latest <= plus_months(plus_working_days(start, 20), 3)
+            else plus_months(latest, 6)
         ),
         first_window=9,  # 20 working days: 4 weeks
     ),
@@ -453,6 +456,13 @@ def _shapes(anchor: date) -> list[dict[str, date | None]]:
                 "initial_conference": plus_days(plus_working_days(anchor, 15), late),
                 "assessment_completed": plus_days(plus_working_days(anchor, 45), late),
             }
+            for late in (0, 1)
+        ),
+        # A review on the last day it could be an on-time second review, then a day later (the third).
+        *(
+            none
+            | dict.fromkeys(_STARTS, anchor)
+            | {"latest_statutory_review": plus_days(plus_months(plus_working_days(anchor, 20), 3), late)}
             for late in (0, 1)
         ),
     ]

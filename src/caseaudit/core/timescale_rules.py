@@ -11,10 +11,13 @@ The shape of a rule (every interval is written "<number> <unit>", the unit being
 - `latest` + `then`: a recurring event. The next one is due `then` after the latest. `then` is a list of
   steps, each `every: <interval>`; the first step whose conditions hold applies, so the last has none.
   Conditions: `when_latest_within: <interval>` (the latest event fell within that long of `start`: a looked
-  after review within the first review's window was the first review) and `when_under_age: <years>` (the
+  after review within the first review's window was the first review; a list of intervals adds them up in
+  turn, so `[20 working-days, 3 months]` is 3 months after the 20th working day) and `when_under_age: <years>` (the
   child is under that age on the date the step gives: health assessments of under-5s) and `when_yes:
   <answer>` (the register answers yes: a placement intended to last until the child is 18; where it says
-  no or does not say, the step does not apply).
+  no or does not say, the step does not apply). A step's `reading` says, on the case page, how the latest
+  event was read where the register cannot say for sure (a latest review that may be the first or the
+  second).
 - `start` + `first`: the first event is due `first` after `start` (a list of columns: the first one that has
   a date is used). With `latest` too, only events on or after `start` count, and until there is one, the
   first is due from `start`.
@@ -151,11 +154,32 @@ class Interval:
 
 
 @dataclass(frozen=True)
+class Span:
+    """One interval after another: "20 working days, then 3 months"."""
+
+    parts: tuple[Interval, ...]
+
+    def __str__(self) -> str:
+        return ", then ".join(str(part) for part in self.parts)
+
+    def after(self, day: date) -> date:
+        for part in self.parts:
+            day = part.after(day)
+        return day
+
+    def expr(self, day: pl.Expr, holidays: list[date]) -> pl.Expr:
+        for part in self.parts:
+            day = part.expr(day, holidays)
+        return day
+
+
+@dataclass(frozen=True)
 class Step:
     every: Interval
-    when_latest_within: Interval | None = None
+    when_latest_within: Span | None = None
     when_under_age: int | None = None
     when_yes: str | None = None  # one of ANSWER_COLUMNS
+    reading: str = ""  # how the latest event was read, where this step applies
 
 
 @dataclass(frozen=True)
@@ -200,8 +224,8 @@ class Rule:
 
     @property
     def intervals(self) -> tuple[Interval, ...]:
-        steps = [(s.every, s.when_latest_within) for s in self.then]
-        return tuple(i for i in (self.first, *(i for pair in steps for i in pair)) if i is not None)
+        within = [part for s in self.then if s.when_latest_within for part in s.when_latest_within.parts]
+        return tuple(i for i in (self.first, *(s.every for s in self.then), *within) if i is not None)
 
 
 @dataclass(frozen=True)
@@ -255,6 +279,10 @@ def _unique_cohorts(cohorts: list[str]) -> list[str]:
 
 
 IntervalText = Annotated[str, AfterValidator(_interval)]
+# One interval, or a list of them added up in turn.
+IntervalsText = Annotated[
+    list[IntervalText], BeforeValidator(lambda v: [v] if isinstance(v, str) else v), Field(min_length=1)
+]
 DateColumn = Annotated[str, AfterValidator(_date_column)]
 AnswerColumn = Annotated[str, AfterValidator(_answer_column)]
 # One column, or a list of them of which the first with a date is used.
@@ -269,9 +297,10 @@ class _Strict(BaseModel):
 
 class StepModel(_Strict):
     every: IntervalText
-    when_latest_within: IntervalText | None = None
+    when_latest_within: IntervalsText | None = None
     when_under_age: Annotated[int, Field(strict=True, ge=1, le=25)] | None = None
     when_yes: AnswerColumn | None = None
+    reading: OptionalText = ""
 
 
 class RuleModel(_Strict):
@@ -358,9 +387,10 @@ def _rule(model: RuleModel) -> Rule:
         then=tuple(
             Step(
                 parse_interval(s.every),
-                parse_interval(s.when_latest_within) if s.when_latest_within else None,
+                Span(tuple(map(parse_interval, s.when_latest_within))) if s.when_latest_within else None,
                 s.when_under_age,
                 s.when_yes,
+                s.reading,
             )
             for s in model.then or ()
         ),

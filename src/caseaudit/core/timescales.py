@@ -58,6 +58,7 @@ from .timescale_rules import (
     RULE_DATE_COLUMNS,
     Rule,
     RuleSet,
+    Step,
     TimescaleRulesError,
     merge_rules,
     read_rules_file,
@@ -437,26 +438,43 @@ def _anchor_label(rule: Rule, dates: Mapping[str, date | None], status: Status, 
 def _interval_note(
     rule: Rule, dates: Mapping[str, date | None], answers: Mapping[str, str | None], status: Status
 ) -> str:
-    """Where the step after the latest event turns on a yes-or-no answer of the register, what it says and
-    the interval that follows: "placement intended to last until 18: not recorded, so every 6 weeks"."""
-    if not rule.answers or status in (Status.NOT_APPLICABLE, Status.DATA_MISSING) or not rule.latest:
+    """How the interval after the latest event was chosen, where the register could not settle it alone:
+    the step's `reading` ("could be the first review or the second: read as the first"), or the register's
+    yes-or-no answer ("placement intended to last until 18: not recorded, so every 6 weeks")."""
+    if status in (Status.NOT_APPLICABLE, Status.DATA_MISSING) or not rule.latest:
         return ""
     start = next((dates[c] for c in rule.start if dates.get(c)), None)
     latest = dates.get(rule.latest)
     if latest is None or (start is not None and latest < start):
         return ""  # the first event is still awaited
     for index, step in enumerate(rule.then):
-        if step.when_latest_within is not None:
-            if start is not None and latest <= step.when_latest_within.after(start):
-                return ""  # an earlier step applies, whatever the answer
+        if not _step_holds(step, latest, start, dates.get("birth_month")):
             continue
         if step.when_yes is None:
-            return ""
-        answer = answers.get(step.when_yes)
+            return step.reading
         label = ANSWER_LABELS.get(step.when_yes, step.when_yes.replace("_", " "))
+        answer = answers.get(step.when_yes)
         if answer == "Y":
             return f"{label}: yes, so every {step.every}"
-        otherwise = next((s.every for s in rule.then[index + 1 :] if s.when_yes is None), step.every)
-        said = "no" if answer == "N" else "not recorded"
-        return f"{label}: {said}, so every {otherwise}"
+        following = rule.then[index + 1 :]
+        otherwise = next(
+            (s.every for s in following if _step_holds(s, latest, start, dates.get("birth_month"))),
+            step.every,
+        )
+        return f"{label}: {'no' if answer == 'N' else 'not recorded'}, so every {otherwise}"
     return ""
+
+
+def _step_holds(step: Step, latest: date, start: date | None, birth_month: date | None) -> bool:
+    """Whether the step's conditions other than a yes-or-no answer hold: `_apply`'s, for one case."""
+    if step.when_latest_within is not None and (
+        start is None or latest > step.when_latest_within.after(start)
+    ):
+        return False
+    if step.when_under_age is not None:
+        if birth_month is None:
+            return False
+        birthday = birth_month.replace(year=birth_month.year + step.when_under_age)
+        if step.every.after(latest) >= birthday:
+            return False
+    return True
