@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 
 import pytest
@@ -14,6 +15,16 @@ from .factories import make_case, make_staff, make_team, make_user
 # fail a correct test whenever it is busy.
 hypothesis_settings.register_profile("caseaudit", deadline=None)
 hypothesis_settings.load_profile("caseaudit")
+
+
+@pytest.fixture(autouse=True)
+def _pipes_break_quietly():
+    """A test that runs the `caseaudit` command in this process lets a broken pipe end the process, as the
+    command should (`caseaudit export-cases | head`). Left so, the next write to a closed socket or pipe, in
+    any later test, would end the whole test run without a word: the handler is put back after each test."""
+    before = signal.getsignal(signal.SIGPIPE)
+    yield
+    signal.signal(signal.SIGPIPE, before)
 
 
 @pytest.fixture(autouse=True)

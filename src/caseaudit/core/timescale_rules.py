@@ -12,8 +12,8 @@ The shape of a rule (every interval is written "<number> <unit>", the unit being
   steps, each `every: <interval>`; the first step whose conditions hold applies, so the last has none.
   Conditions: `when_latest_within: <interval>` (the latest event fell within that long of `start`: a looked
   after review within the first review's window was the first review; a list of intervals adds them up in
-  turn, so `[20 working-days, 3 months]` is 3 months after the 20th working day) and `when_under_age: <years>` (the
-  child is under that age on the date the step gives: health assessments of under-5s) and `when_yes:
+  turn, so `[20 working-days, 3 months]` is 3 months after the 20th working day), `when_under_age: <years>`
+  (the child is under that age on the date the step gives: health assessments of under-5s) and `when_yes:
   <answer>` (the register answers yes: a placement intended to last until the child is 18; where it says
   no or does not say, the step does not apply). A step's `reading` says, on the case page, how the latest
   event was read where the register cannot say for sure (a latest review that may be the first or the
