@@ -104,6 +104,11 @@ def test_the_case_page_shows_the_placement_and_the_interval_it_gives(client, per
     assert "Placement intended to last until 18" in key_dates and "Not in the register" in key_dates
     # Past the placement's first year and the register does not say: visits every 6 weeks, and why.
     assert "Placement intended to last until 18: not recorded, so every 6 weeks" in text
+    # Each check says whether the law requires it, and where the rule comes from.
+    visit = text.partition('data-check="looked-after-visit"')[2].partition("</div>")[0]
+    assert "Statutory: Care Planning, Placement and Case Review (England) Regulations 2010, reg 28" in visit
+    supervision = text.partition('data-check="supervision"')[2].partition("</div>")[0]
+    assert "Local: Local practice standard" in supervision
 
     case.placement_intended_until_18 = "Y"
     case.save()

@@ -35,8 +35,17 @@ def counts(client, **params) -> dict[tuple[str, str], list[str]]:
             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
         ]
         text = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells]
-        rows[(text[0], text[1])] = text[2:]
+        rows[(text[0], text[2])] = text[3:]  # text[1] is the check's kind
     return rows
+
+
+def kinds(client) -> dict[str, str]:
+    """The kind the counts table gives each check: "Statutory" or "Local"."""
+    table = client.get(reverse("compliance:summary"), AS_OF_QUERY).text.partition('id="compliance-counts"')[2]
+    found = re.findall(
+        r'<th scope="row" class="govuk-table__header">([^<]+)</th>\s*<td[^>]*>([^<]*)</td>', table
+    )
+    return dict(found)
 
 
 def drill_down(client, check: str, status: str, **params):
@@ -64,11 +73,25 @@ def test_the_page_says_the_date_and_the_rules_used(client, register):
     assert "Statutory and recommended timescales (England), version 1" in text
 
 
+def test_each_check_says_whether_it_is_statutory_or_local_and_where_it_comes_from(client, register):
+    client.force_login(register.personas.qa_lead)
+    found = kinds(client)
+    assert found["Pathway plan review"] == "Statutory"
+    assert found["Supervision"] == "Local"
+    text = unescape(client.get(reverse("compliance:summary"), AS_OF_QUERY).text)
+    rules = text.partition('id="the-rules"')[2].partition("</details>")[0]
+    assert "Source: Care Planning, Placement and Case Review (England) Regulations 2010, reg 28" in rules
+    # The rules shipped off are named, so nobody takes their absence for compliance.
+    not_checked = rules.partition("Not checked")[2]
+    assert "Early help assessment</strong> (local, early help)" in not_checked
+    assert "Child in need visit" in not_checked and "Looked after review" not in not_checked
+
+
 def test_filters_narrow_the_counts_to_a_cohort_and_a_check(client, register):
     client.force_login(register.personas.qa_lead)
     assert list(counts(client, cohort="care-leaver", check="supervision")) == [("Supervision", "Care leaver")]
     assert set(counts(client, cohort="child-in-need")) == {
-        ("Assessment completed in time", "Child in need"),
+        ("Child and family assessment", "Child in need"),
         ("Case recording", "Child in need"),
         ("Supervision", "Child in need"),
     }

@@ -49,7 +49,11 @@ def write(tmp_path, text, name="local.yaml"):
 
 def test_the_defaults_hold_every_check_in_report_order():
     rules = load_rules()
-    assert tuple(rule.slug for rule in rules.rules) == CHECK_SLUGS
+    off = ("child-in-need-visit", "child-in-need-plan-review", "early-help-assessment")
+    assert tuple(rule.slug for rule in rules.rules) == tuple(s for s in CHECK_SLUGS if s not in off)
+    # Shipped off: no statutory timescale, or a local standard many authorities do not keep.
+    assert tuple(rule.slug for rule in rules.off) == off
+    assert {rule.kind for rule in rules.off} == {"local"}
     assert (rules.version, rules.local_name, rules.local_version) == (1, "", None)
     assert rules.name
     assert all(rule.description and rule.source for rule in rules.rules)
@@ -63,12 +67,15 @@ def test_the_defaults_name_the_cohorts_of_each_check():
         "case-recording",
         "supervision",
     ]
-    assert [r.slug for r in rules.for_cohort("child-protection")][:3] == [
+    assert [r.slug for r in rules.for_cohort("child-protection")][:4] == [
         "initial-conference",
+        "first-core-group",
         "review-conference",
         "child-protection-visit",
     ]
-    assert rules.get("assessment-completion").cohorts == ("child-in-need", "early-help")
+    assert rules.get("assessment-completion").cohorts == ("child-in-need",)
+    assert rules.get("assessment-completion").start == ("referral_date", "assessment_start")
+    assert rules.for_cohort("early-help") == (rules.get("case-recording"), rules.get("supervision"))
     assert rules.get("supervision").cohorts == rules.get("case-recording").cohorts
     assert len(rules.get("supervision").cohorts) == 5
     assert {rule.kind for rule in rules.rules} == {"statutory", "local"}
@@ -82,12 +89,35 @@ def test_an_unknown_check_is_a_key_error_naming_it():
 
 def test_a_local_file_replaces_a_rule_by_slug_and_adds_new_ones_last(tmp_path):
     rules = load_rules(overrides=write(tmp_path, LOCAL))
-    assert [rule.slug for rule in rules.rules] == [*CHECK_SLUGS, "child-seen"]
+    assert [rule.slug for rule in rules.rules] == [*(r.slug for r in load_rules().rules), "child-seen"]
     visit = rules.get("child-protection-visit")
     assert visit.then[0].every == Interval(4, "weeks")
     assert visit.start == ()  # replaced whole, not merged
     assert rules.get("pathway-plan-review") == load_rules().get("pathway-plan-review")
     assert (rules.local_name, rules.local_version) == ("Anytown local timescales", 3)
+
+
+def test_a_local_file_turns_on_a_rule_shipped_off(tmp_path):
+    local = textwrap.dedent(
+        """\
+        version: 1
+        name: Anytown
+        rules:
+          - slug: early-help-assessment
+            label: Early help assessment
+            kind: local
+            enabled: true
+            cohorts: [early-help]
+            description: Completed within 30 working days of its start.
+            start: assessment_start
+            first: 30 working-days
+            done: assessment_completed
+        """
+    )
+    rules = load_rules(overrides=write(tmp_path, local))
+    assert rules.for_cohort("early-help")[0].slug == "early-help-assessment"
+    assert "early-help-assessment" not in [r.slug for r in rules.off]
+    assert rules.get("early-help-assessment").first == Interval(30, "working-days")
 
 
 def test_a_changed_file_is_read_again(tmp_path):

@@ -425,14 +425,54 @@ def test_assessment_completed_within_45_working_days(completed, status, days_ove
     assert (result.status, result.due_date, result.days_overdue) == (status, date(2025, 3, 10), days_overdue)
 
 
-def test_assessment_applies_to_early_help_but_not_to_looked_after_children():
-    assert check("assessment-completion", "early-help", AS_OF, assessment_start=date(2026, 3, 2)).status is (
-        Status.COMPLIANT
+def test_the_child_and_family_assessment_counts_from_the_referral():
+    # Referred Monday 2 March 2026: 45 working days, over Good Friday, Easter Monday and the early May bank
+    # holiday, is 7 May.
+    dates = {"referral_date": date(2026, 3, 2), "assessment_start": date(2026, 3, 9)}
+    result = check("assessment-completion", "child-in-need", date(2026, 5, 8), **dates)
+    assert (result.status, result.due_date, result.days_overdue) == (Status.OVERDUE, date(2026, 5, 7), 1)
+    assert result.anchor_label == "referral 2 March 2026"
+    # Without the referral's date, from the assessment's start.
+    result = check(
+        "assessment-completion", "child-in-need", date(2026, 5, 8), assessment_start=date(2026, 3, 9)
     )
+    assert result.due_date == date(2026, 5, 14)
+
+
+def test_early_help_assessments_are_not_checked_unless_the_authority_sets_a_timescale():
     slugs = {
-        r.check for r in evaluate_case({"assessment_start": date(2026, 3, 2)}, "looked-after", RULES, AS_OF)
+        r.check for r in evaluate_case({"assessment_start": date(2026, 3, 2)}, "early-help", RULES, AS_OF)
     }
-    assert "assessment-completion" not in slugs
+    assert slugs == {"case-recording", "supervision"}
+    assert "early-help-assessment" in {rule.slug for rule in RULES.off}
+
+
+def test_the_initial_health_assessment_within_20_working_days_of_becoming_looked_after():
+    # Looked after from Friday 12 December 2025: 20 working days over Christmas and New Year is 14 January.
+    start = {"looked_after_since": date(2025, 12, 12)}
+    assert outcome("initial-health-assessment", "looked-after", date(2026, 1, 15), **start) == (
+        Status.OVERDUE,
+        date(2026, 1, 14),
+        1,
+    )
+    on_the_day = check(
+        "initial-health-assessment",
+        "looked-after",
+        date(2026, 3, 1),
+        initial_health_assessment=date(2026, 1, 14),
+        **start,
+    )
+    assert on_the_day.status is Status.COMPLIANT
+
+
+def test_the_first_core_group_within_10_working_days_of_the_initial_conference():
+    # Conference on Thursday 26 March 2026: 10 working days, over Good Friday and Easter Monday, is 13 April.
+    dates = {"initial_conference": date(2026, 3, 26), "first_core_group": date(2026, 4, 14)}
+    assert outcome("first-core-group", "child-protection", date(2026, 5, 1), **dates) == (
+        Status.OVERDUE,
+        date(2026, 4, 13),
+        1,
+    )
 
 
 def test_case_recording_within_5_working_days_of_the_oldest_unrecorded_event():
@@ -506,6 +546,7 @@ def test_evaluate_rows_columns_and_order():
         ("C1", "supervision"),
         ("C2", "looked-after-review"),
         ("C2", "looked-after-visit"),
+        ("C2", "initial-health-assessment"),
         ("C2", "health-assessment"),
         ("C2", "dental-check"),
         ("C2", "case-recording"),
@@ -554,7 +595,7 @@ def test_summarise_counts_per_check_and_cohort_in_report_order():
     cases = pl.DataFrame(
         {
             "child_id": ["A", "B", "C", "D"],
-            "cohort": ["early-help", "care-leaver", "care-leaver", "early-help"],
+            "cohort": ["child-in-need", "care-leaver", "care-leaver", "child-in-need"],
             "last_supervision": [date(2026, 3, 1), date(2026, 1, 1), date(2026, 3, 1), None],
             "latest_pathway_plan": [None, date(2026, 1, 1), None, None],
         }
@@ -573,18 +614,18 @@ def test_summarise_counts_per_check_and_cohort_in_report_order():
     assert summary.select("check", "cohort").rows() == [
         ("pathway-plan-review", "care-leaver"),
         ("personal-adviser-contact", "care-leaver"),
-        ("assessment-completion", "early-help"),
+        ("assessment-completion", "child-in-need"),
         ("case-recording", "care-leaver"),
-        ("case-recording", "early-help"),
+        ("case-recording", "child-in-need"),
         ("supervision", "care-leaver"),
-        ("supervision", "early-help"),
+        ("supervision", "child-in-need"),
     ]
     assert summary.row(0) == ("pathway-plan-review", "care-leaver", 2, 1, 0, 0, 0, 1)
     assert summary.row(5) == ("supervision", "care-leaver", 2, 1, 1, 0, 0, 0)
-    assert summary.row(6) == ("supervision", "early-help", 2, 1, 0, 0, 0, 1)
+    assert summary.row(6) == ("supervision", "child-in-need", 2, 1, 0, 0, 0, 1)
 
 
 def test_the_checks_are_listed_in_report_order():
     assert CHECK_SLUGS[0] == "pathway-plan-review"
     assert CHECK_SLUGS[-2:] == ("case-recording", "supervision")
-    assert len(set(CHECK_SLUGS)) == 12
+    assert len(set(CHECK_SLUGS)) == len(CHECK_SLUGS) == 17

@@ -127,6 +127,14 @@ CHECKS: dict[str, Check] = {
         ),
         first_window=2,  # 1 week
     ),
+    # The initial health assessment within 20 working days of becoming looked after (before the first review).
+    "initial-health-assessment": Check(
+        ("looked-after",),
+        start=("looked_after_since",),
+        first=lambda start: plus_working_days(start, 20),
+        done="initial_health_assessment",
+        first_window=9,
+    ),
     # Every 6 months while under 5 on the 6-month date (birthday counted from the 1st of the birth month),
     # else every 12 months.
     "health-assessment": Check(
@@ -151,6 +159,14 @@ CHECKS: dict[str, Check] = {
         ends_with="latest_review_conference",
         first_window=7,  # 15 working days: 3 weeks
     ),
+    # The first core group within 10 working days of the initial conference.
+    "first-core-group": Check(
+        ("child-protection",),
+        start=("initial_conference",),
+        first=lambda start: plus_working_days(start, 10),
+        done="first_core_group",
+        first_window=4,
+    ),
     # The first review conference within 3 months of the initial conference (or the plan's start), then
     # every 6 months.
     "review-conference": Check(
@@ -170,10 +186,10 @@ CHECKS: dict[str, Check] = {
         first_window=4,  # 10 working days: 2 weeks
         then_window=4,
     ),
-    # The assessment completed within 45 working days of its start.
+    # The child and family assessment completed within 45 working days of the referral (or its start).
     "assessment-completion": Check(
-        ("child-in-need", "early-help"),
-        start=("assessment_start",),
+        ("child-in-need",),
+        start=("referral_date", "assessment_start"),
         first=lambda start: plus_working_days(start, 45),
         done="assessment_completed",
     ),
@@ -197,7 +213,7 @@ def reference(dates: dict[str, date | None], cohort: str, as_of: date) -> list[t
     missing from `dates` is one the register lacks; a None is a date not recorded. `dates` holds the
     register's yes-or-no answers too."""
     rows = []
-    for slug in CHECK_SLUGS:
+    for slug in (s for s in CHECK_SLUGS if s in CHECKS):  # the rules shipped off are not checked
         check = CHECKS[slug]
         if cohort not in check.cohorts:
             continue
@@ -315,7 +331,8 @@ def frame_of(columns, cases):
 
 
 def test_the_reference_knows_every_check_of_the_rules_and_their_cohorts():
-    assert [rule.slug for rule in RULES.rules] == list(CHECK_SLUGS) == list(CHECKS)
+    assert [rule.slug for rule in RULES.rules] == [s for s in CHECK_SLUGS if s in CHECKS] == list(CHECKS)
+    assert {rule.slug for rule in RULES.off} == set(CHECK_SLUGS) - set(CHECKS)
     for rule in RULES.rules:
         assert set(rule.cohorts) == set(CHECKS[rule.slug].cohorts), rule.slug
 
@@ -402,6 +419,7 @@ def test_evaluate_and_evaluate_case_match_the_reference(register):
 _STARTS = (
     "looked_after_since",
     "placement_start",
+    "referral_date",
     "strategy_discussion",
     "cp_plan_start",
     "assessment_start",
@@ -454,7 +472,19 @@ def _shapes(anchor: date) -> list[dict[str, date | None]]:
                 "latest_statutory_review": plus_days(plus_working_days(anchor, 20), late),
                 "last_social_work_visit": plus_days(plus_months(anchor, 12), late),
                 "initial_conference": plus_days(plus_working_days(anchor, 15), late),
+                "initial_health_assessment": plus_days(plus_working_days(anchor, 20), late),
                 "assessment_completed": plus_days(plus_working_days(anchor, 45), late),
+            }
+            for late in (0, 1)
+        ),
+        # The first core group on the last day of its 10 working days from the initial conference, then a
+        # day later.
+        *(
+            none
+            | dict.fromkeys(_STARTS, anchor)
+            | {
+                "initial_conference": anchor,
+                "first_core_group": plus_days(plus_working_days(anchor, 10), late),
             }
             for late in (0, 1)
         ),

@@ -14,6 +14,7 @@ from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.characteristics import ETHNICITY_LABELS
 from caseaudit.core.cohorts import COHORT_SLUGS
 from caseaudit.core.register import CHILD_ID_PATTERN, COLUMNS, DATE_COLUMNS, KEY_DATE_COLUMNS
+from caseaudit.core.timescales import evaluate_case, load_rules
 from caseaudit.demo.authority import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -112,6 +113,7 @@ def test_each_cohort_has_its_key_dates_and_only_those():
         "looked-after": {
             "looked_after_since",
             "placement_start",
+            "initial_health_assessment",
             "latest_statutory_review",
             "last_social_work_visit",
             "last_health_assessment",
@@ -120,11 +122,18 @@ def test_each_cohort_has_its_key_dates_and_only_those():
         "child-protection": {
             "strategy_discussion",
             "initial_conference",
+            "first_core_group",
             "cp_plan_start",
             "last_statutory_visit",
             "latest_review_conference",
         },
-        "child-in-need": {"assessment_start", "assessment_completed", "last_seen"},
+        "child-in-need": {
+            "referral_date",
+            "assessment_start",
+            "assessment_completed",
+            "last_seen",
+            "latest_cin_plan_review",
+        },
         "early-help": {"assessment_start", "assessment_completed"},
     }
     # Supervision and recording apply to every cohort.
@@ -150,6 +159,22 @@ def test_children_in_care_have_a_placement_that_their_last_visit_follows():
     answers = Counter(row["placement_intended_until_18"] for row in in_care)
     assert set(answers) == {"Y", "N", ""}
     assert answers[""] < answers["Y"] and answers[""] < answers["N"]
+
+
+def test_the_one_off_statutory_checks_are_mostly_on_time():
+    rules = load_rules()
+    counts = Counter()
+    for row in rows(4000):
+        dates = {
+            column: date.fromisoformat(row[column]) if row[column] else None for column in KEY_DATE_COLUMNS
+        }
+        for result in evaluate_case(dates, row["cohort"], rules, TODAY):
+            if result.check in ("initial-health-assessment", "first-core-group") and not row["closed_on"]:
+                counts[result.check, result.status.value] += 1
+    for check in ("initial-health-assessment", "first-core-group"):
+        total = sum(n for (c, _), n in counts.items() if c == check)
+        assert 0.03 < counts[check, "overdue"] / total < 0.3, counts
+        assert counts[check, "compliant"] / total > 0.6, counts
 
 
 def test_a_share_of_key_dates_is_overdue_and_some_are_missing():

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from caseaudit.compliance.queries import case_timescales
 from caseaudit.reports.models import PaperStory
 from caseaudit.reports.paper.context import build_paper_context
-from caseaudit.reports.paper.model import Paragraphs, Table
+from caseaudit.reports.paper.model import Bullets, Paragraphs, Table
 
 from ..cycles.builders import make_cycle
 from ..factories import make_case
@@ -64,6 +64,13 @@ def test_overdue_checks_are_counted_in_words_and_in_a_table():
         table.rows
     )
     assert "T000001" not in " ".join(paper.texts())
+    # Each check in the table says where it comes from, once.
+    sources = next(b for b in section.blocks if isinstance(b, Bullets)).items
+    assert sources[0] == (
+        "Pathway plan review (statutory): Care Planning, Placement and Case Review (England) Regulations "
+        "2010, reg 43; Care Leavers (England) Regulations 2010, reg 7"
+    )
+    assert sum(item.startswith("Supervision (local): Local practice standard") for item in sources) == 1
 
 
 def test_the_qa_lead_chooses_the_day_compliance_is_checked_as_at():

@@ -114,18 +114,22 @@ class Case(models.Model):
     placement_intended_until_18 = models.CharField(  # noqa: DJ001 (NULL is "not said", as for the codes)
         "Placement intended to last until 18", max_length=1, choices=YES_NO, null=True, blank=True
     )
+    initial_health_assessment = models.DateField(null=True, blank=True)
     latest_statutory_review = models.DateField(null=True, blank=True)
     last_social_work_visit = models.DateField(null=True, blank=True)
     last_health_assessment = models.DateField(null=True, blank=True)
     last_dental_check = models.DateField(null=True, blank=True)
     strategy_discussion = models.DateField(null=True, blank=True)
     initial_conference = models.DateField(null=True, blank=True)
+    first_core_group = models.DateField(null=True, blank=True)
     cp_plan_start = models.DateField("CP plan start", null=True, blank=True)
     last_statutory_visit = models.DateField(null=True, blank=True)
     latest_review_conference = models.DateField(null=True, blank=True)
+    referral_date = models.DateField(null=True, blank=True)
     assessment_start = models.DateField(null=True, blank=True)
     assessment_completed = models.DateField(null=True, blank=True)
     last_seen = models.DateField(null=True, blank=True)
+    latest_cin_plan_review = models.DateField("Latest CIN plan review", null=True, blank=True)
     # Every cohort: the latest supervision that discussed the case, and the oldest event not yet written up
     # (empty when the recording is up to date).
     last_supervision = models.DateField(null=True, blank=True)

@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from caseaudit.core.cohorts import COHORT_LABELS
-from caseaudit.core.timescales import RuleSet, Status
+from caseaudit.core.timescales import Rule, RuleSet, Status
 
 STATUS_LABELS: dict[str, str] = {
     Status.COMPLIANT: "Compliant",
@@ -36,6 +36,29 @@ SHOWN_STATUSES = (
     Status.NOT_APPLICABLE,
 )
 RESULT_COLUMNS = ("child_id", "cohort", "check", "due_date", "status", "days_overdue")
+
+
+def kind_label(kind: str) -> str:
+    """ "Statutory" or "Local": what the law requires, or a standard the authority sets itself."""
+    return kind.capitalize()
+
+
+def rule_records(rules: RuleSet) -> dict[str, list[dict[str, str]]]:
+    """Each rule in words, for the page that explains them: `checked` (the rules applied) and `off` (shipped
+    but not checked unless the authority turns them on): label, kind, cohorts, description and source."""
+
+    def described(rule: Rule) -> dict[str, str]:
+        cohorts = ", ".join(COHORT_LABELS.get(c, c) for c in rule.cohorts)
+        every = len(rule.cohorts) == len(COHORT_LABELS)
+        return {
+            "label": rule.label,
+            "kind": kind_label(rule.kind),
+            "cohorts": "Every cohort" if every else cohorts,
+            "description": rule.description,
+            "source": rule.source or "Not named in the rules file",
+        }
+
+    return {"checked": [described(r) for r in rules.rules], "off": [described(r) for r in rules.off]}
 
 
 def check_label(rules: RuleSet, slug: str) -> str:

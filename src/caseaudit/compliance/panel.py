@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from caseaudit.cases.models import Case
 
-from .display import STATUS_TAG_CLASSES, status_text
+from .display import STATUS_TAG_CLASSES, kind_label, status_text
 from .queries import case_timescales
 
 
 def timescales_context(case: Case, as_of: date | None = None) -> dict[str, Any]:
     """`timescales` (one dict per check of the case's cohort: check, label, status, status_text, tag_class,
-    due_date, days_overdue, anchor_label, interval_note) and `timescales_as_of` (today unless given), for
-    templates/compliance/includes/timescales.html. A closed case has no checks."""
+    due_date, days_overdue, anchor_label, interval_note, kind, source) and `timescales_as_of` (today unless
+    given), for templates/compliance/includes/timescales.html. A closed case has no checks."""
     as_of = as_of or timezone.localdate()
     return {
         "timescales": [
@@ -30,6 +30,8 @@ def timescales_context(case: Case, as_of: date | None = None) -> dict[str, Any]:
                 "days_overdue": result.days_overdue,
                 "anchor_label": result.anchor_label,
                 "interval_note": result.interval_note,
+                "kind": kind_label(result.kind),
+                "source": result.source,
             }
             for result in case_timescales(case, as_of)
         ],

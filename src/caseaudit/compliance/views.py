@@ -39,6 +39,8 @@ from .display import (
     STATUS_LABELS,
     STATUS_TAG_CLASSES,
     check_label,
+    kind_label,
+    rule_records,
     status_text,
 )
 from .forms import ComplianceFilterForm, filter_query
@@ -102,6 +104,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "check": check_label(rules, row["check"]),
+                "kind": _kind(rules, row["check"]),
                 "cohort": COHORT_LABELS.get(row["cohort"], row["cohort"]),
                 "applicable": row["applicable"],
                 "cells": cells,
@@ -119,9 +122,17 @@ def summary(request: HttpRequest) -> HttpResponse:
             "cases": cases,
             "scope": _scope(user),
             "rules": rules,
+            "rule_records": rule_records(rules),
             "today": today,
         },
     )
+
+
+def _kind(rules: RuleSet, slug: str) -> str:
+    try:
+        return kind_label(rules.get(slug).kind)
+    except KeyError:  # a check of results kept before the rules changed
+        return ""
 
 
 class _Rows(Sequence[dict[str, Any]]):

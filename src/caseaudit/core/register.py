@@ -10,18 +10,22 @@ KEY_DATE_COLUMNS = (
     "latest_contact",
     "looked_after_since",
     "placement_start",
+    "initial_health_assessment",
     "latest_statutory_review",
     "last_social_work_visit",
     "last_health_assessment",
     "last_dental_check",
     "strategy_discussion",
     "initial_conference",
+    "first_core_group",
     "cp_plan_start",
     "last_statutory_visit",
     "latest_review_conference",
+    "referral_date",
     "assessment_start",
     "assessment_completed",
     "last_seen",
+    "latest_cin_plan_review",
     # Supervision and recording apply to every cohort (docs/domain.md#timescales: supervision at least every
     # 4 weeks; case recording written up within 5 working days). Annex A has no such columns: only the CSV
     # brings them.
@@ -36,6 +40,7 @@ COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
     "looked-after": (
         "looked_after_since",
         "placement_start",
+        "initial_health_assessment",
         "latest_statutory_review",
         "last_social_work_visit",
         "last_health_assessment",
@@ -45,12 +50,20 @@ COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
     "child-protection": (
         "strategy_discussion",
         "initial_conference",
+        "first_core_group",
         "cp_plan_start",
         "last_statutory_visit",
         "latest_review_conference",
         *ALL_COHORT_KEY_DATES,
     ),
-    "child-in-need": ("assessment_start", "assessment_completed", "last_seen", *ALL_COHORT_KEY_DATES),
+    "child-in-need": (
+        "referral_date",
+        "assessment_start",
+        "assessment_completed",
+        "last_seen",
+        "latest_cin_plan_review",
+        *ALL_COHORT_KEY_DATES,
+    ),
     "early-help": ("assessment_start", "assessment_completed", *ALL_COHORT_KEY_DATES),
 }
 

@@ -28,6 +28,9 @@ The shape of a rule (every interval is written "<number> <unit>", the unit being
   up), so the case is compliant; only a register that lacks the column altogether is data missing.
 - `due_soon: <interval>`: how long before its due date an event is "due soon". By default the smaller of 14
   days and a third of the interval the due date was counted with.
+- `enabled: false`: a rule shipped off, because the law sets no timescale for it (early help assessments)
+  or it is a local standard many authorities do not keep (child in need visits). It is listed as "not
+  checked"; an authority turns it on by giving the whole rule, with `enabled: true`, in its own file.
 """
 
 from __future__ import annotations
@@ -63,12 +66,17 @@ CHECK_SLUGS: tuple[str, ...] = (
     "personal-adviser-contact",
     "looked-after-review",
     "looked-after-visit",
+    "initial-health-assessment",
     "health-assessment",
     "dental-check",
     "initial-conference",
+    "first-core-group",
     "review-conference",
     "child-protection-visit",
     "assessment-completion",
+    "child-in-need-visit",
+    "child-in-need-plan-review",
+    "early-help-assessment",
     "case-recording",
     "supervision",
 )
@@ -86,6 +94,10 @@ DATE_LABELS: dict[str, str] = {
     "last_dental_check": "last dental check",
     "strategy_discussion": "strategy discussion",
     "initial_conference": "initial conference",
+    "first_core_group": "first core group",
+    "initial_health_assessment": "initial health assessment",
+    "referral_date": "referral",
+    "latest_cin_plan_review": "latest child in need plan review",
     "cp_plan_start": "child protection plan started",
     "last_statutory_visit": "last statutory visit",
     "latest_review_conference": "latest review conference",
@@ -198,6 +210,7 @@ class Rule:
     not_applicable_once: str | None = None
     empty_start_means_none_waiting: bool = False
     due_soon: Interval | None = None  # the window before a due date in which it is "due soon"
+    enabled: bool = True
 
     def due_soon_days(self, interval: Interval) -> int:
         """How many days before a due date counted with `interval` the event is "due soon": the rule's own
@@ -232,9 +245,10 @@ class Rule:
 class RuleSet:
     name: str
     version: int
-    rules: tuple[Rule, ...]
+    rules: tuple[Rule, ...]  # the rules checked
     local_name: str = ""  # the authority's override file, when one was applied
     local_version: int | None = None
+    off: tuple[Rule, ...] = ()  # the rules not checked (`enabled: false`), listed so that people know
 
     def get(self, slug: str) -> Rule:
         for rule in self.rules:
@@ -319,6 +333,7 @@ class RuleModel(_Strict):
     not_applicable_once: DateColumn | None = None
     empty_start_means_none_waiting: bool = False
     due_soon: IntervalText | None = None
+    enabled: bool = True
 
     @model_validator(mode="after")
     def _shape(self) -> RuleModel:
@@ -398,6 +413,7 @@ def _rule(model: RuleModel) -> Rule:
         not_applicable_once=model.not_applicable_once,
         empty_start_means_none_waiting=model.empty_start_means_none_waiting,
         due_soon=parse_interval(model.due_soon) if model.due_soon else None,
+        enabled=model.enabled,
     )
 
 
@@ -459,7 +475,8 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
 
 def merge_rules(defaults: RulesFile, local: RulesFile | None) -> RuleSet:
     """The defaults with the local file's rules replacing those of the same slug and adding new ones; known
-    checks in CHECK_SLUGS order, then the new ones in the local file's order."""
+    checks in CHECK_SLUGS order, then the new ones in the local file's order. The rules turned off are kept
+    apart, in `off`."""
     rules = {model.slug: _rule(model) for model in defaults.rules}
     if local is not None:
         rules.update({model.slug: _rule(model) for model in local.rules})
@@ -468,9 +485,10 @@ def merge_rules(defaults: RulesFile, local: RulesFile | None) -> RuleSet:
     return RuleSet(
         name=defaults.name,
         version=defaults.version,
-        rules=tuple(ordered),
+        rules=tuple(rule for rule in ordered if rule.enabled),
         local_name=local.name if local else "",
         local_version=local.version if local else None,
+        off=tuple(rule for rule in ordered if not rule.enabled),
     )
 
 

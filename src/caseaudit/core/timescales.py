@@ -353,6 +353,7 @@ class CheckResult:
     days_overdue: int | None
     anchor_label: str  # what the due date counts from, or what is missing: "latest pathway plan 3 May 2026"
     description: str  # the rule in words, from the rules file
+    source: str = ""  # the regulation, guidance or local standard the rule comes from
     # How the register's answer chose the interval, where one did: "placement intended to last until 18: not
     # recorded, so every 6 weeks".
     interval_note: str = ""
@@ -389,6 +390,7 @@ def evaluate_case(
                 days_overdue=row["days_overdue"],
                 anchor_label=_anchor_label(rule, dates, status, as_of),
                 description=rule.description,
+                source=rule.source,
                 interval_note=_interval_note(rule, dates, answers, status),
             )
         )

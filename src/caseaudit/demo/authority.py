@@ -298,11 +298,12 @@ def _generate(n: int, seed: int, today: date, style: _Style) -> tuple[DemoRoster
     roster = plan_roster(n, rng)
     # Supervision and recording dates come from a stream of their own, so that adding them left every other
     # value of a seed's authority as it was.
-    # So do the children's characteristics and placements, added later still.
+    # So do the children's characteristics, added later still, and their placements and the dates of the
+    # statutory checks added after them (initial health assessment, first core group, referral).
     oversight = random.Random(f"{seed}:oversight")
     traits = random.Random(f"{seed}:characteristics")
-    placements = random.Random(f"{seed}:placements")
-    return roster, _cases(n, rng, roster, today.toordinal(), style, oversight, traits, placements)
+    statutory = random.Random(f"{seed}:statutory")
+    return roster, _cases(n, rng, roster, today.toordinal(), style, oversight, traits, statutory)
 
 
 def _cases(
@@ -313,7 +314,7 @@ def _cases(
     style: _Style,
     oversight: random.Random,
     traits: random.Random,
-    placements: random.Random,
+    statutory: random.Random,
 ) -> Iterator[dict]:
     # Dates are worked out as ordinals (ints) and only turned into text or dates once, when set.
     rnd = rng.random
@@ -394,9 +395,11 @@ def _cases(
             else:
                 visit = at - between(0, min(days_in, visit_limit))
             row["last_social_work_visit"] = kept(visit)
-            placed, long_term = _placement(placements.random, since, visit, at)
+            placed, long_term = _placement(statutory.random, since, visit, at)
             row["placement_start"] = put(placed)
             row["placement_intended_until_18"] = empty if long_term is None else long_term
+            # 20 working days are at least 28 calendar days: within 27 is on time, from 30 late.
+            row["initial_health_assessment"] = put(_one_off(statutory.random, since, at, (5, 27), (30, 70)))
             health_limit = 175 if age_days < 5 * 365 else 355
             if rnd() < 0.12 and days_in > health_limit + 15:
                 health = at - between(health_limit + 15, min(days_in, health_limit + 200))
@@ -422,6 +425,8 @@ def _cases(
             row["initial_conference"] = kept(conference)
             row["cp_plan_start"] = put(conference)
             if conference is not None:
+                # 10 working days are at least 14 calendar days: within 13 is on time, from 16 late.
+                row["first_core_group"] = put(_one_off(statutory.random, conference, at, (2, 13), (16, 30)))
                 on_plan = at - conference
                 if rnd() < 0.2 and on_plan > 17:
                     visit = at - between(17, min(on_plan, 50))
@@ -449,6 +454,9 @@ def _cases(
             if cohort == "child-in-need":
                 seen = at - (between(45, 150) if rnd() < 0.15 else between(0, 28))
                 row["last_seen"] = kept(max(seen, opened))
+                # Referred the day the case opened; the plan reviewed about every 3 months since.
+                row["referral_date"] = put(opened)
+                row["latest_cin_plan_review"] = put(_plan_review(statutory.random, opened, at))
         row["opened_on"] = put(opened)
         supervision, backlog = _oversight_dates(oversight.random, opened, at)
         row["last_supervision"] = put(supervision)
@@ -521,6 +529,26 @@ def _placement(rnd: Callable[[], float], since: int, visit: int, at: int) -> tup
     long_term = 0.9 if gap > 42 else 0.5
     answer = rnd()
     return placed, "Y" if answer < long_term else ("N" if answer < 0.93 else None)
+
+
+def _one_off(
+    rnd: Callable[[], float], start: int, at: int, on_time: tuple[int, int], late: tuple[int, int]
+) -> int | None:
+    """A one-off event some days after `start` (days counted as `on_time`, or one time in eight as `late`),
+    or None while it has not happened by `at`, or was never recorded."""
+    low, high = late if rnd() < 0.125 else on_time
+    day = start + low + int(rnd() * (high - low + 1))
+    return None if day > at or rnd() < 0.03 else day
+
+
+def _plan_review(rnd: Callable[[], float], opened: int, at: int) -> int | None:
+    """The latest child in need plan review: none in the plan's first months, else within the last 3
+    months, or one time in seven older."""
+    running = at - opened
+    if running < 80:
+        return None
+    back = 95 + int(rnd() * 60) if rnd() < 1 / 7 and running > 160 else int(rnd() * 85)
+    return at - min(back, running - 10)
 
 
 def _oversight_dates(rnd: Callable[[], float], opened: int, at: int) -> tuple[int | None, int | None]:

@@ -21,6 +21,7 @@ from caseaudit.cycles.models import Cycle
 class ComplianceRow:
     check: str  # the rule's label
     kind: str  # "Statutory" or "Local"
+    source: str  # the regulation, guidance or local standard the rule names
     cohort: str  # the cohort's label
     checked: int  # open cases of the cohort in the sample, whether the check applies to them or not
     compliant: int
@@ -55,6 +56,7 @@ def _row(row: dict, register: dict | None, rules: RuleSet) -> ComplianceRow:
     return ComplianceRow(
         check=rule.label,
         kind=rule.kind.capitalize(),
+        source=rule.source,
         cohort=COHORT_LABELS.get(row["cohort"], row["cohort"]),
         checked=int(row["applicable"]),
         compliant=int(row["compliant"]),

@@ -300,7 +300,12 @@ def compliance_section(rows: list[ComplianceRow], *, as_of: date, ends_on: date)
         ),
         label_columns=3,
     )
-    return Section("compliance", heading, (Paragraphs((intro, *_compliance_findings(rows))), table))
+    blocks: list[Block] = [Paragraphs((intro, *_compliance_findings(rows))), table]
+    # Each check once, with the regulation or local standard it comes from.
+    sources = dict.fromkeys(f"{row.check} ({row.kind.lower()}): {row.source}" for row in rows if row.source)
+    if sources:
+        blocks += [Paragraphs(("Where each timescale comes from:",)), Bullets(tuple(sources))]
+    return Section("compliance", heading, tuple(blocks))
 
 
 # A sample whose share overdue differs from the register's by this many points or more is not typical.
