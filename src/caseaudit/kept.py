@@ -17,12 +17,14 @@ page while they do. A process that dies while computing leaves its claim to expi
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+import polars as pl
 from django.core.cache import cache
 from django.db import connection, connections, models, router
 
@@ -124,3 +126,15 @@ def forget_held() -> None:
     """Empty this process's memory of kept results (the shared cache is left alone): for tests."""
     with _lock:
         _held.clear()
+
+
+def frame_bytes(frame: pl.DataFrame) -> bytes:
+    """A frame as bytes to keep (`kept`'s `dump`): Arrow IPC, compressed."""
+    out = io.BytesIO()
+    frame.write_ipc(out, compression="zstd")
+    return out.getvalue()
+
+
+def frame_from(data: bytes) -> pl.DataFrame:
+    """A kept frame read back (`kept`'s `load`)."""
+    return pl.read_ipc(io.BytesIO(data))

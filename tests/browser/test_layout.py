@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 MAIN_PAGES = (
     "/cases/",
+    "/cases/data-quality/",
     "/compliance/",
     "/actions/",
     "/actions/re-audits/",

@@ -73,18 +73,19 @@ def test_one_bad_row_writes_nothing_and_lists_every_bad_row(tmp_path):
     assert result.totals.rejected == 2 and result.counts("unknown").rejected == 1
 
 
-def test_a_case_closed_before_it_opened_is_refused_quoting_the_date_as_written(tmp_path):
-    """Both dates are plain ISO dates, which the reader takes as dates at once; the error still quotes the
-    cell as the file has it."""
+def test_a_case_closed_before_it_opened_is_imported_as_it_is_with_a_warning(tmp_path):
+    """Implausible, not invalid: dropping the row would lose the case, correcting it would be a guess."""
     path = write(
         tmp_path,
         "A1,CIN,2019-01-01,\nA2,CIN,2020-05-01,2020-04-30\n",
         header="child_id,cohort,opened_on,closed_on\n",
     )
     result = run(path)
-    assert not result.written
-    assert [(e.row, e.column, e.value, e.reason) for e in result.errors] == [
-        (3, "closed_on", "2020-04-30", "closed before the case was opened")
+    assert result.written and result.errors == []
+    assert Case.objects.get(child_id="A2").closed_on == date(2020, 4, 30)
+    assert result.warnings == [
+        "1 case has implausible data: 1 closed before opening. The cases are imported as they are: see the "
+        "data quality page."
     ]
 
 

@@ -120,3 +120,19 @@ def test_the_paper_counts_what_the_compliance_command_and_the_case_page_count(pe
         r for r in case_timescales(late, date(2026, 11, 30)) if r.check == "pathway-plan-review"
     )
     assert on_case_page.status.value == "overdue"
+
+
+def test_the_method_counts_the_registers_implausible_dates():
+    sampled = make_case("T000006", "care-leaver", latest_pathway_plan=date(2026, 9, 1))
+    make_case("T000007", "child-in-need", opened_on=date(2025, 5, 2), closed_on=date(2025, 5, 1))
+    method = build_paper_context(make_cycle([sampled]), today=TODAY).section("method")
+    texts = " ".join(t for b in method.blocks if isinstance(b, Paragraphs) for t in b.texts)
+    assert "not all plausible: 1 case has implausible data: 1 closed before opening." in texts
+    assert "T000007" not in texts
+
+
+def test_a_register_without_implausible_dates_says_nothing_of_them():
+    sampled = make_case("T000008", "care-leaver", latest_pathway_plan=date(2026, 9, 1))
+    method = build_paper_context(make_cycle([sampled]), today=TODAY).section("method")
+    texts = " ".join(t for b in method.blocks if isinstance(b, Paragraphs) for t in b.texts)
+    assert "plausible" not in texts

@@ -14,7 +14,6 @@ results, so a page reads one small query and the ids of its cases, however large
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 from importlib.metadata import version
@@ -35,7 +34,7 @@ from caseaudit.core.register import ANSWER_COLUMNS, KEY_DATE_COLUMNS
 from caseaudit.core.timescales import CheckResult, RuleSet, evaluate, evaluate_case, load_rules, summarise
 from caseaudit.cycles.models import Cycle
 from caseaudit.gc_pause import gc_paused
-from caseaudit.kept import cache_key, kept
+from caseaudit.kept import cache_key, frame_bytes, frame_from, kept
 
 # What the engine reads from each case; `case_id` (the primary key) is carried through for links.
 DATE_FIELDS = ("birth_month", *KEY_DATE_COLUMNS)
@@ -121,16 +120,6 @@ def _register_key(name: str, as_of: date, rules: RuleSet, *parts: object) -> str
     return cache_key(name, _VERSION, as_of.isoformat(), repr(rules), register_fingerprint(), *parts)
 
 
-def _frame_bytes(frame: pl.DataFrame) -> bytes:
-    out = io.BytesIO()
-    frame.write_ipc(out, compression="zstd")
-    return out.getvalue()
-
-
-def _frame_from(data: bytes) -> pl.DataFrame:
-    return pl.read_ipc(io.BytesIO(data))
-
-
 def register_results(as_of: date, rules: RuleSet | None = None) -> pl.DataFrame:
     """The checks of every open case in the register, kept between requests (above): the command line, the
     summaries, and aggregates for those who see no child-level data."""
@@ -138,8 +127,8 @@ def register_results(as_of: date, rules: RuleSet | None = None) -> pl.DataFrame:
     return kept(
         _register_key("compliance-register", as_of, rules),
         lambda: compliance_results(Case.objects.all(), as_of, rules),
-        dump=_frame_bytes,
-        load=_frame_from,
+        dump=frame_bytes,
+        load=frame_from,
     )
 
 
@@ -183,11 +172,11 @@ def _summary(results: pl.DataFrame, cohort: str, check: str) -> tuple[pl.DataFra
 
 def _summary_bytes(value: tuple[pl.DataFrame, int]) -> bytes:
     summary, cases = value
-    return _frame_bytes(summary.with_columns(pl.lit(cases, dtype=pl.Int64).alias("_cases")))
+    return frame_bytes(summary.with_columns(pl.lit(cases, dtype=pl.Int64).alias("_cases")))
 
 
 def _summary_from(data: bytes) -> tuple[pl.DataFrame, int]:
-    frame = _frame_from(data)
+    frame = frame_from(data)
     cases = int(frame["_cases"][0]) if len(frame) else 0
     return frame.drop("_cases"), cases
 

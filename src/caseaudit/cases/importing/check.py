@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+from django.utils import timezone
 
 from caseaudit import policy
+from caseaudit.core import data_quality
 from caseaudit.policy import Actor
 from caseaudit.readers.files import FileLimits, detect_kind
 from caseaudit.readers.table import ImportRefused, RawTable
@@ -53,7 +55,7 @@ def read_and_plan(
     result = ImportResult(file_name=name, kind=raw.kind, dry_run=dry_run, partial=partial)
     result.errors = checked.errors
     result.error_count = checked.error_count
-    result.warnings = raw.warnings
+    result.warnings = [*raw.warnings, *_implausible(incoming)]
     for cohort in checked.rejected["cohort"]:
         result.counts(cohort).rejected += 1
     existing = load_register()
@@ -64,6 +66,12 @@ def read_and_plan(
     result.closing = cases_to_close(plan.close)
     result.open_before = existing.filter(pl.col("closed_on").is_null()).height
     return result, plan
+
+
+def _implausible(incoming: pl.DataFrame) -> list[str]:
+    """A warning naming the implausible data the file brings (imported as it is, never guessed at)."""
+    said = data_quality.describe(data_quality.problems(incoming, timezone.localdate()))
+    return [f"{said}. The cases are imported as they are: see the data quality page."] if said else []
 
 
 def _count(plan: Plan, result: ImportResult) -> None:

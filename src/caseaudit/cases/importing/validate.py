@@ -81,16 +81,8 @@ def validate(raw: RawTable) -> Validated:
     checks.extend(date_reasons.items())
     typed, month_reason = month_column(typed, "birth_month")
     checks.append(("birth_month", month_reason))
-    checks.append(
-        (
-            "closed_on",
-            typed.select(
-                pl.when(pl.col("closed_on") < pl.col("opened_on"))
-                .then(pl.lit("closed before the case was opened"))
-                .alias("closed_on")
-            ).to_series(),
-        )
-    )
+    # A case closed before it opened is implausible, not invalid: it is imported as it is and listed on the
+    # data quality page (caseaudit.core.data_quality), never dropped.
     # In caseaudit's CSV one child is one row (an Annex A child on two lists is merged later).
     repeats = _repeated_children(frame, raw.labels) if not raw.merge_lists else None
 

@@ -87,7 +87,7 @@ def _drafted(cycle: Cycle, grade_source: GradeSource, today: date) -> _Drafted:
     cycle_row = total_row(this_cycle)
     comparison = comparison_with_before(cycle, by_cycle, by_year)
     themes = queries.theme_counts(cycle)
-    counts = queries.story_counts(cycle)
+    counts = queries.story_counts(cycle, today)
     summary = summary_sentences(
         cycle, grade_source, figures, cycle_row, this_cycle, comparison, agreement, actions
     )

@@ -23,6 +23,8 @@ from caseaudit.audits.models import (
 )
 from caseaudit.audits.moderation import AgreementRow, moderation_statistics
 from caseaudit.cases.models import Case, open_on
+from caseaudit.cases.quality import register_problems
+from caseaudit.core import data_quality
 from caseaudit.core.grade_tables import OFSTED_GRADES
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import (
@@ -210,9 +212,10 @@ class StoryCounts:
     feedback: dict[str, int]  # respondent -> feedback responses to the cycle's audits
     feedback_audits: int  # the cycle's audits with any feedback
     concerns: int  # safeguarding concerns raised in the cycle's audits
+    implausible: str  # the register's implausible data in words, as the paper is drawn ("" when none)
 
 
-def story_counts(cycle: Cycle) -> StoryCounts:
+def story_counts(cycle: Cycle, today: date) -> StoryCounts:
     feedback = FeedbackResponse.objects.filter(audit__cycle=cycle)
     done = Audit.objects.filter(cycle=cycle, status__in=DONE)
     return StoryCounts(
@@ -228,6 +231,7 @@ def story_counts(cycle: Cycle) -> StoryCounts:
         feedback=dict(feedback.values_list("respondent").annotate(n=Count("pk")).order_by()),
         feedback_audits=feedback.values("audit").distinct().count(),
         concerns=SafeguardingConcern.objects.filter(audit__cycle=cycle).count(),
+        implausible=data_quality.describe(register_problems(today)),
     )
 
 

@@ -82,6 +82,12 @@ def method_section(
             f"{audits(figures.without_evidence)} {'has' if figures.without_evidence == 1 else 'have'} no "
             "evidence sources recorded (audits loaded from earlier records keep none)."
         )
+    if counts.implausible:
+        texts.append(
+            f"The case register's dates, on which the sample and the timescales rest, are not all plausible: "
+            f"{counts.implausible}. They are counted as the register holds them; the quality assurance lead "
+            "has them listed to be put right in the case management system."
+        )
     blocks: list[Block] = [Facts(facts), Paragraphs(tuple(texts))]
     # A table of zeros says nothing that the sentence above has not said.
     if any(n for _, n in figures.evidence):
