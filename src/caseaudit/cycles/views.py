@@ -35,6 +35,7 @@ from .export import export_cycle_csv, export_cycle_xlsx
 from .export_jobs import FORMAT_WORDS, is_large, start_cycle_export
 from .models import Cycle, CycleStatus
 from .progress import COUNTED, DONE, NOT_WORK, cycle_counts, cycle_progress
+from .sample_order import sample_order
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,6 +103,7 @@ def render_cycle(
     """The cycle page; `errors` are (message, id of the element the error summary links to) from an
     action that refused. A constant number of queries, however many audits the cycle holds."""
     is_draft = cycle.status == CycleStatus.DRAFT
+    order = sample_order(cycle)
     sample = SortedNarrow(
         cycle.audits.all(),
         "case__child_id",
@@ -110,6 +112,8 @@ def render_cycle(
         read=Audit.objects.select_related("case", "case__team", "auditor", "withdrawal").only(
             *SAMPLE_COLUMNS
         ),
+        count=lambda: order.count,
+        ordered=order.ordered,
     )
     page = Paginator(sample, PAGE_SIZE).get_page(request.GET.get("page"))
 
