@@ -15,7 +15,7 @@ from caseaudit.accounts.models import AccessLog
 from .conftest import AS_OF
 
 pytestmark = pytest.mark.django_db
-HEADER = "child_id,cohort,check,due_date,status,days_overdue"
+HEADER = "child_id,cohort,check,due_date,status,days_overdue,days_late"
 
 
 def run(*args: str) -> str:
@@ -40,6 +40,7 @@ def test_csv_has_exactly_the_columns_and_a_row_per_case_and_check(register):
         "due_date": "2026-09-01",
         "status": "overdue",
         "days_overdue": "63",
+        "days_late": "",
     }
     assert by_key[("N000001", "supervision")]["status"] == "due-soon"
     assert by_key[("N000001", "supervision")]["days_overdue"] == ""
@@ -89,6 +90,7 @@ def test_json_holds_the_date_the_rules_the_summary_and_the_results(register):
         "due_date": "2026-09-01",
         "status": "overdue",
         "days_overdue": 63,
+        "days_late": None,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.cycles.builders import allocate_to, make_cycle
+from tests.factories import make_case
 
 from .conftest import AS_OF
 
@@ -59,6 +61,21 @@ def test_the_case_page_shows_each_check_with_the_commands_status(client, registe
     assert 'govuk-tag govuk-tag--green">Compliant' in text
     assert 'govuk-tag govuk-tag--grey">Data missing' in text
     assert "Due 1 September 2026" in text and "On 3 November 2026, from the dates in the register." in text
+
+
+def test_an_event_done_late_is_compliant_and_says_how_late(client, register):
+    # A strategy discussion on 1 October 2026: 15 working days is 22 October; the conference on the 26th.
+    case = make_case(
+        "L000001",
+        "child-protection",
+        strategy_discussion=date(2026, 10, 1),
+        initial_conference=date(2026, 10, 26),
+    )
+    client.force_login(register.personas.qa_lead)
+    text = client.get(reverse("cases:detail", args=[case.pk])).text
+    assert shown(text)["initial-conference"] == ("compliant", "Compliant")
+    conference = text.partition('data-check="initial-conference"')[2].partition("</div>")[0]
+    assert "Done 4 days late" in conference
 
 
 def test_a_closed_case_has_no_timescales(client, register):

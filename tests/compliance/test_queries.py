@@ -123,6 +123,7 @@ def test_the_register_summary_counts_per_check_and_cohort(register):
         "due_soon",
         "not_applicable",
         "data_missing",
+        "done_late",
     ]
     by_key = {(row["check"], row["cohort"]): row for row in summary.iter_rows(named=True)}
     assert by_key[("pathway-plan-review", "care-leaver")]["overdue"] == 1

@@ -24,7 +24,8 @@ AS_OF_QUERY = {"as_of_0": AS_OF.day, "as_of_1": AS_OF.month, "as_of_2": AS_OF.ye
 
 
 def counts(client, **params) -> dict[tuple[str, str], list[str]]:
-    """The counts table as {(check, cohort): [cases, compliant, overdue, due soon, data missing, n/a]}."""
+    """The counts table as {(check, cohort): [cases, compliant, overdue, due soon, data missing, n/a]}
+    (done late: `done_late`)."""
     response = client.get(reverse("compliance:summary"), {**AS_OF_QUERY, **params})
     assert response.status_code == 200
     table = response.text.partition('id="compliance-counts"')[2].partition("</table>")[0]
@@ -35,7 +36,7 @@ def counts(client, **params) -> dict[tuple[str, str], list[str]]:
             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
         ]
         text = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells]
-        rows[(text[0], text[2])] = text[3:]  # text[1] is the check's kind
+        rows[(text[0], text[2])] = text[3:-1]  # text[1] is the check's kind; the last, done late
     return rows
 
 
@@ -316,12 +317,12 @@ def test_the_drill_down_downloads_as_csv_with_the_same_rows(client, register):
     disposition = response["Content-Disposition"]
     assert disposition == 'attachment; filename="compliance-supervision-overdue-child-in-need-2026-11-03.csv"'
     assert response.text.splitlines() == [
-        "child_id,cohort,team,worker,check,due_date,status,days_overdue",
-        f"S000001,child-in-need,{other.team.name},{other.worker.name},supervision,2026-09-29,overdue,35",
+        "child_id,cohort,team,worker,check,due_date,status,days_overdue,days_late",
+        f"S000001,child-in-need,{other.team.name},{other.worker.name},supervision,2026-09-29,overdue,35,",
     ]
     every = download(client, "case-recording", "data-missing").text.splitlines()
     assert [line.split(",")[0] for line in every[1:]] == ["N000001", "N000002", "S000001"]
-    assert every[1] == f"N000001,care-leaver,{own.team.name},{own.worker.name},case-recording,,data-missing,"
+    assert every[1] == f"N000001,care-leaver,{own.team.name},{own.worker.name},case-recording,,data-missing,,"
 
 
 def test_the_csv_keeps_to_the_persons_scope_and_is_recorded(client, register):

@@ -351,18 +351,24 @@ STRATEGY = {"strategy_discussion": date(2024, 12, 17)}
 
 
 @pytest.mark.parametrize(
-    ("held", "as_of", "status", "days_overdue"),
+    ("held", "as_of", "status", "days_overdue", "days_late"),
     [
-        (date(2025, 1, 10), date(2025, 3, 1), Status.COMPLIANT, None),  # held on the last day
-        (date(2025, 1, 13), date(2025, 3, 1), Status.OVERDUE, 3),  # held late: the breach stays
-        (None, date(2025, 1, 10), Status.DUE_SOON, None),  # not held, due today
-        (None, date(2025, 1, 13), Status.OVERDUE, 3),
-        (date(2024, 6, 1), date(2025, 1, 13), Status.OVERDUE, 3),  # a conference of an earlier plan
+        (date(2025, 1, 10), date(2025, 3, 1), Status.COMPLIANT, None, None),  # held on the last day
+        # Held late: done now, so not overdue; the breach stays a fact, 3 days late.
+        (date(2025, 1, 13), date(2025, 3, 1), Status.COMPLIANT, None, 3),
+        (None, date(2025, 1, 10), Status.DUE_SOON, None, None),  # not held, due today
+        (None, date(2025, 1, 13), Status.OVERDUE, 3, None),
+        (date(2024, 6, 1), date(2025, 1, 13), Status.OVERDUE, 3, None),  # a conference of an earlier plan
     ],
 )
-def test_initial_conference_within_15_working_days(held, as_of, status, days_overdue):
+def test_initial_conference_within_15_working_days(held, as_of, status, days_overdue, days_late):
     result = check("initial-conference", "child-protection", as_of, initial_conference=held, **STRATEGY)
-    assert (result.status, result.due_date, result.days_overdue) == (status, date(2025, 1, 10), days_overdue)
+    assert (result.status, result.due_date, result.days_overdue, result.days_late) == (
+        status,
+        date(2025, 1, 10),
+        days_overdue,
+        days_late,
+    )
 
 
 def test_initial_conference_label_names_both_dates():
@@ -411,18 +417,23 @@ def test_child_protection_visit_every_10_working_days_over_easter():
 
 
 @pytest.mark.parametrize(
-    ("completed", "status", "days_overdue"),
+    ("completed", "status", "days_overdue", "days_late"),
     [
-        (date(2025, 3, 7), Status.COMPLIANT, None),
-        (date(2025, 3, 13), Status.OVERDUE, 3),
-        (None, Status.OVERDUE, 25),
+        (date(2025, 3, 7), Status.COMPLIANT, None, None),
+        (date(2025, 3, 13), Status.COMPLIANT, None, 3),  # completed, 3 days late
+        (None, Status.OVERDUE, 25, None),
     ],
 )
-def test_assessment_completed_within_45_working_days(completed, status, days_overdue):
+def test_assessment_completed_within_45_working_days(completed, status, days_overdue, days_late):
     # Monday 6 January 2025 + 45 working days is Monday 10 March 2025 (no bank holiday in between).
     dates = {"assessment_start": date(2025, 1, 6), "assessment_completed": completed}
     result = check("assessment-completion", "child-in-need", date(2025, 4, 4), **dates)
-    assert (result.status, result.due_date, result.days_overdue) == (status, date(2025, 3, 10), days_overdue)
+    assert (result.status, result.due_date, result.days_overdue, result.days_late) == (
+        status,
+        date(2025, 3, 10),
+        days_overdue,
+        days_late,
+    )
 
 
 def test_the_child_and_family_assessment_counts_from_the_referral():
@@ -467,12 +478,20 @@ def test_the_initial_health_assessment_within_20_working_days_of_becoming_looked
 
 def test_the_first_core_group_within_10_working_days_of_the_initial_conference():
     # Conference on Thursday 26 March 2026: 10 working days, over Good Friday and Easter Monday, is 13 April.
-    dates = {"initial_conference": date(2026, 3, 26), "first_core_group": date(2026, 4, 14)}
-    assert outcome("first-core-group", "child-protection", date(2026, 5, 1), **dates) == (
+    conference = {"initial_conference": date(2026, 3, 26)}
+    assert outcome("first-core-group", "child-protection", date(2026, 4, 14), **conference) == (
         Status.OVERDUE,
         date(2026, 4, 13),
         1,
     )
+    held_late = check(
+        "first-core-group",
+        "child-protection",
+        date(2026, 5, 1),
+        first_core_group=date(2026, 4, 14),
+        **conference,
+    )
+    assert (held_late.status, held_late.days_late) == (Status.COMPLIANT, 1)
 
 
 def test_case_recording_within_5_working_days_of_the_oldest_unrecorded_event():
@@ -532,6 +551,7 @@ def test_evaluate_rows_columns_and_order():
         "due_date",
         "status",
         "days_overdue",
+        "days_late",
         "team",
         "case_id",
     ]
@@ -578,7 +598,16 @@ def test_evaluate_accepts_text_and_datetime_dates():
 def test_evaluate_of_no_cases_has_the_columns():
     cases = pl.DataFrame(schema={"child_id": pl.String, "cohort": pl.String, "team": pl.String})
     results = evaluate(cases, RULES, AS_OF)
-    assert results.columns == ["child_id", "cohort", "check", "due_date", "status", "days_overdue", "team"]
+    assert results.columns == [
+        "child_id",
+        "cohort",
+        "check",
+        "due_date",
+        "status",
+        "days_overdue",
+        "days_late",
+        "team",
+    ]
     assert results.height == 0
 
 
@@ -610,6 +639,7 @@ def test_summarise_counts_per_check_and_cohort_in_report_order():
         "due_soon",
         "not_applicable",
         "data_missing",
+        "done_late",
     ]
     assert summary.select("check", "cohort").rows() == [
         ("pathway-plan-review", "care-leaver"),
@@ -620,9 +650,9 @@ def test_summarise_counts_per_check_and_cohort_in_report_order():
         ("supervision", "care-leaver"),
         ("supervision", "child-in-need"),
     ]
-    assert summary.row(0) == ("pathway-plan-review", "care-leaver", 2, 1, 0, 0, 0, 1)
-    assert summary.row(5) == ("supervision", "care-leaver", 2, 1, 1, 0, 0, 0)
-    assert summary.row(6) == ("supervision", "child-in-need", 2, 1, 0, 0, 0, 1)
+    assert summary.row(0) == ("pathway-plan-review", "care-leaver", 2, 1, 0, 0, 0, 1, 0)
+    assert summary.row(5) == ("supervision", "care-leaver", 2, 1, 1, 0, 0, 0, 0)
+    assert summary.row(6) == ("supervision", "child-in-need", 2, 1, 0, 0, 0, 1, 0)
 
 
 def test_the_checks_are_listed_in_report_order():

@@ -48,8 +48,17 @@ def test_overdue_checks_are_counted_in_words_and_in_a_table():
     )
     assert "Most often out of timescale: pathway plan review for care leaver cases, 1 of 2." in texts
     table = next(b for b in section.blocks if isinstance(b, Table))
-    header = ("Check", "Timescale", "Cohort", "Cases", "Within timescale", "Overdue", "Date missing")
-    assert table.header[:7] == header
+    header = (
+        "Check",
+        "Timescale",
+        "Cohort",
+        "Cases",
+        "Within timescale",
+        "Overdue",
+        "Done late",
+        "Date missing",
+    )
+    assert table.header[:8] == header
     assert (
         "Pathway plan review",
         "Statutory",
@@ -58,11 +67,20 @@ def test_overdue_checks_are_counted_in_words_and_in_a_table():
         "1",
         "1",
         "0",
+        "0",
         "2 of 4 (50%)",
     ) in table.rows
-    assert ("Personal adviser contact", "Statutory", "Care leaver", "2", "2", "0", "0", "0 of 4 (0%)") in (
-        table.rows
-    )
+    assert (
+        "Personal adviser contact",
+        "Statutory",
+        "Care leaver",
+        "2",
+        "2",
+        "0",
+        "0",
+        "0",
+        "0 of 4 (0%)",
+    ) in (table.rows)
     assert "T000001" not in " ".join(paper.texts())
     # Each check in the table says where it comes from, once.
     sources = next(b for b in section.blocks if isinstance(b, Bullets)).items
@@ -136,3 +154,21 @@ def test_a_register_without_implausible_dates_says_nothing_of_them():
     method = build_paper_context(make_cycle([sampled]), today=TODAY).section("method")
     texts = " ".join(t for b in method.blocks if isinstance(b, Paragraphs) for t in b.texts)
     assert "plausible" not in texts
+
+
+def test_an_event_done_late_is_within_timescale_now_and_still_counted_as_a_breach():
+    # A strategy discussion on 2 November 2026: 15 working days is 23 November; held on the 25th.
+    late = make_case(
+        "T000009",
+        "child-protection",
+        strategy_discussion=date(2026, 11, 2),
+        initial_conference=date(2026, 11, 25),
+        cp_plan_start=date(2026, 11, 25),
+        last_statutory_visit=date(2026, 11, 27),
+    )
+    section = build_paper_context(make_cycle([late]), today=TODAY).section("compliance")
+    table = next(b for b in section.blocks if isinstance(b, Table))
+    conference = next(row for row in table.rows if row[0] == "Initial child protection conference")
+    assert conference[4:7] == ("1", "0", "1")  # within timescale, not overdue, done late
+    texts = next(b for b in section.blocks if isinstance(b, Paragraphs)).texts
+    assert any("initial child protection conference (child protection) 1" in text for text in texts)

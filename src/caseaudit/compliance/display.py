@@ -35,7 +35,7 @@ SHOWN_STATUSES = (
     Status.DATA_MISSING,
     Status.NOT_APPLICABLE,
 )
-RESULT_COLUMNS = ("child_id", "cohort", "check", "due_date", "status", "days_overdue")
+RESULT_COLUMNS = ("child_id", "cohort", "check", "due_date", "status", "days_overdue", "days_late")
 
 
 def kind_label(kind: str) -> str:

@@ -15,8 +15,8 @@ from .queries import case_timescales
 
 def timescales_context(case: Case, as_of: date | None = None) -> dict[str, Any]:
     """`timescales` (one dict per check of the case's cohort: check, label, status, status_text, tag_class,
-    due_date, days_overdue, anchor_label, interval_note, kind, source) and `timescales_as_of` (today unless
-    given), for templates/compliance/includes/timescales.html. A closed case has no checks."""
+    due_date, days_overdue, days_late, anchor_label, interval_note, kind, source) and `timescales_as_of`
+    (today unless given), for templates/compliance/includes/timescales.html. A closed case has no checks."""
     as_of = as_of or timezone.localdate()
     return {
         "timescales": [
@@ -28,6 +28,7 @@ def timescales_context(case: Case, as_of: date | None = None) -> dict[str, Any]:
                 "tag_class": STATUS_TAG_CLASSES[result.status],
                 "due_date": result.due_date,
                 "days_overdue": result.days_overdue,
+                "days_late": result.days_late,
                 "anchor_label": result.anchor_label,
                 "interval_note": result.interval_note,
                 "kind": kind_label(result.kind),

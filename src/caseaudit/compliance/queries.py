@@ -31,7 +31,15 @@ from caseaudit.cases.fingerprint import register_fingerprint
 from caseaudit.cases.models import Case
 from caseaudit.cases.scoping import cases_visible_to, scope_of
 from caseaudit.core.register import ANSWER_COLUMNS, KEY_DATE_COLUMNS
-from caseaudit.core.timescales import CheckResult, RuleSet, evaluate, evaluate_case, load_rules, summarise
+from caseaudit.core.timescales import (
+    RESULT_COLUMNS,
+    CheckResult,
+    RuleSet,
+    evaluate,
+    evaluate_case,
+    load_rules,
+    summarise,
+)
 from caseaudit.cycles.models import Cycle
 from caseaudit.gc_pause import gc_paused
 from caseaudit.kept import cache_key, frame_bytes, frame_from, kept
@@ -116,8 +124,11 @@ _VERSION = version("caseaudit")
 
 
 def _register_key(name: str, as_of: date, rules: RuleSet, *parts: object) -> str:
-    # The package's version too: an upgrade may check differently, and must not be served a day's old results.
-    return cache_key(name, _VERSION, as_of.isoformat(), repr(rules), register_fingerprint(), *parts)
+    # The package's version and the results' columns too: an upgrade may check differently, and must not be
+    # served a day's old results.
+    return cache_key(
+        name, _VERSION, RESULT_COLUMNS, as_of.isoformat(), repr(rules), register_fingerprint(), *parts
+    )
 
 
 def register_results(as_of: date, rules: RuleSet | None = None) -> pl.DataFrame:

@@ -108,6 +108,7 @@ def summary(request: HttpRequest) -> HttpResponse:
                 "cohort": COHORT_LABELS.get(row["cohort"], row["cohort"]),
                 "applicable": row["applicable"],
                 "cells": cells,
+                "done_late": row["done_late"],
             }
         )
     return render(
@@ -241,7 +242,17 @@ def cases(request: HttpRequest, check: str, status: str) -> HttpResponse:
     )
 
 
-CSV_COLUMNS = ("child_id", "cohort", "team", "worker", "check", "due_date", "status", "days_overdue")
+CSV_COLUMNS = (
+    "child_id",
+    "cohort",
+    "team",
+    "worker",
+    "check",
+    "due_date",
+    "status",
+    "days_overdue",
+    "days_late",
+)
 
 
 @policy.capability_required(policy.READ_CHILD_RECORDS)
@@ -257,7 +268,8 @@ def cases_csv(request: HttpRequest, check: str, status: str) -> HttpResponse:
         team, worker = allocated.get(row["case_id"], ("", ""))
         due = row["due_date"].isoformat() if row["due_date"] else ""
         overdue = "" if row["days_overdue"] is None else row["days_overdue"]
-        writer.writerow([row["child_id"], row["cohort"], team, worker, check, due, status, overdue])
+        late = "" if row["days_late"] is None else row["days_late"]
+        writer.writerow([row["child_id"], row["cohort"], team, worker, check, due, status, overdue, late])
     response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
     # The file name says what the rows are, never which child.
     cohort = f"-{filters['cohort']}" if filters["cohort"] else ""

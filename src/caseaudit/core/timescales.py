@@ -5,13 +5,15 @@ See docs/domain.md#timescales. The rules are data (`timescale_rules`, defaults i
 expressions (a million cases in a few seconds: see `evaluate`).
 
 Statuses, for a case whose cohort the rule names (a case of another cohort gets no row):
-- `overdue`: the due date is before the as-of date (days_overdue = as_of - due), or a one-off event (an
-  initial conference, an assessment's completion) happened after its deadline (days_overdue = the days it
-  was late: the breach is real even once the event has happened).
+- `overdue`: the due date is before the as-of date and the event has not happened (days_overdue = as_of -
+  due).
 - `due-soon`: due today or within the rule's window: by default the smaller of DUE_SOON_DAYS (14) and a
   third of the interval the due date was counted with (`Rule.due_soon_days`), so a pathway plan due in 14
   days is due soon, in 15 is not, and a visit due every 10 working days is due soon in its last 4 days.
-- `compliant`: due later than that, or a one-off event that happened on time.
+- `compliant`: due later than that, or a one-off event (an initial conference, an assessment's completion)
+  that has happened. A missed date stays a fact, not a state: one that happened after its deadline is
+  compliant now, with `days_late` saying how late it was, so that the breach is still counted
+  (`summarise`'s `done_late`) without calling done work overdue.
 - `not-applicable`: the rule's own condition excludes the case: the case closed on or before the as-of date
   (`closed_on`, when the frame has it), or the rule's `not_applicable_once` event has happened (the initial
   conference check once a review conference has been held).
@@ -68,6 +70,7 @@ from .working_days import england_bank_holidays
 __all__ = [
     "CHECK_SLUGS",
     "DUE_SOON_DAYS",
+    "RESULT_COLUMNS",
     "CheckResult",
     "Rule",
     "RuleSet",
@@ -89,7 +92,7 @@ class Status(StrEnum):
     DATA_MISSING = "data-missing"
 
 
-RESULT_COLUMNS = ("child_id", "cohort", "check", "due_date", "status", "days_overdue")
+RESULT_COLUMNS = ("child_id", "cohort", "check", "due_date", "status", "days_overdue", "days_late")
 # What `evaluate` reads rather than carries through to its result.
 _INPUT_DATES = ("birth_month", "closed_on", *RULE_DATE_COLUMNS)
 _EPOCH = date(1970, 1, 1)
@@ -124,7 +127,8 @@ def _load(base: Path, _: object, local: Path | None, __: object) -> RuleSet:
 def evaluate(cases: pl.DataFrame, rules: RuleSet, as_of: date) -> pl.DataFrame:
     """One row per case and rule whose cohorts include the case's: child_id, cohort, check, due_date
     (null when data-missing or not-applicable), status (a Status value), days_overdue (null unless
-    overdue), then the frame's other columns unchanged (not its dates), sorted by child_id then rule order.
+    overdue), days_late (null unless a one-off event happened after its deadline), then the frame's other
+    columns unchanged (not its dates), sorted by child_id then rule order.
 
     `cases` needs child_id and cohort; date columns are optional (a missing one is data-missing for every
     case that needs it); text or datetime columns are cast to dates. Other columns are carried through
@@ -172,6 +176,7 @@ def evaluate(cases: pl.DataFrame, rules: RuleSet, as_of: date) -> pl.DataFrame:
             "due_date": pl.Date,
             "status": pl.String,
             "days_overdue": pl.Int64,
+            "days_late": pl.Int64,
         }
         return pl.DataFrame(schema={**schema, **{c: frame.schema[c] for c in carried}})
     return pl.concat(parts).sort("_key").drop("_key").collect(engine="in-memory")
@@ -298,7 +303,8 @@ def _apply(
     )
     reference = pl.when(held).then(pl.col("_done")).otherwise(pl.lit(as_of, pl.Date))
     cases = cases.with_columns(_late=reference.cast(pl.Int32) - pl.col("_due").cast(pl.Int32))
-    cases = cases.with_columns(_overdue=~pl.col("_excluded") & ~pl.col("_missing") & (pl.col("_late") > 0))
+    late = ~pl.col("_excluded") & ~pl.col("_missing") & (pl.col("_late") > 0)
+    cases = cases.with_columns(_overdue=late & ~pl.col("_held"), _done_late=late & pl.col("_held"))
     return cases.with_columns(
         due_date=pl.when(pl.col("_excluded") | pl.col("_missing"))
         .then(pl.lit(None, pl.Date))
@@ -313,12 +319,14 @@ def _apply(
         .then(pl.lit(Status.DUE_SOON.value))
         .otherwise(pl.lit(Status.COMPLIANT.value)),
         days_overdue=pl.when("_overdue").then(pl.col("_late").cast(pl.Int64)),
+        days_late=pl.when("_done_late").then(pl.col("_late").cast(pl.Int64)),
     )
 
 
 def summarise(results: pl.DataFrame) -> pl.DataFrame:
-    """Counts per check and cohort: applicable (every row), then one column per status. Ordered by
-    CHECK_SLUGS (other checks after, by slug) then cohort precedence (caseaudit.core.cohorts.COHORTS)."""
+    """Counts per check and cohort: applicable (every row), then one column per status, then done_late (the
+    compliant one-off events that happened after their deadline). Ordered by CHECK_SLUGS (other checks
+    after, by slug) then cohort precedence (caseaudit.core.cohorts.COHORTS)."""
     counts = [
         (pl.col("status") == status.value).sum().cast(pl.Int64).alias(status.value.replace("-", "_"))
         for status in (
@@ -333,7 +341,11 @@ def summarise(results: pl.DataFrame) -> pl.DataFrame:
     cohort_rank = {slug: rank for rank, slug in enumerate(COHORT_SLUGS)}
     return (
         results.group_by("check", "cohort")
-        .agg(pl.len().cast(pl.Int64).alias("applicable"), *counts)
+        .agg(
+            pl.len().cast(pl.Int64).alias("applicable"),
+            *counts,
+            pl.col("days_late").is_not_null().sum().cast(pl.Int64).alias("done_late"),
+        )
         .sort(
             pl.col("check").replace_strict(check_rank, default=len(check_rank), return_dtype=pl.Int32),
             "check",
@@ -351,6 +363,7 @@ class CheckResult:
     due_date: date | None
     status: Status
     days_overdue: int | None
+    days_late: int | None  # a one-off event that happened after its deadline: by how many days
     anchor_label: str  # what the due date counts from, or what is missing: "latest pathway plan 3 May 2026"
     description: str  # the rule in words, from the rules file
     source: str = ""  # the regulation, guidance or local standard the rule comes from
@@ -388,6 +401,7 @@ def evaluate_case(
                 due_date=row["due_date"],
                 status=status,
                 days_overdue=row["days_overdue"],
+                days_late=row["days_late"],
                 anchor_label=_anchor_label(rule, dates, status, as_of),
                 description=rule.description,
                 source=rule.source,

@@ -26,6 +26,7 @@ class ComplianceRow:
     checked: int  # open cases of the cohort in the sample, whether the check applies to them or not
     compliant: int
     overdue: int
+    done_late: int  # one-off events done after their deadline: compliant now, the breach still counted
     due_soon: int
     not_applicable: int
     data_missing: int
@@ -61,6 +62,7 @@ def _row(row: dict, register: dict | None, rules: RuleSet) -> ComplianceRow:
         checked=int(row["applicable"]),
         compliant=int(row["compliant"]),
         overdue=int(row["overdue"]),
+        done_late=int(row["done_late"]),
         due_soon=int(row["due_soon"]),
         not_applicable=int(row["not_applicable"]),
         data_missing=int(row["data_missing"]),

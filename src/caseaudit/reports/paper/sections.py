@@ -276,7 +276,8 @@ def compliance_section(rows: list[ComplianceRow], *, as_of: date, ends_on: date)
     intro = (
         f"The open cases in this cycle's sample, checked against the timescales as at {day}, from the dates "
         "in the case register. Statutory timescales are set by regulations and statutory guidance; local "
-        "ones by the council."
+        "ones by the council. A one-off event done after its deadline, such as a late initial conference, "
+        "is within timescale now and counted as done late."
     )
     table = Table(
         f"Timescales as at {long_date(as_of)}: open cases in the sample to which each check applies, and the "
@@ -288,6 +289,7 @@ def compliance_section(rows: list[ComplianceRow], *, as_of: date, ends_on: date)
             "Cases",
             "Within timescale",
             "Overdue",
+            "Done late",
             "Date missing",
             "Whole register: overdue",
         ),
@@ -299,6 +301,7 @@ def compliance_section(rows: list[ComplianceRow], *, as_of: date, ends_on: date)
                 str(row.applies),
                 str(row.compliant),
                 str(row.overdue),
+                str(row.done_late),
                 str(row.data_missing),
                 _share(row.register_overdue, row.register_applies),
             )
@@ -333,6 +336,13 @@ def _compliance_findings(rows: list[ComplianceRow]) -> list[str]:
         if met == len(rows)
         else f"{met} of the {len(rows)} checks were within timescale for every case they apply to."
     )
+    late = [row for row in rows if row.done_late]
+    if late:
+        listed = sentence_list(f"{row.check.lower()} ({row.cohort.lower()}) {row.done_late}" for row in late)
+        texts.append(
+            "Done, but after the deadline (counted as within timescale now, the missed date still a "
+            f"breach): {listed}."
+        )
     for row in rows:
         if not row.register_applies:
             continue
