@@ -45,8 +45,8 @@ def test_csv_has_exactly_the_columns_and_a_row_per_case_and_check(register):
     assert by_key[("N000001", "supervision")]["status"] == "due-soon"
     assert by_key[("N000001", "supervision")]["days_overdue"] == ""
     assert by_key[("N000002", "looked-after-review")]["due_date"] == ""
-    # Care leaver: 4 checks; looked after: 7; child in need: 3. The closed case: none.
-    assert len(found) == 4 + 7 + 3
+    # Care leaver: 4 checks; looked after: 8; child in need: 3. The closed case: none.
+    assert len(found) == 4 + 8 + 3
     assert "N000003" not in text
 
 
@@ -102,7 +102,7 @@ def test_child_level_output_is_recorded_in_the_access_log_and_text_is_not(regist
     entries = AccessLog.objects.filter(object_type="compliance", action="export").order_by("at", "pk")
     assert [e.detail for e in entries] == [
         "4 results, csv, as of 2026-11-03, care-leaver",
-        "14 results, json, as of 2026-11-03",
+        "15 results, json, as of 2026-11-03",
     ]
     assert all(e.user is None for e in entries)
 
@@ -123,7 +123,7 @@ def test_output_file_is_written_whole_and_private(register, tmp_path):
     )
     assert target.read_text(encoding="utf-8").splitlines()[0] == HEADER
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert "Wrote 14 results" in err.getvalue()
+    assert "Wrote 15 results" in err.getvalue()
     assert [p.name for p in tmp_path.iterdir()] == ["compliance.csv"]
 
 
@@ -167,7 +167,7 @@ def test_as_a_person_the_rows_keep_to_their_scope_and_the_log_names_them(registe
     assert {r["child_id"] for r in team} == {"N000001", "N000002"}
     entry = AccessLog.objects.get(object_type="compliance")
     assert entry.user == register.personas.team_manager
-    assert entry.detail == "11 results, csv, as of 2026-11-03"
+    assert entry.detail == "12 results, csv, as of 2026-11-03"
 
 
 def test_a_senior_leader_gets_the_counts_and_no_row_of_a_child(register):

@@ -190,6 +190,14 @@ def test_an_unknown_key_in_a_step_lists_the_steps_keys(tmp_path):
             "'long_term' is not a yes-or-no answer of the register \\(use placement_intended_until_18\\)",
         ),
         (
+            ("    latest: last_seen\n", "    aged: {at_least: 16, under: 5}\n    latest: last_seen\n"),
+            "`under` is an age above `at_least`",
+        ),
+        (
+            ("    latest: last_seen\n", "    aged: {from: 5, under: 16}\n    latest: last_seen\n"),
+            r"aged\.from: unknown key \(allowed here: at_least, under\)",
+        ),
+        (
             ("- every: 6 weeks", "- every: 6 weeks\n        when_yes: placement_intended_until_18"),
             "the last `then` step applies when no other does",
         ),

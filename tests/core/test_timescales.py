@@ -476,6 +476,40 @@ def test_the_initial_health_assessment_within_20_working_days_of_becoming_looked
     assert on_the_day.status is Status.COMPLIANT
 
 
+@pytest.mark.parametrize(
+    ("birth_month", "status", "words"),
+    [
+        (date(2021, 3, 1), Status.COMPLIANT, ""),  # 5 from 1 March 2026: of school age on 10 March
+        (date(2021, 4, 1), Status.NOT_APPLICABLE, "not aged 5 to 15"),  # not 5 until April
+        (date(2010, 4, 1), Status.COMPLIANT, ""),  # 15 until April
+        (date(2010, 3, 1), Status.NOT_APPLICABLE, "not aged 5 to 15"),  # 16 from 1 March 2026
+        (None, Status.DATA_MISSING, "not recorded: birth month"),
+    ],
+)
+def test_a_personal_education_plan_for_children_of_school_age(birth_month, status, words):
+    dates = {
+        "looked_after_since": date(2024, 1, 8),
+        "latest_pep": date(2026, 1, 20),
+        "birth_month": birth_month,
+    }
+    result = check("personal-education-plan", "looked-after", AS_OF, **dates)
+    assert result.status is status
+    if status is Status.COMPLIANT:
+        assert result.due_date == date(2026, 5, 20)  # reviewed each term: within 4 months
+    else:
+        assert result.anchor_label == words
+
+
+def test_the_first_personal_education_plan_within_20_working_days_of_becoming_looked_after():
+    dates = {"looked_after_since": date(2026, 2, 2), "birth_month": date(2015, 6, 1)}
+    # Looked after from Monday 2 February 2026: 20 working days later is Monday 2 March.
+    assert outcome("personal-education-plan", "looked-after", AS_OF, **dates) == (
+        Status.OVERDUE,
+        date(2026, 3, 2),
+        8,
+    )
+
+
 def test_the_first_core_group_within_10_working_days_of_the_initial_conference():
     # Conference on Thursday 26 March 2026: 10 working days, over Good Friday and Easter Monday, is 13 April.
     conference = {"initial_conference": date(2026, 3, 26)}
@@ -566,6 +600,7 @@ def test_evaluate_rows_columns_and_order():
         ("C1", "supervision"),
         ("C2", "looked-after-review"),
         ("C2", "looked-after-visit"),
+        ("C2", "personal-education-plan"),
         ("C2", "initial-health-assessment"),
         ("C2", "health-assessment"),
         ("C2", "dental-check"),
@@ -658,4 +693,4 @@ def test_summarise_counts_per_check_and_cohort_in_report_order():
 def test_the_checks_are_listed_in_report_order():
     assert CHECK_SLUGS[0] == "pathway-plan-review"
     assert CHECK_SLUGS[-2:] == ("case-recording", "supervision")
-    assert len(set(CHECK_SLUGS)) == len(CHECK_SLUGS) == 17
+    assert len(set(CHECK_SLUGS)) == len(CHECK_SLUGS) == 18

@@ -80,6 +80,7 @@ class Check:
     ends_with: str | None = None  # the check stops applying once this has happened
     none_waiting_when_empty: bool = False
     uses_age: bool = False
+    aged: tuple[int, int] | None = None  # applies only from the first age up to the second
     # Days before a due date that it is "due soon": the smaller of 14 and a third of the interval counted,
     # from the start (the first) and after the latest event (every later one).
     first_window: int = 14
@@ -126,6 +127,16 @@ CHECKS: dict[str, Check] = {
             else plus_months(latest, 3)
         ),
         first_window=2,  # 1 week
+    ),
+    # School age (5 to 15) only: within 20 working days of becoming looked after, then every term (4 months).
+    "personal-education-plan": Check(
+        ("looked-after",),
+        start=("looked_after_since",),
+        first=lambda start: plus_working_days(start, 20),
+        latest="latest_pep",
+        next_due=lambda latest, *_: plus_months(latest, 4),
+        first_window=9,
+        aged=(5, 16),
     ),
     # The initial health assessment within 20 working days of becoming looked after (before the first review).
     "initial-health-assessment": Check(
@@ -232,7 +243,17 @@ def reference(dates: dict[str, date | None], cohort: str, as_of: date) -> list[t
         if ended is not None and start is not None and ended < start:
             ended = None  # a review conference of an earlier plan
         closed = dates.get("closed_on")
-        if ended is not None or (closed is not None and closed <= as_of):
+        birth = dates.get("birth_month")
+        out_of_age = (
+            check.aged is not None
+            and birth is not None
+            and not (
+                plus_years_from_first_of_month(birth, check.aged[0])
+                <= as_of
+                < plus_years_from_first_of_month(birth, check.aged[1])
+            )
+        )
+        if ended is not None or out_of_age or (closed is not None and closed <= as_of):
             rows.append((slug, None, Status.NOT_APPLICABLE, None))
             continue
 
@@ -244,6 +265,8 @@ def reference(dates: dict[str, date | None], cohort: str, as_of: date) -> list[t
         else:
             missing = latest is None
         if check.uses_age and latest is not None and dates.get("birth_month") is None:
+            missing = True
+        if check.aged is not None and dates.get("birth_month") is None:
             missing = True
         if lacks_column or missing:
             rows.append((slug, None, Status.DATA_MISSING, None))

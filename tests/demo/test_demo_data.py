@@ -118,6 +118,7 @@ def test_each_cohort_has_its_key_dates_and_only_those():
             "last_social_work_visit",
             "last_health_assessment",
             "last_dental_check",
+            "latest_pep",
         },
         "child-protection": {
             "strategy_discussion",

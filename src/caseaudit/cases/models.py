@@ -119,6 +119,7 @@ class Case(models.Model):
     last_social_work_visit = models.DateField(null=True, blank=True)
     last_health_assessment = models.DateField(null=True, blank=True)
     last_dental_check = models.DateField(null=True, blank=True)
+    latest_pep = models.DateField("Latest personal education plan review", null=True, blank=True)
     strategy_discussion = models.DateField(null=True, blank=True)
     initial_conference = models.DateField(null=True, blank=True)
     first_core_group = models.DateField(null=True, blank=True)

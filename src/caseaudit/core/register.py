@@ -15,6 +15,7 @@ KEY_DATE_COLUMNS = (
     "last_social_work_visit",
     "last_health_assessment",
     "last_dental_check",
+    "latest_pep",
     "strategy_discussion",
     "initial_conference",
     "first_core_group",
@@ -45,6 +46,7 @@ COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
         "last_social_work_visit",
         "last_health_assessment",
         "last_dental_check",
+        "latest_pep",
         *ALL_COHORT_KEY_DATES,
     ),
     "child-protection": (

@@ -28,6 +28,9 @@ The shape of a rule (every interval is written "<number> <unit>", the unit being
   up), so the case is compliant; only a register that lacks the column altogether is data missing.
 - `due_soon: <interval>`: how long before its due date an event is "due soon". By default the smaller of 14
   days and a third of the interval the due date was counted with.
+- `aged: {at_least: <years>, under: <years>}`: the rule applies only to children of that age on the day
+  checked (personal education plans: school age, 5 to 15); for others it does not apply, and without a
+  birth month it is data missing. The birthday counts from the first of the birth month.
 - `enabled: false`: a rule shipped off, because the law sets no timescale for it (early help assessments)
   or it is a local standard many authorities do not keep (child in need visits). It is listed as "not
   checked"; an authority turns it on by giving the whole rule, with `enabled: true`, in its own file.
@@ -66,6 +69,7 @@ CHECK_SLUGS: tuple[str, ...] = (
     "personal-adviser-contact",
     "looked-after-review",
     "looked-after-visit",
+    "personal-education-plan",
     "initial-health-assessment",
     "health-assessment",
     "dental-check",
@@ -106,6 +110,7 @@ DATE_LABELS: dict[str, str] = {
     "last_seen": "child last seen",
     "last_supervision": "last supervision",
     "recording_backlog_since": "oldest event not yet recorded",
+    "latest_pep": "latest personal education plan review",
     "birth_month": "birth month",
 }
 # The register's yes-or-no answers a step may depend on, with the words the case page shows beside them.
@@ -211,6 +216,9 @@ class Rule:
     empty_start_means_none_waiting: bool = False
     due_soon: Interval | None = None  # the window before a due date in which it is "due soon"
     enabled: bool = True
+    aged: tuple[int, int] | None = (
+        None  # the rule applies from the first age up to, not including, the second
+    )
 
     def due_soon_days(self, interval: Interval) -> int:
         """How many days before a due date counted with `interval` the event is "due soon": the rule's own
@@ -222,7 +230,7 @@ class Rule:
 
     @property
     def uses_age(self) -> bool:
-        return any(step.when_under_age is not None for step in self.then)
+        return self.aged is not None or any(step.when_under_age is not None for step in self.then)
 
     @property
     def answers(self) -> tuple[str, ...]:
@@ -317,6 +325,17 @@ class StepModel(_Strict):
     reading: OptionalText = ""
 
 
+class AgedModel(_Strict):
+    at_least: Annotated[int, Field(strict=True, ge=0, le=25)]
+    under: Annotated[int, Field(strict=True, ge=1, le=26)]
+
+    @model_validator(mode="after")
+    def _band(self) -> AgedModel:
+        if self.under <= self.at_least:
+            raise ValueError("`under` is an age above `at_least`")
+        return self
+
+
 class RuleModel(_Strict):
     slug: Slug
     label: Text
@@ -334,6 +353,7 @@ class RuleModel(_Strict):
     empty_start_means_none_waiting: bool = False
     due_soon: IntervalText | None = None
     enabled: bool = True
+    aged: AgedModel | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> RuleModel:
@@ -414,6 +434,7 @@ def _rule(model: RuleModel) -> Rule:
         empty_start_means_none_waiting=model.empty_start_means_none_waiting,
         due_soon=parse_interval(model.due_soon) if model.due_soon else None,
         enabled=model.enabled,
+        aged=(model.aged.at_least, model.aged.under) if model.aged else None,
     )
 
 
@@ -469,7 +490,11 @@ def _problem(error: Any, root: yaml.Node, data: dict[str, Any], source: str) -> 
 def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     model: type[BaseModel] = RulesFile
     if len(loc) >= 3 and loc[0] == "rules":
-        model = StepModel if len(loc) >= 5 and loc[2] == "then" else RuleModel
+        model = RuleModel
+        if len(loc) >= 5 and loc[2] == "then":
+            model = StepModel
+        elif len(loc) >= 4 and loc[2] == "aged":
+            model = AgedModel
     return list(model.model_fields)
 
 

@@ -288,9 +288,13 @@ def _apply(
         missing = missing | pl.lit(not starts)
     else:
         missing = missing | (start.is_null() if has_start else latest.is_null())
-    if rule.uses_age:
+    if rule.aged is not None:
+        missing = missing | column("birth_month").is_null()
+    elif rule.uses_age:
         missing = missing | (latest.is_not_null() & column("birth_month").is_null())
     excluded = pl.col("_ends").is_not_null()
+    if rule.aged is not None:
+        excluded = excluded | ~_aged(column("birth_month"), rule.aged, as_of).fill_null(True)
     if "closed_on" in present:
         excluded = excluded | (pl.col("closed_on") <= as_of).fill_null(False)
     held = pl.col("_done").is_not_null()
@@ -321,6 +325,12 @@ def _apply(
         days_overdue=pl.when("_overdue").then(pl.col("_late").cast(pl.Int64)),
         days_late=pl.when("_done_late").then(pl.col("_late").cast(pl.Int64)),
     )
+
+
+def _aged(birth_month: pl.Expr, band: tuple[int, int], as_of: date) -> pl.Expr:
+    """Whether the child is in the age band on `as_of`, the birthday counted from the first of the month."""
+    on = pl.lit(as_of, pl.Date)
+    return (birth_month.dt.offset_by(f"{band[0]}y") <= on) & (birth_month.dt.offset_by(f"{band[1]}y") > on)
 
 
 def summarise(results: pl.DataFrame) -> pl.DataFrame:
@@ -428,7 +438,9 @@ def _anchor_label(rule: Rule, dates: Mapping[str, date | None], status: Status, 
         if closed is not None and closed <= as_of:
             return _named("closed_on", closed)
         event = dates.get(rule.not_applicable_once or "")
-        return _named(rule.not_applicable_once, event) if rule.not_applicable_once and event else ""
+        if rule.not_applicable_once and event:
+            return _named(rule.not_applicable_once, event)
+        return f"not aged {rule.aged[0]} to {rule.aged[1] - 1}" if rule.aged else ""
     if status is Status.DATA_MISSING:
         unrecorded = []
         if rule.start and start is None:

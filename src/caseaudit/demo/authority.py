@@ -400,6 +400,14 @@ def _cases(
             row["placement_intended_until_18"] = empty if long_term is None else long_term
             # 20 working days are at least 28 calendar days: within 27 is on time, from 30 late.
             row["initial_health_assessment"] = put(_one_off(statutory.random, since, at, (5, 27), (30, 70)))
+            if 5 * 365 <= age_days < 16 * 365 and days_in >= 28:
+                # Reviewed each term: within 4 months, or now and then longer ago.
+                back = (
+                    125 + int(statutory.random() * 120)
+                    if statutory.random() < 0.12
+                    else int(statutory.random() * 115)
+                )
+                row["latest_pep"] = put(at - min(back, days_in - 5))
             health_limit = 175 if age_days < 5 * 365 else 355
             if rnd() < 0.12 and days_in > health_limit + 15:
                 health = at - between(health_limit + 15, min(days_in, health_limit + 200))
