@@ -181,6 +181,19 @@ def test_an_auditor_counts_only_their_allocated_cases(client, register):
     assert child_ids(drill_down(client, "supervision", "overdue")) == []
 
 
+def test_an_auditors_kept_counts_follow_their_allocations(client, register):
+    cycle = make_cycle([register.care_leaver, register.child_in_need])
+    allocate_to(cycle, register.personas.auditor, [register.care_leaver])
+    client.force_login(register.personas.auditor)
+    assert set(counts(client, check="supervision")) == {("Supervision", "Care leaver")}
+    # Kept for the next visit; another audit allocated to them shows at once.
+    allocate_to(cycle, register.personas.auditor, [register.child_in_need])
+    assert set(counts(client, check="supervision")) == {
+        ("Supervision", "Care leaver"),
+        ("Supervision", "Child in need"),
+    }
+
+
 def test_a_senior_leader_sees_counts_without_links_and_no_drill_down(client, register):
     client.force_login(register.personas.senior_leader)
     text = client.get(reverse("compliance:summary"), AS_OF_QUERY).text

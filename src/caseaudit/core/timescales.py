@@ -27,10 +27,12 @@ How due dates are found (Annex A gives only the latest date of each event, so se
   start (the first looked after review 20 working days after becoming looked after; the first visit 1 week
   after the current placement started).
 - Which step applies: the first whose conditions hold. A looked after review within 20 working days of the
-  start is taken to be the first review, so the next is due 3 months after it; any later review is taken to
-  be the second or later (next due 6 months after it). A visit within the placement's first 12 months is
-  followed by one within 6 weeks; a later one within 3 months where the register answers yes to "intended
-  to last until 18" (`when_yes`), else within 6 weeks: no answer is not a yes.
+  start is the first review, so the next is due 3 months after it; one in the 3 months after that could
+  be a late first or the second, and is read the stricter way, as the first (the step's `reading` says so
+  on the case page); any later review is the third or later (next due 6 months after it). A visit within
+  the placement's first 12 months is followed by one within 6 weeks; a later one within 3 months where the
+  register answers yes to "intended to last until 18" (`when_yes`), else within 6 weeks: no answer is not
+  a yes.
 - Age (health assessments: every 6 months under 5, else 12 months): the child is under 5 on the date the
   6-month interval gives if that date is before the first day of the birth month 5 years on (the register
   keeps the birth month only, so the birthday counts from the 1st). Needed whenever the rule counts from the
