@@ -91,6 +91,8 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("case with an open follow-up", "get", "cases:detail", "follow-up-open", None, OK),
     ("case with a completed follow-up", "get", "cases:detail", "follow-up-done", None, OK),
     ("import", "get", "cases:import", None, None, OK),
+    # The register's implausible data, with Child Unique IDs: for those who import the register.
+    ("data quality", "get", "cases:data-quality", None, None, OK),
     # A confirmation without an upload waiting is refused even for the QA lead.
     ("import confirm", "post", "cases:import-confirm", None, None, BAD),
     # The check's and the import's jobs are the QA lead's (both done): the page shows what they found.

@@ -1,13 +1,15 @@
 """The load test's database: the demo authority at the size asked for, built once with `caseaudit demo-data`
-and kept, keyed by size, seed and date.
+and kept, keyed by size, seed, date and the code that builds it (the demo's generator and the migrations),
+so that a kept demo is never one that code has since changed.
 
-SQLite: built into `CACHE/demo-N-seedS-DATE.sqlite3`, then copied for each run, so that every run starts
+SQLite: built into `CACHE/demo-N-seedS-DATE-CODE.sqlite3`, then copied for each run, so that every run starts
 from the same data (a run writes: sessions, the access log, autosaves). PostgreSQL (a `postgres://` URL):
 the named database itself holds the demo; it is reused when it already holds this demo, built when it is
 empty, and dropped and built again only with `rebuild` (never a database holding anything else)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -27,7 +29,21 @@ class Demo:
 
     @property
     def key(self) -> str:
-        return f"demo-{self.cases}-seed{self.seed}-{self.today.isoformat()}"
+        return f"demo-{self.cases}-seed{self.seed}-{self.today.isoformat()}-{_code_digest()}"
+
+
+# What the built demo depends on besides its size, seed and date.
+_SOURCE = Path(__file__).resolve().parents[2] / "src" / "caseaudit"
+
+
+def _code_digest() -> str:
+    """A short digest of the demo's generator and every migration: a change to either builds it again."""
+    files = sorted([*_SOURCE.glob("demo/*.py"), *_SOURCE.glob("*/migrations/*.py")])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(_SOURCE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def caseaudit(*args: str, env: dict[str, str], quiet: bool = True) -> subprocess.CompletedProcess[str]:
@@ -89,6 +105,9 @@ def sqlite_for_run(
     cached = cache / f"{demo.key}.sqlite3"
     seconds = None
     if rebuild or not cached.exists():
+        # Demos of this size and seed built by older code are never used again.
+        for stale in cache.glob(f"demo-{demo.cases}-seed{demo.seed}-*.sqlite3"):
+            stale.unlink()
         partial = cache / f"{demo.key}.building.sqlite3"
         for leftover in cache.glob(f"{partial.name}*"):
             leftover.unlink()

@@ -55,6 +55,7 @@ def test_qa_lead_compliance_journey(page, live_server, check_page, register):
     plan_row = page.locator("#compliance-counts tbody tr", has_text="Pathway plan review")
     expect(plan_row.locator("td")).to_have_text(
         [
+            "Statutory",
             "Care leaver",
             "2",
             "1 compliant: Pathway plan review, care leaver",
@@ -62,6 +63,7 @@ def test_qa_lead_compliance_journey(page, live_server, check_page, register):
             "0",
             "0",
             "0",
+            "0",  # done late
         ]
     )
     check_page("compliance-02-filtered")

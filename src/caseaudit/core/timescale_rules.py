@@ -216,9 +216,8 @@ class Rule:
     empty_start_means_none_waiting: bool = False
     due_soon: Interval | None = None  # the window before a due date in which it is "due soon"
     enabled: bool = True
-    aged: tuple[int, int] | None = (
-        None  # the rule applies from the first age up to, not including, the second
-    )
+    # The ages the rule applies to: from the first up to, not including, the second (None: every age).
+    aged: tuple[int, int] | None = None
 
     def due_soon_days(self, interval: Interval) -> int:
         """How many days before a due date counted with `interval` the event is "due soon": the rule's own
@@ -231,11 +230,6 @@ class Rule:
     @property
     def uses_age(self) -> bool:
         return self.aged is not None or any(step.when_under_age is not None for step in self.then)
-
-    @property
-    def answers(self) -> tuple[str, ...]:
-        """The register's yes-or-no answers the rule's steps depend on."""
-        return tuple(dict.fromkeys(step.when_yes for step in self.then if step.when_yes))
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -401,13 +401,7 @@ def _cases(
             # 20 working days are at least 28 calendar days: within 27 is on time, from 30 late.
             row["initial_health_assessment"] = put(_one_off(statutory.random, since, at, (5, 27), (30, 70)))
             if 5 * 365 <= age_days < 16 * 365 and days_in >= 28:
-                # Reviewed each term: within 4 months, or now and then longer ago.
-                back = (
-                    125 + int(statutory.random() * 120)
-                    if statutory.random() < 0.12
-                    else int(statutory.random() * 115)
-                )
-                row["latest_pep"] = put(at - min(back, days_in - 5))
+                row["latest_pep"] = put(_pep_review(statutory.random, at, days_in))
             health_limit = 175 if age_days < 5 * 365 else 355
             if rnd() < 0.12 and days_in > health_limit + 15:
                 health = at - between(health_limit + 15, min(days_in, health_limit + 200))
@@ -547,6 +541,13 @@ def _one_off(
     low, high = late if rnd() < 0.125 else on_time
     day = start + low + int(rnd() * (high - low + 1))
     return None if day > at or rnd() < 0.03 else day
+
+
+def _pep_review(rnd: Callable[[], float], at: int, days_in: int) -> int:
+    """The latest review of a school-age child's personal education plan: each term, so within the last 4
+    months, or one time in eight longer ago."""
+    back = 125 + int(rnd() * 120) if rnd() < 0.12 else int(rnd() * 115)
+    return at - min(back, days_in - 5)
 
 
 def _plan_review(rnd: Callable[[], float], opened: int, at: int) -> int | None:
