@@ -43,9 +43,9 @@ class Command(BaseCommand):
     help = (
         "Compliance with timescales for the open cases of the register: per check and cohort, how many "
         "cases are compliant, overdue, due soon or missing the date the check needs (text), or one row per "
-        "case and check (csv: child_id,cohort,check,due_date,status,days_overdue; json: the summary and the "
-        "rows). CSV and JSON hold child-level data: they are recorded in the access log. With --as, that "
-        "person's scope applies, as on the compliance pages."
+        "case and check (csv: child_id,cohort,check,due_date,status,days_overdue,days_late; json: the "
+        "summary and the rows). CSV and JSON hold child-level data: they are recorded in the access log. "
+        "With --as, that person's scope applies, as on the compliance pages."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
