@@ -347,9 +347,9 @@ def test_other_sheets_and_unknown_columns_are_warned(tmp_path: Path) -> None:
         },
     )
     assert table.warnings[:3] == [
-        "Sheet 'Notes' is not an Annex A list caseaudit reads (Lists 2, 6, 7, 8, 9): ignored.",
-        "Sheet 'List 1' is Annex A List 1, which caseaudit does not read (it reads Lists 2, 6, 7, 8, 9): "
-        "ignored.",
+        "Sheet 'Notes' is not an Annex A list caseaudit reads (Lists 2, 3, 4, 5, 6, 7, 8, 9): ignored.",
+        "Sheet 'List 1' is Annex A List 1, which caseaudit does not read (it reads Lists 2, 3, 4, 5, 6, 7, "
+        "8, 9): ignored.",
         "List 9: columns not used: 'Local ref', 'Comments'.",
     ]
     assert rows(table, "child_id") == [("C1",)]
@@ -423,3 +423,85 @@ def test_not_a_workbook_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really a workbook")
     with pytest.raises(ImportRefused, match="could not be read"):
         read_annex_a(path)
+
+
+# --- lists of events (3, 4, 5) --------------------------------------------------------------------------
+
+
+def test_the_lists_of_events_give_their_latest_dates_to_the_children_on_the_lists_of_open_cases(
+    tmp_path: Path,
+) -> None:
+    table = read(
+        tmp_path,
+        {
+            6: [{"child_id": "N1", "CIN Start Date": date(2024, 3, 4)}],
+            7: [{"child_id": "P1", "Child Protection Plan Start Date": date(2024, 2, 1)}],
+            3: [
+                {"child_id": "N1", "Date of referral": date(2023, 11, 20), "Referral Source": "1A"},
+                {"child_id": "N1", "Date of referral": date(2024, 3, 1)},  # the latest of two referrals
+                {"child_id": "Z9", "Date of referral": date(2024, 1, 5)},  # on no list of open cases
+            ],
+            4: [
+                {
+                    "child_id": "N1",
+                    "Continuous Assessment Start Date": date(2024, 3, 4),
+                    "Continuous Assessment Date of Authorisation": date(2024, 4, 30),
+                }
+            ],
+            5: [
+                {
+                    "child_id": "P1",
+                    "Strategy discussion initiating Section 47 Enquiry Start Date": date(2024, 1, 10),
+                    "Date of Initial Child Protection Conference": date(2024, 1, 31),
+                }
+            ],
+        },
+    )
+    by_child = {row["child_id"]: row for row in table.frame.iter_rows(named=True)}
+    assert set(by_child) == {"N1", "P1"}  # a list of events makes no case of its own
+    assert by_child["N1"]["referral_date"] == "2024-03-01"
+    assert (by_child["N1"]["assessment_start"], by_child["N1"]["assessment_completed"]) == (
+        "2024-03-04",
+        "2024-04-30",
+    )
+    assert (by_child["P1"]["strategy_discussion"], by_child["P1"]["initial_conference"]) == (
+        "2024-01-10",
+        "2024-01-31",
+    )
+    # The list's other columns are not news; the child on no list of open cases is.
+    assert "List 3 (referrals): 1 child(ren) on no list of open cases; their dates were not used." in (
+        table.warnings
+    )
+    assert not any("columns not used" in warning for warning in table.warnings)
+
+
+def test_a_list_of_events_fills_only_what_the_list_of_open_cases_leaves_blank(tmp_path: Path) -> None:
+    table = read(
+        tmp_path,
+        {
+            7: [
+                {
+                    "child_id": "P1",
+                    "Child Protection Plan Start Date": date(2024, 2, 1),
+                    "Date of Initial Child Protection Conference": date(2024, 1, 30),
+                }
+            ],
+            5: [{"child_id": "P1", "Date of Initial Child Protection Conference": date(2024, 1, 31)}],
+        },
+    )
+    assert rows(table, "initial_conference") == [("2024-01-30",)]
+
+
+def test_a_date_in_a_list_of_events_that_is_no_date_is_named_and_not_used(tmp_path: Path) -> None:
+    table = read(
+        tmp_path,
+        {
+            6: [{"child_id": "N1", "CIN Start Date": date(2024, 3, 4)}],
+            3: [{"child_id": "N1", "Date of referral": "31/02/2024"}],
+        },
+    )
+    assert rows(table, "referral_date") == [(None,)]
+    assert (
+        "List 3: 1 referral date value(s) are not dates and were not used (the first, row 2: '31/02/2024')."
+        in table.warnings
+    )

@@ -10,6 +10,7 @@ from caseaudit.cases.actions import import_case_register
 from caseaudit.cases.annex_a_writer import write_annex_a_workbook
 from caseaudit.cases.importing.result import RowsRefused
 from caseaudit.cases.models import Case
+from caseaudit.compliance.queries import case_timescales
 from caseaudit.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +125,49 @@ def test_reimporting_the_same_workbook_changes_nothing(tmp_path):
     import_case_register(path, acting_user=SYSTEM, today=TODAY)
     again = import_case_register(path, acting_user=SYSTEM, today=TODAY)
     assert again.totals.unchanged == 3 and again.totals.updated == 0 and again.totals.closed == 0
+
+
+def test_referrals_and_enquiries_give_their_dates_to_the_childrens_cases(tmp_path):
+    """Lists 3 and 5 are events: their dates reach the cases of the children on Lists 6 and 7, where the
+    child and family assessment counts from the referral, and make no case of their own."""
+    path = write_annex_a_workbook(
+        tmp_path / "annex-a.xlsx",
+        {
+            "List 6": [
+                {
+                    "Child Unique ID": "N1",
+                    "CIN Start Date": date(2026, 8, 10),
+                    "Date Child Was Last Seen": date(2026, 10, 20),
+                }
+            ],
+            "List 7": [{"Child Unique ID": "P1", "Child Protection Plan Start Date": date(2026, 9, 3)}],
+            "List 3": [
+                {"Child Unique ID": "N1", "Date of referral": date(2026, 8, 3)},
+                {"Child Unique ID": "X1", "Date of referral": date(2026, 8, 4)},
+            ],
+            "List 4": [{"Child Unique ID": "N1", "Continuous Assessment Start Date": date(2026, 8, 10)}],
+            "List 5": [
+                {
+                    "Child Unique ID": "P1",
+                    "Strategy discussion initiating Section 47 Enquiry Start Date": date(2026, 8, 12),
+                    "Date of Initial Child Protection Conference": date(2026, 9, 3),
+                }
+            ],
+        },
+    )
+    result = import_case_register(path, acting_user=SYSTEM, today=TODAY)
+    assert result.written and not result.errors, result.errors
+    assert sorted(Case.objects.values_list("child_id", flat=True)) == ["N1", "P1"]
+    child_in_need = Case.objects.get(child_id="N1")
+    assert (child_in_need.referral_date, child_in_need.assessment_start) == (
+        date(2026, 8, 3),
+        date(2026, 8, 10),
+    )
+    protection = Case.objects.get(child_id="P1")
+    assert (protection.strategy_discussion, protection.initial_conference) == (
+        date(2026, 8, 12),
+        date(2026, 9, 3),
+    )
+    # Referred on Monday 3 August 2026: 45 working days, over the August bank holiday, is 6 October.
+    assessment = next(r for r in case_timescales(child_in_need, TODAY) if r.check == "assessment-completion")
+    assert (assessment.due_date, assessment.anchor_label) == (date(2026, 10, 6), "referral 3 August 2026")

@@ -72,13 +72,19 @@ class ListSpec:
 
     number: int
     title: str
-    cohort: str
+    cohort: str  # "" for a list of events (referrals, assessments, enquiries), not of open cases
     columns: tuple[AnnexAColumn, ...]
     ignored: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         return f"List {self.number}"
+
+    @property
+    def supplementary(self) -> bool:
+        """A list of events whose dates are joined to the cases of the children on the lists of open
+        cases, never cases of their own."""
+        return not self.cohort
 
     @cached_property
     def ignored_keys(self) -> frozenset[str]:
@@ -495,8 +501,71 @@ LIST_9 = ListSpec(
     ),
 )
 
-LISTS: dict[int, ListSpec] = {spec.number: spec for spec in (LIST_2, LIST_6, LIST_7, LIST_8, LIST_9)}
-READ_LISTS_TEXT = "Lists " + ", ".join(str(n) for n in LISTS)  # "Lists 2, 6, 7, 8, 9"
+# Lists of events in the last 12 months, not of open cases. Only their dates are read, for the children who
+# are also on a list of open cases: a referral starts the child and family assessment's 45 working days; an
+# assessment's start and authorisation, and a section 47 enquiry's strategy discussion and initial
+# conference, are the dates the timescale checks count from. The latest of each, where a child has several.
+LIST_3 = ListSpec(
+    number=3,
+    title="Referrals",
+    cohort="",
+    columns=(
+        _CHILD_ID,
+        _date(
+            "Date of referral", "referral_date", aliases=("Referral Date", "ReferralDate", "Date of Referral")
+        ),
+    ),
+)
+LIST_4 = ListSpec(
+    number=4,
+    title="Assessments",
+    cohort="",
+    columns=(
+        _CHILD_ID,
+        _date(
+            "Continuous Assessment Start Date",
+            "assessment_start",
+            aliases=(
+                "Continuous Assessment Start date",
+                "ContinuousAssessmentStartDate",
+                "Assessment Start Date",
+            ),
+        ),
+        _date(
+            "Continuous Assessment Date of Authorisation",
+            "assessment_completed",
+            aliases=(
+                "ContinuousAssessmentDateOfAuthorisation",
+                "Date of Authorisation",
+                "Assessment Authorisation Date",
+                "Assessment Completion Date",
+            ),
+        ),
+    ),
+)
+LIST_5 = ListSpec(
+    number=5,
+    title="Section 47 enquiries and initial child protection conferences",
+    cohort="",
+    columns=(
+        _CHILD_ID,
+        _date(
+            "Strategy discussion initiating Section 47 Enquiry Start Date",
+            "strategy_discussion",
+            aliases=("Strategy Discussion Date", "Section 47 Enquiry Start Date", "S47 Start Date"),
+        ),
+        _date(
+            "Date of Initial Child Protection Conference",
+            "initial_conference",
+            aliases=("Initial Child Protection Conference Date", "ICPC Date", "Date of ICPC"),
+        ),
+    ),
+)
+
+LISTS: dict[int, ListSpec] = {
+    spec.number: spec for spec in (LIST_2, LIST_3, LIST_4, LIST_5, LIST_6, LIST_7, LIST_8, LIST_9)
+}
+READ_LISTS_TEXT = "Lists " + ", ".join(str(n) for n in LISTS)  # "Lists 2, 3, 4, 5, 6, 7, 8, 9"
 
 # "List 9", "List 9 - Care leavers", "list_9", "List9", "L9 Care Leavers", "Annex A List 9", "AA_List_09":
 # "list" or a lone "l", then separators, then the number, which must not run on into another digit
@@ -512,8 +581,8 @@ def list_number(sheet_name: str) -> int | None:
 
 def identify_list(sheet_name: str) -> ListSpec | None:
     """The spec of the Annex A list a sheet holds, judged by its name ("List 9", "List 9 - Care leavers",
-    "list_9", "L9 Care Leavers"); None for the lists caseaudit does not read (1, 3, 4, 5, 10, 11: contacts,
-    referrals, assessments, section 47 enquiries, adoption) and for any other sheet."""
+    "list_9", "L9 Care Leavers"); None for the lists caseaudit does not read (1, 10, 11: contacts and
+    adoption) and for any other sheet."""
     number = list_number(sheet_name)
     return LISTS.get(number) if number is not None else None
 

@@ -1,8 +1,11 @@
 """Read an Ofsted Annex A workbook (.xlsx) into caseaudit's register layout.
 
-Lists 2, 6, 7, 8 and 9 are read (see caseaudit.core.annex_a for which header feeds which column); every
-other sheet is named in a warning and skipped. Each list row becomes one row of the frame, with the list's
-cohort: a child on two lists is two rows here, merged into one case later (`merge_lists`).
+Lists 2, 6, 7, 8 and 9, the lists of open cases, are read (see caseaudit.core.annex_a for which header
+feeds which column); each row becomes one row of the frame, with the list's cohort: a child on two lists
+is two rows here, merged into one case later (`merge_lists`). Lists 3, 4 and 5 are lists of events
+(referrals, assessments, section 47 enquiries): their latest dates for each child are joined to that
+child's rows from the lists of open cases, where those leave them blank (`_joined`); a child on none of
+those lists is counted in a warning. Every other sheet is named in a warning and skipped.
 
 fastexcel (Rust's calamine) parses the workbook; every cell is read as text, so a column mixing real Excel
 dates with typed `dd/mm/yyyy` text never fails to load. What it gives:
@@ -77,19 +80,54 @@ def read_annex_a(path: Path, file_name: str | None = None) -> RawTable:
         )
 
     frames: list[pl.DataFrame] = []
+    events: list[tuple[ListSpec, pl.DataFrame]] = []
     provided: set[str] = set()
     labels: dict[str, dict[str, str]] = {}
     for name, spec in chosen.values():
         frame, match = _read_list(reader, name, spec, warnings)
         if frame is not None and match is not None:
-            frames.append(frame)
+            if spec.supplementary:
+                events.append((spec, frame))
+            else:
+                frames.append(frame)
+                labels[name] = match.labels
             provided.update(match.columns)
-            labels[name] = match.labels
     frame = pl.concat(frames, how="vertical") if frames else _empty_frame()
+    for spec, rows in events:
+        frame = _joined(frame, spec, rows, warnings)
     absent = frozenset(c for c in COLUMNS if c not in provided and c not in _NEVER_ABSENT)
     return RawTable(
         frame=frame, kind="annex-a", warnings=warnings, merge_lists=True, absent=absent, labels=labels
     )
+
+
+def _joined(frame: pl.DataFrame, spec: ListSpec, rows: pl.DataFrame, warnings: list[str]) -> pl.DataFrame:
+    """`frame` (rows of the lists of open cases) with the latest of each of `spec`'s dates for each child
+    from `rows` (the list of events), where the child's own row leaves the date blank. A date that is no
+    date is named in a warning and not used; so are the children on no list of open cases."""
+    columns = [c for c in spec.register_columns if c in DATE_COLUMNS]
+    parsed = rows.select("child_id", "_row", *(any_date(pl.col(c)).alias(c) for c in columns))
+    for column in columns:
+        unreadable = rows.filter(pl.col(column).is_not_null() & parsed[column].is_null())
+        if unreadable.height:
+            first = unreadable.row(0, named=True)
+            warnings.append(
+                f"{spec.label}: {unreadable.height:,} {column.replace('_', ' ')} value(s) are not dates and "
+                f"were not used (the first, row {first['_row']}: {first[column]!r})."
+            )
+    latest = (
+        parsed.drop_nulls("child_id")
+        .group_by("child_id")
+        .agg(pl.col(c).max().dt.strftime("%Y-%m-%d").alias(f"_{c}") for c in columns)
+    )
+    elsewhere = latest.filter(~pl.col("child_id").is_in(frame["child_id"].implode())).height
+    if elsewhere:
+        warnings.append(
+            f"{spec.label} ({spec.title.lower()}): {elsewhere:,} child(ren) on no list of open cases; their "
+            "dates were not used."
+        )
+    joined = frame.join(latest, on="child_id", how="left", maintain_order="left")
+    return joined.with_columns(pl.coalesce(c, f"_{c}").alias(c) for c in columns).select(frame.columns)
 
 
 def _ignored_sheet(name: str) -> str:
@@ -120,7 +158,8 @@ def _read_list(
             "one that holds the Child Unique ID."
         )
 
-    if match.unknown:
+    # A list of events is read for its dates alone: its other columns are no news.
+    if match.unknown and not spec.supplementary:
         warnings.append(f"{label}: columns not used: {', '.join(repr(h) for h in match.unknown)}.")
     if "Allocated Personal Adviser" in match.missing and "Allocated Worker" not in match.missing:
         warnings.append(f"{label}: no 'Allocated Personal Adviser' column; the allocated worker is used.")
