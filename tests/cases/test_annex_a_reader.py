@@ -505,3 +505,19 @@ def test_a_date_in_a_list_of_events_that_is_no_date_is_named_and_not_used(tmp_pa
         "List 3: 1 referral date value(s) are not dates and were not used (the first, row 2: '31/02/2024')."
         in table.warnings
     )
+
+
+def test_an_assessment_on_list_4_is_never_an_early_help_cases(tmp_path: Path) -> None:
+    table = read(
+        tmp_path,
+        {
+            2: [{"child_id": "E1", "Assessment start date": date(2024, 1, 8)}],  # still open
+            6: [{"child_id": "N1", "CIN Start Date": date(2024, 3, 4)}],
+            4: [
+                {"child_id": "E1", "Continuous Assessment Date of Authorisation": date(2024, 2, 20)},
+                {"child_id": "N1", "Continuous Assessment Date of Authorisation": date(2024, 4, 30)},
+            ],
+        },
+    )
+    completed = dict(rows(table, "child_id", "assessment_completed"))
+    assert completed == {"E1": None, "N1": "2024-04-30"}

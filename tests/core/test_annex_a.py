@@ -131,6 +131,8 @@ def test_each_list_feeds_its_cohort() -> None:
         4: ("child_id", "assessment_start", "assessment_completed"),
         5: ("child_id", "strategy_discussion", "initial_conference"),
     }
+    assert all(set(spec.fills) <= set(COHORT_SLUGS) for spec in LISTS.values())
+    assert "early-help" not in LISTS[4].fills
 
 
 @pytest.mark.parametrize("spec", LISTS.values(), ids=lambda s: s.label)

@@ -75,6 +75,8 @@ class ListSpec:
     cohort: str  # "" for a list of events (referrals, assessments, enquiries), not of open cases
     columns: tuple[AnnexAColumn, ...]
     ignored: tuple[str, ...] = ()
+    # A list of events: the cohorts whose cases its dates go to (empty: every cohort).
+    fills: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -520,6 +522,8 @@ LIST_4 = ListSpec(
     number=4,
     title="Assessments",
     cohort="",
+    # A statutory assessment: never an early help case's, whose own assessment List 2 gives.
+    fills=("care-leaver", "looked-after", "child-protection", "child-in-need"),
     columns=(
         _CHILD_ID,
         _date(

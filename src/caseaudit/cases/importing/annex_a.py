@@ -103,8 +103,9 @@ def read_annex_a(path: Path, file_name: str | None = None) -> RawTable:
 
 def _joined(frame: pl.DataFrame, spec: ListSpec, rows: pl.DataFrame, warnings: list[str]) -> pl.DataFrame:
     """`frame` (rows of the lists of open cases) with the latest of each of `spec`'s dates for each child
-    from `rows` (the list of events), where the child's own row leaves the date blank. A date that is no
-    date is named in a warning and not used; so are the children on no list of open cases."""
+    from `rows` (the list of events), where the child's own row leaves the date blank and its cohort is one
+    the list fills. A date that is no date is named in a warning and not used; so are the children on no
+    list of open cases."""
     columns = [c for c in spec.register_columns if c in DATE_COLUMNS]
     parsed = rows.select("child_id", "_row", *(any_date(pl.col(c)).alias(c) for c in columns))
     for column in columns:
@@ -127,7 +128,10 @@ def _joined(frame: pl.DataFrame, spec: ListSpec, rows: pl.DataFrame, warnings: l
             "dates were not used."
         )
     joined = frame.join(latest, on="child_id", how="left", maintain_order="left")
-    return joined.with_columns(pl.coalesce(c, f"_{c}").alias(c) for c in columns).select(frame.columns)
+    filled = pl.col("cohort").is_in(list(spec.fills)) if spec.fills else pl.lit(True)
+    return joined.with_columns(
+        pl.when(filled).then(pl.coalesce(c, f"_{c}")).otherwise(pl.col(c)).alias(c) for c in columns
+    ).select(frame.columns)
 
 
 def _ignored_sheet(name: str) -> str:
