@@ -313,11 +313,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _answers(case: Case, fields: Iterable[str]) -> list[tuple[str, str]]:
     """(label, "Yes" or "No") pairs for the register's yes-or-no answers; "" where it does not say."""
-    labels = {field.name: getattr(field, "verbose_name", field.name) for field in Case._meta.get_fields()}
-    return [(capfirst(str(labels[name])), getattr(case, f"get_{name}_display")() or "") for name in fields]
+    return [(_label(name), getattr(case, f"get_{name}_display")() or "") for name in fields]
 
 
 def _dates(case: Case, fields: Iterable[str]) -> list[tuple[str, date | None]]:
-    """(label, date) pairs, labelled with the model's verbose names ("CP plan start")."""
-    labels = {field.name: getattr(field, "verbose_name", field.name) for field in Case._meta.get_fields()}
-    return [(capfirst(str(labels[name])), getattr(case, name)) for name in fields]
+    """(label, date) pairs."""
+    return [(_label(name), getattr(case, name)) for name in fields]
+
+
+def _label(name: str) -> str:
+    """A register column as the case page names it: the model's verbose name ("CP plan start")."""
+    return capfirst(str(getattr(Case._meta.get_field(name), "verbose_name", name)))
