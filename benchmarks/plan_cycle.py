@@ -59,7 +59,7 @@ def floor(url: str) -> None:
 
     def work() -> None:
         day, cutoff = STARTS_ON.isoformat(), eligibility_cutoff(STARTS_ON).isoformat()
-        params = ["draft", -1, day, day, day, cutoff]
+        params = ["draft", -1, "case-file", day, day, day, cutoff]
         rows = db.execute(placeholders(sql, url), params).fetchall()
         assert rows
 

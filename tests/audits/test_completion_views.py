@@ -328,7 +328,7 @@ def test_submit_not_triangulated_needs_the_checkbox(auditor, personas):
     response = auditor.get(url("submit", audit))
     assert "I confirm this audit is based on the case record alone" in response.text
     response = auditor.post(url("submit", audit), {"version": audit.version})
-    assert response.status_code == 200 and "Only the case record was used" in response.text
+    assert response.status_code == 200 and "Only the case record was used as evidence" in response.text
     audit.refresh_from_db()
     assert audit.status == AuditStatus.IN_PROGRESS
     response = auditor.post(

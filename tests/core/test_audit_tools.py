@@ -9,16 +9,22 @@ from importlib import resources
 import pytest
 
 from caseaudit.core.audit_tools import (
-    EVIDENCE_SOURCES,
+    CASE_FILE_SOURCES,
     MAX_TEMPLATE_CHARS,
     AuditTool,
     TemplateError,
     applicable_sections,
     parse_template,
 )
+from caseaudit.core.audit_types import AUDIT_TYPES, DEFAULT_TOOLS
 from caseaudit.core.cohorts import COHORT_SLUGS
 
-SHIPPED = resources.files("caseaudit.audits").joinpath("data", "ofsted-default.yaml").read_text("utf-8")
+
+def shipped_text(slug: str) -> str:
+    return resources.files("caseaudit.audits").joinpath("data", f"{slug}.yaml").read_text("utf-8")
+
+
+SHIPPED = shipped_text("ofsted-default")
 
 # A small valid template; line numbers in the tests below count from its first line.
 MINIMAL = textwrap.dedent(
@@ -74,7 +80,8 @@ def test_the_shipped_default_tool_parses():
     assert tool.grade_scale.slug == "ofsted-4" and tool.grade_scale.version == 1
     assert tool.grade_scale.slugs == ["inadequate", "requires-improvement", "good", "outstanding"]
     assert tool.grade_scale.grades[1].label == "Requires improvement to be good"
-    assert tool.evidence_sources == list(EVIDENCE_SOURCES)
+    assert tool.evidence_sources == list(CASE_FILE_SOURCES)
+    assert (tool.audit_type, tool.required_evidence) == ("case-file", "record-review")
     every = [s.slug for s in tool.sections if s.cohorts is None]
     assert len(every) == 7  # docs/domain.md#sections: seven for every case
     for section in tool.sections:
@@ -93,7 +100,9 @@ def test_a_minimal_template_parses_with_defaults():
     tool = parse_template(MINIMAL, "mini.yaml")
     assert isinstance(tool, AuditTool)
     assert tool.description == "" and tool.sections[0].questions[0].guidance == ""
-    assert tool.evidence_sources == list(EVIDENCE_SOURCES)
+    # A tool that names no kind or sources is a case file audit's, resting on the record review.
+    assert tool.evidence_sources == list(CASE_FILE_SOURCES)
+    assert (tool.audit_type, tool.required_evidence) == ("case-file", "record-review")
 
 
 def test_applicable_sections_keep_the_tools_order_and_skip_other_cohorts():
@@ -116,7 +125,41 @@ def test_an_unknown_key_is_rejected_with_its_line():
 def test_an_unknown_top_level_key_is_rejected():
     assert problems(MINIMAL + "owner: QA team\n") == [
         "mini.yaml line 31: owner: unknown key (allowed here: slug, version, name, description, "
-        "grade_scale, sections, evidence_sources)"
+        "grade_scale, sections, audit_type, evidence_sources, required_evidence)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("slug", "audit_type", "required", "partners"),
+    [
+        ("thematic-dip-sample", "thematic", "record-review", False),
+        ("practice-observation", "practice-observation", "observation", False),
+        ("management-oversight", "management-oversight", "record-review", False),
+        ("multi-agency", "multi-agency", "record-review", True),
+    ],
+)
+def test_every_kind_of_audit_ships_a_tool_on_the_ofsted_scale(slug, audit_type, required, partners):
+    tool = parse_template(shipped_text(slug), f"{slug}.yaml")
+    default = parse_template(SHIPPED, "ofsted-default.yaml")
+    assert (tool.slug, tool.audit_type, tool.required_evidence) == (slug, audit_type, required)
+    # Word for word the case file audit's scale, so that one stored scale serves every tool.
+    assert tool.grade_scale == default.grade_scale
+    partner_sources = {"health-partner", "education-partner", "police-partner", "other-partner"}
+    assert bool(partner_sources & set(tool.evidence_sources)) is partners
+    assert len(applicable_sections(tool, "early-help")) == len(tool.sections) >= 4
+
+
+def test_the_default_tool_for_each_kind_is_shipped():
+    assert set(DEFAULT_TOOLS) == set(AUDIT_TYPES)
+    for slug in DEFAULT_TOOLS.values():
+        assert parse_template(shipped_text(slug), f"{slug}.yaml").slug == slug
+
+
+def test_a_required_source_the_tool_does_not_offer_is_refused_with_its_line():
+    text = MINIMAL + "required_evidence: observation\n"
+    assert problems(text) == [
+        "mini.yaml line 1: evidence_sources: 'observation' must be one of the evidence sources: every audit "
+        "on this tool rests on it (required_evidence)"
     ]
 
 

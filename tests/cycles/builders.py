@@ -25,9 +25,11 @@ def make_cycle(
     focus: str = "",
     reason: str = SelectionReason.NEVER_AUDITED,
     seed: int = 20261001,
+    audit_type: str = "case-file",
+    theme: str = "",
 ) -> Cycle:
-    """A cycle sampling `cases`: a draft, or (by default) a confirmed, planned one. Named after its
-    season ("Autumn 2026") unless `name` says otherwise."""
+    """A cycle of `audit_type` sampling `cases`: a draft, or (by default) a confirmed, planned one. Named
+    after its season ("Autumn 2026") unless `name` says otherwise."""
     cases = list(cases)
     name = name or f"{season.capitalize()} {year}"
     starts_on, ends_on = season_window(season, year)
@@ -36,7 +38,19 @@ def make_cycle(
         for c in cases
     ]
     proposal = Proposal(
-        name, season, year, starts_on, ends_on, focus, len(picks), seed, len(picks), len(picks), picks
+        name,
+        season,
+        year,
+        starts_on,
+        ends_on,
+        focus,
+        len(picks),
+        seed,
+        len(picks),
+        len(picks),
+        picks,
+        audit_type=audit_type,
+        theme=theme,
     )
     return plan_cycle(proposal, acting_user=SYSTEM, confirm=not draft)
 

@@ -313,6 +313,10 @@ def test_planning_confirming_and_closing_are_recorded_with_who_and_what():
         "fraction": None,
         "size": None,
         "status": "draft",
+        "audit_type": "case-file",
+        "sample_rule": "size",
+        "theme": "",
+        "template": "",
         "seed": 7,
         "cases": 2,
     }

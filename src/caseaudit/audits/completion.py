@@ -15,10 +15,13 @@ from django.db.models import Q, QuerySet
 from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case
-from caseaudit.core.audit_tools import REQUIRED_EVIDENCE_SOURCE, AuditTool, Section, applicable_sections
+from caseaudit.core.audit_tools import AuditTool, Section, applicable_sections
 
 from .models import Audit, AuditStatus, EvidenceSource, Respondent, SectionResponse, Theme
 from .templates_store import tool_for
+
+# How the task list names each source a tool may require.
+REQUIRED_WORDS = {"record-review": "review of the case record", "observation": "observation of practice"}
 
 # The states in which an audit can be changed: before it is submitted, and once moderation returns it.
 EDITABLE = (AuditStatus.NOT_STARTED, AuditStatus.IN_PROGRESS, AuditStatus.RETURNED)
@@ -105,8 +108,10 @@ def parts_of(audit: Audit) -> list[Part]:
     responses = {response.section: response for response in audit.sections.all()}
     parts = [_section_part(section, responses.get(section.slug)) for section in sections_of(audit)]
     sources = set(audit.evidence.values_list("source", flat=True))
-    review = "Record the review of the case record in the evidence sources"
-    reviewed = REQUIRED_EVIDENCE_SOURCE in sources
+    required = tool_of(audit).required_evidence
+    named = REQUIRED_WORDS.get(required, EvidenceSource(required).label)
+    review = f"Record the {named} in the evidence sources"
+    reviewed = required in sources
     parts.append(Part("evidence", "Evidence sources", bool(sources), () if reviewed else (review,)))
     grade, rationale = audit.draft_grade, audit.overall_rationale.strip()
     overall = (("Select the overall grade", grade), ("Explain the overall grade in the rationale", rationale))
@@ -152,15 +157,21 @@ def evidence_sources(audit: Audit) -> set[str]:
 
 
 def is_triangulated(audit: Audit) -> bool:
-    """Built on more than the record: at least one source besides the record review."""
-    return bool(evidence_sources(audit) - {EvidenceSource.RECORD_REVIEW})
+    """Built on more than one source: at least one besides the one its tool requires (the record review,
+    or the observation)."""
+    return bool(evidence_sources(audit) - {tool_of(audit).required_evidence})
+
+
+def single_source(audit: Audit) -> str:
+    """The source an audit rests on alone when it is not triangulated, in words: "the case record"."""
+    return "the observation" if tool_of(audit).required_evidence == "observation" else "the case record"
 
 
 class NotTriangulated(ValidationError):
     """Raised when the audit rests on the record alone and the auditor has not confirmed it."""
 
     MESSAGE = (
-        "Only the case record was used. Record another source of evidence, or confirm that the audit is "
+        "Only one source of evidence was used. Record another, or confirm that the audit is "
         "submitted without triangulation."
     )
 

@@ -5,6 +5,7 @@ from django.db import models
 
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Case, Cohort
+from caseaudit.core.audit_types import CASE_FILE
 
 
 class AuditStatus(models.TextChoices):
@@ -34,6 +35,9 @@ class SelectionReason(models.TextChoices):
     SWAPPED_IN = "swapped-in", "Swapped in by the QA team"
     # A case whose latest moderated grade is Inadequate comes back within CASEAUDIT_REAUDIT_WEEKS.
     REAUDIT_AFTER_INADEQUATE = "reaudit-inadequate", "Re-audit after Inadequate"
+    # The sample rules of cycles other than the twice-yearly case file audit (cycles.models.SampleRule).
+    IN_SCOPE = "in-scope", "Every case in scope"
+    CHOSEN_BY_HAND = "chosen-by-hand", "Chosen by hand"
 
 
 class GradeScale(models.Model):
@@ -92,6 +96,13 @@ class AuditQuerySet(models.QuerySet["Audit"]):
     def allocated_to(self, user: User) -> AuditQuerySet:
         return self.confirmed().filter(auditor=user)
 
+    def of_type(self, audit_type: str) -> AuditQuerySet:
+        """The audits of one kind (core.audit_types). An audit in no cycle, imported from the history
+        kept before caseaudit, is a case file audit."""
+        if audit_type == CASE_FILE:
+            return self.filter(models.Q(cycle__isnull=True) | models.Q(cycle__audit_type=CASE_FILE))
+        return self.filter(cycle__audit_type=audit_type)
+
 
 class Audit(models.Model):
     """One case audited once: planned in a cycle, allocated to an auditor, completed, moderated.
@@ -113,6 +124,8 @@ class Audit(models.Model):
     cohort = models.CharField(max_length=20, choices=Cohort.choices)
     status = models.CharField(max_length=12, choices=AuditStatus.choices, default=AuditStatus.NOT_STARTED)
     reason = models.CharField(max_length=30, choices=SelectionReason.choices, blank=True)
+    # The planner's own words for a case chosen by hand ("the first pathway plan written by the new team").
+    selection_note = models.CharField(max_length=300, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     template = models.ForeignKey(
         AuditTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
@@ -244,14 +257,21 @@ class SectionResponse(models.Model):
 
 
 class EvidenceSource(models.TextChoices):
-    """Triangulation (docs/domain.md#evidence-sources): the record review is always required; one more
-    source at least, or the audit is flagged as not triangulated."""
+    """Triangulation (docs/domain.md#evidence-sources): the tool's required source (the record review, or
+    for a practice observation the observation itself), and one more source at least, or the audit is
+    flagged as not triangulated. A tool lists which of these it offers."""
 
     RECORD_REVIEW = "record-review", "Review of the case record"
     WORKER_INTERVIEW = "worker-interview", "Interview with the allocated worker"
     MANAGER_DISCUSSION = "manager-discussion", "Discussion with the team manager"
     CHILD_FEEDBACK = "child-feedback", "Feedback from the child or young person"
     CARER_FEEDBACK = "carer-feedback", "Feedback from the parent or carer"
+    OBSERVATION = "observation", "Direct observation of practice"
+    WORKER_REFLECTION = "worker-reflection", "The worker's reflection"
+    HEALTH_PARTNER = "health-partner", "Health's contribution"
+    EDUCATION_PARTNER = "education-partner", "Education's contribution (school or college)"
+    POLICE_PARTNER = "police-partner", "Police contribution"
+    OTHER_PARTNER = "other-partner", "Another partner's contribution"
 
 
 class EvidenceUse(models.Model):

@@ -9,14 +9,17 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
+from django.db.models import Q, QuerySet
+
 from caseaudit.core.audit_tools import AuditTool, parse_template
+from caseaudit.core.audit_types import CASE_FILE, DEFAULT_TOOLS
 from caseaudit.policy import SYSTEM
 
 from .actions.templates import load_template
 from .models import AuditTemplate, GradeScale
 
-DEFAULT_TEMPLATE_SLUG = "ofsted-default"
-DEFAULT_TEMPLATE_FILE = "ofsted-default.yaml"
+DEFAULT_TEMPLATE_SLUG = DEFAULT_TOOLS[CASE_FILE]
+DEFAULT_TEMPLATE_FILE = f"{DEFAULT_TEMPLATE_SLUG}.yaml"
 
 
 def latest_template(slug: str) -> AuditTemplate | None:
@@ -29,16 +32,27 @@ def tool_for(template: AuditTemplate) -> AuditTool:
     return AuditTool.model_validate(template.definition)
 
 
-def default_template() -> AuditTemplate:
-    """The newest version of the default Ofsted-model tool, first loading the version shipped with
-    caseaudit if it is not in the database yet (so a fresh install has a tool to audit with). The service
-    loads it itself: the change history names the system, whoever's action needed it."""
-    shipped = _shipped_default()
+def default_template(audit_type: str = CASE_FILE) -> AuditTemplate:
+    """The newest version of a kind of audit's default tool (the Ofsted-model case file audit unless
+    another kind is asked for), first loading the version shipped with caseaudit if it is not in the
+    database yet (so a fresh install has a tool to audit with). The service loads it itself: the change
+    history names the system, whoever's action needed it."""
+    slug = DEFAULT_TOOLS[audit_type]
+    shipped = _shipped(slug)
     if not AuditTemplate.objects.filter(slug=shipped.slug, version=shipped.version).exists():
-        load_template(default_template_text(), source=DEFAULT_TEMPLATE_FILE, acting_user=SYSTEM)
-    template = latest_template(DEFAULT_TEMPLATE_SLUG)
+        load_template(shipped_text(slug), source=f"{slug}.yaml", acting_user=SYSTEM)
+    template = latest_template(slug)
     assert template is not None  # loaded just above
     return template
+
+
+def tools_of_type(audit_type: str) -> QuerySet[AuditTemplate]:
+    """Every loaded tool (each version) for a kind of audit, newest first. A tool stored before tools
+    named their kind is a case file audit's."""
+    kind = Q(definition__audit_type=audit_type)
+    if audit_type == CASE_FILE:
+        kind |= Q(definition__audit_type__isnull=True)
+    return AuditTemplate.objects.filter(kind).order_by("name", "-version")
 
 
 def default_grade_scale() -> GradeScale:
@@ -62,9 +76,18 @@ def shipped_grade_scale() -> GradeScale:
 
 
 def default_template_text() -> str:
-    return resources.files("caseaudit.audits").joinpath("data", DEFAULT_TEMPLATE_FILE).read_text("utf-8")
+    return shipped_text(DEFAULT_TEMPLATE_SLUG)
+
+
+def shipped_text(slug: str) -> str:
+    """The YAML of a tool shipped with caseaudit, by its slug (a file of that name in audits/data)."""
+    return resources.files("caseaudit.audits").joinpath("data", f"{slug}.yaml").read_text("utf-8")
+
+
+def _shipped_default() -> AuditTool:
+    return _shipped(DEFAULT_TEMPLATE_SLUG)
 
 
 @functools.cache
-def _shipped_default() -> AuditTool:
-    return parse_template(default_template_text(), DEFAULT_TEMPLATE_FILE)
+def _shipped(slug: str) -> AuditTool:
+    return parse_template(shipped_text(slug), f"{slug}.yaml")

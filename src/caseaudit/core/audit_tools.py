@@ -18,19 +18,41 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
+from .audit_types import CASE_FILE, AuditType
 from .cohorts import COHORT_SLUGS, parse_cohort
 
 # A template is a page or two of text; anything far bigger is a mistake or an attack.
 MAX_TEMPLATE_CHARS = 1_000_000
 
-# docs/domain.md#evidence-sources: the record review is always required.
+# docs/domain.md#evidence-sources. A case file audit starts from the record review; a practice observation
+# from the observation itself; a multi-agency audit adds what each partner contributed.
 EvidenceSource = Literal[
-    "record-review", "worker-interview", "manager-discussion", "child-feedback", "carer-feedback"
+    "record-review",
+    "worker-interview",
+    "manager-discussion",
+    "child-feedback",
+    "carer-feedback",
+    "observation",
+    "worker-reflection",
+    "health-partner",
+    "education-partner",
+    "police-partner",
+    "other-partner",
 ]
 EVIDENCE_SOURCES: tuple[EvidenceSource, ...] = typing.get_args(EvidenceSource)
-REQUIRED_EVIDENCE_SOURCE = "record-review"
+# A tool that lists no sources offers the case file audit's five.
+CASE_FILE_SOURCES: tuple[EvidenceSource, ...] = EVIDENCE_SOURCES[:5]
+REQUIRED_EVIDENCE_SOURCE: EvidenceSource = "record-review"
 
 QuestionKind = Literal["text", "yes-no", "date"]
 QUESTION_KINDS: tuple[QuestionKind, ...] = typing.get_args(QuestionKind)
@@ -173,13 +195,7 @@ def _sections_rule(sections: list[Section]) -> list[Section]:
 
 
 def _evidence_rule(sources: list[str]) -> list[str]:
-    _unique(sources, "evidence source")
-    if REQUIRED_EVIDENCE_SOURCE not in sources:
-        raise ValueError(
-            f"{REQUIRED_EVIDENCE_SOURCE!r} must be one of the evidence sources: every audit starts "
-            "with an independent review of the case record"
-        )
-    return sources
+    return _unique(sources, "evidence source")
 
 
 class AuditTool(_Strict):
@@ -191,9 +207,24 @@ class AuditTool(_Strict):
     description: OptionalText = ""
     grade_scale: GradeScale
     sections: Annotated[list[Section], Field(min_length=1), AfterValidator(_sections_rule)]
+    # The kind of audit the tool is for (core.audit_types): a cycle of that kind offers it.
+    audit_type: AuditType = CASE_FILE
     evidence_sources: Annotated[list[EvidenceSource], AfterValidator(_evidence_rule)] = Field(
-        default_factory=lambda: list(EVIDENCE_SOURCES)
+        default_factory=lambda: list(CASE_FILE_SOURCES)
     )
+    # The source every audit on this tool rests on, without which it cannot be submitted: the review of
+    # the case record for a case file audit, the observation itself for a practice observation.
+    required_evidence: EvidenceSource = REQUIRED_EVIDENCE_SOURCE
+
+    @model_validator(mode="after")
+    def _requires_a_listed_source(self) -> AuditTool:
+        if self.required_evidence not in self.evidence_sources:
+            raise _At(
+                f"{self.required_evidence!r} must be one of the evidence sources: every audit on this tool "
+                "rests on it (required_evidence)",
+                "evidence_sources",
+            )
+        return self
 
     def section(self, slug: str) -> Section:
         return next(s for s in self.sections if s.slug == slug)

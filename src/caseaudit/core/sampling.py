@@ -22,6 +22,8 @@ NEVER_AUDITED = "never-audited"
 LONGEST_SINCE_LAST_AUDIT = "longest-since-last-audit"
 COHORT_REPRESENTATION = "cohort-representation"
 RANDOM = "random"
+IN_SCOPE = "in-scope"
+CHOSEN_BY_HAND = "chosen-by-hand"
 
 # Every open case is audited once a year, half in each of two cycles; a case audited (or planned) less
 # than this long before a cycle starts is not eligible for it.
@@ -150,3 +152,15 @@ def _capped_shares(places: int, weights: list[int], caps: list[int]) -> list[int
         shares = [s + g for s, g in zip(shares, given, strict=True)]
         places -= sum(given)
     return shares
+
+
+def sample_in_scope(cohorts: dict[int, str], *, size: int | None, seed: int) -> list[Pick]:
+    """The sample of a cycle of another kind than the case file audit (a thematic audit of pathway plans
+    across the care leavers, say), from the cohort of each case in scope: every one of them when `size`
+    is None or covers them all, otherwise `size` of them drawn at random, fixed by `seed`. No case is
+    left out for a recent audit: a theme is looked at across every case it touches."""
+    ordered = sorted(cohorts)
+    if size is None or size >= len(ordered):
+        return [Pick(case_id, cohorts[case_id], IN_SCOPE) for case_id in ordered]
+    drawn = sorted(random.Random(seed).sample(ordered, size))
+    return [Pick(case_id, cohorts[case_id], RANDOM) for case_id in drawn]

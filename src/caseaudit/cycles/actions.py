@@ -15,14 +15,24 @@ from django.utils import timezone
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change, redacted
 from caseaudit.accounts.models import User
-from caseaudit.audits.models import Audit, AuditStatus, Reallocation, SelectionReason
+from caseaudit.audits.models import Audit, AuditStatus, AuditTemplate, Reallocation, SelectionReason
+from caseaudit.audits.templates_store import tool_for
 from caseaudit.cases.models import Case
 from caseaudit.core.allocation import Allocation, Auditor, AuditToAllocate, allocate
+from caseaudit.core.audit_types import audit_type_label
 from caseaudit.core.sampling import season_window
 from caseaudit.policy import Actor
 
 from .candidates import eligible_candidates
-from .models import FOCUS_REASON_MAX_LENGTH, Cycle, CycleDecision, CycleStatus, CycleStatusChange, SampleSwap
+from .models import (
+    FOCUS_REASON_MAX_LENGTH,
+    Cycle,
+    CycleDecision,
+    CycleStatus,
+    CycleStatusChange,
+    SampleRule,
+    SampleSwap,
+)
 from .notices import tell_allocated, tell_reallocated
 from .planning import Proposal
 
@@ -40,10 +50,18 @@ def plan_cycle(
     size: int | None = None,
     confirm: bool = False,
     focus_reason: str = "",
+    template: AuditTemplate | None = None,
 ) -> Cycle:
     """Store a proposal as a cycle with its sample: a draft to review and change, or, with `confirm`, a
-    planned cycle at once (as the command line does). `focus_reason` says why the focus cohort was chosen."""
+    planned cycle at once (as the command line does). `focus_reason` says why the focus cohort was chosen;
+    `template` is the tool its audits start on; without one, each audit starts on the newest version of
+    its kind's default tool."""
     policy.require(acting_user, policy.PLAN_CYCLES)
+    if template is not None and (kind := tool_for(template).audit_type) != proposal.audit_type:
+        named, wanted = audit_type_label(kind).lower(), audit_type_label(proposal.audit_type).lower()
+        raise ValidationError(
+            {"template": f"{template.name} is a tool for a {named}: choose one for a {wanted}"}
+        )
     focus_reason = focus_reason.strip() if proposal.focus else ""
     if len(focus_reason) > FOCUS_REASON_MAX_LENGTH:
         raise ValidationError(
@@ -59,14 +77,29 @@ def plan_cycle(
         ends_on=proposal.ends_on,
         focus_cohort=proposal.focus,
         focus_reason=focus_reason,
-        fraction=fraction,
-        size=size,
+        fraction=fraction if proposal.sample_rule == SampleRule.FRACTION else None,
+        size=size if proposal.sample_rule == SampleRule.SIZE else None,
         seed=proposal.seed,
         status=CycleStatus.PLANNED if confirm else CycleStatus.DRAFT,
         created_by=policy.named(acting_user),
+        audit_type=proposal.audit_type,
+        template=template,
+        theme=proposal.theme,
+        sample_rule=proposal.sample_rule,
+        scope_cohort=proposal.scope_cohort,
+        scope_team=proposal.scope_team,
     )
     Audit.objects.bulk_create(
-        [Audit(cycle=cycle, case_id=p.case_id, cohort=p.cohort, reason=p.reason) for p in proposal.picks],
+        [
+            Audit(
+                cycle=cycle,
+                case_id=p.case_id,
+                cohort=p.cohort,
+                reason=p.reason,
+                selection_note=proposal.notes.get(p.case_id, ""),
+            )
+            for p in proposal.picks
+        ],
         batch_size=5000,
     )
     record_change(
@@ -358,6 +391,10 @@ def _described(cycle: Cycle) -> dict[str, Any]:
         "fraction": cycle.fraction,
         "size": cycle.size,
         "status": cycle.status,
+        "audit_type": cycle.audit_type,
+        "sample_rule": cycle.sample_rule,
+        "theme": cycle.theme,
+        "template": f"{cycle.template.slug} v{cycle.template.version}" if cycle.template else "",
     }
 
 

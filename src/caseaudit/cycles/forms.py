@@ -12,18 +12,61 @@ from django import forms
 from django.db.models import QuerySet
 
 from caseaudit.accounts.models import User
-from caseaudit.audits.models import Audit
-from caseaudit.cases.models import Cohort
+from caseaudit.audits.models import Audit, AuditTemplate
+from caseaudit.cases.models import Cohort, Team
+from caseaudit.core.audit_types import CASE_FILE
 from caseaudit.core.register import CHILD_ID_MAX_LENGTH
 from caseaudit.ui.widgets import DateField, Radios
 
-from .models import FOCUS_REASON_MAX_LENGTH, Season
+from .models import AUDIT_TYPE_CHOICES, FOCUS_REASON_MAX_LENGTH, THEME_MAX_LENGTH, Season
+from .planning import THEMATIC, Scope
 
 SEED_MAX = 2**63 - 1
 REASON_MAX_LENGTH = 300
+# Room for a few hundred cases chosen by hand, each with a line of reason.
+CHOSEN_MAX_LENGTH = 100_000
 
 
 class PlanCycleForm(forms.Form):
+    audit_type = forms.ChoiceField(
+        label="What kind of audit?",
+        choices=AUDIT_TYPE_CHOICES,
+        initial=CASE_FILE,
+        required=False,  # none chosen is the twice-yearly case file audit
+        widget=Radios,
+        error_messages={"invalid_choice": "Select a kind of audit from the list"},
+    )
+    template = forms.ModelChoiceField(
+        label="Audit tool (optional)",
+        queryset=AuditTemplate.objects.order_by("name", "-version"),
+        required=False,
+        empty_label="The newest default tool for this kind of audit",
+        help_text="Load another tool on the audit tools page first. Audits keep the version they start on.",
+        error_messages={"invalid_choice": "Select an audit tool from the list"},
+    )
+    theme = forms.CharField(
+        label="Theme",
+        required=False,
+        max_length=THEME_MAX_LENGTH,
+        help_text='Needed for a thematic audit, for example "pathway plans" or "the child\'s voice in '
+        'assessments". Every audit in the cycle shows it.',
+        error_messages={"max_length": f"Theme must be {THEME_MAX_LENGTH} characters or fewer"},
+    )
+    scope_cohort = forms.ChoiceField(
+        label="Only this cohort (optional)",
+        required=False,
+        choices=[("", "Every cohort"), *Cohort.choices],
+        help_text="Not for the case file audit, which samples every cohort.",
+        error_messages={"invalid_choice": "Select a cohort from the list"},
+    )
+    scope_team = forms.ModelChoiceField(
+        label="Only this team (optional)",
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label="Every team",
+        help_text="Not for the case file audit, which samples every team.",
+        error_messages={"invalid_choice": "Select a team from the list"},
+    )
     season = forms.ChoiceField(
         label="When is the cycle?",
         choices=Season.choices,
@@ -95,6 +138,23 @@ class PlanCycleForm(forms.Form):
             "max_value": "Number of cases must be 10,000,000 or fewer",
         },
     )
+    every_case = forms.BooleanField(
+        label="Audit every case in scope",
+        required=False,
+        help_text="Instead of a fraction or a number: every open case, or every case of the cohort or team "
+        "chosen above.",
+    )
+    chosen = forms.CharField(
+        label="Or choose the cases by hand (optional)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=CHOSEN_MAX_LENGTH,
+        help_text="One case a line: the child's ID, a comma, then why the case is chosen. For example: "
+        "CHILD-0042, first pathway plan written by the new team.",
+        error_messages={
+            "max_length": f"Cases chosen by hand must be {CHOSEN_MAX_LENGTH:,} characters or fewer"
+        },
+    )
     seed = forms.IntegerField(
         label="Random seed (optional)",
         required=False,
@@ -131,7 +191,21 @@ class PlanCycleForm(forms.Form):
             self.add_error("focus_reason", "Enter why this cohort is the focus")
         elif reason and not data.get("focus") and "focus" not in self.errors:
             self.add_error("focus", "Select the focus cohort, or clear why this focus cohort")
-        if data.get("size") is None and "size" not in self.errors:
+        kind = data["audit_type"] = data.get("audit_type") or CASE_FILE
+        if kind == THEMATIC and not (data.get("theme") or "").strip() and "theme" not in self.errors:
+            self.add_error("theme", "Enter the theme of the thematic audit, like pathway plans")
+        if kind == CASE_FILE:
+            for name, what in (("scope_cohort", "cohort"), ("scope_team", "team")):
+                if data.get(name) and name not in self.errors:
+                    self.add_error(
+                        name, f"A case file audit samples every {what}: clear it, or choose another kind"
+                    )
+        data["chosen_cases"] = self._chosen_cases(data.get("chosen") or "")
+        if data["chosen_cases"] and data.get("every_case"):
+            self.add_error("every_case", "Choose the cases by hand or audit every case in scope, not both")
+        # Cases chosen by hand, or every case in scope, need no fraction or number.
+        by_hand_or_all = bool(data["chosen_cases"] or data.get("every_case") or "chosen" in self.errors)
+        if not by_hand_or_all and data.get("size") is None and "size" not in self.errors:
             fraction = data.get("fraction")
             if fraction is None and "fraction" not in self.errors:
                 self.add_error("fraction", "Enter the fraction of open cases, like 0.5, or a number of cases")
@@ -139,22 +213,60 @@ class PlanCycleForm(forms.Form):
                 self.add_error("fraction", "Fraction must be a number above 0 and at most 1, like 0.5")
         return data
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tool = self.fields["template"]
+        assert isinstance(tool, forms.ModelChoiceField)
+        tool.label_from_instance = _tool_label  # type: ignore[method-assign,assignment]
+
+    def _chosen_cases(self, text: str) -> list[tuple[str, str]]:
+        """(child id, reason) for each line of the cases chosen by hand; a line without both is an error
+        that names its line, and the text typed is kept."""
+        chosen, problems = [], []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            child_id, _, reason = line.replace("\t", ",").partition(",")
+            if not child_id.strip() or not reason.strip():
+                problems.append(f"Line {number}: enter the child's ID, a comma, then why the case is chosen")
+            elif len(child_id.strip()) > CHILD_ID_MAX_LENGTH:
+                problems.append(f"Line {number}: a child's ID is {CHILD_ID_MAX_LENGTH} characters or fewer")
+            else:
+                chosen.append((child_id.strip(), reason.strip()))
+        for problem in problems[:5]:
+            self.add_error("chosen", problem)
+        return [] if problems else chosen
+
     def plan_arguments(self) -> dict[str, Any]:
         """What `propose_cycle` is asked for, from a valid form."""
         data = self.cleaned_data
         custom = data["season"] == Season.CUSTOM
         by_number = data.get("size") is not None
+        by_hand_or_all = bool(data["chosen_cases"] or data.get("every_case"))
+        kind = data.get("audit_type") or CASE_FILE
         return {
+            "audit_type": kind,
+            "every_case": bool(data.get("every_case")),
+            "chosen": data["chosen_cases"],
+            "scope": Scope(
+                theme=(data.get("theme") or "").strip() if kind != CASE_FILE else "",
+                cohort=data.get("scope_cohort") or "",
+                team=data.get("scope_team"),
+            ),
             "season": data["season"],
             "year": data["year"],
             "focus": data.get("focus") or "",
-            "fraction": None if by_number else data["fraction"],
-            "size": data["size"] if by_number else None,
+            "fraction": None if by_number or by_hand_or_all else data["fraction"],
+            "size": data["size"] if by_number and not by_hand_or_all else None,
             "seed": data.get("seed"),
             "starts_on": data["starts_on"] if custom else None,
             "ends_on": data["ends_on"] if custom else None,
             "name": (data.get("name") or "").strip() or None,
         }
+
+
+def _tool_label(template: AuditTemplate) -> str:
+    return f"{template.name}, version {template.version}"
 
 
 class SwapForm(forms.Form):

@@ -3,15 +3,29 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from caseaudit.cases.models import Case, Cohort
+from caseaudit.cases.models import Case, Cohort, Team
+from caseaudit.core.audit_types import AUDIT_TYPE_LABELS, CASE_FILE
 
 FOCUS_REASON_MAX_LENGTH = 300
+NAME_MAX_LENGTH = 80
+SELECTION_NOTE_MAX_LENGTH = 300
+THEME_MAX_LENGTH = 120
+AUDIT_TYPE_CHOICES = list(AUDIT_TYPE_LABELS.items())
 
 
 class Season(models.TextChoices):
     AUTUMN = "autumn", "Autumn (1 October to 30 November)"
     SPRING = "spring", "Spring (1 April to 31 May)"
     CUSTOM = "custom", "Custom dates"
+
+
+class SampleRule(models.TextChoices):
+    """How a cycle's cases are chosen."""
+
+    FRACTION = "fraction", "A fraction of the open cases"
+    SIZE = "size", "A number of cases"
+    EVERY_CASE = "every-case", "Every open case in the cohort or team chosen"
+    BY_HAND = "by-hand", "Cases chosen by hand, each with a reason"
 
 
 class CycleStatus(models.TextChoices):
@@ -22,9 +36,22 @@ class CycleStatus(models.TextChoices):
 
 
 class Cycle(models.Model):
-    """A named audit window ("Autumn 2018") with its sample of cases, its auditors and its deadline."""
+    """A named audit window ("Autumn 2018", "Pathway plans, March 2027") of one kind of audit, with the tool
+    it is audited with, its sample of cases and how they were chosen, its auditors and its deadline."""
 
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=NAME_MAX_LENGTH, unique=True)
+    audit_type = models.CharField(max_length=30, choices=AUDIT_TYPE_CHOICES, default=CASE_FILE)
+    # The tool its audits start on; none for a cycle recorded before tools were chosen per cycle, whose
+    # audits take the kind's default tool.
+    template = models.ForeignKey(
+        "audits.AuditTemplate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What a thematic audit looks at ("pathway plans"): shown on every audit of the cycle and in reports.
+    theme = models.CharField(max_length=THEME_MAX_LENGTH, blank=True)
+    sample_rule = models.CharField(max_length=12, choices=SampleRule.choices, default=SampleRule.FRACTION)
+    # The cases a cycle of another kind than the case file audit may sample: a cohort, a team, or both.
+    scope_cohort = models.CharField(max_length=20, choices=Cohort.choices, blank=True)
+    scope_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     season = models.CharField(max_length=10, choices=Season.choices)
     year = models.PositiveSmallIntegerField()
     starts_on = models.DateField()

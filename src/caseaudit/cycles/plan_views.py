@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
+from caseaudit.audits.models import AuditTemplate
 from caseaudit.cases.models import Case
+from caseaudit.core.audit_types import AUDIT_TYPE_HINTS, CASE_FILE
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.ui.submission import submit
 
@@ -43,15 +45,26 @@ def _next_year(today: date) -> int:
 def plan(request: HttpRequest) -> HttpResponse:
     user = policy.person(request.user, policy.PLAN_CYCLES)
     if request.method != "POST":
-        form = PlanCycleForm(initial={"year": _next_year(timezone.localdate()), "fraction": 0.5})
-        return render(request, "cycles/plan.html", {"form": form})
+        # A link may ask for a kind ("Plan a thematic audit"); the twice-yearly case file audit otherwise.
+        kind = request.GET.get("type", "")
+        initial = {
+            "year": _next_year(timezone.localdate()),
+            "fraction": 0.5,
+            "audit_type": kind if kind in AUDIT_TYPE_HINTS else CASE_FILE,
+        }
+        form = PlanCycleForm(initial=initial)
+        return render(request, "cycles/plan.html", {"form": form, "hints": AUDIT_TYPE_HINTS})
 
     form = PlanCycleForm(request.POST)
     return submit(
         request,
         form,
-        act=lambda data: _plan_draft(form.plan_arguments(), user, focus_reason=data["focus_reason"]),
-        page=lambda status: render(request, "cycles/plan.html", {"form": form}, status=status),
+        act=lambda data: _plan_draft(
+            form.plan_arguments(), user, focus_reason=data["focus_reason"], template=data["template"]
+        ),
+        page=lambda status: render(
+            request, "cycles/plan.html", {"form": form, "hints": AUDIT_TYPE_HINTS}, status=status
+        ),
         then=lambda cycle: reverse("cycles:detail", args=[cycle.pk]),
         done=lambda cycle: (
             f"{cycle.name} is a draft with {cycle.audits.count()} cases. Check the sample, then confirm it."
@@ -59,14 +72,20 @@ def plan(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _plan_draft(arguments: dict[str, Any], user: User, *, focus_reason: str) -> Cycle:
+def _plan_draft(
+    arguments: dict[str, Any], user: User, *, focus_reason: str, template: AuditTemplate | None
+) -> Cycle:
     """Propose the sample and store it as a draft; a sample of no case is refused, as the person most
-    likely chose the wrong dates or has not imported the register yet."""
+    likely chose the wrong dates, a scope with no open case, or has not imported the register yet."""
     proposal = propose_cycle(**arguments)
     if not proposal.picks:
+        when = f"{proposal.starts_on:%-d %B %Y}"
+        if proposal.audit_type == CASE_FILE:
+            why = f"none is open on {when} without an audit completed or planned in the 12 months before"
+        else:
+            why = f"no case in the cohort and team chosen is open on {when}"
         raise ValidationError(
-            f"No case can be sampled: none is open on {proposal.starts_on:%-d %B %Y} without an audit "
-            "completed or planned in the 12 months before. Check the dates, or import the case register."
+            f"No case can be sampled: {why}. Check the dates, the scope, or import the case register."
         )
     return plan_cycle(
         proposal,
@@ -74,6 +93,7 @@ def _plan_draft(arguments: dict[str, Any], user: User, *, focus_reason: str) -> 
         fraction=arguments["fraction"],
         size=arguments["size"],
         focus_reason=focus_reason,
+        template=template,
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from caseaudit.audits.models import Audit, AuditStatus, ModerationEvent
 from caseaudit.cases.models import Case, open_on
+from caseaudit.core.audit_types import CASE_FILE
 from caseaudit.core.reaudit import (
     DEFAULT_REAUDIT_WEEKS,
     INADEQUATE,
@@ -46,10 +47,13 @@ def _day(value: date | datetime | str | None) -> date | None:
 def outstanding_reaudits(*, weeks: int | None = None) -> list[ReAuditDue]:
     """Every case waiting for its re-audit, earliest due first. Reads only the cases that ever had an
     Inadequate moderated grade: a handful, however large the register."""
-    cases = Audit.objects.filter(status=AuditStatus.MODERATED, moderated_grade=INADEQUATE).values("case_id")
+    # The re-audit rule is the case file audit's: an Inadequate in a practice observation is followed up
+    # through its own actions, not by auditing the whole case again.
+    case_files = Audit.objects.of_type(CASE_FILE)
+    cases = case_files.filter(status=AuditStatus.MODERATED, moderated_grade=INADEQUATE).values("case_id")
     moderated = []
     for case_id, pk, completed_on, starts_on, decided_at, grade in (
-        Audit.objects.filter(case_id__in=cases, status=AuditStatus.MODERATED)
+        case_files.filter(case_id__in=cases, status=AuditStatus.MODERATED)
         .exclude(moderated_grade="")
         .annotate(decided_at=Max("moderation_events__at", filter=Q(moderation_events__kind__in=DECIDED)))
         .values_list("case_id", "pk", "completed_on", "cycle__starts_on", "decided_at", "moderated_grade")
@@ -61,7 +65,7 @@ def outstanding_reaudits(*, weeks: int | None = None) -> list[ReAuditDue]:
         moderated.append(ModeratedAudit(case_id, pk, audited_on, _day(decided_at) or audited_on, grade))
     dates = [
         AuditDate(case_id, pk, on_date)
-        for case_id, pk, completed_on, starts_on in Audit.objects.filter(case_id__in=cases)
+        for case_id, pk, completed_on, starts_on in case_files.filter(case_id__in=cases)
         .exclude(cycle__status=CycleStatus.DRAFT)
         .values_list("case_id", "pk", "completed_on", "cycle__starts_on")
         if (on_date := _day(completed_on) or _day(starts_on)) is not None

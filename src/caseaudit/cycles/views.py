@@ -45,7 +45,7 @@ def cycle_for(user: User, pk: int) -> Cycle:
     """A cycle the user may open. Planners see every cycle; the views' capability has already turned
     others away, and this refuses them again in case a page forgets."""
     policy.require(user, policy.PLAN_CYCLES)
-    return get_object_or_404(Cycle.objects.select_related("created_by"), pk=pk)
+    return get_object_or_404(Cycle.objects.select_related("created_by", "template", "scope_team"), pk=pk)
 
 
 # The list of cycles ---------------------------------------------------------------------------------------
@@ -79,6 +79,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 SAMPLE_COLUMNS = (
     "case_id",
     "reason",
+    "selection_note",
     "status",
     "cycle_id",
     "case__child_id",

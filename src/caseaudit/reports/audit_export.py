@@ -261,9 +261,11 @@ def _row(
 
 
 def _triangulated(sources: Sequence[str], not_triangulated: bool) -> str:
-    """ "yes" with a source besides the record review (caseaudit.audits.completion.is_triangulated), "no"
-    on the record alone, and "" for an audit whose sources were never recorded (a historical audit)."""
-    if any(source != EvidenceSource.RECORD_REVIEW for source in sources):
+    """ "yes" with a source besides the one its tool requires (caseaudit.audits.completion.is_triangulated),
+    "no" on the record or the observation alone, and "" for an audit whose sources were never recorded (a
+    historical audit)."""
+    alone = {EvidenceSource.RECORD_REVIEW, EvidenceSource.OBSERVATION}
+    if len(set(sources)) > 1 or any(source not in alone for source in sources):
         return "yes"
     return "no" if sources or not_triangulated else ""
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.accounts.models import User
+from caseaudit.core.audit_types import CASE_FILE
 from caseaudit.locking import claim_version
 from caseaudit.policy import Actor
 
@@ -117,12 +118,14 @@ def _values(record: Model, *names: str) -> dict[str, Any]:
 
 @changes_state
 def start_audit(audit: Audit, *, expected_version: int | None = None, acting_user: Actor) -> Audit:
-    """Attach the newest default template and its grade scale: the audit keeps that version from now on,
-    whatever is loaded later. `expected_version` defaults to the version the caller holds."""
+    """Attach the cycle's tool (or the newest default tool of the cycle's kind) and its grade scale: the
+    audit keeps that version from now on, whatever is loaded later. `expected_version` defaults to the
+    version the caller holds."""
     _auditor(audit, acting_user, started=False)
     if audit.status != AuditStatus.NOT_STARTED:
         raise ValidationError("This audit has already been started.")
-    template = default_template()
+    cycle = audit.cycle
+    template = (cycle and cycle.template) or default_template(cycle.audit_type if cycle else CASE_FILE)
     claim_version(audit, expected_version, thing="audit")
     audit.template = template
     audit.grade_scale = template.grade_scale

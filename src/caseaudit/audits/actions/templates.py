@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
-from caseaudit.core.audit_tools import parse_template
+from caseaudit.core.audit_tools import AuditTool, parse_template
 from caseaudit.policy import Actor
 
 from ..models import AuditTemplate, GradeScale
@@ -40,7 +40,9 @@ def load_template(text: str, *, source: str, acting_user: Actor) -> AuditTemplat
     grades = [grade.model_dump(mode="json") for grade in scale.grades]
     existing = AuditTemplate.objects.filter(slug=tool.slug, version=tool.version).first()
     if existing is not None:
-        if existing.definition == definition:
+        # Compared as tools, not as stored JSON: a key added to the tool model since (with its default)
+        # does not make the same file a different definition.
+        if AuditTool.model_validate(existing.definition) == tool:
             raise AlreadyLoaded(existing)
         raise ValidationError(
             f"{tool.slug} version {tool.version} is already loaded with a different definition "

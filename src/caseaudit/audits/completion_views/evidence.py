@@ -75,6 +75,7 @@ def _page(
             errors=removal_problems(removal),
             used=list(audit.evidence.all()),
             triangulated=completion.is_triangulated(audit),
+            single_source=completion.single_source(audit),
         ),
         status=status,
     )

@@ -67,6 +67,7 @@ def _page(
             missing=list(missing.items()),
             missing_listed=any(message in missing for message in refusals),
             triangulated=completion.is_triangulated(audit),
+            single_source=completion.single_source(audit),
             summary=summary(audit),
         ),
         status=status,
