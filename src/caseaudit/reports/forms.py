@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 
 from caseaudit.cases.models import Cohort
-from caseaudit.cycles.models import Cycle, CycleStatus
+from caseaudit.core.audit_types import CASE_FILE
+from caseaudit.cycles.models import AUDIT_TYPE_CHOICES, Cycle, CycleStatus
 from caseaudit.ui.widgets import DateField, Radios
 
 from .actions import DRAFT_CHANGED
@@ -17,13 +18,19 @@ from .paper.story import KEYS, STORY
 
 BY_LABELS = [("year", "Year"), ("cycle", "Audit cycle")]
 SOURCE_LABELS = [("moderated", "Moderated grades"), ("auditor", "Auditors' grades")]
-DEFAULTS = {"by": "year", "cohort": "", "grade_source": "moderated"}
+DEFAULTS = {"audit_type": CASE_FILE, "by": "year", "cohort": "", "grade_source": "moderated"}
 
 
 class GradeFilterForm(forms.Form):
     """The grade table's filters, read from the query string. An invalid value is dropped (and shown as an
     error) rather than failing the whole page."""
 
+    audit_type = forms.ChoiceField(
+        label="Kind of audit",
+        required=False,
+        choices=AUDIT_TYPE_CHOICES,
+        error_messages={"invalid_choice": "Select a kind of audit from the list"},
+    )
     by = forms.ChoiceField(
         label="Count by",
         required=False,

@@ -19,8 +19,9 @@ from django.db.models.functions import Cast, ExtractYear, Substr
 from django.utils import timezone
 
 from caseaudit.audits.fingerprint import graded_fingerprint
-from caseaudit.audits.models import Audit, AuditTemplate, GradeScale
+from caseaudit.audits.models import Audit, AuditTemplate, GradeScale, of_kind
 from caseaudit.cases.fingerprint import register_fingerprint
+from caseaudit.core.audit_types import CASE_FILE
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.comparability import NOT_RECORDED, Basis, caveats, sampling_words
 from caseaudit.core.grade_tables import ALL_COHORTS, OFSTED_GRADES, GradeRow, grade_rows
@@ -84,6 +85,7 @@ def grade_table(
     up_to: date | None = None,
     within: QuerySet[Audit] | None = None,
     disposed: QuerySet[DisposedAudits] | None = None,
+    audit_type: str = CASE_FILE,
 ) -> GradeTable:
     """Counts per period (a year of audit dates, or a cycle), cohort and grade, newest period first, with
     the caveats a reader needs. `cohort` keeps one cohort; `cycles` keeps the audits of those cycles; `up_to`
@@ -92,7 +94,10 @@ def grade_table(
 
     Audits disposed of under the retention schedule count from the figures kept when they went
     (`DisposedAudits`), so a past period keeps its true totals: all of them for the whole authority, or
-    `disposed` (`reports.scoping.disposed_audits_for`) when the table is scoped with `within`."""
+    `disposed` (`reports.scoping.disposed_audits_for`) when the table is scoped with `within`.
+
+    One kind of audit at a time, the case file audit unless `audit_type` names another: a Good in a
+    practice observation is not a Good case, and the committee's table is of cases."""
     grade_field = f"{grade_source}_grade"
     # Only submitted audits carry an auditor's grade (a draft's is `draft_grade`), so the grade alone picks
     # the audits to count; an audit in a draft sample is never started, so it never has one.
@@ -100,6 +105,7 @@ def grade_table(
         (Audit.objects.all() if within is None else within)
         .filter(completed_on__isnull=False)
         .filter(~Q(auditor_grade="") | ~Q(moderated_grade=""))
+        .filter(of_kind(audit_type))
     )
     if cohort:
         audits = audits.filter(cohort=cohort)
@@ -109,7 +115,11 @@ def grade_table(
         audits = audits.filter(completed_on__lte=up_to)
     if disposed is None:
         disposed = DisposedAudits.objects.all() if within is None else DisposedAudits.objects.none()
-    kept = disposed.filter(completed_on__isnull=False).filter(~Q(auditor_grade="") | ~Q(moderated_grade=""))
+    kept = (
+        disposed.filter(completed_on__isnull=False)
+        .filter(~Q(auditor_grade="") | ~Q(moderated_grade=""))
+        .filter(of_kind(audit_type))
+    )
     if cohort:
         kept = kept.filter(cohort=cohort)
     if cycles is not None:

@@ -25,6 +25,7 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
 from caseaudit.audits.models import Audit
+from caseaudit.core.audit_types import CASE_FILE, audit_type_label
 from caseaudit.core.grade_tables import ALL_COHORTS, GradeRow, cell_text, rounding_note
 from caseaudit.cycles.models import Cycle, CycleStatus
 from caseaudit.read_replica import reports_read_replica
@@ -48,6 +49,7 @@ def _table(request: HttpRequest) -> tuple[GradeFilterForm, dict[str, str], Grade
         by=filters["by"],  # type: ignore[arg-type]
         grade_source=filters["grade_source"],  # type: ignore[arg-type]
         cohort=filters["cohort"] or None,
+        audit_type=filters["audit_type"],
         within=graded_audits_for(request.user),
         disposed=disposed_audits_for(request.user),
     )
@@ -80,6 +82,7 @@ def grades(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "filters": filters,
+        "kind_label": audit_type_label(filters["audit_type"]),
         "query": _query(filters),
         "table": table,
         "period_word": "Year" if table.by == "year" else "Cycle",
@@ -162,7 +165,9 @@ def chart(request: HttpRequest) -> HttpResponse:
 
 def _file_name(table: GradeTable, filters: dict[str, str], extension: str) -> str:
     cohort = f"-{filters['cohort']}" if filters["cohort"] else ""
-    return f"grades-by-{table.by}-{table.grade_source}{cohort}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    kind = f"{filters['audit_type']}-" if filters["audit_type"] != CASE_FILE else ""
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    return f"{kind}grades-by-{table.by}-{table.grade_source}{cohort}-{day}.{extension}"
 
 
 def _download(request: HttpRequest, extension: str) -> HttpResponse:
@@ -176,7 +181,9 @@ def _download(request: HttpRequest, extension: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_file_name(table, filters, extension)
     )
-    detail = f"{extension}, by {table.by}, {table.grade_source} grades, {filters['cohort'] or 'all cohorts'}"
+    cohort = filters["cohort"] or "all cohorts"
+    kind = f", {filters['audit_type']}" if filters["audit_type"] != CASE_FILE else ""
+    detail = f"{extension}{kind}, by {table.by}, {table.grade_source} grades, {cohort}"
     record_access(request.user, "export", "grade-table", detail=detail)
     return response
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from caseaudit.core.audit_types import AUDIT_TYPES, CASE_FILE
 from caseaudit.core.cohorts import COHORT_SLUGS, parse_cohort
 from caseaudit.reports.grade_formats import (
     FORMATS,
@@ -28,6 +29,14 @@ HELP = (
 
 def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--cohort", help=f"one cohort: {', '.join(COHORT_SLUGS)} (default: every cohort)")
+    parser.add_argument(
+        "--type",
+        choices=AUDIT_TYPES,
+        default=CASE_FILE,
+        dest="audit_type",
+        help="the kind of audit: case-file (default), thematic, practice-observation, management-oversight "
+        "or multi-agency",
+    )
     parser.add_argument("--by", choices=BY_CHOICES, default="year", help="period: year (default) or cycle")
     parser.add_argument(
         "--grade-source",
@@ -45,7 +54,12 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         cohort = parse_cohort(options["cohort"])
         if cohort is None:
             raise CommandError(f"{options['cohort']!r} is not a cohort. Cohorts: {', '.join(COHORT_SLUGS)}.")
-    table = grade_table(by=options["by"], grade_source=options["grade_source"], cohort=cohort)
+    table = grade_table(
+        by=options["by"],
+        grade_source=options["grade_source"],
+        cohort=cohort,
+        audit_type=options["audit_type"],
+    )
     output, file_format = options["output"], options["format"]
     if file_format == "xlsx":
         if not output:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from caseaudit.core.audit_types import audit_type_label
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.models import Action, ActionKind
 from caseaudit.reports.grades import GradeSource, GradeTable, grade_table
@@ -78,9 +79,11 @@ def _drafted(cycle: Cycle, grade_source: GradeSource, today: date) -> _Drafted:
     figures = queries.cycle_figures(cycle)
     # The years up to this cycle, and all of it, audits submitted after the deadline too; not what came later.
     up_to = max(cycle.ends_on, figures.last_completed or cycle.ends_on)
-    by_year = grade_table(by="year", grade_source=grade_source, up_to=up_to)
-    this_cycle = grade_table(by="cycle", grade_source=grade_source, cycles=[cycle])
-    by_cycle = grade_table(by="cycle", grade_source=grade_source)
+    # The tables are of the cycle's kind of audit: a thematic audit's paper compares thematic audits.
+    kind = cycle.audit_type
+    by_year = grade_table(by="year", grade_source=grade_source, up_to=up_to, audit_type=kind)
+    this_cycle = grade_table(by="cycle", grade_source=grade_source, cycles=[cycle], audit_type=kind)
+    by_cycle = grade_table(by="cycle", grade_source=grade_source, audit_type=kind)
     agreement = queries.agreement(cycle)
     actions = queries.action_counts(cycle, today=today)
     recommendations = recommendations_for(cycle)
@@ -172,7 +175,8 @@ def build_paper_context(
         ),
     ]
     return Paper(
-        title=f"Case file audit: {cycle.name}" + (" (officers' version)" if officers else ""),
+        title=f"{audit_type_label(cycle.audit_type)}: {cycle.name}"
+        + (" (officers' version)" if officers else ""),
         cycle_name=cycle.name,
         cycle_pk=cycle.pk,
         file_stem=paper_file_stem(cycle),

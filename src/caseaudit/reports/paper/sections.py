@@ -9,10 +9,11 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 
+from caseaudit.core.audit_types import CASE_FILE, audit_type_label
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.comparability import sampling_words
 from caseaudit.core.grade_tables import OFSTED_GRADES, GradeRow, cell_text, rounding_note
-from caseaudit.cycles.models import Cycle
+from caseaudit.cycles.models import Cycle, SampleRule
 from caseaudit.reports.charts import chart_alt_text
 from caseaudit.reports.grades import GRADE_LABELS, GradeSource, GradeTable, cohort_label
 
@@ -48,10 +49,12 @@ def method_section(
     focus = COHORT_LABELS.get(cycle.focus_cohort, "None") if cycle.focus_cohort else "None"
     if cycle.focus_cohort and story["focus_reason"]:
         focus += f": {story['focus_reason']}"
+    kind = audit_type_label(cycle.audit_type) + (f": {cycle.theme}" if cycle.theme else "")
     facts = (
+        ("Kind of audit", kind),
         ("Audit window", f"{long_date(cycle.starts_on)} to {long_date(cycle.ends_on)}"),
         ("Open cases", f"{counts.open_cases:,} on {long_date(cycle.starts_on)}"),
-        ("Sampling", sampling_words(fraction=cycle.fraction, size=cycle.size).capitalize()),
+        ("Sampling", _sampling(cycle)),
         ("Cases in the sample", f"{figures.planned}" + (f" ({sample})" if sample else "")),
         (
             "Cases audited",
@@ -59,16 +62,12 @@ def method_section(
             if counts.open_cases
             else f"{figures.done}",
         ),
-        ("Focus cohort", focus),
+        ("Focus cohort", focus) if cycle.audit_type == CASE_FILE else ("Cases in scope", _scope(cycle)),
         ("Audit tool", _named(figures.tools, "Not recorded (audits loaded from earlier records)")),
         ("Grade scale", _named(figures.scales, "Not recorded")),
         ("Grades in the tables", GRADE_SOURCE_WORDS[grade_source].capitalize()),
     )
-    texts = [
-        "Each audit reads the child's case record and, where possible, talks to the allocated worker and "
-        "their manager and asks the child or carer for feedback. An audit on the record alone is not "
-        "triangulated.",
-    ]
+    texts = [METHOD_WORDS.get(cycle.audit_type, METHOD_WORDS[CASE_FILE])]
     if figures.not_triangulated:
         texts.append(
             f"{figures.not_triangulated} of the {audits(figures.done)} completed "
@@ -115,6 +114,34 @@ def method_section(
     blocks += [Subheading("Who did the audits"), *text_blocks(story["audited_by"])]
     blocks += [Subheading("Feedback from children, young people and carers"), *text_blocks(story["feedback"])]
     return Section("method", "Background and method", tuple(blocks))
+
+
+# How each kind of audit gathers its evidence, for the method section.
+METHOD_WORDS: dict[str, str] = {
+    CASE_FILE: "Each audit reads the child's case record and, where possible, talks to the allocated worker "
+    "and their manager and asks the child or carer for feedback. An audit on the record alone is not "
+    "triangulated.",
+    "practice-observation": "Each observation watches a piece of practice as it happens (a home visit, a "
+    "supervision or a meeting), then records the worker's reflection on it. An observation with no other "
+    "source of evidence is not triangulated.",
+    "multi-agency": "Each audit reads the child's case record and records what each partner agency (health, "
+    "education, the police and others) contributed to the help the child had. An audit on the record alone "
+    "is not triangulated.",
+}
+
+
+def _sampling(cycle: Cycle) -> str:
+    if cycle.sample_rule == SampleRule.EVERY_CASE:
+        return "Every open case in scope"
+    if cycle.sample_rule == SampleRule.BY_HAND:
+        return "Cases chosen by the quality assurance team, each with a reason"
+    return sampling_words(fraction=cycle.fraction, size=cycle.size).capitalize()
+
+
+def _scope(cycle: Cycle) -> str:
+    cohort = COHORT_LABELS.get(cycle.scope_cohort, "") if cycle.scope_cohort else "Every cohort"
+    team = cycle.scope_team.name if cycle.scope_team else "every team"
+    return f"{cohort}, {team}" if cycle.scope_cohort or cycle.scope_team else "Every open case"
 
 
 def _named(counts: list[tuple[str, int]], missing: str) -> str:
