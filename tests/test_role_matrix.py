@@ -26,7 +26,7 @@ from caseaudit.accounts.models import Role, User
 from caseaudit.audits.feedback import hash_token
 from caseaudit.audits.history_import.result import AuditHistoryResult
 from caseaudit.audits.history_import.result_json import to_json as history_json
-from caseaudit.audits.models import Audit, AuditStatus, FeedbackLink, Respondent, Theme
+from caseaudit.audits.models import Audit, AuditStatus, FeedbackLink, PracticeFeedback, Respondent, Theme
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.cases.importing.result import ImportResult
 from caseaudit.cases.importing.result_json import to_json
@@ -216,6 +216,7 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("compliance cases, CSV", "get", "compliance:cases-csv", "compliance", None, OK),
     # Reports: the table of grades is an aggregate; the audit data for analysts is child-level.
     ("reports", "get", "reports:grades", None, None, OK),
+    ("themes over time", "get", "reports:themes", None, None, OK),
     ("reports chart", "get", "reports:chart", None, None, OK),
     ("grade table, CSV", "get", "reports:grades-csv", None, None, OK),
     ("grade table, XLSX", "get", "reports:grades-xlsx", None, None, OK),
@@ -283,6 +284,24 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("overall grade, no version", "post", "audits:overall", "started", policy.COMPLETE_AUDIT, OK),
     ("check and submit", "get", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
     ("submit, no version", "post", "audits:submit", "started", policy.COMPLETE_AUDIT, OK),
+    # The auditor's feedback to the worker and manager, sent when the audit was moderated: the worker and
+    # the manager of the case read it, and the worker alone acknowledges it (the last row that reads it).
+    (
+        "feedback to the worker",
+        "get",
+        "audits:practice-feedback",
+        "fed-back",
+        policy.READ_PRACTICE_FEEDBACK,
+        OK,
+    ),
+    (
+        "acknowledge the feedback",
+        "post",
+        "audits:practice-feedback-acknowledge",
+        "fed-back",
+        policy.ACKNOWLEDGE_PRACTICE_FEEDBACK,
+        FOUND,
+    ),
     # Background jobs are their starter's own: the job here is the QA lead's, so anyone else gets 404.
     ("your jobs", "get", "jobs:list", None, None, OK),
     ("job", "get", "jobs:detail", "job", None, OK),
@@ -320,6 +339,7 @@ TARGETS: dict[str, Callable[[Personas, Cycles], list[object]]] = {
     "email": lambda p, c: [_failed_email(p).pk],
     "account": lambda p, c: [p.worker.pk],
     "submitted": lambda p, c: [_submitted(p, p.own_case).pk],
+    "fed-back": lambda p, c: [_fed_back(p).pk],
     "other-submitted": lambda p, c: [_submitted(p, p.other_case).pk],
     "follow-up-open": lambda p, c: [_followed_up(p, done=False).pk],
     "follow-up-done": lambda p, c: [_followed_up(p, done=True).pk],
@@ -348,6 +368,18 @@ def _submitted(p: Personas, case: Case) -> Audit:
         allocate_to(cycle, p.auditor)
         cycle.audits.update(status=AuditStatus.SUBMITTED, submitted_at=timezone.now(), auditor_grade="good")
     return cycle.audits.get(case=case)
+
+
+def _fed_back(p: Personas) -> Audit:
+    """The own case's submitted audit ("Autumn 2025"), moderated, with the auditor's feedback sent to the
+    worker and the manager (made directly)."""
+    audit = _submitted(p, p.own_case)
+    if not PracticeFeedback.objects.filter(audit=audit).exists():
+        Audit.objects.filter(pk=audit.pk).update(status=AuditStatus.MODERATED, moderated_grade="good")
+        PracticeFeedback.objects.create(
+            audit=audit, went_well="Clear plan.", next_steps="Review it.", sent_at=timezone.now()
+        )
+    return audit
 
 
 def _followed_up(p: Personas, *, done: bool) -> Case:
@@ -574,6 +606,8 @@ def _subject(target: str | None, p: Personas, c: Cycles) -> tuple[object, Callab
         return _followed_up(p, done=target == "follow-up-done"), cases_visible_to
     if target in ("submitted", "other-submitted"):
         return _submitted(p, p.own_case if target == "submitted" else p.other_case), audits_visible_to
+    if target == "fed-back":
+        return _fed_back(p), audits_visible_to
     if target in ("audit", "audit-only", "started", "section"):
         return c.audit, audits_visible_to
     if target == "action":

@@ -85,6 +85,15 @@ def wrote_audit(user: User, audit: Any) -> bool:
     return audit.auditor_id == user.pk and (audit.cycle_id is None or audit.in_confirmed_cycle)
 
 
+def manages_audited_case(user: User, audit: Any) -> bool:
+    return manages_case(user, audit.case)
+
+
+def works_on_audited_case(user: User, audit: Any) -> bool:
+    """The case's allocated worker, as the register names them."""
+    return user.staff_id is not None and audit.case.worker_id == user.staff_id
+
+
 def not_own_audit(user: User, audit: Any) -> bool:
     """Nobody moderates an audit they wrote."""
     return audit.auditor_id is None or audit.auditor_id != user.pk
@@ -238,6 +247,25 @@ GATHER_FEEDBACK = _capability(
     "gather feedback for an audit",
     {QA_LEAD: anything, AUDITOR: allocated_auditor},
     refusal="Only the QA lead or the audit's auditor may gather feedback for it.",
+)
+# Learning from audits: the auditor's feedback to the case's worker and manager.
+READ_PRACTICE_FEEDBACK = _capability(
+    "read-practice-feedback",
+    "read an auditor's feedback to the worker and manager",
+    {
+        QA_LEAD: anything,
+        MODERATOR: anything,
+        AUDITOR: wrote_audit,
+        TEAM_MANAGER: manages_audited_case,
+        SOCIAL_WORKER: works_on_audited_case,
+    },
+    refusal="Only the case's worker and manager, the audit's auditor and the QA team read its feedback.",
+)
+ACKNOWLEDGE_PRACTICE_FEEDBACK = _capability(
+    "acknowledge-practice-feedback",
+    "acknowledge an auditor's feedback on their case",
+    {SOCIAL_WORKER: works_on_audited_case},
+    refusal="Only the case's allocated worker acknowledges the auditor's feedback.",
 )
 
 # Safeguarding concerns.

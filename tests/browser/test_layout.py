@@ -22,6 +22,7 @@ MAIN_PAGES = (
     "/audits/moderation/",
     "/concerns/",
     "/reports/",
+    "/reports/themes/",
     "/notifications/",
     "/logs/",
     "/logs/security/",

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import practice_feedback_views
 from .completion_views import evidence, findings, overall, section, submit, task_list
 
 urlpatterns = [
@@ -13,4 +14,10 @@ urlpatterns = [
     path("<int:pk>/findings/", findings.audit_findings, name="findings"),
     path("<int:pk>/overall/", overall.audit_overall, name="overall"),
     path("<int:pk>/submit/", submit.audit_submit, name="submit"),
+    path("<int:pk>/practice-feedback/", practice_feedback_views.practice_feedback, name="practice-feedback"),
+    path(
+        "<int:pk>/practice-feedback/acknowledge/",
+        practice_feedback_views.acknowledge,
+        name="practice-feedback-acknowledge",
+    ),
 ]

@@ -412,3 +412,28 @@ class FeedbackResponse(models.Model):
 
     def __str__(self) -> str:
         return f"feedback for audit {self.audit_id}"
+
+
+PRACTICE_FEEDBACK_MAX_LENGTH = 5000
+
+
+class PracticeFeedback(models.Model):
+    """What the auditor tells the case's worker and manager (learning from audits): what went well and what
+    to do next. Written with the audit, held back until the audit is moderated (a grade the moderator
+    changes could change the feedback), then sent to the worker and the manager, and acknowledged by the
+    worker, who may reply. The QA lead reads acknowledgements and themes across audits."""
+
+    audit = models.OneToOneField(Audit, on_delete=models.CASCADE, related_name="practice_feedback")
+    went_well = models.TextField()
+    next_steps = models.TextField()
+    written_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reply = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"practice feedback on audit {self.audit_id}"

@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     AUDIT_ALLOCATED = "audit-allocated", "An audit is allocated to you"
     AUDIT_RETURNED = "audit-returned", "An audit is returned to you"
     GRADE_MODERATED = "grade-moderated", "A grade is moderated"
+    PRACTICE_FEEDBACK = "practice-feedback", "Feedback from an audit of your case"
     CONCERN_RAISED = "concern-raised", "A safeguarding concern is raised"
     CONCERN_ANSWERED = "concern-answered", "A safeguarding concern is answered"
     ACTION_ASSIGNED = "action-assigned", "An action is given to you"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import theme_views, views
 
 app_name = "reports"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("grades.csv", views.grades_csv, name="grades-csv"),
     path("grades.xlsx", views.grades_xlsx, name="grades-xlsx"),
     path("export/", views.audit_export, name="export"),
+    path("themes/", theme_views.themes, name="themes"),
 ]

@@ -22,6 +22,7 @@ from caseaudit.policy import Actor
 from ..models import Audit, AuditStatus, ModerationEvent
 from ..moderation import AGREE_FROM, CHANGE_FROM, COMMENTS_MAX_LENGTH, RETURN_FROM
 from ..notices import tell_moderated, tell_returned
+from .practice_feedback import send_practice_feedback
 
 Kind = ModerationEvent.Kind
 
@@ -42,6 +43,7 @@ def agree_grade(audit: Audit, *, expected_version: int, acting_user: Actor) -> M
         )
         moderated = _decided(audit, decision, before, moderator, "audit.moderated")
         tell_moderated(audit, moderated)
+        send_practice_feedback(audit, acting_user=moderator)
         return moderated
 
 
@@ -74,6 +76,7 @@ def change_grade(
         decision = ModerationEvent(kind=Kind.CHANGED, from_grade=previous, to_grade=grade, comments=reason)
         moderated = _decided(audit, decision, before, moderator, "audit.moderated")
         tell_moderated(audit, moderated)
+        send_practice_feedback(audit, acting_user=moderator)
         return moderated
 
 

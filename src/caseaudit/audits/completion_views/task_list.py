@@ -21,7 +21,7 @@ from caseaudit.ui.submission import CONFLICT_STATUS
 
 from .. import completion
 from ..actions.completion import start_audit
-from ..models import Audit, AuditStatus
+from ..models import Audit, AuditStatus, PracticeFeedback
 from ..moderation_outcome import latest_return, outcome
 from .shared import audit_to_change, page_context, part_url, visible_audit
 from .summary import summary
@@ -85,7 +85,18 @@ def _page(
         context |= _task_list(audit)
     elif shows_content:
         context["summary"] = summary(audit)
+        context["practice_feedback"] = _readable_feedback(user, audit)
     return render(request, "audits/detail.html", context, status=status)
+
+
+def _readable_feedback(user: User, audit: Audit) -> PracticeFeedback | None:
+    """The auditor's feedback to the worker and manager, linked from the audit for those who may read it:
+    the worker and the manager once it is sent, the auditor and the QA team from when it is written."""
+    feedback = PracticeFeedback.objects.filter(audit=audit).first()
+    if feedback is None or not policy.can(user, policy.READ_PRACTICE_FEEDBACK, audit):
+        return None
+    early = policy.can(user, policy.READ_AUDIT_DRAFTS, audit) or audit.auditor_id == user.pk
+    return feedback if feedback.sent_at or early else None
 
 
 def _task_list(audit: Audit) -> dict[str, Any]:
@@ -109,6 +120,13 @@ def _task_list(audit: Audit) -> dict[str, Any]:
                 else completion.Progress.NOT_STARTED,
             },
             _task(audit, "overall", overall),
+            {
+                "id": "practice-feedback",
+                "name": "Feedback to the worker and manager",
+                "hint": "What went well and what to do next, sent when the audit is moderated",
+                "href": reverse("audits:practice-feedback", args=[audit.pk]),
+                "status": "Written" if PracticeFeedback.objects.filter(audit=audit).exists() else "Optional",
+            },
             {
                 "id": "submit",
                 "name": "Check and submit",
