@@ -41,7 +41,8 @@ class PlanCycleForm(forms.Form):
         queryset=AuditTemplate.objects.order_by("name", "-version"),
         required=False,
         empty_label="The newest default tool for this kind of audit",
-        help_text="Load another tool on the audit tools page first. Audits keep the version they start on.",
+        help_text="Each kind has a tool shipped with caseaudit. Your own version of a tool is loaded with "
+        "the command caseaudit templates load FILE. Audits keep the version they start on.",
         error_messages={"invalid_choice": "Select an audit tool from the list"},
     )
     theme = forms.CharField(
