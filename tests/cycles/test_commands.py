@@ -216,3 +216,23 @@ def test_commands_act_as_the_person_named_with_their_permissions(register):
     run("close_cycle", "Autumn 2018")
     assert ChangeEvent.objects.first().actor_name == "system"
     assert Cycle.objects.get().status == "closed"
+
+
+def test_a_thematic_audit_of_every_care_leaver_from_the_command_line(register):
+    out, _ = run(
+        "plan_cycle", "--season", "spring", "--year", "2019", "--type", "thematic", "--theme", "Pathway plans",
+        "--scope-cohort", "care leavers", "--every-case", "--format", "csv",
+    )  # fmt: skip
+    cycle = Cycle.objects.get()
+    assert (cycle.audit_type, cycle.theme, cycle.scope_cohort, cycle.sample_rule) == (
+        "thematic", "Pathway plans", "care-leaver", "every-case",
+    )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 5 and {r["reason"] for r in rows} == {"in-scope"}
+
+
+def test_a_case_file_audit_takes_no_scope_from_the_command_line(register):
+    with pytest.raises(CommandError, match="--scope-cohort is for other kinds"):
+        run(
+            "plan_cycle", "--season", "spring", "--year", "2019", "--scope-cohort", "care-leaver", "--dry-run"
+        )

@@ -10,9 +10,10 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.models import Case
+from caseaudit.core.audit_types import AUDIT_TYPES, CASE_FILE
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS, parse_cohort
 from caseaudit.cycles.actions import plan_cycle
-from caseaudit.cycles.planning import Proposal, propose_cycle, sample_counts
+from caseaudit.cycles.planning import Proposal, Scope, propose_cycle, sample_counts
 
 
 class Command(BaseCommand):
@@ -30,9 +31,19 @@ class Command(BaseCommand):
             default="",
             help="why the focus cohort was chosen, for the committee paper (needed with --focus)",
         )
+        parser.add_argument(
+            "--type",
+            dest="audit_type",
+            choices=AUDIT_TYPES,
+            default=CASE_FILE,
+            help="the kind of audit (default case-file); another kind samples the open cases in its scope",
+        )
+        parser.add_argument("--theme", default="", help="what a thematic audit looks at: 'pathway plans'")
+        parser.add_argument("--scope-cohort", default="", help="another kind of audit: only this cohort")
         size = parser.add_mutually_exclusive_group()
         size.add_argument("--fraction", type=float, help="share of open cases, default 0.5 (rounded up)")
         size.add_argument("--size", type=int, help="number of cases")
+        size.add_argument("--every-case", action="store_true", help="every open case in scope")
         parser.add_argument(
             "--seed", type=int, help="random seed (stored; the same seed gives the same sample)"
         )
@@ -52,6 +63,15 @@ class Command(BaseCommand):
                 )
             if not options["focus_reason"].strip() and not options["dry_run"]:
                 raise CommandError("Say why this cohort is the focus, with --focus-reason.")
+        scope_cohort = ""
+        if options["scope_cohort"]:
+            scope_cohort = parse_cohort(options["scope_cohort"]) or ""
+            if not scope_cohort:
+                raise CommandError(
+                    f"Not a cohort: {options['scope_cohort']!r}. Use one of {', '.join(COHORT_SLUGS)}."
+                )
+        if options["audit_type"] == CASE_FILE and scope_cohort:
+            raise CommandError("A case file audit samples every cohort: --scope-cohort is for other kinds.")
         actor = actor_from(options)
         with refusals_as_errors():
             policy.require(actor, policy.PLAN_CYCLES)  # a dry run, too, lists children's cases
@@ -62,6 +82,9 @@ class Command(BaseCommand):
                 fraction=options["fraction"],
                 size=options["size"],
                 seed=options["seed"],
+                audit_type=options["audit_type"],
+                every_case=options["every_case"],
+                scope=Scope(theme=options["theme"], cohort=scope_cohort),
             )
             cycle = None
             if not options["dry_run"]:
