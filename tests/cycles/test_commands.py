@@ -220,8 +220,8 @@ def test_commands_act_as_the_person_named_with_their_permissions(register):
 
 def test_a_thematic_audit_of_every_care_leaver_from_the_command_line(register):
     out, _ = run(
-        "plan_cycle", "--season", "spring", "--year", "2019", "--type", "thematic", "--theme", "Pathway plans",
-        "--scope-cohort", "care leavers", "--every-case", "--format", "csv",
+        "plan_cycle", "--season", "spring", "--year", "2019", "--type", "thematic",
+        "--theme", "Pathway plans", "--scope-cohort", "care leavers", "--every-case", "--format", "csv",
     )  # fmt: skip
     cycle = Cycle.objects.get()
     assert (cycle.audit_type, cycle.theme, cycle.scope_cohort, cycle.sample_rule) == (
