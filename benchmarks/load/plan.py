@@ -63,7 +63,12 @@ def plan(seed: int = 0) -> dict[str, Any]:
     def sample(ids: list[int], k: int) -> list[int]:
         return rng.sample(ids, min(k, len(ids)))
 
-    current = Cycle.objects.exclude(status=CycleStatus.CLOSED).order_by("-starts_on").first()
+    current = (
+        Cycle.objects.exclude(status=CycleStatus.CLOSED)
+        .filter(audit_type="case-file")
+        .order_by("-starts_on")
+        .first()
+    )
     # The committee reads the paper of a finished cycle: the latest closed one (the current one if none).
     paper = Cycle.objects.filter(status=CycleStatus.CLOSED).order_by("-starts_on").first() or current
     open_cases = list(Case.objects.filter(closed_on__isnull=True).values_list("pk", flat=True))

@@ -13,6 +13,7 @@ from caseaudit.accounts.models import User
 from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.actions import moderation as moderating
+from caseaudit.audits.actions.practice_feedback import save_practice_feedback
 from caseaudit.audits.models import Audit, EvidenceSource, FindingKind
 from caseaudit.cycles.models import Cycle
 
@@ -185,7 +186,29 @@ def _complete(audit: Audit, rng: random.Random) -> None:
         expected_version=audit.version,
         acting_user=auditor,
     )
+    if rng.random() < 0.6:
+        # Feedback to the worker and manager: sent when the audit is moderated.
+        save_practice_feedback(
+            audit,
+            went_well=_WENT_WELL[band(scale, overall)],
+            next_steps=_NEXT_STEPS[band(scale, overall)],
+            expected_version=audit.version,
+            acting_user=auditor,
+        )
     completing.submit_audit(audit, expected_version=audit.version, acting_user=auditor)
+
+
+# By band of the overall grade: 0 inadequate or requires improvement, 1 good, 2 outstanding.
+_WENT_WELL = (
+    "You know the young person well and the record shows it: their worries are written in their own words.",
+    "The plan is specific and was reviewed on time; the young person helped write it.",
+    "Your direct work changed how the young person sees their future: keep the life-story book going.",
+)
+_NEXT_STEPS = (
+    "Update the plan within two weeks, with a contingency, and ask your manager to record why it changed.",
+    "Write visits up within five working days, so the record keeps pace with your work.",
+    "Share how you used the life-story work at the next practice forum.",
+)
 
 
 def _scale(audit: Audit) -> list[str]:

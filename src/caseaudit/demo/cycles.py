@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from caseaudit.cycles.actions import allocate_cycle, plan_cycle
 from caseaudit.cycles.models import Cycle
-from caseaudit.cycles.planning import propose_cycle
+from caseaudit.cycles.planning import Scope, propose_cycle
 from caseaudit.policy import SYSTEM
 
 
@@ -52,5 +52,24 @@ def plan_demo_cycle(today: date, *, seed: int, fraction: float | None = None) ->
         focus_reason="Last year's audits found care leavers' pathway plans out of date, and leaving care "
         "services are to be inspected in the spring.",
     )
+    allocate_cycle(cycle, acting_user=SYSTEM)
+    return cycle
+
+
+def plan_demo_thematic_cycle(today: date, *, seed: int) -> Cycle:
+    """A thematic audit of pathway plans across a sample of the care leavers, as the last committee paper
+    recommended, under way beside the season's case file audit: another kind of audit to show."""
+    starts_on, ends_on = demo_window(today)
+    proposal = propose_cycle(
+        season="custom",
+        year=starts_on.year,
+        size=8,
+        seed=seed,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        audit_type="thematic",
+        scope=Scope(theme="Pathway plans", cohort="care-leaver"),
+    )
+    cycle = plan_cycle(proposal, acting_user=SYSTEM, size=8, confirm=True)
     allocate_cycle(cycle, acting_user=SYSTEM)
     return cycle

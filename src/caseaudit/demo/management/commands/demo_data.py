@@ -27,7 +27,7 @@ from caseaudit.demo.authority import (
     demo_team_accounts,
     demo_users_table,
 )
-from caseaudit.demo.cycles import plan_demo_cycle
+from caseaudit.demo.cycles import plan_demo_cycle, plan_demo_thematic_cycle
 from caseaudit.demo.history import load_demo_history
 from caseaudit.demo.tracker import seed_demo_tracker
 from caseaudit.demo.volume import add_cycle_volume
@@ -154,6 +154,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Audit cycle {cycle.name}: {planned:,} cases planned and allocated to the auditors; "
                 f"{submitted} audits submitted, {moderated} of them moderated."
+            )
+            thematic = plan_demo_thematic_cycle(summary.today, seed=summary.seed)
+            submitted, moderated = complete_demo_audits(
+                thematic, submitted=5, moderated=3, seed=summary.seed + 1, today=summary.today
+            )
+            self.stdout.write(
+                f"{thematic.name}: {thematic.audits.count()} care leavers' cases; {submitted} audits "
+                f"submitted, {moderated} of them moderated."
             )
             last_autumn = Cycle.objects.get(name=f"Autumn {summary.today.year - 1}")
             recommended, overdue = seed_demo_tracker(last_autumn, today=summary.today, seed=summary.seed)
