@@ -221,6 +221,10 @@ def test_official_list_8_headers_map_with_nothing_unknown() -> None:
         "placement_start": 19,
         "team": 21,
         "worker": 22,
+        # The legal status, placement type and asylum-seeking status, read since issue 15.
+        "uasc": 5,
+        "legal_status": 9,
+        "placement_type": 20,
     }
     assert match.labels["latest_statutory_review"] == "Date of Latest Statutory Review"
 
@@ -256,6 +260,7 @@ def test_camel_case_headers_from_sql_extracts_map() -> None:
         "last_health_assessment",
         "last_dental_check",
         "closed_on",
+        "placement_type",
         "team",
         "worker",
     }

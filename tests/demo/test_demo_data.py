@@ -13,6 +13,7 @@ from caseaudit.accounts.models import ChangeEvent, Role, User
 from caseaudit.cases.models import Case, Staff, Team
 from caseaudit.core.characteristics import ETHNICITY_LABELS
 from caseaudit.core.cohorts import COHORT_SLUGS
+from caseaudit.core.looked_after import LEGAL_STATUS_LABELS, PLACEMENT_TYPE_LABELS
 from caseaudit.core.register import CHILD_ID_PATTERN, COLUMNS, DATE_COLUMNS, KEY_DATE_COLUMNS
 from caseaudit.core.timescales import evaluate_case, load_rules
 from caseaudit.demo.authority import (
@@ -68,7 +69,7 @@ def test_child_unique_ids_are_unique_pseudonyms_and_nothing_else_names_a_child()
     assert len(set(ids)) == len(ids)
     # Nothing about a child is free text: an ID, a slug, DfE codes, dates and months. Only staff columns
     # hold names.
-    child_level = re.compile(r"^(DEMO\d{7}|[a-z-]+|[A-Z]{1,4}|\d{4}-\d{2}(-\d{2})?|)$")
+    child_level = re.compile(r"^(DEMO\d{7}|[a-z-]+|[A-Z]{1,4}|[A-Z]\d|\d{4}-\d{2}(-\d{2})?|)$")
     for row in generated:
         assert re.fullmatch(CHILD_ID_PATTERN, row["child_id"])
         assert re.fullmatch(r"DEMO\d{7}", row["child_id"])
@@ -76,6 +77,9 @@ def test_child_unique_ids_are_unique_pseudonyms_and_nothing_else_names_a_child()
             assert child_level.match(row[column]), (column, row[column])
         assert row["sex"] in {"M", "F", "U", ""} and row["disability"] in {"Y", "N", ""}
         assert row["ethnicity"] == "" or row["ethnicity"] in ETHNICITY_LABELS
+        # A looked after child's legal status and placement are codes of the looked after children return.
+        assert row["legal_status"] == "" or row["legal_status"] in LEGAL_STATUS_LABELS
+        assert row["placement_type"] == "" or row["placement_type"] in PLACEMENT_TYPE_LABELS
     # Sorted IDs do not run in sequence, as a row number would.
     numbers = sorted(int(i[4:]) for i in ids)
     assert min(b - a for a, b in pairwise(numbers)) > 1

@@ -7,6 +7,7 @@ from django.db import models
 
 from caseaudit.core.characteristics import DISABILITIES, ETHNICITIES, SEXES, YES_NO
 from caseaudit.core.cohorts import COHORTS
+from caseaudit.core.looked_after import LEGAL_STATUS_CHOICES, PLACEMENT_TYPE_CHOICES
 from caseaudit.core.register import CHILD_ID_MAX_LENGTH, NAME_MAX_LENGTH
 
 
@@ -113,6 +114,17 @@ class Case(models.Model):
     placement_start = models.DateField(null=True, blank=True)
     placement_intended_until_18 = models.CharField(  # noqa: DJ001 (NULL is "not said", as for the codes)
         "Placement intended to last until 18", max_length=1, choices=YES_NO, null=True, blank=True
+    )
+    # The legal status and placement type as codes of the children looked after return, and whether the
+    # child came to care as an unaccompanied asylum-seeking child: Annex A's List 8 gives all three.
+    legal_status = models.CharField(  # noqa: DJ001
+        max_length=2, choices=LEGAL_STATUS_CHOICES, null=True, blank=True
+    )
+    placement_type = models.CharField(  # noqa: DJ001
+        max_length=2, choices=PLACEMENT_TYPE_CHOICES, null=True, blank=True
+    )
+    uasc = models.CharField(  # noqa: DJ001
+        "Unaccompanied asylum-seeking child", max_length=1, choices=YES_NO, null=True, blank=True
     )
     initial_health_assessment = models.DateField(null=True, blank=True)
     latest_statutory_review = models.DateField(null=True, blank=True)

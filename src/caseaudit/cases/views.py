@@ -23,7 +23,7 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import searched_for, shown
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
-from caseaudit.core.register import COHORT_ANSWERS, COHORT_KEY_DATES, KEY_DATE_COLUMNS
+from caseaudit.core.register import COHORT_FACTS, COHORT_KEY_DATES, KEY_DATE_COLUMNS
 from caseaudit.kept import cache_key, kept
 from caseaudit.pagination import SortedNarrow, pagination
 
@@ -297,7 +297,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "cohort_label": COHORT_LABELS.get(case.cohort, case.cohort),
             "key_dates": _dates(case, key_fields),
-            "key_answers": _answers(case, COHORT_ANSWERS.get(case.cohort, ())),
+            "key_answers": _answers(case, COHORT_FACTS.get(case.cohort, ())),
             # Other cohorts' dates matter less here: only those the register holds are listed.
             "other_dates": [
                 (label, value)
@@ -312,7 +312,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answers(case: Case, fields: Iterable[str]) -> list[tuple[str, str]]:
-    """(label, "Yes" or "No") pairs for the register's yes-or-no answers; "" where it does not say."""
+    """(label, answer) pairs for the register's coded answers ("Yes", "Full care order"); "" where it does not
+    say."""
     return [(_label(name), getattr(case, f"get_{name}_display")() or "") for name in fields]
 
 

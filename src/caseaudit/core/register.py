@@ -80,8 +80,17 @@ CHARACTERISTIC_COLUMNS = ("sex", "ethnicity", "disability")
 ANSWER_COLUMNS = ("placement_intended_until_18",)
 # The answers each cohort's timescale checks depend on.
 COHORT_ANSWERS: dict[str, tuple[str, ...]] = {"looked-after": ANSWER_COLUMNS}
+# What the case page says of a cohort's cases besides their dates: its answers, and a looked after
+# child's legal status, placement type and asylum-seeking status.
+COHORT_FACTS: dict[str, tuple[str, ...]] = {
+    "looked-after": (*ANSWER_COLUMNS, "legal_status", "placement_type", "uasc")
+}
+# A looked after child's legal status and placement type, as codes of the children looked after return
+# (caseaudit.core.looked_after), and whether they came to care as an unaccompanied asylum-seeking child
+# ("Y" or "N"): from Annex A's List 8, shown on the case page.
+STATUS_COLUMNS = ("legal_status", "placement_type", "uasc")
 # The columns kept as codes: read through aliases, refused when unreadable.
-CODED_COLUMNS = (*CHARACTERISTIC_COLUMNS, *ANSWER_COLUMNS)
+CODED_COLUMNS = (*CHARACTERISTIC_COLUMNS, *ANSWER_COLUMNS, *STATUS_COLUMNS)
 COLUMNS = (
     *REQUIRED_COLUMNS,
     *TEXT_COLUMNS,
@@ -91,6 +100,7 @@ COLUMNS = (
     *CHARACTERISTIC_COLUMNS,
     *KEY_DATE_COLUMNS,
     *ANSWER_COLUMNS,
+    *STATUS_COLUMNS,
 )
 
 CHILD_ID_MAX_LENGTH = 40

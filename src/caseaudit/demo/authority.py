@@ -303,7 +303,9 @@ def _generate(n: int, seed: int, today: date, style: _Style) -> tuple[DemoRoster
     oversight = random.Random(f"{seed}:oversight")
     traits = random.Random(f"{seed}:characteristics")
     statutory = random.Random(f"{seed}:statutory")
-    return roster, _cases(n, rng, roster, today.toordinal(), style, oversight, traits, statutory)
+    # Last, a looked after child's legal status, placement type and asylum-seeking status.
+    status = random.Random(f"{seed}:looked-after-status")
+    return roster, _cases(n, rng, roster, today.toordinal(), style, oversight, traits, statutory, status)
 
 
 def _cases(
@@ -315,6 +317,7 @@ def _cases(
     oversight: random.Random,
     traits: random.Random,
     statutory: random.Random,
+    status: random.Random,
 ) -> Iterator[dict]:
     # Dates are worked out as ordinals (ints) and only turned into text or dates once, when set.
     rnd = rng.random
@@ -398,6 +401,7 @@ def _cases(
             placed, long_term = _placement(statutory.random, since, visit, at)
             row["placement_start"] = put(placed)
             row["placement_intended_until_18"] = empty if long_term is None else long_term
+            row["legal_status"], row["placement_type"], row["uasc"] = _status(status.random, long_term)
             # 20 working days are at least 28 calendar days: within 27 is on time, from 30 late.
             row["initial_health_assessment"] = put(_one_off(statutory.random, since, at, (5, 27), (30, 70)))
             if 5 * 365 <= age_days < 16 * 365 and days_in >= 28:
@@ -531,6 +535,32 @@ def _placement(rnd: Callable[[], float], since: int, visit: int, at: int) -> tup
     long_term = 0.9 if gap > 42 else 0.5
     answer = rnd()
     return placed, "Y" if answer < long_term else ("N" if answer < 0.93 else None)
+
+
+# Shares of the children in care by legal status, roughly as the national statistics have them.
+_LEGAL_STATUSES = (("C2", 0.62), ("V2", 0.16), ("E1", 0.08), ("C1", 0.12), ("J1", 0.02))
+
+
+def _status(rnd: Callable[[], float], long_term: str | None) -> tuple[str, str, str]:
+    """A looked after child's legal status, a placement type that fits whether the placement is meant to
+    last until 18 (long-term fostering, a children's home, placed with parents...), and whether they came
+    to care as an unaccompanied asylum-seeking child (about 1 in 15)."""
+    draw, legal = rnd(), "C2"
+    for code, share in _LEGAL_STATUSES:
+        if draw < share:
+            legal = code
+            break
+        draw -= share
+    kinship = rnd() < 0.2
+    if rnd() < 0.12:
+        placement = "K2"
+    elif rnd() < 0.06:
+        placement = "P1"
+    elif long_term == "Y":
+        placement = "U1" if kinship else "U4"
+    else:
+        placement = "U3" if kinship else "U6"
+    return legal, placement, "Y" if rnd() < 1 / 15 else "N"
 
 
 def _one_off(

@@ -126,6 +126,15 @@ def coded_column(text: pl.Expr, aliases: dict[str, str], *, lettered: bool = Fal
     return key.replace_strict(aliases, default=None, return_dtype=pl.Utf8)
 
 
+def leading_code_column(text: pl.Expr, aliases: dict[str, str], leading: str) -> pl.Expr:
+    """The code for each cell: a known code at its start, before a description ("C2 - Full care order"),
+    or else the whole cell as `coded_column` reads it; null where neither is known. The twin of
+    caseaudit.core.looked_after.parse_code."""
+    codes = sorted(set(aliases.values()))
+    first = text.str.extract(leading, 1).str.to_uppercase()
+    return pl.when(first.is_in(codes)).then(first).otherwise(coded_column(text, aliases))
+
+
 def normalise_csv_header(text: str) -> str:
     """`Child ID`, `child-id` and ` CHILD_ID ` are all the `child_id` column."""
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")

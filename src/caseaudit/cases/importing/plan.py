@@ -13,6 +13,7 @@ from caseaudit.core.register import (
     CODED_COLUMNS,
     DATE_COLUMNS,
     KEY_DATE_COLUMNS,
+    STATUS_COLUMNS,
     TEXT_COLUMNS,
 )
 
@@ -28,6 +29,7 @@ CASE_COLUMNS = [
     *CHARACTERISTIC_COLUMNS,
     *KEY_DATE_COLUMNS,
     *ANSWER_COLUMNS,
+    *STATUS_COLUMNS,
 ]
 _DATES = [*DATE_COLUMNS, "birth_month"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from caseaudit.core import characteristics
+from caseaudit.core import characteristics, looked_after
 from caseaudit.core.register import (
     ANSWER_COLUMNS,
     CHILD_ID_MAX_LENGTH,
@@ -15,7 +15,13 @@ from caseaudit.core.register import (
     NAME_MAX_LENGTH,
     TEXT_COLUMNS,
 )
-from caseaudit.readers.columns import coded_column, cohort_column, date_columns, month_column
+from caseaudit.readers.columns import (
+    coded_column,
+    cohort_column,
+    date_columns,
+    leading_code_column,
+    month_column,
+)
 from caseaudit.readers.row_errors import FoundErrors, Repeats, merged, repeated_rows, row_errors, shorten
 from caseaudit.readers.table import RawTable, RowError
 
@@ -39,6 +45,12 @@ _CODED = (
     ("ethnicity", characteristics.ETHNICITY_ALIASES, characteristics.NOT_AN_ETHNICITY),
     ("disability", characteristics.DISABILITY_ALIASES, characteristics.NOT_A_DISABILITY),
     *((column, characteristics.YES_NO_ALIASES, characteristics.NOT_YES_OR_NO) for column in ANSWER_COLUMNS),
+    ("uasc", characteristics.YES_NO_ALIASES, characteristics.NOT_YES_OR_NO),
+)
+# Coded columns whose cells may give the code before its description ("C2 - Full care order").
+_LEADING_CODED = (
+    ("legal_status", looked_after.LEGAL_STATUS_ALIASES, looked_after.NOT_A_LEGAL_STATUS),
+    ("placement_type", looked_after.PLACEMENT_TYPE_ALIASES, looked_after.NOT_A_PLACEMENT_TYPE),
 )
 
 
@@ -74,6 +86,10 @@ def validate(raw: RawTable) -> Validated:
     coded = []
     for column, aliases, reason in _CODED:
         code = coded_column(pl.col(column), aliases, lettered=True)
+        check(column, pl.col(column).is_not_null() & code.is_null(), reason)
+        coded.append(code.alias(column))
+    for column, aliases, reason in _LEADING_CODED:
+        code = leading_code_column(pl.col(column), aliases, looked_after.LEADING_CODE)
         check(column, pl.col(column).is_not_null() & code.is_null(), reason)
         coded.append(code.alias(column))
 
