@@ -38,7 +38,7 @@ def statuses() -> dict[str, tuple]:
 @pytest.mark.parametrize(
     ("text", "code"),
     [("C2", "C2"), ("c2", "C2"), ("C2 - Full care order", "C2"), ("C2: anything", "C2"),
-     ("V2\u2013S20", "V2"), ("Full care order", "C2"), ("X9", None), ("Care", None)],
+     ("V2\u2013S20", "V2"), ("Full care order", "C2"), ("c) C2: FCO", "C2"), ("X9", None), ("Care", None)],
 )  # fmt: skip
 def test_a_legal_status_is_read_from_its_code_or_its_words(text, code):
     assert parse_code(text, LEGAL_STATUS_ALIASES) == code

@@ -2,12 +2,15 @@
 return (SSDA903) have them and Annex A's List 8 gives them, and whether the child came to care as an
 unaccompanied asylum-seeking child. The labels are caseaudit's own short words for each code.
 
-A register gives the code ("C2"), the code with its description ("C2 - Full care order") or the
-description alone: each is read as the code. Django-free."""
+A register gives the code ("C2"), the code with its description ("C2 - Full care order"; Annex A's
+drop-down lists letter it, "f) U6: Foster placement") or the description alone: each is read as the
+code. Django-free."""
 
 from __future__ import annotations
 
 import re
+
+from .characteristics import LETTERED_ANSWER
 
 LEGAL_STATUSES: tuple[tuple[str, str], ...] = (
     ("C1", "Interim care order"),
@@ -86,6 +89,7 @@ PLACEMENT_TYPE_CHOICES = [(code, f"{code}: {label}") for code, label in PLACEMEN
 
 def parse_code(text: str, codes: dict[str, str]) -> str | None:
     """The code a cell holds, or None: the twin of `readers.columns.leading_code_column`."""
+    text = re.sub(LETTERED_ANSWER, "", text)
     found = re.match(LEADING_CODE, text)
     if found and found.group(1).upper() in {code for code in codes.values()}:
         return found.group(1).upper()

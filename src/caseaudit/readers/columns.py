@@ -127,10 +127,12 @@ def coded_column(text: pl.Expr, aliases: dict[str, str], *, lettered: bool = Fal
 
 
 def leading_code_column(text: pl.Expr, aliases: dict[str, str], leading: str) -> pl.Expr:
-    """The code for each cell: a known code at its start, before a description ("C2 - Full care order"),
-    or else the whole cell as `coded_column` reads it; null where neither is known. The twin of
+    """The code for each cell: a known code at its start, before a description ("C2 - Full care order",
+    or Annex A's lettered drop-down answer "f) U6: Foster placement"), or else the whole cell as
+    `coded_column` reads it; null where neither is known. The twin of
     caseaudit.core.looked_after.parse_code."""
     codes = sorted(set(aliases.values()))
+    text = text.str.replace(LETTERED_ANSWER, "")
     first = text.str.extract(leading, 1).str.to_uppercase()
     return pl.when(first.is_in(codes)).then(first).otherwise(coded_column(text, aliases))
 
