@@ -45,6 +45,7 @@ NO_CHILD_DATA = {
     "compliance:summary": "counts per check and cohort; the cases behind a count are logged",
     "reports:grades": "the table of grades: counts per period and cohort",
     "reports:chart": "the table of grades as a chart",
+    "reports:themes": "findings counted by theme and year, never a finding's words",
     # Staff accounts: members of staff, not children.
     "people:list": "staff accounts",
     "people:add": "staff accounts",

@@ -19,7 +19,7 @@ from caseaudit.accounts.models import User
 from caseaudit.locking import claim_version
 from caseaudit.policy import Actor
 
-from ..models import Audit, AuditStatus, ModerationEvent
+from ..models import Audit, AuditStatus, ModerationEvent, PracticeFeedback
 from ..moderation import AGREE_FROM, CHANGE_FROM, COMMENTS_MAX_LENGTH, RETURN_FROM
 from ..notices import tell_moderated, tell_returned
 from .practice_feedback import send_practice_feedback
@@ -43,7 +43,7 @@ def agree_grade(audit: Audit, *, expected_version: int, acting_user: Actor) -> M
         )
         moderated = _decided(audit, decision, before, moderator, "audit.moderated")
         tell_moderated(audit, moderated)
-        send_practice_feedback(audit, acting_user=moderator)
+        _send_feedback(audit, moderator)
         return moderated
 
 
@@ -76,7 +76,7 @@ def change_grade(
         decision = ModerationEvent(kind=Kind.CHANGED, from_grade=previous, to_grade=grade, comments=reason)
         moderated = _decided(audit, decision, before, moderator, "audit.moderated")
         tell_moderated(audit, moderated)
-        send_practice_feedback(audit, acting_user=moderator)
+        _send_feedback(audit, moderator)
         return moderated
 
 
@@ -103,6 +103,12 @@ def return_audit(
         returned = _decided(audit, decision, before, moderator, "audit.returned")
         tell_returned(audit)
         return returned
+
+
+def _send_feedback(audit: Audit, moderator: User) -> None:
+    """The auditor's feedback to the worker and manager goes once the grade is decided, not before."""
+    if PracticeFeedback.objects.filter(audit=audit, sent_at__isnull=True).exists():
+        send_practice_feedback(audit, acting_user=moderator)
 
 
 def _moderator(audit: Audit, acting_user: Actor) -> User:

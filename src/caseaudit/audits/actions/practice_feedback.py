@@ -51,12 +51,13 @@ def save_practice_feedback(
     return feedback
 
 
-def send_practice_feedback(audit: Audit, *, acting_user: Actor) -> PracticeFeedback | None:
+@changes_state
+def send_practice_feedback(audit: Audit, *, acting_user: Actor) -> PracticeFeedback:
     """Send the audit's feedback to the case's worker and manager, once: called by moderation when it
-    decides the grade, in the same transaction. Nothing is sent for an audit without feedback."""
+    decides the grade of an audit with feedback waiting, in the same transaction."""
     feedback = PracticeFeedback.objects.filter(audit=audit, sent_at__isnull=True).first()
     if feedback is None:
-        return None
+        raise ValidationError("This audit has no feedback waiting to be sent.")
     feedback.sent_at = timezone.now()
     feedback.save(update_fields=["sent_at"])
     told = tell_feedback_sent(audit)
