@@ -215,6 +215,10 @@ def test_planning_a_thematic_audit_from_the_page(qa_client, register):
     page = qa_client.get(reverse("cycles:detail", args=[cycle.pk])).text
     assert "Thematic or dip-sample audit: Pathway plans" in page
     assert "Every case in scope" in page
+    # The list of cycles says which kind each is, and offers the other kinds in one click.
+    listed = qa_client.get(reverse("cycles:list")).text
+    assert '<span class="govuk-body-s">Thematic or dip-sample audit</span>' in listed
+    assert "?type=practice-observation" in listed
 
 
 def test_a_thematic_audit_without_a_theme_keeps_what_was_typed(qa_client, register):

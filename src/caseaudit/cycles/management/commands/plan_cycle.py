@@ -54,22 +54,9 @@ class Command(BaseCommand):
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        focus = ""
-        if options["focus"]:
-            focus = parse_cohort(options["focus"]) or ""
-            if not focus:
-                raise CommandError(
-                    f"Not a cohort: {options['focus']!r}. Use one of {', '.join(COHORT_SLUGS)}."
-                )
-            if not options["focus_reason"].strip() and not options["dry_run"]:
-                raise CommandError("Say why this cohort is the focus, with --focus-reason.")
-        scope_cohort = ""
-        if options["scope_cohort"]:
-            scope_cohort = parse_cohort(options["scope_cohort"]) or ""
-            if not scope_cohort:
-                raise CommandError(
-                    f"Not a cohort: {options['scope_cohort']!r}. Use one of {', '.join(COHORT_SLUGS)}."
-                )
+        focus, scope_cohort = _cohort(options["focus"]), _cohort(options["scope_cohort"])
+        if focus and not options["focus_reason"].strip() and not options["dry_run"]:
+            raise CommandError("Say why this cohort is the focus, with --focus-reason.")
         if options["audit_type"] == CASE_FILE and scope_cohort:
             raise CommandError("A case file audit samples every cohort: --scope-cohort is for other kinds.")
         actor = actor_from(options)
@@ -142,3 +129,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{'child_id':<16}{'cohort':<18}reason")
         for child_id, cohort, reason in rows:
             self.stdout.write(f"{child_id:<16}{cohort:<18}{reason}")
+
+
+def _cohort(given: str | None) -> str:
+    """The cohort an option names ("care leavers" is care-leaver), "" for none; refused if it is none."""
+    if not given:
+        return ""
+    cohort = parse_cohort(given)
+    if cohort is None:
+        raise CommandError(f"Not a cohort: {given!r}. Use one of {', '.join(COHORT_SLUGS)}.")
+    return cohort
