@@ -13,6 +13,7 @@ from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.policy import Actor
 from caseaudit.readers.files import FileLimits
+from caseaudit.readers.table import RawTable
 
 from .importing.check import read_and_plan
 from .importing.result import ClosingRefused, ImportResult, RowsRefused
@@ -35,9 +36,11 @@ def import_case_register(
     limits: FileLimits | None = None,
     progress: ProgressFactory | None = None,
     allow_close: bool = False,
+    raw: RawTable | None = None,
 ) -> ImportResult:
-    """Import the open caseload from caseaudit's CSV or an Annex A workbook. To see what it would change
-    first, without writing anything, use `importing.check.check_case_register`.
+    """Import the open caseload from caseaudit's CSV or an Annex A workbook, or from `raw`, the rows a
+    statutory return's reader made of its files (`importing.ssda903`). To see what it would change first,
+    without writing anything, use `importing.check.check_case_register`.
 
     All or nothing by default: one invalid row and nothing is written (RowsRefused, listing every bad
     row). With `skip_invalid` the valid rows are written and the rest listed. A full import closes (never
@@ -47,7 +50,9 @@ def import_case_register(
     policy.require(acting_user, policy.IMPORT_REGISTER)
     today = today or timezone.localdate()
     # Planned inside this transaction, so that the plan is written against the register it was made from.
-    result, plan = read_and_plan(path, file_name=file_name, partial=partial, dry_run=False, limits=limits)
+    result, plan = read_and_plan(
+        path, file_name=file_name, partial=partial, dry_run=False, limits=limits, raw=raw
+    )
     if result.errors and not skip_invalid:
         raise RowsRefused(result)
     if result.close_needs_say_so and not allow_close:

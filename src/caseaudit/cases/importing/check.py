@@ -30,22 +30,33 @@ def check_case_register(
     file_name: str | None = None,
     partial: bool = False,
     limits: FileLimits | None = None,
+    raw: RawTable | None = None,
 ) -> ImportResult:
     """What importing the file would change, writing nothing (a dry run), with every bad row listed. For
     the people who may import: the counts describe the register. Raises ImportRefused when the file as a
     whole cannot be read."""
     policy.require(acting_user, policy.IMPORT_REGISTER)
-    result, _ = read_and_plan(path, file_name=file_name, partial=partial, dry_run=True, limits=limits)
+    result, _ = read_and_plan(
+        path, file_name=file_name, partial=partial, dry_run=True, limits=limits, raw=raw
+    )
     return result
 
 
 def read_and_plan(
-    path: Path, *, file_name: str | None, partial: bool, dry_run: bool, limits: FileLimits | None
+    path: Path,
+    *,
+    file_name: str | None,
+    partial: bool,
+    dry_run: bool,
+    limits: FileLimits | None,
+    raw: RawTable | None = None,
 ) -> tuple[ImportResult, Plan]:
-    """Read and validate the file, and plan its changes against the register as it is now."""
+    """Read and validate the file (or take `raw`, the rows a statutory return's reader made of its files),
+    and plan its changes against the register as it is now."""
     name = file_name or path.name
-    kind = detect_kind(path, limits, name)
-    raw: RawTable = read_annex_a(path, name) if kind == "annex-a" else read_register_csv(path, name)
+    if raw is None:
+        kind = detect_kind(path, limits, name)
+        raw = read_annex_a(path, name) if kind == "annex-a" else read_register_csv(path, name)
     if raw.frame.is_empty():
         # A full import of no rows would close every open case: never what anyone means.
         raise ImportRefused(f"{name} has no rows of cases: nothing to import.")

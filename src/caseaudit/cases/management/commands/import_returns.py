@@ -1,0 +1,64 @@
+"""`caseaudit import-returns --ssda903 FOLDER_OR_FILES`: the register from the statutory returns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.cases.actions import import_case_register
+from caseaudit.cases.importing.check import check_case_register
+from caseaudit.cases.importing.result import RowsRefused
+from caseaudit.cases.importing.ssda903 import CollectionYear, read_ssda903
+from caseaudit.readers.command_output import fail_if_invalid
+from caseaudit.readers.table import ImportRefused
+
+from .import_cases import Command as ImportCases
+
+
+class Command(ImportCases):
+    help = (
+        "Import children looked after and care leavers from the SSDA903 return: its CSV tables (Header, "
+        "Episodes, Reviews, UASC, OC3), given as files or a folder. All or nothing. It adds and updates "
+        "cases and the columns the return holds; it closes only the cases whose care it shows ended."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--ssda903", nargs="+", type=Path, required=True, metavar="FOLDER_OR_FILE",
+            help="the return's CSV tables, or the folder that holds them",
+        )  # fmt: skip
+        parser.add_argument(
+            "--year", type=int,
+            help="the collection year, by the year it ends (2026 for 2025-26): later dates are refused",
+        )  # fmt: skip
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check the files and say what would change"
+        )
+        add_actor_argument(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        paths: list[Path] = options["ssda903"]
+        actor = actor_from(options)
+        year = CollectionYear(options["year"]) if options["year"] else None
+        name = f"SSDA903 return ({', '.join(p.name for p in paths)})"
+        try:
+            with refusals_as_errors():
+                raw = read_ssda903(paths, year=year)
+                # A return names only its own children: it adds and updates, and closes nothing it omits.
+                if options["dry_run"]:
+                    result = check_case_register(
+                        paths[0], acting_user=actor, file_name=name, partial=True, raw=raw
+                    )
+                else:
+                    result = import_case_register(
+                        paths[0], acting_user=actor, file_name=name, partial=True, raw=raw
+                    )
+        except RowsRefused as refused:
+            result = refused.result
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from None
+        self._report(result)
+        fail_if_invalid(result.error_count, result.file_name, skip_invalid=False)
