@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from caseaudit.cases.actions import import_case_register
+from caseaudit.cases.actions import import_case_register, import_return
 from caseaudit.cases.importing.ssda903 import CollectionYear, read_ssda903
 from caseaudit.cases.models import Case, ImportBatch
 from caseaudit.policy import SYSTEM
@@ -62,9 +63,8 @@ def cases() -> dict[str, Case]:
 
 
 def test_each_child_becomes_one_case_from_their_episodes_reviews_and_header(tmp_path):
-    raw = read_ssda903([write_return(tmp_path / "903")])
-    result = import_case_register(tmp_path, file_name="SSDA903 return", acting_user=SYSTEM, partial=True,
-                                  raw=raw, today=TODAY)  # fmt: skip
+    read = read_ssda903([write_return(tmp_path / "903")])
+    result = import_return(read, file_name="SSDA903 return", acting_user=SYSTEM, today=TODAY)
     assert result.written and not result.errors
     found = cases()
     looked_after = found["LAC1"]
@@ -104,10 +104,7 @@ def test_a_return_adds_to_the_register_without_wiping_what_other_sources_brought
         encoding="utf-8",
     )
     import_case_register(csv, acting_user=SYSTEM, today=TODAY)
-    raw = read_ssda903([write_return(tmp_path / "903")])
-    import_case_register(
-        tmp_path, file_name="SSDA903", acting_user=SYSTEM, partial=True, raw=raw, today=TODAY
-    )
+    import_return(read_ssda903([write_return(tmp_path / "903")]), file_name="SSDA903", acting_user=SYSTEM)
     found = cases()
     assert (found["LAC1"].team.name, found["LAC1"].worker.name) == ("Children in Care", "Sam Worker")
     assert found["LAC1"].last_social_work_visit == date(2026, 4, 1)
@@ -147,8 +144,10 @@ def test_an_episode_that_ends_before_it_starts_is_refused(tmp_path):
 
 def test_a_file_that_is_no_table_of_the_return_is_refused_and_other_tables_are_named(tmp_path):
     folder = write_return(tmp_path / "903", missing=MISSING)
-    raw = read_ssda903([folder])
-    assert "missing.csv is the Missing table, which caseaudit does not read yet: ignored." in raw.warnings
+    read = read_ssda903([folder])
+    assert (
+        "missing.csv is the Missing table, which caseaudit does not read yet: ignored." in read.raw.warnings
+    )
     (folder / "notes.csv").write_text("Note,Author\nExtract,QA\n", encoding="utf-8")
     with pytest.raises(ImportRefused, match=r"notes\.csv is not a table of the SSDA903 return"):
         read_ssda903([folder])
@@ -164,3 +163,52 @@ def test_the_command_checks_then_imports(tmp_path):
     bad = write_return(tmp_path / "bad", episodes=EPISODES.replace("LAC1,04/03/2019,S", "LAC1,04/03/2019,Z"))
     with pytest.raises(CommandError, match="RNE 'Z': not a reason for a new episode"):
         call_command("import_returns", "--ssda903", str(bad), stdout=io.StringIO())
+
+
+def test_the_history_of_each_child_builds_up_from_one_return_to_the_next(tmp_path):
+    import_return(read_ssda903([write_return(tmp_path / "903")]), file_name="SSDA903", acting_user=SYSTEM)
+    looked_after = Case.objects.get(child_id="LAC1")
+    assert [(e.starts_on, e.reason, e.placement_type) for e in looked_after.care_episodes.all()] == [
+        (date(2019, 3, 4), "S", "U6"),
+        (date(2019, 6, 10), "L", "U6"),
+        (date(2020, 1, 2), "P", "U4"),
+    ]
+    assert [r.held_on for r in looked_after.statutory_reviews.all()] == [date(2025, 9, 12), date(2026, 3, 10)]
+    # Next year's return holds the year's reviews, and restates the episode still open, now ended.
+    reviews = "CHILD,DOB,REVIEW,REVIEW_CODE\nLAC1,14/05/2012,08/09/2026,PN1\n"
+    episodes = EPISODES.replace("02/01/2020,P,C2,N1,U4,PR1,,,", "02/01/2020,P,C2,N1,U4,PR1,20/01/2027,E8,")
+    import_return(read_ssda903([write_return(tmp_path / "next", reviews=reviews, episodes=episodes)]),
+                  file_name="next", acting_user=SYSTEM)  # fmt: skip
+    held = [r.held_on for r in looked_after.statutory_reviews.all()]
+    assert held == [date(2025, 9, 12), date(2026, 3, 10), date(2026, 9, 8)]
+    assert looked_after.care_episodes.count() == 3
+    assert looked_after.care_episodes.last().ends_on == date(2027, 1, 20)
+
+
+def test_the_case_page_reads_the_reviews_exactly(client, personas, tmp_path):
+    import_return(read_ssda903([write_return(tmp_path / "903")]), file_name="SSDA903", acting_user=SYSTEM)
+    client.force_login(personas.qa_lead)
+    case = Case.objects.get(child_id="LAC1")
+    page = client.get(reverse("cases:detail", args=[case.pk])).text
+    table = page.split('id="reviews"')[1].split("</table>")[0]
+    # In care since 4 March 2019, the return holds the reviews of September 2025 and March 2026 only: read
+    # as the first and second of the period, the first is years late.
+    assert "1st" in table and "12 September 2025" in table and "late</strong>" in table
+    assert "2nd" in table and "10 March 2026" in table
+    assert "Next" in table and "10 September 2026" in table
+    # A child whose return holds no reviews has no such table.
+    other = Case.objects.get(child_id="CL1")
+    assert 'id="reviews"' not in client.get(reverse("cases:detail", args=[other.pk])).text
+
+
+def test_reviews_are_not_numbered_when_the_history_starts_after_care_began(client, personas, tmp_path):
+    # This year's return only: the period of care began years before its first episode (a move, "P").
+    episodes = (
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "LAC1,02/01/2020,P,C2,N1,U4,PR1,,,CARPL,AB1,AB3,\n"
+    )
+    import_return(read_ssda903([write_return(tmp_path / "903", episodes=episodes)]), file_name="SSDA903",
+                  acting_user=SYSTEM)  # fmt: skip
+    client.force_login(personas.qa_lead)
+    case = Case.objects.get(child_id="LAC1")
+    assert 'id="reviews"' not in client.get(reverse("cases:detail", args=[case.pk])).text

@@ -185,3 +185,39 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+
+class StatutoryReview(models.Model):
+    """A looked after child's review, held on this day, as a statutory return (SSDA903) records it: the
+    history that makes the review timescale exact (caseaudit.core.review_history). Replaced for a child by
+    each import of a return that names them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="statutory_reviews")
+    held_on = models.DateField()
+    batch = models.ForeignKey(ImportBatch, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["held_on"]
+        constraints = [models.UniqueConstraint(fields=["case", "held_on"], name="one_review_a_day")]
+
+    def __str__(self) -> str:
+        return f"review of case {self.case_id} on {self.held_on}"
+
+
+class CareEpisode(models.Model):
+    """One episode of a child's care from a statutory return: its start and end, why it began, and the
+    legal status and placement it held. Replaced for a child by each import of a return that names them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="care_episodes")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    reason = models.CharField("Reason for new episode", max_length=1)
+    legal_status = models.CharField(max_length=2, choices=LEGAL_STATUS_CHOICES)
+    placement_type = models.CharField(max_length=2, choices=PLACEMENT_TYPE_CHOICES)
+    batch = models.ForeignKey(ImportBatch, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"episode of case {self.case_id} from {self.starts_on}"

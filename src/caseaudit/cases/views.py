@@ -16,6 +16,7 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
@@ -24,6 +25,8 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import searched_for, shown
 from caseaudit.core.cohorts import COHORT_LABELS, COHORT_SLUGS
 from caseaudit.core.register import COHORT_FACTS, COHORT_KEY_DATES, KEY_DATE_COLUMNS
+from caseaudit.core.review_history import Review, reviews_in_care
+from caseaudit.core.working_days import england_bank_holidays
 from caseaudit.kept import cache_key, kept
 from caseaudit.pagination import SortedNarrow, pagination
 
@@ -304,11 +307,26 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for label, value in _dates(case, [f for f in KEY_DATE_COLUMNS if f not in key_fields])
                 if value
             ],
+            "reviews": _reviews(case),
             **case_panels_context(case),
             # Its audits, actions, concerns and feedback: only what this person may see of each.
             **case_history_context(case, user),
         },
     )
+
+
+def _reviews(case: Case) -> list[Review]:
+    """A looked after child's reviews read exactly from the history the returns brought (reg 33), with the
+    next one due. Only where the history reaches back to the start of the period of care (the returns
+    hold the episode that began it): otherwise the reviews before the first one held are unknown, nobody
+    can say which review that was, and the timescale check reads the latest review as Annex A's."""
+    since = case.looked_after_since
+    if case.cohort != "looked-after" or since is None:
+        return []
+    if not case.care_episodes.filter(reason="S", starts_on=since).exists():
+        return []
+    held = list(case.statutory_reviews.values_list("held_on", flat=True))
+    return reviews_in_care(since, held, england_bank_holidays(since.year, timezone.localdate().year + 2))
 
 
 def _answers(case: Case, fields: Iterable[str]) -> list[tuple[str, str]]:

@@ -64,6 +64,16 @@ MOST_ERRORS_SHOWN = 20
 
 
 @dataclass(frozen=True)
+class ReturnRead:
+    """A return as read: the register's rows, and the history its tables hold (by child), which the
+    import keeps beside the cases (`cases.actions.import_return`)."""
+
+    raw: RawTable
+    episodes: pl.DataFrame  # child_id, starts_on, ends_on, reason, legal_status, placement_type
+    reviews: pl.DataFrame  # child_id, held_on
+
+
+@dataclass(frozen=True)
 class CollectionYear:
     """A return's year: 1 April to 31 March, named by the year it ends in (2026 is 2025-26)."""
 
@@ -74,10 +84,10 @@ class CollectionYear:
         return date(self.ends, 3, 31)
 
 
-def read_ssda903(paths: Sequence[Path], *, year: CollectionYear | None = None) -> RawTable:
-    """The return's tables as register rows, one per child. Raises ImportRefused, naming the file, row,
-    column, value and reason of every bad cell it lists (all or nothing), when a file is not a table of the
-    return or a table caseaudit needs is missing."""
+def read_ssda903(paths: Sequence[Path], *, year: CollectionYear | None = None) -> ReturnRead:
+    """The return's tables as register rows, one per child, with their history. Raises ImportRefused,
+    naming the file, row, column, value and reason of every bad cell it lists (all or nothing), when a
+    file is not a table of the return or a table caseaudit needs is missing."""
     tables, warnings = _tables(paths)
     if "Episodes" not in tables and "OC3" not in tables:
         raise ImportRefused(
@@ -92,13 +102,34 @@ def read_ssda903(paths: Sequence[Path], *, year: CollectionYear | None = None) -
         refused = f"{len(errors)} problem(s) in the SSDA903 return: nothing was imported."
         raise ImportRefused(f"{refused}\n{shown}{more}")
     frame, held = _register_rows(checked)
-    return RawTable(
+    raw = RawTable(
         frame=frame,
         kind="ssda903",
         warnings=warnings,
         merge_lists=False,
         absent=frozenset(c for c in COLUMNS if c not in held),
     )
+    return ReturnRead(raw, _episodes(checked.get("Episodes")), _reviews(checked.get("Reviews")))
+
+
+def _episodes(episodes: pl.DataFrame | None) -> pl.DataFrame:
+    columns = {
+        "CHILD": "child_id",
+        "DECOM": "starts_on",
+        "DEC": "ends_on",
+        "RNE": "reason",
+        "LS": "legal_status",
+        "PLACE": "placement_type",
+    }
+    if episodes is None:
+        return pl.DataFrame(schema={name: pl.Utf8 for name in columns.values()})
+    return episodes.select(*(pl.col(k).alias(v) for k, v in columns.items())).sort("child_id", "starts_on")
+
+
+def _reviews(reviews: pl.DataFrame | None) -> pl.DataFrame:
+    if reviews is None:
+        return pl.DataFrame(schema={"child_id": pl.Utf8, "held_on": pl.Date})
+    return reviews.select(pl.col("CHILD").alias("child_id"), pl.col("REVIEW").alias("held_on")).unique()
 
 
 # Reading the files -----------------------------------------------------------------------------------------

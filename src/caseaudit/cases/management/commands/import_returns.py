@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
-from caseaudit.cases.actions import import_case_register
+from caseaudit.cases.actions import import_return
 from caseaudit.cases.importing.check import check_case_register
 from caseaudit.cases.importing.result import RowsRefused
 from caseaudit.cases.importing.ssda903 import CollectionYear, read_ssda903
@@ -46,16 +46,14 @@ class Command(ImportCases):
         name = f"SSDA903 return ({', '.join(p.name for p in paths)})"
         try:
             with refusals_as_errors():
-                raw = read_ssda903(paths, year=year)
+                read = read_ssda903(paths, year=year)
                 # A return names only its own children: it adds and updates, and closes nothing it omits.
                 if options["dry_run"]:
                     result = check_case_register(
-                        paths[0], acting_user=actor, file_name=name, partial=True, raw=raw
+                        paths[0], acting_user=actor, file_name=name, partial=True, raw=read.raw
                     )
                 else:
-                    result = import_case_register(
-                        paths[0], acting_user=actor, file_name=name, partial=True, raw=raw
-                    )
+                    result = import_return(read, acting_user=actor, file_name=name)
         except RowsRefused as refused:
             result = refused.result
         except ImportRefused as exc:
