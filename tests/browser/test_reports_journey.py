@@ -110,7 +110,7 @@ def test_qa_lead_reads_filters_and_downloads_the_grade_table(page, live_server, 
     download = download_info.value
     assert download.suggested_filename.startswith("audit-data-pseudonymised-")
     text = Path(download.path()).read_text(encoding="utf-8")
-    assert text.splitlines()[0].startswith("audit_ref,child_ref,cohort,year,cycle,audit_date")
+    assert text.splitlines()[0].startswith("audit_ref,child_ref,cohort,year,cycle,audit_type,audit_date")
     assert len(text.splitlines()) == 49
     assert "CL001" not in text
 

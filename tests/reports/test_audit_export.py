@@ -28,6 +28,7 @@ from caseaudit.reports.audit_export import (
 )
 from tests.factories import make_case, make_user
 
+from ..cycles.builders import make_cycle
 from .grade_history import graded_audit, load_three_years
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +233,14 @@ def test_the_command_exports_as_a_named_person_with_their_permissions(personas):
 def test_the_command_refuses_what_it_cannot_do(db, args, message):
     with pytest.raises(CommandError, match=message):
         command(*args)
+
+
+def test_each_row_says_its_kind_of_audit(personas):
+    graded_audit(
+        personas.own_case, completed_on=date(2024, 10, 7), auditor_grade="good", moderated_grade="good"
+    )
+    observed = make_cycle([personas.other_case], name="Observed", audit_type="practice-observation")
+    observed.audits.update(status="moderated", completed_on=date(2026, 10, 9), auditor_grade="good",
+                           moderated_grade="good")  # fmt: skip
+    kinds = {row["cycle"]: row["audit_type"] for row in export()}
+    assert kinds == {"": "case-file", "Observed": "practice-observation"}

@@ -27,6 +27,7 @@ from django.utils.encoding import force_bytes
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.audits.models import Audit, AuditStatus, EvidenceSource, EvidenceUse, Finding, FindingKind
+from caseaudit.core.audit_types import CASE_FILE
 from caseaudit.cycles.models import Cycle
 from caseaudit.spreadsheets import ExportRefused, write_csv, write_private_file, write_xlsx
 
@@ -47,6 +48,7 @@ PSEUDONYMISED_COLUMNS = (
     "cohort",
     "year",
     "cycle",
+    "audit_type",
     "audit_date",
     "status",
     "template",
@@ -70,6 +72,7 @@ _FIELDS = (
     "case__child_id",
     "cohort",
     "cycle__name",
+    "cycle__audit_type",
     "completed_on",
     "status",
     "template__name",
@@ -227,6 +230,7 @@ def _row(
         child_id,
         cohort,
         cycle,
+        audit_type,
         completed_on,
         status,
         template,
@@ -244,6 +248,8 @@ def _row(
         cohort,
         completed_on.year if completed_on else None,
         cycle or "",
+        # The kind of audit its cycle was; an audit in no cycle (imported history) is a case file audit.
+        audit_type or CASE_FILE,
         completed_on,
         status,
         template or "",
