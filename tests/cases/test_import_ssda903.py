@@ -16,6 +16,7 @@ from django.urls import reverse
 from caseaudit.cases.actions import import_case_register, import_return
 from caseaudit.cases.importing.ssda903 import CollectionYear, read_ssda903
 from caseaudit.cases.models import Case, ImportBatch
+from caseaudit.compliance.review_breaches import reviews_held_late
 from caseaudit.policy import SYSTEM
 from caseaudit.readers.table import ImportRefused
 
@@ -212,3 +213,16 @@ def test_reviews_are_not_numbered_when_the_history_starts_after_care_began(clien
     client.force_login(personas.qa_lead)
     case = Case.objects.get(child_id="LAC1")
     assert 'id="reviews"' not in client.get(reverse("cases:detail", args=[case.pk])).text
+
+
+def test_reviews_held_late_in_a_period_are_counted_from_the_history(client, personas, tmp_path):
+    import_return(read_ssda903([write_return(tmp_path / "903")]), file_name="SSDA903", acting_user=SYSTEM)
+    # LAC1's reviews of September 2025 and March 2026 are its first and second: both late.
+    breaches = reviews_held_late(Case.objects.all(), date(2026, 4, 1))
+    assert (breaches.children, breaches.held, breaches.late) == (1, 2, 2)
+    assert reviews_held_late(Case.objects.all(), date(2026, 4, 1), months=3).held == 1
+    client.force_login(personas.qa_lead)
+    page = client.get(reverse("compliance:summary"), {"as_of_0": "1", "as_of_1": "4", "as_of_2": "2026"}).text
+    said = page.split('id="reviews-held-late"')[1].split("</p>")[0]
+    assert "for the 1 looked after child whose history reaches back" in said
+    assert "2 of the 2 reviews held from 1 April 2025 to 1 April 2026 were late" in said

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
+from caseaudit.cases.models import Case
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.core.timescales import RuleSet, Status
@@ -53,6 +55,7 @@ from .queries import (
     summary_visible_to,
     timescale_rules,
 )
+from .review_breaches import reviews_held_late
 
 PAGE_SIZE = 50
 
@@ -77,6 +80,13 @@ def _counts(user: User, as_of: date, rules: RuleSet, cohort: str, check: str) ->
     # The whole register, whose counts are kept between requests. For those who see no child-level data
     # these aggregates are all they get: nothing child-level leaves this module for them.
     return register_summary(as_of, rules, cohort=cohort, check=check)
+
+
+def _cases_in_scope(user: User) -> QuerySet[Case]:
+    """The cases the summary counts: a team's for those who read their team's records, else every case."""
+    if policy.can(user, policy.READ_CHILD_RECORDS) and not policy.can(user, policy.READ_EVERY_RECORD):
+        return cases_visible_to(user)
+    return Case.objects.all()
 
 
 @policy.capability_required(policy.READ_COMPLIANCE)
@@ -123,6 +133,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "cases": cases,
             "scope": _scope(user),
             "rules": rules,
+            "review_breaches": reviews_held_late(_cases_in_scope(user), filters["as_of"]),
             "rule_records": rule_records(rules),
             "today": today,
         },
