@@ -31,6 +31,7 @@ NO_CHILD_DATA = {
     "notifications:settings": "the person's choice of email or the app",
     # Forms that ask for something, before anything is read.
     "cases:import": "the upload form for the register",
+    "cases:import-return": "the upload form for the SSDA903 return; its check is logged",
     "cycles:plan": "the form of a cycle's parameters",
     "reports:export": "the form to choose an export; the file itself is logged (tests/reports)",
     "actions:recommend": "a form of cycles, teams and owners: staff, not children",

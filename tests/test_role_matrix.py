@@ -95,6 +95,9 @@ MATRIX: list[tuple[str, str, str, str | None, policy.Capability | None, int | Ca
     ("data quality", "get", "cases:data-quality", None, None, OK),
     # A confirmation without an upload waiting is refused even for the QA lead.
     ("import confirm", "post", "cases:import-confirm", None, None, BAD),
+    # The SSDA903 return's upload; a confirmation with no upload waiting goes back to the upload page.
+    ("import a return", "get", "cases:import-return", None, None, OK),
+    ("import a return, nothing waiting", "post", "cases:import-return-confirm", None, None, FOUND),
     # The check's and the import's jobs are the QA lead's (both done): the page shows what they found.
     ("import check", "get", "cases:import-check", "check-job", None, OK),
     ("import result", "get", "cases:import-run", "import-job", None, OK),

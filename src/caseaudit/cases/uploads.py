@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,13 +39,21 @@ def stale_uploads(older_than_hours: float = MAX_AGE_HOURS, *, now: float | None 
     now = time.time() if now is None else now
     found = []
     for path in folder.iterdir():
-        # Never follow a link out of the folder, nor touch what the import page did not write.
-        if path.is_symlink() or not path.is_file() or not _UPLOAD_NAME.match(path.name):
+        # Never follow a link out of the folder, nor touch what the import pages did not write: a file, or
+        # a statutory return's folder of files (cases.returns_views), named by a token.
+        if path.is_symlink() or not _UPLOAD_NAME.match(path.name):
             continue
-        stat = path.stat()
-        hours_old = (now - stat.st_mtime) / 3600
+        if path.is_dir():
+            files = [f for f in path.iterdir() if f.is_file() and not f.is_symlink()]
+            newest = max((f.stat().st_mtime for f in files), default=path.stat().st_mtime)
+            size = sum(f.stat().st_size for f in files)
+        elif path.is_file():
+            newest, size = path.stat().st_mtime, path.stat().st_size
+        else:
+            continue
+        hours_old = (now - newest) / 3600
         if hours_old > older_than_hours:
-            found.append(StaleUpload(path, hours_old, stat.st_size))
+            found.append(StaleUpload(path, hours_old, size))
     return sorted(found, key=lambda upload: -upload.hours_old)
 
 
@@ -55,7 +64,10 @@ def clean_uploads(
     stale = stale_uploads(older_than_hours, now=now)
     if not dry_run:
         for upload in stale:
-            upload.path.unlink(missing_ok=True)
+            if upload.path.is_dir():
+                shutil.rmtree(upload.path, ignore_errors=True)
+            else:
+                upload.path.unlink(missing_ok=True)
         if stale:
             # The names are random tokens, never a person's file name: safe to log.
             logger.info("deleted %d unconfirmed upload(s) older than %s hours", len(stale), older_than_hours)
