@@ -56,6 +56,7 @@ class ImportBatch(models.Model):
         CSV = "csv", "caseaudit CSV"
         ANNEX_A = "annex-a", "Annex A workbook"
         SSDA903 = "ssda903", "SSDA903 return"
+        CIN = "cin", "Children in Need census"
 
     started_at = models.DateTimeField(auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

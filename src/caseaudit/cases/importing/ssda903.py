@@ -33,6 +33,8 @@ from caseaudit.core.register import CHILD_ID_MAX_LENGTH, CHILD_ID_PATTERN, COLUM
 from caseaudit.readers.csv_text import read_text_csv
 from caseaudit.readers.table import ImportRefused, RawTable, RowError
 
+from .sources import settle_with_register
+
 # The tables caseaudit reads, each known by the columns it must have.
 TABLES: dict[str, tuple[str, ...]] = {
     "Episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC"),
@@ -103,7 +105,7 @@ def read_ssda903(paths: Sequence[Path], *, year: CollectionYear | None = None) -
         raise ImportRefused(f"{refused}\n{shown}{more}")
     frame, held = _register_rows(checked)
     raw = RawTable(
-        frame=frame,
+        frame=settle_with_register(frame),
         kind="ssda903",
         warnings=warnings,
         merge_lists=False,

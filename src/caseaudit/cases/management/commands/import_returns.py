@@ -10,6 +10,7 @@ from django.core.management.base import CommandError, CommandParser
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.actions import import_return
 from caseaudit.cases.importing.check import check_case_register
+from caseaudit.cases.importing.cin_census import read_cin_census
 from caseaudit.cases.importing.result import RowsRefused
 from caseaudit.cases.importing.ssda903 import CollectionYear, read_ssda903
 from caseaudit.readers.command_output import fail_if_invalid
@@ -20,16 +21,18 @@ from .import_cases import Command as ImportCases
 
 class Command(ImportCases):
     help = (
-        "Import children looked after and care leavers from the SSDA903 return: its CSV tables (Header, "
-        "Episodes, Reviews, UASC, OC3), given as files or a folder. All or nothing. It adds and updates "
-        "cases and the columns the return holds; it closes only the cases whose care it shows ended."
+        "Import from the statutory returns: the SSDA903 return's CSV tables (Header, Episodes, Reviews, "
+        "UASC, OC3), given as files or a folder, or the Children in Need census (XML). All or nothing. It "
+        "adds and updates cases and the columns the return holds; a child in both returns is one case."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--ssda903", nargs="+", type=Path, required=True, metavar="FOLDER_OR_FILE",
-            help="the return's CSV tables, or the folder that holds them",
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument(
+            "--ssda903", nargs="+", type=Path, metavar="FOLDER_OR_FILE",
+            help="the SSDA903 return's CSV tables, or the folder that holds them",
         )  # fmt: skip
+        source.add_argument("--cin", type=Path, metavar="FILE.xml", help="the Children in Need census (XML)")
         parser.add_argument(
             "--year", type=int,
             help="the collection year, by the year it ends (2026 for 2025-26): later dates are refused",
@@ -40,13 +43,19 @@ class Command(ImportCases):
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        paths: list[Path] = options["ssda903"]
+        paths: list[Path] = options["ssda903"] or [options["cin"]]
         actor = actor_from(options)
         year = CollectionYear(options["year"]) if options["year"] else None
-        name = f"SSDA903 return ({', '.join(p.name for p in paths)})"
+        if options["cin"]:
+            name = f"Children in Need census ({paths[0].name})"
+        else:
+            name = f"SSDA903 return ({', '.join(p.name for p in paths)})"
         try:
             with refusals_as_errors():
-                read = read_ssda903(paths, year=year)
+                if options["cin"]:
+                    read = read_cin_census(paths[0], year=year)
+                else:
+                    read = read_ssda903(paths, year=year)
                 # A return names only its own children: it adds and updates, and closes nothing it omits.
                 if options["dry_run"]:
                     result = check_case_register(
