@@ -39,6 +39,7 @@ NO_READ = {
     "backup": "recorded, by the system only",
     # Changes: recorded in the change history, not the access log.
     "import_cases": "a change (the register import)",
+    "import_returns": "a change (the register from a statutory return)",
     "import_audits": "a change (past audits)",
     "restore": "a change (the whole database)",
     "allocate_cycle": "a change; prints counts per auditor, never a case",
