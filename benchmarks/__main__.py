@@ -28,6 +28,7 @@ from benchmarks.harness import (
 from benchmarks.results import Figure, save_figures, saved_figures, with_new, write_results
 
 IMPORT = "benchmarks.register_import"
+RETURNS = "benchmarks.returns_import"
 PLAN = "benchmarks.plan_cycle"
 GRADES = "benchmarks.grade_table"
 COMPLIANCE = "benchmarks.compliance"
@@ -135,6 +136,47 @@ def import_annex_a(run: Run) -> Figure:
         f"floor writes them ({writes}, one transaction, same table and indexes).",
     )
     return _import(run, figure, source, "floor-xlsx")
+
+
+def import_ssda903(run: Run) -> Figure:
+    from benchmarks import returns_import
+
+    source = run.folder / f"ssda903-{run.args.ssda903_episodes}"
+    if not source.exists():
+        print(f"  generating an SSDA903 return of {run.args.ssda903_episodes:,} episodes ...", flush=True)
+        returns_import.write_return(source, run.args.ssda903_episodes)
+    writes = "COPY" if run.databases.kind == "PostgreSQL" else "executemany"
+    figure = Figure(
+        "import-ssda903",
+        "import-returns, SSDA903",
+        run.databases.kind,
+        run.args.ssda903_episodes,
+        "episodes",
+        2.0,
+        "polars reads the Header, Episodes and Reviews tables and parses their dates, one case a child is "
+        f"taken from its latest episode, and the cases, episodes and reviews are written with {writes} in "
+        "one transaction into the same empty, migrated tables.",
+    )
+    if "empty" not in run.built:
+        run.built["empty"] = run.databases.migrated_template("empty")
+
+    def ours() -> object:
+        return measure_in_child(RETURNS, "ours", run.databases.create("ours", template="empty"), str(source))
+
+    def floor() -> object:
+        return measure_in_child(
+            RETURNS, "floor", run.databases.create("floor", template="empty"), str(source)
+        )
+
+    run.alternate(figure, ours, floor)
+    figure.baseline_mb = measure_in_child(
+        RETURNS, "ours", run.databases.create("idle", template="empty"), str(source), idle=True
+    ).peak_mb
+    columns = returns_import.EPISODE_COLUMNS
+    figure.same_rows = summary(run.databases.url("ours"), "cases_careepisode", columns) == summary(
+        run.databases.url("floor"), "cases_careepisode", columns
+    )
+    return figure
 
 
 def _reading(run: Run, figure: Figure, module: str, url: str) -> Figure:
@@ -266,6 +308,7 @@ def load_test(run: Run) -> Figure:
 ENTRIES: dict[str, Callable[[Run], Figure]] = {
     "import-csv": import_csv,
     "import-annex-a": import_annex_a,
+    "import-ssda903": import_ssda903,
     "plan-cycle": plan_cycle,
     "compliance": compliance,
     "grade-table": grade_table,
@@ -279,6 +322,9 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000, help="CSV register rows (1,000,000)")
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="Annex A workbook rows (100,000)")
+    parser.add_argument(
+        "--ssda903-episodes", type=int, default=100_000, help="episodes of the SSDA903 return (100,000)"
+    )
     parser.add_argument(
         "--plan-cases", type=int, default=1_000_000, help="cases to plan a cycle over (1,000,000)"
     )

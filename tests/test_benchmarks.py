@@ -11,6 +11,7 @@ from benchmarks.__main__ import ENTRIES
 TITLES = {
     "import-csv": "import-cases, CSV",
     "import-annex-a": "import-cases, Annex A XLSX",
+    "import-ssda903": "import-returns, SSDA903",
     "plan-cycle": "plan-cycle (dry run)",
     "compliance": "compliance (every open case)",
     "grade-table": "report grades (table by year)",
@@ -20,7 +21,18 @@ TITLES = {
 }
 
 
-SIZES = ("--rows", "300", "--xlsx-rows", "300", "--plan-cases", "300", "--audits", "300")
+SIZES = (
+    "--rows",
+    "300",
+    "--xlsx-rows",
+    "300",
+    "--ssda903-episodes",
+    "300",
+    "--plan-cases",
+    "300",
+    "--audits",
+    "300",
+)
 
 
 def bench(*args: str) -> None:

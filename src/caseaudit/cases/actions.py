@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
+from caseaudit.bulk_insert import insert_rows
 from caseaudit.policy import Actor
 from caseaudit.readers.files import FileLimits
 from caseaudit.readers.table import RawTable
@@ -24,6 +26,8 @@ from .models import CareEpisode, Case, ImportBatch, StatutoryReview
 from .signals import register_imported
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
+# Values an IN names at once: SQLite allows 32,766 parameters to a statement.
+IN_CHUNK = 10_000
 
 
 @changes_state
@@ -101,34 +105,50 @@ def import_return(
     result = import_case_register(
         Path(file_name), acting_user=acting_user, file_name=file_name, partial=True, raw=read.raw, today=today
     )
-    case_ids = dict(
-        Case.objects.filter(child_id__in=read.raw.frame["child_id"].to_list()).values_list("child_id", "pk")
-    )
-    batch = result.batch_id
-    restated = read.episodes.filter(pl.col("child_id").is_in(list(case_ids)))
-    for child_id, starts in restated.group_by("child_id").agg("starts_on").iter_rows():
-        CareEpisode.objects.filter(case_id=case_ids[child_id], starts_on__in=starts).delete()
-    CareEpisode.objects.bulk_create(
-        CareEpisode(
-            case_id=case_ids[row["child_id"]],
-            batch_id=batch,
-            **{k: v for k, v in row.items() if k != "child_id"},
-        )
-        for row in read.episodes.iter_rows(named=True)
-        if row["child_id"] in case_ids
-    )
-    StatutoryReview.objects.bulk_create(
-        (
-            StatutoryReview(case_id=case_ids[child_id], held_on=held_on, batch_id=batch)
-            for child_id, held_on in read.reviews.iter_rows()
-            if child_id in case_ids
-        ),
-        ignore_conflicts=True,  # held before, in an earlier year's return
-    )
+    _keep_history(read, result.batch_id)
     record_change(
         acting_user,
         "register.history-imported",
-        ("register", batch),
+        ("register", result.batch_id),
         new={"episodes": read.episodes.height, "reviews": read.reviews.height},
     )
     return result
+
+
+def _keep_history(read: ReturnRead, batch: int | None) -> None:
+    """Add the return's episodes and reviews to its children's history, in bulk: a regional return holds a
+    hundred thousand episodes. Reads the history already held for those children once, to drop the
+    episodes the return restates and the reviews already kept."""
+    ids = _rows(
+        Case.objects, "child_id", read.raw.frame["child_id"].to_list(), ("child_id", "pk"),
+        {"child_id": pl.Utf8, "case_id": pl.Int64},
+    )  # fmt: skip
+    stamped = pl.lit(batch).alias("batch_id")
+    episodes = read.episodes.join(ids, on="child_id").drop("child_id").with_columns(stamped)
+    reviews = read.reviews.join(ids, on="child_id").drop("child_id").with_columns(stamped)
+    case_ids = ids["case_id"].to_list()
+    held = _rows(
+        CareEpisode.objects, "case_id", case_ids, ("pk", "case_id", "starts_on"),
+        {"pk": pl.Int64, "case_id": pl.Int64, "starts_on": pl.Date},
+    )  # fmt: skip
+    restated = held.join(episodes.select("case_id", "starts_on"), on=["case_id", "starts_on"])["pk"].to_list()
+    for start in range(0, len(restated), IN_CHUNK):
+        CareEpisode.objects.filter(pk__in=restated[start : start + IN_CHUNK]).delete()
+    kept_reviews = _rows(
+        StatutoryReview.objects, "case_id", case_ids, ("case_id", "held_on"),
+        {"case_id": pl.Int64, "held_on": pl.Date},
+    )  # fmt: skip
+    insert_rows(CareEpisode, episodes)
+    insert_rows(StatutoryReview, reviews.join(kept_reviews, on=["case_id", "held_on"], how="anti"))
+
+
+def _rows(
+    manager: Any, field: str, values: list[Any], columns: tuple[str, ...], schema: dict[str, Any]
+) -> pl.DataFrame:
+    """`columns` of the rows whose `field` is one of `values`, read IN_CHUNK values a query (SQLite
+    allows so many parameters to a statement), as a frame of `schema`."""
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start : start + IN_CHUNK]
+        found += manager.filter(**{f"{field}__in": chunk}).values_list(*columns)
+    return pl.DataFrame(found, schema=schema, orient="row")

@@ -17,6 +17,7 @@ from caseaudit.core.cohorts import precedence
 
 from ..models import Case
 
+IN_CHUNK = 10_000
 # What the case keeps when another source's case outranks the return's row.
 KEPT = ("cohort", "opened_on", "closed_on")
 
@@ -24,12 +25,14 @@ KEPT = ("cohort", "opened_on", "closed_on")
 def settle_with_register(rows: pl.DataFrame) -> pl.DataFrame:
     """`rows` (register rows as text, one per child) with KEPT taken from each open case that another
     source put in a cohort the row must not override."""
-    existing = {
-        child_id: (cohort, opened_on, closed_on)
-        for child_id, cohort, opened_on, closed_on in Case.objects.filter(
-            child_id__in=rows["child_id"].to_list(), closed_on__isnull=True
-        ).values_list("child_id", "cohort", "opened_on", "closed_on")
-    }
+    named = rows["child_id"].to_list()
+    existing = {}
+    for start in range(0, len(named), IN_CHUNK):  # SQLite allows so many parameters to a statement
+        open_cases = Case.objects.filter(child_id__in=named[start : start + IN_CHUNK], closed_on__isnull=True)
+        for child_id, cohort, opened_on, closed_on in open_cases.values_list(
+            "child_id", "cohort", "opened_on", "closed_on"
+        ):
+            existing[child_id] = (cohort, opened_on, closed_on)
     if not existing:
         return rows
     settled = []
