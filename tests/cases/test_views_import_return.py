@@ -13,6 +13,7 @@ from caseaudit.accounts.models import AccessLog
 from caseaudit.cases.models import Case, ImportBatch, StatutoryReview
 from caseaudit.cases.uploads import clean_uploads
 
+from .test_import_cin_census import ON_A_PLAN, census, child
 from .test_import_ssda903 import EPISODES, HEADER, OC3, REVIEWS
 
 PAGE = reverse("cases:import-return")
@@ -32,7 +33,7 @@ def tables(**changes: str) -> list[SimpleUploadedFile]:
 
 def test_the_files_are_checked_then_imported_on_confirmation(client, personas, upload_dir):
     client.force_login(personas.qa_lead)
-    assert "Upload the SSDA903 return&#x27;s tables" in client.get(PAGE).text
+    assert "Upload a statutory return" in client.get(PAGE).text
     checked = client.post(PAGE, {"tables": tables(), "year": "2026"})
     assert checked.status_code == 200
     text = checked.text
@@ -63,8 +64,12 @@ def test_a_bad_return_lists_every_problem_and_offers_no_confirmation(client, per
 def test_only_csv_files_are_taken(client, personas, upload_dir):
     client.force_login(personas.qa_lead)
     text = client.post(PAGE, {"tables": [SimpleUploadedFile("Episodes.xlsx", b"x")]}).text
-    assert "Episodes.xlsx must be a CSV file" in text
-    assert "Select the return&#x27;s CSV files" in client.post(PAGE, {}).text
+    assert (
+        "Episodes.xlsx must be a CSV table of the SSDA903 return, or the census&#x27;s one XML file" in text
+    )
+    assert "Select the return&#x27;s files" in client.post(PAGE, {}).text
+    two = [SimpleUploadedFile("a.xml", b"<Message/>"), SimpleUploadedFile("b.xml", b"<Message/>")]
+    assert "Select one Children in Need census at a time" in client.post(PAGE, {"tables": two}).text
 
 
 def test_another_persons_token_imports_nothing(client, personas, upload_dir):
@@ -84,3 +89,14 @@ def test_a_return_left_waiting_is_deleted_after_a_day(client, personas, upload_d
         os.utime(path, (day_ago, day_ago))
     assert [stale.path for stale in clean_uploads()] == [folder]
     assert not folder.exists()
+
+
+def test_the_children_in_need_census_is_checked_then_imported(client, personas, upload_dir, tmp_path):
+    path = census(tmp_path / "cin.xml", child("CP7", ON_A_PLAN))
+    client.force_login(personas.qa_lead)
+    checked = client.post(PAGE, {"tables": [SimpleUploadedFile("cin.xml", path.read_bytes(), "text/xml")]})
+    assert "The census was read and checked." in checked.text and "Import the census" in checked.text
+    token = checked.text.split('name="token" value="')[1].split('"')[0]
+    client.post(CONFIRM, {"token": token})
+    assert Case.objects.get(child_id="CP7").cohort == "child-protection"
+    assert ImportBatch.objects.get().kind == "cin"

@@ -29,11 +29,12 @@ class _SeveralFilesField(forms.FileField):
 class ReturnUploadForm(forms.Form):
     # Not "files": a form keeps its uploads under that name.
     tables = _SeveralFilesField(
-        label="Upload the SSDA903 return's tables",
-        widget=_SeveralFiles(attrs={"accept": ".csv"}),
-        help_text="Select every CSV table of the return at once (Header, Episodes, Reviews, UASC, OC3).",
+        label="Upload a statutory return",
+        widget=_SeveralFiles(attrs={"accept": ".csv,.xml"}),
+        help_text="The SSDA903 return: select every CSV table at once (Header, Episodes, Reviews, UASC, "
+        "OC3). Or the Children in Need census: its XML file.",
         error_messages={
-            "required": "Select the return's CSV files",
+            "required": "Select the return's files",
             "empty": "One of the selected files is empty",
         },
     )
@@ -55,9 +56,16 @@ class ReturnUploadForm(forms.Form):
         files: list[UploadedFile] = self.cleaned_data["tables"]
         if len(files) > MOST_FILES:
             raise forms.ValidationError(f"Select {MOST_FILES} files or fewer: a return has about ten tables")
-        for upload in files:
-            if Path(upload.name or "").suffix.lower() != ".csv":
-                raise forms.ValidationError(f"{upload.name} must be a CSV file: the return's tables are CSV")
+        suffixes = {Path(upload.name or "").suffix.lower() for upload in files}
+        if suffixes == {".xml"} and len(files) > 1:
+            raise forms.ValidationError(
+                "Select one Children in Need census at a time: it is a single XML file"
+            )
+        if suffixes - {".csv"} and suffixes != {".xml"}:
+            strange = next(u.name for u in files if Path(u.name or "").suffix.lower() != ".csv")
+            raise forms.ValidationError(
+                f"{strange} must be a CSV table of the SSDA903 return, or the census's one XML file"
+            )
         if sum(upload.size or 0 for upload in files) > settings.CASEAUDIT_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(f"The selected files must be smaller than {max_upload_text()} in all")
         return files

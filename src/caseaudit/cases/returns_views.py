@@ -29,6 +29,7 @@ from caseaudit.readers.table import ImportRefused
 
 from .actions import import_return
 from .importing.check import check_case_register
+from .importing.cin_census import read_cin_census
 from .importing.result import ImportResult, RowsRefused
 from .importing.ssda903 import CollectionYear, ReturnRead, read_ssda903
 from .returns_forms import ReturnConfirmForm, ReturnUploadForm
@@ -47,8 +48,21 @@ class WaitingReturn:
     def folder(self) -> Path:
         return Path(settings.UPLOAD_DIR) / self.token
 
+    @property
+    def census(self) -> Path | None:
+        """The Children in Need census's file, when that is what waits (one XML file)."""
+        return next(iter(sorted(self.folder.glob("*.xml"))), None)
+
+    @property
+    def name(self) -> str:
+        return "Children in Need census" if self.census else "SSDA903 return"
+
     def read(self) -> ReturnRead:
-        return read_ssda903([self.folder], year=CollectionYear(self.year) if self.year else None)
+        year = CollectionYear(self.year) if self.year else None
+        census = self.census
+        if census is not None:
+            return read_cin_census(census, year=year, file_name=census.name.split("-", 1)[-1])
+        return read_ssda903([self.folder], year=year)
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -68,7 +82,7 @@ def upload_return(request: HttpRequest) -> HttpResponse:
     try:
         read = waiting.read()
         result = check_case_register(
-            waiting.folder, acting_user=user, file_name="SSDA903 return", partial=True, raw=read.raw
+            waiting.folder, acting_user=user, file_name=waiting.name, partial=True, raw=read.raw
         )
     except ImportRefused as refused:
         waiting.discard()
@@ -77,7 +91,7 @@ def upload_return(request: HttpRequest) -> HttpResponse:
         )
     request.session[SESSION_KEY] = asdict(waiting)
     # The check names the cohorts' counts only, but errors quote cells: a read of the return's children.
-    record_access(user, "view", "register", "", "SSDA903 return checked")
+    record_access(user, "view", "register", "", f"{waiting.name} checked")
     return render(request, "cases/import_return.html", _checked(result, waiting, read))
 
 
@@ -91,7 +105,7 @@ def confirm_return(request: HttpRequest) -> HttpResponse:
         messages.error(request, "That upload is no longer waiting: upload the return's files again.")
         return redirect("cases:import-return")
     try:
-        result = import_return(waiting.read(), acting_user=user, file_name="SSDA903 return")
+        result = import_return(waiting.read(), acting_user=user, file_name=waiting.name)
     except (ImportRefused, RowsRefused) as refused:
         messages.error(request, f"Nothing was imported: {refused}")
         return redirect("cases:import-return")
@@ -100,7 +114,7 @@ def confirm_return(request: HttpRequest) -> HttpResponse:
     totals = result.totals
     messages.success(
         request,
-        f"SSDA903 return imported: {totals.created:,} cases added, {totals.updated:,} updated, "
+        f"{waiting.name} imported: {totals.created:,} cases added, {totals.updated:,} updated, "
         f"{totals.closed:,} closed.",
     )
     return redirect("cases:list")
@@ -111,8 +125,7 @@ def _save(files: list[UploadedFile], user: User, year: int | None) -> WaitingRet
     waiting.folder.mkdir(mode=0o700, parents=True)
     for number, upload in enumerate(files, start=1):
         # The person's own file names, so that an error names the file they know; made safe for the disk.
-        safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.name or f"table-{number}.csv").name)[:100]
-        name = safe if safe.lower().endswith(".csv") else f"{safe}.csv"
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.name or f"table-{number}.csv").name)[:100]
         handle = os.open(waiting.folder / f"{number:02d}-{name}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(handle, "wb") as out:
             for chunk in upload.chunks():
@@ -151,5 +164,6 @@ def _checked(result: ImportResult, waiting: WaitingReturn, read: ReturnRead) -> 
         "rows": rows,
         "confirm": ReturnConfirmForm(initial={"token": waiting.token}),
         "episodes": read.episodes.height,
+        "census": waiting.census is not None,
         "reviews": read.reviews.height,
     }
