@@ -144,11 +144,11 @@ def test_an_episode_that_ends_before_it_starts_is_refused(tmp_path):
 
 
 def test_a_file_that_is_no_table_of_the_return_is_refused_and_other_tables_are_named(tmp_path):
-    folder = write_return(tmp_path / "903", missing=MISSING)
+    folder = write_return(tmp_path / "903")
+    oc2 = "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED\nLAC1,14/05/2012,12,,0\n"
+    (folder / "oc2.csv").write_text(oc2, encoding="utf-8")
     read = read_ssda903([folder])
-    assert (
-        "missing.csv is the Missing table, which caseaudit does not read yet: ignored." in read.raw.warnings
-    )
+    assert "oc2.csv is the OC2 table, which caseaudit does not read yet: ignored." in read.raw.warnings
     (folder / "notes.csv").write_text("Note,Author\nExtract,QA\n", encoding="utf-8")
     with pytest.raises(ImportRefused, match=r"notes\.csv is not a table of the SSDA903 return"):
         read_ssda903([folder])
@@ -226,3 +226,22 @@ def test_reviews_held_late_in_a_period_are_counted_from_the_history(client, pers
     said = page.split('id="reviews-held-late"')[1].split("</p>")[0]
     assert "for the 1 looked after child whose history reaches back" in said
     assert "2 of the 2 reviews held from 1 April 2025 to 1 April 2026 were late" in said
+
+
+def test_missing_episodes_are_kept_and_shown_on_the_case_page(client, personas, tmp_path):
+    missing = MISSING + "LAC1,14/05/2012,A,20/03/2026,\n"
+    import_return(read_ssda903([write_return(tmp_path / "903", missing=missing)]), file_name="SSDA903",
+                  acting_user=SYSTEM)  # fmt: skip
+    case = Case.objects.get(child_id="LAC1")
+    assert [(m.kind, m.starts_on, m.ends_on) for m in case.missing_episodes.all()] == [
+        ("M", date(2026, 2, 1), date(2026, 2, 2)),
+        ("A", date(2026, 3, 20), None),
+    ]
+    client.force_login(personas.qa_lead)
+    page = client.get(reverse("cases:detail", args=[case.pk])).text
+    table = page.split('id="missing"')[1].split("</table>")[0]
+    assert "1 February 2026" in table and "Not recorded as ended" in table
+    assert "Away from placement without authorisation" in table
+    # A bad kind of absence is named like any other bad cell.
+    with pytest.raises(ImportRefused, match="MISSING 'X': not a kind of absence"):
+        read_ssda903([write_return(tmp_path / "bad", missing=MISSING.replace(",M,", ",X,"))])

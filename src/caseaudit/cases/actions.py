@@ -22,7 +22,7 @@ from .importing.check import read_and_plan
 from .importing.result import ClosingRefused, ImportResult, RowsRefused
 from .importing.ssda903 import ReturnRead
 from .importing.write import apply_plan
-from .models import CareEpisode, Case, ImportBatch, StatutoryReview
+from .models import CareEpisode, Case, ImportBatch, MissingEpisode, StatutoryReview
 from .signals import register_imported
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
@@ -110,36 +110,48 @@ def import_return(
         acting_user,
         "register.history-imported",
         ("register", result.batch_id),
-        new={"episodes": read.episodes.height, "reviews": read.reviews.height},
+        new={
+            "episodes": read.episodes.height,
+            "reviews": read.reviews.height,
+            "missing": read.missing.height,
+        },
     )
     return result
 
 
 def _keep_history(read: ReturnRead, batch: int | None) -> None:
-    """Add the return's episodes and reviews to its children's history, in bulk: a regional return holds a
-    hundred thousand episodes. Reads the history already held for those children once, to drop the
-    episodes the return restates and the reviews already kept."""
+    """Add the return's episodes, reviews and missing episodes to its children's history, in bulk: a
+    regional return holds a hundred thousand episodes. Reads the history already held for those children
+    once, to replace what the return restates and keep each review once."""
     ids = _rows(
         Case.objects, "child_id", read.raw.frame["child_id"].to_list(), ("child_id", "pk"),
         {"child_id": pl.Utf8, "case_id": pl.Int64},
     )  # fmt: skip
     stamped = pl.lit(batch).alias("batch_id")
-    episodes = read.episodes.join(ids, on="child_id").drop("child_id").with_columns(stamped)
-    reviews = read.reviews.join(ids, on="child_id").drop("child_id").with_columns(stamped)
     case_ids = ids["case_id"].to_list()
-    held = _rows(
-        CareEpisode.objects, "case_id", case_ids, ("pk", "case_id", "starts_on"),
-        {"pk": pl.Int64, "case_id": pl.Int64, "starts_on": pl.Date},
-    )  # fmt: skip
-    restated = held.join(episodes.select("case_id", "starts_on"), on=["case_id", "starts_on"])["pk"].to_list()
-    for start in range(0, len(restated), IN_CHUNK):
-        CareEpisode.objects.filter(pk__in=restated[start : start + IN_CHUNK]).delete()
+    for model, rows in ((CareEpisode, read.episodes), (MissingEpisode, read.missing)):
+        _restate(model, rows.join(ids, on="child_id").drop("child_id").with_columns(stamped), case_ids)
+    reviews = read.reviews.join(ids, on="child_id").drop("child_id").with_columns(stamped)
     kept_reviews = _rows(
         StatutoryReview.objects, "case_id", case_ids, ("case_id", "held_on"),
         {"case_id": pl.Int64, "held_on": pl.Date},
     )  # fmt: skip
-    insert_rows(CareEpisode, episodes)
     insert_rows(StatutoryReview, reviews.join(kept_reviews, on=["case_id", "held_on"], how="anti"))
+
+
+def _restate(
+    model: type[CareEpisode] | type[MissingEpisode], rows: pl.DataFrame, case_ids: list[int]
+) -> None:
+    """Write `rows` (by case and start date) in place of the ones of the same case and start held before:
+    each year's return restates the episodes still open at the year before's end."""
+    held = _rows(
+        model.objects, "case_id", case_ids, ("pk", "case_id", "starts_on"),
+        {"pk": pl.Int64, "case_id": pl.Int64, "starts_on": pl.Date},
+    )  # fmt: skip
+    restated = held.join(rows.select("case_id", "starts_on"), on=["case_id", "starts_on"])["pk"].to_list()
+    for start in range(0, len(restated), IN_CHUNK):
+        model.objects.filter(pk__in=restated[start : start + IN_CHUNK]).delete()
+    insert_rows(model, rows)
 
 
 def _rows(

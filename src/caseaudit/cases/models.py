@@ -222,3 +222,24 @@ class CareEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"episode of case {self.case_id} from {self.starts_on}"
+
+
+class MissingEpisode(models.Model):
+    """A time a looked after child was missing from their placement, or absent from it, as the SSDA903
+    return's Missing table records it. Kept beside the case and restated by each return that holds it."""
+
+    class Kind(models.TextChoices):
+        MISSING = "M", "Missing"
+        ABSENT = "A", "Away from placement without authorisation"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="missing_episodes")
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"missing episode of case {self.case_id} from {self.starts_on}"

@@ -308,6 +308,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if value
             ],
             "reviews": _reviews(case),
+            "missing": list(case.missing_episodes.all()) if case.cohort == "looked-after" else [],
             **case_panels_context(case),
             # Its audits, actions, concerns and feedback: only what this person may see of each.
             **case_history_context(case, user),

@@ -21,7 +21,7 @@ dates another source brought, and closes no case it does not name (docs/domain.m
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -41,11 +41,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     "Reviews": ("CHILD", "REVIEW"),
     "UASC": ("CHILD", "DUC"),
     "OC3": ("CHILD", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "Missing": ("CHILD", "MISSING", "MIS_START"),
     "Header": ("CHILD", "SEX", "DOB", "ETHNIC"),
 }
 # The return's other tables, known so that they are named rather than refused as strange files.
 OTHER_TABLES: dict[str, str] = {
-    "MIS_START": "Missing",
     "SDQ_SCORE": "OC2",
     "PREV_PERM": "PrevPerm",
     "DATE_PLACED": "PlacedAdoption",
@@ -73,6 +73,9 @@ class ReturnRead:
     raw: RawTable
     episodes: pl.DataFrame  # child_id, starts_on, ends_on, reason, legal_status, placement_type
     reviews: pl.DataFrame  # child_id, held_on
+    missing: pl.DataFrame = field(
+        default_factory=lambda: _missing(None)
+    )  # child_id, kind, starts_on, ends_on
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,12 @@ def read_ssda903(paths: Sequence[Path], *, year: CollectionYear | None = None) -
         merge_lists=False,
         absent=frozenset(c for c in COLUMNS if c not in held),
     )
-    return ReturnRead(raw, _episodes(checked.get("Episodes")), _reviews(checked.get("Reviews")))
+    return ReturnRead(
+        raw,
+        _episodes(checked.get("Episodes")),
+        _reviews(checked.get("Reviews")),
+        _missing(checked.get("Missing")),
+    )
 
 
 def _episodes(episodes: pl.DataFrame | None) -> pl.DataFrame:
@@ -124,8 +132,22 @@ def _episodes(episodes: pl.DataFrame | None) -> pl.DataFrame:
         "PLACE": "placement_type",
     }
     if episodes is None:
-        return pl.DataFrame(schema={name: pl.Utf8 for name in columns.values()})
+        dates = ("starts_on", "ends_on")
+        return pl.DataFrame(schema={name: pl.Date if name in dates else pl.Utf8 for name in columns.values()})
     return episodes.select(*(pl.col(k).alias(v) for k, v in columns.items())).sort("child_id", "starts_on")
+
+
+def _missing(missing: pl.DataFrame | None) -> pl.DataFrame:
+    if missing is None:
+        return pl.DataFrame(
+            schema={"child_id": pl.Utf8, "kind": pl.Utf8, "starts_on": pl.Date, "ends_on": pl.Date}
+        )
+    return missing.select(
+        pl.col("CHILD").alias("child_id"),
+        pl.col("MISSING").alias("kind"),
+        pl.col("MIS_START").alias("starts_on"),
+        pl.col("MIS_END").alias("ends_on"),
+    ).unique(["child_id", "starts_on"], keep="last")
 
 
 def _reviews(reviews: pl.DataFrame | None) -> pl.DataFrame:
@@ -149,7 +171,7 @@ def _tables(paths: Sequence[Path]) -> tuple[dict[str, tuple[pl.DataFrame, str]],
                 starts = ", ".join(c for c in frame.columns[:6] if c != "_row")
                 raise ImportRefused(
                     f"{path.name} is not a table of the SSDA903 return: its header ({starts}...) is none of "
-                    "Header, Episodes, Reviews, UASC or OC3."
+                    "Header, Episodes, Reviews, UASC, OC3 or Missing."
                 )
             warnings.append(f"{path.name} is the {other} table, which caseaudit does not read yet: ignored.")
             continue
@@ -187,11 +209,16 @@ _CODES: dict[tuple[str, str], tuple[Sequence[str], str]] = {
     ("Header", "SEX"): (list(SEX_CODES), "not a sex: use 1 (male) or 2 (female)"),
     ("Header", "ETHNIC"): (_ETHNIC_CODES, "not an ethnicity: use the four-letter code, such as WBRI"),
     ("OC3", "IN_TOUCH"): (IN_TOUCH_CODES, "not an answer: use YES, NO, DIED, REFU, NREQ or RHOM"),
+    ("Missing", "MISSING"): (
+        ("M", "A"),
+        "not a kind of absence: use M (missing) or A (away without authorisation)",
+    ),
 }
 _DATES: dict[str, tuple[str, ...]] = {
     "Episodes": ("DECOM", "DEC"),
     "Reviews": ("REVIEW",),
     "UASC": ("DUC",),
+    "Missing": ("MIS_START", "MIS_END"),
     "Header": ("DOB",),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -199,6 +226,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "Reviews": ("CHILD", "REVIEW"),
     "UASC": ("CHILD",),
     "OC3": ("CHILD", "IN_TOUCH"),
+    "Missing": ("CHILD", "MISSING", "MIS_START"),
     "Header": ("CHILD", "SEX", "DOB"),
 }
 
