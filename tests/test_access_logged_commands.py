@@ -49,6 +49,7 @@ NO_READ = {
     "send_email": "hands queued emails to the mail server",
     "clean_uploads": "deletes abandoned upload files unread",
     "demo_data": "makes a synthetic authority",
+    "demo_returns": "writes synthetic returns from the demo's synthetic children, for trying the import",
     "serve": "runs the web app, whose pages record their own reads",
     "worker": "runs the background jobs, each recording its own reads as its page or command would",
     "enqueue": "queues one of the service's own jobs (email, reminders, retention): changes, not reads",
