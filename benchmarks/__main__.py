@@ -70,28 +70,39 @@ class Run:
 # The benchmarks ------------------------------------------------------------------------------------------
 
 
-def _import(run: Run, figure: Figure, source: Path, floor_mode: str) -> Figure:
-    """An import into a freshly migrated, empty database each time, caseaudit's and the floor's alike."""
+def _import(
+    run: Run,
+    figure: Figure,
+    source: Path,
+    floor_mode: str,
+    *,
+    module: str = IMPORT,
+    compared: tuple[str, dict[str, str]] | None = None,
+) -> Figure:
+    """An import into a freshly migrated, empty database each time, caseaudit's and the floor's alike; then
+    the table both wrote (`compared`: its name and columns; the register's cases by default) compared."""
     if "empty" not in run.built:
         run.built["empty"] = run.databases.migrated_template("empty")
 
     def ours() -> object:
-        return measure_in_child(IMPORT, "ours", run.databases.create("ours", template="empty"), str(source))
+        return measure_in_child(module, "ours", run.databases.create("ours", template="empty"), str(source))
 
     def floor() -> object:
         return measure_in_child(
-            IMPORT, floor_mode, run.databases.create("floor", template="empty"), str(source)
+            module, floor_mode, run.databases.create("floor", template="empty"), str(source)
         )
 
     run.alternate(figure, ours, floor)
     figure.baseline_mb = measure_in_child(
-        IMPORT, "ours", run.databases.create("idle", template="empty"), str(source), idle=True
+        module, "ours", run.databases.create("idle", template="empty"), str(source), idle=True
     ).peak_mb
-    from benchmarks.register_import import case_columns
+    if compared is None:
+        from benchmarks.register_import import case_columns
 
-    columns = case_columns()
-    figure.same_rows = summary(run.databases.url("ours"), "cases_case", columns) == summary(
-        run.databases.url("floor"), "cases_case", columns
+        compared = ("cases_case", case_columns())
+    table, columns = compared
+    figure.same_rows = summary(run.databases.url("ours"), table, columns) == summary(
+        run.databases.url("floor"), table, columns
     )
     return figure
 
@@ -157,26 +168,8 @@ def import_ssda903(run: Run) -> Figure:
         f"taken from its latest episode, and the cases, episodes and reviews are written with {writes} in "
         "one transaction into the same empty, migrated tables.",
     )
-    if "empty" not in run.built:
-        run.built["empty"] = run.databases.migrated_template("empty")
-
-    def ours() -> object:
-        return measure_in_child(RETURNS, "ours", run.databases.create("ours", template="empty"), str(source))
-
-    def floor() -> object:
-        return measure_in_child(
-            RETURNS, "floor", run.databases.create("floor", template="empty"), str(source)
-        )
-
-    run.alternate(figure, ours, floor)
-    figure.baseline_mb = measure_in_child(
-        RETURNS, "ours", run.databases.create("idle", template="empty"), str(source), idle=True
-    ).peak_mb
-    columns = returns_import.EPISODE_COLUMNS
-    figure.same_rows = summary(run.databases.url("ours"), "cases_careepisode", columns) == summary(
-        run.databases.url("floor"), "cases_careepisode", columns
-    )
-    return figure
+    compared = ("cases_careepisode", returns_import.EPISODE_COLUMNS)
+    return _import(run, figure, source, "floor", module=RETURNS, compared=compared)
 
 
 def _reading(run: Run, figure: Figure, module: str, url: str) -> Figure:
