@@ -146,6 +146,8 @@ def test_bad_values_are_named_by_line_and_element_and_nothing_is_written(tmp_pat
         "LAchildID 'CP1': named twice",
     ):
         assert expected in message, expected
+    # An XML file has lines, not rows.
+    assert "cin.xml line " in message and "cin.xml row " not in message
     assert not Case.objects.filter(child_id="CP1").exists()
 
 

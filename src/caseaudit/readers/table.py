@@ -19,10 +19,12 @@ class RowError:
     column: str
     value: str
     reason: str
+    # What `row` counts: a spreadsheet's rows, or an XML file's lines (the Children in Need census).
+    unit: str = "row"
 
     def __str__(self) -> str:
         shown = self.value if len(self.value) <= 40 else self.value[:37] + "..."
-        return f"{self.source} row {self.row}, {self.column} {shown!r}: {self.reason}"
+        return f"{self.source} {self.unit} {self.row}, {self.column} {shown!r}: {self.reason}"
 
 
 @dataclass

@@ -101,7 +101,9 @@ def _children(path: Path, name: str, errors: list[RowError], year: CollectionYea
         for _, element in parser:
             child = _child(element, name, errors, year)
             if child.values["child_id"] in seen:
-                twice = RowError(name, child.line, "LAchildID", child.values["child_id"] or "", "named twice")
+                twice = _line_error(
+                    name, child.line, "LAchildID", child.values["child_id"] or "", "named twice"
+                )
                 errors.append(twice)
             seen.add(child.values["child_id"] or "")
             yield child
@@ -131,27 +133,27 @@ def _child(element: etree._Element, name: str, errors: list[RowError], year: Col
         except ValueError:
             where = _line(node, path, line)
             errors.append(
-                RowError(name, where, _element(node, path), value, "not a date: write it as YYYY-MM-DD")
+                _line_error(name, where, _element(node, path), value, "not a date: write it as YYYY-MM-DD")
             )
             return None
         if year is not None and path != "ChildIdentifiers/PersonBirthDate" and parsed > year.last_day:
             late = f"after the collection year, which ends on {year.last_day:%-d %B %Y}"
-            errors.append(RowError(name, _line(node, path, line), _element(node, path), value, late))
+            errors.append(_line_error(name, _line(node, path, line), _element(node, path), value, late))
         return parsed
 
     child_id = text(element, "ChildIdentifiers/LAchildID")
     if child_id is None:
-        errors.append(RowError(name, line, "LAchildID", "", "every child needs their LAchildID"))
+        errors.append(_line_error(name, line, "LAchildID", "", "every child needs their LAchildID"))
     elif len(child_id) > CHILD_ID_MAX_LENGTH:
         too_long = f"longer than {CHILD_ID_MAX_LENGTH} characters"
-        errors.append(RowError(name, line, "LAchildID", child_id, too_long))
+        errors.append(_line_error(name, line, "LAchildID", child_id, too_long))
     gender = text(element, "ChildIdentifiers/GenderCurrent")
     if gender is not None and gender not in SEX_CODES:
-        errors.append(RowError(name, line, "GenderCurrent", gender, "not a gender: use 1, 2, 0 or 9"))
+        errors.append(_line_error(name, line, "GenderCurrent", gender, "not a gender: use 1, 2, 0 or 9"))
     ethnicity = text(element, "ChildCharacteristics/Ethnicity")
     if ethnicity is not None and ethnicity.upper() not in _ETHNIC_CODES:
         errors.append(
-            RowError(name, line, "Ethnicity", ethnicity, "not an ethnicity: use the four-letter code")
+            _line_error(name, line, "Ethnicity", ethnicity, "not an ethnicity: use the four-letter code")
         )
     disabilities = [
         d.text.strip().upper()
@@ -172,7 +174,7 @@ def _child(element: etree._Element, name: str, errors: list[RowError], year: Col
     }
     if not episodes:
         no_episode = "no episode of need with a referral date"
-        errors.append(RowError(name, line, "CINdetails", child_id or "", no_episode))
+        errors.append(_line_error(name, line, "CINdetails", child_id or "", no_episode))
         return _Child(line, values | {"cohort": "child-in-need"})
     referred, latest = max(episodes, key=lambda pair: pair[0] or date.min)
     closed = day(latest, "CINclosureDate")
@@ -215,6 +217,11 @@ def _child(element: etree._Element, name: str, errors: list[RowError], year: Col
         "latest_review_conference": _iso(max((r for r in reviews if r), default=None)),
     }
     return _Child(line, values)
+
+
+def _line_error(source: str, line: int, element: str, value: str, reason: str) -> RowError:
+    """A bad value of the census, by the line of the XML file it is on."""
+    return RowError(source, line, element, value, reason, unit="line")
 
 
 def _element(node: etree._Element | None, path: str) -> str:
