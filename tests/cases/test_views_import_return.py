@@ -59,6 +59,8 @@ def test_a_bad_return_lists_every_problem_and_offers_no_confirmation(client, per
     assert "1 problem(s) in the SSDA903 return: nothing was imported." in text
     assert "Episodes.csv row 2, RNE &#x27;Q&#x27;: not a reason for a new episode" in text
     assert "Import the return" not in text and not any(upload_dir.iterdir())
+    # The problems quote the return's cells: who read them is recorded.
+    assert AccessLog.objects.filter(user=personas.qa_lead, detail="SSDA903 return refused").exists()
 
 
 def test_only_csv_files_are_taken(client, personas, upload_dir):

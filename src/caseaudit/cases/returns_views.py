@@ -86,11 +86,12 @@ def upload_return(request: HttpRequest) -> HttpResponse:
         )
     except ImportRefused as refused:
         waiting.discard()
+        # The problems quote the cells, Child IDs among them: a read of the return's children.
+        record_access(user, "view", "register", "", f"{waiting.name} refused")
         return render(
             request, "cases/import_return.html", {"form": form, "refused": str(refused).splitlines()}
         )
     request.session[SESSION_KEY] = asdict(waiting)
-    # The check names the cohorts' counts only, but errors quote cells: a read of the return's children.
     record_access(user, "view", "register", "", f"{waiting.name} checked")
     return render(request, "cases/import_return.html", _checked(result, waiting, read))
 
