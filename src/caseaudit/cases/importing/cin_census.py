@@ -20,7 +20,7 @@ from caseaudit.core.register import CHILD_ID_MAX_LENGTH, COLUMNS
 from caseaudit.readers.table import ImportRefused, RawTable, RowError
 
 from .sources import settle_with_register
-from .ssda903 import MOST_ERRORS_SHOWN, CollectionYear, ReturnRead
+from .ssda903 import CollectionYear, ReturnRead, refusal
 
 # GenderCurrent: 1 male, 2 female, 0 not known, 9 not specified.
 SEX_CODES = {"1": "M", "2": "F", "0": "U", "9": "U"}
@@ -62,10 +62,7 @@ def read_cin_census(
     errors: list[RowError] = []
     rows = [{**child.values, "_row": child.line} for child in _children(path, name, errors, year)]
     if errors:
-        shown = "\n".join(str(error) for error in errors[:MOST_ERRORS_SHOWN])
-        more = f"\n... and {len(errors) - MOST_ERRORS_SHOWN} more" if len(errors) > MOST_ERRORS_SHOWN else ""
-        refused = f"{len(errors)} problem(s) in the Children in Need census: nothing was imported."
-        raise ImportRefused(f"{refused}\n{shown}{more}")
+        raise refusal(errors, "the Children in Need census")
     if not rows:
         raise ImportRefused(f"{name} holds no <Child>: nothing to import.")
     frame = pl.DataFrame(rows, schema={column: pl.Utf8 for column in HELD} | {"_row": pl.Int64})

@@ -102,10 +102,7 @@ def read_ssda903(paths: Sequence[Path], *, year: CollectionYear | None = None) -
     errors: list[RowError] = []
     checked = {name: _check(name, frame, source, errors, year) for name, (frame, source) in tables.items()}
     if errors:
-        shown = "\n".join(str(error) for error in errors[:MOST_ERRORS_SHOWN])
-        more = f"\n... and {len(errors) - MOST_ERRORS_SHOWN} more" if len(errors) > MOST_ERRORS_SHOWN else ""
-        refused = f"{len(errors)} problem(s) in the SSDA903 return: nothing was imported."
-        raise ImportRefused(f"{refused}\n{shown}{more}")
+        raise refusal(errors, "the SSDA903 return")
     frame, held = _register_rows(checked)
     raw = RawTable(
         frame=settle_with_register(frame),
@@ -154,6 +151,13 @@ def _reviews(reviews: pl.DataFrame | None) -> pl.DataFrame:
     if reviews is None:
         return pl.DataFrame(schema={"child_id": pl.Utf8, "held_on": pl.Date})
     return reviews.select(pl.col("CHILD").alias("child_id"), pl.col("REVIEW").alias("held_on")).unique()
+
+
+def refusal(errors: Sequence[RowError], what: str) -> ImportRefused:
+    """Every problem found in a return, the first MOST_ERRORS_SHOWN of them listed: nothing is imported."""
+    shown = "\n".join(str(error) for error in errors[:MOST_ERRORS_SHOWN])
+    more = f"\n... and {len(errors) - MOST_ERRORS_SHOWN} more" if len(errors) > MOST_ERRORS_SHOWN else ""
+    return ImportRefused(f"{len(errors)} problem(s) in {what}: nothing was imported.\n{shown}{more}")
 
 
 # Reading the files -----------------------------------------------------------------------------------------
