@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils import timezone
 from caseaudit import policy
 from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.bulk_insert import insert_rows
+from caseaudit.bulk_read import IN_CHUNK, read_frame_where_in
 from caseaudit.policy import Actor
 from caseaudit.readers.files import FileLimits
 from caseaudit.readers.table import RawTable
@@ -26,8 +26,6 @@ from .models import CareEpisode, Case, ImportBatch, MissingEpisode, StatutoryRev
 from .signals import register_imported
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
-# Values an IN names at once: SQLite allows 32,766 parameters to a statement.
-IN_CHUNK = 10_000
 
 
 @changes_state
@@ -123,19 +121,18 @@ def _keep_history(read: ReturnRead, batch: int | None) -> None:
     """Add the return's episodes, reviews and missing episodes to its children's history, in bulk: a
     regional return holds a hundred thousand episodes. Reads the history already held for those children
     once, to replace what the return restates and keep each review once."""
-    ids = _rows(
-        Case.objects, "child_id", read.raw.frame["child_id"].to_list(), ("child_id", "pk"),
-        {"child_id": pl.Utf8, "case_id": pl.Int64},
-    )  # fmt: skip
+    ids = read_frame_where_in(
+        Case.objects.all(), "child_id", read.raw.frame["child_id"].to_list(),
+        {"child_id": pl.Utf8, "pk": pl.Int64},
+    ).rename({"pk": "case_id"})  # fmt: skip
     stamped = pl.lit(batch).alias("batch_id")
     case_ids = ids["case_id"].to_list()
     for model, rows in ((CareEpisode, read.episodes), (MissingEpisode, read.missing)):
         _restate(model, rows.join(ids, on="child_id").drop("child_id").with_columns(stamped), case_ids)
     reviews = read.reviews.join(ids, on="child_id").drop("child_id").with_columns(stamped)
-    kept_reviews = _rows(
-        StatutoryReview.objects, "case_id", case_ids, ("case_id", "held_on"),
-        {"case_id": pl.Int64, "held_on": pl.Date},
-    )  # fmt: skip
+    kept_reviews = read_frame_where_in(
+        StatutoryReview.objects.all(), "case_id", case_ids, {"case_id": pl.Int64, "held_on": pl.Date}
+    )
     insert_rows(StatutoryReview, reviews.join(kept_reviews, on=["case_id", "held_on"], how="anti"))
 
 
@@ -144,23 +141,10 @@ def _restate(
 ) -> None:
     """Write `rows` (by case and start date) in place of the ones of the same case and start held before:
     each year's return restates the episodes still open at the year before's end."""
-    held = _rows(
-        model.objects, "case_id", case_ids, ("pk", "case_id", "starts_on"),
-        {"pk": pl.Int64, "case_id": pl.Int64, "starts_on": pl.Date},
-    )  # fmt: skip
+    held = read_frame_where_in(
+        model.objects.all(), "case_id", case_ids, {"pk": pl.Int64, "case_id": pl.Int64, "starts_on": pl.Date}
+    )
     restated = held.join(rows.select("case_id", "starts_on"), on=["case_id", "starts_on"])["pk"].to_list()
     for start in range(0, len(restated), IN_CHUNK):
         model.objects.filter(pk__in=restated[start : start + IN_CHUNK]).delete()
     insert_rows(model, rows)
-
-
-def _rows(
-    manager: Any, field: str, values: list[Any], columns: tuple[str, ...], schema: dict[str, Any]
-) -> pl.DataFrame:
-    """`columns` of the rows whose `field` is one of `values`, read IN_CHUNK values a query (SQLite
-    allows so many parameters to a statement), as a frame of `schema`."""
-    found: list[tuple[Any, ...]] = []
-    for start in range(0, len(values), IN_CHUNK):
-        chunk = values[start : start + IN_CHUNK]
-        found += manager.filter(**{f"{field}__in": chunk}).values_list(*columns)
-    return pl.DataFrame(found, schema=schema, orient="row")
