@@ -19,6 +19,7 @@ from .actions.practice_feedback import acknowledge_practice_feedback, save_pract
 from .completion_views.shared import arguments, conflict, page_context, visible_audit
 from .models import Audit, PracticeFeedback
 from .practice_feedback_forms import AcknowledgeForm, PracticeFeedbackForm
+from .scoping import readable_feedback
 
 
 @policy.capability_required(policy.READ_CHILD_RECORDS)
@@ -52,9 +53,8 @@ def _sent_feedback(user: User, audit: Audit) -> PracticeFeedback:
     """The audit's feedback, for someone who may read it: the worker and the manager only once it is sent
     (404 before then, and for an audit without feedback)."""
     policy.require(user, policy.READ_PRACTICE_FEEDBACK, audit)
-    feedback = PracticeFeedback.objects.filter(audit=audit).select_related("acknowledged_by").first()
-    early_reader = policy.can(user, policy.READ_AUDIT_DRAFTS, audit) or audit.auditor_id == user.pk
-    if feedback is None or (feedback.sent_at is None and not early_reader):
+    feedback = readable_feedback(user, audit)
+    if feedback is None:
         raise Http404("No feedback to read")
     return feedback
 

@@ -9,7 +9,7 @@ from caseaudit import policy
 from caseaudit.accounts.models import User
 from caseaudit.cases.scoping import cases_visible_to
 
-from .models import DONE, Audit
+from .models import DONE, Audit, PracticeFeedback
 
 
 def audits_visible_to(user: User | AnonymousUser) -> QuerySet[Audit]:
@@ -30,3 +30,16 @@ def audits_visible_to(user: User | AnonymousUser) -> QuerySet[Audit]:
     if not policy.can(user, policy.READ_AUDIT_DRAFTS):
         audits = audits.filter(status__in=DONE)
     return audits if policy.can(user, policy.PLAN_CYCLES) else audits.confirmed()
+
+
+def readable_feedback(user: User, audit: Audit) -> PracticeFeedback | None:
+    """The auditor's feedback to the worker and manager on `audit`, if this person may read it now: the
+    case's worker and manager once it is sent (when the audit is moderated), the auditor and the QA team
+    from when it is written. None otherwise, and for an audit without feedback."""
+    if not policy.can(user, policy.READ_PRACTICE_FEEDBACK, audit):
+        return None
+    feedback = PracticeFeedback.objects.filter(audit=audit).select_related("acknowledged_by").first()
+    if feedback is None or feedback.sent_at is not None:
+        return feedback
+    early_reader = policy.can(user, policy.READ_AUDIT_DRAFTS, audit) or audit.auditor_id == user.pk
+    return feedback if early_reader else None

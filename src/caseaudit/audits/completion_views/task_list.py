@@ -23,6 +23,7 @@ from .. import completion
 from ..actions.completion import start_audit
 from ..models import Audit, AuditStatus, PracticeFeedback
 from ..moderation_outcome import latest_return, outcome
+from ..scoping import readable_feedback
 from .shared import audit_to_change, page_context, part_url, visible_audit
 from .summary import summary
 
@@ -85,18 +86,8 @@ def _page(
         context |= _task_list(audit)
     elif shows_content:
         context["summary"] = summary(audit)
-        context["practice_feedback"] = _readable_feedback(user, audit)
+        context["practice_feedback"] = readable_feedback(user, audit)
     return render(request, "audits/detail.html", context, status=status)
-
-
-def _readable_feedback(user: User, audit: Audit) -> PracticeFeedback | None:
-    """The auditor's feedback to the worker and manager, linked from the audit for those who may read it:
-    the worker and the manager once it is sent, the auditor and the QA team from when it is written."""
-    feedback = PracticeFeedback.objects.filter(audit=audit).first()
-    if feedback is None or not policy.can(user, policy.READ_PRACTICE_FEEDBACK, audit):
-        return None
-    early = policy.can(user, policy.READ_AUDIT_DRAFTS, audit) or audit.auditor_id == user.pk
-    return feedback if feedback.sent_at or early else None
 
 
 def _task_list(audit: Audit) -> dict[str, Any]:
