@@ -105,10 +105,12 @@ def parts_of(audit: Audit) -> list[Part]:
     """Every part of the audit that submission needs, in the order of the task list: each section that
     applies, graded with evidence and analysis; then the evidence sources, which need the review of the
     case record; last the overall grade with its rationale. Findings and actions are never required."""
+    tool = tool_of(audit)  # validated once: a tool is a page or two of YAML
     responses = {response.section: response for response in audit.sections.all()}
-    parts = [_section_part(section, responses.get(section.slug)) for section in sections_of(audit)]
+    sections = applicable_sections(tool, audit.cohort)
+    parts = [_section_part(section, responses.get(section.slug)) for section in sections]
     sources = set(audit.evidence.values_list("source", flat=True))
-    required = tool_of(audit).required_evidence
+    required = tool.required_evidence
     named = REQUIRED_WORDS.get(required, EvidenceSource(required).label)
     review = f"Record the {named} in the evidence sources"
     reviewed = required in sources

@@ -76,11 +76,7 @@ def read_cin_census(
         kind="cin",
         absent=frozenset(c for c in COLUMNS if c not in HELD),
     )
-    empty_episodes = pl.DataFrame(
-        schema={"child_id": pl.Utf8, "starts_on": pl.Date, "ends_on": pl.Date, "reason": pl.Utf8,
-                "legal_status": pl.Utf8, "placement_type": pl.Utf8}
-    )  # fmt: skip
-    return ReturnRead(raw, empty_episodes, pl.DataFrame(schema={"child_id": pl.Utf8, "held_on": pl.Date}))
+    return ReturnRead(raw)
 
 
 def _children(path: Path, name: str, errors: list[RowError], year: CollectionYear | None) -> Iterator[_Child]:

@@ -71,8 +71,10 @@ class ReturnRead:
     import keeps beside the cases (`cases.actions.import_return`)."""
 
     raw: RawTable
-    episodes: pl.DataFrame  # child_id, starts_on, ends_on, reason, legal_status, placement_type
-    reviews: pl.DataFrame  # child_id, held_on
+    # A return without one of these tables holds none of that history; the census holds none at all.
+    # child_id, starts_on, ends_on, reason, legal_status, placement_type:
+    episodes: pl.DataFrame = field(default_factory=lambda: _episodes(None))
+    reviews: pl.DataFrame = field(default_factory=lambda: _reviews(None))  # child_id, held_on
     missing: pl.DataFrame = field(
         default_factory=lambda: _missing(None)
     )  # child_id, kind, starts_on, ends_on
