@@ -9,6 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -16,7 +17,9 @@ from django.urls import reverse
 from caseaudit.cases.actions import import_case_register, import_return
 from caseaudit.cases.importing.ssda903 import CollectionYear, read_ssda903
 from caseaudit.cases.models import Case, ImportBatch
+from caseaudit.compliance.queries import case_timescales, compliance_results
 from caseaudit.compliance.review_breaches import reviews_held_late
+from caseaudit.core.timescales import Status
 from caseaudit.policy import SYSTEM
 from caseaudit.readers.table import ImportRefused
 
@@ -245,3 +248,41 @@ def test_missing_episodes_are_kept_and_shown_on_the_case_page(client, personas, 
     # A bad kind of absence is named like any other bad cell.
     with pytest.raises(ImportRefused, match="MISSING 'X': not a kind of absence"):
         read_ssda903([write_return(tmp_path / "bad", missing=MISSING.replace(",M,", ",X,"))])
+
+
+def test_the_review_check_reads_which_review_the_latest_was_from_the_history(client, personas, tmp_path):
+    # Looked after from 1 October 2025: the first review on time, the second on 20 January 2026. The
+    # latest review alone could be a late first (next due in 3 months) or the second (in 6).
+    episodes = EPISODES + "LAC3,01/10/2025,S,C1,N1,U1,PR1,,,,AB1,AB2,\n"
+    reviews = REVIEWS + "LAC3,01/01/2015,15/10/2025,PN1\nLAC3,01/01/2015,20/01/2026,PN1\n"
+    import_return(read_ssda903([write_return(tmp_path / "903", episodes=episodes, reviews=reviews)]),
+                  file_name="SSDA903", acting_user=SYSTEM)  # fmt: skip
+    case = Case.objects.get(child_id="LAC3")
+    assert case.first_looked_after_review == date(2025, 10, 15)
+
+    def review_check(case: Case):
+        return next(c for c in case_timescales(case, TODAY) if c.check == "looked-after-review")
+
+    exact = review_check(case)
+    assert (exact.due_date, exact.status) == (date(2026, 7, 20), Status.COMPLIANT)
+    assert "review history shows the latest review was the second" in exact.interval_note
+    client.force_login(personas.qa_lead)
+    page = client.get(reverse("cases:detail", args=[case.pk])).text
+    assert "review history shows the latest review was the second" in page
+    # The register's checks, which the compliance page counts, read the same history.
+    register = compliance_results(Case.objects.all(), TODAY).filter(
+        (pl.col("child_id") == "LAC3") & (pl.col("check") == "looked-after-review")
+    )
+    assert register.select("due_date", "status").row(0) == (date(2026, 7, 20), "compliant")
+    # Without the history, the same latest review is read the stricter way: due 3 months after it.
+    Case.objects.filter(pk=case.pk).update(first_looked_after_review=None)
+    inferred = review_check(Case.objects.get(pk=case.pk))
+    assert (inferred.due_date, inferred.status) == (date(2026, 4, 20), Status.DUE_SOON)
+    # A return whose history starts after care began says nothing of which review was the first.
+    later = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+    later += "LAC3,01/12/2025,P,C1,N1,U4,PR1,,,CARPL,AB1,AB3,\n"
+    import_return(read_ssda903([write_return(tmp_path / "next", episodes=later, reviews=reviews)]),
+                  file_name="next", acting_user=SYSTEM)  # fmt: skip
+    assert Case.objects.get(pk=case.pk).first_looked_after_review == date(2025, 10, 15)
+    # ... nor moves the start of care to its first episode: the period began before its year.
+    assert Case.objects.get(pk=case.pk).looked_after_since == date(2025, 10, 1)

@@ -201,6 +201,21 @@ def test_an_unknown_key_in_a_step_lists_the_steps_keys(tmp_path):
             ("- every: 6 weeks", "- every: 6 weeks\n        when_yes: placement_intended_until_18"),
             "the last `then` step applies when no other does",
         ),
+        (
+            (
+                "- every: 6 weeks",
+                "- every: 6 weeks\n        when_latest_is: first_looked_after_review\n"
+                "        when_latest_after: first_looked_after_review\n      - every: 8 weeks",
+            ),
+            "the latest event is that date or after it, not both",
+        ),
+        (
+            (
+                "- every: 6 weeks",
+                "- every: 6 weeks\n        when_latest_after: first_visit\n      - every: 8 weeks",
+            ),
+            "'first_visit' is not a date of the case register",
+        ),
     ],
 )
 def test_invalid_rules_are_refused_with_a_reason(tmp_path, change, message):

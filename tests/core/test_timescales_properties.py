@@ -89,6 +89,20 @@ class Check:
 
 EVERY = COHORT_SLUGS
 
+
+def next_review_due(latest: date, start: date, dates: dict) -> date:
+    """Where the review history gives the first review of this period of care, the latest review is the
+    first (3 months) or a later one (6 months). Otherwise: a review within the first one's window was the
+    first; one in the 3 months after it may be a late first or the second, and is read as the first; a
+    later one is the third or later."""
+    first = dates.get("first_looked_after_review")
+    if first is not None and first >= start and latest >= first:
+        return plus_months(latest, 3 if latest == first else 6)
+    if latest <= plus_months(plus_working_days(start, 20), 3):
+        return plus_months(latest, 3)
+    return plus_months(latest, 6)
+
+
 CHECKS: dict[str, Check] = {
     # Pathway plan reviewed at most 6 months after the latest one.
     "pathway-plan-review": Check(
@@ -98,19 +112,14 @@ CHECKS: dict[str, Check] = {
     "personal-adviser-contact": Check(
         ("care-leaver",), latest="latest_contact", next_due=lambda latest, *_: plus_months(latest, 2)
     ),
-    # First review within 20 working days of becoming looked after; a review within that window was the
-    # first, so the second is due 3 months after it; one in the 3 months after the window may be a late first
-    # or the second, and is read as the first (3 months); later ones every 6 months.
+    # First review within 20 working days of becoming looked after, the second 3 months after the first,
+    # later ones every 6 months (next_review_due).
     "looked-after-review": Check(
         ("looked-after",),
         start=("looked_after_since",),
         first=lambda start: plus_working_days(start, 20),
         latest="latest_statutory_review",
-        next_due=lambda latest, start, *_: (
-            plus_months(latest, 3)
-            if latest <= plus_months(plus_working_days(start, 20), 3)
-            else plus_months(latest, 6)
-        ),
+        next_due=lambda latest, start, _, dates: next_review_due(latest, start, dates),
         first_window=9,  # 20 working days: 4 weeks
     ),
     # A visit within a week of the placement starting (or, without its date, of becoming looked after);
@@ -517,6 +526,19 @@ def _shapes(anchor: date) -> list[dict[str, date | None]]:
             | dict.fromkeys(_STARTS, anchor)
             | {"latest_statutory_review": plus_days(plus_months(plus_working_days(anchor, 20), 3), late)}
             for late in (0, 1)
+        ),
+        # The review history known: the latest review was a first review held 5 months late (the next due
+        # 3 months on, not the inferred 6), the second held in the first one's window's 3 months (6 months
+        # on, not the inferred 3), or a first review of an earlier period of care (ignored: inferred).
+        *(
+            none
+            | dict.fromkeys(_STARTS, anchor)
+            | {"latest_statutory_review": latest, "first_looked_after_review": first}
+            for latest, first in (
+                (plus_months(anchor, 6), plus_months(anchor, 6)),
+                (plus_months(anchor, 2), plus_days(anchor, 20)),
+                (plus_months(anchor, 2), plus_days(anchor, -20)),
+            )
         ),
     ]
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 from caseaudit.core.characteristics import DISABILITIES, ETHNICITIES, SEXES, YES_NO
 from caseaudit.core.cohorts import COHORTS
@@ -149,6 +150,9 @@ class Case(models.Model):
     # (empty when the recording is up to date).
     last_supervision = models.DateField(null=True, blank=True)
     recording_backlog_since = models.DateField("Oldest event not yet recorded", null=True, blank=True)
+    # Worked out from the review history a return brought (`actions.import_return`), never imported: the
+    # first review of the current period of care, where the history reaches back to its start.
+    first_looked_after_review = models.DateField(null=True, blank=True)
 
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
     updated_at = models.DateTimeField(auto_now=True)
@@ -222,6 +226,15 @@ class CareEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"episode of case {self.case_id} from {self.starts_on}"
+
+
+def history_reaches_period_start() -> Exists:
+    """Whether a case's history holds the episode that began its current period of care (reason "S", on
+    the day it became looked after). Only then does the history say which review was the first: otherwise
+    the reviews before the first one held are unknown, and the latest review is read as Annex A's."""
+    return Exists(
+        CareEpisode.objects.filter(case=OuterRef("pk"), reason="S", starts_on=OuterRef("looked_after_since"))
+    )
 
 
 class MissingEpisode(models.Model):

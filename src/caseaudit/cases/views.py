@@ -37,7 +37,7 @@ from .forms import (
     UNALLOCATED,
     RegisterFilterForm,
 )
-from .models import Case, Staff, Team
+from .models import Case, Staff, Team, history_reaches_period_start
 from .panels import case_history_context, case_panels_context
 from .scoping import cases_visible_to, scope_of
 
@@ -324,7 +324,7 @@ def _reviews(case: Case) -> list[Review]:
     since = case.looked_after_since
     if case.cohort != "looked-after" or since is None:
         return []
-    if not case.care_episodes.filter(reason="S", starts_on=since).exists():
+    if not Case.objects.filter(pk=case.pk).filter(history_reaches_period_start()).exists():
         return []
     held = list(case.statutory_reviews.values_list("held_on", flat=True))
     return reviews_in_care(since, held, england_bank_holidays(since.year, timezone.localdate().year + 2))

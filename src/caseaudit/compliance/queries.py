@@ -31,7 +31,7 @@ from caseaudit.bulk_read import read_frame
 from caseaudit.cases.fingerprint import register_fingerprint
 from caseaudit.cases.models import Case
 from caseaudit.cases.scoping import cases_visible_to, scope_of
-from caseaudit.core.register import ANSWER_COLUMNS, KEY_DATE_COLUMNS
+from caseaudit.core.register import ANSWER_COLUMNS, HISTORY_DATE_COLUMNS, KEY_DATE_COLUMNS
 from caseaudit.core.timescales import (
     RESULT_COLUMNS,
     CheckResult,
@@ -46,7 +46,7 @@ from caseaudit.gc_pause import gc_paused
 from caseaudit.kept import cache_key, frame_bytes, frame_from, kept
 
 # What the engine reads from each case; `case_id` (the primary key) is carried through for links.
-DATE_FIELDS = ("birth_month", *KEY_DATE_COLUMNS)
+DATE_FIELDS = ("birth_month", *KEY_DATE_COLUMNS, *HISTORY_DATE_COLUMNS)
 FRAME_COLUMNS = ("case_id", "child_id", "cohort", *DATE_FIELDS, *ANSWER_COLUMNS)
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from caseaudit.cases.models import CareEpisode, Case, StatutoryReview
+from caseaudit.cases.models import Case, StatutoryReview, history_reaches_period_start
 from caseaudit.core.dates import add_months
 from caseaudit.core.review_history import reviews_in_care
 from caseaudit.core.working_days import england_bank_holidays
@@ -33,13 +33,8 @@ def reviews_held_late(cases: QuerySet[Case], until: date, *, months: int = 12) -
     looked_after = cases.filter(
         cohort="looked-after", closed_on__isnull=True, looked_after_since__isnull=False
     )
-    periods = {
-        case_id: starts_on
-        for case_id, starts_on, period_start in CareEpisode.objects.filter(
-            case__in=looked_after, reason="S"
-        ).values_list("case_id", "starts_on", "case__looked_after_since")
-        if starts_on == period_start
-    }
+    covering = looked_after.filter(history_reaches_period_start())
+    periods = dict(covering.values_list("pk", "looked_after_since"))
     covered = set(periods)
     held: dict[int, list[date]] = defaultdict(list)
     for case_id, held_on in StatutoryReview.objects.filter(case_id__in=list(covered)).values_list(

@@ -70,6 +70,10 @@ COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
 }
 
 DATE_COLUMNS = ("opened_on", "closed_on", *KEY_DATE_COLUMNS)
+# Dates caseaudit works out from the history a statutory return brings, never read from a register file:
+# the first looked after review of the current period of care, which tells whether the latest review was
+# the first (the next due within 3 months) or a later one (within 6), where the register alone cannot.
+HISTORY_DATE_COLUMNS = ("first_looked_after_review",)
 MONTH_COLUMNS = ("birth_month",)
 # The child's sex, ethnicity and disability, as DfE codes (caseaudit.core.characteristics), for the
 # equality tables.

@@ -13,11 +13,13 @@ The shape of a rule (every interval is written "<number> <unit>", the unit being
   Conditions: `when_latest_within: <interval>` (the latest event fell within that long of `start`: a looked
   after review within the first review's window was the first review; a list of intervals adds them up in
   turn, so `[20 working-days, 3 months]` is 3 months after the 20th working day), `when_under_age: <years>`
-  (the child is under that age on the date the step gives: health assessments of under-5s) and `when_yes:
+  (the child is under that age on the date the step gives: health assessments of under-5s), `when_yes:
   <answer>` (the register answers yes: a placement intended to last until the child is 18; where it says
-  no or does not say, the step does not apply). A step's `reading` says, on the case page, how the latest
-  event was read where the register cannot say for sure (a latest review that may be the first or the
-  second).
+  no or does not say, the step does not apply), and `when_latest_is: <date>` or `when_latest_after: <date>`
+  (the latest event is that date, or later: a date worked out from the history a return brings, such as
+  the first looked after review, which says for sure whether the latest review was the first; where that
+  date is empty or before `start`, the step does not apply). A step's `reading` says, on the case page, how
+  the latest event was read (a latest review that may be the first or the second, read the stricter way).
 - `start` + `first`: the first event is due `first` after `start` (a list of columns: the first one that has
   a date is used). With `latest` too, only events on or after `start` count, and until there is one, the
   first is due from `start`.
@@ -59,7 +61,7 @@ from pydantic import (
 from .audit_tools import CohortSlug, OptionalText, Slug, Text, Version
 from .cohorts import COHORT_SLUGS
 from .dates import add_months
-from .register import ANSWER_COLUMNS, DATE_COLUMNS
+from .register import ANSWER_COLUMNS, DATE_COLUMNS, HISTORY_DATE_COLUMNS
 from .working_days import add_working_days, england_bank_holidays
 from .yaml_documents import DocumentError, key_lines, load_document
 
@@ -93,6 +95,7 @@ DATE_LABELS: dict[str, str] = {
     "looked_after_since": "started to be looked after",
     "placement_start": "current placement started",
     "latest_statutory_review": "latest looked after review",
+    "first_looked_after_review": "first looked after review (from the review history)",
     "last_social_work_visit": "last social work visit",
     "last_health_assessment": "last health assessment",
     "last_dental_check": "last dental check",
@@ -116,7 +119,7 @@ DATE_LABELS: dict[str, str] = {
 # The register's yes-or-no answers a step may depend on, with the words the case page shows beside them.
 ANSWER_LABELS: dict[str, str] = {"placement_intended_until_18": "placement intended to last until 18"}
 RULE_DATE_COLUMNS: tuple[str, ...] = tuple(
-    dict.fromkeys((*DATE_COLUMNS, "last_supervision", "recording_backlog_since"))
+    dict.fromkeys((*DATE_COLUMNS, "last_supervision", "recording_backlog_since", *HISTORY_DATE_COLUMNS))
 )
 MAX_RULES_CHARS = 200_000
 # The longest "due soon" window: a rule's is the smaller of this and a third of its interval.
@@ -197,6 +200,10 @@ class Step:
     when_under_age: int | None = None
     when_yes: str | None = None  # one of ANSWER_COLUMNS
     reading: str = ""  # how the latest event was read, where this step applies
+    # The latest event is this date, or after it (a date column; empty, or before `start`: the step does
+    # not apply): what the history says of the latest event, where the register alone cannot.
+    when_latest_is: str | None = None
+    when_latest_after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,7 +241,8 @@ class Rule:
     @property
     def columns(self) -> tuple[str, ...]:
         """Every register column the rule reads."""
-        named = (*self.start, self.latest, self.done, self.not_applicable_once)
+        known = (c for step in self.then for c in (step.when_latest_is, step.when_latest_after))
+        named = (*self.start, self.latest, self.done, self.not_applicable_once, *known)
         return tuple(dict.fromkeys(c for c in (*named, "birth_month" if self.uses_age else None) if c))
 
     @property
@@ -316,7 +324,18 @@ class StepModel(_Strict):
     when_latest_within: IntervalsText | None = None
     when_under_age: Annotated[int, Field(strict=True, ge=1, le=25)] | None = None
     when_yes: AnswerColumn | None = None
+    when_latest_is: DateColumn | None = None
+    when_latest_after: DateColumn | None = None
     reading: OptionalText = ""
+
+    @model_validator(mode="after")
+    def _one_history_condition(self) -> StepModel:
+        if self.when_latest_is is not None and self.when_latest_after is not None:
+            raise ValueError(
+                "the latest event is that date or after it, not both: give `when_latest_is` or "
+                "`when_latest_after`"
+            )
+        return self
 
 
 class AgedModel(_Strict):
@@ -369,7 +388,13 @@ class RuleModel(_Strict):
             if step.when_latest_within is not None and self.start is None:
                 raise ValueError(f"then.{index}: `when_latest_within` counts from `start`: give `start` too")
             last = index == len(self.then or []) - 1
-            conditions = (step.when_latest_within, step.when_under_age, step.when_yes)
+            conditions = (
+                step.when_latest_within,
+                step.when_under_age,
+                step.when_yes,
+                step.when_latest_is,
+                step.when_latest_after,
+            )
             if last and any(condition is not None for condition in conditions):
                 raise ValueError(
                     "the last `then` step applies when no other does: it takes no `when_` condition"
@@ -420,6 +445,8 @@ def _rule(model: RuleModel) -> Rule:
                 s.when_under_age,
                 s.when_yes,
                 s.reading,
+                s.when_latest_is,
+                s.when_latest_after,
             )
             for s in model.then or ()
         ),

@@ -221,6 +221,11 @@ def _apply(
     def column(name: str | None) -> pl.Expr:
         return pl.col(name) if name is not None and name in present else pl.lit(None, pl.Date)
 
+    def known(name: str) -> pl.Expr:
+        """A date the history says of the latest event: none where it is before the start (it belongs
+        to an earlier period of care)."""
+        return pl.when(column(name) >= start).then(column(name)) if has_start else column(name)
+
     starts = [c for c in rule.start if c in present]
     has_start = bool(rule.start)
     start = pl.col("_start")
@@ -269,6 +274,10 @@ def _apply(
             # No answer is not a yes: the stricter step applies (a visit every 6 weeks, not 3 months).
             said = pl.col(step.when_yes).fill_null(False) if step.when_yes in present else pl.lit(False)
             condition = condition & said
+        if step.when_latest_is is not None:
+            condition = condition & (latest == known(step.when_latest_is)).fill_null(False)
+        if step.when_latest_after is not None:
+            condition = condition & (latest > known(step.when_latest_after)).fill_null(False)
         if due is None or window is None:
             due, window = following, days
         else:
@@ -478,7 +487,7 @@ def _interval_note(
     if latest is None or (start is not None and latest < start):
         return ""  # the first event is still awaited
     for index, step in enumerate(rule.then):
-        if not _step_holds(step, latest, start, dates.get("birth_month")):
+        if not _step_holds(step, latest, start, dates):
             continue
         if step.when_yes is None:
             return step.reading
@@ -488,19 +497,26 @@ def _interval_note(
             return f"{label}: yes, so every {step.every}"
         following = rule.then[index + 1 :]
         otherwise = next(
-            (s.every for s in following if _step_holds(s, latest, start, dates.get("birth_month"))),
+            (s.every for s in following if _step_holds(s, latest, start, dates)),
             step.every,
         )
         return f"{label}: {'no' if answer == 'N' else 'not recorded'}, so every {otherwise}"
     return ""
 
 
-def _step_holds(step: Step, latest: date, start: date | None, birth_month: date | None) -> bool:
+def _step_holds(step: Step, latest: date, start: date | None, dates: Mapping[str, date | None]) -> bool:
     """Whether the step's conditions other than a yes-or-no answer hold: `_apply`'s, for one case."""
     if step.when_latest_within is not None and (
         start is None or latest > step.when_latest_within.after(start)
     ):
         return False
+    if step.when_latest_is is not None or step.when_latest_after is not None:
+        known = dates.get(step.when_latest_is or step.when_latest_after or "")
+        if known is None or (start is not None and known < start):
+            return False
+        if latest != known if step.when_latest_is else latest <= known:
+            return False
+    birth_month = dates.get("birth_month")
     if step.when_under_age is not None:
         if birth_month is None:
             return False

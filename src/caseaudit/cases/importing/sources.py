@@ -7,7 +7,11 @@ that is open (the same order as Annex A's lists, `core.cohorts`). So a return's 
 case to a cohort of lower need (the census does not make a looked after child a child in need), and never
 closes an open case of another cohort (care ending does not close the case of a child still on a child
 protection plan): for those rows the case keeps its cohort, opening and closing dates, and takes the
-return's other columns."""
+return's other columns.
+
+A period of care that began before the return's year (no episode of the child's starts one) keeps the
+start the register holds, where that is earlier: the return's first episode is then only the earliest it
+knows of."""
 
 from __future__ import annotations
 
@@ -18,20 +22,28 @@ from caseaudit.core.cohorts import COHORT_SLUGS, precedence
 
 from ..models import Case
 
+# A column of a return's rows (True where the return holds the episode that began the period of care),
+# read here and dropped.
+PERIOD_KNOWN = "_period_known"
+
 
 def settle_with_register(rows: pl.DataFrame) -> pl.DataFrame:
     """`rows` (register rows as text, one per child) with the cohort, opening and closing dates of each
-    open case that another source put in a cohort the row must not override: a join, not a loop, as a
-    region's return names tens of thousands of children."""
+    open case that another source put in a cohort the row must not override, and the start of care the
+    register holds where the return's is a guess: a join, not a loop, as a region's return names tens of
+    thousands of children."""
+    columns = [c for c in rows.columns if c != PERIOD_KNOWN]
     open_cases = read_frame_where_in(
         Case.objects.filter(closed_on__isnull=True),
         "child_id",
         rows["child_id"].to_list(),
-        {"child_id": pl.Utf8, "cohort": pl.Utf8, "opened_on": pl.Date},
+        {"child_id": pl.Utf8, "cohort": pl.Utf8, "opened_on": pl.Date, "looked_after_since": pl.Date},
     )
     if open_cases.is_empty():
-        return rows
-    held = open_cases.rename({"cohort": "_held_cohort", "opened_on": "_held_opened_on"})
+        return rows.select(columns)
+    held = open_cases.rename(
+        {"cohort": "_held_cohort", "opened_on": "_held_opened_on", "looked_after_since": "_held_since"}
+    )
     rank = {slug: precedence(slug) for slug in COHORT_SLUGS}
     joined = rows.join(held, on="child_id", how="left")
     held_cohort, incoming = pl.col("_held_cohort"), pl.col("cohort")
@@ -43,11 +55,18 @@ def settle_with_register(rows: pl.DataFrame) -> pl.DataFrame:
             | (held_cohort.replace_strict(rank) < incoming.replace_strict(rank, default=len(rank)))
         )
     )
+    held_since = pl.col("_held_since").dt.strftime("%Y-%m-%d")
+    guessed = (
+        ~pl.col(PERIOD_KNOWN)
+        & (held_cohort == "looked-after")
+        & (held_since < pl.col("looked_after_since"))  # ISO dates compare as text
+    ).fill_null(False) if PERIOD_KNOWN in rows.columns else pl.lit(False)  # fmt: skip
     return joined.with_columns(
         pl.when(outranked).then(held_cohort).otherwise(incoming).alias("cohort"),
-        pl.when(outranked)
+        pl.when(outranked | guessed)
         .then(pl.col("_held_opened_on").dt.strftime("%Y-%m-%d"))
         .otherwise(pl.col("opened_on"))
         .alias("opened_on"),
+        pl.when(guessed).then(held_since).otherwise(pl.col("looked_after_since")).alias("looked_after_since"),
         pl.when(outranked).then(None).otherwise(pl.col("closed_on")).alias("closed_on"),
-    ).select(rows.columns)
+    ).select(columns)

@@ -8,7 +8,8 @@ and placement, and every review. From them a child's case takes:
 - the cohort: looked after while an episode is open; a care leaver once no episode is open and the OC3
   table follows the young person up; otherwise a looked after case closed when the last episode ended;
 - the period of care's start (the latest episode that started a period, reason "S") as the date the
-  case opened and the child became looked after;
+  case opened and the child became looked after (a later year's return may hold no "S" for a child long in
+  care: its first episode then gives way to the start the register holds);
 - the current placement's start: the latest episode that began a placement (every reason but a change of
   legal status alone, "L");
 - the latest episode's legal status and placement type, the latest review, the date care ended;
@@ -33,7 +34,7 @@ from caseaudit.core.register import CHILD_ID_MAX_LENGTH, CHILD_ID_PATTERN, COLUM
 from caseaudit.readers.csv_text import read_text_csv
 from caseaudit.readers.table import ImportRefused, RawTable, RowError
 
-from .sources import settle_with_register
+from .sources import PERIOD_KNOWN, settle_with_register
 
 # The tables caseaudit reads, each known by the columns it must have.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -353,6 +354,9 @@ def _from_episodes(episodes: pl.DataFrame) -> pl.DataFrame:
             .max()
             .fill_null(pl.col("DECOM").min())
             .alias("looked_after_since"),
+            # Without an "S", the period began before the return's year: its first episode is a guess,
+            # which gives way to a start the register already holds (`sources`).
+            started.any().alias(PERIOD_KNOWN),
             pl.col("DECOM").filter(pl.col("RNE") != LEGAL_STATUS_ONLY).max().alias("placement_start"),
             pl.col("LS").last().alias("legal_status"),
             pl.col("PLACE").last().alias("placement_type"),
@@ -376,6 +380,10 @@ def _as_register(children: pl.DataFrame) -> pl.DataFrame:
 
     # A care leaver known only from OC3 has no episode's row to point to.
     row = pl.col("_row").fill_null(0) if "_row" in children.columns else pl.lit(0)
+    known = pl.col(PERIOD_KNOWN).fill_null(True) if PERIOD_KNOWN in children.columns else pl.lit(True)
     return children.select(
-        *(column(c) for c in COLUMNS), pl.lit("SSDA903").alias("_source"), row.cast(pl.Int64).alias("_row")
+        *(column(c) for c in COLUMNS),
+        pl.lit("SSDA903").alias("_source"),
+        row.cast(pl.Int64).alias("_row"),
+        known.alias(PERIOD_KNOWN),
     )

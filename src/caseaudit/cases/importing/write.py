@@ -56,6 +56,18 @@ def apply_plan(plan: Plan, *, batch_id: int, today: date, progress: Progress | N
     )
 
 
+def set_column(column: str, values: pl.DataFrame) -> None:
+    """Set `column` of each case of `values` (`value`, `_id`) in bulk: a date worked out from a return's
+    history, for the tens of thousands of children it names. Stamped as changed, so that results kept
+    for the register's fingerprint are worked out again."""
+    stamp = pl.lit(connection.ops.adapt_datetimefield_value(timezone.now())).alias("_stamp")
+    _executemany(
+        f"UPDATE {Case._meta.db_table} SET {column} = %s, updated_at = %s WHERE id = %s",  # noqa: S608 (a field's name)
+        _rows(values.select("value", stamp, "_id")),
+        None,
+    )
+
+
 def _ensure_names(plan: Plan) -> dict[str, dict[str, int]]:
     """Teams and staff by name, creating the ones the file brings. A new worker or manager joins the
     team of the first row naming them, in the file's order."""
