@@ -34,7 +34,7 @@ def reviews_held_late(cases: QuerySet[Case], until: date, *, months: int = 12) -
         cohort="looked-after", closed_on__isnull=True, looked_after_since__isnull=False
     )
     covering = looked_after.filter(history_reaches_period_start())
-    periods = dict(covering.values_list("pk", "looked_after_since"))
+    periods = {pk: since for pk, since in covering.values_list("pk", "looked_after_since") if since}
     covered = set(periods)
     held: dict[int, list[date]] = defaultdict(list)
     for case_id, held_on in StatutoryReview.objects.filter(case_id__in=list(covered)).values_list(
