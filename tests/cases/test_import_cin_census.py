@@ -172,3 +172,18 @@ def test_the_command_imports_the_census(tmp_path):
     call_command("import_returns", "--cin", str(path), stdout=out)
     assert "Imported Children in Need census (cin.xml)" in out.getvalue()
     assert Case.objects.get(child_id="CP1").cohort == "child-protection"
+
+
+def test_the_day_the_census_was_extracted_is_read_from_its_header(tmp_path):
+    path = census(tmp_path / "cin.xml", child("CP1", ON_A_PLAN))
+    text = path.read_text(encoding="utf-8").replace(
+        "</CollectionDetails>",
+        "</CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>999</LEA>"
+        "<DateTime>2026-05-06T10:11:12</DateTime></Source>",
+    )
+    path.write_text(text, encoding="utf-8")
+    import_return(read_cin_census(path), file_name="CIN census", acting_user=SYSTEM)
+    batch = ImportBatch.objects.get()
+    assert batch.extracted_on == date(2026, 5, 6)
+    case = Case.objects.get(child_id="CP1")
+    assert case.date_sources["cp_plan_start"] == batch.pk

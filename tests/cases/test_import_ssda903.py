@@ -286,3 +286,48 @@ def test_the_review_check_reads_which_review_the_latest_was_from_the_history(cli
     assert Case.objects.get(pk=case.pk).first_looked_after_review == date(2025, 10, 15)
     # ... nor moves the start of care to its first episode: the period began before its year.
     assert Case.objects.get(pk=case.pk).looked_after_since == date(2025, 10, 1)
+
+
+def test_the_case_page_says_where_each_date_came_from_and_when_it_was_extracted(client, personas, tmp_path):
+    csv = tmp_path / "register.csv"
+    csv.write_text(
+        "child_id,cohort,team,looked_after_since,latest_statutory_review,last_social_work_visit\n"
+        "LAC1,looked-after,Children in Care,2019-03-04,2025-09-12,2026-04-01\n",
+        encoding="utf-8",
+    )
+    import_case_register(csv, acting_user=SYSTEM, today=TODAY, partial=True)
+    read = read_ssda903([write_return(tmp_path / "903")])
+    import_return(read, file_name="SSDA903", acting_user=SYSTEM, extracted_on=date(2026, 3, 31))
+    case = Case.objects.get(child_id="LAC1")
+    batches = {batch.kind: batch.pk for batch in ImportBatch.objects.all()}
+    # The return changed the latest review; the visit and the start of care it agreed with or lacks.
+    assert case.date_sources == {
+        "looked_after_since": batches["csv"],
+        "latest_statutory_review": batches["ssda903"],
+        "last_social_work_visit": batches["csv"],
+        "placement_start": batches["ssda903"],
+        "opened_on": batches["ssda903"],
+    }
+    client.force_login(personas.qa_lead)
+    page = client.get(reverse("cases:detail", args=[case.pk])).text
+    review = page.split("Latest statutory review</dt>")[1].split("</dd>")[0]
+    assert "10 March 2026" in review and "From the SSDA903 return, extracted 31 March 2026" in review
+    visit = page.split("Last social work visit</dt>")[1].split("</dd>")[0]
+    # Nobody said when the CSV was extracted: the page gives the day it was imported.
+    assert "From the caseaudit CSV, imported " in visit
+    # A full import that closes the case is where its closing date came from.
+    csv.write_text("child_id,cohort\nOTHER,looked-after\n", encoding="utf-8")
+    import_case_register(csv, acting_user=SYSTEM, today=TODAY, allow_close=True)
+    closing = ImportBatch.objects.first()
+    assert Case.objects.get(pk=case.pk).date_sources["closed_on"] == closing.pk
+    assert Case.objects.get(pk=case.pk).date_sources["latest_statutory_review"] == batches["ssda903"]
+
+
+def test_the_extracted_day_is_given_on_the_command_line(tmp_path):
+    call_command(
+        "import_returns", "--ssda903", str(write_return(tmp_path / "903")), "--extracted-on", "2026-04-02",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    assert ImportBatch.objects.get().extracted_on == date(2026, 4, 2)
+    with pytest.raises(CommandError, match="'2 April' is not a date: write it as YYYY-MM-DD"):
+        call_command("import_returns", "--ssda903", str(tmp_path / "903"), "--extracted-on", "2 April")

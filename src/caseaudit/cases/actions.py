@@ -48,6 +48,7 @@ def import_case_register(
     progress: ProgressFactory | None = None,
     allow_close: bool = False,
     raw: RawTable | None = None,
+    extracted_on: date | None = None,
 ) -> ImportResult:
     """Import the open caseload from caseaudit's CSV or an Annex A workbook, or from `raw`, the rows a
     statutory return's reader made of its files (`importing.ssda903`). To see what it would change first,
@@ -57,7 +58,10 @@ def import_case_register(
     row). With `skip_invalid` the valid rows are written and the rest listed. A full import closes (never
     deletes) open cases the file does not list; `partial` only adds and updates. Closing a case of a live
     sample, or more than a tenth of the open register, needs `allow_close` (ClosingRefused, naming the
-    cases, otherwise). Raises ImportRefused when the file as a whole cannot be read."""
+    cases, otherwise). `extracted_on` is the day the file was extracted from the case management system,
+    where it is known: the case page names it (or else the day of the import) beside each date the file
+    brought. Raises
+    ImportRefused when the file as a whole cannot be read."""
     policy.require(acting_user, policy.IMPORT_REGISTER)
     today = today or timezone.localdate()
     # Planned inside this transaction, so that the plan is written against the register it was made from.
@@ -74,6 +78,7 @@ def import_case_register(
         file_name=result.file_name[:255],
         kind=result.kind,
         partial=partial,
+        extracted_on=extracted_on,
         **vars(totals),
     )
     total = plan.create.height + plan.update.height + plan.close.height
@@ -98,7 +103,12 @@ def import_case_register(
 
 @changes_state
 def import_return(
-    read: ReturnRead, *, acting_user: Actor, file_name: str, today: date | None = None
+    read: ReturnRead,
+    *,
+    acting_user: Actor,
+    file_name: str,
+    today: date | None = None,
+    extracted_on: date | None = None,
 ) -> ImportResult:
     """Import a statutory return (`importing.ssda903.read_ssda903`): its cases as a partial import (a
     return names only its own children), then the history of each child it names, in the same
@@ -106,9 +116,16 @@ def import_return(
 
     A return holds one collection year: the history builds up from year to year. A review is a fact,
     kept once; an episode is restated by each return that holds it, so the latest return's version of an
-    episode (by child and start date) replaces the earlier one."""
+    episode (by child and start date) replaces the earlier one. The return was extracted on
+    `extracted_on`, else the day its header gives (the census's), where either is known."""
     result = import_case_register(
-        Path(file_name), acting_user=acting_user, file_name=file_name, partial=True, raw=read.raw, today=today
+        Path(file_name),
+        acting_user=acting_user,
+        file_name=file_name,
+        partial=True,
+        raw=read.raw,
+        today=today,
+        extracted_on=extracted_on or read.extracted_on,
     )
     _keep_history(read, result.batch_id)
     record_change(

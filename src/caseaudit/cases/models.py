@@ -69,6 +69,9 @@ class ImportBatch(models.Model):
     closed = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # The day the file was extracted from the case management system, as the census's header says or the
+    # person importing it gives (empty: not known, and the import's day stands in): how old its dates are.
+    extracted_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -155,6 +158,9 @@ class Case(models.Model):
     first_looked_after_review = models.DateField(null=True, blank=True)
 
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
+    # Where each date came from: the import (an ImportBatch's id) that last brought or changed it, by
+    # register column. Written by the import itself, a merge per row (`importing.write`).
+    date_sources = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

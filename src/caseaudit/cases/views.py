@@ -30,6 +30,7 @@ from caseaudit.core.working_days import england_bank_holidays
 from caseaudit.kept import cache_key, kept
 from caseaudit.pagination import SortedNarrow, pagination
 
+from .date_sources import sources_of
 from .forms import (
     DEFAULT_SORT,
     DEFAULT_STATUS,
@@ -293,19 +294,21 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(cases_visible_to(user).select_related("team", "worker", "manager"), pk=pk)
     record_access(user, "view", "case", case.pk)
     key_fields = COHORT_KEY_DATES.get(case.cohort, ())
+    sources = sources_of(case)
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
             "cohort_label": COHORT_LABELS.get(case.cohort, case.cohort),
-            "key_dates": _dates(case, key_fields),
+            "key_dates": _dates(case, key_fields, sources),
+            "opened_from": sources.get("opened_on", ""),
             "key_answers": _answers(case, COHORT_FACTS.get(case.cohort, ())),
             # Other cohorts' dates matter less here: only those the register holds are listed.
             "other_dates": [
-                (label, value)
-                for label, value in _dates(case, [f for f in KEY_DATE_COLUMNS if f not in key_fields])
-                if value
+                row
+                for row in _dates(case, [f for f in KEY_DATE_COLUMNS if f not in key_fields], sources)
+                if row[1]
             ],
             "reviews": _reviews(case),
             "missing": list(case.missing_episodes.all()) if case.cohort == "looked-after" else [],
@@ -336,9 +339,9 @@ def _answers(case: Case, fields: Iterable[str]) -> list[tuple[str, str]]:
     return [(_label(name), getattr(case, f"get_{name}_display")() or "") for name in fields]
 
 
-def _dates(case: Case, fields: Iterable[str]) -> list[tuple[str, date | None]]:
-    """(label, date) pairs."""
-    return [(_label(name), getattr(case, name)) for name in fields]
+def _dates(case: Case, fields: Iterable[str], sources: dict[str, str]) -> list[tuple[str, date | None, str]]:
+    """(label, date, where the date came from) for each field."""
+    return [(_label(name), getattr(case, name), sources.get(name, "")) for name in fields]
 
 
 def _label(name: str) -> str:

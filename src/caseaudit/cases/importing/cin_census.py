@@ -57,10 +57,12 @@ def read_cin_census(
     path: Path, *, year: CollectionYear | None = None, file_name: str | None = None
 ) -> ReturnRead:
     """One register row per child of the census. Raises ImportRefused, naming the line, element, value and
-    reason of every bad value it lists (all or nothing), or when the file is not a census."""
+    reason of every bad value it lists (all or nothing), or when the file is not a census. The day the
+    file was extracted is read from its header (Source/DateTime), where it says."""
     name = file_name or path.name
     errors: list[RowError] = []
-    rows = [{**child.values, "_row": child.line} for child in _children(path, name, errors, year)]
+    header: dict[str, date] = {}
+    rows = [{**child.values, "_row": child.line} for child in _children(path, name, errors, year, header)]
     if errors:
         raise refusal(errors, "the Children in Need census")
     if not rows:
@@ -76,14 +78,17 @@ def read_cin_census(
         kind="cin",
         absent=frozenset(c for c in COLUMNS if c not in HELD),
     )
-    return ReturnRead(raw)
+    return ReturnRead(raw, extracted_on=header.get("extracted_on"))
 
 
-def _children(path: Path, name: str, errors: list[RowError], year: CollectionYear | None) -> Iterator[_Child]:
+def _children(
+    path: Path, name: str, errors: list[RowError], year: CollectionYear | None, header: dict[str, date]
+) -> Iterator[_Child]:
+    """Each <Child> of the file, in turn; the day the header says the file was made goes in `header`."""
     parser = etree.iterparse(
         str(path),
         events=("end",),
-        tag="Child",
+        tag=("Child", "DateTime"),
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -92,6 +97,9 @@ def _children(path: Path, name: str, errors: list[RowError], year: CollectionYea
     seen: set[str] = set()
     try:
         for _, element in parser:
+            if element.tag == "DateTime":
+                _read_extracted_on(element, header)
+                continue
             child = _child(element, name, errors, year)
             if child.values["child_id"] in seen:
                 twice = _line_error(
@@ -210,6 +218,18 @@ def _child(element: etree._Element, name: str, errors: list[RowError], year: Col
         "latest_review_conference": _iso(max((r for r in reviews if r), default=None)),
     }
     return _Child(line, values)
+
+
+def _read_extracted_on(element: etree._Element, header: dict[str, date]) -> None:
+    """The header's Source/DateTime (when the authority's system wrote the file), as the day the census
+    was extracted. One that cannot be read is left out: the import day stands in for it."""
+    parent = element.getparent()
+    if parent is None or parent.tag != "Source" or not element.text:
+        return
+    try:
+        header["extracted_on"] = date.fromisoformat(element.text.strip()[:10])
+    except ValueError:
+        return
 
 
 def _line_error(source: str, line: int, element: str, value: str, reason: str) -> RowError:

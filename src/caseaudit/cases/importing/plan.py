@@ -36,8 +36,10 @@ _DATES = [*DATE_COLUMNS, "birth_month"]
 
 @dataclass
 class Plan:
-    create: pl.DataFrame  # typed rows of new cases
-    update: pl.DataFrame  # typed rows of changed cases, with the existing case's `_id`
+    # Typed rows of new cases, and of changed cases with the existing case's `_id`; each with `_dated`,
+    # the register dates it brings or changes (comma-separated), of which the import becomes the source.
+    create: pl.DataFrame
+    update: pl.DataFrame
     close: pl.DataFrame  # `_id`, `child_id` and `cohort` of open cases the file no longer lists
     unchanged: pl.DataFrame  # `cohort` of each case the file leaves as it is
     columns: list[str]  # the register columns an update writes
@@ -89,8 +91,13 @@ def plan_changes(
     joined = pl.concat([incoming, matched.drop("child_id")], how="horizontal")
     is_new = pl.col("_id").is_null()
     differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in columns])
-    create = joined.filter(is_new).select(incoming.columns)
-    update = joined.filter(~is_new & differs).select("_id", *incoming.columns)
+    dated = [c for c in columns if c in DATE_COLUMNS]
+    create = joined.filter(is_new).select(
+        *incoming.columns, _named([pl.col(c).is_not_null() for c in dated], dated)
+    )
+    update = joined.filter(~is_new & differs).select(
+        "_id", *incoming.columns, _named([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in dated], dated)
+    )
     unchanged = joined.filter(~is_new & ~differs).select("cohort")
     if partial or existing.is_empty():
         close = existing.clear().select("_id", "child_id", "cohort")
@@ -100,3 +107,11 @@ def plan_changes(
             pl.col("closed_on").is_null() & ~pl.col("child_id").is_in(listed.implode())
         ).select("_id", "child_id", "cohort")
     return Plan(create=create, update=update, close=close, unchanged=unchanged, columns=columns)
+
+
+def _named(conditions: list[pl.Expr], names: list[str]) -> pl.Expr:
+    """`_dated`: the names whose condition holds, comma-separated ("" for none)."""
+    if not names:
+        return pl.lit("").alias("_dated")
+    parts = [pl.when(condition).then(pl.lit(name)) for condition, name in zip(conditions, names, strict=True)]
+    return pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null("").alias("_dated")

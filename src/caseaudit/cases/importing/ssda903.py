@@ -79,6 +79,7 @@ class ReturnRead:
     missing: pl.DataFrame = field(
         default_factory=lambda: _missing(None)
     )  # child_id, kind, starts_on, ends_on
+    extracted_on: date | None = None  # as the file says (the census's header); None: it does not
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ caller's transaction."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import date
 
@@ -37,23 +38,40 @@ def apply_plan(plan: Plan, *, batch_id: int, today: date, progress: Progress | N
     insert_columns = ["child_id", "cohort", *_FOREIGN_KEYS.values(), *CODED_COLUMNS, *_DATES]
     insert_rows(
         Case,
-        create.select(insert_columns).with_columns(pl.lit(batch_id).alias("import_batch_id")),
+        create.select(*insert_columns, _sources(batch_id)).with_columns(
+            pl.lit(batch_id).alias("import_batch_id")
+        ),
         progress=progress,
     )
     update_columns = [_FOREIGN_KEYS.get(c, c) for c in plan.columns]
     assignments = ", ".join(f"{c} = %s" for c in [*update_columns, "import_batch_id", "updated_at"])
     _executemany(
-        f"UPDATE {Case._meta.db_table} SET {assignments} WHERE id = %s",  # noqa: S608
-        _rows(update.select(*update_columns, batch, stamp, "_id")),
+        f"UPDATE {Case._meta.db_table} SET {assignments}, date_sources = {_merged()} WHERE id = %s",  # noqa: S608
+        _rows(update.select(*update_columns, batch, stamp, _sources(batch_id), "_id")),
         progress,
     )
     closed_on = pl.lit(_date_value(today)).alias("_closed_on")
+    closed_by = pl.lit(json.dumps({"closed_on": batch_id})).alias("date_sources")
     _executemany(
-        f"UPDATE {Case._meta.db_table} SET closed_on = %s, import_batch_id = %s, updated_at = %s "  # noqa: S608
-        "WHERE id = %s",
-        _rows(plan.close.select(closed_on, batch, stamp, "_id")),
+        f"UPDATE {Case._meta.db_table} SET closed_on = %s, import_batch_id = %s, updated_at = %s, "  # noqa: S608
+        f"date_sources = {_merged()} WHERE id = %s",
+        _rows(plan.close.select(closed_on, batch, stamp, closed_by, "_id")),
         progress,
     )
+
+
+def _sources(batch_id: int) -> pl.Expr:
+    """`date_sources` of a row: its `_dated` columns, each brought by the batch, as a JSON object."""
+    each = pl.col("_dated").str.replace_all(r"([a-z0-9_]+)", f'"${{1}}": {batch_id}')
+    return pl.concat_str(pl.lit("{"), each, pl.lit("}")).alias("date_sources")
+
+
+def _merged() -> str:
+    """SQL for a row's `date_sources` with the import's merged in: the columns it brought now name it,
+    the others keep their source."""
+    if connection.vendor == "postgresql":
+        return "COALESCE(date_sources, '{}'::jsonb) || %s::jsonb"
+    return "json_patch(COALESCE(date_sources, '{}'), %s)"
 
 
 def set_column(column: str, values: pl.DataFrame) -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,21 @@ from caseaudit.cases.importing.result import COUNT_NAMES, ClosingRefused, Import
 from caseaudit.core.cohorts import COHORT_LABELS
 from caseaudit.readers.command_output import fail_if_invalid, print_problems
 from caseaudit.readers.table import ImportRefused
+
+
+def add_extracted_on_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--extracted-on", type=_day, metavar="YYYY-MM-DD",
+        help="the day the file was extracted from the case management system, which the case page names "
+        "beside each date it brings (without it, the page gives the day of the import)",
+    )  # fmt: skip
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -37,6 +54,7 @@ class Command(BaseCommand):
             help="let a full import close cases in a planned or in-progress cycle's sample, or more than "
             "a tenth of the open register (refused otherwise, writing nothing)",
         )
+        add_extracted_on_argument(parser)
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -54,6 +72,7 @@ class Command(BaseCommand):
                         partial=options["partial"],
                         progress=_progress_bar if sys.stderr.isatty() else None,
                         allow_close=options["allow_close"],
+                        extracted_on=options["extracted_on"],
                     )
         except RowsRefused as refused:
             result = refused.result  # listed below, with what a valid file would have changed

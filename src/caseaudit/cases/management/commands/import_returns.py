@@ -17,13 +17,15 @@ from caseaudit.readers.command_output import fail_if_invalid
 from caseaudit.readers.table import ImportRefused
 
 from .import_cases import Command as ImportCases
+from .import_cases import add_extracted_on_argument
 
 
 class Command(ImportCases):
     help = (
         "Import from the statutory returns: the SSDA903 return's CSV tables (Header, Episodes, Reviews, "
         "UASC, OC3), given as files or a folder, or the Children in Need census (XML). All or nothing. It "
-        "adds and updates cases and the columns the return holds; a child in both returns is one case."
+        "adds and updates cases and the columns the return holds; a child in both returns is one case. The "
+        "census's header gives the day it was extracted; give --extracted-on for the SSDA903 return."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +42,7 @@ class Command(ImportCases):
         parser.add_argument(
             "--dry-run", action="store_true", help="check the files and say what would change"
         )
+        add_extracted_on_argument(parser)
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,7 +65,9 @@ class Command(ImportCases):
                         paths[0], acting_user=actor, file_name=name, partial=True, raw=read.raw
                     )
                 else:
-                    result = import_return(read, acting_user=actor, file_name=name)
+                    result = import_return(
+                        read, acting_user=actor, file_name=name, extracted_on=options["extracted_on"]
+                    )
         except RowsRefused as refused:
             result = refused.result
         except ImportRefused as exc:
