@@ -148,10 +148,10 @@ def test_an_episode_that_ends_before_it_starts_is_refused(tmp_path):
 
 def test_a_file_that_is_no_table_of_the_return_is_refused_and_other_tables_are_named(tmp_path):
     folder = write_return(tmp_path / "903")
-    oc2 = "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED\nLAC1,14/05/2012,12,,0\n"
-    (folder / "oc2.csv").write_text(oc2, encoding="utf-8")
+    ad1 = "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n"
+    (folder / "ad1.csv").write_text(ad1 + "LAC1,14/05/2012,01/02/2026,,,,,\n", encoding="utf-8")
     read = read_ssda903([folder])
-    assert "oc2.csv is the OC2 table, which caseaudit does not read yet: ignored." in read.raw.warnings
+    assert "ad1.csv is the AD1 table, which caseaudit does not read yet: ignored." in read.raw.warnings
     (folder / "notes.csv").write_text("Note,Author\nExtract,QA\n", encoding="utf-8")
     with pytest.raises(ImportRefused, match=r"notes\.csv is not a table of the SSDA903 return"):
         read_ssda903([folder])
@@ -331,3 +331,72 @@ def test_the_extracted_day_is_given_on_the_command_line(tmp_path):
     assert ImportBatch.objects.get().extracted_on == date(2026, 4, 2)
     with pytest.raises(CommandError, match="'2 April' is not a date: write it as YYYY-MM-DD"):
         call_command("import_returns", "--ssda903", str(tmp_path / "903"), "--extracted-on", "2 April")
+
+
+OC2 = """CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,HEALTH_ASSESSMENT,\
+SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED
+LAC1,14/05/2012,12,,0,1,1,1,1,0,,
+LAC2,02/11/2009,,SDQ2,0,1,0,1,1,0,,
+"""
+PREV_PERM = """CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM
+LAC1,14/05/2012,Z1,,
+LAC2,02/11/2009,P1,999,zz/06/2015
+"""
+PLACED_ADOPTION = """CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED
+LAC1,14/05/2012,01/03/2026,,
+"""
+
+
+def test_the_outcomes_permanence_and_adoption_tables_are_checked_in_the_same_import(tmp_path):
+    folder = write_return(tmp_path / "903", oc2=OC2, prevperm=PREV_PERM, placedadoption=PLACED_ADOPTION)
+    read = read_ssda903([folder], year=CollectionYear(2026))
+    for file, table in (
+        ("oc2.csv", "OC2"),
+        ("prevperm.csv", "PrevPerm"),
+        ("placedadoption.csv", "PlacedAdoption"),
+    ):
+        assert any(w.startswith(f"{file} is the {table} table: checked") for w in read.raw.warnings)
+    # They change no case: the register is the same as from the return without them.
+    import_return(read, file_name="SSDA903", acting_user=SYSTEM)
+    assert Case.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("table", "text", "error"),
+    [
+        (
+            "oc2",
+            OC2.replace("LAC1,14/05/2012,12,", "LAC1,14/05/2012,41,"),
+            "SDQ_SCORE '41': not an SDQ score",
+        ),
+        ("oc2", OC2.replace(",SDQ2,", ",SDQ9,"), "SDQ_REASON 'SDQ9': not a reason for no SDQ score"),
+        (
+            "oc2",
+            OC2.replace("LAC1,14/05/2012,12,,0,1", "LAC1,14/05/2012,12,,0,Y"),
+            "HEALTH_CHECK 'Y': not an answer",
+        ),
+        ("prevperm", PREV_PERM.replace(",P1,", ",P7,"), "PREV_PERM 'P7': not a previous permanence option"),
+        ("prevperm", PREV_PERM.replace("zz/06/2015", "June 2015"), "DATE_PERM 'June 2015': not a date"),
+        ("prevperm", PREV_PERM.replace("Z1", ""), "PREV_PERM is required"),
+        (
+            "placedadoption",
+            PLACED_ADOPTION.replace("01/03/2026,,", "01/03/2026,01/02/2026,RD1"),
+            "DATE_PLACED_CEASED '01/02/2026': the placement ends before it starts",
+        ),
+        (
+            "placedadoption",
+            PLACED_ADOPTION.replace("01/03/2026,,", "01/03/2026,02/03/2026,RD7"),
+            "REASON_PLACED_CEASED 'RD7': not a reason the adoptive placement ended",
+        ),
+        (
+            "placedadoption",
+            PLACED_ADOPTION.replace("01/03/2026", "01/05/2026"),
+            "DATE_PLACED '01/05/2026': after the collection year, which ends on 31 March 2026",
+        ),
+    ],
+)
+def test_a_bad_cell_of_the_outcomes_permanence_or_adoption_tables_is_named(tmp_path, table, text, error):
+    folder = write_return(tmp_path / "903", **{table: text})
+    with pytest.raises(ImportRefused, match=re.escape(error)) as refused:
+        read_ssda903([folder], year=CollectionYear(2026))
+    assert f"{table}.csv row " in str(refused.value)

@@ -32,7 +32,7 @@ class ReturnUploadForm(forms.Form):
         label="Upload a statutory return",
         widget=_SeveralFiles(attrs={"accept": ".csv,.xml"}),
         help_text="The SSDA903 return: select every CSV table at once (Header, Episodes, Reviews, UASC, "
-        "OC3). Or the Children in Need census: its XML file.",
+        "OC2, OC3, Missing, PrevPerm, PlacedAdoption). Or the Children in Need census: its XML file.",
         error_messages={
             "required": "Select the return's files",
             "empty": "One of the selected files is empty",

@@ -44,15 +44,14 @@ TABLES: dict[str, tuple[str, ...]] = {
     "OC3": ("CHILD", "IN_TOUCH", "ACTIV", "ACCOM"),
     "Missing": ("CHILD", "MISSING", "MIS_START"),
     "Header": ("CHILD", "SEX", "DOB", "ETHNIC"),
+    # Checked like the others, and not kept: nothing caseaudit shows or checks comes from them yet.
+    "OC2": ("CHILD", "SDQ_SCORE"),
+    "PrevPerm": ("CHILD", "PREV_PERM"),
+    "PlacedAdoption": ("CHILD", "DATE_PLACED"),
 }
+CHECKED_ONLY = ("OC2", "PrevPerm", "PlacedAdoption")
 # The return's other tables, known so that they are named rather than refused as strange files.
-OTHER_TABLES: dict[str, str] = {
-    "SDQ_SCORE": "OC2",
-    "PREV_PERM": "PrevPerm",
-    "DATE_PLACED": "PlacedAdoption",
-    "DATE_INT": "AD1",
-    "SW_ID": "SocialWorker",
-}
+OTHER_TABLES: dict[str, str] = {"DATE_INT": "AD1", "SW_ID": "SocialWorker"}
 REASONS_FOR_NEW_EPISODE = ("S", "L", "P", "T", "U", "B")
 # A new period of care starts with "S"; every reason but "L" (a change of legal status alone) moves the
 # child to a new placement.
@@ -107,6 +106,12 @@ def read_ssda903(paths: Sequence[Path], *, year: CollectionYear | None = None) -
     checked = {name: _check(name, frame, source, errors, year) for name, (frame, source) in tables.items()}
     if errors:
         raise refusal(errors, "the SSDA903 return")
+    for name in CHECKED_ONLY:
+        if name in tables:
+            warnings.append(
+                f"{tables[name][1]} is the {name} table: checked, and nothing in it is kept, as caseaudit "
+                "neither shows nor checks what it holds."
+            )
     frame, held = _register_rows(checked)
     raw = RawTable(
         frame=settle_with_register(frame),
@@ -179,7 +184,7 @@ def _tables(paths: Sequence[Path]) -> tuple[dict[str, tuple[pl.DataFrame, str]],
                 starts = ", ".join(c for c in frame.columns[:6] if c != "_row")
                 raise ImportRefused(
                     f"{path.name} is not a table of the SSDA903 return: its header ({starts}...) is none of "
-                    "Header, Episodes, Reviews, UASC, OC3 or Missing."
+                    f"{', '.join(TABLES)}."
                 )
             warnings.append(f"{path.name} is the {other} table, which caseaudit does not read yet: ignored.")
             continue
@@ -210,6 +215,17 @@ def _identify(columns: Sequence[str]) -> str | None:
 # Checking each cell ----------------------------------------------------------------------------------------
 
 _ETHNIC_CODES = [code for code, _, _ in ETHNICITIES]
+OC2_FLAGS = (
+    "CONVICTED",
+    "HEALTH_CHECK",
+    "IMMUNISATIONS",
+    "TEETH_CHECK",
+    "HEALTH_ASSESSMENT",
+    "SUBSTANCE_MISUSE",
+    "INTERVENTION_RECEIVED",
+    "INTERVENTION_OFFERED",
+)
+SDQ_SCORES = range(0, 41)
 _CODES: dict[tuple[str, str], tuple[Sequence[str], str]] = {
     ("Episodes", "RNE"): (REASONS_FOR_NEW_EPISODE, "not a reason for a new episode: use S, L, P, T, U or B"),
     ("Episodes", "LS"): ([c for c, _ in LEGAL_STATUSES], "not a legal status: use C1, C2, E1, V2..."),
@@ -221,6 +237,19 @@ _CODES: dict[tuple[str, str], tuple[Sequence[str], str]] = {
         ("M", "A"),
         "not a kind of absence: use M (missing) or A (away without authorisation)",
     ),
+    ("OC2", "SDQ_REASON"): (
+        ("SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"),
+        "not a reason for no SDQ score: use SDQ1 to SDQ5",
+    ),
+    **{("OC2", flag): (("0", "1"), "not an answer: use 1 (yes) or 0 (no)") for flag in OC2_FLAGS},
+    ("PrevPerm", "PREV_PERM"): (
+        ("P1", "P2", "P3", "P4", "Z1"),
+        "not a previous permanence option: use P1 to P4, or Z1 (none or not known)",
+    ),
+    ("PlacedAdoption", "REASON_PLACED_CEASED"): (
+        ("RD1", "RD2", "RD3", "RD4"),
+        "not a reason the adoptive placement ended: use RD1 to RD4",
+    ),
 }
 _DATES: dict[str, tuple[str, ...]] = {
     "Episodes": ("DECOM", "DEC"),
@@ -228,7 +257,13 @@ _DATES: dict[str, tuple[str, ...]] = {
     "UASC": ("DUC",),
     "Missing": ("MIS_START", "MIS_END"),
     "Header": ("DOB",),
+    "OC2": ("DOB",),
+    "PrevPerm": ("DOB", "DATE_PERM"),
+    "PlacedAdoption": ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
 }
+# Dates that may lie outside the collection year: a birth, the day a young person stops being an asylum
+# seeker (their 18th birthday), a permanence order made before the child came to care.
+_ANY_YEAR = ("DOB", "DUC", "DATE_PERM")
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "Episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE"),
     "Reviews": ("CHILD", "REVIEW"),
@@ -236,6 +271,9 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "OC3": ("CHILD", "IN_TOUCH"),
     "Missing": ("CHILD", "MISSING", "MIS_START"),
     "Header": ("CHILD", "SEX", "DOB"),
+    "OC2": ("CHILD",),
+    "PrevPerm": ("CHILD", "PREV_PERM"),
+    "PlacedAdoption": ("CHILD", "DATE_PLACED"),
 }
 
 
@@ -250,19 +288,20 @@ def _check(
     child = pl.col("CHILD")
     unlike_an_id = ~child.str.contains(CHILD_ID_PATTERN) | (child.str.len_chars() > CHILD_ID_MAX_LENGTH)
     problems.append(("CHILD", child.is_not_null() & unlike_an_id, pl.lit(NOT_AN_ID)))
-    codes = {c: pl.col(c).str.strip_chars().str.to_uppercase() for (table, c) in _CODES if table == name}
+    # A table may leave out a column it need not fill (an older return's OC2 has fewer health answers).
+    codes = {
+        c: pl.col(c).str.strip_chars().str.to_uppercase()
+        for (table, c) in _CODES
+        if table == name and c in frame.columns
+    }
     for (table, column), (allowed, reason) in _CODES.items():
-        if table == name:
+        if table == name and column in codes:
             unknown = codes[column].is_not_null() & ~codes[column].is_in(list(allowed))
             problems.append((column, unknown, pl.lit(reason)))
-    dates = {
-        c: pl.col(c).str.strip_chars().str.to_date(DATE_FORMAT, strict=False) for c in _DATES.get(name, ())
-    }
+    dates = {c: _date(c) for c in _DATES.get(name, ()) if c in frame.columns}
     for column, parsed in dates.items():
         problems.append((column, pl.col(column).is_not_null() & parsed.is_null(), pl.lit(NOT_A_DATE)))
-        # A birth, or the day a young person stops being an asylum seeker (their 18th birthday), may lie
-        # outside the year; an episode or a review may not.
-        if year is not None and column not in ("DOB", "DUC"):
+        if year is not None and column not in _ANY_YEAR:
             problems.append(
                 (
                     column,
@@ -272,6 +311,13 @@ def _check(
             )
     if name == "Episodes":
         problems.append(("DEC", dates["DEC"] < dates["DECOM"], pl.lit("the episode ends before it starts")))
+    if name == "PlacedAdoption" and "DATE_PLACED_CEASED" in dates:
+        ended_early = dates["DATE_PLACED_CEASED"] < dates["DATE_PLACED"]
+        problems.append(("DATE_PLACED_CEASED", ended_early, pl.lit("the placement ends before it starts")))
+    if name == "OC2" and "SDQ_SCORE" in frame.columns:
+        score = pl.col("SDQ_SCORE").str.strip_chars()
+        not_a_score = score.is_not_null() & ~score.is_in([str(n) for n in SDQ_SCORES])
+        problems.append(("SDQ_SCORE", not_a_score, pl.lit("not an SDQ score: a whole number from 0 to 40")))
     for column, failing, why in problems:
         bad = frame.filter(failing.fill_null(False)).select(
             "_row", pl.col(column).fill_null(""), why.alias("reason")
@@ -282,6 +328,15 @@ def _check(
     return frame.with_columns(
         *(e.alias(c) for c, e in codes.items()), *(e.alias(c) for c, e in dates.items())
     )
+
+
+def _date(column: str) -> pl.Expr:
+    """A dd/mm/yyyy date. A permanence order's day may be unknown, written "zz": it counts from the
+    first of its month."""
+    text = pl.col(column).str.strip_chars()
+    if column == "DATE_PERM":
+        text = text.str.replace(r"^(?i)zz/", "01/")
+    return text.str.to_date(DATE_FORMAT, strict=False)
 
 
 # Building the register's rows ------------------------------------------------------------------------------
