@@ -23,9 +23,10 @@ from .import_cases import add_extracted_on_argument
 class Command(ImportCases):
     help = (
         "Import from the statutory returns: the SSDA903 return's CSV tables (Header, Episodes, Reviews, "
-        "UASC, OC2, OC3, Missing, PrevPerm, PlacedAdoption), given as files or a folder, or the Children in Need census (XML). All or nothing. It "
-        "adds and updates cases and the columns the return holds; a child in both returns is one case. The "
-        "census's header gives the day it was extracted; give --extracted-on for the SSDA903 return."
+        "UASC, OC2, OC3, Missing, PrevPerm, PlacedAdoption), given as files or a folder, or the Children "
+        "in Need census (XML). All or nothing. It adds and updates cases and the columns the return holds; "
+        "a child in both returns is one case. The census's header gives the day it was extracted; give "
+        "--extracted-on for the SSDA903 return."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
