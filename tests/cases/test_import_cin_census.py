@@ -187,3 +187,23 @@ def test_the_day_the_census_was_extracted_is_read_from_its_header(tmp_path):
     assert batch.extracted_on == date(2026, 5, 6)
     case = Case.objects.get(child_id="CP1")
     assert case.date_sources["cp_plan_start"] == batch.pk
+
+
+def test_the_child_in_need_plan_still_running_gives_its_start(tmp_path):
+    plans = """
+      <CINdetails>
+        <CINreferralDate>2025-09-01</CINreferralDate>
+        <CINPlanDates><CINPlanStartDate>2025-10-06</CINPlanStartDate><CINPlanEndDate>2025-12-01</CINPlanEndDate></CINPlanDates>
+        <CINPlanDates><CINPlanStartDate>2026-01-12</CINPlanStartDate></CINPlanDates>
+      </CINdetails>"""
+    ended = plans.replace(
+        "<CINPlanStartDate>2026-01-12</CINPlanStartDate>",
+        "<CINPlanStartDate>2026-01-12</CINPlanStartDate><CINPlanEndDate>2026-02-01</CINPlanEndDate>",
+    )
+    path = census(tmp_path / "cin.xml", child("CN1", plans), child("CN2", ended), child("CN3", IN_NEED))
+    import_return(read_cin_census(path), file_name="CIN census", acting_user=SYSTEM)
+    starts = dict(Case.objects.values_list("child_id", "cin_plan_start"))
+    # The second plan is running; both of CN2's have ended; CN3 has had none.
+    assert starts == {"CN1": date(2026, 1, 12), "CN2": None, "CN3": None}
+    with pytest.raises(ImportRefused, match="CINPlanStartDate 'soon': not a date"):
+        read_cin_census(census(tmp_path / "bad.xml", child("CN1", plans.replace("2025-10-06", "soon"))))

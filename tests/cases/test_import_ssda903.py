@@ -400,3 +400,21 @@ def test_a_bad_cell_of_the_outcomes_permanence_or_adoption_tables_is_named(tmp_p
     with pytest.raises(ImportRefused, match=re.escape(error)) as refused:
         read_ssda903([folder], year=CollectionYear(2026))
     assert f"{table}.csv row " in str(refused.value)
+
+
+def test_a_care_leaver_the_return_knows_only_from_oc3_keeps_the_dates_of_their_care(tmp_path):
+    csv = tmp_path / "register.csv"
+    csv.write_text(
+        "child_id,cohort,opened_on,looked_after_since,placement_start,legal_status\n"
+        "CL1,care-leaver,2021-05-04,2021-05-04,2022-01-10,C2\n",
+        encoding="utf-8",
+    )
+    import_case_register(csv, acting_user=SYSTEM, today=TODAY, partial=True)
+    import_return(read_ssda903([write_return(tmp_path / "903")]), file_name="SSDA903", acting_user=SYSTEM)
+    leaver = Case.objects.get(child_id="CL1")
+    # The return holds no episode of theirs: what episodes would say stays as the register had it.
+    assert (leaver.cohort, leaver.opened_on, leaver.looked_after_since) == (
+        "care-leaver", date(2021, 5, 4), date(2021, 5, 4),
+    )  # fmt: skip
+    assert (leaver.placement_start, leaver.legal_status) == (date(2022, 1, 10), "C2")
+    assert (leaver.sex, leaver.ethnicity) == ("M", "AIND")  # from the Header, which does name them

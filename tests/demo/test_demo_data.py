@@ -137,6 +137,7 @@ def test_each_cohort_has_its_key_dates_and_only_those():
             "assessment_start",
             "assessment_completed",
             "last_seen",
+            "cin_plan_start",
             "latest_cin_plan_review",
         },
         "early-help": {"assessment_start", "assessment_completed"},

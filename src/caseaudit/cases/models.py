@@ -148,6 +148,7 @@ class Case(models.Model):
     assessment_start = models.DateField(null=True, blank=True)
     assessment_completed = models.DateField(null=True, blank=True)
     last_seen = models.DateField(null=True, blank=True)
+    cin_plan_start = models.DateField("CIN plan start", null=True, blank=True)
     latest_cin_plan_review = models.DateField("Latest CIN plan review", null=True, blank=True)
     # Every cohort: the latest supervision that discussed the case, and the oldest event not yet written up
     # (empty when the recording is up to date).

@@ -26,6 +26,7 @@ KEY_DATE_COLUMNS = (
     "assessment_start",
     "assessment_completed",
     "last_seen",
+    "cin_plan_start",
     "latest_cin_plan_review",
     # Supervision and recording apply to every cohort (docs/domain.md#timescales: supervision at least every
     # 4 weeks; case recording written up within 5 working days). Annex A has no such columns: only the CSV
@@ -63,6 +64,7 @@ COHORT_KEY_DATES: dict[str, tuple[str, ...]] = {
         "assessment_start",
         "assessment_completed",
         "last_seen",
+        "cin_plan_start",
         "latest_cin_plan_review",
         *ALL_COHORT_KEY_DATES,
     ),

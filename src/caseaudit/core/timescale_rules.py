@@ -104,6 +104,7 @@ DATE_LABELS: dict[str, str] = {
     "first_core_group": "first core group",
     "initial_health_assessment": "initial health assessment",
     "referral_date": "referral",
+    "cin_plan_start": "child in need plan started",
     "latest_cin_plan_review": "latest child in need plan review",
     "cp_plan_start": "child protection plan started",
     "last_statutory_visit": "last statutory visit",

@@ -322,7 +322,6 @@ def _cases(
     # Dates are worked out as ordinals (ints) and only turned into text or dates once, when set.
     rnd = rng.random
     day, empty = style.day, style.empty
-    teams = {t.name: t for t in roster.teams}
 
     def between(low: int, high: int) -> int:
         return low + int(rnd() * (high - low + 1)) if high > low else low
@@ -339,25 +338,17 @@ def _cases(
         return empty if rnd() < _MISSING_SHARE or ordinal is None else day(ordinal)
 
     cohorts, cohort_cuts = _cumulative(_COHORT_WEIGHTS)
-    team_picks = {cohort: _cumulative(options) for cohort, options in _TEAMS_BY_COHORT.items()}
 
     for child_id in _child_ids(n, rng):
         cohort = cohorts[bisect(cohort_cuts, rnd() * cohort_cuts[-1])]
-        team_names, team_cuts = team_picks[cohort]
-        team_name = team_names[bisect(team_cuts, rnd() * team_cuts[-1])]
-        team = teams[team_name]
-        if rnd() < _UNALLOCATED_SHARE:
-            worker, manager = empty, team.manager
-        else:
-            index = int(rnd() * len(team.workers))
-            worker, manager = team.workers[index], team.manager_of(index)
+        team_name, worker, manager = allocate(roster, cohort, rnd)
         closed = today - between(1, 180) if rnd() < _CLOSED_SHARE else None
         at = closed or today  # dates are as at closing for a closed case
         row: dict = dict.fromkeys(COLUMNS, empty)
         row["child_id"] = child_id
         row["cohort"] = cohort
         row["team"] = team_name
-        row["worker"] = worker
+        row["worker"] = worker or empty
         row["manager"] = manager
         row["closed_on"] = put(closed)
 
@@ -462,6 +453,8 @@ def _cases(
                 row["last_seen"] = kept(max(seen, opened))
                 # Referred the day the case opened; the plan reviewed about every 3 months since.
                 row["referral_date"] = put(opened)
+                # The child in need plan starts once the assessment is completed: none while it is under way.
+                row["cin_plan_start"] = put(completed)
                 row["latest_cin_plan_review"] = put(_plan_review(statutory.random, opened, at))
         row["opened_on"] = put(opened)
         supervision, backlog = _oversight_dates(oversight.random, opened, at)
@@ -469,6 +462,20 @@ def _cases(
         row["recording_backlog_since"] = put(backlog)
         row["sex"], row["ethnicity"], row["disability"] = _characteristics(traits.random, team_name, empty)
         yield row
+
+
+_TEAM_PICKS = {cohort: _cumulative(options) for cohort, options in _TEAMS_BY_COHORT.items()}
+
+
+def allocate(roster: DemoRoster, cohort: str, rnd: Callable[[], float]) -> tuple[str, str | None, str]:
+    """A case of `cohort` allocated as the demo's register allocates: to one of the cohort's teams, one of
+    its workers (a few cases to nobody yet) and that worker's manager. Team, worker and manager by name."""
+    team_names, team_cuts = _TEAM_PICKS[cohort]
+    team = roster.team(team_names[bisect(team_cuts, rnd() * team_cuts[-1])])
+    if rnd() < _UNALLOCATED_SHARE:
+        return team.name, None, team.manager
+    index = int(rnd() * len(team.workers))
+    return team.name, team.workers[index], team.manager_of(index)
 
 
 _SEX_WEIGHTS = (("M", 0.555), ("F", 0.44), ("U", 0.005))

@@ -42,6 +42,7 @@ HELD = (
     "initial_conference",
     "cp_plan_start",
     "latest_review_conference",
+    "cin_plan_start",
 )
 
 
@@ -202,6 +203,15 @@ def _child(element: etree._Element, name: str, errors: list[RowError], year: Col
         key=lambda plan: plan[0] or date.min,
     )
     plan_start, plan_end, reviews = plans[-1] if plans else (None, None, [])
+    # The child in need plan still running, if any: the latest to have started and not ended.
+    cin_plans = sorted(
+        (
+            (started, day(p, "CINPlanEndDate"))
+            for p in latest.iterfind("CINPlanDates")
+            if (started := day(p, "CINPlanStartDate")) is not None
+        ),
+        key=lambda plan: plan[0],
+    )
     on_plan = plan_start is not None and plan_end is None and closed is None
     values |= {
         "cohort": "child-protection" if on_plan else "child-in-need",
@@ -216,6 +226,7 @@ def _child(element: etree._Element, name: str, errors: list[RowError], year: Col
         ),
         "cp_plan_start": _iso(plan_start),
         "latest_review_conference": _iso(max((r for r in reviews if r), default=None)),
+        "cin_plan_start": _iso(cin_plans[-1][0] if cin_plans and cin_plans[-1][1] is None else None),
     }
     return _Child(line, values)
 

@@ -22,27 +22,32 @@ from caseaudit.core.cohorts import COHORT_SLUGS, precedence
 
 from ..models import Case
 
-# A column of a return's rows (True where the return holds the episode that began the period of care),
-# read here and dropped.
+# A column of a return's rows, read here and dropped: True where the return holds the episode that began
+# the child's period of care, False where their episodes begin later, null where it holds none of theirs
+# (a care leaver the return knows only from OC3).
 PERIOD_KNOWN = "_period_known"
+# What a return learns from a child's episodes: kept as the register holds them for a child it has none of.
+FROM_EPISODES = ("opened_on", "looked_after_since", "placement_start", "legal_status", "placement_type")
+_HELD_DATES = ("opened_on", "looked_after_since", "placement_start")
 
 
 def settle_with_register(rows: pl.DataFrame) -> pl.DataFrame:
-    """`rows` (register rows as text, one per child) with the cohort, opening and closing dates of each
-    open case that another source put in a cohort the row must not override, and the start of care the
-    register holds where the return's is a guess: a join, not a loop, as a region's return names tens of
-    thousands of children."""
+    """`rows` (register rows as text, one per child) settled with the open cases the register holds: the
+    cohort, opening and closing dates of each case that another source put in a cohort the row must not
+    override; the start of care where the return's is a guess; what episodes say, for a child the return
+    holds no episode of. A join, not a loop, as a region's return names tens of thousands of children."""
     columns = [c for c in rows.columns if c != PERIOD_KNOWN]
     open_cases = read_frame_where_in(
         Case.objects.filter(closed_on__isnull=True),
         "child_id",
         rows["child_id"].to_list(),
-        {"child_id": pl.Utf8, "cohort": pl.Utf8, "opened_on": pl.Date, "looked_after_since": pl.Date},
+        {"child_id": pl.Utf8, "cohort": pl.Utf8}
+        | {c: pl.Date if c in _HELD_DATES else pl.Utf8 for c in FROM_EPISODES},
     )
     if open_cases.is_empty():
         return rows.select(columns)
-    held = open_cases.rename(
-        {"cohort": "_held_cohort", "opened_on": "_held_opened_on", "looked_after_since": "_held_since"}
+    held = open_cases.with_columns(pl.col(c).dt.strftime("%Y-%m-%d") for c in _HELD_DATES).rename(
+        {c: f"_held_{c}" for c in ("cohort", *FROM_EPISODES)}
     )
     rank = {slug: precedence(slug) for slug in COHORT_SLUGS}
     joined = rows.join(held, on="child_id", how="left")
@@ -55,18 +60,21 @@ def settle_with_register(rows: pl.DataFrame) -> pl.DataFrame:
             | (held_cohort.replace_strict(rank) < incoming.replace_strict(rank, default=len(rank)))
         )
     )
-    held_since = pl.col("_held_since").dt.strftime("%Y-%m-%d")
+    period = pl.col(PERIOD_KNOWN) if PERIOD_KNOWN in rows.columns else pl.lit(True)
+    held_since = pl.col("_held_looked_after_since")
+    # ISO dates compare as text.
     guessed = (
-        ~pl.col(PERIOD_KNOWN)
-        & (held_cohort == "looked-after")
-        & (held_since < pl.col("looked_after_since"))  # ISO dates compare as text
-    ).fill_null(False) if PERIOD_KNOWN in rows.columns else pl.lit(False)  # fmt: skip
+        ~period & (held_cohort == "looked-after") & (held_since < pl.col("looked_after_since"))
+    ).fill_null(False)
+    no_episode = period.is_null() & held_cohort.is_not_null()
+
+    def held_or(column: str, when: pl.Expr) -> pl.Expr:
+        return pl.when(when).then(pl.col(f"_held_{column}")).otherwise(pl.col(column)).alias(column)
+
     return joined.with_columns(
         pl.when(outranked).then(held_cohort).otherwise(incoming).alias("cohort"),
-        pl.when(outranked | guessed)
-        .then(pl.col("_held_opened_on").dt.strftime("%Y-%m-%d"))
-        .otherwise(pl.col("opened_on"))
-        .alias("opened_on"),
-        pl.when(guessed).then(held_since).otherwise(pl.col("looked_after_since")).alias("looked_after_since"),
+        held_or("opened_on", outranked | guessed | no_episode),
+        held_or("looked_after_since", guessed | no_episode),
+        *(held_or(c, no_episode) for c in ("placement_start", "legal_status", "placement_type")),
         pl.when(outranked).then(None).otherwise(pl.col("closed_on")).alias("closed_on"),
     ).select(columns)

@@ -436,7 +436,8 @@ def _as_register(children: pl.DataFrame) -> pl.DataFrame:
 
     # A care leaver known only from OC3 has no episode's row to point to.
     row = pl.col("_row").fill_null(0) if "_row" in children.columns else pl.lit(0)
-    known = pl.col(PERIOD_KNOWN).fill_null(True) if PERIOD_KNOWN in children.columns else pl.lit(True)
+    # Null for a child without an episode in the return (a care leaver known from OC3 alone).
+    known = pl.col(PERIOD_KNOWN) if PERIOD_KNOWN in children.columns else pl.lit(None, pl.Boolean)
     return children.select(
         *(column(c) for c in COLUMNS),
         pl.lit("SSDA903").alias("_source"),
