@@ -376,6 +376,8 @@ def test_the_outcomes_permanence_and_adoption_tables_are_checked_in_the_same_imp
             "HEALTH_CHECK 'Y': not an answer",
         ),
         ("prevperm", PREV_PERM.replace(",P1,", ",P7,"), "PREV_PERM 'P7': not a previous permanence option"),
+        ("oc3", OC3.replace(",F2,S1", ",F2,S3"), "ACCOM 'S3': not an accommodation"),
+        ("oc3", OC3.replace(",F2,S1", ",X9,S1"), "ACTIV 'X9': not an activity"),
         ("prevperm", PREV_PERM.replace("zz/06/2015", "June 2015"), "DATE_PERM 'June 2015': not a date"),
         ("prevperm", PREV_PERM.replace("Z1", ""), "PREV_PERM is required"),
         (
@@ -395,7 +397,9 @@ def test_the_outcomes_permanence_and_adoption_tables_are_checked_in_the_same_imp
         ),
     ],
 )
-def test_a_bad_cell_of_the_outcomes_permanence_or_adoption_tables_is_named(tmp_path, table, text, error):
+def test_a_bad_cell_of_the_outcomes_care_leavers_permanence_or_adoption_tables_is_named(
+    tmp_path, table, text, error
+):
     folder = write_return(tmp_path / "903", **{table: text})
     with pytest.raises(ImportRefused, match=re.escape(error)) as refused:
         read_ssda903([folder], year=CollectionYear(2026))

@@ -655,8 +655,8 @@ def build_demo_authority(
     style = _Style(day=_iso if on_sqlite else _day, month=_iso if on_sqlite else _day, empty=None)
     roster, rows = _generate(cases, seed, today, style)
     with transaction.atomic():
-        teams = _ensure_teams(roster)
-        staff = _ensure_staff(roster, teams)
+        teams = ensure_teams(roster)
+        staff = ensure_staff(roster, teams)
         by_cohort: Counter[str] = Counter()
         caseloads: Counter[str] = Counter()
         written = 0
@@ -674,7 +674,7 @@ def build_demo_authority(
             if len(pending) >= batch_size:
                 written += insert.write(pending, progress, written)
         written += insert.write(pending, progress, written)
-        created, skipped = _ensure_users(roster, staff, caseloads)
+        created, skipped = ensure_users(roster, staff, caseloads)
         record_change(
             policy.SYSTEM,
             "demo.built",
@@ -743,13 +743,13 @@ class _CaseInserter:
         return count
 
 
-def _ensure_teams(roster: DemoRoster) -> dict[str, Team]:
+def ensure_teams(roster: DemoRoster) -> dict[str, Team]:
     existing = Team.objects.in_bulk([t.name for t in roster.teams], field_name="name")
     Team.objects.bulk_create([Team(name=t.name) for t in roster.teams if t.name not in existing])
     return Team.objects.in_bulk([t.name for t in roster.teams], field_name="name")
 
 
-def _ensure_staff(roster: DemoRoster, teams: dict[str, Team]) -> dict[str, Staff]:
+def ensure_staff(roster: DemoRoster, teams: dict[str, Team]) -> dict[str, Staff]:
     wanted: dict[str, Team | None] = {}
     for team in roster.teams:
         for name in (*team.managers, *team.workers):
@@ -791,7 +791,7 @@ def demo_email(name: str) -> str:
     return f"{local}@example.gov.uk"
 
 
-def _ensure_users(
+def ensure_users(
     roster: DemoRoster, staff: dict[str, Staff], caseloads: Counter[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     def busiest(team: DemoTeam) -> str:

@@ -1,7 +1,7 @@
 """Synthetic statutory returns written from the register's own cases, for the demo and the tests: the
-SSDA903 return's Header, Episodes and Reviews tables for the looked after children, and the Children in
-Need census for the children in need and on a plan, laid out as their specifications lay them out. Nothing
-in them is real: the children are the demo's.
+SSDA903 return's Header, Episodes and Reviews tables for the looked after children and its OC3 table for
+the care leavers, and the Children in Need census for the children in need and on a plan, laid out as
+their specifications lay them out. Nothing in them is real: the children are the demo's.
 
 A looked after child's episodes are one started when care began ("S") and, where the placement began
 later, a change of placement ("P"); their reviews run back from the latest as the regulations space them
@@ -23,6 +23,16 @@ from caseaudit.core.dates import add_months
 from .authority import CHILD_ID_PREFIX
 
 _GENDER = {"M": "1", "F": "2"}
+# (IN_TOUCH, ACTIV, ACCOM): in touch or not; in education, training or work (F1, F2, P1...) or not (G4,
+# G6); where they live (U: independent living, Z: with former foster carers, B: with parents, R: not
+# known), suitably (1) or not (2).
+_CARE_LEAVER_OUTCOMES = (
+    ("YES", "F2", "U1"),
+    ("YES", "F1", "Z1"),
+    ("YES", "G4", "B1"),
+    ("YES", "P1", "U1"),
+    ("NO", "G6", "R2"),
+)
 
 
 class NotTheDemo(Exception):
@@ -65,6 +75,19 @@ def write_demo_returns(folder: Path, *, seed: int = 903) -> tuple[Path, Path]:
             (case.child_id, _dmy(born), _dmy(held), "PN1")
             for held in _reviews(since, case.latest_statutory_review, rng)
         ]
+    # Care leavers the leaving care service follows up: the OC3 table (in touch, in education or work,
+    # suitably housed), with their Header row.
+    leavers = (
+        Case.objects.filter(cohort="care-leaver", closed_on__isnull=True).exclude(sex=None).exclude(sex="U")
+    )
+    oc3 = []
+    for case in leavers.order_by("child_id").iterator(chunk_size=5000):
+        born = case.birth_month or date(2006, 1, 1)
+        header.append((case.child_id, _GENDER[case.sex or ""], _dmy(born), case.ethnicity or "NOBT"))
+        oc3.append((case.child_id, _dmy(born), *rng.choice(_CARE_LEAVER_OUTCOMES)))
+    pl.DataFrame(oc3, schema=["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"], orient="row").write_csv(
+        ssda903 / "OC3.csv"
+    )
     pl.DataFrame(header, schema=["CHILD", "SEX", "DOB", "ETHNIC"], orient="row").write_csv(
         ssda903 / "Header.csv"
     )

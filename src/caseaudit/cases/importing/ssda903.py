@@ -237,6 +237,14 @@ _CODES: dict[tuple[str, str], tuple[Sequence[str], str]] = {
         ("M", "A"),
         "not a kind of absence: use M (missing) or A (away without authorisation)",
     ),
+    ("OC3", "ACTIV"): (
+        ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0"),
+        "not an activity: use F1, P1, F2, P2, F4, P4, F5, P5, G4, G5, G6 or 0",
+    ),
+    ("OC3", "ACCOM"): (
+        ("0", *(f"{kind}{suitable}" for kind in "BCDEGHKRSTUVWXYZ" for suitable in "12")),
+        "not an accommodation: use a letter and 1 (suitable) or 2 (not), such as U1, or 0",
+    ),
     ("OC2", "SDQ_REASON"): (
         ("SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"),
         "not a reason for no SDQ score: use SDQ1 to SDQ5",

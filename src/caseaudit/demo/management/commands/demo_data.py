@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from caseaudit.accounts.cli import refusals_as_errors
 from caseaudit.accounts.models import User
+from caseaudit.cases.importing.result import RowsRefused
 from caseaudit.cases.models import Case
 from caseaudit.compliance.tasks import count_today
 from caseaudit.core.cohorts import COHORT_LABELS
@@ -22,15 +25,18 @@ from caseaudit.demo.authority import (
     DEFAULT_SEED,
     DEMO_USERS,
     DemoDataRefused,
+    DemoSummary,
     add_staff_accounts,
     build_demo_authority,
     demo_team_accounts,
     demo_users_table,
 )
 from caseaudit.demo.cycles import plan_demo_cycle, plan_demo_thematic_cycle
+from caseaudit.demo.from_returns import build_demo_from_returns
 from caseaudit.demo.history import load_demo_history
 from caseaudit.demo.tracker import seed_demo_tracker
 from caseaudit.demo.volume import add_cycle_volume
+from caseaudit.readers.table import ImportRefused
 
 # A register larger than the default gets the work that grows with it (everyone's accounts, more history,
 # the cycle's work in bulk); the current cycle then samples 22% of the open cases, not half, so that
@@ -75,6 +81,13 @@ class Command(BaseCommand):
             help="only print the demo accounts: role, username, password and what each can see",
         )
         parser.add_argument(
+            "--from-returns",
+            type=Path,
+            metavar="FOLDER",
+            help="build the register from the synthetic statutory returns in FOLDER (as `demo-returns` "
+            "writes them: FOLDER/ssda903/ and FOLDER/cin.xml) instead of generating it",
+        )
+        parser.add_argument(
             "--no-cycle",
             action="store_true",
             help="do not plan and allocate the current season's audit cycle",
@@ -109,18 +122,31 @@ class Command(BaseCommand):
             def progress(written: int) -> None:
                 bar.update(written - bar.n)
 
+        from_returns: Path | None = options["from_returns"]
         try:
-            summary = build_demo_authority(
-                cases=options["cases"],
-                seed=options["seed"],
-                today=options["today"] or date.today(),
-                progress=progress,
-            )
-        except DemoDataRefused as error:
+            if from_returns is not None:
+                with refusals_as_errors():
+                    summary = build_demo_from_returns(
+                        from_returns, seed=options["seed"], today=options["today"] or date.today()
+                    )
+            else:
+                summary = build_demo_authority(
+                    cases=options["cases"],
+                    seed=options["seed"],
+                    today=options["today"] or date.today(),
+                    progress=progress,
+                )
+        except RowsRefused as refused:
+            first = "; ".join(str(error) for error in refused.result.errors[:3])
+            raise CommandError(f"{refused} {first}") from None
+        except (DemoDataRefused, ImportRefused) as error:
             raise CommandError(str(error)) from None
         finally:
             if bar is not None:
                 bar.close()
+        if from_returns is not None:
+            self._report_from_returns(summary, from_returns)
+            return
 
         cohorts = ", ".join(f"{COHORT_LABELS[c].lower()} {n:,}" for c, n in summary.by_cohort.items())
         self.stdout.write(
@@ -187,6 +213,30 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         # Counted now, as the worker does after an import, so that the first visit to the compliance page
         # (or a load test's first minute) does not wait for it.
+        counted = count_today()
+        self.stdout.write(f"Compliance with timescales counted for {counted['open cases']:,} open cases.")
+        self.stdout.write("Run `caseaudit demo-data --sign-ins` for the passwords.")
+
+    def _report_from_returns(self, summary: DemoSummary, folder: Path) -> None:
+        """The demo built from returns: its register, then the season's cycle with some audits done. The
+        past cycles, the thematic audit and the tracker are the generated register's, so left out."""
+        cohorts = ", ".join(f"{COHORT_LABELS[c].lower()} {n:,}" for c, n in summary.by_cohort.items() if n)
+        self.stdout.write(
+            f"Demo authority from the returns in {folder}: {summary.cases:,} cases ({summary.open_cases:,} "
+            f"open: {cohorts}), each allocated to one of {summary.teams} teams ({summary.staff:,} staff), "
+            "as the returns name no worker."
+        )
+        if summary.users_created:
+            self.stdout.write(f"Demo accounts: {', '.join(summary.users_created)}.")
+        if summary.open_cases:
+            cycle = plan_demo_cycle(summary.today, seed=summary.seed)
+            submitted, moderated = complete_demo_audits(
+                cycle, submitted=12, moderated=6, seed=summary.seed, today=summary.today
+            )
+            self.stdout.write(
+                f"Audit cycle {cycle.name}: {cycle.audits.count():,} cases planned and allocated to the "
+                f"auditors; {submitted} audits submitted, {moderated} of them moderated."
+            )
         counted = count_today()
         self.stdout.write(f"Compliance with timescales counted for {counted['open cases']:,} open cases.")
         self.stdout.write("Run `caseaudit demo-data --sign-ins` for the passwords.")

@@ -25,5 +25,5 @@ class Command(BaseCommand):
             ssda903, census = write_demo_returns(options["folder"])
         except NotTheDemo as refused:
             raise CommandError(str(refused)) from None
-        self.stdout.write(f"Wrote {ssda903}/ (Header, Episodes, Reviews) and {census}.")
+        self.stdout.write(f"Wrote {ssda903}/ (Header, Episodes, Reviews, OC3) and {census}.")
         self.stdout.write(f"Try: caseaudit import-returns --ssda903 {ssda903} --dry-run")
