@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -34,7 +35,8 @@ def tables(**changes: str) -> list[SimpleUploadedFile]:
 def test_the_files_are_checked_then_imported_on_confirmation(client, personas, upload_dir):
     client.force_login(personas.qa_lead)
     assert "Upload a statutory return" in client.get(PAGE).text
-    checked = client.post(PAGE, {"tables": tables(), "year": "2026"})
+    given = {"extracted_on_0": "2", "extracted_on_1": "4", "extracted_on_2": "2026"}
+    checked = client.post(PAGE, {"tables": tables(), "year": "2026", **given})
     assert checked.status_code == 200
     text = checked.text
     assert "What the import would change" in text and "4 episodes of care and 3 reviews" in text
@@ -44,7 +46,8 @@ def test_the_files_are_checked_then_imported_on_confirmation(client, personas, u
     done = client.post(CONFIRM, {"token": token})
     assert done.status_code == 302 and done["Location"] == reverse("cases:list")
     assert set(Case.objects.values_list("child_id", flat=True)) >= {"LAC1", "LAC2", "CL1"}
-    assert ImportBatch.objects.get(kind="ssda903") and StatutoryReview.objects.count() == 3
+    assert ImportBatch.objects.get(kind="ssda903").extracted_on == date(2026, 4, 2)
+    assert StatutoryReview.objects.count() == 3
     # The files are gone once imported, and the token is spent.
     assert not any(upload_dir.iterdir())
     assert client.post(CONFIRM, {"token": token}).status_code == 302
@@ -102,3 +105,11 @@ def test_the_children_in_need_census_is_checked_then_imported(client, personas, 
     client.post(CONFIRM, {"token": token})
     assert Case.objects.get(child_id="CP7").cohort == "child-protection"
     assert ImportBatch.objects.get().kind == "cin"
+
+
+def test_a_date_extracted_that_is_no_date_is_refused_and_keeps_the_year(client, personas, upload_dir):
+    client.force_login(personas.qa_lead)
+    given = {"extracted_on_0": "31", "extracted_on_1": "2", "extracted_on_2": "2026"}
+    response = client.post(PAGE, {"tables": tables(), "year": "2026", **given})
+    assert "Date extracted must be a real date" in response.text
+    assert 'value="2026"' in response.text and not (upload_dir.exists() and any(upload_dir.iterdir()))

@@ -9,6 +9,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from caseaudit.ui.widgets import DateField
+
 from .forms import max_upload_text
 
 MOST_FILES = 20
@@ -50,6 +52,13 @@ class ReturnUploadForm(forms.Form):
             "min_value": "Collection year must be 2000 or later",
             "max_value": "Collection year must be 2100 or earlier",
         },
+    )
+
+    extracted_on = DateField(
+        label="Date extracted",
+        help_text="Optional. The day the return was taken from your case management system: each case's "
+        "page names it beside the dates the return brings. If you leave it blank, the census's own header "
+        "says. For example, 2 4 2026",
     )
 
     def clean_tables(self) -> list[UploadedFile]:

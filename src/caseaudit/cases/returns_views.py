@@ -12,6 +12,7 @@ import re
 import secrets
 import shutil
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -43,6 +44,7 @@ class WaitingReturn:
     token: str
     user_id: int
     year: int | None
+    extracted_on: str | None = None  # ISO, as the session keeps it
 
     @property
     def folder(self) -> Path:
@@ -78,7 +80,9 @@ def upload_return(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "cases/import_return.html", {"form": form})
     _forget(request, user)  # one return waits at a time: a new upload replaces the last
+    extracted_on = form.cleaned_data["extracted_on"]
     waiting = _save(form.cleaned_data["tables"], user, form.cleaned_data["year"])
+    waiting.extracted_on = extracted_on.isoformat() if extracted_on else None
     try:
         read = waiting.read()
         result = check_case_register(
@@ -106,7 +110,10 @@ def confirm_return(request: HttpRequest) -> HttpResponse:
         messages.error(request, "That upload is no longer waiting: upload the return's files again.")
         return redirect("cases:import-return")
     try:
-        result = import_return(waiting.read(), acting_user=user, file_name=waiting.name)
+        extracted_on = date.fromisoformat(waiting.extracted_on) if waiting.extracted_on else None
+        result = import_return(
+            waiting.read(), acting_user=user, file_name=waiting.name, extracted_on=extracted_on
+        )
     except (ImportRefused, RowsRefused) as refused:
         messages.error(request, f"Nothing was imported: {refused}")
         return redirect("cases:import-return")
