@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from caseaudit.cases.actions import import_return
+from caseaudit.cases.date_sources import sources_of
 from caseaudit.cases.importing.cin_census import read_cin_census
 from caseaudit.cases.importing.ssda903 import CollectionYear, read_ssda903
 from caseaudit.cases.models import Case, ImportBatch
@@ -186,7 +187,7 @@ def test_the_day_the_census_was_extracted_is_read_from_its_header(tmp_path):
     batch = ImportBatch.objects.get()
     assert batch.extracted_on == date(2026, 5, 6)
     case = Case.objects.get(child_id="CP1")
-    assert case.date_sources["cp_plan_start"] == batch.pk
+    assert sources_of(case)["cp_plan_start"] == "Children in Need census, extracted 6 May 2026"
 
 
 def test_the_child_in_need_plan_still_running_gives_its_start(tmp_path):

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from caseaudit.cases.actions import import_case_register, import_return
+from caseaudit.cases.date_sources import describe, sources_of
 from caseaudit.cases.importing.ssda903 import CollectionYear, read_ssda903
 from caseaudit.cases.models import Case, ImportBatch
 from caseaudit.compliance.queries import case_timescales, compliance_results
@@ -299,14 +300,15 @@ def test_the_case_page_says_where_each_date_came_from_and_when_it_was_extracted(
     read = read_ssda903([write_return(tmp_path / "903")])
     import_return(read, file_name="SSDA903", acting_user=SYSTEM, extracted_on=date(2026, 3, 31))
     case = Case.objects.get(child_id="LAC1")
-    batches = {batch.kind: batch.pk for batch in ImportBatch.objects.all()}
     # The return changed the latest review; the visit and the start of care it agreed with or lacks.
-    assert case.date_sources == {
-        "looked_after_since": batches["csv"],
-        "latest_statutory_review": batches["ssda903"],
-        "last_social_work_visit": batches["csv"],
-        "placement_start": batches["ssda903"],
-        "opened_on": batches["ssda903"],
+    csv_import, ssda903 = (ImportBatch.objects.get(kind=kind) for kind in ("csv", "ssda903"))
+    assert sources_of(case) == {
+        "opened_on": describe(ssda903),
+        "looked_after_since": describe(csv_import),
+        "latest_statutory_review": describe(ssda903),
+        "last_social_work_visit": describe(csv_import),
+        "placement_start": describe(ssda903),
+        "birth_month": describe(ssda903),
     }
     client.force_login(personas.qa_lead)
     page = client.get(reverse("cases:detail", args=[case.pk])).text
@@ -318,9 +320,9 @@ def test_the_case_page_says_where_each_date_came_from_and_when_it_was_extracted(
     # A full import that closes the case is where its closing date came from.
     csv.write_text("child_id,cohort\nOTHER,looked-after\n", encoding="utf-8")
     import_case_register(csv, acting_user=SYSTEM, today=TODAY, allow_close=True)
-    closing = ImportBatch.objects.first()
-    assert Case.objects.get(pk=case.pk).date_sources["closed_on"] == closing.pk
-    assert Case.objects.get(pk=case.pk).date_sources["latest_statutory_review"] == batches["ssda903"]
+    closed = sources_of(Case.objects.get(pk=case.pk))
+    assert closed["closed_on"] == describe(ImportBatch.objects.first())
+    assert closed["latest_statutory_review"] == "SSDA903 return, extracted 31 March 2026"
 
 
 def test_the_extracted_day_is_given_on_the_command_line(tmp_path):

@@ -21,14 +21,13 @@ from caseaudit.readers.table import RawTable
 from .importing.check import read_and_plan
 from .importing.result import ClosingRefused, ImportResult, RowsRefused
 from .importing.ssda903 import ReturnRead
-from .importing.write import apply_plan, set_column
+from .importing.write import apply_plan
 from .models import (
     CareEpisode,
     Case,
     ImportBatch,
     MissingEpisode,
     StatutoryReview,
-    history_reaches_period_start,
 )
 from .signals import register_imported
 
@@ -158,32 +157,6 @@ def _keep_history(read: ReturnRead, batch: int | None) -> None:
         StatutoryReview.objects.all(), "case_id", case_ids, {"case_id": pl.Int64, "held_on": pl.Date}
     )
     insert_rows(StatutoryReview, reviews.join(kept_reviews, on=["case_id", "held_on"], how="anti"))
-    _settle_first_reviews(case_ids)
-
-
-def _settle_first_reviews(case_ids: list[int]) -> None:
-    """Work out, for each case a return names, the first review of its current period of care, which the
-    timescale check reads to know whether the latest review was the first (docs/domain.md#timescales).
-    Empty where the history does not reach back to the period's start."""
-    covered = read_frame_where_in(
-        Case.objects.filter(history_reaches_period_start()), "pk", case_ids,
-        {"pk": pl.Int64, "looked_after_since": pl.Date},
-    )  # fmt: skip
-    reviews = read_frame_where_in(
-        StatutoryReview.objects.all(), "case_id", covered["pk"].to_list(),
-        {"case_id": pl.Int64, "held_on": pl.Date},
-    )  # fmt: skip
-    firsts = (
-        covered.join(reviews, left_on="pk", right_on="case_id")
-        .filter(pl.col("held_on") >= pl.col("looked_after_since"))
-        .group_by("pk")
-        .agg(pl.col("held_on").min().alias("value"))
-    )
-    named = pl.DataFrame({"_id": case_ids}, schema={"_id": pl.Int64})
-    set_column(
-        "first_looked_after_review",
-        named.join(firsts.rename({"pk": "_id"}), on="_id", how="left").sort("_id"),
-    )
 
 
 def _restate(

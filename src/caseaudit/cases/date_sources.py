@@ -6,16 +6,23 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from .models import Case, ImportBatch
+from caseaudit.core.register import DATE_COLUMNS
+
+from .models import CREATED_WITH, Case, ImportBatch
 
 
 def sources_of(case: Case) -> dict[str, str]:
-    """By register column, the source of the case's date: "" for a date no import brought (a case added
-    before caseaudit kept its sources, or the demo's). One query."""
+    """By register column, the source of each date the case holds: the import that last changed it, or
+    else the one that created the case. None for a case no import made (added before caseaudit kept its
+    sources, or the demo's). One query."""
+    kept = case.date_sources or {}
+    created = kept.get(CREATED_WITH)
     by_column = {
-        column: batch for column, batch in (case.date_sources or {}).items() if isinstance(batch, int)
+        column: kept.get(column, created)
+        for column in (*DATE_COLUMNS, "birth_month")
+        if getattr(case, column) is not None
     }
-    batches = ImportBatch.objects.in_bulk(set(by_column.values()))
+    batches = ImportBatch.objects.in_bulk({b for b in by_column.values() if isinstance(b, int)})
     return {column: describe(batches[batch]) for column, batch in by_column.items() if batch in batches}
 
 

@@ -84,6 +84,11 @@ class ImportBatch(models.Model):
 _OPEN = models.Q(closed_on__isnull=True)
 
 
+# The key of `Case.date_sources` for the import that created the case: one entry, not one a date, as a
+# million-case register is created in one import.
+CREATED_WITH = "*"
+
+
 def open_on(day: date) -> models.Q:
     """The cases open on `day`: opened by then (or with no opening date recorded), and not closed by then."""
     opened = models.Q(opened_on__isnull=True) | models.Q(opened_on__lte=day)
@@ -159,8 +164,9 @@ class Case(models.Model):
     first_looked_after_review = models.DateField(null=True, blank=True)
 
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
-    # Where each date came from: the import (an ImportBatch's id) that last brought or changed it, by
-    # register column. Written by the import itself, a merge per row (`importing.write`).
+    # Where each date came from: the import (an ImportBatch's id) that last changed it, by register column,
+    # and under CREATED_WITH the import that created the case, which brought every date not named. Written
+    # by the import itself, a merge per row (`importing.write`); read by `date_sources.sources_of`.
     date_sources = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

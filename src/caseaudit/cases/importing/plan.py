@@ -12,6 +12,7 @@ from caseaudit.core.register import (
     CHARACTERISTIC_COLUMNS,
     CODED_COLUMNS,
     DATE_COLUMNS,
+    HISTORY_DATE_COLUMNS,
     KEY_DATE_COLUMNS,
     STATUS_COLUMNS,
     TEXT_COLUMNS,
@@ -30,15 +31,17 @@ CASE_COLUMNS = [
     *KEY_DATE_COLUMNS,
     *ANSWER_COLUMNS,
     *STATUS_COLUMNS,
+    # Only a return's rows have these (worked out from its history): compared and written only then.
+    *HISTORY_DATE_COLUMNS,
 ]
-_DATES = [*DATE_COLUMNS, "birth_month"]
+_DATES = [*DATE_COLUMNS, "birth_month", *HISTORY_DATE_COLUMNS]
 
 
 @dataclass
 class Plan:
-    # Typed rows of new cases, and of changed cases with the existing case's `_id`; each with `_dated`,
-    # the register dates it brings or changes (comma-separated), of which the import becomes the source.
-    create: pl.DataFrame
+    create: pl.DataFrame  # typed rows of new cases
+    # Typed rows of changed cases, with the existing case's `_id` and `_dated`: the register dates the row
+    # changes (comma-separated), of which the import becomes the source.
     update: pl.DataFrame
     close: pl.DataFrame  # `_id`, `child_id` and `cohort` of open cases the file no longer lists
     unchanged: pl.DataFrame  # `cohort` of each case the file leaves as it is
@@ -77,7 +80,7 @@ def plan_changes(
 
     `absent` columns are not compared or written. `keep_open` lists child ids that must not be closed even
     though no valid row names them (their rows were rejected): a bad row never closes a child's case."""
-    columns = [c for c in CASE_COLUMNS if c not in absent]
+    columns = [c for c in CASE_COLUMNS if c not in absent and c in incoming.columns]
     if not partial and "closed_on" not in columns:
         # A full import lists the open caseload: a case in it is open, whatever it was before.
         columns.append("closed_on")
@@ -91,13 +94,9 @@ def plan_changes(
     joined = pl.concat([incoming, matched.drop("child_id")], how="horizontal")
     is_new = pl.col("_id").is_null()
     differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in columns])
-    dated = [c for c in columns if c in DATE_COLUMNS]
-    create = joined.filter(is_new).select(
-        *incoming.columns, _named([pl.col(c).is_not_null() for c in dated], dated)
-    )
-    update = joined.filter(~is_new & differs).select(
-        "_id", *incoming.columns, _named([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in dated], dated)
-    )
+    dated = [c for c in columns if c in (*DATE_COLUMNS, "birth_month")]
+    create = joined.filter(is_new).select(incoming.columns)
+    update = joined.filter(~is_new & differs).select("_id", *incoming.columns, _changed(dated))
     unchanged = joined.filter(~is_new & ~differs).select("cohort")
     if partial or existing.is_empty():
         close = existing.clear().select("_id", "child_id", "cohort")
@@ -109,9 +108,9 @@ def plan_changes(
     return Plan(create=create, update=update, close=close, unchanged=unchanged, columns=columns)
 
 
-def _named(conditions: list[pl.Expr], names: list[str]) -> pl.Expr:
-    """`_dated`: the names whose condition holds, comma-separated ("" for none)."""
-    if not names:
+def _changed(dates: list[str]) -> pl.Expr:
+    """`_dated`: the date columns whose value the row changes, comma-separated ("" for none)."""
+    if not dates:
         return pl.lit("").alias("_dated")
-    parts = [pl.when(condition).then(pl.lit(name)) for condition, name in zip(conditions, names, strict=True)]
+    parts = [pl.when(pl.col(c).ne_missing(pl.col(f"{c}_old"))).then(pl.lit(c)) for c in dates]
     return pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null("").alias("_dated")

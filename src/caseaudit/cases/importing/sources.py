@@ -20,7 +20,7 @@ import polars as pl
 from caseaudit.bulk_read import read_frame_where_in
 from caseaudit.core.cohorts import COHORT_SLUGS, precedence
 
-from ..models import Case
+from ..models import CareEpisode, Case, StatutoryReview
 
 # A column of a return's rows, read here and dropped: True where the return holds the episode that began
 # the child's period of care, False where their episodes begin later, null where it holds none of theirs
@@ -29,6 +29,7 @@ PERIOD_KNOWN = "_period_known"
 # What a return learns from a child's episodes: kept as the register holds them for a child it has none of.
 FROM_EPISODES = ("opened_on", "looked_after_since", "placement_start", "legal_status", "placement_type")
 _HELD_DATES = ("opened_on", "looked_after_since", "placement_start")
+FIRST_REVIEW = "first_looked_after_review"
 
 
 def settle_with_register(rows: pl.DataFrame) -> pl.DataFrame:
@@ -78,3 +79,37 @@ def settle_with_register(rows: pl.DataFrame) -> pl.DataFrame:
         *(held_or(c, no_episode) for c in ("placement_start", "legal_status", "placement_type")),
         pl.when(outranked).then(None).otherwise(pl.col("closed_on")).alias("closed_on"),
     ).select(columns)
+
+
+def with_first_reviews(rows: pl.DataFrame, episodes: pl.DataFrame, reviews: pl.DataFrame) -> pl.DataFrame:
+    """`rows` (settled) with `first_looked_after_review`: the first review of each child's current period
+    of care, from the reviews of the return and of the history already kept, where an episode that began
+    the period ("S", on the day the child became looked after) is in either; otherwise empty. The timescale
+    check reads it to know whether the latest review was the first (docs/domain.md#timescales). Worked
+    out here, before the cases are written, so that the import writes it with the rest of each row."""
+    ids = rows["child_id"].to_list()
+    starts = pl.concat([
+        episodes.filter(pl.col("reason") == "S").select("child_id", "starts_on"),
+        read_frame_where_in(
+            CareEpisode.objects.filter(reason="S"), "case__child_id", ids,
+            {"case__child_id": pl.Utf8, "starts_on": pl.Date},
+        ).rename({"case__child_id": "child_id"}),
+    ])  # fmt: skip
+    held = pl.concat([
+        reviews.select("child_id", "held_on"),
+        read_frame_where_in(
+            StatutoryReview.objects.all(), "case__child_id", ids,
+            {"case__child_id": pl.Utf8, "held_on": pl.Date},
+        ).rename({"case__child_id": "child_id"}),
+    ])  # fmt: skip
+    since = rows.select("child_id", pl.col("looked_after_since").str.to_date("%Y-%m-%d").alias("_since"))
+    covered = since.join(
+        starts, left_on=["child_id", "_since"], right_on=["child_id", "starts_on"], how="semi"
+    )
+    firsts = (
+        covered.join(held, on="child_id")
+        .filter(pl.col("held_on") >= pl.col("_since"))
+        .group_by("child_id")
+        .agg(pl.col("held_on").min().dt.strftime("%Y-%m-%d").alias(FIRST_REVIEW))
+    )
+    return rows.join(firsts, on="child_id", how="left", maintain_order="left")

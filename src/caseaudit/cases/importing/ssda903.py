@@ -34,7 +34,7 @@ from caseaudit.core.register import CHILD_ID_MAX_LENGTH, CHILD_ID_PATTERN, COLUM
 from caseaudit.readers.csv_text import read_text_csv
 from caseaudit.readers.table import ImportRefused, RawTable, RowError
 
-from .sources import PERIOD_KNOWN, settle_with_register
+from .sources import PERIOD_KNOWN, settle_with_register, with_first_reviews
 
 # The tables caseaudit reads, each known by the columns it must have.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -113,19 +113,18 @@ def read_ssda903(paths: Sequence[Path], *, year: CollectionYear | None = None) -
                 "neither shows nor checks what it holds."
             )
     frame, held = _register_rows(checked)
+    episodes, reviews = _episodes(checked.get("Episodes")), _reviews(checked.get("Reviews"))
+    settled = settle_with_register(frame)
+    if "Episodes" in checked:
+        settled = with_first_reviews(settled, episodes, reviews)
     raw = RawTable(
-        frame=settle_with_register(frame),
+        frame=settled,
         kind="ssda903",
         warnings=warnings,
         merge_lists=False,
         absent=frozenset(c for c in COLUMNS if c not in held),
     )
-    return ReturnRead(
-        raw,
-        _episodes(checked.get("Episodes")),
-        _reviews(checked.get("Reviews")),
-        _missing(checked.get("Missing")),
-    )
+    return ReturnRead(raw, episodes, reviews, _missing(checked.get("Missing")))
 
 
 def _episodes(episodes: pl.DataFrame | None) -> pl.DataFrame:

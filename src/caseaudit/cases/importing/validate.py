@@ -12,6 +12,7 @@ from caseaudit.core.register import (
     CHILD_ID_MAX_LENGTH,
     CHILD_ID_PATTERN,
     DATE_COLUMNS,
+    HISTORY_DATE_COLUMNS,
     NAME_MAX_LENGTH,
     TEXT_COLUMNS,
 )
@@ -93,7 +94,9 @@ def validate(raw: RawTable) -> Validated:
         check(column, pl.col(column).is_not_null() & code.is_null(), reason)
         coded.append(code.alias(column))
 
-    typed, date_reasons = date_columns(frame.with_columns(cohort.alias("cohort"), *coded), list(DATE_COLUMNS))
+    # A return brings the dates worked out from its history too (`sources.with_first_reviews`).
+    dates = [*DATE_COLUMNS, *(c for c in HISTORY_DATE_COLUMNS if c in frame.columns)]
+    typed, date_reasons = date_columns(frame.with_columns(cohort.alias("cohort"), *coded), dates)
     checks.extend(date_reasons.items())
     typed, month_reason = month_column(typed, "birth_month")
     checks.append(("birth_month", month_reason))

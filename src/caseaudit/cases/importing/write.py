@@ -16,9 +16,9 @@ from django.db import connection
 from django.utils import timezone
 
 from caseaudit.bulk_insert import insert_rows, sqlite_dates
-from caseaudit.core.register import CODED_COLUMNS, DATE_COLUMNS
+from caseaudit.core.register import CODED_COLUMNS, DATE_COLUMNS, HISTORY_DATE_COLUMNS
 
-from ..models import Case, Staff, Team
+from ..models import CREATED_WITH, Case, Staff, Team
 from .plan import Plan
 
 CHUNK = 20_000
@@ -35,11 +35,14 @@ def apply_plan(plan: Plan, *, batch_id: int, today: date, progress: Progress | N
     create = _with_ids(plan.create, names)
     update = _with_ids(plan.update, names)
 
-    insert_columns = ["child_id", "cohort", *_FOREIGN_KEYS.values(), *CODED_COLUMNS, *_DATES]
+    history = [c for c in HISTORY_DATE_COLUMNS if c in create.columns]
+    insert_columns = ["child_id", "cohort", *_FOREIGN_KEYS.values(), *CODED_COLUMNS, *_DATES, *history]
     insert_rows(
         Case,
-        create.select(*insert_columns, _sources(batch_id)).with_columns(
-            pl.lit(batch_id).alias("import_batch_id")
+        create.select(*insert_columns).with_columns(
+            pl.lit(batch_id).alias("import_batch_id"),
+            # Every date of a new case came with it: one entry says so (docs/domain.md#one-register).
+            pl.lit(json.dumps({CREATED_WITH: batch_id})).alias("date_sources"),
         ),
         progress=progress,
     )
@@ -61,7 +64,8 @@ def apply_plan(plan: Plan, *, batch_id: int, today: date, progress: Progress | N
 
 
 def _sources(batch_id: int) -> pl.Expr:
-    """`date_sources` of a row: its `_dated` columns, each brought by the batch, as a JSON object."""
+    """`date_sources` of a changed row: its `_dated` columns, each changed by the batch, as a JSON object
+    merged into the row's own."""
     each = pl.col("_dated").str.replace_all(r"([a-z0-9_]+)", f'"${{1}}": {batch_id}')
     return pl.concat_str(pl.lit("{"), each, pl.lit("}")).alias("date_sources")
 
@@ -72,18 +76,6 @@ def _merged() -> str:
     if connection.vendor == "postgresql":
         return "COALESCE(date_sources, '{}'::jsonb) || %s::jsonb"
     return "json_patch(COALESCE(date_sources, '{}'), %s)"
-
-
-def set_column(column: str, values: pl.DataFrame) -> None:
-    """Set `column` of each case of `values` (`value`, `_id`) in bulk: a date worked out from a return's
-    history, for the tens of thousands of children it names. Stamped as changed, so that results kept
-    for the register's fingerprint are worked out again."""
-    stamp = pl.lit(connection.ops.adapt_datetimefield_value(timezone.now())).alias("_stamp")
-    _executemany(
-        f"UPDATE {Case._meta.db_table} SET {column} = %s, updated_at = %s WHERE id = %s",  # noqa: S608 (a field's name)
-        _rows(values.select("value", stamp, "_id")),
-        None,
-    )
 
 
 def _ensure_names(plan: Plan) -> dict[str, dict[str, int]]:
