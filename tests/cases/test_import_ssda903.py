@@ -424,3 +424,13 @@ def test_a_care_leaver_the_return_knows_only_from_oc3_keeps_the_dates_of_their_c
     )  # fmt: skip
     assert (leaver.placement_start, leaver.legal_status) == (date(2022, 1, 10), "C2")
     assert (leaver.sex, leaver.ethnicity) == ("M", "AIND")  # from the Header, which does name them
+
+
+def test_the_visit_check_counts_from_the_placement_the_episodes_show(tmp_path):
+    import_return(read_ssda903([write_return(tmp_path / "903")]), file_name="SSDA903", acting_user=SYSTEM)
+    case = Case.objects.get(child_id="LAC1")
+    visit = next(c for c in case_timescales(case, TODAY) if c.check == "looked-after-visit")
+    # In care since March 2019, moved on 2 January 2020 (a change of legal status in between is no move):
+    # with no visit recorded, the first was due within a week of the move.
+    assert (visit.due_date, visit.status) == (date(2020, 1, 9), Status.OVERDUE)
+    assert "current placement started" in visit.anchor_label
