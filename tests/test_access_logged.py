@@ -23,6 +23,8 @@ cycles = matrix.cycles
 
 # URL names of GET rows whose pages show no child's data, and why.
 NO_CHILD_DATA = {
+    # The person's own API tokens: names and dates, never a child's data (the API logs its own reads).
+    "api-tokens": "API tokens",
     # The person's own sign-in: codes, authenticator, sessions.
     "signin:code": "sign-in",
     "signin:set-up": "sign-in",

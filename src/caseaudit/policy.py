@@ -116,6 +116,11 @@ def owns_or_manages_action(user: User, action: Any) -> bool:
     return owns(user, action) or manages_action(user, action)
 
 
+def owns_or_self(user: User, item: Any) -> bool:
+    """The person themselves, or the owner of their API token."""
+    return item == user if isinstance(item, User) else owns(user, item)
+
+
 def allocated_follow_up(user: User, follow_up: Any) -> bool:
     return follow_up.auditor_id == user.pk
 
@@ -418,6 +423,14 @@ MANAGE_ACCOUNTS = _capability(
 # Choosing one's own password from a single-use link: the link is the authority; this says that an account
 # switched off cannot use one (`can()` refuses every inactive person).
 CHOOSE_PASSWORD = _capability("choose-password", "choose a password", tuple(Role))
+# The HTTP API: a personal token carries its owner's role and scope, so anyone may make one for themselves
+# and revoke their own; an administrator (or the command line) may for anyone.
+USE_API = _capability(
+    "use-api", "make and revoke their own API tokens", dict.fromkeys(tuple(Role), owns_or_self)
+)
+ISSUE_API_TOKENS = _capability(
+    "issue-api-tokens", "make or revoke another person's API tokens", (ADMINISTRATOR,), system=True
+)
 
 
 def role_may(role: str, capability: Capability) -> bool:

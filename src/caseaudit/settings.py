@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "caseaudit.records",
     "caseaudit.demo",
     "caseaudit.serving",
+    "caseaudit.api",
+    # The API's browsable documentation, served from its own static files (nothing from the internet).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +365,10 @@ COUNCIL_NAME = os.environ.get("CASEAUDIT_COUNCIL_NAME", "").strip() or (
 
 # The improvement tracker: a case moderated Inadequate is due for re-audit this many weeks later; the
 # address that reminder emails link to (they are sent from the command line, outside any request).
+# Personal API tokens: how long a new one lasts unless its maker says, and how many requests each may make
+# a minute.
+CASEAUDIT_API_TOKEN_DAYS = _positive("CASEAUDIT_API_TOKEN_DAYS", 90)
+CASEAUDIT_API_RATE = _positive("CASEAUDIT_API_RATE", 120)
 CASEAUDIT_REAUDIT_WEEKS = int(os.environ.get("CASEAUDIT_REAUDIT_WEEKS", "12"))
 CASEAUDIT_SITE_URL = os.environ.get("CASEAUDIT_SITE_URL", "http://127.0.0.1:8000")
 

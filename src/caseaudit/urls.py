@@ -35,6 +35,8 @@ urlpatterns = [
     path("feedback/", include("caseaudit.audits.public_feedback_urls")),
     # For a load balancer or monitor: whether this copy of the service can work, without a session or data.
     path("healthz", serving_views.healthz, name="healthz"),
+    # The HTTP API (`/api/v1/`), and a person's API tokens on their account.
+    path("", include("caseaudit.api.urls")),
 ]
 
 handler403 = "caseaudit.views.forbidden"

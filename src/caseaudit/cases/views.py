@@ -35,11 +35,11 @@ from .forms import (
     DEFAULT_SORT,
     DEFAULT_STATUS,
     STATUS_CHOICES,
-    UNALLOCATED,
     RegisterFilterForm,
 )
 from .models import Case, Staff, Team, history_reaches_period_start
 from .panels import case_history_context, case_panels_context
+from .register_filters import filtered
 from .scoping import cases_visible_to, scope_of
 
 PAGE_SIZE = 50
@@ -72,11 +72,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     keep = policy.can(user, policy.READ_EVERY_RECORD) or scope_of(user) is not None  # type: ignore[arg-type]
     counts = _KeptCounts(form.register) if keep else None
 
-    page = Paginator(_sorted(_filtered(visible, filters), filters, counts), PAGE_SIZE).get_page(
+    page = Paginator(_sorted(filtered(visible, filters), filters, counts), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     status_label = dict(STATUS_CHOICES)[filters["status"]]
-    filtered = any(filters[name] for name in ("q", "cohort", "team", "worker")) or (
+    narrowed = any(filters[name] for name in ("q", "cohort", "team", "worker")) or (
         filters["status"] != DEFAULT_STATUS
     )
     record_access(request.user, "view", "case-list", "", _list_detail(page, filters))
@@ -88,7 +88,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "status_noun": status_label.lower().removesuffix(" cases"),
-            "filtered": filtered,
+            "filtered": narrowed,
             # Only asked when the page is empty: is it the filters, or does this person see no cases?
             "nothing_visible": page.paginator.count == 0 and not visible.exists(),
             "sort_headers": _sort_headers(filters),
@@ -109,25 +109,6 @@ def _list_detail(page: Page[Case], filters: dict[str, str]) -> str:
         "sort": "" if filters["sort"] == DEFAULT_SORT else filters["sort"],
     }
     return shown("cases", page.paginator.count, page=page, filters=chosen)
-
-
-def _filtered(visible: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case]:
-    cases = visible
-    if filters["status"] == "open":
-        cases = cases.filter(closed_on__isnull=True)
-    elif filters["status"] == "closed":
-        cases = cases.filter(closed_on__isnull=False)
-    if filters["cohort"]:
-        cases = cases.filter(cohort=filters["cohort"])
-    if filters["team"]:
-        cases = cases.filter(team_id=int(filters["team"]))
-    if filters["worker"] == UNALLOCATED:
-        cases = cases.filter(worker__isnull=True)
-    elif filters["worker"]:
-        cases = cases.filter(worker_id=int(filters["worker"]))
-    if filters["q"]:
-        cases = cases.filter(child_id__icontains=filters["q"])
-    return cases
 
 
 # A sort by a column a filter holds to one value is a sort by Child Unique ID, which an index serves.

@@ -185,6 +185,17 @@ def summary_visible_to(
     return kept(key, counted, dump=_summary_bytes, load=_summary_from)
 
 
+def summary_for(user: User, as_of: date, rules: RuleSet, cohort: str, check: str) -> tuple[pl.DataFrame, int]:
+    """The summary's counts (`summarise`) for one cohort and check (or all), and the open cases they cover,
+    as `user` may have them: their own scope's, or the whole register's for those who read every record or
+    none (the compliance page and the API both ask this)."""
+    if policy.can(user, policy.READ_CHILD_RECORDS) and not policy.can(user, policy.READ_EVERY_RECORD):
+        return summary_visible_to(user, as_of, rules, cohort=cohort, check=check)
+    # The whole register, whose counts are kept between requests. For those who see no child-level data
+    # these aggregates are all they get: nothing child-level is in them.
+    return register_summary(as_of, rules, cohort=cohort, check=check)
+
+
 def _summary(results: pl.DataFrame, cohort: str, check: str) -> tuple[pl.DataFrame, int]:
     """`summarise` of the checks of one cohort and check (or all), and how many open cases they cover."""
     results = filter_results(results, cohort=cohort, checks=[check] if check else ())

@@ -50,9 +50,8 @@ from .queries import (
     allocations,
     filter_results,
     open_cases,
-    register_summary,
     results_visible_to,
-    summary_visible_to,
+    summary_for,
     timescale_rules,
 )
 from .review_breaches import reviews_held_late
@@ -73,15 +72,6 @@ def _scope(user: User) -> str:
     return next((words for capability, words in _SCOPES if policy.can(user, capability)), COUNTS_ONLY)
 
 
-def _counts(user: User, as_of: date, rules: RuleSet, cohort: str, check: str) -> tuple[pl.DataFrame, int]:
-    """The summary's counts (`summarise`) for one cohort and check (or all), and the open cases they cover."""
-    if policy.can(user, policy.READ_CHILD_RECORDS) and not policy.can(user, policy.READ_EVERY_RECORD):
-        return summary_visible_to(user, as_of, rules, cohort=cohort, check=check)
-    # The whole register, whose counts are kept between requests. For those who see no child-level data
-    # these aggregates are all they get: nothing child-level leaves this module for them.
-    return register_summary(as_of, rules, cohort=cohort, check=check)
-
-
 def _cases_in_scope(user: User) -> QuerySet[Case]:
     """The cases the summary counts: a team's for those who read their team's records, else every case."""
     if policy.can(user, policy.READ_CHILD_RECORDS) and not policy.can(user, policy.READ_EVERY_RECORD):
@@ -98,7 +88,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = ComplianceFilterForm(request.GET, rules=rules, today=today)
     filters = form.filters()
-    counts, cases = _counts(user, filters["as_of"], rules, filters["cohort"], filters["check"])
+    counts, cases = summary_for(user, filters["as_of"], rules, filters["cohort"], filters["check"])
     drill_down = policy.can(user, policy.READ_CHILD_RECORDS)
     rows = []
     for row in counts.iter_rows(named=True):

@@ -1,0 +1,40 @@
+"""Every error of the API as an RFC 9457 problem: `application/problem+json` with the type, title, status,
+what went wrong in words a person can act on, and the path asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+MEDIA_TYPE = "application/problem+json"
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Changed since you read it",
+    422: "Invalid input",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+
+def problem(
+    request: HttpRequest, status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+) -> HttpResponse:
+    body = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        **extra,
+    }
+    response = JsonResponse(body, status=status, content_type=MEDIA_TYPE)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response

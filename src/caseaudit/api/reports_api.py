@@ -1,0 +1,70 @@
+"""`/api/v1/reports/grades` and `/api/v1/compliance/summary`: the committee's grade table and the
+compliance counts, the same rows, percentages and caveats as `caseaudit report grades --format json` and
+the compliance page. Counts only: no child is named."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from caseaudit import policy
+from caseaudit.compliance.queries import summary_for, timescale_rules
+from caseaudit.core.audit_types import AUDIT_TYPES, CASE_FILE
+from caseaudit.core.cohorts import COHORT_SLUGS
+from caseaudit.reports.grade_formats import as_json
+from caseaudit.reports.grades import grade_table
+
+router = Router(tags=["reports"])
+
+
+class GradeFilters(Schema):
+    cohort: str = ""  # one cohort, or every cohort
+    by: Literal["year", "cycle"] = "year"
+    grade_source: Literal["moderated", "auditor"] = "moderated"
+    type: str = CASE_FILE  # the kind of audit
+
+
+class ComplianceFilters(Schema):
+    as_of: date | None = None  # default today
+    cohort: str = ""
+    check: str = ""
+
+
+@router.get("/reports/grades", response=dict[str, Any], summary="The table of grades")
+def grades(request: HttpRequest, filters: Query[GradeFilters]) -> dict[str, Any]:
+    """Audits by period and cohort: counts and percentages per grade, the 95% intervals, caveats where
+    periods were sampled or graded differently and where samples are small. As `caseaudit report grades
+    --format json`."""
+    policy.person(request.user, policy.READ_GRADE_TABLE)
+    if filters.cohort and filters.cohort not in COHORT_SLUGS:
+        raise HttpError(422, f"cohort: one of {', '.join(COHORT_SLUGS)}")
+    if filters.type not in AUDIT_TYPES:
+        raise HttpError(422, f"type: one of {', '.join(AUDIT_TYPES)}")
+    table = grade_table(
+        by=filters.by,
+        grade_source=filters.grade_source,
+        cohort=filters.cohort or None,
+        audit_type=filters.type,
+    )
+    return as_json(table)
+
+
+@router.get("/compliance/summary", response=dict[str, Any], summary="Compliance with timescales, counted")
+def compliance_summary(request: HttpRequest, filters: Query[ComplianceFilters]) -> dict[str, Any]:
+    """For each check and cohort, how many open cases are compliant, overdue, due soon, not applicable or
+    missing data on `as_of`, and how many one-off events were done late: for the cases this person may
+    see (everyone's counts for those who see every case or none), as the compliance page counts them."""
+    user = policy.person(request.user, policy.READ_COMPLIANCE)
+    rules = timescale_rules()
+    if filters.cohort and filters.cohort not in COHORT_SLUGS:
+        raise HttpError(422, f"cohort: one of {', '.join(COHORT_SLUGS)}")
+    if filters.check and filters.check not in {rule.slug for rule in rules.rules}:
+        raise HttpError(422, f"check: one of {', '.join(rule.slug for rule in rules.rules)}")
+    as_of = filters.as_of or timezone.localdate()
+    counts, cases = summary_for(user, as_of, rules, filters.cohort, filters.check)
+    return {"as_of": as_of.isoformat(), "open_cases": cases, "rows": counts.to_dicts()}
