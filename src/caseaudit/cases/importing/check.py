@@ -62,16 +62,20 @@ def read_and_plan(
         raise ImportRefused(f"{name} has no rows of cases: nothing to import.")
     checked = validate(raw)
     incoming = merge_lists(checked.frame) if raw.merge_lists else checked.frame
-
     result = ImportResult(file_name=name, kind=raw.kind, dry_run=dry_run, partial=partial)
+    warnings, absent = raw.warnings, raw.absent
+    # The file's text is let go before the register is read: at a million rows its dates as text alone
+    # are a quarter of a gigabyte (a return's reader keeps its own rows, which are small).
+    del raw
+
     result.errors = checked.errors
     result.error_count = checked.error_count
-    result.warnings = [*raw.warnings, *_implausible(incoming)]
+    result.warnings = [*warnings, *_implausible(incoming)]
     for cohort in checked.rejected["cohort"]:
         result.counts(cohort).rejected += 1
     existing = load_register()
     plan = plan_changes(
-        incoming, existing, absent=raw.absent, partial=partial, keep_open=checked.rejected["child_id"]
+        incoming, existing, absent=absent, partial=partial, keep_open=checked.rejected["child_id"]
     )
     _count(plan, result)
     result.closing = cases_to_close(plan.close)

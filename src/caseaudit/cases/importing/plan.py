@@ -95,7 +95,8 @@ def plan_changes(
     is_new = pl.col("_id").is_null()
     differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in columns])
     dated = [c for c in columns if c in (*DATE_COLUMNS, "birth_month")]
-    create = joined.filter(is_new).select(incoming.columns)
+    # Into an empty register every row is new: taken as it is, not copied by a filter.
+    create = incoming if existing.is_empty() else joined.filter(is_new).select(incoming.columns)
     update = joined.filter(~is_new & differs).select("_id", *incoming.columns, _changed(dated))
     unchanged = joined.filter(~is_new & ~differs).select("cohort")
     if partial or existing.is_empty():
