@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Schema
 
 MEDIA_TYPE = "application/problem+json"
 TITLES = {
@@ -38,3 +39,18 @@ def problem(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, as every error of the API is."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+
+
+# The errors any operation may answer with, for the OpenAPI document: no token, a role that may not, a
+# thing not there (or not the person's to see), bad input, too many requests.
+ERRORS: dict[int, type[Problem]] = dict.fromkeys((401, 403, 404, 422, 429), Problem)

@@ -19,11 +19,24 @@ from caseaudit import policy
 
 from . import cases_api, reports_api
 from .auth import AUTH, TooManyRequests
-from .problems import problem
+from .problems import ERRORS, MEDIA_TYPE, problem
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class CaseauditApi(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The document, with every error answered as what it is: `application/problem+json`."""
+        document = super().get_openapi_schema(*args, **kwargs)
+        for item in document["paths"].values():
+            for operation in item.values():
+                for status, response in operation.get("responses", {}).items():
+                    if int(status) >= 400 and "content" in response:
+                        response["content"] = {MEDIA_TYPE: next(iter(response["content"].values()))}
+        return document
+
+
+api = CaseauditApi(
     title="caseaudit API",
     version="1",
     description=(
@@ -46,7 +59,7 @@ class Me(Schema):
     token_expires: str | None
 
 
-@api.get("/me", response=Me, summary="Who you are signed in as", tags=["you"])
+@api.get("/me", response={200: Me, **ERRORS}, summary="Who you are signed in as", tags=["you"])
 def me(request: HttpRequest) -> dict[str, Any]:
     token = getattr(request, "api_token", None)
     user = request.user
