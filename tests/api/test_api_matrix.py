@@ -1,6 +1,8 @@
 """Who may call what in the API: every operation of the OpenAPI document, every persona, with a token of
-their own. The expected answer comes from the policy, as the pages' matrix (tests/test_role_matrix.py):
-no token at all is 401; a role that may never is 403; a case outside the person's scope is 404."""
+their own. The expected answer comes from the policy, in the order an operation asks, as the pages'
+matrix (tests/test_role_matrix.py): no token is 401; a role that may never is 403; a target outside the
+person's scope is 404; an object rule that refuses is 403; otherwise the operation's own success (an
+update sent without If-Match gets 428 and changes nothing, so no row changes what the next sees)."""
 
 from __future__ import annotations
 
@@ -10,17 +12,32 @@ from django.test import Client
 from caseaudit import policy
 from caseaudit.api.actions import create_token
 from caseaudit.api.v1 import api
+from caseaudit.cases.scoping import cases_visible_to
+from caseaudit.improvement.scoping import actions_visible_to
+
+from ..improvement.conftest import make_action
 
 pytestmark = pytest.mark.django_db
-OK, UNAUTHORISED, FORBIDDEN, NOT_FOUND = 200, 401, 403, 404
+OK, UNAUTHORISED, FORBIDDEN, NOT_FOUND, PRECONDITION_REQUIRED = 200, 401, 403, 404, 428
 
-# (method, path as the document has it): the capability it needs, and the case whose id fills {case_id}.
-OPERATIONS: dict[tuple[str, str], tuple[policy.Capability | None, str | None]] = {
-    ("get", "/api/v1/me"): (None, None),
-    ("get", "/api/v1/cases"): (policy.READ_CHILD_RECORDS, None),
-    ("get", "/api/v1/cases/{case_id}"): (policy.READ_CHILD_RECORDS, "own"),
-    ("get", "/api/v1/reports/grades"): (policy.READ_GRADE_TABLE, None),
-    ("get", "/api/v1/compliance/summary"): (policy.READ_COMPLIANCE, None),
+# (method, path as the document has it): the capability it needs, the target whose id fills the path
+# (and the object rule it must meet, if any), and what success is.
+OPERATIONS: dict[
+    tuple[str, str], tuple[policy.Capability | None, str | None, policy.Capability | None, int]
+] = {
+    ("get", "/api/v1/me"): (None, None, None, OK),
+    ("get", "/api/v1/cases"): (policy.READ_CHILD_RECORDS, None, None, OK),
+    ("get", "/api/v1/cases/{case_id}"): (policy.READ_CHILD_RECORDS, "case", None, OK),
+    ("get", "/api/v1/reports/grades"): (policy.READ_GRADE_TABLE, None, None, OK),
+    ("get", "/api/v1/compliance/summary"): (policy.READ_COMPLIANCE, None, None, OK),
+    ("get", "/api/v1/actions"): (policy.USE_TRACKER, None, None, OK),
+    ("get", "/api/v1/actions/{action_id}"): (policy.USE_TRACKER, "action", None, OK),
+    ("patch", "/api/v1/actions/{action_id}"): (
+        policy.UPDATE_ACTION,
+        "action",
+        policy.UPDATE_ACTION,
+        PRECONDITION_REQUIRED,
+    ),
 }
 
 
@@ -32,28 +49,27 @@ def test_every_operation_of_the_document_is_in_the_matrix():
 
 @pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
 def test_each_persona_gets_what_the_policy_says(personas, method, path):
-    capability, target = OPERATIONS[(method, path)]
-    case = personas.own_case
-    url = path.replace("{case_id}", str(case.pk))
-    assert getattr(Client(), method)(url).status_code == UNAUTHORISED
+    capability, target, rule, success = OPERATIONS[(method, path)]
+    action = make_action(personas.own_case, personas.worker)
+    targets = {
+        "case": (personas.own_case, cases_visible_to),
+        "action": (action, actions_visible_to),
+    }
+    url = path.replace("{case_id}", str(personas.own_case.pk)).replace("{action_id}", str(action.pk))
+    send = {"data": "{}", "content_type": "application/json"} if method == "patch" else {}
+    assert getattr(Client(), method)(url, **send).status_code == UNAUTHORISED
     for name, person in personas.by_role().items():
         secret = create_token(person, name="matrix", acting_user=person).secret
-        response = getattr(Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), method)(url)
+        response = getattr(Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), method)(url, **send)
+        expected = success
         if capability is not None and not policy.can(person, capability):
             expected = FORBIDDEN
-        elif (
-            target is not None
-            and not case.__class__.objects.filter(pk=case.pk).filter(pk__in=_visible(person)).exists()
-        ):
-            expected = NOT_FOUND
-        else:
-            expected = OK
+        elif target is not None:
+            thing, visible_to = targets[target]
+            if not visible_to(person).filter(pk=thing.pk).exists():
+                expected = NOT_FOUND
+            elif rule is not None and not policy.can(person, rule, thing):
+                expected = FORBIDDEN
         assert response.status_code == expected, (name, response.content[:300])
-        if expected != OK:
+        if expected >= 400:
             assert response["Content-Type"] == "application/problem+json"
-
-
-def _visible(person):
-    from caseaudit.cases.scoping import cases_visible_to
-
-    return cases_visible_to(person).values("pk")
