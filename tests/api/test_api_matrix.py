@@ -12,9 +12,12 @@ from django.test import Client
 from caseaudit import policy
 from caseaudit.api.actions import create_token
 from caseaudit.api.v1 import api
+from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.cases.scoping import cases_visible_to
+from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.scoping import actions_visible_to
 
+from ..cycles.builders import allocate_to, make_cycle
 from ..improvement.conftest import make_action
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +35,11 @@ OPERATIONS: dict[
     ("get", "/api/v1/compliance/summary"): (policy.READ_COMPLIANCE, None, None, OK),
     ("get", "/api/v1/actions"): (policy.USE_TRACKER, None, None, OK),
     ("get", "/api/v1/actions/{action_id}"): (policy.USE_TRACKER, "action", None, OK),
+    ("get", "/api/v1/audits"): (policy.READ_CHILD_RECORDS, None, None, OK),
+    ("get", "/api/v1/audits/{audit_id}"): (policy.READ_CHILD_RECORDS, "audit", None, OK),
+    ("get", "/api/v1/moderation/queue"): (policy.MODERATE, None, None, OK),
+    ("get", "/api/v1/cycles"): (policy.PLAN_CYCLES, None, None, OK),
+    ("get", "/api/v1/cycles/{cycle_id}"): (policy.PLAN_CYCLES, "cycle", None, OK),
     ("patch", "/api/v1/actions/{action_id}"): (
         policy.UPDATE_ACTION,
         "action",
@@ -51,11 +59,18 @@ def test_every_operation_of_the_document_is_in_the_matrix():
 def test_each_persona_gets_what_the_policy_says(personas, method, path):
     capability, target, rule, success = OPERATIONS[(method, path)]
     action = make_action(personas.own_case, personas.worker)
+    cycle = make_cycle([personas.own_case, personas.other_case])
+    allocate_to(cycle, personas.auditor)
+    audit = cycle.audits.get(case=personas.own_case)
     targets = {
         "case": (personas.own_case, cases_visible_to),
         "action": (action, actions_visible_to),
+        "audit": (audit, audits_visible_to),
+        "cycle": (cycle, lambda person: Cycle.objects.all()),
     }
-    url = path.replace("{case_id}", str(personas.own_case.pk)).replace("{action_id}", str(action.pk))
+    url = path
+    for name, (thing, _) in targets.items():
+        url = url.replace(f"{{{name}_id}}", str(thing.pk))
     send = {"data": "{}", "content_type": "application/json"} if method == "patch" else {}
     assert getattr(Client(), method)(url, **send).status_code == UNAUTHORISED
     for name, person in personas.by_role().items():

@@ -17,7 +17,7 @@ from ninja.errors import ValidationError as BadInput
 
 from caseaudit import policy
 
-from . import actions_api, cases_api, reports_api
+from . import actions_api, audits_api, cases_api, reports_api
 from .auth import AUTH, TooManyRequests
 from .problems import ERRORS, MEDIA_TYPE, problem
 
@@ -51,6 +51,7 @@ api = CaseauditApi(
 api.add_router("", cases_api.router)
 api.add_router("", reports_api.router)
 api.add_router("", actions_api.router)
+api.add_router("", audits_api.router)
 
 
 class Me(Schema):

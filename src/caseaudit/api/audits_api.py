@@ -1,0 +1,200 @@
+"""`/api/v1/audits`, `/api/v1/moderation/queue` and `/api/v1/cycles`: the audits a person may read (an
+auditor's own drafts, the audited team's once submitted), the moderators' queue, and each cycle with its
+progress. Reads only, through the same scoped queries as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from math import ceil
+from typing import Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja import Path as PathParam
+
+from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.list_reads import shown
+from caseaudit.audits.models import Audit, AuditStatus
+from caseaudit.audits.scoping import audits_visible_to
+from caseaudit.cycles.models import Cycle
+from caseaudit.cycles.progress import ProgressRow, cycle_progress
+
+from .cases_api import BIGGEST_ID, MOST_A_PAGE
+from .problems import ERRORS
+
+router = Router(tags=["audits"])
+Status = Literal["", "not-started", "in-progress", "submitted", "returned", "moderated", "withdrawn"]
+
+
+class AuditFilters(Schema):
+    status: Status = ""
+    cycle: int | None = Field(None, ge=1, le=BIGGEST_ID)
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(100, ge=1, le=MOST_A_PAGE)
+
+
+class AuditOut(Schema):
+    id: int
+    case_id: int
+    child_id: str
+    cohort: str
+    cycle: str | None
+    status: str
+    auditor: str | None
+    auditor_grade: str
+    moderated_grade: str
+    submitted_at: datetime | None
+    version: int
+
+
+class AuditPage(Schema):
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[AuditOut]
+
+
+def _out(audit: Audit) -> dict[str, object]:
+    auditor = audit.auditor
+    return {
+        "id": audit.pk,
+        "case_id": audit.case_id,
+        "child_id": audit.case.child_id,
+        "cohort": audit.cohort,
+        "cycle": audit.cycle.name if audit.cycle else None,
+        "status": audit.status,
+        "auditor": (auditor.get_full_name() or auditor.username) if auditor else None,
+        "auditor_grade": audit.auditor_grade,
+        "moderated_grade": audit.moderated_grade,
+        "submitted_at": audit.submitted_at,
+        "version": audit.version,
+    }
+
+
+def _page(audits: object, page: int, size: int) -> tuple[int, list[Audit]]:
+    total = audits.count()  # type: ignore[attr-defined]
+    start = (page - 1) * size
+    return total, list(audits[start : start + size])  # type: ignore[index]
+
+
+@router.get("/audits", response={200: AuditPage, **ERRORS}, summary="The audits you may read")
+def list_audits(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, object]:
+    """An auditor's own allocations, a team's audits once submitted, every audit for the QA team: as the
+    pages show them, newest cycle first."""
+    user = policy.person(request.user, policy.READ_CHILD_RECORDS)
+    audits = audits_visible_to(user).select_related("case", "cycle", "auditor").order_by("-cycle_id", "pk")
+    if filters.status:
+        audits = audits.filter(status=filters.status)
+    if filters.cycle:
+        audits = audits.filter(cycle_id=filters.cycle)
+    total, items = _page(audits, filters.page, filters.page_size)
+    record_access(user, "view", "audit-list", "", f"API: {shown('audits', total)}")
+    return {
+        "total": total,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": ceil(total / filters.page_size) if total else 0,
+        "items": [_out(audit) for audit in items],
+    }
+
+
+@router.get("/audits/{audit_id}", response={200: AuditOut, **ERRORS}, summary="One audit")
+def audit_detail(
+    request: HttpRequest, audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
+) -> dict[str, object]:
+    user = policy.person(request.user, policy.READ_CHILD_RECORDS)
+    audit = get_object_or_404(audits_visible_to(user).select_related("case", "cycle", "auditor"), pk=audit_id)
+    record_access(user, "view", "audit", audit.pk, "API")
+    return _out(audit)
+
+
+@router.get("/moderation/queue", response={200: AuditPage, **ERRORS}, summary="Audits waiting for moderation")
+def moderation_queue(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, object]:
+    """The submitted audits a moderator may decide, the longest waiting first (never their own)."""
+    user = policy.person(request.user, policy.MODERATE)
+    waiting = (
+        audits_visible_to(user)
+        .filter(status=AuditStatus.SUBMITTED)
+        .select_related("case", "cycle", "auditor")
+        .order_by("submitted_at", "pk")
+    )
+    total, items = _page(waiting, filters.page, filters.page_size)
+    record_access(user, "view", "moderation-queue", "", f"API: {shown('waiting', total)}")
+    return {
+        "total": total,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": ceil(total / filters.page_size) if total else 0,
+        "items": [_out(audit) for audit in items],
+    }
+
+
+class ProgressOut(Schema):
+    label: str
+    counts: dict[str, int]
+    overdue: int
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    audit_type: str
+    status: str
+    starts_on: date
+    ends_on: date
+    audits: int
+
+
+class CycleDetail(CycleOut):
+    window_ended: bool
+    withdrawn: int
+    total: ProgressOut
+    by_auditor: list[ProgressOut]
+    by_cohort: list[ProgressOut]
+
+
+def _cycle(cycle: Cycle) -> dict[str, object]:
+    return {
+        "id": cycle.pk,
+        "name": cycle.name,
+        "audit_type": cycle.audit_type,
+        "status": cycle.status,
+        "starts_on": cycle.starts_on,
+        "ends_on": cycle.ends_on,
+        "audits": cycle.audits.count(),
+    }
+
+
+def _row(row: ProgressRow) -> dict[str, object]:
+    return {"label": row.label, "counts": dict(row.counts), "overdue": row.overdue}
+
+
+@router.get("/cycles", response={200: list[CycleOut], **ERRORS}, summary="Audit cycles", tags=["cycles"])
+def list_cycles(request: HttpRequest) -> list[dict[str, object]]:
+    policy.person(request.user, policy.PLAN_CYCLES)
+    return [_cycle(cycle) for cycle in Cycle.objects.order_by("-pk")]
+
+
+@router.get(
+    "/cycles/{cycle_id}", response={200: CycleDetail, **ERRORS}, summary="A cycle's progress", tags=["cycles"]
+)
+def cycle_detail(
+    request: HttpRequest, cycle_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
+) -> dict[str, object]:
+    """A cycle and its progress: audits by status for each auditor and cohort, and how many are overdue.
+    Counts and names of auditors only: no child is named."""
+    policy.person(request.user, policy.PLAN_CYCLES)
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    progress = cycle_progress(cycle, today=timezone.localdate())
+    return {
+        **_cycle(cycle),
+        "window_ended": progress.is_overdue,
+        "withdrawn": progress.withdrawn,
+        "total": _row(progress.total),
+        "by_auditor": [_row(row) for row in progress.by_auditor],
+        "by_cohort": [_row(row) for row in progress.by_cohort],
+    }
