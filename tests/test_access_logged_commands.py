@@ -51,6 +51,7 @@ NO_READ = {
     "demo_data": "makes a synthetic authority",
     "demo_returns": "writes synthetic returns from the demo's synthetic children, for trying the import",
     "tokens": "makes, revokes and lists API tokens: a change each, and no child's data",
+    "cli_reference": "prints the commands' own help",
     "serve": "runs the web app, whose pages record their own reads",
     "worker": "runs the background jobs, each recording its own reads as its page or command would",
     "enqueue": "queues one of the service's own jobs (email, reminders, retention): changes, not reads",

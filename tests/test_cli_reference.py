@@ -1,0 +1,25 @@
+"""The README's command line reference is the commands' own help: every caseaudit command is in it, as
+`--help` prints it. Run `caseaudit cli-reference --write` after changing a command."""
+
+from __future__ import annotations
+
+from caseaudit.serving.cli_reference import (
+    caseaudit_commands,
+    readme_path,
+    readme_with_reference,
+)
+
+
+def test_the_readme_reference_matches_every_commands_help():
+    readme = readme_path().read_text(encoding="utf-8")
+    assert readme_with_reference(readme) == readme, (
+        "The README's command line reference differs from the commands' --help: run "
+        "`caseaudit cli-reference --write` and commit the README."
+    )
+
+
+def test_every_command_is_in_it_with_a_description():
+    readme = readme_path().read_text(encoding="utf-8")
+    for name, command in caseaudit_commands().items():
+        assert f"#### `caseaudit {name.replace('_', '-')}`" in readme
+        assert command.help, f"caseaudit {name} has no help"
