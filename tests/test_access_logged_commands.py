@@ -60,6 +60,8 @@ NO_READ = {
     # No child's records at all.
     "cycles": "each cycle's counts",
     "report grades": "the table of grades: counts per period and cohort",
+    "report benchmark": "counts only, small ones suppressed",
+    "report compare": "counts only: other authorities' files beside ours",
     "auditors": "staff and their capacity",
     "users": "staff accounts",
     "templates": "audit tools",

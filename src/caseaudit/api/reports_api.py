@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from caseaudit import policy
 from caseaudit.compliance.queries import summary_for, timescale_rules
 from caseaudit.core.audit_types import AUDIT_TYPES, CASE_FILE
+from caseaudit.reports.benchmark import authority_benchmark
 from caseaudit.reports.grade_formats import as_json
 from caseaudit.reports.grades import grade_table
 
@@ -74,3 +75,16 @@ def compliance_summary(request: HttpRequest, filters: Query[ComplianceFilters]) 
     as_of = filters.as_of or timezone.localdate()
     counts, cases = summary_for(user, as_of, rules, filters.cohort, filters.check)
     return {"as_of": as_of.isoformat(), "open_cases": cases, "rows": counts.to_dicts()}
+
+
+@router.get(
+    "/reports/benchmark",
+    response={200: dict[str, Any], **ERRORS},
+    summary="This authority's figures for regional benchmarking",
+)
+def benchmark(request: HttpRequest) -> dict[str, Any]:
+    """The table of grades (case file audits by year, moderated) and today's compliance counts, counts
+    only, with counts from 1 to 4 suppressed: the file `caseaudit report benchmark` writes, for other
+    authorities' `caseaudit report compare`."""
+    policy.person(request.user, policy.READ_REPORTS)
+    return authority_benchmark(timezone.localdate())

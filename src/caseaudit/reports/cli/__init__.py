@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import export, grades, paper
+from . import benchmark, compare, export, grades, paper
 
-SUBCOMMANDS: dict[str, ModuleType] = {"grades": grades, "export": export, "paper": paper}
+SUBCOMMANDS: dict[str, ModuleType] = {
+    "grades": grades,
+    "export": export,
+    "paper": paper,
+    "benchmark": benchmark,
+    "compare": compare,
+}

@@ -1,5 +1,6 @@
-"""`caseaudit report grades|paper|export`: the committee's tables, the committee paper, the audit data for
-analysts. Each subcommand lives in its own module under caseaudit.reports.cli."""
+"""`caseaudit report grades|paper|export|benchmark|compare`: the committee's tables, the committee paper,
+the audit data for analysts, regional benchmarking. Each subcommand lives in its own module under
+caseaudit.reports.cli."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from caseaudit.reports.cli import SUBCOMMANDS
 
 
 class Command(BaseCommand):
-    help = "Reports: the table of grades, the committee paper, the audit data for analysts."
+    help = (
+        "Reports: the table of grades, the committee paper, the audit data for analysts, and the counts for "
+        "regional benchmarking (write ours, compare others' with ours)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subparsers = parser.add_subparsers(
