@@ -39,6 +39,12 @@ OPERATIONS: dict[
     ("get", "/api/v1/audits"): (policy.READ_CHILD_RECORDS, None, None, OK),
     ("get", "/api/v1/audits/{audit_id}"): (policy.READ_CHILD_RECORDS, "audit", None, OK),
     ("get", "/api/v1/moderation/queue"): (policy.MODERATE, None, None, OK),
+    ("post", "/api/v1/audits/{audit_id}/moderation"): (
+        policy.MODERATE,
+        "audit",
+        policy.MODERATE,
+        PRECONDITION_REQUIRED,
+    ),
     ("get", "/api/v1/cycles"): (policy.PLAN_CYCLES, None, None, OK),
     ("get", "/api/v1/cycles/{cycle_id}"): (policy.PLAN_CYCLES, "cycle", None, OK),
     ("patch", "/api/v1/actions/{action_id}"): (
@@ -72,7 +78,8 @@ def test_each_persona_gets_what_the_policy_says(personas, method, path):
     url = path
     for name, (thing, _) in targets.items():
         url = url.replace(f"{{{name}_id}}", str(thing.pk))
-    send = {"data": "{}", "content_type": "application/json"} if method == "patch" else {}
+    body = '{"decision": "agree"}' if method == "post" else "{}"
+    send = {"data": body, "content_type": "application/json"} if method in ("patch", "post") else {}
     assert getattr(Client(), method)(url, **send).status_code == UNAUTHORISED
     for name, person in personas.by_role().items():
         secret = create_token(person, name="matrix", acting_user=person).secret

@@ -4,7 +4,6 @@ gave): a stale one gets 412 and changes nothing, as a stale page does."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Literal
 
@@ -27,9 +26,9 @@ from caseaudit.locking import EditConflict
 
 from .cases_api import BIGGEST_ID
 from .problems import ERRORS, Problem
+from .versions import etag, expected_version
 
 router = Router(tags=["actions"])
-_ETAG = re.compile(r'^(?:W/)?"v?(\d{1,9})"$')
 
 
 class ActionFilters(Schema):
@@ -91,10 +90,6 @@ def _out(action: Action, today: date) -> dict[str, object]:
     }
 
 
-def _etag(action: Action) -> str:
-    return f'"v{action.version}"'
-
-
 @router.get("/actions", response={200: ActionList, **ERRORS}, summary="The tracker's actions")
 def list_actions(request: HttpRequest, filters: Query[ActionFilters]) -> dict[str, object]:
     """The actions and recommendations this person may see, filtered as the tracker's meeting view is,
@@ -137,7 +132,7 @@ def action_detail(
     """One action this person may see. Its `ETag` names its version: send it back as `If-Match` to
     update it."""
     action = _visible(request, action_id)
-    response["ETag"] = _etag(action)
+    response["ETag"] = etag(action)
     return _out(action, timezone.localdate())
 
 
@@ -159,15 +154,7 @@ def update(
     user = policy.person(request.user, policy.UPDATE_ACTION)
     action = _visible(request, action_id)
     policy.require(user, policy.UPDATE_ACTION, action)
-    given = request.headers.get("If-Match", "")
-    if not given:
-        raise HttpError(
-            428,
-            "Send If-Match with the ETag of the action as you read it, so that nobody's change is lost.",
-        )
-    matched = _ETAG.match(given.strip())
-    if matched is None:
-        raise HttpError(412, f"If-Match {given!r} is not an ETag of this action: read it again.")
+    version = expected_version(request, "action")
     try:
         update_action(
             action,
@@ -175,10 +162,10 @@ def update(
             note=change.note,
             evidence=change.evidence,
             acting_user=user,
-            version=int(matched[1]),
+            version=version,
         )
     except EditConflict as conflict:
         raise HttpError(412, str(conflict)) from None
     action.refresh_from_db()
-    response["ETag"] = _etag(action)
+    response["ETag"] = etag(action)
     return _out(action, timezone.localdate())

@@ -8,22 +8,26 @@ from datetime import date, datetime
 from math import ceil
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
+from ninja.errors import HttpError
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import shown
+from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
 from caseaudit.audits.models import Audit, AuditStatus
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.cycles.models import Cycle
 from caseaudit.cycles.progress import ProgressRow, cycle_progress
+from caseaudit.locking import EditConflict
 
 from .cases_api import BIGGEST_ID, MOST_A_PAGE
-from .problems import ERRORS
+from .problems import ERRORS, Problem
+from .versions import etag, expected_version
 
 router = Router(tags=["audits"])
 Status = Literal["", "not-started", "in-progress", "submitted", "returned", "moderated", "withdrawn"]
@@ -104,11 +108,64 @@ def list_audits(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str,
 
 @router.get("/audits/{audit_id}", response={200: AuditOut, **ERRORS}, summary="One audit")
 def audit_detail(
-    request: HttpRequest, audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
+    request: HttpRequest, response: HttpResponse, audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
 ) -> dict[str, object]:
+    """One audit this person may read. Its `ETag` names its version: a moderation decision sends it back
+    as `If-Match`."""
+    audit = _visible(request, audit_id)
+    response["ETag"] = etag(audit)
+    return _out(audit)
+
+
+def _visible(request: HttpRequest, audit_id: int) -> Audit:
     user = policy.person(request.user, policy.READ_CHILD_RECORDS)
     audit = get_object_or_404(audits_visible_to(user).select_related("case", "cycle", "auditor"), pk=audit_id)
     record_access(user, "view", "audit", audit.pk, "API")
+    return audit
+
+
+class Decision(Schema):
+    decision: Literal["agree", "change", "return"]
+    grade: str = Field("", max_length=40, description="the new grade, to change it")
+    reason: str = Field("", max_length=5000, description="why the grade changes, to change it")
+    comments: str = Field("", max_length=5000, description="what more work is needed, to return it")
+
+
+@router.post(
+    "/audits/{audit_id}/moderation",
+    response={200: AuditOut, 412: Problem, 428: Problem, **ERRORS},
+    summary="Moderate an audit: agree, change the grade, or return it",
+)
+def moderate(
+    request: HttpRequest,
+    response: HttpResponse,
+    decision: Decision,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, object]:
+    """A moderator's decision, with the rules of the moderation page: a changed grade needs its reason, a
+    return its comments, and nobody moderates an audit they wrote. `If-Match` must carry the `ETag` of the
+    audit as read; if it changed since, 412 and nothing is saved."""
+    user = policy.person(request.user, policy.MODERATE)
+    audit = _visible(request, audit_id)
+    policy.require(user, policy.MODERATE, audit)
+    version = expected_version(request, "audit")
+    try:
+        if decision.decision == "agree":
+            agree_grade(audit, expected_version=version, acting_user=user)
+        elif decision.decision == "change":
+            change_grade(
+                audit,
+                grade=decision.grade,
+                reason=decision.reason,
+                expected_version=version,
+                acting_user=user,
+            )
+        else:
+            return_audit(audit, comments=decision.comments, expected_version=version, acting_user=user)
+    except EditConflict as conflict:
+        raise HttpError(412, str(conflict)) from None
+    audit.refresh_from_db()
+    response["ETag"] = etag(audit)
     return _out(audit)
 
 
