@@ -21,7 +21,7 @@ from ..cycles.builders import allocate_to, make_cycle
 from ..improvement.conftest import make_action
 
 pytestmark = pytest.mark.django_db
-OK, UNAUTHORISED, FORBIDDEN, NOT_FOUND, PRECONDITION_REQUIRED = 200, 401, 403, 404, 428
+OK, UNAUTHORISED, FORBIDDEN, NOT_FOUND, INVALID, PRECONDITION_REQUIRED = 200, 401, 403, 404, 422, 428
 
 # (method, path as the document has it): the capability it needs, the target whose id fills the path
 # (and the object rule it must meet, if any), and what success is.
@@ -47,12 +47,26 @@ OPERATIONS: dict[
     ),
     ("get", "/api/v1/cycles"): (policy.PLAN_CYCLES, None, None, OK),
     ("get", "/api/v1/cycles/{cycle_id}"): (policy.PLAN_CYCLES, "cycle", None, OK),
+    ("get", "/api/v1/cycles/{cycle_id}/sample"): (policy.PLAN_CYCLES, "cycle", None, OK),
+    # A custom cycle without its dates: refused, so nothing is planned.
+    ("post", "/api/v1/cycles"): (policy.PLAN_CYCLES, None, None, INVALID),
+    # The cycle is already confirmed: refused, nothing changes.
+    ("post", "/api/v1/cycles/{cycle_id}/confirm"): (policy.PLAN_CYCLES, "cycle", None, INVALID),
+    # Every audit already has its auditor: nothing to allocate.
+    ("post", "/api/v1/cycles/{cycle_id}/allocate"): (policy.PLAN_CYCLES, "cycle", None, OK),
     ("patch", "/api/v1/actions/{action_id}"): (
         policy.UPDATE_ACTION,
         "action",
         policy.UPDATE_ACTION,
         PRECONDITION_REQUIRED,
     ),
+}
+
+
+# What the operations that take a body are sent: well formed, so that the policy answers first.
+BODIES = {
+    "/api/v1/cycles": '{"season": "custom", "year": 2026}',
+    "/api/v1/audits/{audit_id}/moderation": '{"decision": "agree"}',
 }
 
 
@@ -78,7 +92,7 @@ def test_each_persona_gets_what_the_policy_says(personas, method, path):
     url = path
     for name, (thing, _) in targets.items():
         url = url.replace(f"{{{name}_id}}", str(thing.pk))
-    body = '{"decision": "agree"}' if method == "post" else "{}"
+    body = BODIES.get(path, "{}")
     send = {"data": body, "content_type": "application/json"} if method in ("patch", "post") else {}
     assert getattr(Client(), method)(url, **send).status_code == UNAUTHORISED
     for name, person in personas.by_role().items():

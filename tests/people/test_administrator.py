@@ -7,9 +7,9 @@ from django.urls import reverse
 from ..test_role_matrix import FORBIDDEN, MATRIX, TARGETS, _view_capability, cycles  # noqa: F401 (fixture)
 
 # Pages the administrator may open: their home page, their own notifications and sign-in, the accounts, the
-# logs, which name records by kind and internal id, never a child, and their own jobs (none of the matrix's
-# job is theirs: 404).
-OPEN_TO_THEM = ("home", "notifications:", "people:", "signin:", "logs:", "jobs:")
+# logs, which name records by kind and internal id, never a child, their own jobs (none of the matrix's
+# job is theirs: 404) and their own API tokens (which carry their role, so reach no child either).
+OPEN_TO_THEM = ("home", "notifications:", "people:", "signin:", "logs:", "jobs:", "api-token")
 
 
 def test_the_administrator_is_refused_every_page_of_childrens_data(client, personas, cycles):  # noqa: F811

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
@@ -67,6 +68,8 @@ class ActionList(Schema):
 
 
 class ActionUpdate(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     status: Literal["open", "in-progress", "done"] | None = None
     note: str = Field("", max_length=5000)
     evidence: str = Field("", max_length=5000, description="what shows it was done: needed to mark it done")

@@ -1,19 +1,19 @@
-"""`/api/v1/audits`, `/api/v1/moderation/queue` and `/api/v1/cycles`: the audits a person may read (an
-auditor's own drafts, the audited team's once submitted), the moderators' queue, and each cycle with its
-progress. Reads only, through the same scoped queries as the pages."""
+"""`/api/v1/audits` and `/api/v1/moderation`: the audits a person may read (an auditor's own drafts, the
+audited team's once submitted), the moderators' queue and their decisions, through the same scoped queries
+and action functions as the pages."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from math import ceil
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
@@ -21,8 +21,6 @@ from caseaudit.accounts.list_reads import shown
 from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
 from caseaudit.audits.models import Audit, AuditStatus
 from caseaudit.audits.scoping import audits_visible_to
-from caseaudit.cycles.models import Cycle
-from caseaudit.cycles.progress import ProgressRow, cycle_progress
 from caseaudit.locking import EditConflict
 
 from .cases_api import BIGGEST_ID, MOST_A_PAGE
@@ -125,6 +123,8 @@ def _visible(request: HttpRequest, audit_id: int) -> Audit:
 
 
 class Decision(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     decision: Literal["agree", "change", "return"]
     grade: str = Field("", max_length=40, description="the new grade, to change it")
     reason: str = Field("", max_length=5000, description="why the grade changes, to change it")
@@ -187,71 +187,4 @@ def moderation_queue(request: HttpRequest, filters: Query[AuditFilters]) -> dict
         "page_size": filters.page_size,
         "pages": ceil(total / filters.page_size) if total else 0,
         "items": [_out(audit) for audit in items],
-    }
-
-
-class ProgressOut(Schema):
-    label: str
-    counts: dict[str, int]
-    overdue: int
-
-
-class CycleOut(Schema):
-    id: int
-    name: str
-    audit_type: str
-    status: str
-    starts_on: date
-    ends_on: date
-    audits: int
-
-
-class CycleDetail(CycleOut):
-    window_ended: bool
-    withdrawn: int
-    total: ProgressOut
-    by_auditor: list[ProgressOut]
-    by_cohort: list[ProgressOut]
-
-
-def _cycle(cycle: Cycle) -> dict[str, object]:
-    return {
-        "id": cycle.pk,
-        "name": cycle.name,
-        "audit_type": cycle.audit_type,
-        "status": cycle.status,
-        "starts_on": cycle.starts_on,
-        "ends_on": cycle.ends_on,
-        "audits": cycle.audits.count(),
-    }
-
-
-def _row(row: ProgressRow) -> dict[str, object]:
-    return {"label": row.label, "counts": dict(row.counts), "overdue": row.overdue}
-
-
-@router.get("/cycles", response={200: list[CycleOut], **ERRORS}, summary="Audit cycles", tags=["cycles"])
-def list_cycles(request: HttpRequest) -> list[dict[str, object]]:
-    policy.person(request.user, policy.PLAN_CYCLES)
-    return [_cycle(cycle) for cycle in Cycle.objects.order_by("-pk")]
-
-
-@router.get(
-    "/cycles/{cycle_id}", response={200: CycleDetail, **ERRORS}, summary="A cycle's progress", tags=["cycles"]
-)
-def cycle_detail(
-    request: HttpRequest, cycle_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
-) -> dict[str, object]:
-    """A cycle and its progress: audits by status for each auditor and cohort, and how many are overdue.
-    Counts and names of auditors only: no child is named."""
-    policy.person(request.user, policy.PLAN_CYCLES)
-    cycle = get_object_or_404(Cycle, pk=cycle_id)
-    progress = cycle_progress(cycle, today=timezone.localdate())
-    return {
-        **_cycle(cycle),
-        "window_ended": progress.is_overdue,
-        "withdrawn": progress.withdrawn,
-        "total": _row(progress.total),
-        "by_auditor": [_row(row) for row in progress.by_auditor],
-        "by_cohort": [_row(row) for row in progress.by_cohort],
     }
