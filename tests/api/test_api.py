@@ -79,6 +79,15 @@ def test_the_grade_table_is_the_commands_and_counts_only_for_those_who_read_it(p
     assert all("child_id" not in row for row in summary["rows"])
     mine = bearer(personas.worker).get("/api/v1/compliance/summary").json()
     assert mine["open_cases"] == 1
+    # The cases behind the counts: the worker's own case's checks only.
+    checks = bearer(personas.worker).get("/api/v1/compliance/cases", {"as_of": "2026-11-01"}).json()
+    assert {item["child_id"] for item in checks["items"]} == {"N000001"} and checks["total"] >= 1
+    pathway = (
+        bearer(personas.qa_lead)
+        .get("/api/v1/compliance/cases", {"check": "pathway-plan-review", "status": "data-missing"})
+        .json()
+    )
+    assert [(i["child_id"], i["status"]) for i in pathway["items"]] == [("N000001", "data-missing")]
 
 
 def test_no_token_a_wrong_one_an_expired_or_revoked_one_gets_401_and_nothing(personas):

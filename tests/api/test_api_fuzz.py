@@ -45,7 +45,11 @@ def _fuzz(operation, headers: dict[str, str], visible: set[int]) -> None:
     # which the fuzzer would otherwise take for a wrong refusal: which checks there are is the authority's
     # own rules' say; a cycle's plan must fit the register (a custom cycle's dates, a sample no larger than
     # the open cases).
-    refused_by_rules = {("GET", "/api/v1/compliance/summary"), ("POST", "/api/v1/cycles")}
+    refused_by_rules = {
+        ("GET", "/api/v1/compliance/summary"),
+        ("GET", "/api/v1/compliance/cases"),
+        ("POST", "/api/v1/cycles"),
+    }
     excluded = (
         [positive_data_acceptance] if (operation.method.upper(), operation.path) in refused_by_rules else []
     )
@@ -67,5 +71,7 @@ def _fuzz(operation, headers: dict[str, str], visible: set[int]) -> None:
             assert {item["id"] for item in body["items"]} <= visible
         elif operation.path == "/api/v1/cases/{case_id}":
             assert body["id"] in visible
+        elif operation.path == "/api/v1/compliance/cases":
+            assert {item["case_id"] for item in body["items"]} <= visible
 
     check()

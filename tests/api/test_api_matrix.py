@@ -33,6 +33,7 @@ OPERATIONS: dict[
     ("get", "/api/v1/cases/{case_id}"): (policy.READ_CHILD_RECORDS, "case", None, OK),
     ("get", "/api/v1/reports/grades"): (policy.READ_GRADE_TABLE, None, None, OK),
     ("get", "/api/v1/compliance/summary"): (policy.READ_COMPLIANCE, None, None, OK),
+    ("get", "/api/v1/compliance/cases"): (policy.READ_CHILD_RECORDS, None, None, OK),
     ("get", "/api/v1/reports/benchmark"): (policy.READ_REPORTS, None, None, OK),
     ("get", "/api/v1/actions"): (policy.USE_TRACKER, None, None, OK),
     ("get", "/api/v1/actions/{action_id}"): (policy.USE_TRACKER, "action", None, OK),

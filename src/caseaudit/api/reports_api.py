@@ -5,6 +5,7 @@ the compliance page. Counts only: no child is named."""
 from __future__ import annotations
 
 from datetime import date
+from math import ceil
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -13,13 +14,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from caseaudit import policy
-from caseaudit.compliance.queries import summary_for, timescale_rules
+from caseaudit.accounts.access_log import record_access
+from caseaudit.compliance.queries import filter_results, results_visible_to, summary_for, timescale_rules
 from caseaudit.core.audit_types import AUDIT_TYPES, CASE_FILE
 from caseaudit.reports.benchmark import authority_benchmark
 from caseaudit.reports.grade_formats import as_json
 from caseaudit.reports.grades import grade_table
 
-from .cases_api import Cohort
+from .cases_api import MOST_A_PAGE, Cohort
 from .problems import ERRORS
 
 router = Router(tags=["reports"])
@@ -88,3 +90,63 @@ def benchmark(request: HttpRequest) -> dict[str, Any]:
     authorities' `caseaudit report compare`."""
     policy.person(request.user, policy.READ_REPORTS)
     return authority_benchmark(timezone.localdate())
+
+
+class CheckFilters(Schema):
+    as_of: date | None = None  # default today
+    check: str = Field("", max_length=60, description="one check, or every check")
+    status: Literal["", "compliant", "due-soon", "overdue", "not-applicable", "data-missing"] = ""
+    cohort: Cohort = ""
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(100, ge=1, le=MOST_A_PAGE)
+
+
+class CaseCheck(Schema):
+    case_id: int
+    child_id: str
+    cohort: str
+    check: str
+    status: str
+    due_date: date | None
+    days_overdue: int | None
+    days_late: int | None
+
+
+class CaseCheckPage(Schema):
+    as_of: date
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[CaseCheck]
+
+
+@router.get(
+    "/compliance/cases", response={200: CaseCheckPage, **ERRORS}, summary="Each case's timescale checks"
+)
+def compliance_cases(request: HttpRequest, filters: Query[CheckFilters]) -> dict[str, Any]:
+    """The checks of the open cases this person may see, one row a case and check, filtered by check,
+    status and cohort: the cases behind each count of the summary, as the compliance page lists them."""
+    user = policy.person(request.user, policy.READ_CHILD_RECORDS)
+    rules = timescale_rules()
+    if filters.check and filters.check not in {rule.slug for rule in rules.rules}:
+        raise HttpError(422, f"check: one of {', '.join(rule.slug for rule in rules.rules)}")
+    as_of = filters.as_of or timezone.localdate()
+    results = filter_results(
+        results_visible_to(user, as_of, rules),
+        cohort=filters.cohort,
+        checks=[filters.check] if filters.check else (),
+        statuses=[filters.status] if filters.status else (),
+    )
+    start = (filters.page - 1) * filters.page_size
+    page = results.slice(start, filters.page_size)
+    record_access(user, "view", "compliance-cases", "", f"API: {page.height} of {results.height} checks")
+    columns = ("case_id", "child_id", "cohort", "check", "status", "due_date", "days_overdue", "days_late")
+    return {
+        "as_of": as_of,
+        "total": results.height,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": ceil(results.height / filters.page_size) if results.height else 0,
+        "items": page.select(columns).to_dicts(),
+    }
