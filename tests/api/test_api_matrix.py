@@ -7,6 +7,7 @@ update sent without If-Match gets 428 and changes nothing, so no row changes wha
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from caseaudit import policy
@@ -21,7 +22,15 @@ from ..cycles.builders import allocate_to, make_cycle
 from ..improvement.conftest import make_action
 
 pytestmark = pytest.mark.django_db
-OK, UNAUTHORISED, FORBIDDEN, NOT_FOUND, INVALID, PRECONDITION_REQUIRED = 200, 401, 403, 404, 422, 428
+OK, ACCEPTED, UNAUTHORISED, FORBIDDEN, NOT_FOUND, INVALID, PRECONDITION_REQUIRED = (
+    200,
+    202,
+    401,
+    403,
+    404,
+    422,
+    428,
+)
 
 # (method, path as the document has it): the capability it needs, the target whose id fills the path
 # (and the object rule it must meet, if any), and what success is.
@@ -55,6 +64,12 @@ OPERATIONS: dict[
     ("post", "/api/v1/cycles/{cycle_id}/confirm"): (policy.PLAN_CYCLES, "cycle", None, INVALID),
     # Every audit already has its auditor: nothing to allocate.
     ("post", "/api/v1/cycles/{cycle_id}/allocate"): (policy.PLAN_CYCLES, "cycle", None, OK),
+    # A file sent: its check starts (a job, writing nothing to the register).
+    ("post", "/api/v1/imports/register"): (policy.IMPORT_REGISTER, None, None, ACCEPTED),
+    # No such check (the id is the own case's): not found, nothing is imported.
+    ("post", "/api/v1/imports/register/{check_id}/import"): (policy.IMPORT_REGISTER, None, None, NOT_FOUND),
+    # Nobody started a job of that id: not found, for everyone signed in.
+    ("get", "/api/v1/jobs/{job_id}"): (None, None, None, NOT_FOUND),
     ("patch", "/api/v1/actions/{action_id}"): (
         policy.UPDATE_ACTION,
         "action",
@@ -78,7 +93,8 @@ def test_every_operation_of_the_document_is_in_the_matrix():
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
-def test_each_persona_gets_what_the_policy_says(personas, method, path):
+def test_each_persona_gets_what_the_policy_says(personas, method, path, settings, tmp_path):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
     capability, target, rule, success = OPERATIONS[(method, path)]
     action = make_action(personas.own_case, personas.worker)
     cycle = make_cycle([personas.own_case, personas.other_case])
@@ -90,7 +106,7 @@ def test_each_persona_gets_what_the_policy_says(personas, method, path):
         "audit": (audit, audits_visible_to),
         "cycle": (cycle, lambda person: Cycle.objects.all()),
     }
-    url = path
+    url = path.replace("{check_id}", "999999").replace("{job_id}", "999999")
     for name, (thing, _) in targets.items():
         url = url.replace(f"{{{name}_id}}", str(thing.pk))
     body = BODIES.get(path, "{}")
@@ -98,6 +114,8 @@ def test_each_persona_gets_what_the_policy_says(personas, method, path):
     assert getattr(Client(), method)(url, **send).status_code == UNAUTHORISED
     for name, person in personas.by_role().items():
         secret = create_token(person, name="matrix", acting_user=person).secret
+        if path == "/api/v1/imports/register":  # a file, sent as a form
+            send = {"data": {"file": SimpleUploadedFile("r.csv", b"child_id,cohort\nX1,looked-after\n")}}
         response = getattr(Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), method)(url, **send)
         expected = success
         if capability is not None and not policy.can(person, capability):

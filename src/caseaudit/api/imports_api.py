@@ -1,0 +1,148 @@
+"""`/api/v1/imports/register` and `/api/v1/jobs`: the register's import as jobs, as on the import page.
+Upload a file and its check starts (nothing is written); poll the job for the result, with every bad row;
+then start the import from the check, agreeing to the closures it listed. The import writes nothing more
+than the check said it would: if the register changed since, the job fails and says so."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Form, Router, Schema
+from ninja import Path as PathParam
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from pydantic import ConfigDict
+
+from caseaudit import policy
+from caseaudit.cases import import_jobs
+from caseaudit.cases.forms import ImportUploadForm
+from caseaudit.cases.import_views import CHECK, IMPORT, PendingImport
+from caseaudit.cases.importing.result_json import closing_counts
+from caseaudit.jobs.models import Job
+from caseaudit.jobs.running import start_job
+from caseaudit.jobs.scoping import jobs_visible_to
+
+from .cases_api import BIGGEST_ID
+from .problems import ERRORS, Problem
+
+router = Router(tags=["imports"])
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    rows_done: int
+    rows_total: int | None
+    created_at: datetime
+    finished_at: datetime | None
+    # What the job kept: a check's or an import's result (its counts and every bad row), or why it failed.
+    result: dict[str, Any] | None
+
+
+class ImportGoAhead(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    close_cases: bool = Field(False, description="agree that the open cases the check listed will close")
+
+
+def _job(job: Job) -> dict[str, object]:
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "title": job.title,
+        "status": job.status,
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "result": job.result if isinstance(job.result, dict) else None,
+    }
+
+
+@router.post(
+    "/imports/register", response={202: JobOut, **ERRORS}, summary="Upload the register: its check starts"
+)
+def upload_register(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    partial: Form[bool] = False,
+    skip_invalid: Form[bool] = False,
+) -> tuple[int, dict[str, object]]:
+    """caseaudit's CSV or an Annex A workbook, checked as a job: poll `GET /jobs/{id}` for what the import
+    would change and every bad row. Nothing is written until the import is started from the check."""
+    user = policy.person(request.user, policy.IMPORT_REGISTER)
+    form = ImportUploadForm({"partial": partial, "skip_invalid": skip_invalid}, {"register_file": file})
+    if not form.is_valid():
+        raise HttpError(422, "; ".join(f"{name}: {' '.join(map(str, e))}" for name, e in form.errors.items()))
+    pending = PendingImport.save(
+        file, user, default_name="register", skip_invalid=skip_invalid, partial=partial
+    )
+    try:
+        job = start_job(
+            import_jobs.check_register,
+            kind=CHECK,
+            title=f"Check of {pending.file_name}",
+            started_by=user,
+            arguments=pending.arguments(),
+        )
+    except BaseException:
+        pending.discard()  # never leave a child's data behind on disk, whatever went wrong
+        raise
+    return 202, _job(job)
+
+
+@router.post(
+    "/imports/register/{check_id}/import",
+    response={202: JobOut, 409: Problem, **ERRORS},
+    summary="Import the register file a check found importable",
+)
+def import_register(
+    request: HttpRequest, go_ahead: ImportGoAhead, check_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
+) -> tuple[int, dict[str, object]]:
+    """Start the import of the file the check `check_id` read. Where the check found open cases the file
+    does not list, `close_cases` must be true: they will be closed."""
+    user = policy.person(request.user, policy.IMPORT_REGISTER)
+    check = get_object_or_404(jobs_visible_to(user), pk=check_id, kind=CHECK)
+    if check.status != Job.Status.DONE or not isinstance(check.result, dict):
+        raise HttpError(409, f"The check is {check.status}: import once it is done.")
+    if not check.result.get("importable"):
+        raise HttpError(409, "The check found the file cannot be imported: correct it and upload it again.")
+    if Job.objects.filter(kind=IMPORT, arguments__token=check.arguments["token"]).exists():
+        raise HttpError(409, "This file's import has already been started.")
+    closing, closing_live = closing_counts(check.result["result"])
+    if closing and not go_ahead.close_cases:
+        noun = "case" if closing == 1 else "cases"
+        raise HttpError(422, f"close_cases: agree that {closing} open {noun} not in the file will be closed")
+    given = check.arguments
+    pending = PendingImport(
+        token=given["token"],
+        suffix=given["suffix"],
+        file_name=given["file_name"],
+        user_id=user.pk,
+        skip_invalid=given["skip_invalid"],
+        partial=given["partial"],
+        closing=closing,
+        closing_live=closing_live,
+    )
+    if not pending.path.is_file():
+        raise HttpError(409, import_jobs.GONE)
+    job = start_job(
+        import_jobs.import_register,
+        kind=IMPORT,
+        title=f"Import of {pending.file_name}",
+        started_by=user,
+        arguments=pending.arguments(),
+    )
+    return 202, _job(job)
+
+
+@router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, summary="A job you started", tags=["jobs"])
+def job_detail(request: HttpRequest, job_id: int = PathParam(..., ge=1, le=BIGGEST_ID)) -> dict[str, object]:
+    """A job of yours: queued, running (with its progress), done (with its result) or failed (with why)."""
+    job = get_object_or_404(jobs_visible_to(request.user), pk=job_id)
+    return _job(job)
