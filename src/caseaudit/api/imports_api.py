@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.datastructures import MultiValueDict
 from ninja import Field, File, Form, Router, Schema
 from ninja import Path as PathParam
 from ninja.errors import HttpError
@@ -76,7 +77,9 @@ def upload_register(
     """caseaudit's CSV or an Annex A workbook, checked as a job: poll `GET /jobs/{id}` for what the import
     would change and every bad row. Nothing is written until the import is started from the check."""
     user = policy.person(request.user, policy.IMPORT_REGISTER)
-    form = ImportUploadForm({"partial": partial, "skip_invalid": skip_invalid}, {"register_file": file})
+    # ninja's UploadedFile is Django's, named for its schema.
+    files: MultiValueDict[str, Any] = MultiValueDict({"register_file": [file]})
+    form = ImportUploadForm({"partial": partial, "skip_invalid": skip_invalid}, files)
     if not form.is_valid():
         raise HttpError(422, "; ".join(f"{name}: {' '.join(map(str, e))}" for name, e in form.errors.items()))
     pending = PendingImport.save(
