@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.datastructures import MultiValueDict
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja import Path as PathParam
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -73,7 +73,7 @@ def upload_register(
     file: File[UploadedFile],
     partial: Form[bool] = False,
     skip_invalid: Form[bool] = False,
-) -> tuple[int, dict[str, object]]:
+) -> Status:
     """caseaudit's CSV or an Annex A workbook, checked as a job: poll `GET /jobs/{id}` for what the import
     would change and every bad row. Nothing is written until the import is started from the check."""
     user = policy.person(request.user, policy.IMPORT_REGISTER)
@@ -96,7 +96,7 @@ def upload_register(
     except BaseException:
         pending.discard()  # never leave a child's data behind on disk, whatever went wrong
         raise
-    return 202, _job(job)
+    return Status(202, _job(job))
 
 
 @router.post(
@@ -106,7 +106,7 @@ def upload_register(
 )
 def import_register(
     request: HttpRequest, go_ahead: ImportGoAhead, check_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
-) -> tuple[int, dict[str, object]]:
+) -> Status:
     """Start the import of the file the check `check_id` read. Where the check found open cases the file
     does not list, `close_cases` must be true: they will be closed."""
     user = policy.person(request.user, policy.IMPORT_REGISTER)
@@ -141,7 +141,7 @@ def import_register(
         started_by=user,
         arguments=pending.arguments(),
     )
-    return 202, _job(job)
+    return Status(202, _job(job))
 
 
 @router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, summary="A job you started", tags=["jobs"])
