@@ -50,6 +50,7 @@ def _fuzz(operation, headers: dict[str, str], visible: set[int]) -> None:
         ("GET", "/api/v1/compliance/cases"),
         ("POST", "/api/v1/cycles"),
         ("POST", "/api/v1/imports/register"),
+        ("POST", "/api/v1/imports/returns"),
     }
     excluded = (
         [positive_data_acceptance] if (operation.method.upper(), operation.path) in refused_by_rules else []

@@ -87,3 +87,37 @@ def test_only_the_qa_lead_imports_and_a_job_is_only_its_starters(personas):
     assert upload(bearer(personas.moderator), GOOD).status_code == 403
     qa_job = upload(bearer(personas.qa_lead), GOOD).json()["id"]
     assert bearer(personas.moderator).get(f"/api/v1/jobs/{qa_job}").status_code == 404
+
+
+def _return_files(**changes: str) -> list[SimpleUploadedFile]:
+    from ..cases.test_import_ssda903 import EPISODES, HEADER, REVIEWS
+
+    given = {"Header.csv": HEADER, "Episodes.csv": EPISODES, "Reviews.csv": REVIEWS} | changes
+    return [SimpleUploadedFile(name, text.encode(), "text/csv") for name, text in given.items()]
+
+
+def test_a_return_is_checked_or_imported_as_a_job(personas, settings):
+    qa = bearer(personas.qa_lead)
+    checked = qa.post("/api/v1/imports/returns", {"files": _return_files(), "check_only": "true"})
+    assert checked.status_code == 202
+    job = qa.get(f"/api/v1/jobs/{checked.json()['id']}").json()
+    assert job["status"] == "done" and job["result"]["written"] is False
+    assert not Case.objects.filter(child_id="LAC1").exists()
+    started = qa.post("/api/v1/imports/returns", {"files": _return_files(), "extracted_on": "2026-03-31"})
+    done = qa.get(f"/api/v1/jobs/{started.json()['id']}").json()
+    assert done["status"] == "done" and done["result"]["written"] is True
+    case = Case.objects.get(child_id="LAC1")
+    assert case.statutory_reviews.count() == 2 and case.import_batch.extracted_on.isoformat() == "2026-03-31"
+    # Every bad cell named, nothing written; the files are gone either way.
+    bad = qa.post(
+        "/api/v1/imports/returns",
+        {
+            "files": _return_files(
+                **{"Episodes.csv": "CHILD,DECOM,RNE,LS,PLACE,DEC\nZZ9,01/01/2026,Q,C2,U4,\n"}
+            )
+        },
+    )
+    failed = qa.get(f"/api/v1/jobs/{bad.json()['id']}").json()
+    assert failed["status"] == "failed" and "RNE 'Q': not a reason for a new episode" in failed["failure"]
+    assert not Case.objects.filter(child_id="ZZ9").exists()
+    assert not any((settings.UPLOAD_DIR).iterdir())

@@ -66,6 +66,8 @@ OPERATIONS: dict[
     ("post", "/api/v1/cycles/{cycle_id}/allocate"): (policy.PLAN_CYCLES, "cycle", None, OK),
     # A file sent: its check starts (a job, writing nothing to the register).
     ("post", "/api/v1/imports/register"): (policy.IMPORT_REGISTER, None, None, ACCEPTED),
+    # A file that is no table of a return: its job starts and fails, writing nothing.
+    ("post", "/api/v1/imports/returns"): (policy.IMPORT_REGISTER, None, None, ACCEPTED),
     # No such check (the id is the own case's): not found, nothing is imported.
     ("post", "/api/v1/imports/register/{check_id}/import"): (policy.IMPORT_REGISTER, None, None, NOT_FOUND),
     # Nobody started a job of that id: not found, for everyone signed in.
@@ -114,8 +116,9 @@ def test_each_persona_gets_what_the_policy_says(personas, method, path, settings
     assert getattr(Client(), method)(url, **send).status_code == UNAUTHORISED
     for name, person in personas.by_role().items():
         secret = create_token(person, name="matrix", acting_user=person).secret
-        if path == "/api/v1/imports/register":  # a file, sent as a form
-            send = {"data": {"file": SimpleUploadedFile("r.csv", b"child_id,cohort\nX1,looked-after\n")}}
+        if path.startswith("/api/v1/imports/re") and method == "post" and "{" not in path:  # a form
+            upload = SimpleUploadedFile("r.csv", b"child_id,cohort\nX1,looked-after\n")
+            send = {"data": {"file" if path.endswith("register") else "files": upload}}
         response = getattr(Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), method)(url, **send)
         expected = success
         if capability is not None and not policy.can(person, capability):

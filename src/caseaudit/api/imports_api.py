@@ -5,7 +5,7 @@ than the check said it would: if the register changed since, the job fails and s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,10 +18,12 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from caseaudit import policy
-from caseaudit.cases import import_jobs
+from caseaudit.cases import import_jobs, returns_jobs
 from caseaudit.cases.forms import ImportUploadForm
 from caseaudit.cases.import_views import CHECK, IMPORT, PendingImport
 from caseaudit.cases.importing.result_json import closing_counts
+from caseaudit.cases.returns_forms import ReturnUploadForm
+from caseaudit.cases.returns_views import save_upload
 from caseaudit.jobs.models import Job
 from caseaudit.jobs.running import start_job
 from caseaudit.jobs.scoping import jobs_visible_to
@@ -41,8 +43,9 @@ class JobOut(Schema):
     rows_total: int | None
     created_at: datetime
     finished_at: datetime | None
-    # What the job kept: a check's or an import's result (its counts and every bad row), or why it failed.
+    # What the job kept: a check's or an import's result (its counts and every bad row).
     result: dict[str, Any] | None
+    failure: str  # why it failed, in words: every bad cell of a return, say ("" unless it failed)
 
 
 class ImportGoAhead(Schema):
@@ -62,6 +65,7 @@ def _job(job: Job) -> dict[str, object]:
         "created_at": job.created_at,
         "finished_at": job.finished_at,
         "result": job.result if isinstance(job.result, dict) else None,
+        "failure": job.failure,
     }
 
 
@@ -149,3 +153,44 @@ def job_detail(request: HttpRequest, job_id: int = PathParam(..., ge=1, le=BIGGE
     """A job of yours: queued, running (with its progress), done (with its result) or failed (with why)."""
     job = get_object_or_404(jobs_visible_to(request.user), pk=job_id)
     return _job(job)
+
+
+@router.post(
+    "/imports/returns", response={202: JobOut, **ERRORS}, summary="Import a statutory return, as a job"
+)
+def upload_return(
+    request: HttpRequest,
+    files: File[list[UploadedFile]],
+    year: Form[int | None] = None,
+    extracted_on: Form[date | None] = None,
+    check_only: Form[bool] = False,
+) -> Status:
+    """The SSDA903 return's CSV tables (several `files` at once) or the Children in Need census (one XML
+    file), imported as a job, all or nothing: poll `GET /jobs/{id}` for what it changed, or every bad
+    cell. With `check_only`, the job only says what the import would change. `year` (the collection
+    year, by the year it ends) refuses later dates; `extracted_on` is the day the return was taken from
+    the case management system."""
+    user = policy.person(request.user, policy.IMPORT_REGISTER)
+    form = ReturnUploadForm({"year": year or ""}, MultiValueDict({"tables": list(files)}))
+    if not form.is_valid():
+        raise HttpError(422, "; ".join(f"{name}: {' '.join(map(str, e))}" for name, e in form.errors.items()))
+    waiting = save_upload(form.cleaned_data["tables"], user, form.cleaned_data["year"])
+    arguments = {
+        "token": waiting.token,
+        "user_id": user.pk,
+        "year": waiting.year,
+        "extracted_on": extracted_on.isoformat() if extracted_on else None,
+        "check_only": check_only,
+    }
+    try:
+        job = start_job(
+            returns_jobs.import_return_job,
+            kind="returns-check" if check_only else "returns-import",
+            title=f"{'Check' if check_only else 'Import'} of the {waiting.name}",
+            started_by=user,
+            arguments=arguments,
+        )
+    except BaseException:
+        waiting.discard()
+        raise
+    return Status(202, _job(job))

@@ -81,7 +81,7 @@ def upload_return(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/import_return.html", {"form": form})
     _forget(request, user)  # one return waits at a time: a new upload replaces the last
     extracted_on = form.cleaned_data["extracted_on"]
-    waiting = _save(form.cleaned_data["tables"], user, form.cleaned_data["year"])
+    waiting = save_upload(form.cleaned_data["tables"], user, form.cleaned_data["year"])
     waiting.extracted_on = extracted_on.isoformat() if extracted_on else None
     try:
         read = waiting.read()
@@ -128,7 +128,8 @@ def confirm_return(request: HttpRequest) -> HttpResponse:
     return redirect("cases:list")
 
 
-def _save(files: list[UploadedFile], user: User, year: int | None) -> WaitingReturn:
+def save_upload(files: list[UploadedFile], user: User, year: int | None) -> WaitingReturn:
+    """The files of a return, saved in a folder of their own under UPLOAD_DIR, named by a random token."""
     waiting = WaitingReturn(secrets.token_urlsafe(24), user.pk, year)
     waiting.folder.mkdir(mode=0o700, parents=True)
     for number, upload in enumerate(files, start=1):
