@@ -5,9 +5,9 @@ and action functions as the pages."""
 from __future__ import annotations
 
 from datetime import datetime
-from math import ceil
 from typing import Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -23,7 +23,8 @@ from caseaudit.audits.models import Audit, AuditStatus
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.locking import EditConflict
 
-from .cases_api import BIGGEST_ID, MOST_A_PAGE
+from .cases_api import BIGGEST_ID
+from .paging import PageAsked, paged
 from .problems import ERRORS, Problem
 from .versions import etag, expected_version
 
@@ -31,11 +32,9 @@ router = Router(tags=["audits"])
 Status = Literal["", "not-started", "in-progress", "submitted", "returned", "moderated", "withdrawn"]
 
 
-class AuditFilters(Schema):
+class AuditFilters(PageAsked):
     status: Status = ""
     cycle: int | None = Field(None, ge=1, le=BIGGEST_ID)
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(100, ge=1, le=MOST_A_PAGE)
 
 
 class AuditOut(Schema):
@@ -77,10 +76,10 @@ def _out(audit: Audit) -> dict[str, object]:
     }
 
 
-def _page(audits: object, page: int, size: int) -> tuple[int, list[Audit]]:
-    total = audits.count()  # type: ignore[attr-defined]
-    start = (page - 1) * size
-    return total, list(audits[start : start + size])  # type: ignore[index]
+def _page(audits: QuerySet[Audit], asked: PageAsked) -> tuple[int, dict[str, object]]:
+    total = audits.count()
+    items = [_out(audit) for audit in audits[asked.start : asked.start + asked.page_size]]
+    return total, paged(asked, total, items)
 
 
 @router.get("/audits", response={200: AuditPage, **ERRORS}, summary="The audits you may read")
@@ -93,15 +92,9 @@ def list_audits(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str,
         audits = audits.filter(status=filters.status)
     if filters.cycle:
         audits = audits.filter(cycle_id=filters.cycle)
-    total, items = _page(audits, filters.page, filters.page_size)
+    total, listed = _page(audits, filters)
     record_access(user, "view", "audit-list", "", f"API: {shown('audits', total)}")
-    return {
-        "total": total,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "pages": ceil(total / filters.page_size) if total else 0,
-        "items": [_out(audit) for audit in items],
-    }
+    return listed
 
 
 @router.get("/audits/{audit_id}", response={200: AuditOut, **ERRORS}, summary="One audit")
@@ -179,12 +172,6 @@ def moderation_queue(request: HttpRequest, filters: Query[AuditFilters]) -> dict
         .select_related("case", "cycle", "auditor")
         .order_by("submitted_at", "pk")
     )
-    total, items = _page(waiting, filters.page, filters.page_size)
+    total, listed = _page(waiting, filters)
     record_access(user, "view", "moderation-queue", "", f"API: {shown('waiting', total)}")
-    return {
-        "total": total,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "pages": ceil(total / filters.page_size) if total else 0,
-        "items": [_out(audit) for audit in items],
-    }
+    return listed

@@ -4,7 +4,6 @@ with its key dates, where each came from, and its timescale checks."""
 from __future__ import annotations
 
 from datetime import date
-from math import ceil
 from typing import Literal
 
 from django.http import HttpRequest
@@ -23,10 +22,10 @@ from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.compliance.queries import case_timescales
 from caseaudit.core.register import COHORT_KEY_DATES
 
+from .paging import PageAsked, paged
 from .problems import ERRORS
 
 router = Router(tags=["cases"])
-MOST_A_PAGE = 500
 # The register's sorts, as orderings: a name sorts by the name, the Child Unique ID breaks ties.
 _ORDERING = {"team": "team__name", "worker": "worker__name"}
 
@@ -48,7 +47,7 @@ Sort = Literal[
 ]
 
 
-class CaseFilters(Schema):
+class CaseFilters(PageAsked):
     q: str = Field("", max_length=40, description="a part of the Child Unique ID")
     cohort: Cohort = ""
     team: int | None = Field(None, ge=1, le=BIGGEST_ID, description="a team's id")
@@ -57,8 +56,6 @@ class CaseFilters(Schema):
     )
     status: Literal["open", "closed", "all"] = "open"
     sort: Sort = Field("child_id", description='"-" before a column for the reverse order')
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(100, ge=1, le=MOST_A_PAGE)
 
 
 class CaseOut(Schema):
@@ -122,20 +119,13 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, o
     order = ("-" if chosen["sort"].startswith("-") else "") + _ORDERING.get(column, column)
     cases = filtered(visible, chosen).select_related("team", "worker").order_by(order, "child_id")
     total = cases.count()
-    start = (filters.page - 1) * filters.page_size
-    items = [_out(case) for case in cases[start : start + filters.page_size]]
+    items = [_out(case) for case in cases[filters.start : filters.start + filters.page_size]]
     record_access(
         user, "view", "case-list", "",
         f"API: {len(items)} of {total} cases, page {filters.page}"
         + (f", search for {searched_for(chosen['q'])}" if chosen["q"] else ""),
     )  # fmt: skip
-    return {
-        "total": total,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "pages": ceil(total / filters.page_size) if total else 0,
-        "items": items,
-    }
+    return paged(filters, total, items)
 
 
 @router.get(

@@ -5,7 +5,6 @@ the compliance page. Counts only: no child is named."""
 from __future__ import annotations
 
 from datetime import date
-from math import ceil
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -21,7 +20,8 @@ from caseaudit.reports.benchmark import authority_benchmark
 from caseaudit.reports.grade_formats import as_json
 from caseaudit.reports.grades import grade_table
 
-from .cases_api import MOST_A_PAGE, Cohort
+from .cases_api import Cohort
+from .paging import PageAsked, paged
 from .problems import ERRORS
 
 router = Router(tags=["reports"])
@@ -92,13 +92,11 @@ def benchmark(request: HttpRequest) -> dict[str, Any]:
     return authority_benchmark(timezone.localdate())
 
 
-class CheckFilters(Schema):
+class CheckFilters(PageAsked):
     as_of: date | None = None  # default today
     check: str = Field("", max_length=60, description="one check, or every check")
     status: Literal["", "compliant", "due-soon", "overdue", "not-applicable", "data-missing"] = ""
     cohort: Cohort = ""
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(100, ge=1, le=MOST_A_PAGE)
 
 
 class CaseCheck(Schema):
@@ -138,15 +136,7 @@ def compliance_cases(request: HttpRequest, filters: Query[CheckFilters]) -> dict
         checks=[filters.check] if filters.check else (),
         statuses=[filters.status] if filters.status else (),
     )
-    start = (filters.page - 1) * filters.page_size
-    page = results.slice(start, filters.page_size)
+    page = results.slice(filters.start, filters.page_size)
     record_access(user, "view", "compliance-cases", "", f"API: {page.height} of {results.height} checks")
     columns = ("case_id", "child_id", "cohort", "check", "status", "due_date", "days_overdue", "days_late")
-    return {
-        "as_of": as_of,
-        "total": results.height,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "pages": ceil(results.height / filters.page_size) if results.height else 0,
-        "items": page.select(columns).to_dicts(),
-    }
+    return {"as_of": as_of, **paged(filters, results.height, page.select(columns).to_dicts())}
