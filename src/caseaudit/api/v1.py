@@ -17,7 +17,7 @@ from ninja.errors import ValidationError as BadInput
 
 from caseaudit import policy
 
-from . import actions_api, audits_api, cases_api, cycles_api, imports_api, reports_api
+from . import actions_api, audits_api, cases_api, cycles_api, drafts_api, imports_api, reports_api
 from .auth import AUTH, TooManyRequests
 from .problems import ERRORS, MEDIA_TYPE, problem
 
@@ -52,6 +52,7 @@ api.add_router("", cases_api.router)
 api.add_router("", reports_api.router)
 api.add_router("", actions_api.router)
 api.add_router("", audits_api.router)
+api.add_router("", drafts_api.router)
 api.add_router("", cycles_api.router)
 api.add_router("", imports_api.router)
 

@@ -1,0 +1,224 @@
+"""`/api/v1/audits/{id}/draft` and its parts: the auditor's draft read and written through the audit
+form's action functions, so every rule of the form holds (only the allocated auditor, only while the
+audit may be changed, grades on its scale). Each change names the version it was made on (`If-Match`):
+a stale one gets 412 and changes nothing. The draft is the auditor's: the audited team never reads it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja import Path as PathParam
+from ninja.errors import HttpError
+from pydantic import ConfigDict
+
+from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
+from caseaudit.audits import completion
+from caseaudit.audits.actions import completion as completing
+from caseaudit.audits.models import Audit
+from caseaudit.audits.scoping import audits_visible_to
+from caseaudit.locking import EditConflict
+
+from .cases_api import BIGGEST_ID
+from .problems import ERRORS, Problem
+from .versions import etag, expected_version
+
+router = Router(tags=["audits"])
+CHANGE_ERRORS = {412: Problem, 428: Problem, **ERRORS}
+Slug = PathParam(..., pattern=r"^[a-z0-9-]{1,60}$")
+
+
+class SectionWrite(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    grade: str = Field("", max_length=40)
+    evidence: str = Field("", max_length=20_000)
+    analysis: str = Field("", max_length=20_000)
+    answers: dict[str, str] = Field(default_factory=dict, description="question slug: answer")
+
+
+class EvidenceWrite(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    used_on: date
+    note: str = Field("", max_length=300)
+
+
+class OverallWrite(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    grade: str = Field(..., max_length=40)
+    rationale: str = Field("", max_length=20_000)
+
+
+class SubmitWrite(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    confirm_not_triangulated: bool = Field(
+        False, description="submit an audit that rests on the record alone, flagged as such"
+    )
+
+
+def _draft(request: HttpRequest, audit_id: int) -> Audit:
+    """An audit whose draft this person may read: its allocated auditor, or the QA team."""
+    user = policy.person(request.user, policy.READ_CHILD_RECORDS)
+    audit = get_object_or_404(audits_visible_to(user).select_related("case", "grade_scale"), pk=audit_id)
+    if not (policy.can(user, policy.COMPLETE_AUDIT, audit) or policy.can(user, policy.READ_AUDIT_DRAFTS)):
+        raise HttpError(403, "Only the audit's auditor, or the QA team, may read its draft.")
+    record_access(user, "view", "audit", audit.pk, "API: draft")
+    return audit
+
+
+def _as_written(audit: Audit) -> dict[str, Any]:
+    audit.refresh_from_db()
+    if audit.template is None:  # not started: the tool is chosen when the auditor starts
+        return {
+            "id": audit.pk,
+            "status": audit.status,
+            "version": audit.version,
+            "sections": [],
+            "evidence": [],
+            "overall": {"grade": "", "rationale": ""},
+            "lacking": {"The audit": ["Start the audit first (POST /audits/{id}/start)"]},
+        }
+    responses = {response.section: response for response in audit.sections.all()}
+    parts = completion.parts_of(audit)
+    return {
+        "id": audit.pk,
+        "status": audit.status,
+        "version": audit.version,
+        "sections": [
+            {
+                "slug": section.slug,
+                "title": section.title,
+                "questions": [{"slug": q.slug, "text": q.text, "kind": q.kind} for q in section.questions],
+                "grade": getattr(responses.get(section.slug), "grade", ""),
+                "evidence": getattr(responses.get(section.slug), "evidence", ""),
+                "analysis": getattr(responses.get(section.slug), "analysis", ""),
+                "answers": getattr(responses.get(section.slug), "answers", {}) or {},
+            }
+            for section in completion.sections_of(audit)
+        ],
+        "evidence": [
+            {"source": use.source, "used_on": use.used_on, "note": use.note} for use in audit.evidence.all()
+        ],
+        "overall": {"grade": audit.draft_grade, "rationale": audit.overall_rationale},
+        # What submission still needs, part by part, in the form's words.
+        "lacking": {part.title: list(part.lacking) for part in parts if part.lacking},
+    }
+
+
+def _changed(response: HttpResponse, audit: Audit) -> dict[str, Any]:
+    written = _as_written(audit)
+    response["ETag"] = etag(audit)
+    return written
+
+
+def _change(request: HttpRequest, audit_id: int, change: Any) -> Audit:
+    """Make `change(audit, version, user)` with the version If-Match names: 412 if it is stale."""
+    audit = _draft(request, audit_id)
+    user = policy.person(request.user, policy.COMPLETE_AUDIT)
+    policy.require(user, policy.COMPLETE_AUDIT, audit)
+    version = expected_version(request, "audit")
+    try:
+        change(audit, version, user)
+    except EditConflict as conflict:
+        raise HttpError(412, str(conflict)) from None
+    return audit
+
+
+@router.get("/audits/{audit_id}/draft", response={200: dict[str, Any], **ERRORS}, summary="An audit's draft")
+def draft(
+    request: HttpRequest, response: HttpResponse, audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
+) -> dict[str, Any]:
+    """Every section with its questions and what is written, the evidence sources used, the overall grade,
+    and what submission still lacks. Its `ETag` names its version, for the next change."""
+    return _changed(response, _draft(request, audit_id))
+
+
+@router.put(
+    "/audits/{audit_id}/sections/{section}", response={200: dict[str, Any], **CHANGE_ERRORS},
+    summary="Write a section of the draft",
+)  # fmt: skip
+def write_section(
+    request: HttpRequest, response: HttpResponse, body: SectionWrite, section: str = Slug,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, Any]:  # fmt: skip
+    def change(audit: Audit, version: int, user: Any) -> None:
+        completing.save_section(
+            audit, section, grade=body.grade, evidence=body.evidence, analysis=body.analysis,
+            answers=body.answers, expected_version=version, acting_user=user,
+        )  # fmt: skip
+
+    return _changed(response, _change(request, audit_id, change))
+
+
+@router.put(
+    "/audits/{audit_id}/evidence/{source}", response={200: dict[str, Any], **CHANGE_ERRORS},
+    summary="Record when a source of evidence was used",
+)  # fmt: skip
+def write_evidence(
+    request: HttpRequest, response: HttpResponse, body: EvidenceWrite, source: str = Slug,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, Any]:  # fmt: skip
+    def change(audit: Audit, version: int, user: Any) -> None:
+        completing.record_evidence(
+            audit, source, used_on=body.used_on, note=body.note, expected_version=version, acting_user=user
+        )
+
+    return _changed(response, _change(request, audit_id, change))
+
+
+@router.put(
+    "/audits/{audit_id}/overall", response={200: dict[str, Any], **CHANGE_ERRORS},
+    summary="Write the overall grade and its rationale",
+)  # fmt: skip
+def write_overall(
+    request: HttpRequest, response: HttpResponse, body: OverallWrite,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, Any]:  # fmt: skip
+    def change(audit: Audit, version: int, user: Any) -> None:
+        completing.save_overall(
+            audit, grade=body.grade, rationale=body.rationale, expected_version=version, acting_user=user
+        )
+
+    return _changed(response, _change(request, audit_id, change))
+
+
+@router.post(
+    "/audits/{audit_id}/submit", response={200: dict[str, Any], **CHANGE_ERRORS},
+    summary="Submit the audit for moderation",
+)  # fmt: skip
+def submit(
+    request: HttpRequest, response: HttpResponse, body: SubmitWrite,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, Any]:  # fmt: skip
+    """Once it lacks nothing (`lacking` in the draft is empty); an audit on the record alone only with
+    `confirm_not_triangulated`."""
+
+    def change(audit: Audit, version: int, user: Any) -> None:
+        completing.submit_audit(
+            audit, confirm_not_triangulated=body.confirm_not_triangulated, expected_version=version,
+            acting_user=user,
+        )  # fmt: skip
+
+    return _changed(response, _change(request, audit_id, change))
+
+
+@router.post(
+    "/audits/{audit_id}/start", response={200: dict[str, Any], **CHANGE_ERRORS}, summary="Start the audit"
+)
+def start(
+    request: HttpRequest, response: HttpResponse, audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
+) -> dict[str, Any]:
+    """The allocated auditor starts the audit: its tool is fixed (the newest version of its kind's, or the
+    cycle's), and its sections can be written."""
+
+    def change(audit: Audit, version: int, user: Any) -> None:
+        completing.start_audit(audit, expected_version=version, acting_user=user)
+
+    return _changed(response, _change(request, audit_id, change))

@@ -1,0 +1,82 @@
+"""The auditor's draft through the API: read, written section by section with the form's rules, each
+change naming the version it was made on, then submitted once it lacks nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from caseaudit.api.actions import create_token
+from caseaudit.audits import completion
+from caseaudit.audits.actions.completion import start_audit
+
+from ..audits.completion_helpers import allocated_audit, yesterday
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(user) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {create_token(user, name='t', acting_user=user).secret}")
+
+
+def put(client: Client, url: str, body: dict, etag: str):
+    return client.put(url, json.dumps(body), content_type="application/json", HTTP_IF_MATCH=etag)
+
+
+def test_the_auditor_writes_the_draft_and_submits_it(personas):
+    audit = allocated_audit(personas)
+    auditor = bearer(personas.auditor)
+    unstarted = auditor.get(f"/api/v1/audits/{audit.pk}/draft")
+    assert unstarted.json()["sections"] == [] and "Start the audit first" in json.dumps(unstarted.json())
+    started = auditor.post(f"/api/v1/audits/{audit.pk}/start", HTTP_IF_MATCH=unstarted["ETag"])
+    assert started.status_code == 200 and started.json()["status"] == "in-progress"
+    draft = auditor.get(f"/api/v1/audits/{audit.pk}/draft")
+    etag, body = draft["ETag"], draft.json()
+    audit.refresh_from_db()
+    assert body["lacking"] and [s["slug"] for s in body["sections"]] == [
+        s.slug for s in completion.sections_of(audit)
+    ]
+    for section in body["sections"]:
+        written = put(auditor, f"/api/v1/audits/{audit.pk}/sections/{section['slug']}",
+                      {"grade": "good", "evidence": "Seen", "analysis": "Sound"}, etag)  # fmt: skip
+        assert written.status_code == 200, written.content
+        etag = written["ETag"]
+    # A stale change is refused and changes nothing.
+    first = body["sections"][0]["slug"]
+    stale = put(
+        auditor, f"/api/v1/audits/{audit.pk}/sections/{first}", {"grade": "inadequate"}, draft["ETag"]
+    )
+    assert stale.status_code == 412
+    assert auditor.get(f"/api/v1/audits/{audit.pk}/draft").json()["sections"][0]["grade"] == "good"
+    for source in ("record-review", "worker-interview"):
+        written = put(auditor, f"/api/v1/audits/{audit.pk}/evidence/{source}",
+                      {"used_on": yesterday().isoformat(), "note": "x"}, etag)  # fmt: skip
+        assert written.status_code == 200, written.content
+        etag = written["ETag"]
+    off_scale = put(
+        auditor, f"/api/v1/audits/{audit.pk}/overall", {"grade": "brilliant", "rationale": "x"}, etag
+    )
+    assert off_scale.status_code == 422
+    overall = put(
+        auditor, f"/api/v1/audits/{audit.pk}/overall", {"grade": "good", "rationale": "Good help."}, etag
+    )
+    assert overall.status_code == 200 and overall.json()["lacking"] == {}
+    submitted = auditor.post(f"/api/v1/audits/{audit.pk}/submit", "{}", content_type="application/json",
+                             HTTP_IF_MATCH=overall["ETag"])  # fmt: skip
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+
+
+def test_the_draft_is_the_auditors_and_the_qa_teams_alone(personas):
+    audit = allocated_audit(personas)
+    start_audit(audit, acting_user=personas.auditor)
+    assert bearer(personas.qa_lead).get(f"/api/v1/audits/{audit.pk}/draft").status_code == 200
+    # The audited team does not see the audit at all until it is submitted.
+    assert bearer(personas.team_manager).get(f"/api/v1/audits/{audit.pk}/draft").status_code == 404
+    etag = bearer(personas.qa_lead).get(f"/api/v1/audits/{audit.pk}/draft")["ETag"]
+    slug = completion.sections_of(audit)[0].slug
+    refused = put(
+        bearer(personas.qa_lead), f"/api/v1/audits/{audit.pk}/sections/{slug}", {"grade": "good"}, etag
+    )
+    assert refused.status_code == 403
