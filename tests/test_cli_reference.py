@@ -23,3 +23,25 @@ def test_every_command_is_in_it_with_a_description():
     for name, command in caseaudit_commands().items():
         assert f"#### `caseaudit {name.replace('_', '-')}`" in readme
         assert command.help, f"caseaudit {name} has no help"
+
+
+def test_every_command_s_help_gives_an_example():
+    lacking = [
+        name for name, command in caseaudit_commands().items() if "Example: caseaudit" not in command.help
+    ]
+    assert not lacking, f"commands whose --help gives no example: {', '.join(lacking)}"
+
+
+def test_every_example_is_one_the_command_accepts():
+    """Each example parses with its command's own arguments: an example that would not run misleads."""
+    import shlex
+
+    from django.core.management.base import CommandParser
+
+    for name, command in caseaudit_commands().items():
+        example = command.help.split("Example: ", 1)[1]
+        words = shlex.split(example)
+        assert words[:2] == ["caseaudit", name.replace("_", "-")], example
+        parser = CommandParser(prog=f"caseaudit {name}", called_from_command_line=False)
+        command.add_arguments(parser)
+        parser.parse_args(words[2:])  # raises CommandError, naming what is wrong, for one it refuses

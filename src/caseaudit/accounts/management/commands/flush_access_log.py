@@ -15,6 +15,7 @@ class Command(BaseCommand):
     help = (
         "Add the entries that wait in the log spool (written while the database was busy) to the access "
         "log and the security log, in the order they happened."
+        " Example: caseaudit flush-access-log"
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

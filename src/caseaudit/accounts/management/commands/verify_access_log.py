@@ -18,6 +18,7 @@ class Command(BaseCommand):
         "Check that no entry of the access log or the security log has been changed, removed or put out "
         "of order since it was written (entries waiting in the spool are added first). Exits 0 when both "
         "chains are whole; otherwise names the first entry that is wrong, and exits 1."
+        " Example: caseaudit verify-access-log"
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

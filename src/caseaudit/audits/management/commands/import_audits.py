@@ -19,6 +19,7 @@ class Command(BaseCommand):
         "Load past audit results from a spreadsheet (CSV, or the first sheet of an .xlsx workbook) as "
         "completed audits. Columns: child_id, cohort, audit_date, auditor_grade, and optionally "
         "moderated_grade, auditor, cycle. All or nothing unless --skip-invalid."
+        " Example: caseaudit import-audits past-audits.csv --dry-run"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

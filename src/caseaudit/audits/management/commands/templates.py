@@ -19,6 +19,7 @@ class Command(BaseCommand):
     help = (
         "Audit tools (templates) as versioned YAML: `templates load FILE` validates a file and stores it "
         "as a new version; `templates list` shows every version loaded."
+        " Example: caseaudit templates load audit-tool-v3.yaml --as qa-lead"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -11,7 +11,10 @@ from caseaudit.audits.models import Theme, ThemeKind
 
 
 class Command(BaseCommand):
-    help = "List the themes findings are tagged with, add one, or retire one (findings keep their theme)."
+    help = (
+        "List the themes findings are tagged with, add one, or retire one (findings keep their theme)."
+        ' Example: caseaudit themes --add "Voice of the child" --kind development'
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         change = parser.add_mutually_exclusive_group()

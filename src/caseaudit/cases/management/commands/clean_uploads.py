@@ -23,6 +23,7 @@ class Command(BaseCommand):
     help = (
         "Delete register files uploaded for an import that was not confirmed: they hold children's data. "
         f"Schedule it hourly with cron. Files older than {MAX_AGE_HOURS} hours by default."
+        " Example: caseaudit clean-uploads --older-than 24 --dry-run"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         "quote. XLSX is for people to read: every cell is text (ISO dates), and import-cases does not read "
         "it back (it reads caseaudit CSV and Annex A workbooks). The export holds child-level data: it is "
         "recorded in the access log, and files are created readable by their owner only."
+        " Example: caseaudit export-cases --format xlsx --output register.xlsx"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -39,6 +39,7 @@ class Command(BaseCommand):
         "Import the case register from caseaudit's CSV layout or an Ofsted Annex A workbook (.xlsx). "
         "All or nothing unless --skip-invalid; a full import closes open cases the file does not list, "
         "but not cases in a live cycle's sample or more than a tenth of the register without --allow-close."
+        " Example: caseaudit import-cases annex-a.xlsx --dry-run"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

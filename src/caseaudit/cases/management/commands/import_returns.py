@@ -27,6 +27,7 @@ class Command(ImportCases):
         "in Need census (XML). All or nothing. It adds and updates cases and the columns the return holds; "
         "a child in both returns is one case. The census's header gives the day it was extracted; give "
         "--extracted-on for the SSDA903 return."
+        " Example: caseaudit import-returns --ssda903 returns/2026/ --year 2026 --extracted-on 2026-04-10"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -46,6 +46,7 @@ class Command(BaseCommand):
         "case and check (csv: child_id,cohort,check,due_date,status,days_overdue,days_late; json: the "
         "summary and the rows). CSV and JSON hold child-level data: they are recorded in the access log. "
         "With --as, that person's scope applies, as on the compliance pages."
+        " Example: caseaudit compliance --as-of 2026-12-01 --cohort looked-after --format csv"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

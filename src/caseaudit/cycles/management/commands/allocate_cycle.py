@@ -15,6 +15,7 @@ class Command(BaseCommand):
     help = (
         "Allocate a cycle's unallocated audits to the auditors: balanced loads and cohort mix, within each "
         "auditor's capacity, never a case of the auditor's own team."
+        ' Example: caseaudit allocate-cycle "Autumn 2026" --as qa-lead'
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

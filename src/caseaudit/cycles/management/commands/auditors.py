@@ -11,7 +11,10 @@ from caseaudit.cycles.actions import set_audit_capacity
 
 
 class Command(BaseCommand):
-    help = "List the auditors with their team and capacity, or set an auditor's capacity per cycle."
+    help = (
+        "List the auditors with their team and capacity, or set an auditor's capacity per cycle."
+        " Example: caseaudit auditors --capacity auditor 12"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -14,6 +14,7 @@ class Command(BaseCommand):
     help = (
         "Close an audit cycle when its window is over. Before then, only the QA lead (--as) may close it, "
         "with --reason."
+        ' Example: caseaudit close-cycle "Autumn 2026" --as qa-lead'
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -10,7 +10,7 @@ from caseaudit.cycles.models import Cycle
 
 
 class Command(BaseCommand):
-    help = "List the audit cycles, newest first, with their size and progress."
+    help = "List the audit cycles, newest first, with their size and progress. Example: caseaudit cycles"
 
     def handle(self, *args: Any, **options: Any) -> None:
         cycles = Cycle.objects.annotate(

@@ -35,7 +35,10 @@ def export_refusals_as_errors() -> Iterator[None]:
 
 
 class Command(BaseCommand):
-    help = "Export a cycle's sample, allocation and progress (CSV to standard output, or XLSX to a file)."
+    help = (
+        "Export a cycle's sample, allocation and progress (CSV to standard output, or XLSX to a file)."
+        ' Example: caseaudit export-cycle "Autumn 2026" --format csv --output autumn-2026.csv'
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help='the cycle, e.g. "Autumn 2018"')

@@ -20,6 +20,7 @@ class Command(BaseCommand):
     help = (
         "Plan an audit cycle: about half of the open cases, the focus cohort first, a few of every other "
         "cohort, none audited in the last 12 months, each with the reason it was picked. Prints the sample."
+        " Example: caseaudit plan-cycle --season autumn --year 2027 --focus care-leaver --dry-run"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

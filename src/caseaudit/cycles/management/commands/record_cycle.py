@@ -17,6 +17,7 @@ class Command(BaseCommand):
         "Record a past audit cycle and how it was sampled (every open case, a fraction, a size), before "
         "loading its audits with `caseaudit import-audits` (whose cycle column names it). Reports then say "
         "when years were sampled differently."
+        ' Example: caseaudit record-cycle "Spring 2024" --season spring --year 2024 --fraction 0.5'
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

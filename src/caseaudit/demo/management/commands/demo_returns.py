@@ -15,6 +15,7 @@ class Command(BaseCommand):
     help = (
         "Write an SSDA903 return (folder/ssda903/*.csv) and a Children in Need census (folder/cin.xml) from "
         "the open cases of the register: synthetic children only, to try importing the returns with."
+        " Example: caseaudit demo-returns /tmp/returns"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -23,6 +23,7 @@ class Command(BaseCommand):
         "Remind each action owner, in the app and by email, of their actions overdue or due within "
         f"{DUE_SOON_DAYS} days. At most once a day: a second run on the same day sends nothing. "
         "Schedule it daily with cron."
+        " Example: caseaudit send-action-reminders --dry-run"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

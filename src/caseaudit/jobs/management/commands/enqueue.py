@@ -15,6 +15,7 @@ class Command(BaseCommand):
     help = (
         "Queue one of the service's own jobs for `caseaudit worker`, and return at once. Nothing is queued "
         "while the same job is still waiting or running."
+        " Example: caseaudit enqueue reminders"
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

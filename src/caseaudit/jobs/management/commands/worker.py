@@ -41,6 +41,7 @@ class Command(BaseCommand):
     help = (
         "Run the background jobs (imports, large exports, email, reminders, retention) as they are queued. "
         "Ctrl+C or SIGTERM stops it once the job it is running is finished."
+        " Example: caseaudit worker --queues default,service"
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,10 @@ from caseaudit.notifications.outbox import deliver_due
 
 
 class Command(BaseCommand):
-    help = "Send the emails waiting in the outbox, and try again those the mail server refused."
+    help = (
+        "Send the emails waiting in the outbox, and try again those the mail server refused."
+        " Example: caseaudit send-email"
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         tried = deliver_due()

@@ -23,7 +23,10 @@ from caseaudit.readers.table import ImportRefused
 
 
 class Command(BaseCommand):
-    help = "Staff accounts: add one, import a spreadsheet of them, list them, deactivate or reactivate one."
+    help = (
+        "Staff accounts: add one, import a spreadsheet of them, list them, deactivate or reactivate one."
+        ' Example: caseaudit users add jsmith --name "Jo Smith" --role auditor'
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="add|import|list|...")

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         "backup, or pg_dump's custom format for PostgreSQL. The file holds every child's record: it is "
         "created readable by its owner only, and the backup is recorded in the access log. Put it back "
         "with `caseaudit restore FILE`."
+        " Example: caseaudit backup /var/backups/caseaudit-2026-12-01.sqlite3"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -16,6 +16,7 @@ class Command(BaseCommand):
         "Replace the whole database with a backup written by `caseaudit backup`. The file is checked "
         "first (a backup of this kind of database, whole and readable); a database that already holds "
         "records is replaced only with --force. Stop the service first, and run `caseaudit migrate` after."
+        " Example: caseaudit restore /var/backups/caseaudit-2026-12-01.sqlite3"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

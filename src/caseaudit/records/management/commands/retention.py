@@ -27,6 +27,7 @@ class Command(BaseCommand):
         "disposal leaves a record (ids and dates, no content) and the counts past reports need. With "
         "--dry-run, list what would be disposed of and change nothing. Only the QA lead (--as) or the "
         "command line may run it, and a real run needs a schedule the authority has confirmed."
+        " Example: caseaudit retention --dry-run"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -19,6 +19,7 @@ class Command(BaseCommand):
         "(--staff USERNAME), for a subject access request: readable CSV and HTML files in a zip, with a "
         "README saying what each is. The zip is created readable by its owner only, and the export is "
         "recorded in the access log. Only the QA lead (--as) or the command line may run it."
+        " Example: caseaudit subject-access N000123 --output n000123.zip --as qa-lead"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

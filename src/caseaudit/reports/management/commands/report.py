@@ -15,6 +15,7 @@ class Command(BaseCommand):
     help = (
         "Reports: the table of grades, the committee paper, the audit data for analysts, and the counts for "
         "regional benchmarking (write ours, compare others' with ours)."
+        " Example: caseaudit report grades --by cycle --format csv"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -29,7 +29,10 @@ def _positive(text: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Run the web app with gunicorn. Stop it with Ctrl+C or SIGTERM (requests running are finished)."
+    help = (
+        "Run the web app with gunicorn. Stop it with Ctrl+C or SIGTERM (requests running are finished)."
+        " Example: caseaudit serve --bind 0.0.0.0:8000 --workers 4"
+    )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(

@@ -14,7 +14,10 @@ from caseaudit.signin.actions import reset_mfa
 
 
 class Command(BaseCommand):
-    help = "Remove a person's authenticator app and recovery codes, so that they set up a new one."
+    help = (
+        "Remove a person's authenticator app and recovery codes, so that they set up a new one."
+        " Example: caseaudit reset-mfa jsmith --as administrator"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("username")

@@ -12,7 +12,10 @@ from caseaudit.signin.actions import unlock
 
 
 class Command(BaseCommand):
-    help = "Unlock a username (or, with --address, a client address) locked out by failed sign-in attempts."
+    help = (
+        "Unlock a username (or, with --address, a client address) locked out by failed sign-in attempts."
+        " Example: caseaudit unlock jsmith"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("username", nargs="?")
