@@ -11,6 +11,7 @@ from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_e
 from caseaudit.accounts.models import User
 from caseaudit.api.actions import create_token, revoke_token
 from caseaudit.api.models import ApiToken
+from caseaudit.readers.data_output import add_format_argument, write_data
 
 
 class Command(BaseCommand):
@@ -32,11 +33,12 @@ class Command(BaseCommand):
         add_actor_argument(end)
         show = actions.add_parser("list", help="the tokens of USERNAME, or everyone's (never the tokens)")
         show.add_argument("username", nargs="?")
+        add_format_argument(show)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "list":
-            self._list(options["username"])
+            self._list(options["username"], options["format"])
             return
         actor = actor_from(options)
         with refusals_as_errors():
@@ -61,15 +63,31 @@ class Command(BaseCommand):
                 revoke_token(token, acting_user=actor)
                 self.stdout.write(f"Revoked token {token.pk} ({token.name}) of {token.owner.username}.")
 
-    def _list(self, username: str | None) -> None:
+    def _list(self, username: str | None, chosen: str) -> None:
         tokens = ApiToken.objects.select_related("owner").order_by("owner__username", "-created_at")
         if username:
             tokens = tokens.filter(owner__username=username)
-        for token in tokens:
-            used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
-            self.stdout.write(
-                f"{token.pk}\t{token.owner.username}\t{token.name}\t{token.prefix}...\t{token.state}\t"
-                f"expires {token.expires_at:%Y-%m-%d}\t{used}"
-            )
-        if not tokens:
-            self.stdout.write("No tokens.")
+        rows = [
+            {
+                "id": token.pk,
+                "owner": token.owner.username,
+                "name": token.name,
+                "begins_with": token.prefix,
+                "state": token.state,
+                "expires_at": token.expires_at,
+                "last_used_at": token.last_used_at,
+            }
+            for token in tokens
+        ]
+
+        def text() -> None:
+            for row in rows:
+                used = f"{row['last_used_at']:%Y-%m-%d %H:%M}" if row["last_used_at"] else "never used"
+                self.stdout.write(
+                    f"{row['id']}\t{row['owner']}\t{row['name']}\t{row['begins_with']}...\t{row['state']}\t"
+                    f"expires {row['expires_at']:%Y-%m-%d}\t{used}"
+                )
+            if not rows:
+                self.stdout.write("No tokens.")
+
+        write_data(self.stdout, rows, chosen, text)
