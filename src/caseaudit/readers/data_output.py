@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandParser, OutputWrapper
 
 FORMATS = ("text", "csv", "json")
 
@@ -18,7 +18,7 @@ def add_format_argument(parser: CommandParser) -> None:
 
 
 def write_data(
-    stream: IO[str], rows: Sequence[Mapping[str, Any]], chosen: str, text: Callable[[], None]
+    stream: OutputWrapper | IO[str], rows: Sequence[Mapping[str, Any]], chosen: str, text: Callable[[], None]
 ) -> None:
     """`rows` as CSV (a header of their keys) or JSON (a list of objects), or, for `text`, whatever
     `text` prints. Dates and times are written as ISO text."""
