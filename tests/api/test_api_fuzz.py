@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -26,7 +28,13 @@ def schema(settings):
     settings.CASEAUDIT_API_RATE = 100_000  # the fuzzer is one token asking fast, on purpose
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
     loaded.app = WSGIHandler()
-    return loaded
+    # As Django's test client does: a request's end must not close the test's database connection (on
+    # PostgreSQL it would, and the next request would find it closed).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield loaded
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("role", ["auditor", "team_manager", "qa_lead"])

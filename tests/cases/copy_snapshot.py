@@ -77,7 +77,8 @@ def snapshot() -> dict[str, Any]:
     case_fields = [
         f.name if not f.is_relation else f"{f.name}__name"
         for f in Case._meta.concrete_fields
-        if f.name not in ("id", "updated_at", "import_batch")
+        # date_sources names import batches by id, as import_batch does.
+        if f.name not in ("id", "updated_at", "import_batch", "date_sources")
     ]
     audit_fields = [
         f.name
