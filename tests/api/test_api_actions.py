@@ -63,3 +63,14 @@ def test_the_owner_updates_with_the_version_they_read_and_a_stale_update_changes
     # Nobody else's action is theirs to update.
     other = make_action(personas.other_case, personas.outsider)
     assert patch(worker, other, {"note": "x"}, '"v1"').status_code == 404
+
+
+def test_the_browser_s_session_works_but_a_change_needs_its_csrf_token(personas):
+    action = make_action(personas.own_case, personas.worker)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(personas.worker)
+    assert browser.get(f"/api/v1/actions/{action.pk}").status_code == 200
+    refused = patch(browser, action, {"note": "From another site"}, '"v1"')
+    assert refused.status_code == 403
+    action.refresh_from_db()
+    assert action.version == 1
