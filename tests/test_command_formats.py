@@ -40,3 +40,11 @@ def test_tokens_listed_in_every_format_never_with_the_token(personas):
     listed = json.loads(run("tokens", "list", "--format", "json"))
     assert [(row["owner"], row["name"], row["state"]) for row in listed] == [("qa-lead", "warehouse", "live")]
     assert made.secret not in run("tokens", "list", "--format", "csv") + run("tokens", "list")
+
+
+def test_auditors_in_every_format(personas):
+    assert "auditor" in run("auditors")
+    rows = json.loads(run("auditors", "--format", "json"))
+    assert {"auditor": "auditor", "team": None, "capacity": None, "active": True} in rows
+    table = list(csv.DictReader(io.StringIO(run("auditors", "--format", "csv"))))
+    assert any(row["auditor"] == "auditor" for row in table)

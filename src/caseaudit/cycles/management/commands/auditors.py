@@ -8,6 +8,7 @@ from caseaudit import policy
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.accounts.models import User
 from caseaudit.cycles.actions import set_audit_capacity
+from caseaudit.readers.data_output import add_format_argument, write_data
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             metavar=("USERNAME", "N"),
             help="audits per cycle for that auditor; 'none' for no set limit",
         )
+        add_format_argument(parser)
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,11 +44,24 @@ class Command(BaseCommand):
             .select_related("staff__team")
             .order_by("username")
         )
-        if not auditors:
-            self.stdout.write("No auditors yet: give users the auditor role.")
-            return
-        self.stdout.write(f"{'auditor':<20}{'team (never audits its cases)':<36}{'capacity':>9}  active")
-        for user in auditors:
-            team = user.staff.team.name if user.staff and user.staff.team else "none"
-            limit = "no limit" if user.audit_capacity is None else str(user.audit_capacity)
-            self.stdout.write(f"{user.username:<20}{team:<36}{limit:>9}  {'yes' if user.is_active else 'no'}")
+        rows = [
+            {
+                "auditor": user.username,
+                "team": user.staff.team.name if user.staff and user.staff.team else None,
+                "capacity": user.audit_capacity,
+                "active": user.is_active,
+            }
+            for user in auditors
+        ]
+
+        def text() -> None:
+            if not rows:
+                self.stdout.write("No auditors yet: give users the auditor role.")
+                return
+            self.stdout.write(f"{'auditor':<20}{'team (never audits its cases)':<36}{'capacity':>9}  active")
+            for row in rows:
+                limit = "no limit" if row["capacity"] is None else str(row["capacity"])
+                active = "yes" if row["active"] else "no"
+                self.stdout.write(f"{row['auditor']:<20}{row['team'] or 'none':<36}{limit:>9}  {active}")
+
+        write_data(self.stdout, rows, options["format"], text)
