@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from caseaudit.api.actions import create_token
 
+from .audits.completion_helpers import started_audit
 from .cycles.builders import allocate_to, make_cycle
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,19 @@ def test_auditors_in_every_format(personas):
     assert {"auditor": "auditor", "team": None, "capacity": None, "active": True} in rows
     table = list(csv.DictReader(io.StringIO(run("auditors", "--format", "csv"))))
     assert any(row["auditor"] == "auditor" for row in table)
+
+
+def test_templates_and_themes_in_every_format(personas):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("themes", "--add", "Voice of the child", "--format", "json", stdout=out, stderr=err)
+    # The data alone on standard output, what changed on standard error.
+    themes = json.loads(out.getvalue())
+    assert {"slug": "voice-of-the-child", "theme": "Voice of the child", "offered": True}.items() <= next(
+        t for t in themes if t["slug"] == "voice-of-the-child"
+    ).items()
+    assert "Added 'Voice of the child'" in err.getvalue()
+    started_audit(personas)  # the default tool loads itself for the first audit
+    templates = json.loads(run("templates", "list", "--format", "json"))
+    assert templates and templates[0]["version"] >= 1 and templates[0]["audits"] == 1
+    table = list(csv.DictReader(io.StringIO(run("templates", "list", "--format", "csv"))))
+    assert table[0]["template"] == templates[0]["template"]

@@ -13,6 +13,7 @@ from caseaudit.audits.actions.templates import AlreadyLoaded, load_template
 from caseaudit.audits.models import AuditTemplate
 from caseaudit.audits.templates_store import DEFAULT_TEMPLATE_FILE, tool_for
 from caseaudit.core.audit_tools import MAX_TEMPLATE_CHARS, AuditTool, TemplateError
+from caseaudit.readers.data_output import add_format_argument, write_data
 
 
 class Command(BaseCommand):
@@ -27,13 +28,14 @@ class Command(BaseCommand):
         load = commands.add_parser("load", help="validate a template YAML file and store it")
         load.add_argument("file", type=Path)
         add_actor_argument(load)
-        commands.add_parser("list", help="list the templates loaded, newest version first")
+        listing = commands.add_parser("list", help="list the templates loaded, newest version first")
+        add_format_argument(listing)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "load":
             self._load(options["file"], options)
         else:
-            self._list()
+            self._list(options["format"])
 
     def _load(self, path: Path, options: dict[str, Any]) -> None:
         text = _read(path)
@@ -55,26 +57,40 @@ class Command(BaseCommand):
             f"grade scale {scale.slug} v{scale.version} ({len(scale.grades)} grades)."
         )
 
-    def _list(self) -> None:
+    def _list(self, chosen: str) -> None:
         templates = AuditTemplate.objects.select_related("grade_scale").annotate(audits_using=Count("audits"))
-        if not templates:
+        rows = [
+            {
+                "template": t.slug,
+                "version": t.version,
+                "name": t.name,
+                "scale": f"{t.grade_scale.slug} v{t.grade_scale.version}",
+                "sections": len(t.definition.get("sections", [])),
+                "loaded_at": t.loaded_at,
+                "audits": t.audits_using,
+            }
+            for t in templates
+        ]
+
+        def text() -> None:
+            if not rows:
+                self.stdout.write(
+                    "No audit templates yet. Load one with: caseaudit templates load FILE. The default "
+                    f"Ofsted-model tool ({DEFAULT_TEMPLATE_FILE}) loads itself when the first audit needs it."
+                )
+                return
             self.stdout.write(
-                "No audit templates yet. Load one with: caseaudit templates load FILE. The default "
-                f"Ofsted-model tool ({DEFAULT_TEMPLATE_FILE}) loads itself when the first audit needs it."
+                f"{'template':<24}{'version':>8}  {'name':<40}{'scale':<16}{'sections':>9}  "
+                f"{'loaded at':<17}{'audits':>7}"
             )
-            return
-        self.stdout.write(
-            f"{'template':<24}{'version':>8}  {'name':<40}{'scale':<16}{'sections':>9}  "
-            f"{'loaded at':<17}{'audits':>7}"
-        )
-        for t in templates:
-            scale = f"{t.grade_scale.slug} v{t.grade_scale.version}"
-            loaded = f"{timezone.localtime(t.loaded_at):%Y-%m-%d %H:%M}"
-            sections = len(t.definition.get("sections", []))
-            self.stdout.write(
-                f"{t.slug:<24}{t.version:>8}  {t.name[:39]:<40}{scale:<16}{sections:>9}  "
-                f"{loaded:<17}{t.audits_using:>7}"
-            )
+            for row in rows:
+                loaded = f"{timezone.localtime(row['loaded_at']):%Y-%m-%d %H:%M}"
+                self.stdout.write(
+                    f"{row['template']:<24}{row['version']:>8}  {row['name'][:39]:<40}{row['scale']:<16}"
+                    f"{row['sections']:>9}  {loaded:<17}{row['audits']:>7}"
+                )
+
+        write_data(self.stdout, rows, chosen, text)
 
 
 def _read(path: Path) -> str:
