@@ -59,7 +59,7 @@ class Command(BaseCommand):
 
     def _list(self, chosen: str) -> None:
         templates = AuditTemplate.objects.select_related("grade_scale").annotate(audits_using=Count("audits"))
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "template": t.slug,
                 "version": t.version,
