@@ -80,3 +80,30 @@ def test_the_draft_is_the_auditors_and_the_qa_teams_alone(personas):
         bearer(personas.qa_lead), f"/api/v1/audits/{audit.pk}/sections/{slug}", {"grade": "good"}, etag
     )
     assert refused.status_code == 403
+
+
+def test_findings_and_actions_are_added_to_the_draft_with_the_form_s_rules(personas):
+    from caseaudit.audits.models import Theme
+
+    Theme.objects.get_or_create(slug="voice-of-the-child", defaults={"label": "Voice of the child"})
+    audit = allocated_audit(personas)
+    start_audit(audit, acting_user=personas.auditor)
+    auditor = bearer(personas.auditor)
+    etag = auditor.get(f"/api/v1/audits/{audit.pk}/draft")["ETag"]
+
+    def post(url: str, body: dict, tag: str):
+        return auditor.post(url, json.dumps(body), content_type="application/json", HTTP_IF_MATCH=tag)
+
+    findings, actions = f"/api/v1/audits/{audit.pk}/findings", f"/api/v1/audits/{audit.pk}/actions"
+    strength = {"kind": "strength", "theme": "voice-of-the-child", "text": "Her wishes are recorded."}
+    found = post(findings, strength, etag)
+    assert found.status_code == 200, found.content
+    assert found.json()["findings"][0]["theme"] == "voice-of-the-child"
+    unknown = post(findings, {"kind": "issue", "theme": "no-such-theme", "text": "x"}, found["ETag"])
+    assert unknown.status_code == 422
+    # An owner outside the case's team is refused, as on the form.
+    plan = {"description": "Update the plan", "due_on": "2027-01-15"}
+    outsider = post(actions, {**plan, "owner": "outsider"}, found["ETag"])
+    assert outsider.status_code == 422 and "Select an owner" in outsider.json()["detail"]
+    added = post(actions, {**plan, "owner": "worker"}, found["ETag"])
+    assert added.status_code == 200 and added.json()["actions"][0]["owner"] == "worker"

@@ -69,6 +69,18 @@ OPERATIONS: dict[
         "write",
         PRECONDITION_REQUIRED,
     ),
+    ("post", "/api/v1/audits/{audit_id}/findings"): (
+        policy.READ_CHILD_RECORDS,
+        "audit",
+        "write",
+        PRECONDITION_REQUIRED,
+    ),
+    ("post", "/api/v1/audits/{audit_id}/actions"): (
+        policy.READ_CHILD_RECORDS,
+        "audit",
+        "write",
+        PRECONDITION_REQUIRED,
+    ),
     ("post", "/api/v1/audits/{audit_id}/start"): (
         policy.READ_CHILD_RECORDS,
         "audit",
@@ -120,6 +132,8 @@ BODIES = {
     "/api/v1/audits/{audit_id}/sections/{section}": '{"grade": "good"}',
     "/api/v1/audits/{audit_id}/evidence/{source}": '{"used_on": "2026-11-02"}',
     "/api/v1/audits/{audit_id}/overall": '{"grade": "good"}',
+    "/api/v1/audits/{audit_id}/findings": '{"kind": "strength", "theme": "x", "text": "x"}',
+    "/api/v1/audits/{audit_id}/actions": '{"description": "x", "owner": "worker", "due_on": "2027-01-15"}',
 }
 
 

@@ -6,7 +6,7 @@ a stale one gets 412 and changes nothing. The draft is the auditor's: the audite
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,9 +17,10 @@ from pydantic import ConfigDict
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.models import User
 from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
-from caseaudit.audits.models import Audit
+from caseaudit.audits.models import Audit, Theme
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.locking import EditConflict
 
@@ -55,6 +56,24 @@ class OverallWrite(Schema):
     rationale: str = Field("", max_length=20_000)
 
 
+class FindingWrite(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["strength", "issue"]
+    theme: str = Field(..., max_length=60, description="a theme's slug (caseaudit themes lists them)")
+    text: str = Field(..., max_length=5000)
+
+
+class ActionWrite(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(..., max_length=5000)
+    owner: str = Field(
+        ..., max_length=150, description="the username of a manager or worker of the case's team"
+    )
+    due_on: date
+
+
 class SubmitWrite(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -83,6 +102,8 @@ def _as_written(audit: Audit) -> dict[str, Any]:
             "sections": [],
             "evidence": [],
             "overall": {"grade": "", "rationale": ""},
+            "findings": [],
+            "actions": [],
             "lacking": {"The audit": ["Start the audit first (POST /audits/{id}/start)"]},
         }
     responses = {response.section: response for response in audit.sections.all()}
@@ -107,9 +128,19 @@ def _as_written(audit: Audit) -> dict[str, Any]:
             {"source": use.source, "used_on": use.used_on, "note": use.note} for use in audit.evidence.all()
         ],
         "overall": {"grade": audit.draft_grade, "rationale": audit.overall_rationale},
+        "findings": [
+            {"id": f.pk, "kind": f.kind, "theme": f.theme.slug, "text": f.text}
+            for f in audit.findings.select_related("theme")
+        ],
+        "actions": [_action(a) for a in audit.actions.select_related("owner")],
         # What submission still needs, part by part, in the form's words.
         "lacking": {part.title: list(part.lacking) for part in parts if part.lacking},
     }
+
+
+def _action(action: Any) -> dict[str, Any]:
+    owner = action.owner.username if action.owner else None
+    return {"id": action.pk, "description": action.description, "owner": owner, "due_on": action.due_on}
 
 
 def _changed(response: HttpResponse, audit: Audit) -> dict[str, Any]:
@@ -220,5 +251,42 @@ def start(
 
     def change(audit: Audit, version: int, user: Any) -> None:
         completing.start_audit(audit, expected_version=version, acting_user=user)
+
+    return _changed(response, _change(request, audit_id, change))
+
+
+@router.post(
+    "/audits/{audit_id}/findings", response={200: dict[str, Any], **CHANGE_ERRORS},
+    summary="Add a finding: a strength or an area for development, under a theme",
+)  # fmt: skip
+def add_finding(
+    request: HttpRequest, response: HttpResponse, body: FindingWrite,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, Any]:  # fmt: skip
+    def change(audit: Audit, version: int, user: Any) -> None:
+        theme = Theme.objects.filter(slug=body.theme, active=True).first()
+        if theme is None:
+            raise HttpError(422, f"theme: no theme {body.theme!r} is offered (caseaudit themes lists them)")
+        completing.add_finding(
+            audit, kind=body.kind, theme=theme, text=body.text, expected_version=version, acting_user=user
+        )
+
+    return _changed(response, _change(request, audit_id, change))
+
+
+@router.post(
+    "/audits/{audit_id}/actions", response={200: dict[str, Any], **CHANGE_ERRORS},
+    summary="Add an action for the case's team, for the tracker",
+)  # fmt: skip
+def add_action(
+    request: HttpRequest, response: HttpResponse, body: ActionWrite,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, Any]:  # fmt: skip
+    def change(audit: Audit, version: int, user: Any) -> None:
+        owner = User.objects.filter(username=body.owner).first()
+        completing.add_action(
+            audit, description=body.description, owner=owner, due_on=body.due_on, expected_version=version,
+            acting_user=user,
+        )  # fmt: skip
 
     return _changed(response, _change(request, audit_id, change))
