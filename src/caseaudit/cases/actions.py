@@ -22,13 +22,7 @@ from .importing.check import read_and_plan
 from .importing.result import ClosingRefused, ImportResult, RowsRefused
 from .importing.ssda903 import ReturnRead
 from .importing.write import apply_plan
-from .models import (
-    CareEpisode,
-    Case,
-    ImportBatch,
-    MissingEpisode,
-    StatutoryReview,
-)
+from .models import CareEpisode, Case, ImportBatch, MissingEpisode, StatutoryReview
 from .signals import register_imported
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
@@ -59,8 +53,7 @@ def import_case_register(
     sample, or more than a tenth of the open register, needs `allow_close` (ClosingRefused, naming the
     cases, otherwise). `extracted_on` is the day the file was extracted from the case management system,
     where it is known: the case page names it (or else the day of the import) beside each date the file
-    brought. Raises
-    ImportRefused when the file as a whole cannot be read."""
+    brought. Raises ImportRefused when the file as a whole cannot be read."""
     policy.require(acting_user, policy.IMPORT_REGISTER)
     today = today or timezone.localdate()
     # Planned inside this transaction, so that the plan is written against the register it was made from.
