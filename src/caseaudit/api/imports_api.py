@@ -29,7 +29,7 @@ from caseaudit.jobs.running import start_job
 from caseaudit.jobs.scoping import jobs_visible_to
 
 from .cases_api import BIGGEST_ID
-from .problems import ERRORS, Problem
+from .problems import ERRORS, Problem, refused_form
 
 router = Router(tags=["imports"])
 
@@ -85,22 +85,11 @@ def upload_register(
     files: MultiValueDict[str, Any] = MultiValueDict({"register_file": [file]})
     form = ImportUploadForm({"partial": partial, "skip_invalid": skip_invalid}, files)
     if not form.is_valid():
-        raise HttpError(422, "; ".join(f"{name}: {' '.join(map(str, e))}" for name, e in form.errors.items()))
+        raise refused_form(form)
     pending = PendingImport.save(
         file, user, default_name="register", skip_invalid=skip_invalid, partial=partial
     )
-    try:
-        job = start_job(
-            import_jobs.check_register,
-            kind=CHECK,
-            title=f"Check of {pending.file_name}",
-            started_by=user,
-            arguments=pending.arguments(),
-        )
-    except BaseException:
-        pending.discard()  # never leave a child's data behind on disk, whatever went wrong
-        raise
-    return Status(202, _job(job))
+    return Status(202, _job(pending.start_check(user)))
 
 
 @router.post(
@@ -125,27 +114,10 @@ def import_register(
     if closing and not go_ahead.close_cases:
         noun = "case" if closing == 1 else "cases"
         raise HttpError(422, f"close_cases: agree that {closing} open {noun} not in the file will be closed")
-    given = check.arguments
-    pending = PendingImport(
-        token=given["token"],
-        suffix=given["suffix"],
-        file_name=given["file_name"],
-        user_id=user.pk,
-        skip_invalid=given["skip_invalid"],
-        partial=given["partial"],
-        closing=closing,
-        closing_live=closing_live,
-    )
+    pending = PendingImport.from_job(check, user, closing=closing, closing_live=closing_live)
     if not pending.path.is_file():
         raise HttpError(409, import_jobs.GONE)
-    job = start_job(
-        import_jobs.import_register,
-        kind=IMPORT,
-        title=f"Import of {pending.file_name}",
-        started_by=user,
-        arguments=pending.arguments(),
-    )
-    return Status(202, _job(job))
+    return Status(202, _job(pending.start_import(user)))
 
 
 @router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, summary="A job you started", tags=["jobs"])
@@ -173,7 +145,7 @@ def upload_return(
     user = policy.person(request.user, policy.IMPORT_REGISTER)
     form = ReturnUploadForm({"year": year or ""}, MultiValueDict({"tables": list(files)}))
     if not form.is_valid():
-        raise HttpError(422, "; ".join(f"{name}: {' '.join(map(str, e))}" for name, e in form.errors.items()))
+        raise refused_form(form)
     waiting = save_upload(form.cleaned_data["tables"], user, form.cleaned_data["year"])
     arguments = {
         "token": waiting.token,

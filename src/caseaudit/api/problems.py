@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
+from ninja.errors import HttpError
 
 MEDIA_TYPE = "application/problem+json"
 TITLES = {
@@ -54,3 +56,9 @@ class Problem(Schema):
 # The errors any operation may answer with, for the OpenAPI document: no token, a role that may not, a
 # thing not there (or not the person's to see), bad input, too many requests.
 ERRORS: dict[int, type[Problem]] = dict.fromkeys((401, 403, 404, 422, 429), Problem)
+
+
+def refused_form(form: forms.BaseForm) -> HttpError:
+    """A 422 naming each field a page's form refused, in the form's own words: the API checks input with
+    the pages' forms where they hold rules no schema states (an upload's kind and size)."""
+    return HttpError(422, "; ".join(f"{name}: {' '.join(map(str, e))}" for name, e in form.errors.items()))

@@ -5,6 +5,7 @@ progress, refreshing itself, then its result. The upload waits as `import_flow` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,46 @@ class PendingImport(WaitingUpload):
             "closing_live": self.closing_live,
         }
 
+    @classmethod
+    def from_job(cls, job: Job, user: User, **fields: Any) -> PendingImport:
+        """The upload a check or import job works from, waiting again (for the person who started it)."""
+        given = job.arguments
+        return cls(
+            token=given["token"],
+            suffix=given["suffix"],
+            file_name=given["file_name"],
+            user_id=user.pk,
+            skip_invalid=given["skip_invalid"],
+            partial=given["partial"],
+            **fields,
+        )
+
+    def start_check(self, user: User, link: Callable[[Job], str] | None = None) -> Job:
+        """The file's check, as a job: the page's and the API's. The file is deleted if it cannot start."""
+        try:
+            return start_job(
+                import_jobs.check_register,
+                kind=CHECK,
+                title=f"Check of {self.file_name}",
+                started_by=user,
+                arguments=self.arguments(),
+                link=link,
+            )
+        except BaseException:
+            self.discard()  # never leave a child's data behind on disk, whatever went wrong
+            raise
+
+    def start_import(self, user: User, link: Callable[[Job], str] | None = None) -> Job:
+        """The file's import, as a job, closing no more than `closing` (what the person agreed to)."""
+        return start_job(
+            import_jobs.import_register,
+            kind=IMPORT,
+            title=f"Import of {self.file_name}",
+            started_by=user,
+            arguments=self.arguments(),
+            link=link,
+        )
+
 
 _waiting_uploads = UploadSession("case_import", PendingImport)
 
@@ -78,18 +119,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         skip_invalid=form.cleaned_data["skip_invalid"],
         partial=form.cleaned_data["partial"],
     )
-    try:
-        job = start_job(
-            import_jobs.check_register,
-            kind=CHECK,
-            title=f"Check of {pending.file_name}",
-            started_by=user,
-            arguments=pending.arguments(),
-            link=lambda job: reverse("cases:import-check", args=[job.pk]),
-        )
-    except BaseException:
-        pending.discard()  # never leave a child's data behind on disk, whatever went wrong
-        raise
+    job = pending.start_check(user, link=lambda job: reverse("cases:import-check", args=[job.pk]))
     pending.check_job = job.pk
     _waiting_uploads.keep(request, pending)
     return redirect("cases:import-check", job.pk)
@@ -143,14 +173,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return _review(request, checked, from_json(found(checked)["result"]), form)
     # The token is spent: the import's job has the file now, and a second confirmation finds nothing.
     _waiting_uploads.forget(request, pending, delete=False)
-    job = start_job(
-        import_jobs.import_register,
-        kind=IMPORT,
-        title=f"Import of {pending.file_name}",
-        started_by=user,
-        arguments=pending.arguments(),
-        link=lambda job: reverse("cases:import-run", args=[job.pk]),
-    )
+    job = pending.start_import(user, link=lambda job: reverse("cases:import-run", args=[job.pk]))
     return redirect("cases:import-run", job.pk)
 
 
@@ -176,18 +199,9 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
 def _ask_again(request: HttpRequest, user: User, job: Job) -> HttpResponse:
     """The import found the register changed since the check and wrote nothing: the upload waits again,
     with the new figures for the QA lead to agree to."""
-    given = job.arguments
-    pending = PendingImport(
-        token=given["token"],
-        suffix=given["suffix"],
-        file_name=given["file_name"],
-        user_id=user.pk,
-        skip_invalid=given["skip_invalid"],
-        partial=given["partial"],
-        check_job=job.pk,
-    )
+    pending = PendingImport.from_job(job, user, check_job=job.pk)
     if not pending.path.is_file():
-        return _refused(request, job, given)
+        return _refused(request, job, job.arguments)
     pending.closing, pending.closing_live = closing_counts(found(job)["result"])
     _waiting_uploads.keep(request, pending)
     form = ImportConfirmForm({"token": pending.token}, closing=pending.closing, live=pending.closing_live)
