@@ -190,6 +190,33 @@ class DemoSummary:
     def closed_cases(self) -> int:
         return self.cases - self.open_cases
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        seed: int,
+        today: date,
+        cases: int,
+        open_by_cohort: Counter[str],
+        roster: DemoRoster,
+        staff: int,
+        users: tuple[tuple[str, ...], tuple[str, ...]],
+    ) -> DemoSummary:
+        """What was built: `open_by_cohort` counts the open cases, `users` the accounts made and left."""
+        created, skipped = users
+        return cls(
+            seed=seed,
+            today=today,
+            cases=cases,
+            open_cases=sum(open_by_cohort.values()),
+            by_cohort={c: open_by_cohort[c] for c in COHORT_SLUGS},
+            teams=len(roster.teams),
+            staff=staff,
+            users_created=created,
+            users_skipped=skipped,
+            roster=roster,
+        )
+
 
 def plan_roster(cases: int, rng: random.Random) -> DemoRoster:
     """Teams sized to the register (a caseload per worker, at least two workers), with unique names."""
@@ -674,24 +701,21 @@ def build_demo_authority(
             if len(pending) >= batch_size:
                 written += insert.write(pending, progress, written)
         written += insert.write(pending, progress, written)
-        created, skipped = ensure_users(roster, staff, caseloads)
+        users = ensure_users(roster, staff, caseloads)
         record_change(
             policy.SYSTEM,
             "demo.built",
             ("demo-data", None),
             new={"cases": written, "seed": seed, "as_of": today},
         )
-    return DemoSummary(
+    return DemoSummary.of(
         seed=seed,
         today=today,
         cases=written,
-        open_cases=sum(by_cohort.values()),
-        by_cohort={c: by_cohort[c] for c in COHORT_SLUGS},
-        teams=len(roster.teams),
-        staff=len(staff),
-        users_created=created,
-        users_skipped=skipped,
+        open_by_cohort=by_cohort,
         roster=roster,
+        staff=len(staff),
+        users=users,
     )
 
 

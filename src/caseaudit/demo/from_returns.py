@@ -21,7 +21,6 @@ from caseaudit.cases.actions import import_return
 from caseaudit.cases.importing.cin_census import read_cin_census
 from caseaudit.cases.importing.ssda903 import read_ssda903
 from caseaudit.cases.models import Case
-from caseaudit.core.cohorts import COHORT_SLUGS
 
 from .authority import (
     DemoDataRefused,
@@ -72,23 +71,19 @@ def build_demo_from_returns(folder: Path, *, seed: int, today: date) -> DemoSumm
             if worker and case.closed_on is None:
                 caseloads[worker] += 1
         Case.objects.bulk_update(cases, ["team", "worker", "manager"], batch_size=1000)
-        created, skipped = ensure_users(roster, staff, caseloads)
+        users = ensure_users(roster, staff, caseloads)
         record_change(
             policy.SYSTEM,
             "demo.built",
             ("demo-data", None),
             new={"cases": len(cases), "seed": seed, "as_of": today, "from": "returns"},
         )
-    by_cohort = Counter(c.cohort for c in cases if c.closed_on is None)
-    return DemoSummary(
+    return DemoSummary.of(
         seed=seed,
         today=today,
         cases=len(cases),
-        open_cases=sum(by_cohort.values()),
-        by_cohort={c: by_cohort[c] for c in COHORT_SLUGS},
-        teams=len(roster.teams),
-        staff=len(staff),
-        users_created=created,
-        users_skipped=skipped,
+        open_by_cohort=Counter(c.cohort for c in cases if c.closed_on is None),
         roster=roster,
+        staff=len(staff),
+        users=users,
     )
