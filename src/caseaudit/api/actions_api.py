@@ -4,6 +4,7 @@ gave): a stale one gets 412 and changes nothing, as a stale page does."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Literal
 
@@ -108,16 +109,8 @@ def list_actions(request: HttpRequest, filters: Query[ActionFilters]) -> dict[st
         "",
         "API: " + shown("actions", len(current.rows), filters=current.filters()),
     )
-    totals = current.counts
-    return {
-        "open": totals.open,
-        "in_progress": totals.in_progress,
-        "done": totals.done,
-        "verified": totals.verified,
-        "cancelled": totals.cancelled,
-        "overdue": totals.overdue,
-        "items": [_out(row.action, today) for row in current.rows],
-    }
+    # The meeting's counts as they are (`meeting.Counts`), beside the rows.
+    return {**asdict(current.counts), "items": [_out(row.action, today) for row in current.rows]}
 
 
 def _visible(request: HttpRequest, action_id: int) -> Action:
