@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
 import tempfile
@@ -18,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 import xlsxwriter
 
 from caseaudit.core.register import neutralise_formula
+from caseaudit.private_files import FileRefused, private_file
 from caseaudit.xlsx_rows import RowWriter
 
 if TYPE_CHECKING:
@@ -150,22 +150,14 @@ class ExportRefused(Exception):
 def write_private_file(
     path: Path, file_format: str, *, csv_to: Callable[[TextIO], int], xlsx_to: Callable[[str], int]
 ) -> int:
-    """Write an export of child-level data to `path` through a temporary file beside it, created readable by
-    its owner only (mkstemp), and moved into place when complete: no half-written file is ever left
-    behind. `csv_to` writes to a text stream, `xlsx_to` to a file name; each returns its row count."""
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise ExportRefused(f"{directory} is not a folder")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    """Write an export of child-level data to `path` as a private file (readable by its owner only, moved
+    into place when complete). `csv_to` writes to a text stream, `xlsx_to` to a file name; each returns
+    its row count."""
     try:
-        if file_format == "csv":
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                count = csv_to(stream)
-        else:
-            os.close(handle)
-            count = xlsx_to(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count
+        with private_file(path) as temporary:
+            if file_format != "csv":
+                return xlsx_to(str(temporary))
+            with open(temporary, "w", encoding="utf-8", newline="") as stream:
+                return csv_to(stream)
+    except FileRefused as refused:
+        raise ExportRefused(str(refused)) from None

@@ -154,9 +154,7 @@ def test_a_page_records_the_client_address(client, personas):
 
 def test_the_command_names_the_operating_system_account(monkeypatch):
     seen = []
-    monkeypatch.setattr(
-        "django.core.management.execute_from_command_line", lambda argv: seen.append(current())
-    )
+    monkeypatch.setattr(cli, "run", lambda argv: seen.append(current()))
     # In a context of its own: the command marks its process, and this test's process lives on.
     contextvars.copy_context().run(cli.main, ["caseaudit", "export-cases"])
     assert seen == [Origin(address=None, os_user=getpass.getuser())]

@@ -132,7 +132,10 @@ def test_output_file_is_written_whole_and_private(register, tmp_path):
     [
         (["--cohort", "toddlers"], "Not a cohort: 'toddlers'. Use one of care-leaver, looked-after,"),
         (["--check", "bedtime"], "Not a check: 'bedtime'. Use one of pathway-plan-review,"),
-        (["--as-of", "31/02/2026"], "--as-of '31/02/2026': no such day in the calendar. Use YYYY-MM-DD"),
+        (
+            ["--as-of", "31/02/2026"],
+            "--as-of '31/02/2026': no such day in the calendar.",
+        ),
         (["--as-of", "soon"], "--as-of 'soon': not a date"),
     ],
 )

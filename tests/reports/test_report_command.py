@@ -131,6 +131,20 @@ def test_xlsx_opens_with_the_table_and_its_caveats(history, tmp_path):
     assert any("sampled differently" in c for c in caveats)
 
 
+def test_the_file_s_ending_chooses_its_format_when_none_is_given(history, tmp_path):
+    report("--output", str(tmp_path / "grades.xlsx"))
+    assert pl.read_excel(tmp_path / "grades.xlsx", sheet_name="Grades")["Period"].to_list()[0] == "2021"
+    report("--output", str(tmp_path / "grades.csv"))
+    assert (tmp_path / "grades.csv").read_text().splitlines()[0] == CSV_HEADER
+    report("--output", str(tmp_path / "grades.txt"))
+    assert (tmp_path / "grades.txt").read_text().startswith("Audits by year and cohort")
+
+
+def test_a_file_in_a_folder_that_is_not_there_is_refused_in_one_line(history, tmp_path):
+    with pytest.raises(CommandError, match="is not a folder"):
+        report("--output", str(tmp_path / "missing" / "grades.csv"))
+
+
 def test_xlsx_needs_a_file(history):
     with pytest.raises(CommandError, match="--output"):
         report("--format", "xlsx")

@@ -6,9 +6,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
-from django.core.management.base import CommandParser, OutputWrapper
+from django.core.management.base import CommandError, CommandParser, OutputWrapper
+
+from caseaudit.private_files import FileRefused, private_file
+
+T = TypeVar("T")
 
 FORMATS = ("text", "csv", "json")
 
@@ -31,3 +36,17 @@ def write_data(
             writer.writerows(rows)
     else:
         text()
+
+
+def write_output_file(path: str | Path, write: Callable[[Any], T], *, binary: bool = False) -> T:
+    """What `write` writes to the stream it is given, saved as `--output FILE`: readable by its owner only
+    and moved into place when complete. A folder that is not there is the user's one-line error."""
+    try:
+        with private_file(Path(path)) as temporary:
+            if binary:
+                with open(temporary, "wb") as stream:
+                    return write(stream)
+            with open(temporary, "w", encoding="utf-8", newline="") as text:
+                return write(text)
+    except FileRefused as refused:
+        raise CommandError(str(refused)) from None

@@ -199,6 +199,8 @@ def _files(paths: Sequence[Path]) -> list[Path]:
     """The CSV files given, a folder standing for the CSV files in it."""
     files: list[Path] = []
     for path in paths:
+        if not path.exists():
+            raise ImportRefused(f"{path}: no such file or folder.")
         files.extend(sorted(path.glob("*.csv")) if path.is_dir() else [path])
     if not files:
         raise ImportRefused("No CSV files given: an SSDA903 return is a set of CSV tables.")

@@ -4,7 +4,6 @@ other authorities to compare with (`caseaudit report compare`)."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from argparse import ArgumentParser
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from caseaudit.readers.data_output import write_output_file
 from caseaudit.reports.benchmark import authority_benchmark
 
 HELP = (
@@ -27,9 +27,6 @@ def add_arguments(parser: ArgumentParser) -> None:
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
     document = authority_benchmark(timezone.localdate())
-    with open(options["output"], "w", encoding="utf-8") as stream:
-        os.fchmod(stream.fileno(), 0o600)
-        json.dump(document, stream, indent=2)
-        stream.write("\n")
+    write_output_file(options["output"], lambda stream: stream.write(json.dumps(document, indent=2) + "\n"))
     rows = len(document["grades"]["rows"]) + len(document["compliance"]["rows"])
     print(f"Wrote {rows} rows of counts for {document['authority']} to {options['output']}.", file=sys.stderr)

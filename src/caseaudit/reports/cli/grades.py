@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from argparse import ArgumentParser
 from typing import Any
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from caseaudit.core.audit_types import AUDIT_TYPES, CASE_FILE
 from caseaudit.core.cohorts import COHORT_SLUGS, parse_cohort
+from caseaudit.readers.data_output import write_output_file
 from caseaudit.reports.grade_formats import (
     FORMATS,
     grade_text,
@@ -44,7 +44,12 @@ def add_arguments(parser: ArgumentParser) -> None:
         default="moderated",
         help="moderated (default) or auditor grades",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="text (default), csv, json or xlsx")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="text, csv, json or xlsx (default: xlsx if --output ends in .xlsx, csv or json as its ending "
+        "says, else text)",
+    )
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (required for xlsx)")
 
 
@@ -60,21 +65,24 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         cohort=cohort,
         audit_type=options["audit_type"],
     )
-    output, file_format = options["output"], options["format"]
+    output = options["output"]
+    file_format = options["format"] or _format_of(output)
     if file_format == "xlsx":
         if not output:
             raise CommandError("An XLSX table needs --output FILE.xlsx: a workbook is not for the terminal.")
-        with open(output, "wb") as binary:
-            os.fchmod(binary.fileno(), 0o600)  # as every file caseaudit writes, even one written before
-            write_grade_xlsx(table, binary)
+        write_output_file(output, lambda binary: write_grade_xlsx(table, binary), binary=True)
     elif output:
-        with open(output, "w", encoding="utf-8", newline="") as stream:
-            os.fchmod(stream.fileno(), 0o600)
-            _write(table, file_format, stream)
+        write_output_file(output, lambda stream: _write(table, file_format, stream))
     else:
         _write(table, file_format, command.stdout)
     if output:
         print(f"Wrote the table of {table.total:,} audits to {output} ({file_format}).", file=sys.stderr)
+
+
+def _format_of(output: str | None) -> str:
+    """The format a file's name asks for: a table saved as grades.xlsx is a workbook, not text."""
+    ending = (output or "").rsplit(".", 1)[-1].lower()
+    return ending if output and ending in FORMATS else "text"
 
 
 def _write(table: Any, file_format: str, stream: Any) -> None:

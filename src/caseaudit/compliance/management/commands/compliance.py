@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any, TextIO, cast
 
 import polars as pl
@@ -34,6 +30,7 @@ from caseaudit.core.cohorts import COHORT_SLUGS, parse_cohort
 from caseaudit.core.dates import parse_date
 from caseaudit.core.timescales import RuleSet, TimescaleRulesError, summarise
 from caseaudit.policy import Actor
+from caseaudit.readers.data_output import write_output_file
 from caseaudit.spreadsheets import write_csv
 
 FORMATS = ("text", "csv", "json")
@@ -83,7 +80,7 @@ class Command(BaseCommand):
                 _write_text(stream, results, rules, as_of)
 
         if output:
-            _write_file(Path(output), write)
+            write_output_file(output, write)
             self.stderr.write(f"Wrote {len(results):,} results to {output} ({fmt}).")
         else:
             write(cast(TextIO, self.stdout))
@@ -118,7 +115,7 @@ def _as_of(text: str | None) -> date:
     try:
         return parse_date(text)
     except ValueError as error:
-        raise CommandError(f"--as-of {text!r}: {error}. Use YYYY-MM-DD, for example 2026-11-03.") from None
+        raise CommandError(f"--as-of {text!r}: {error}.") from None
 
 
 def _cohort(text: str | None) -> str:
@@ -164,19 +161,3 @@ def _write_json(stream: TextIO, results: pl.DataFrame, rules: RuleSet, as_of: da
         "results": result_records(results),
     }
     stream.write(json.dumps(document, indent=2) + "\n")
-
-
-def _write_file(path: Path, write: Callable[[TextIO], None]) -> None:
-    """Next to its final name, moved into place when complete, readable by its owner only: child-level
-    data is never left half-written or open to other accounts."""
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise CommandError(f"{directory} is not a folder")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            write(stream)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

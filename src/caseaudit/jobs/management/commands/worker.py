@@ -85,6 +85,12 @@ class Command(BaseCommand):
             )
         self._log_to_stdout(options["verbosity"])
         queues = [name.strip() for name in options["queues"].split(",") if name.strip()]
+        known = task_backends["default"].queues
+        unknown = [name for name in queues if name not in known]
+        if unknown or not queues:
+            # A worker on a queue nothing is sent to would wait for ever, and the jobs with it.
+            named = ", ".join(map(repr, unknown)) or "none given"
+            raise CommandError(f"Not a queue: {named}. Queues: {', '.join(sorted(known))}.")
         worker_id = options["worker_id"] or f"{socket.gethostname()[:30]}-{get_random_string(12)}"
         worker = Worker(
             queue_names=queues,
