@@ -107,3 +107,58 @@ def test_findings_and_actions_are_added_to_the_draft_with_the_form_s_rules(perso
     assert outsider.status_code == 422 and "Select an owner" in outsider.json()["detail"]
     added = post(actions, {**plan, "owner": "worker"}, found["ETag"])
     assert added.status_code == 200 and added.json()["actions"][0]["owner"] == "worker"
+
+
+def test_what_was_added_is_taken_off_the_draft_on_the_version_seen(personas):
+    from caseaudit.audits.models import Theme
+    from caseaudit.improvement.models import Action, ActionStatus
+
+    Theme.objects.get_or_create(slug="voice-of-the-child", defaults={"label": "Voice of the child"})
+    audit = allocated_audit(personas)
+    start_audit(audit, acting_user=personas.auditor)
+    auditor = bearer(personas.auditor)
+    etag = auditor.get(f"/api/v1/audits/{audit.pk}/draft")["ETag"]
+
+    def post(url: str, body: dict):
+        nonlocal etag
+        done = auditor.post(url, json.dumps(body), content_type="application/json", HTTP_IF_MATCH=etag)
+        assert done.status_code == 200, done.content
+        etag = done["ETag"]
+        return done.json()
+
+    base = f"/api/v1/audits/{audit.pk}"
+    post(f"{base}/findings", {"kind": "issue", "theme": "voice-of-the-child", "text": "Not recorded."})
+    plan = {"description": "Update the plan", "due_on": "2027-01-15", "owner": "worker"}
+    post(f"{base}/actions", plan)
+    draft = post(f"{base}/actions", {**plan, "description": "Visit her"})
+    written = put(auditor, f"{base}/evidence/record-review", {"used_on": yesterday().isoformat()}, etag)
+    etag = written["ETag"]
+    finding = draft["findings"][0]["id"]
+    mistaken, worked_on = (a["id"] for a in draft["actions"])
+
+    # A removal on an old version changes nothing.
+    stale = auditor.delete(f"{base}/findings/{finding}", HTTP_IF_MATCH='"v1"')
+    assert stale.status_code == 412
+    removed = auditor.delete(f"{base}/findings/{finding}", HTTP_IF_MATCH=etag)
+    assert removed.status_code == 200 and removed.json()["findings"] == []
+    etag = removed["ETag"]
+    again = auditor.delete(f"{base}/findings/{finding}", HTTP_IF_MATCH=etag)
+    assert again.status_code == 422 and "not on this audit" in again.json()["detail"]
+
+    gone = auditor.delete(f"{base}/evidence/record-review", HTTP_IF_MATCH=etag)
+    assert gone.status_code == 200 and gone.json()["evidence"] == []
+    etag = gone["ETag"]
+
+    # An action its owner has worked on is theirs too: it stays.
+    Action.objects.filter(pk=worked_on).update(status=ActionStatus.IN_PROGRESS)
+    kept = auditor.delete(f"{base}/actions/{worked_on}", HTTP_IF_MATCH=etag)
+    assert kept.status_code == 422 and "Work has started" in kept.json()["detail"]
+    taken = auditor.delete(f"{base}/actions/{mistaken}", HTTP_IF_MATCH=etag)
+    assert taken.status_code == 200
+    assert [a["id"] for a in taken.json()["actions"]] == [worked_on]
+
+    # Nobody but the auditor takes things off their draft.
+    manager = bearer(personas.qa_lead)
+    refused = manager.delete(f"{base}/actions/{worked_on}", HTTP_IF_MATCH=taken["ETag"])
+    assert refused.status_code == 403
+    assert Action.objects.filter(pk=worked_on).exists()

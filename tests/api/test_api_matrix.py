@@ -93,6 +93,24 @@ OPERATIONS: dict[
         "write",
         PRECONDITION_REQUIRED,
     ),
+    ("delete", "/api/v1/audits/{audit_id}/evidence/{source}"): (
+        policy.READ_CHILD_RECORDS,
+        "audit",
+        "write",
+        PRECONDITION_REQUIRED,
+    ),
+    ("delete", "/api/v1/audits/{audit_id}/findings/{finding_id}"): (
+        policy.READ_CHILD_RECORDS,
+        "audit",
+        "write",
+        PRECONDITION_REQUIRED,
+    ),
+    ("delete", "/api/v1/audits/{audit_id}/actions/{action_id}"): (
+        policy.READ_CHILD_RECORDS,
+        "audit",
+        "write",
+        PRECONDITION_REQUIRED,
+    ),
     ("post", "/api/v1/audits/{audit_id}/moderation"): (
         policy.MODERATE,
         "audit",
@@ -106,6 +124,9 @@ OPERATIONS: dict[
     ("post", "/api/v1/cycles"): (policy.PLAN_CYCLES, None, None, INVALID),
     # The cycle is already confirmed: refused, nothing changes.
     ("post", "/api/v1/cycles/{cycle_id}/confirm"): (policy.PLAN_CYCLES, "cycle", None, INVALID),
+    ("delete", "/api/v1/cycles/{cycle_id}"): (policy.PLAN_CYCLES, "cycle", None, INVALID),
+    # No such audit in the sample: not found, nothing changes.
+    ("post", "/api/v1/cycles/{cycle_id}/swap"): (policy.PLAN_CYCLES, "cycle", None, NOT_FOUND),
     # Every audit already has its auditor: nothing to allocate.
     ("post", "/api/v1/cycles/{cycle_id}/allocate"): (policy.PLAN_CYCLES, "cycle", None, OK),
     # A file sent: its check starts (a job, writing nothing to the register).
@@ -129,6 +150,7 @@ OPERATIONS: dict[
 BODIES = {
     "/api/v1/cycles": '{"season": "custom", "year": 2026}',
     "/api/v1/audits/{audit_id}/moderation": '{"decision": "agree"}',
+    "/api/v1/cycles/{cycle_id}/swap": '{"remove_audit_id": 999999, "add_child_id": "X", "reason": "x"}',
     "/api/v1/audits/{audit_id}/sections/{section}": '{"grade": "good"}',
     "/api/v1/audits/{audit_id}/evidence/{source}": '{"used_on": "2026-11-02"}',
     "/api/v1/audits/{audit_id}/overall": '{"grade": "good"}',
@@ -174,7 +196,7 @@ def test_each_persona_gets_what_the_policy_says(personas, method, path, settings
         "audit": (audit, audits_visible_to),
         "cycle": (cycle, lambda person: Cycle.objects.all()),
     }
-    url = path.replace("{check_id}", "999999").replace("{job_id}", "999999")
+    url = path.replace("{check_id}", "999999").replace("{job_id}", "999999").replace("{finding_id}", "999999")
     url = url.replace("{section}", "plan").replace("{source}", "record-review")
     for name, (thing, _) in targets.items():
         url = url.replace(f"{{{name}_id}}", str(thing.pk))

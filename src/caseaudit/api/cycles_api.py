@@ -9,7 +9,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja import Path as PathParam
 from ninja.errors import HttpError
 from pydantic import ConfigDict
@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.core.audit_types import CASE_FILE
-from caseaudit.cycles.actions import allocate_cycle, confirm_cycle, plan_cycle
+from caseaudit.cycles.actions import allocate_cycle, confirm_cycle, discard_draft, plan_cycle, swap_case
 from caseaudit.cycles.models import Cycle
 from caseaudit.cycles.planning import propose_cycle
 from caseaudit.cycles.progress import ProgressRow, cycle_progress
@@ -118,6 +118,14 @@ class SampledCase(Schema):
     auditor: str | None
 
 
+class Swap(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    remove_audit_id: int = Field(..., ge=1, le=BIGGEST_ID, description="the audit of the case taken out")
+    add_child_id: str = Field(..., min_length=1, max_length=40, description="the case put in its place")
+    reason: str = Field(..., min_length=1, max_length=1000, description="why, for the sample's record")
+
+
 class Allocated(Schema):
     assigned: int
     unassigned: dict[str, str]  # audit id: why no auditor could take it
@@ -177,6 +185,32 @@ def sample(
         }
         for audit in audits
     ]
+
+
+@router.post(
+    "/cycles/{cycle_id}/swap", response={200: list[SampledCase], **ERRORS}, summary="Swap a case in a draft"
+)
+def swap(
+    request: HttpRequest, body: Swap, cycle_id: int = PathParam(..., ge=1, le=BIGGEST_ID)
+) -> list[dict[str, object]]:
+    """Take a case out of a draft's sample and put an eligible one in its place, with the reason, as the
+    planning page does (open on the cycle's start, not audited or planned in the 12 months before).
+    Answers with the sample as it now is."""
+    cycle = _planned(request, cycle_id)
+    remove = get_object_or_404(cycle.audits, pk=body.remove_audit_id)
+    swap_case(
+        cycle, remove=remove, add_child_id=body.add_child_id, reason=body.reason,
+        acting_user=request.user,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return sample(request, cycle.pk)
+
+
+@router.delete("/cycles/{cycle_id}", response={204: None, **ERRORS}, summary="Discard a draft cycle")
+def discard(request: HttpRequest, cycle_id: int = PathParam(..., ge=1, le=BIGGEST_ID)) -> Status[None]:
+    """A draft only, with its sample; the history keeps what it was. A confirmed cycle is refused (422)."""
+    cycle = _planned(request, cycle_id)
+    discard_draft(cycle, acting_user=request.user)  # type: ignore[arg-type]
+    return Status(204, None)
 
 
 @router.post("/cycles/{cycle_id}/confirm", response={200: CycleDetail, **ERRORS}, summary="Confirm a draft")

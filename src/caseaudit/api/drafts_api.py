@@ -290,3 +290,53 @@ def add_action(
         )  # fmt: skip
 
     return _changed(response, _change(request, audit_id, change))
+
+
+# Taking back what was added: the form's remove buttons, with their rules (an action its owner has worked
+# on stays; the QA lead may cancel it).
+
+ItemId = PathParam(..., ge=1, le=BIGGEST_ID)
+
+
+@router.delete(
+    "/audits/{audit_id}/evidence/{source}", response={200: dict[str, Any], **CHANGE_ERRORS},
+    summary="Take a source of evidence off the draft",
+)  # fmt: skip
+def remove_evidence(
+    request: HttpRequest, response: HttpResponse, source: str = Slug,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, Any]:  # fmt: skip
+    def change(audit: Audit, version: int, user: Any) -> None:
+        completing.remove_evidence(audit, source, expected_version=version, acting_user=user)
+
+    return _changed(response, _change(request, audit_id, change))
+
+
+@router.delete(
+    "/audits/{audit_id}/findings/{finding_id}", response={200: dict[str, Any], **CHANGE_ERRORS},
+    summary="Take a finding off the draft",
+)  # fmt: skip
+def remove_finding(
+    request: HttpRequest, response: HttpResponse, finding_id: int = ItemId,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, Any]:  # fmt: skip
+    def change(audit: Audit, version: int, user: Any) -> None:
+        completing.remove_finding(audit, finding_id, expected_version=version, acting_user=user)
+
+    return _changed(response, _change(request, audit_id, change))
+
+
+@router.delete(
+    "/audits/{audit_id}/actions/{action_id}", response={200: dict[str, Any], **CHANGE_ERRORS},
+    summary="Take back an action added by mistake",
+)  # fmt: skip
+def remove_action(
+    request: HttpRequest, response: HttpResponse, action_id: int = ItemId,
+    audit_id: int = PathParam(..., ge=1, le=BIGGEST_ID),
+) -> dict[str, Any]:  # fmt: skip
+    """While the audit is being written; an action its owner has already worked on is refused (422)."""
+
+    def change(audit: Audit, version: int, user: Any) -> None:
+        completing.remove_action(audit, action_id, expected_version=version, acting_user=user)
+
+    return _changed(response, _change(request, audit_id, change))
