@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.bulk_insert import insert_rows
 from caseaudit.bulk_read import IN_CHUNK, read_frame_where_in
 from caseaudit.policy import Actor
+from caseaudit.readers.command_output import ProgressBars
 from caseaudit.readers.files import FileLimits
 from caseaudit.readers.table import RawTable
 
@@ -24,8 +24,6 @@ from .importing.ssda903 import ReturnRead
 from .importing.write import apply_plan
 from .models import CareEpisode, Case, ImportBatch, MissingEpisode, StatutoryReview
 from .signals import register_imported
-
-ProgressFactory = Callable[[str, int], Callable[[int], None]]
 
 
 @changes_state
@@ -38,7 +36,7 @@ def import_case_register(
     partial: bool = False,
     today: date | None = None,
     limits: FileLimits | None = None,
-    progress: ProgressFactory | None = None,
+    progress: ProgressBars | None = None,
     allow_close: bool = False,
     raw: RawTable | None = None,
     extracted_on: date | None = None,
@@ -101,6 +99,7 @@ def import_return(
     file_name: str,
     today: date | None = None,
     extracted_on: date | None = None,
+    progress: ProgressBars | None = None,
 ) -> ImportResult:
     """Import a statutory return (`importing.ssda903.read_ssda903`): its cases as a partial import (a
     return names only its own children), then the history of each child it names, in the same
@@ -118,6 +117,7 @@ def import_return(
         raw=read.raw,
         today=today,
         extracted_on=extracted_on or read.extracted_on,
+        progress=progress,
     )
     _keep_history(read, result.batch_id)
     record_change(

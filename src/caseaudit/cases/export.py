@@ -21,6 +21,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.core.dates import format_month
 from caseaudit.core.register import COLUMNS, DATE_COLUMNS, MONTH_COLUMNS, neutralise_formula
 from caseaudit.policy import Actor
+from caseaudit.readers.command_output import Progress, ProgressBars
 from caseaudit.spreadsheets import ExportRefused, write_private_file
 
 from .models import Case
@@ -47,10 +48,15 @@ def register_queryset(*, open_only: bool = False) -> QuerySet[Case]:
 
 
 def iter_register_rows(
-    cases: QuerySet[Case] | None = None, *, open_only: bool = False, chunk_size: int = CHUNK_SIZE
+    cases: QuerySet[Case] | None = None,
+    *,
+    open_only: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress | None = None,
 ) -> Iterator[list[str]]:
     """Each case as a list of text in `COLUMNS` order: ISO dates, `YYYY-MM` birth months, slugs, names,
-    "" for empty. Formula-looking text is left as it is; the CSV writer neutralises it."""
+    "" for empty. Formula-looking text is left as it is; the CSV writer neutralises it. `progress` is
+    told of each chunk of rows read."""
     dates = sorted(_DATE_INDEXES)
     months = sorted(_MONTH_INDEXES)
     # Registers repeat the same few thousand dates: format each once.
@@ -58,7 +64,9 @@ def iter_register_rows(
     month_text: dict[date, str] = {}
     cases = register_queryset(open_only=open_only) if cases is None else cases
     rows = cases.values_list(*_FIELDS)
-    for values in rows.iterator(chunk_size=chunk_size):
+    for count, values in enumerate(rows.iterator(chunk_size=chunk_size), start=1):
+        if progress and count % chunk_size == 0:
+            progress(chunk_size)
         row: list[Any] = ["" if value is None else value for value in values]
         for index in dates:
             value = row[index]
@@ -77,7 +85,7 @@ def iter_register_rows(
         yield row
 
 
-def write_register_csv(stream: TextIO, *, open_only: bool = False) -> int:
+def write_register_csv(stream: TextIO, *, open_only: bool = False, progress: Progress | None = None) -> int:
     """Write the header and one row per case to `stream` (opened with `newline=""` if it is a file), in
     caseaudit's CSV layout. Text that a spreadsheet would run as a formula is prefixed with a quote
     (`neutralise_formula`); the importer takes the quote off again. Returns the number of cases."""
@@ -86,7 +94,7 @@ def write_register_csv(stream: TextIO, *, open_only: bool = False) -> int:
     writer.writerow(COLUMNS)
     count = 0
     text_indexes = [i for i in range(len(COLUMNS)) if i not in _DATE_INDEXES | _MONTH_INDEXES]
-    for row in iter_register_rows(open_only=open_only):
+    for row in iter_register_rows(open_only=open_only, progress=progress):
         for index in text_indexes:
             if row[index]:
                 row[index] = neutralise_formula(row[index])
@@ -100,7 +108,9 @@ def write_register_csv(stream: TextIO, *, open_only: bool = False) -> int:
     return count
 
 
-def write_register_xlsx(path: str | Path, *, open_only: bool = False) -> int:
+def write_register_xlsx(
+    path: str | Path, *, open_only: bool = False, progress: Progress | None = None
+) -> int:
     """Write the register as an XLSX workbook for people to read: one sheet, the CSV's columns, every value
     a text cell (dates as ISO text, nothing turned into a formula, number or link). `import-cases` does not
     read it back: it reads caseaudit's CSV and Annex A workbooks. Returns the number of cases."""
@@ -128,7 +138,7 @@ def write_register_xlsx(path: str | Path, *, open_only: bool = False) -> int:
             sheet.write_string(0, column, name, bold)
         sheet.freeze_panes(1, 1)
         count = 0
-        for count, row in enumerate(iter_register_rows(cases), start=1):
+        for count, row in enumerate(iter_register_rows(cases, progress=progress), start=1):
             for column, value in enumerate(row):
                 if value:
                     sheet.write_string(count, column, value)
@@ -145,6 +155,7 @@ def export_case_register(
     file_format: str = "csv",
     open_only: bool = False,
     acting_user: Actor,
+    progress: ProgressBars | None = None,
 ) -> int:
     """Export the register, for the people who may (the command line among them), and record it in the
     access log.
@@ -154,15 +165,16 @@ def export_case_register(
     if file_format not in FORMATS:
         raise ExportRefused(f"unknown format {file_format!r}: use csv or xlsx")
     policy.require(acting_user, policy.EXPORT_REGISTER)
+    bar = progress("Exporting cases", register_queryset(open_only=open_only).count()) if progress else None
     if isinstance(output, str | Path):
         count = write_private_file(
             Path(output),
             file_format,
-            csv_to=lambda stream: write_register_csv(stream, open_only=open_only),
-            xlsx_to=lambda name: write_register_xlsx(name, open_only=open_only),
+            csv_to=lambda stream: write_register_csv(stream, open_only=open_only, progress=bar),
+            xlsx_to=lambda name: write_register_xlsx(name, open_only=open_only, progress=bar),
         )
     elif file_format == "csv":
-        count = write_register_csv(output, open_only=open_only)
+        count = write_register_csv(output, open_only=open_only, progress=bar)
     else:
         raise ExportRefused("XLSX is a binary file: give a file to write it to (--output FILE.xlsx)")
     scope = ", open only" if open_only else ""

@@ -1,11 +1,13 @@
 """What the import commands (`import-cases`, `import-audits`) print about a file's problems, said the same
-way by both."""
+way by both; and the progress bars of the commands that work through many rows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from .row_errors import shown_of
 from .table import RowError
@@ -30,3 +32,20 @@ def fail_if_invalid(total: int, file_name: str, *, skip_invalid: bool) -> None:
             f"{total:,} problem(s) in {file_name}: nothing was imported. "
             "Correct the rows above, or use --skip-invalid to import the valid rows only."
         )
+
+
+Progress = Callable[[int], None]  # told how many more rows are done
+ProgressBars = Callable[[str, int], Progress]  # a bar for some work, by its description and total rows
+
+
+def progress_bars() -> ProgressBars | None:
+    """Bars on standard error for long work, while a person watches: `bars(description, total)` gives the
+    function to call with each step's row count. None where nobody watches (a pipe, cron, a log file),
+    which a bar would only fill with control characters."""
+    if not sys.stderr.isatty():
+        return None
+
+    def bar(description: str, total: int) -> Progress:
+        return tqdm(total=total, desc=description, unit=" rows", file=sys.stderr, leave=False).update
+
+    return bar

@@ -14,6 +14,7 @@ from caseaudit.accounts.changes import changes_state, record_change
 from caseaudit.bulk_insert import insert_rows
 from caseaudit.cases.models import Case
 from caseaudit.policy import Actor
+from caseaudit.readers.command_output import Progress, ProgressBars
 from caseaudit.readers.files import FileLimits
 
 from ..history_import.check import read_and_plan
@@ -32,6 +33,7 @@ def import_audit_history(
     skip_invalid: bool = False,
     today: date | None = None,
     limits: FileLimits | None = None,
+    progress: ProgressBars | None = None,
 ) -> AuditHistoryResult:
     """Load past audit results (CSV, or the first sheet of an .xlsx workbook) as completed audits. To see
     what it would change first, without writing anything, use `history_import.check.check_audit_history`.
@@ -49,7 +51,8 @@ def import_audit_history(
         raise RowsRefused(result)
     # The default tool's scale, loaded now if it is not yet, so that historical and new audits agree on
     # what the grades are.
-    _write(plan, default_grade_scale())
+    total = plan.new_cases.height + plan.create.height + plan.update.height
+    _write(plan, default_grade_scale(), progress("Writing audits", total) if progress else None)
     totals = result.totals
     record_change(
         acting_user,
@@ -68,9 +71,9 @@ def import_audit_history(
     return result
 
 
-def _write(plan: Plan, scale: GradeScale) -> None:
+def _write(plan: Plan, scale: GradeScale, progress: Progress | None) -> None:
     # New rows through bulk_insert (COPY on PostgreSQL): a large history is mostly new audits.
-    insert_rows(Case, plan.new_cases.select("child_id", "cohort", "closed_on"))
+    insert_rows(Case, plan.new_cases.select("child_id", "cohort", "closed_on"), progress=progress)
     new_case_id = dict(
         zip(plan.new_cases["child_id"].to_list(), case_ids(plan.new_cases).to_list(), strict=True)
     )
@@ -90,6 +93,7 @@ def _write(plan: Plan, scale: GradeScale) -> None:
             pl.col("auditor_grade").fill_null(""),
             pl.col("moderated_grade").fill_null(""),
         ),
+        progress=progress,
     )
     now = timezone.now()  # bulk_update does not touch auto_now fields itself
     Audit.objects.bulk_update(
@@ -119,3 +123,5 @@ def _write(plan: Plan, scale: GradeScale) -> None:
         ],
         batch_size=BATCH,
     )
+    if progress:
+        progress(plan.update.height)

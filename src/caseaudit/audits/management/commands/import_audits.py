@@ -10,7 +10,7 @@ from caseaudit.audits.actions.history import import_audit_history
 from caseaudit.audits.history_import.check import check_audit_history
 from caseaudit.audits.history_import.result import COUNT_NAMES, AuditHistoryResult, RowsRefused
 from caseaudit.core.cohorts import COHORT_LABELS
-from caseaudit.readers.command_output import fail_if_invalid, print_problems
+from caseaudit.readers.command_output import fail_if_invalid, print_problems, progress_bars
 from caseaudit.readers.table import ImportRefused
 
 
@@ -37,7 +37,10 @@ class Command(BaseCommand):
                     result = check_audit_history(path, acting_user=actor)
                 else:
                     result = import_audit_history(
-                        path, acting_user=actor, skip_invalid=options["skip_invalid"]
+                        path,
+                        acting_user=actor,
+                        skip_invalid=options["skip_invalid"],
+                        progress=progress_bars(),
                     )
         except RowsRefused as refused:
             result = refused.result  # listed below, with what a valid file would have changed

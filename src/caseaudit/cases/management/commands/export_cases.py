@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.export import FORMATS, ExportRefused, export_case_register
+from caseaudit.readers.command_output import progress_bars
 
 
 class Command(BaseCommand):
@@ -44,6 +45,7 @@ class Command(BaseCommand):
                     file_format=file_format,
                     open_only=options["open_only"],
                     acting_user=actor_from(options),
+                    progress=progress_bars(),
                 )
         except ExportRefused as error:
             raise CommandError(str(error)) from None

@@ -1,21 +1,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cases.actions import import_case_register
 from caseaudit.cases.importing.check import check_case_register
 from caseaudit.cases.importing.result import COUNT_NAMES, ClosingRefused, ImportResult, RowsRefused
 from caseaudit.core.cohorts import COHORT_LABELS
-from caseaudit.readers.command_output import fail_if_invalid, print_problems
+from caseaudit.readers.command_output import fail_if_invalid, print_problems, progress_bars
 from caseaudit.readers.table import ImportRefused
 
 
@@ -71,7 +68,7 @@ class Command(BaseCommand):
                         acting_user=actor,
                         skip_invalid=options["skip_invalid"],
                         partial=options["partial"],
-                        progress=_progress_bar if sys.stderr.isatty() else None,
+                        progress=progress_bars(),
                         allow_close=options["allow_close"],
                         extracted_on=options["extracted_on"],
                     )
@@ -113,8 +110,3 @@ class Command(BaseCommand):
         for case in result.closing:
             mark = "  (in a planned or in-progress cycle's sample)" if case.in_live_sample else ""
             self.stdout.write(f"  {case.child_id}{mark}")
-
-
-def _progress_bar(description: str, total: int) -> Callable[[int], None]:
-    bar = tqdm(total=total, desc=description, unit=" rows", file=sys.stderr, leave=False)
-    return bar.update

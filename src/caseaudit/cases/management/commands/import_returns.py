@@ -13,7 +13,7 @@ from caseaudit.cases.importing.check import check_case_register
 from caseaudit.cases.importing.cin_census import read_cin_census
 from caseaudit.cases.importing.result import RowsRefused
 from caseaudit.cases.importing.ssda903 import CollectionYear, read_ssda903
-from caseaudit.readers.command_output import fail_if_invalid
+from caseaudit.readers.command_output import fail_if_invalid, progress_bars
 from caseaudit.readers.table import ImportRefused
 
 from .import_cases import Command as ImportCases
@@ -68,8 +68,9 @@ class Command(ImportCases):
                     )
                 else:
                     result = import_return(
-                        read, acting_user=actor, file_name=name, extracted_on=options["extracted_on"]
-                    )
+                        read, acting_user=actor, file_name=name, extracted_on=options["extracted_on"],
+                        progress=progress_bars(),
+                    )  # fmt: skip
         except RowsRefused as refused:
             result = refused.result
         except ImportRefused as exc:
