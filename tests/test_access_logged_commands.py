@@ -57,6 +57,8 @@ NO_READ = {
     "enqueue": "queues one of the service's own jobs (email, reminders, retention): changes, not reads",
     "verify_access_log": "checks the logs' chains: prints counts and entry ids, never a record",
     "flush_access_log": "adds the entries waiting in the spool to the logs",
+    # Read as a person only (never as the system), so it cannot be run both ways here.
+    "actions": "the tracker as the --as person: its list is recorded as the page's (tests/improvement)",
     # No child's records at all.
     "cycles": "each cycle's counts",
     "report grades": "the table of grades: counts per period and cohort",

@@ -19,6 +19,7 @@ MISSING = "/no/such/folder"
 
 # One way each command is stopped by what the user gave it, not by how they typed the command.
 USER_ERRORS: dict[str, list[str]] = {
+    "actions": ["list"],  # the tracker is a person's: without --as, it says to name them
     "allocate_cycle": ["No such cycle"],
     "auditors": ["--capacity", "nobody", "3"],
     "backup": [f"{MISSING}/caseaudit.backup"],
