@@ -59,6 +59,7 @@ NO_READ = {
     "flush_access_log": "adds the entries waiting in the spool to the logs",
     # Read as a person only (never as the system), so it cannot be run both ways here.
     "actions": "the tracker as the --as person: its list is recorded as the page's (tests/improvement)",
+    "moderate": "the queue as the --as moderator: recorded as the page's (tests/audits)",
     # No child's records at all.
     "cycles": "each cycle's counts",
     "report grades": "the table of grades: counts per period and cohort",

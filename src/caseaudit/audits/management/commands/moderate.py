@@ -1,0 +1,117 @@
+"""`caseaudit moderate queue | agree | change | return`: moderation from the command line, as the moderator
+named with `--as`, with the moderation page's rules (a changed grade needs its reason, a return its
+comments, nobody moderates an audit they wrote)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from caseaudit import policy
+from caseaudit.accounts.access_log import record_access
+from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.list_reads import shown
+from caseaudit.accounts.models import User
+from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
+from caseaudit.audits.models import AuditStatus
+from caseaudit.audits.scoping import audits_visible_to
+from caseaudit.readers.data_output import add_format_argument, write_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Moderation: the submitted audits waiting for a moderator, the longest waiting first, and a "
+        "moderator's decision on one: agree with the auditor's grade, change it (with the reason), or "
+        "return the audit to its auditor (with what more is needed). Acts as the moderator named with --as."
+        " Example: caseaudit moderate change 41 --grade requires-improvement --reason 'Drift in the plan' "
+        "--as moderator"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="command", required=True, metavar="queue|agree|change|return")
+        queue = commands.add_parser("queue", help="the audits waiting for moderation")
+        add_format_argument(queue)
+        add_actor_argument(queue)
+        agree = commands.add_parser("agree", help="agree with the auditor's grade")
+        change = commands.add_parser("change", help="change the grade, with the reason")
+        change.add_argument("--grade", required=True, help="the moderated grade, on the audit's scale")
+        change.add_argument("--reason", required=True, help="why the grade changes (the auditor reads it)")
+        back = commands.add_parser("return", help="return the audit to its auditor, with what is needed")
+        back.add_argument("--comments", required=True, help="what more work is needed")
+        for decision in (agree, change, back):
+            decision.add_argument("audit", type=int, help="the audit's number (as the queue shows)")
+            add_actor_argument(decision)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = actor_from(options)
+        if not isinstance(actor, User):
+            raise CommandError("Moderation is a moderator's: name them with --as USERNAME.")
+        with refusals_as_errors():
+            moderator = policy.person(actor, policy.MODERATE)
+            if options["command"] == "queue":
+                self._queue(moderator, options["format"])
+            else:
+                self._decide(moderator, options)
+
+    def _queue(self, moderator: User, chosen: str) -> None:
+        today = timezone.localdate()
+        waiting = (
+            audits_visible_to(moderator)
+            .filter(status=AuditStatus.SUBMITTED)
+            .select_related("case", "cycle", "auditor")
+            .order_by("submitted_at", "pk")
+        )
+        rows: list[dict[str, Any]] = [
+            {
+                "id": audit.pk,
+                "child_id": audit.case.child_id,
+                "cohort": audit.cohort,
+                "cycle": audit.cycle.name if audit.cycle else "",
+                "auditor": (audit.auditor.get_full_name() or audit.auditor.username) if audit.auditor else "",
+                "auditor_grade": audit.auditor_grade,
+                "submitted_on": timezone.localdate(audit.submitted_at) if audit.submitted_at else None,
+            }
+            for audit in waiting
+        ]
+        record_access(
+            moderator, "view", "moderation-queue", "", f"command line: {shown('waiting', len(rows))}"
+        )
+
+        def text() -> None:
+            for row in rows:
+                waited = f"{(today - row['submitted_on']).days} days waiting" if row["submitted_on"] else ""
+                self.stdout.write(
+                    f"{row['id']}\t{row['child_id']}\t{row['cycle']}\t{row['auditor']}\t"
+                    f"{row['auditor_grade'] or 'no grade'}\t{waited}"
+                )
+            self.stdout.write(f"{len(rows)} audit{'' if len(rows) == 1 else 's'} waiting for moderation.")
+
+        write_data(self.stdout, rows, chosen, text)
+
+    def _decide(self, moderator: User, options: dict[str, Any]) -> None:
+        visible = audits_visible_to(moderator).select_related("case", "grade_scale")
+        audit = visible.filter(pk=options["audit"]).first()
+        if audit is None:
+            raise CommandError(f"There is no audit {options['audit']} that {moderator.username} may see.")
+        policy.require(moderator, policy.MODERATE, audit)
+        decision, version = options["command"], audit.version
+        if decision == "agree":
+            agree_grade(audit, expected_version=version, acting_user=moderator)
+        elif decision == "change":
+            change_grade(
+                audit, grade=options["grade"], reason=options["reason"], expected_version=version,
+                acting_user=moderator,
+            )  # fmt: skip
+        else:
+            return_audit(audit, comments=options["comments"], expected_version=version, acting_user=moderator)
+        audit.refresh_from_db()
+        if decision == "return":
+            said = "returned to its auditor, who is told what more is needed"
+        else:
+            scale = audit.grade_scale
+            said = f"moderated: {scale.label(audit.moderated_grade) if scale else audit.moderated_grade}"
+        self.stdout.write(
+            f"Audit {audit.pk} ({audit.case.child_id}) is {said}. The decision is in its history."
+        )
