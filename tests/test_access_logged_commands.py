@@ -44,6 +44,7 @@ NO_READ = {
     "restore": "a change (the whole database)",
     "allocate_cycle": "a change; prints counts per auditor, never a case",
     "close_cycle": "a change",
+    "cycle": "a change to one cycle (swap, confirm, discard, reopen, reallocate, withdraw)",
     "record_cycle": "a change (a past cycle's sampling)",
     "send_action_reminders": "a change: each reminder is in the change history",
     "send_email": "hands queued emails to the mail server",

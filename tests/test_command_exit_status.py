@@ -27,6 +27,7 @@ USER_ERRORS: dict[str, list[str]] = {
     "clean_uploads": ["--older-than", "-5"],
     "close_cycle": ["No such cycle"],
     "compliance": ["--as-of", "the first of May"],
+    "cycle": ["confirm", "No such cycle"],
     "demo_data": ["--from-returns", MISSING],
     "demo_returns": ["{file}"],
     "export_cases": ["--output", f"{MISSING}/cases.csv"],

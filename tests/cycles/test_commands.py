@@ -236,3 +236,66 @@ def test_a_case_file_audit_takes_no_scope_from_the_command_line(register):
         run(
             "plan_cycle", "--season", "spring", "--year", "2019", "--scope-cohort", "care-leaver", "--dry-run"
         )
+
+
+def _sample(name: str) -> list[str]:
+    cycle = Cycle.objects.get(name=name)
+    return sorted(cycle.audits.values_list("case__child_id", flat=True))
+
+
+def test_a_draft_is_planned_its_sample_swapped_then_confirmed(register):
+    make_user(Role.QA_LEAD, "qa")
+    out, _ = run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "1", "--draft", "--as", "qa")
+    assert out.startswith("Planned as a draft Autumn 2018")
+    assert Cycle.objects.get().status == "draft"
+    sample = _sample("Autumn 2018")
+    spare = next(case.child_id for case in register if case.child_id not in sample)
+    with pytest.raises(CommandError, match="not in the sample"):
+        run("cycle", "swap", "Autumn 2018", "--out", spare, "--in", sample[0], "--reason", "x", "--as", "qa")
+    out, _ = run("cycle", "swap", "Autumn 2018", "--out", sample[0], "--in", spare, "--reason", "A complaint",
+                 "--as", "qa")  # fmt: skip
+    assert (
+        out == f"Autumn 2018: {sample[0]} is out of the sample, {spare} in. The history keeps the change.\n"
+    )
+    assert _sample("Autumn 2018") == sorted([*sample[1:], spare])
+    out, _ = run("cycle", "confirm", "Autumn 2018", "--as", "qa")
+    assert "is confirmed with 5 cases" in out and Cycle.objects.get().status == "planned"
+    with pytest.raises(CommandError, match="only a draft sample can be changed"):
+        run("cycle", "swap", "Autumn 2018", "--out", spare, "--in", sample[0], "--reason", "x", "--as", "qa")
+    events = ChangeEvent.objects.filter(subject_type="cycle").values_list("event", flat=True)
+    assert {"cycle.sample-swapped", "cycle.confirmed"} <= set(events)
+
+
+def test_discarding_a_draft_asks_to_be_sure(register):
+    run("plan_cycle", "--season", "spring", "--year", "2019", "--seed", "2", "--draft")
+    with pytest.raises(CommandError, match="add --yes"):
+        run("cycle", "discard", "Spring 2019")
+    assert Cycle.objects.exists()
+    out, _ = run("cycle", "discard", "Spring 2019", "--yes")
+    assert out.startswith("Spring 2019 is discarded") and not Cycle.objects.exists()
+
+
+def test_an_audit_is_reallocated_withdrawn_and_a_closed_cycle_reopened(register):
+    from datetime import date
+
+    from caseaudit.cases.models import Case
+
+    make_user(Role.QA_LEAD, "qa")
+    run("plan_cycle", "--season", "autumn", "--year", "2018", "--seed", "1")
+    make_user(Role.AUDITOR, "ann")
+    run("allocate_cycle", "Autumn 2018")
+    make_user(Role.AUDITOR, "bob")
+    first, second = _sample("Autumn 2018")[:2]
+    out, _ = run("cycle", "reallocate", "Autumn 2018", first, "--to", "bob", "--reason", "Ann is on leave",
+                 "--as", "qa")  # fmt: skip
+    assert f"the audit of {first} is now bob's" in out
+    with pytest.raises(CommandError, match="while the case is open"):
+        run("cycle", "withdraw", "Autumn 2018", second, "--reason", "Closed", "--as", "qa")
+    Case.objects.filter(child_id=second).update(closed_on=date(2018, 10, 1))
+    out, _ = run("cycle", "withdraw", "Autumn 2018", second, "--reason", "The case closed", "--as", "qa")
+    assert f"the audit of {second} is withdrawn" in out
+    run("close_cycle", "Autumn 2018", "--as", "qa")
+    out, _ = run("cycle", "reopen", "Autumn 2018", "--reason", "Audits came in late", "--as", "qa")
+    assert out.startswith("Autumn 2018 is reopened, now in progress")
+    with pytest.raises(CommandError, match="Only a closed cycle"):
+        run("cycle", "reopen", "Autumn 2018", "--reason", "x", "--as", "qa")

@@ -48,8 +48,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, help="random seed (stored; the same seed gives the same sample)"
         )
-        parser.add_argument(
+        stage = parser.add_mutually_exclusive_group()
+        stage.add_argument(
             "--dry-run", action="store_true", help="show the sample without creating the cycle"
+        )
+        stage.add_argument(
+            "--draft",
+            action="store_true",
+            help="store it as a draft to review: swap cases (`caseaudit cycle swap`), then `caseaudit cycle "
+            "confirm` (default: confirmed at once)",
         )
         parser.add_argument("--format", choices=["text", "csv", "json"], default="text")
         add_actor_argument(parser)
@@ -81,16 +88,16 @@ class Command(BaseCommand):
                     acting_user=actor,
                     fraction=options["fraction"],
                     size=options["size"],
-                    confirm=True,
+                    confirm=not options["draft"],
                     focus_reason=options["focus_reason"],
                 )
-        self._print(proposal, options["format"], created=cycle is not None)
+        self._print(proposal, options["format"], created=cycle is not None, draft=options["draft"])
         # The sample is printed by Child Unique ID: a read of children's records, a dry run's too.
         dry_run = "" if cycle is not None else ", dry run"
         detail = f"{proposal.name}: sample of {len(proposal.picks)} cases, {options['format']}{dry_run}"
         record_access(actor, "export", "cycle", cycle.pk if cycle is not None else "", detail)
 
-    def _print(self, proposal: Proposal, fmt: str, *, created: bool) -> None:
+    def _print(self, proposal: Proposal, fmt: str, *, created: bool, draft: bool) -> None:
         child_ids = dict(
             Case.objects.filter(pk__in=[p.case_id for p in proposal.picks]).values_list("pk", "child_id")
         )
@@ -117,7 +124,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        verb = "Planned" if created else "Dry run, nothing stored:"
+        verb = ("Planned as a draft" if draft else "Planned") if created else "Dry run, nothing stored:"
         focus = f", focus {COHORT_LABELS[proposal.focus].lower()}" if proposal.focus else ""
         self.stdout.write(
             f"{verb} {proposal.name} ({proposal.starts_on:%-d %b %Y} to {proposal.ends_on:%-d %b %Y}{focus}, "
