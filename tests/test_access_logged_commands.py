@@ -61,6 +61,7 @@ NO_READ = {
     # Read as a person only (never as the system), so it cannot be run both ways here.
     "actions": "the tracker as the --as person: its list is recorded as the page's (tests/improvement)",
     "moderate": "the queue as the --as moderator: recorded as the page's (tests/audits)",
+    "case": "one case as the --as person: recorded as the case page's (tests/compliance)",
     # No child's records at all.
     "cycles": "each cycle's counts",
     "report grades": "the table of grades: counts per period and cohort",

@@ -15,12 +15,9 @@ from ninja import Path as PathParam
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import searched_for
-from caseaudit.cases.date_sources import sources_of
-from caseaudit.cases.models import Case
 from caseaudit.cases.register_filters import filtered
 from caseaudit.cases.scoping import cases_visible_to
-from caseaudit.compliance.queries import case_timescales
-from caseaudit.core.register import COHORT_KEY_DATES
+from caseaudit.compliance.case_summary import case_header, case_summary
 
 from .paging import PageAsked, paged
 from .problems import ERRORS
@@ -94,18 +91,6 @@ class CaseDetail(CaseOut):
     timescales: list[CheckOut]
 
 
-def _out(case: Case) -> dict[str, object]:
-    return {
-        "id": case.pk,
-        "child_id": case.child_id,
-        "cohort": case.cohort,
-        "team": case.team.name if case.team else None,
-        "worker": case.worker.name if case.worker else None,
-        "opened_on": case.opened_on,
-        "closed_on": case.closed_on,
-    }
-
-
 @router.get("/cases", response={200: CasePage, **ERRORS}, summary="List the cases you may see")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, object]:
     """The cases of the register this person may see (their scope, as on the register page), filtered and
@@ -119,7 +104,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, o
     order = ("-" if chosen["sort"].startswith("-") else "") + _ORDERING.get(column, column)
     cases = filtered(visible, chosen).select_related("team", "worker").order_by(order, "child_id")
     total = cases.count()
-    items = [_out(case) for case in cases[filters.start : filters.start + filters.page_size]]
+    items = [case_header(case) for case in cases[filters.start : filters.start + filters.page_size]]
     record_access(
         user, "view", "case-list", "",
         f"API: {len(items)} of {total} cases, page {filters.page}"
@@ -139,23 +124,4 @@ def case_detail(
     user = policy.person(request.user, policy.READ_CHILD_RECORDS)
     case = get_object_or_404(cases_visible_to(user).select_related("team", "worker"), pk=case_id)
     record_access(user, "view", "case", case.pk, "API")
-    day = as_of or timezone.localdate()
-    return {
-        **_out(case),
-        "key_dates": {name: getattr(case, name) for name in COHORT_KEY_DATES.get(case.cohort, ())},
-        "date_sources": sources_of(case),
-        "timescales": [
-            {
-                "check": result.check,
-                "label": result.label,
-                "kind": result.kind,
-                "status": result.status.value,
-                "due_date": result.due_date,
-                "days_overdue": result.days_overdue,
-                "days_late": result.days_late,
-                "counts_from": result.anchor_label,
-                "source": result.source,
-            }
-            for result in case_timescales(case, day)
-        ],
-    }
+    return case_summary(case, as_of or timezone.localdate())
