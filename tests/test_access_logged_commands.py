@@ -62,6 +62,7 @@ NO_READ = {
     "actions": "the tracker as the --as person: its list is recorded as the page's (tests/improvement)",
     "moderate": "the queue as the --as moderator: recorded as the page's (tests/audits)",
     "case": "one case as the --as person: recorded as the case page's (tests/compliance)",
+    "audits": "the audits the --as person may read: recorded as the API's list (tests/audits)",
     # No child's records at all.
     "cycles": "each cycle's counts",
     "report grades": "the table of grades: counts per period and cohort",

@@ -23,6 +23,7 @@ USER_ERRORS: dict[str, list[str]] = {
     "allocate_cycle": ["No such cycle"],
     "moderate": ["agree", "41"],  # moderation is a moderator's: without --as, it says to name them
     "auditors": ["--capacity", "nobody", "3"],
+    "audits": ["--cycle", "No such cycle"],
     "backup": [f"{MISSING}/caseaudit.backup"],
     "case": ["N000001"],  # a case is read by a person: without --as, it says to name them
     "clean_uploads": ["--older-than", "-5"],

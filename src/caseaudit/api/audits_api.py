@@ -19,7 +19,8 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import shown
 from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
-from caseaudit.audits.models import Audit, AuditStatus
+from caseaudit.audits.listing import audit_row, readable_audits, waiting_for_moderation
+from caseaudit.audits.models import Audit
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.locking import EditConflict
 
@@ -59,26 +60,9 @@ class AuditPage(Schema):
     items: list[AuditOut]
 
 
-def _out(audit: Audit) -> dict[str, object]:
-    auditor = audit.auditor
-    return {
-        "id": audit.pk,
-        "case_id": audit.case_id,
-        "child_id": audit.case.child_id,
-        "cohort": audit.cohort,
-        "cycle": audit.cycle.name if audit.cycle else None,
-        "status": audit.status,
-        "auditor": (auditor.get_full_name() or auditor.username) if auditor else None,
-        "auditor_grade": audit.auditor_grade,
-        "moderated_grade": audit.moderated_grade,
-        "submitted_at": audit.submitted_at,
-        "version": audit.version,
-    }
-
-
 def _page(audits: QuerySet[Audit], asked: PageAsked) -> tuple[int, dict[str, object]]:
     total = audits.count()
-    items = [_out(audit) for audit in audits[asked.start : asked.start + asked.page_size]]
+    items = [audit_row(audit) for audit in audits[asked.start : asked.start + asked.page_size]]
     return total, paged(asked, total, items)
 
 
@@ -87,11 +71,7 @@ def list_audits(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str,
     """An auditor's own allocations, a team's audits once submitted, every audit for the QA team: as the
     pages show them, newest cycle first."""
     user = policy.person(request.user, policy.READ_CHILD_RECORDS)
-    audits = audits_visible_to(user).select_related("case", "cycle", "auditor").order_by("-cycle_id", "pk")
-    if filters.status:
-        audits = audits.filter(status=filters.status)
-    if filters.cycle:
-        audits = audits.filter(cycle_id=filters.cycle)
+    audits = readable_audits(user, status=filters.status, cycle_id=filters.cycle)
     total, listed = _page(audits, filters)
     record_access(user, "view", "audit-list", "", f"API: {shown('audits', total)}")
     return listed
@@ -105,7 +85,7 @@ def audit_detail(
     as `If-Match`."""
     audit = _visible(request, audit_id)
     response["ETag"] = etag(audit)
-    return _out(audit)
+    return audit_row(audit)
 
 
 def _visible(request: HttpRequest, audit_id: int) -> Audit:
@@ -159,19 +139,13 @@ def moderate(
         raise HttpError(412, str(conflict)) from None
     audit.refresh_from_db()
     response["ETag"] = etag(audit)
-    return _out(audit)
+    return audit_row(audit)
 
 
 @router.get("/moderation/queue", response={200: AuditPage, **ERRORS}, summary="Audits waiting for moderation")
 def moderation_queue(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, object]:
     """The submitted audits a moderator may decide, the longest waiting first (never their own)."""
     user = policy.person(request.user, policy.MODERATE)
-    waiting = (
-        audits_visible_to(user)
-        .filter(status=AuditStatus.SUBMITTED)
-        .select_related("case", "cycle", "auditor")
-        .order_by("submitted_at", "pk")
-    )
-    total, listed = _page(waiting, filters)
+    total, listed = _page(waiting_for_moderation(user), filters)
     record_access(user, "view", "moderation-queue", "", f"API: {shown('waiting', total)}")
     return listed

@@ -15,7 +15,7 @@ from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_e
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
-from caseaudit.audits.models import AuditStatus
+from caseaudit.audits.listing import audit_row, waiting_for_moderation
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.readers.data_output import add_format_argument, write_data
 
@@ -57,33 +57,16 @@ class Command(BaseCommand):
 
     def _queue(self, moderator: User, chosen: str) -> None:
         today = timezone.localdate()
-        waiting = (
-            audits_visible_to(moderator)
-            .filter(status=AuditStatus.SUBMITTED)
-            .select_related("case", "cycle", "auditor")
-            .order_by("submitted_at", "pk")
-        )
-        rows: list[dict[str, Any]] = [
-            {
-                "id": audit.pk,
-                "child_id": audit.case.child_id,
-                "cohort": audit.cohort,
-                "cycle": audit.cycle.name if audit.cycle else "",
-                "auditor": (audit.auditor.get_full_name() or audit.auditor.username) if audit.auditor else "",
-                "auditor_grade": audit.auditor_grade,
-                "submitted_on": timezone.localdate(audit.submitted_at) if audit.submitted_at else None,
-            }
-            for audit in waiting
-        ]
-        record_access(
-            moderator, "view", "moderation-queue", "", f"command line: {shown('waiting', len(rows))}"
-        )
+        rows = [audit_row(audit) for audit in waiting_for_moderation(moderator)]
+        listed = f"command line: {shown('waiting', len(rows))}"
+        record_access(moderator, "view", "moderation-queue", "", listed)
 
         def text() -> None:
             for row in rows:
-                waited = f"{(today - row['submitted_on']).days} days waiting" if row["submitted_on"] else ""
+                submitted = row["submitted_at"]
+                waited = f"{(today - timezone.localdate(submitted)).days} days waiting" if submitted else ""
                 self.stdout.write(
-                    f"{row['id']}\t{row['child_id']}\t{row['cycle']}\t{row['auditor']}\t"
+                    f"{row['id']}\t{row['child_id']}\t{row['cycle'] or ''}\t{row['auditor'] or ''}\t"
                     f"{row['auditor_grade'] or 'no grade'}\t{waited}"
                 )
             self.stdout.write(f"{len(rows)} audit{'' if len(rows) == 1 else 's'} waiting for moderation.")

@@ -1,5 +1,5 @@
-"""`caseaudit moderate`: the moderation queue and a moderator's decisions from the command line, as the
-moderator named with --as, with the moderation page's rules."""
+"""`caseaudit moderate` and `caseaudit audits`: the moderation queue, a moderator's decisions, and the audits
+a person may read, from the command line as the person named with --as, with the pages' rules."""
 
 from __future__ import annotations
 
@@ -68,3 +68,25 @@ def test_only_a_moderator_decides_and_never_without_saying_who(personas):
         moderate("agree", "999999", "--as", "moderator")
     audit.refresh_from_db()
     assert audit.status == AuditStatus.SUBMITTED
+
+
+def test_the_audits_a_person_may_read_as_the_api_lists_them(personas):
+    from ..cycles.builders import allocate_to, make_cycle
+
+    cycle = make_cycle([personas.other_case])
+    allocate_to(cycle, personas.auditor)
+    done = submitted_audit(personas.own_case, personas.moderator, cycle=cycle)
+
+    def listed(*args: str) -> list[dict]:
+        out = io.StringIO()
+        call_command("audits", "--format", "json", *args, stdout=out)
+        return json.loads(out.getvalue())
+
+    mine = listed("--as", "auditor")
+    assert [row["child_id"] for row in mine] == [personas.other_case.child_id]
+    assert done.pk not in {row["id"] for row in mine}  # someone else's audit
+    assert [row["id"] for row in listed("--status", "submitted", "--as", "qa-lead")] == [done.pk]
+    # The audited team reads its own case's audit once submitted, and nothing of another team.
+    assert [row["id"] for row in listed("--as", "team-manager")] == [done.pk]
+    with pytest.raises(CommandError, match="No cycle called"):
+        listed("--cycle", "Winter 1999", "--as", "qa-lead")
