@@ -67,6 +67,7 @@ NO_READ = {
     "cycles": "each cycle's counts",
     "report grades": "the table of grades: counts per period and cohort",
     "report benchmark": "counts only, small ones suppressed",
+    "report themes": "counts of findings by theme and year: no finding's words",
     "report compare": "counts only: other authorities' files beside ours",
     "auditors": "staff and their capacity",
     "users": "staff accounts",

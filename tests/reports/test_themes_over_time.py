@@ -59,3 +59,33 @@ def test_the_page_shows_counts_and_never_a_findings_words(client, personas):
     assert "Maya" not in page and personas.own_case.child_id not in page
     client.force_login(personas.worker)
     assert client.get(reverse("reports:themes")).status_code == 403
+
+
+def test_the_command_gives_the_same_counts_as_a_table_or_a_spreadsheet(personas):
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    recording = Theme.objects.create(slug="recording-y", label="Recording")
+    old = graded_audit(personas.own_case, completed_on=date(2025, 10, 3), auditor_grade="good",
+                       moderated_grade="good")  # fmt: skip
+    new = graded_audit(personas.other_case, completed_on=date(2026, 10, 3), auditor_grade="good",
+                       moderated_grade="good")  # fmt: skip
+    _found(old, recording, n=3)
+    _found(new, recording, FindingKind.STRENGTH)
+
+    def report(*args: str) -> str:
+        out = io.StringIO()
+        call_command("report", "themes", *args, stdout=out)
+        return out.getvalue()
+
+    text = report()
+    assert "Audits with findings" in text and "Maya" not in text
+    assert any(line.split() == ["Recording", "3", "0"] for line in text.split("Issues")[1].splitlines())
+    rows = list(csv.DictReader(io.StringIO(report("--format", "csv"))))
+    assert rows == [
+        {"kind": "strength", "theme": "Recording", "2025": "0", "2026": "1"},
+        {"kind": "issue", "theme": "Recording", "2025": "3", "2026": "0"},
+    ]
+    assert report("--type", "thematic") == "No findings yet in completed audits.\n"

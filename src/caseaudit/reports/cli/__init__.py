@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import benchmark, compare, export, grades, paper
+from . import benchmark, compare, export, grades, paper, themes
 
 SUBCOMMANDS: dict[str, ModuleType] = {
     "grades": grades,
@@ -13,4 +13,5 @@ SUBCOMMANDS: dict[str, ModuleType] = {
     "paper": paper,
     "benchmark": benchmark,
     "compare": compare,
+    "themes": themes,
 }

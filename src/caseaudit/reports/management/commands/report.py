@@ -13,8 +13,8 @@ from caseaudit.reports.cli import SUBCOMMANDS
 
 class Command(BaseCommand):
     help = (
-        "Reports: the table of grades, the committee paper, the audit data for analysts, and the counts for "
-        "regional benchmarking (write ours, compare others' with ours)."
+        "Reports: the table of grades, themes over time, the committee paper, the audit data for analysts, "
+        "and the counts for regional benchmarking (write ours, compare others' with ours)."
         " Example: caseaudit report grades --by cycle --format csv"
     )
 
