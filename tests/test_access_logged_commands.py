@@ -63,6 +63,7 @@ NO_READ = {
     "moderate": "the queue as the --as moderator: recorded as the page's (tests/audits)",
     "case": "one case as the --as person: recorded as the case page's (tests/compliance)",
     "audits": "the audits the --as person may read: recorded as the API's list (tests/audits)",
+    "logs": "the logs as the --as QA lead or administrator: recorded as the pages' downloads (tests/records)",
     # No child's records at all.
     "cycles": "each cycle's counts",
     "report grades": "the table of grades: counts per period and cohort",

@@ -21,6 +21,7 @@ MISSING = "/no/such/folder"
 USER_ERRORS: dict[str, list[str]] = {
     "actions": ["list"],  # the tracker is a person's: without --as, it says to name them
     "allocate_cycle": ["No such cycle"],
+    "logs": ["access", "--from", "the first of May"],
     "moderate": ["agree", "41"],  # moderation is a moderator's: without --as, it says to name them
     "auditors": ["--capacity", "nobody", "3"],
     "audits": ["--cycle", "No such cycle"],

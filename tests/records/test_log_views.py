@@ -57,6 +57,10 @@ def test_the_qa_lead_narrows_the_access_log_to_one_person(client, personas, logg
     assert "2 entries matching your search, newest first" in response.text
     assert f"case {personas.own_case.pk}" in _table(response)
     assert "Clear filters" in response.text
+    # The tabs between the two logs say which one this is.
+    assert '<strong aria-current="page">Access log</strong>' in response.text
+    security = _get(client, personas.qa_lead, "logs:security")
+    assert '<strong aria-current="page">Security log</strong>' in security.text
 
 
 def test_a_child_id_finds_the_entries_about_the_child_without_showing_the_child(client, personas, logged):
@@ -250,3 +254,27 @@ def test_only_a_username_is_taken_in_the_username_box(client, personas):
     assert "Enter a username: letters, digits and @ . + - _ only" in response.text
     assert 'value="Jane Smith"' in response.text
     assert not AccessLog.objects.exists()  # nothing searched, so nothing recorded with what was typed
+
+
+def test_the_command_writes_what_the_page_s_download_writes(client, personas, logged, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    page = _csv(_get(client, personas.qa_lead, "logs:access-export", child=personas.own_case.child_id))
+    out = io.StringIO()
+    call_command("logs", "access", "--child", personas.own_case.child_id, "--as", "administrator", stdout=out)
+    command = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [row["seq"] for row in command] == [row["seq"] for row in page]
+    assert {(row["object_type"], row["object_id"]) for row in command} == {
+        ("audit", str(logged.pk)), ("case", str(personas.own_case.pk))
+    }  # fmt: skip
+    assert personas.own_case.child_id not in out.getvalue()
+    # The command's search is recorded too, naming the case by its id.
+    entry = AccessLog.objects.filter(object_type="access-log", action="export").latest("seq")
+    assert entry.username == "administrator" and f"case {personas.own_case.pk}" in entry.detail
+    call_command("logs", "security", "--from", "2020-01-01", "-o", str(tmp_path / "s.csv"),
+                 "--as", "qa-lead", stderr=io.StringIO())  # fmt: skip
+    assert (tmp_path / "s.csv").read_text().startswith("seq,at,username,os_user,address,event,detail")
+    with pytest.raises(CommandError, match="Only the QA lead or an administrator"):
+        call_command("logs", "access", "--as", "auditor", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--to must be"):
+        call_command("logs", "access", "--from", "2026-05-02", "--to", "2026-05-01", "--as", "qa-lead")

@@ -7,13 +7,11 @@ showing who the child is. Every search and every download is itself recorded in 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,12 +21,13 @@ from django.views.decorators.http import require_safe
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.models import AccessLog, ChainedEntry, SecurityEvent
+from caseaudit.accounts.models import AccessLog, SecurityEvent
 from caseaudit.pagination import pagination
-from caseaudit.spreadsheets import csv_chunks
 
+from . import log_downloads
+from .log_downloads import LogDownload
 from .log_forms import AccessLogSearchForm, LogSearchForm, SecurityLogSearchForm
-from .log_search import access_entries, described, security_events
+from .log_search import described
 
 PAGE_SIZE = 50
 
@@ -37,63 +36,34 @@ PAGE_SIZE = 50
 class _Log:
     """One log, as its page and its download show it."""
 
-    slug: str  # the access log's name for it, when it records a search
     title: str
     page: str  # url names
     export: str
     template: str
     form: type[LogSearchForm]
-    search: Callable[[Any, datetime], QuerySet[Any]]
-    columns: tuple[str, ...]  # the download's, as the log's own fields are named
-    cells: Callable[[Any], tuple[object, ...]]
+    download: LogDownload  # which entries match, and the download's columns
 
-
-def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).isoformat()
+    @property
+    def slug(self) -> str:
+        return self.download.slug
 
 
 ACCESS_LOG = _Log(
-    slug="access-log",
     title="Access log",
     page="logs:access",
     export="logs:access-export",
     template="records/access_log.html",
     form=AccessLogSearchForm,
-    search=lambda filters, asked_at: access_entries(filters, asked_at=asked_at),
-    columns=(
-        "seq",
-        "at",
-        "username",
-        "os_user",
-        "address",
-        "action",
-        "object_type",
-        "object_id",
-        "detail",
-    ),
-    cells=lambda e: (
-        e.seq,
-        _local(e.at),
-        e.username,
-        e.os_user,
-        e.address,
-        e.action,
-        e.object_type,
-        e.object_id,
-        e.detail,
-    ),
+    download=log_downloads.ACCESS_LOG,
 )
 
 SECURITY_LOG = _Log(
-    slug="security-log",
     title="Security log",
     page="logs:security",
     export="logs:security-export",
     template="records/security_log.html",
     form=SecurityLogSearchForm,
-    search=lambda filters, asked_at: security_events(filters, asked_at=asked_at),
-    columns=("seq", "at", "username", "os_user", "address", "event", "detail"),
-    cells=lambda e: (e.seq, _local(e.at), e.username, e.os_user, e.address, e.event, e.detail),
+    download=log_downloads.SECURITY_LOG,
 )
 
 
@@ -131,7 +101,7 @@ def _page(request: HttpRequest, log: _Log) -> HttpResponse:
         return render(request, log.template, context)
     filters = form.filters()
     asked_at = timezone.now()
-    entries = log.search(filters, asked_at)
+    entries = log.download.search(filters, asked_at)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = _query_without_page(request)
     count = page.paginator.count
@@ -146,7 +116,7 @@ def _page(request: HttpRequest, log: _Log) -> HttpResponse:
             "rows": [_row(entry) for entry in page.object_list],
             "count": count,
             # Only asked when nothing matched: is it the filters, or is the log empty?
-            "log_empty": count == 0 and not log.search(type(filters)(), asked_at).exists(),
+            "log_empty": count == 0 and not log.download.search(type(filters)(), asked_at).exists(),
             "pagination": pagination(page, lambda number: _with_page(query, number)),
             "export_href": reverse(log.export) + (f"?{query}" if query else ""),
         },
@@ -164,16 +134,11 @@ def _export(request: HttpRequest, log: _Log) -> HttpResponseBase:
     asked_at = timezone.now()
     # Recorded before the first row goes: a download cut off half way was still made.
     record_access(user, "export", log.slug, detail=f"{described(filters)}; csv")
-    entries = log.search(filters, asked_at).iterator(chunk_size=2000)
-    response = StreamingHttpResponse(_csv(log, entries), content_type="text/csv; charset=utf-8")
+    chunks = (text.encode() for text in log.download.csv(filters, asked_at))
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     name = f"{log.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response
-
-
-def _csv(log: _Log, entries: Iterator[ChainedEntry]) -> Iterator[bytes]:
-    for text in csv_chunks(log.columns, (log.cells(entry) for entry in entries)):
-        yield text.encode()
 
 
 @dataclass(frozen=True)
