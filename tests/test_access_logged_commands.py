@@ -24,6 +24,7 @@ from .cycles.builders import allocate_to, make_cycle
 # `{tmp}` in an argument is a folder of the test's own.
 READS = {
     "export_cases": (["--output", "{tmp}/register.csv"], "case-register"),
+    "data_quality": (["--format", "csv"], "data-quality"),
     "export_cycle": (["Autumn 2026", "--output", "{tmp}/cycle.csv"], "cycle"),
     "plan_cycle": (["--season", "spring", "--year", "2027", "--dry-run"], "cycle"),
     "compliance": (["--format", "csv", "--output", "{tmp}/compliance.csv"], "compliance"),

@@ -31,6 +31,7 @@ USER_ERRORS: dict[str, list[str]] = {
     "close_cycle": ["No such cycle"],
     "compliance": ["--as-of", "the first of May"],
     "cycle": ["confirm", "No such cycle"],
+    "data_quality": ["--as", "nobody"],
     "demo_data": ["--from-returns", MISSING],
     "demo_returns": ["{file}"],
     "export_cases": ["--output", f"{MISSING}/cases.csv"],

@@ -48,3 +48,29 @@ def test_the_register_links_to_the_page_for_the_qa_lead(client, personas):
     assert reverse("cases:data-quality") in client.get(reverse("cases:list")).text
     client.force_login(personas.moderator)
     assert reverse("cases:data-quality") not in client.get(reverse("cases:list")).text
+
+
+def test_the_command_lists_what_the_page_lists(personas):
+    import csv
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    make_case("Q1", "looked-after", birth_month=date(2020, 6, 1), looked_after_since=date(2020, 5, 2))
+    make_case("Q2", "child-in-need", opened_on=date(2025, 5, 2), closed_on=date(2025, 5, 1))
+
+    def run(*args: str) -> str:
+        out = io.StringIO()
+        call_command("data_quality", *args, stdout=out)
+        return out.getvalue()
+
+    text = run()
+    assert text.startswith("2 cases have implausible data")
+    assert "Looked after before birth (1): " in text and "\n  Q1\n" in text
+    rows = list(csv.DictReader(io.StringIO(run("--format", "csv", "--as", "qa-lead"))))
+    assert {(row["child_id"], row["problem"]) for row in rows} == {
+        ("Q1", "looked-after-before-birth"), ("Q2", "closed-before-opened")
+    }  # fmt: skip
+    assert AccessLog.objects.filter(user=personas.qa_lead, object_type="data-quality").count() == 1
+    with pytest.raises(CommandError):
+        run("--as", "worker")
