@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = (
         "The register's implausible data (looked after before birth, closed before opening, dates in the "
         "future, ...): each problem with what to check and the cases that have it, by Child Unique ID, as "
-        "the data quality page lists them. Example: caseaudit data-quality --format csv > problems.csv"
+        "the data quality page lists them. Example: caseaudit data-quality --format csv --as qa-lead"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
