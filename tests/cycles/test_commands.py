@@ -142,8 +142,9 @@ def test_no_cycles_yet():
 
 def test_auditors_and_their_capacity(register):
     ann = make_user(Role.AUDITOR, "ann")
-    out, _ = run("auditors", "--capacity", "ann", "12")
+    out, said = run("auditors", "--capacity", "ann", "12")
     assert "ann" in out and "12" in out
+    assert said == "ann's capacity is now at most 12 audits a cycle.\n"
     ann.refresh_from_db()
     assert ann.audit_capacity == 12
     with pytest.raises(CommandError, match="not a number"):

@@ -39,6 +39,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{value!r} is not a number of audits (or 'none').") from None
             with refusals_as_errors():
                 set_audit_capacity(auditor, capacity, acting_user=actor_from(options))
+            limit = "no limit" if capacity is None else f"at most {capacity} audits a cycle"
+            # On standard error: standard output stays the table, in the format asked for.
+            self.stderr.write(f"{auditor.username}'s capacity is now {limit}.")
         auditors = (
             policy.holders(policy.HAVE_AUDITS, inactive_too=True)
             .select_related("staff__team")
