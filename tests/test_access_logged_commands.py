@@ -64,6 +64,7 @@ NO_READ = {
     "moderate": "the queue as the --as moderator: recorded as the page's (tests/audits)",
     "case": "one case as the --as person: recorded as the case page's (tests/compliance)",
     "audits": "the audits the --as person may read: recorded as the API's list (tests/audits)",
+    "draft": "the --as auditor's draft: its reading recorded as the form's (tests/audits)",
     "logs": "the logs as the --as QA lead or administrator: recorded as the pages' downloads (tests/records)",
     # No child's records at all.
     "cycles": "each cycle's counts",

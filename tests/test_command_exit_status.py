@@ -34,6 +34,7 @@ USER_ERRORS: dict[str, list[str]] = {
     "data_quality": ["--as", "nobody"],
     "demo_data": ["--from-returns", MISSING],
     "demo_returns": ["{file}"],
+    "draft": ["show", "41"],  # a draft is its auditor's: without --as, it says to name them
     "export_cases": ["--output", f"{MISSING}/cases.csv"],
     "export_cycle": ["No such cycle"],
     "import_audits": [f"{MISSING}/audits.csv"],

@@ -18,8 +18,8 @@ from pydantic import ConfigDict
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.models import User
-from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
+from caseaudit.audits.draft_view import DRAFT_IS_THE_AUDITORS, as_written, may_read_draft
 from caseaudit.audits.models import Audit, Theme
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.locking import EditConflict
@@ -86,65 +86,14 @@ def _draft(request: HttpRequest, audit_id: int) -> Audit:
     """An audit whose draft this person may read: its allocated auditor, or the QA team."""
     user = policy.person(request.user, policy.READ_CHILD_RECORDS)
     audit = get_object_or_404(audits_visible_to(user).select_related("case", "grade_scale"), pk=audit_id)
-    if not (policy.can(user, policy.COMPLETE_AUDIT, audit) or policy.can(user, policy.READ_AUDIT_DRAFTS)):
-        raise HttpError(403, "Only the audit's auditor, or the QA team, may read its draft.")
+    if not may_read_draft(user, audit):
+        raise HttpError(403, DRAFT_IS_THE_AUDITORS)
     record_access(user, "view", "audit", audit.pk, "API: draft")
     return audit
 
 
-def _as_written(audit: Audit) -> dict[str, Any]:
-    audit.refresh_from_db()
-    if audit.template is None:  # not started: the tool is chosen when the auditor starts
-        return {
-            "id": audit.pk,
-            "status": audit.status,
-            "version": audit.version,
-            "sections": [],
-            "evidence": [],
-            "overall": {"grade": "", "rationale": ""},
-            "findings": [],
-            "actions": [],
-            "lacking": {"The audit": ["Start the audit first (POST /audits/{id}/start)"]},
-        }
-    responses = {response.section: response for response in audit.sections.all()}
-    parts = completion.parts_of(audit)
-    return {
-        "id": audit.pk,
-        "status": audit.status,
-        "version": audit.version,
-        "sections": [
-            {
-                "slug": section.slug,
-                "title": section.title,
-                "questions": [{"slug": q.slug, "text": q.text, "kind": q.kind} for q in section.questions],
-                "grade": getattr(responses.get(section.slug), "grade", ""),
-                "evidence": getattr(responses.get(section.slug), "evidence", ""),
-                "analysis": getattr(responses.get(section.slug), "analysis", ""),
-                "answers": getattr(responses.get(section.slug), "answers", {}) or {},
-            }
-            for section in completion.sections_of(audit)
-        ],
-        "evidence": [
-            {"source": use.source, "used_on": use.used_on, "note": use.note} for use in audit.evidence.all()
-        ],
-        "overall": {"grade": audit.draft_grade, "rationale": audit.overall_rationale},
-        "findings": [
-            {"id": f.pk, "kind": f.kind, "theme": f.theme.slug, "text": f.text}
-            for f in audit.findings.select_related("theme")
-        ],
-        "actions": [_action(a) for a in audit.actions.select_related("owner")],
-        # What submission still needs, part by part, in the form's words.
-        "lacking": {part.title: list(part.lacking) for part in parts if part.lacking},
-    }
-
-
-def _action(action: Any) -> dict[str, Any]:
-    owner = action.owner.username if action.owner else None
-    return {"id": action.pk, "description": action.description, "owner": owner, "due_on": action.due_on}
-
-
 def _changed(response: HttpResponse, audit: Audit) -> dict[str, Any]:
-    written = _as_written(audit)
+    written = as_written(audit)
     response["ETag"] = etag(audit)
     return written
 
