@@ -200,3 +200,38 @@ def test_the_follow_up_pages(client, personas, checked):
     # Another auditor cannot find it at all.
     client.force_login(make_user(Role.AUDITOR, "someone-else"))
     assert client.get(url).status_code == 404
+
+
+def test_the_command_arranges_lists_and_completes_a_follow_up(personas, checked):
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    def follow_ups(*args: str) -> str:
+        out = io.StringIO()
+        call_command("follow_ups", *args, stdout=out)
+        return out.getvalue()
+
+    child = personas.own_case.child_id
+    due = days(14).isoformat()
+    with pytest.raises(CommandError, match="Only"):
+        follow_ups("arrange", child, "--auditor", "auditor", "--due", due, "--as", "moderator")
+    said = follow_ups("arrange", child, "--auditor", "auditor", "--due", due, "--as", "qa-lead")
+    follow_up = personas.own_case.follow_ups.get()
+    assert said.startswith(f"Follow-up audit {follow_up.pk} of {child} arranged for auditor, due ")
+    assert said.endswith(": 2 actions to check.\n")
+    mine = json.loads(follow_ups("list", "--format", "json", "--as", "auditor"))
+    assert [(row["id"], sorted(row["actions"])) for row in mine] == [
+        (follow_up.pk, sorted(a.pk for a in checked[:2]))
+    ]  # fmt: skip
+    open_action, done_action = checked[:2]
+    number = str(follow_up.pk)
+    with pytest.raises(CommandError, match="select whether it was done"):
+        follow_ups("complete", number, "--done", f"{done_action.pk}=Plan on file", "--as", "auditor")
+    said = follow_ups("complete", number, "--done", f"{done_action.pk}=Plan on file",
+                      "--not-done", f"{open_action.pk}=No review yet", "--as", "auditor")  # fmt: skip
+    assert said == f"Follow-up audit {follow_up.pk} is complete: 1 action(s) verified, 1 reopened.\n"
+    open_action.refresh_from_db()
+    done_action.refresh_from_db()
+    assert (open_action.status, done_action.status) == (ActionStatus.OPEN, ActionStatus.VERIFIED)
