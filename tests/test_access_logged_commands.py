@@ -65,6 +65,7 @@ NO_READ = {
     "case": "one case as the --as person: recorded as the case page's (tests/compliance)",
     "audits": "the audits the --as person may read: recorded as the API's list (tests/audits)",
     "draft": "the --as auditor's draft: its reading recorded as the form's (tests/audits)",
+    "concerns": "concerns as the --as person: the list recorded as the page's (tests/improvement)",
     "follow_ups": "follow-up audits as the --as person: the list recorded as the page's (tests/improvement)",
     "logs": "the logs as the --as QA lead or administrator: recorded as the pages' downloads (tests/records)",
     # No child's records at all.

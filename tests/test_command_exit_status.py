@@ -30,6 +30,7 @@ USER_ERRORS: dict[str, list[str]] = {
     "clean_uploads": ["--older-than", "-5"],
     "close_cycle": ["No such cycle"],
     "compliance": ["--as-of", "the first of May"],
+    "concerns": ["list"],  # a concern is a person's to raise or answer: without --as, it says so
     "cycle": ["confirm", "No such cycle"],
     "data_quality": ["--as", "nobody"],
     "demo_data": ["--from-returns", MISSING],

@@ -272,3 +272,43 @@ def test_concerns_are_scoped(people, audits):
     assert set(concerns_visible_to(people.auditor)) == {own}  # the one they raised
     for persona in ("worker", "senior_leader", "outsider"):
         assert not concerns_visible_to(getattr(people, persona)).exists()
+
+
+def _command(*args: str) -> str:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("concerns", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_raises_a_concern_and_says_who_really_has_it(people, audits):
+    said = _command("raise", str(audits[0].pk), "--description", DESCRIPTION, "--as", "auditor")
+    concern = SafeguardingConcern.objects.get()
+    emailed = "The concern is recorded and emailed to team-manager. The QA lead is told too."
+    assert said == f"Concern {concern.pk}: {emailed}\n"
+    people.team_manager.email = ""
+    people.team_manager.save()
+    said = _command("raise", str(audits[0].pk), "--description", DESCRIPTION, "--as", "auditor")
+    assert "no team manager has been emailed" in said and "Phone the team manager" in said
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_lists_the_waiting_first_and_the_manager_answers(people, audits):
+    from django.core.management import CommandError
+
+    answered = _raise(audits[0], people.auditor)
+    respond_to_concern(answered, response="Visited today", acting_user=people.team_manager)
+    waiting = _raise(audits[0], people.auditor)
+    listed = _command("list", "--as", "qa-lead").splitlines()
+    assert listed[0].startswith(f"{waiting.pk}\t{people.own_case.child_id}\t")
+    assert "waiting for the manager" in listed[0] and "answered" in listed[1]
+    with pytest.raises(CommandError, match=f"no concern {waiting.pk} that outsider may see"):
+        _command("respond", str(waiting.pk), "--response", "x", "--as", "outsider")
+    said = _command("respond", str(waiting.pk), "--response", "Strategy meeting held", "--as", "team-manager")
+    assert said == f"Concern {waiting.pk} is answered and closed; whoever raised it is told.\n"
+    waiting.refresh_from_db()
+    assert waiting.response == "Strategy meeting held"
