@@ -70,6 +70,15 @@ NO_USER_ERROR = {
 }
 
 
+@pytest.fixture(autouse=True)
+def set_up_once(monkeypatch):
+    """The command line sets Django up as it starts; here it is set up already. Setting it up again would
+    point the logging handlers at this test's captured stderr, closed once the test ends."""
+    import django
+
+    monkeypatch.setattr(django, "setup", lambda *args, **kwargs: None)
+
+
 def run(argv: list[str], capsys) -> tuple[int, str]:
     with pytest.raises(SystemExit) as exited:
         cli.run(["caseaudit", *argv])
