@@ -134,7 +134,7 @@ def test_output_file_is_written_whole_and_private(register, tmp_path):
         (["--check", "bedtime"], "Not a check: 'bedtime'. Use one of pathway-plan-review,"),
         (
             ["--as-of", "31/02/2026"],
-            "--as-of '31/02/2026': no such day in the calendar.",
+            "--as-of '31/02/2026': no such day in the calendar",
         ),
         (["--as-of", "soon"], "--as-of 'soon': not a date"),
     ],

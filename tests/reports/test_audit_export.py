@@ -227,7 +227,7 @@ def test_the_command_exports_as_a_named_person_with_their_permissions(personas):
     [
         (("--format", "xlsx"), "--output"),
         (("--cycle", "Winter 1999"), "No cycle called 'Winter 1999'"),
-        (("--since", "last year"), "is not a date"),
+        (("--since", "last year"), "--since .last year.: not a date"),
     ],
 )
 def test_the_command_refuses_what_it_cannot_do(db, args, message):

@@ -45,6 +45,15 @@ def actor_from(options: dict[str, Any]) -> Actor:
     return person
 
 
+def person_from(options: dict[str, Any], what: str) -> User:
+    """The person named with --as, for a command a person answers for and the system may not do (the
+    tracker, moderation, a draft): without --as it says, in `what`'s words, to name them."""
+    actor = actor_from(options)
+    if not isinstance(actor, User):
+        raise CommandError(f"{what}: name them with --as USERNAME.")
+    return actor
+
+
 @contextmanager
 def refusals_as_errors() -> Iterator[None]:
     """An action's refusal (a rule it enforces, or a person named with `--as` who may not) ends the

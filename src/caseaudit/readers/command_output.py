@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
+
+from caseaudit.core.dates import parse_date
 
 from .row_errors import shown_of
 from .table import RowError
@@ -32,6 +35,15 @@ def fail_if_invalid(total: int, file_name: str, *, skip_invalid: bool) -> None:
             f"{total:,} problem(s) in {file_name}: nothing was imported. "
             "Correct the rows above, or use --skip-invalid to import the valid rows only."
         )
+
+
+def date_option(text: str, option: str) -> date:
+    """A date given on the command line (ISO or dd/mm/yyyy), or the user's one-line error naming the
+    option: "--due '31/02/2027': no such day in the calendar"."""
+    try:
+        return parse_date(text)
+    except ValueError as reason:
+        raise CommandError(f"{option} {text!r}: {reason}") from None
 
 
 Progress = Callable[[int], None]  # told how many more rows are done

@@ -9,8 +9,8 @@ from typing import Any, TextIO, cast
 from django.core.management.base import BaseCommand, CommandError
 
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
-from caseaudit.core.dates import parse_date
 from caseaudit.cycles.management.commands._lookup import cycle_named
+from caseaudit.readers.command_output import date_option
 from caseaudit.reports.audit_export import FORMATS, ExportFilter, ExportRefused, export_audit_data
 
 HELP = (
@@ -45,14 +45,7 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
     file_format = options["format"] or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
     if file_format == "xlsx" and not output:
         raise CommandError("An XLSX export needs --output FILE.xlsx: a workbook is not for the terminal.")
-    since = None
-    if options["since"]:
-        try:
-            since = parse_date(options["since"])
-        except ValueError:
-            raise CommandError(
-                f"--since {options['since']!r} is not a date: use YYYY-MM-DD, like 2024-04-01."
-            ) from None
+    since = date_option(options["since"], "--since") if options["since"] else None
     cycle = cycle_named(options["cycle"]) if options["cycle"] else None
     try:
         with refusals_as_errors():

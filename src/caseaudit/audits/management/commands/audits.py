@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
-from caseaudit.accounts.models import User
 from caseaudit.audits.listing import audit_row, readable_audits
 from caseaudit.audits.models import AuditStatus
 from caseaudit.cycles.management.commands._lookup import cycle_named
@@ -32,9 +31,7 @@ class Command(BaseCommand):
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_from(options)
-        if not isinstance(actor, User):
-            raise CommandError("Audits are read by a person: name them with --as USERNAME.")
+        actor = person_from(options, "Audits are read by a person")
         with refusals_as_errors():
             user = policy.person(actor, policy.READ_CHILD_RECORDS)
         cycle = cycle_named(options["cycle"]) if options["cycle"] else None

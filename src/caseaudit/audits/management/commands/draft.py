@@ -7,21 +7,20 @@ from __future__ import annotations
 
 import json
 from argparse import ArgumentParser
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
 from caseaudit.accounts.models import User
 from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.draft_view import DRAFT_IS_THE_AUDITORS, as_written, may_read_draft
 from caseaudit.audits.models import Audit, Theme
 from caseaudit.audits.scoping import audits_visible_to
-from caseaudit.core.dates import parse_date
 from caseaudit.locking import EditConflict
+from caseaudit.readers.command_output import date_option
 
 SUBCOMMANDS = "show|start|section|evidence|overall|finding|action|remove|submit"
 
@@ -74,9 +73,7 @@ class Command(BaseCommand):
                             help="submit an audit resting on the record alone, so flagged")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_from(options)
-        if not isinstance(actor, User):
-            raise CommandError("A draft is its auditor's: name them with --as USERNAME.")
+        actor = person_from(options, "A draft is its auditor's")
         with refusals_as_errors():
             user = policy.person(actor, policy.READ_CHILD_RECORDS)
             visible = audits_visible_to(user).select_related("case", "grade_scale")
@@ -117,7 +114,7 @@ class Command(BaseCommand):
             )  # fmt: skip
             return f"section {options['section']} saved"
         if command == "evidence":
-            used_on = _day(options["used_on"], "--used-on")
+            used_on = date_option(options["used_on"], "--used-on")
             completing.record_evidence(
                 audit, options["source"], used_on=used_on, note=options["note"], expected_version=version,
                 acting_user=user,
@@ -142,8 +139,9 @@ class Command(BaseCommand):
             return f"{options['kind']} added under {theme.label}"
         if command == "action":
             owner = User.objects.filter(username=options["owner"]).first()
+            due_on = date_option(options["due"], "--due")
             completing.add_action(
-                audit, description=options["description"], owner=owner, due_on=_day(options["due"], "--due"),
+                audit, description=options["description"], owner=owner, due_on=due_on,
                 expected_version=version, acting_user=user,
             )  # fmt: skip
             return f"action added for {options['owner']}"
@@ -214,10 +212,3 @@ def _answers(given: list[str]) -> dict[str, str]:
             raise CommandError(f"--answer {pair!r}: give QUESTION=ANSWER, the question by its slug.")
         answers[question.strip()] = answer.strip()
     return answers
-
-
-def _day(text: str, option: str) -> date:
-    try:
-        return parse_date(text)
-    except ValueError as reason:
-        raise CommandError(f"{option} {text!r}: {reason}") from None

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
@@ -45,9 +45,7 @@ class Command(BaseCommand):
             add_actor_argument(decision)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_from(options)
-        if not isinstance(actor, User):
-            raise CommandError("Moderation is a moderator's: name them with --as USERNAME.")
+        actor = person_from(options, "Moderation is a moderator's")
         with refusals_as_errors():
             moderator = policy.person(actor, policy.MODERATE)
             if options["command"] == "queue":

@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
-from caseaudit.accounts.models import User
+from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.compliance.case_summary import case_summary
-from caseaudit.core.dates import parse_date
+from caseaudit.readers.command_output import date_option
 
 
 class Command(BaseCommand):
@@ -37,15 +36,8 @@ class Command(BaseCommand):
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_from(options)
-        if not isinstance(actor, User):
-            raise CommandError("A case is read by a person: name them with --as USERNAME.")
-        day = timezone.localdate()
-        if options["as_of"]:
-            try:
-                day = parse_date(options["as_of"])
-            except ValueError as reason:
-                raise CommandError(f"--as-of {options['as_of']!r}: {reason}") from None
+        actor = person_from(options, "A case is read by a person")
+        day = date_option(options["as_of"], "--as-of") if options["as_of"] else timezone.localdate()
         with refusals_as_errors():
             user = policy.person(actor, policy.READ_CHILD_RECORDS)
         visible = cases_visible_to(user).select_related("team", "worker")

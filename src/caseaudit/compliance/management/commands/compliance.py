@@ -27,9 +27,9 @@ from caseaudit.compliance.queries import (
     timescale_rules,
 )
 from caseaudit.core.cohorts import COHORT_SLUGS, parse_cohort
-from caseaudit.core.dates import parse_date
 from caseaudit.core.timescales import RuleSet, TimescaleRulesError, summarise
 from caseaudit.policy import Actor
+from caseaudit.readers.command_output import date_option
 from caseaudit.readers.data_output import write_output_file
 from caseaudit.spreadsheets import write_csv
 
@@ -112,10 +112,7 @@ def _results_for(actor: Actor, as_of: date, rules: RuleSet, *, child_level: bool
 def _as_of(text: str | None) -> date:
     if not text:
         return timezone.localdate()
-    try:
-        return parse_date(text)
-    except ValueError as error:
-        raise CommandError(f"--as-of {text!r}: {error}.") from None
+    return date_option(text, "--as-of")
 
 
 def _cohort(text: str | None) -> str:

@@ -4,7 +4,6 @@ command line, as a person (`--as`): what they may see and do is what the tracker
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,16 +11,16 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Team
-from caseaudit.core.dates import parse_date
 from caseaudit.cycles.models import Cycle
 from caseaudit.improvement.actions import tracker
 from caseaudit.improvement.meeting import meeting
 from caseaudit.improvement.scoping import actions_visible_to
 from caseaudit.improvement.tracker import person
+from caseaudit.readers.command_output import date_option
 from caseaudit.readers.data_output import add_format_argument, write_data
 
 STATUSES = ("current", "open", "in-progress", "done", "verified", "cancelled", "all")
@@ -65,9 +64,7 @@ class Command(BaseCommand):
         reassign.add_argument("--due", metavar="YYYY-MM-DD", help="the new due date (default: the same)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_from(options)
-        if not isinstance(actor, User):
-            raise CommandError("The tracker is read and changed by a person: name them with --as USERNAME.")
+        actor = person_from(options, "The tracker is read and changed by a person")
         with refusals_as_errors():
             if options["command"] == "list":
                 self._list(actor, options)
@@ -141,7 +138,7 @@ class Command(BaseCommand):
             owner = (
                 _named(User, username=options["owner"], what="account") if options["owner"] else action.owner
             )
-            due = _due(options["due"]) if options["due"] else action.due_on
+            due = date_option(options["due"], "--due") if options["due"] else action.due_on
             tracker.reassign_action(action, owner=owner, due_on=due, acting_user=user)
         action.refresh_from_db()
         now = action.get_status_display().lower()
@@ -164,13 +161,6 @@ def _named(model: type[Any], *, what: str, **lookup: str) -> Any:
     if found is None:
         raise CommandError(f"There is no {what} {next(iter(lookup.values()))!r}.")
     return found
-
-
-def _due(text: str) -> date:
-    try:
-        return parse_date(text)
-    except ValueError as reason:
-        raise CommandError(f"--due {text!r}: {reason}") from None
 
 
 def _first_line(text: str, width: int = 80) -> str:

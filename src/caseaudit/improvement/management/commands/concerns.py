@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.audits.scoping import audits_visible_to
@@ -42,9 +42,7 @@ class Command(BaseCommand):
             add_actor_argument(command)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_from(options)
-        if not isinstance(actor, User):
-            raise CommandError("A concern is raised and answered by a person: name them with --as USERNAME.")
+        actor = person_from(options, "A concern is raised and answered by a person")
         with refusals_as_errors():
             if options["command"] == "list":
                 self._list(actor, options["format"])

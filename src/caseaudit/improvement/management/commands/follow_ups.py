@@ -4,21 +4,20 @@ whether each was done, which verifies or reopens it."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.cases.scoping import cases_visible_to
-from caseaudit.core.dates import parse_date
 from caseaudit.improvement.actions.follow_ups import complete_follow_up, create_follow_up
 from caseaudit.improvement.follow_up import Answer
 from caseaudit.improvement.scoping import follow_ups_visible_to
+from caseaudit.readers.command_output import date_option
 from caseaudit.readers.data_output import add_format_argument, write_data
 
 
@@ -51,9 +50,7 @@ class Command(BaseCommand):
             add_actor_argument(command)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_from(options)
-        if not isinstance(actor, User):
-            raise CommandError("Follow-up audits are a person's: name them with --as USERNAME.")
+        actor = person_from(options, "Follow-up audits are a person's")
         with refusals_as_errors():
             if options["command"] == "list":
                 self._list(actor, options["format"])
@@ -94,7 +91,9 @@ class Command(BaseCommand):
         if case is None:
             raise CommandError(f"No case {options['child_id'].strip()!r} that {user.username} may see.")
         auditor = User.objects.filter(username=options["auditor"], is_active=True).first()
-        follow_up = create_follow_up(case, auditor=auditor, due_on=_day(options["due"]), acting_user=user)
+        follow_up = create_follow_up(
+            case, auditor=auditor, due_on=date_option(options["due"], "--due"), acting_user=user
+        )
         checked = follow_up.items.count()
         self.stdout.write(
             f"Follow-up audit {follow_up.pk} of {case.child_id} arranged for {follow_up.auditor.username}, "
@@ -124,10 +123,3 @@ def _answers(given: list[str], *, done: bool) -> dict[int, Answer]:
             raise CommandError(f"{pair!r}: give ACTION=WORDS, the action by its number.")
         answers[int(number)] = Answer(done, words.strip())
     return answers
-
-
-def _day(text: str) -> date:
-    try:
-        return parse_date(text)
-    except ValueError as reason:
-        raise CommandError(f"--due {text!r}: {reason}") from None

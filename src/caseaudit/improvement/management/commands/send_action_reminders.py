@@ -1,21 +1,13 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
-from caseaudit.core.dates import parse_date
 from caseaudit.improvement.reminders import DUE_SOON_DAYS, send_action_reminders
-
-
-def _date(text: str) -> date:
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise CommandError(f"--as-of {text!r}: {exc}") from None
+from caseaudit.readers.command_output import date_option
 
 
 class Command(BaseCommand):
@@ -33,7 +25,7 @@ class Command(BaseCommand):
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = date_option(options["as_of"], "--as-of") if options["as_of"] else timezone.localdate()
         with refusals_as_errors():
             run = send_action_reminders(
                 as_of,

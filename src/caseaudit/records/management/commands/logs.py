@@ -3,7 +3,6 @@ written as their pages' downloads are (CSV), for the QA lead or the administrato
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,10 +10,10 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
-from caseaudit.accounts.models import AccessLog, SecurityEvent, User
+from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
+from caseaudit.accounts.models import AccessLog, SecurityEvent
 from caseaudit.cases.models import Case
-from caseaudit.core.dates import parse_date
+from caseaudit.readers.command_output import date_option
 from caseaudit.readers.data_output import write_output_file
 from caseaudit.records import log_downloads
 from caseaudit.records.log_search import (
@@ -54,15 +53,13 @@ class Command(BaseCommand):
             add_actor_argument(log)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_from(options)
-        if not isinstance(actor, User):
-            raise CommandError("The logs are read by a person: name the QA lead or administrator with --as.")
+        actor = person_from(options, "The logs are read by the QA lead or an administrator")
         with refusals_as_errors():
             user = policy.person(actor, policy.READ_LOGS)
         common = {
             "username": options["username"].strip(),
-            "date_from": _day(options, "date_from"),
-            "date_to": _day(options, "date_to"),
+            "date_from": date_option(options["date_from"], "--from") if options["date_from"] else None,
+            "date_to": date_option(options["date_to"], "--to") if options["date_to"] else None,
         }
         if common["date_from"] and common["date_to"] and common["date_to"] < common["date_from"]:
             raise CommandError("--to must be the same day as --from or after it.")
@@ -86,16 +83,6 @@ class Command(BaseCommand):
         else:
             for chunk in chunks:
                 self.stdout.write(chunk, ending="")
-
-
-def _day(options: dict[str, Any], name: str) -> date | None:
-    text = options[name]
-    if not text:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError as reason:
-        raise CommandError(f"--{name.removeprefix('date_')} {text!r}: {reason}") from None
 
 
 def _case(child_id: str | None) -> Case | None:
