@@ -192,6 +192,19 @@ def test_a_dry_run_lists_the_due_cases_and_deletes_nothing(register):
     assert after == before
 
 
+def test_a_dry_run_gives_every_closed_case_s_verdict_for_a_spreadsheet(register):
+    import csv
+
+    rows = {row["child_id"]: row for row in csv.DictReader(StringIO(_run("--dry-run", "--format", "csv")))}
+    assert (rows["DUE0001"]["verdict"], rows["DUE0001"]["due_on"]) == ("due", "2021-06-15")
+    assert rows["NOTYET01"]["verdict"] == "not-yet" and rows["LEAVER01"]["verdict"] == "not-yet"
+    assert rows["NODOB001"]["verdict"] == "undated" and "no birth month" in rows["NODOB001"]["why_kept"]
+    assert "OPEN0001" not in rows
+    with pytest.raises(CommandError, match="add --dry-run"):
+        _run("--format", "json", "--yes")
+    assert Case.objects.filter(pk=register["due"].pk).exists()
+
+
 def test_a_real_run_refuses_an_unconfirmed_schedule(register):
     with pytest.raises(CommandError, match="is not confirmed, so nothing is disposed of"):
         _run("--yes")

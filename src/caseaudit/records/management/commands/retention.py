@@ -14,6 +14,7 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.core.cohorts import COHORT_LABELS
+from caseaudit.readers.data_output import FORMATS, write_data
 from caseaudit.records.actions import UNCONFIRMED, dispose_of_due_cases
 from caseaudit.records.retention.disposal import closed_cases
 from caseaudit.records.retention.due import Review, Verdict, review
@@ -35,10 +36,16 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="list what would be disposed of; delete nothing"
         )
         parser.add_argument("--yes", action="store_true", help="dispose of them without asking to confirm")
+        parser.add_argument(
+            "--format", choices=FORMATS, default="text",
+            help="with --dry-run: text (default), or every closed case's verdict as csv or json",
+        )  # fmt: skip
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = options["dry_run"]
+        if options["format"] != "text" and not dry_run:
+            raise CommandError("A list for a spreadsheet or a script is a dry run's: add --dry-run.")
         try:
             schedule = load_schedule(settings.CASEAUDIT_RETENTION_FILE)
         except ScheduleError as problems:
@@ -56,6 +63,9 @@ class Command(BaseCommand):
         record_access(
             acting_user, "export", "retention", detail=f"retention review: {len(found.due)} cases due"
         )
+        if options["format"] != "text":
+            write_data(self.stdout, _verdicts(found), options["format"], lambda: None)
+            return
         self._describe(schedule, found)
         if dry_run:
             self.stdout.write("Dry run: nothing was disposed of.")
@@ -120,6 +130,27 @@ class Command(BaseCommand):
         )
         if answer.strip().lower() != "yes":
             raise CommandError("Nothing was disposed of.")
+
+
+def _verdicts(found: Review) -> list[dict[str, Any]]:
+    """Every closed case's verdict: due now, not yet due, or kept until a missing date is recorded."""
+    return [
+        {
+            "case_id": verdict.case_id,
+            "child_id": verdict.child_id,
+            "cohort": verdict.cohort,
+            "closed_on": verdict.closed_on,
+            "due_on": verdict.due_on,
+            "verdict": verdict_name,
+            "why_kept": verdict.why_kept,
+        }
+        for verdict_name, verdicts in (
+            ("due", found.due),
+            ("not-yet", found.not_yet),
+            ("undated", found.undated),
+        )
+        for verdict in verdicts
+    ]
 
 
 def _verdict_row(verdict: Verdict) -> str:
