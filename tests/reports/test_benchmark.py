@@ -3,6 +3,7 @@ child can be picked out, and other authorities' files set beside ours with the c
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import date
@@ -71,6 +72,12 @@ def test_the_command_writes_our_file_and_compares_others_with_it(tmp_path, perso
     text = out.getvalue()
     assert "Anytown Borough Council" in text and "Northtown" in text and "Counts only" in text
     assert "looked-after-review" in text and "50%" in text
+    out = io.StringIO()
+    call_command("report", "compare", str(other), "--format", "csv", stdout=out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ["table", "row", "cohort", "Anytown Borough Council", "Northtown"]
+    review = next(row for row in rows if row[0] == "compliance" and row[1] == "looked-after-review")
+    assert review[-1] == "0.5"  # the share, for a spreadsheet to format
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**_file("X", 9, 1, 3), "version": 9}))
     with pytest.raises(CommandError, match=r"bad.json: not a caseaudit benchmark file \(version"):

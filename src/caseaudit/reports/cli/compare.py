@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from argparse import ArgumentParser
 from pathlib import Path
@@ -23,7 +24,10 @@ HELP = (
 
 def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="other authorities' files")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    parser.add_argument(
+        "--format", choices=("text", "csv", "json"), default="text",
+        help="text (default); csv (a row per line of both tables, shares from 0 to 1) or json",
+    )  # fmt: skip
 
 
 def _read(path: Path) -> BenchmarkFile:
@@ -46,6 +50,13 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
     names = [document.authority for document in files]
     if options["format"] == "json":
         command.stdout.write(json.dumps({"authorities": names, **table, "caveats": list(CAVEATS)}, indent=2))
+        return
+    if options["format"] == "csv":
+        writer = csv.writer(command.stdout, lineterminator="\n")
+        writer.writerow(["table", "row", "cohort", *names])
+        for name in ("grades", "compliance"):
+            for row, cohort, shares in table[name]:
+                writer.writerow([name, row, cohort, *("" if share is None else share for share in shares)])
         return
     write = command.stdout.write
     write("Audits graded good or better (moderated, case file audits), by year and cohort:")
