@@ -60,6 +60,15 @@ def test_the_register_export_shows_its_progress_to_a_file_and_in_a_pipe(tmp_path
     assert [line.split(",")[0] for line in out.getvalue().splitlines()] == ["child_id", "E0", "E1", "E2"]
 
 
+def test_the_audit_data_export_shows_its_progress(tmp_path, terminal, personas):
+    from tests.cycles.builders import allocate_to, make_cycle
+
+    cycle = make_cycle([personas.own_case])
+    allocate_to(cycle, personas.auditor)
+    call_command("report", "export", "--output", str(tmp_path / "audits.csv"), stderr=io.StringIO())
+    assert "Exporting audits" in terminal.readouterr().err
+
+
 def test_nothing_but_the_work_is_written_where_nobody_watches(tmp_path, capsys):
     call_command("import_cases", str(_register(tmp_path)), stdout=io.StringIO())
     call_command("export_cases", "--output", str(tmp_path / "out.csv"))

@@ -10,8 +10,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from caseaudit.accounts.cli import actor_from, add_actor_argument, refusals_as_errors
 from caseaudit.cycles.management.commands._lookup import cycle_named
-from caseaudit.readers.command_output import date_option
-from caseaudit.reports.audit_export import FORMATS, ExportFilter, ExportRefused, export_audit_data
+from caseaudit.readers.command_output import date_option, progress_bars
+from caseaudit.reports.audit_export import (
+    FORMATS,
+    ExportFilter,
+    ExportRefused,
+    export_audit_data,
+    exported_audits,
+)
 
 HELP = (
     "The audit data for analysts: one row per submitted or moderated audit with its cohort, dates, cycle, "
@@ -47,14 +53,17 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         raise CommandError("An XLSX export needs --output FILE.xlsx: a workbook is not for the terminal.")
     since = date_option(options["since"], "--since") if options["since"] else None
     cycle = cycle_named(options["cycle"]) if options["cycle"] else None
+    export_filter = ExportFilter(cycle=cycle, since=since)
+    bars = progress_bars()
     try:
         with refusals_as_errors():
             count = export_audit_data(
                 output or cast(TextIO, command.stdout),
                 file_format=file_format,
                 identifiable=options["identifiable"],
-                export_filter=ExportFilter(cycle=cycle, since=since),
+                export_filter=export_filter,
                 acting_user=actor_from(options),
+                rows_done=bars("Exporting audits", exported_audits(export_filter).count()) if bars else None,
             )
     except ExportRefused as error:
         raise CommandError(str(error)) from None
