@@ -66,6 +66,7 @@ NO_READ = {
     "audits": "the audits the --as person may read: recorded as the API's list (tests/audits)",
     "draft": "the --as auditor's draft: its reading recorded as the form's (tests/audits)",
     "concerns": "concerns as the --as person: the list recorded as the page's (tests/improvement)",
+    "feedback": "feedback written, acknowledged or a families' link made: changes, in the history",
     "follow_ups": "follow-up audits as the --as person: the list recorded as the page's (tests/improvement)",
     "logs": "the logs as the --as QA lead or administrator: recorded as the pages' downloads (tests/records)",
     # No child's records at all.

@@ -38,6 +38,7 @@ USER_ERRORS: dict[str, list[str]] = {
     "draft": ["show", "41"],  # a draft is its auditor's: without --as, it says to name them
     "export_cases": ["--output", f"{MISSING}/cases.csv"],
     "export_cycle": ["No such cycle"],
+    "feedback": ["acknowledge", "41"],  # feedback is a person's: without --as, it says to name them
     "follow_ups": ["list"],  # follow-ups are a person's: without --as, it says to name them
     "import_audits": [f"{MISSING}/audits.csv"],
     "import_cases": [f"{MISSING}/register.csv"],

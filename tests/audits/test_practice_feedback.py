@@ -107,3 +107,39 @@ def test_a_worker_of_another_team_never_reads_it(client, personas):
     client.force_login(personas.outsider)
     assert client.get(_page(feedback.audit)).status_code == 404
     assert panel.panel(personas.outsider, feedback.sent_at.date()) is None
+
+
+def test_the_command_writes_acknowledges_and_makes_a_families_link(client, personas):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    def feedback(*args: str) -> tuple[str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        call_command("feedback", *args, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    audit = ready_to_submit(personas)
+    number = str(audit.pk)
+    with pytest.raises(CommandError, match="Enter what to do next"):
+        feedback("practice", number, "--went-well", WENT_WELL, "--next-steps", " ", "--as", "auditor")
+    said, _ = feedback("practice", number, "--went-well", WENT_WELL, "--next-steps", NEXT, "--as", "auditor")
+    assert "get it when the audit is moderated" in said
+    with pytest.raises(CommandError, match="There is no audit"):  # a draft is not the team's to read
+        feedback("acknowledge", number, "--as", "worker")
+    audit.refresh_from_db()
+    completing.submit_audit(audit, expected_version=audit.version, acting_user=personas.auditor)
+    with pytest.raises(CommandError, match="has not been sent yet"):
+        feedback("acknowledge", number, "--as", "worker")
+    agree_grade(audit, expected_version=audit.version, acting_user=personas.moderator)
+    said, _ = feedback("acknowledge", number, "--reply", "Thank you", "--as", "worker")
+    assert "acknowledged: its auditor is told" in said
+    assert PracticeFeedback.objects.get(audit=audit).reply == "Thank you"
+
+    link, told = feedback("link", number, "--respondent", "young-person", "--site-url", "https://qa.example",
+                          "--as", "auditor")  # fmt: skip
+    assert link.startswith("https://qa.example/feedback/") and "once only" in told
+    path = link.strip().removeprefix("https://qa.example")
+    assert client.get(path).status_code == 200  # the form opens, with no sign-in
+    with pytest.raises(CommandError, match="There is no audit"):
+        feedback("link", number, "--respondent", "carer", "--as", "outsider")
