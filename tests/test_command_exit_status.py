@@ -116,6 +116,21 @@ def test_a_user_error_exits_1_with_its_reason_in_a_line(name, capsys, tmp_path, 
     assert len(first) > len("CommandError: ") + 10
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo-data", "--today", "soon"],
+        ["import-cases", "register.csv", "--extracted-on", "soon"],
+        ["worker", "--max-tasks", "-1"],
+        ["serve", "--workers", "0"],
+    ],
+)
+def test_an_option_s_value_of_the_wrong_kind_is_bad_usage_not_a_traceback(argv, capsys):
+    status, err = run(argv, capsys)
+    assert status == cli.BAD_USAGE
+    assert "Traceback" not in err and err.startswith("usage: caseaudit ")
+
+
 def test_an_unknown_command_is_bad_usage(capsys):
     status, err = run(["import-casez"], capsys)
     assert status == cli.BAD_USAGE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from datetime import date
 from pathlib import Path
@@ -48,7 +49,8 @@ def _iso_date(text: str) -> date:
     try:
         return parse_date(text)
     except ValueError as error:
-        raise CommandError(f"--today {text!r}: {error}") from None
+        # Raised while the arguments are read, so argparse's own error: bad usage, with the usage.
+        raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
 
 
 class Command(BaseCommand):
