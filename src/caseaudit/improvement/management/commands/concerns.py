@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import F
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
@@ -68,11 +69,10 @@ class Command(BaseCommand):
 
     def _list(self, user: User, chosen: str) -> None:
         policy.require(user, policy.READ_CONCERN)
-        concerns = list(
-            concerns_visible_to(user)
-            .select_related("case", "raised_by")
-            .order_by("responded_at", "-raised_at")
-        )
+        # The unanswered first, NULL first on either database (PostgreSQL puts NULL last), then the newest.
+        waiting_first = F("responded_at").asc(nulls_first=True)
+        visible = concerns_visible_to(user).select_related("case", "raised_by")
+        concerns = list(visible.order_by(waiting_first, "-raised_at"))
         told = escalations_of(concerns)
         rows = [
             {
