@@ -13,8 +13,9 @@ from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_
 from caseaudit.accounts.list_reads import shown
 from caseaudit.audits.listing import audit_row, readable_audits
 from caseaudit.audits.models import AuditStatus
-from caseaudit.cycles.management.commands._lookup import cycle_named
 from caseaudit.readers.data_output import add_format_argument, write_data
+
+from ._lookup import cycle_named
 
 
 class Command(BaseCommand):
