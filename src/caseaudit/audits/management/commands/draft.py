@@ -15,6 +15,7 @@ from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
 from caseaudit.accounts.models import User
+from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
 from caseaudit.audits.draft_view import DRAFT_IS_THE_AUDITORS, as_written, may_read_draft
 from caseaudit.audits.models import Audit, Theme
@@ -91,7 +92,8 @@ class Command(BaseCommand):
                 said = self._change(audit, user, options)
             except EditConflict as conflict:
                 raise CommandError(str(conflict)) from None
-        lacking = as_written(audit)["lacking"]
+        audit.refresh_from_db()
+        lacking = [part for part in completion.parts_of(audit) if part.lacking]
         still = "it lacks nothing for submission" if not lacking else f"{len(lacking)} part(s) still lacking"
         self.stdout.write(f"Audit {audit.pk}: {said} ({audit.get_status_display().lower()}; {still}).")
 
@@ -102,14 +104,13 @@ class Command(BaseCommand):
             return "started"
         if command == "section":
             # What is not given stays as written: the section as it is now, then what was given.
-            sections = as_written(audit)["sections"]
-            current: dict[str, Any] = next((s for s in sections if s["slug"] == options["section"]), {})
-            answers = {**current.get("answers", {}), **_answers(options["answer"])}
+            current = audit.sections.filter(section=options["section"]).first()
+            answers = {**(getattr(current, "answers", None) or {}), **_answers(options["answer"])}
             completing.save_section(
                 audit, options["section"],
-                grade=_given(options["grade"], current.get("grade")),
-                evidence=_given(options["evidence"], current.get("evidence")),
-                analysis=_given(options["analysis"], current.get("analysis")),
+                grade=_given(options["grade"], getattr(current, "grade", "")),
+                evidence=_given(options["evidence"], getattr(current, "evidence", "")),
+                analysis=_given(options["analysis"], getattr(current, "analysis", "")),
                 answers=answers, expected_version=version, acting_user=user,
             )  # fmt: skip
             return f"section {options['section']} saved"
