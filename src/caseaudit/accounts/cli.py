@@ -8,15 +8,18 @@ from argparse import ArgumentParser
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
+from django.db.models import Model, QuerySet
 
 from caseaudit.policy import SYSTEM, Actor
 
 from .models import User
 from .security_log import Event, record_security_event
+
+M = TypeVar("M", bound=Model)
 
 # The person named with --as, for the security log's record of a refusal (a command acts for one person).
 _acting_as: ContextVar[User | None] = ContextVar("caseaudit_acting_as", default=None)
@@ -52,6 +55,15 @@ def person_from(options: dict[str, Any], what: str) -> User:
     if not isinstance(actor, User):
         raise CommandError(f"{what}: name them with --as USERNAME.")
     return actor
+
+
+def one_they_may_see(found: QuerySet[M], user: User, what: str) -> M:
+    """The one record a person's scoped query found, or the one-line error that they may see no such
+    thing: the same words whether it is not there or outside their scope, as a page's 404."""
+    record = found.first()
+    if record is None:
+        raise CommandError(f"There is no {what} that {user.username} may see.")
+    return record
 
 
 @contextmanager

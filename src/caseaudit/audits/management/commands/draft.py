@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, one_they_may_see, person_from, refusals_as_errors
 from caseaudit.accounts.models import User
 from caseaudit.audits import completion
 from caseaudit.audits.actions import completion as completing
@@ -78,9 +78,7 @@ class Command(BaseCommand):
         with refusals_as_errors():
             user = policy.person(actor, policy.READ_CHILD_RECORDS)
             visible = audits_visible_to(user).select_related("case", "grade_scale")
-            audit = visible.filter(pk=options["audit"]).first()
-            if audit is None:
-                raise CommandError(f"There is no audit {options['audit']} that {user.username} may see.")
+            audit = one_they_may_see(visible.filter(pk=options["audit"]), user, f"audit {options['audit']}")
             if not may_read_draft(user, audit):
                 raise CommandError(DRAFT_IS_THE_AUDITORS)
             if options["command"] == "show":

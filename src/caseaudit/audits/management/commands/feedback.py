@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, one_they_may_see, person_from, refusals_as_errors
 from caseaudit.accounts.models import User
 from caseaudit.audits.actions.feedback import create_feedback_link
 from caseaudit.audits.actions.practice_feedback import acknowledge_practice_feedback, save_practice_feedback
@@ -46,9 +46,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = person_from(options, "Feedback is a person's to give or acknowledge")
-        audit = audits_visible_to(user).filter(pk=options["audit"]).first()
-        if audit is None:
-            raise CommandError(f"There is no audit {options['audit']} that {user.username} may see.")
+        audit = one_they_may_see(
+            audits_visible_to(user).filter(pk=options["audit"]), user, f"audit {options['audit']}"
+        )
         with refusals_as_errors():
             if options["command"] == "practice":
                 save_practice_feedback(

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, one_they_may_see, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
@@ -73,9 +73,7 @@ class Command(BaseCommand):
 
     def _decide(self, moderator: User, options: dict[str, Any]) -> None:
         visible = audits_visible_to(moderator).select_related("case", "grade_scale")
-        audit = visible.filter(pk=options["audit"]).first()
-        if audit is None:
-            raise CommandError(f"There is no audit {options['audit']} that {moderator.username} may see.")
+        audit = one_they_may_see(visible.filter(pk=options["audit"]), moderator, f"audit {options['audit']}")
         policy.require(moderator, policy.MODERATE, audit)
         decision, version = options["command"], audit.version
         if decision == "agree":

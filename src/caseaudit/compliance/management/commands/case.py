@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, one_they_may_see, person_from, refusals_as_errors
 from caseaudit.cases.scoping import cases_visible_to
 from caseaudit.compliance.case_summary import case_summary
 from caseaudit.readers.command_output import date_option
@@ -41,9 +41,8 @@ class Command(BaseCommand):
         with refusals_as_errors():
             user = policy.person(actor, policy.READ_CHILD_RECORDS)
         visible = cases_visible_to(user).select_related("team", "worker")
-        case = visible.filter(child_id=options["child_id"].strip()).first()
-        if case is None:
-            raise CommandError(f"No case {options['child_id'].strip()!r} that {user.username} may see.")
+        child_id = options["child_id"].strip()
+        case = one_they_may_see(visible.filter(child_id=child_id), user, f"case {child_id!r}")
         record_access(user, "view", "case", case.pk, "command line")
         summary = case_summary(case, day)
         if options["format"] == "json":

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, one_they_may_see, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.cases.models import Team
@@ -119,9 +119,8 @@ class Command(BaseCommand):
 
     def _change(self, actor: policy.Actor, options: dict[str, Any]) -> None:
         user = policy.person(actor, policy.USE_TRACKER)
-        action = actions_visible_to(user).select_related("owner").filter(pk=options["id"]).first()
-        if action is None:
-            raise CommandError(f"There is no action {options['id']} that {user.username} may see.")
+        visible = actions_visible_to(user).select_related("owner")
+        action = one_they_may_see(visible.filter(pk=options["id"]), user, f"action {options['id']}")
         command, was = options["command"], action.get_status_display().lower()
         if command == "update":
             tracker.update_action(

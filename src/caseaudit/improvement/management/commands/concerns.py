@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import F
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, one_they_may_see, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.audits.scoping import audits_visible_to
@@ -53,17 +53,16 @@ class Command(BaseCommand):
                 self._respond(actor, options["concern"], options["response"])
 
     def _raise(self, user: User, audit_id: int, description: str) -> None:
-        audit = audits_visible_to(user).select_related("case").filter(pk=audit_id).first()
-        if audit is None:
-            raise CommandError(f"There is no audit {audit_id} that {user.username} may see.")
+        found = audits_visible_to(user).select_related("case").filter(pk=audit_id)
+        audit = one_they_may_see(found, user, f"audit {audit_id}")
         concern = escalate_concern(audit, description=description, acting_user=user)
         # Read after the concern is saved and its emails handed over: the truth, not the intent.
         self.stdout.write(f"Concern {concern.pk}: {escalation_of(concern).summary()}")
 
     def _respond(self, user: User, concern_id: int, response: str) -> None:
-        concern = concerns_visible_to(user).filter(pk=concern_id).first()
-        if concern is None:
-            raise CommandError(f"There is no concern {concern_id} that {user.username} may see.")
+        concern = one_they_may_see(
+            concerns_visible_to(user).filter(pk=concern_id), user, f"concern {concern_id}"
+        )
         respond_to_concern(concern, response=response, acting_user=user)
         self.stdout.write(f"Concern {concern.pk} is answered and closed; whoever raised it is told.")
 

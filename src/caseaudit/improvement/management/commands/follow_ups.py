@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
-from caseaudit.accounts.cli import add_actor_argument, person_from, refusals_as_errors
+from caseaudit.accounts.cli import add_actor_argument, one_they_may_see, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
 from caseaudit.cases.scoping import cases_visible_to
@@ -87,9 +87,8 @@ class Command(BaseCommand):
         write_data(self.stdout, rows, chosen, text)
 
     def _arrange(self, user: User, options: dict[str, Any]) -> None:
-        case = cases_visible_to(user).filter(child_id=options["child_id"].strip()).first()
-        if case is None:
-            raise CommandError(f"No case {options['child_id'].strip()!r} that {user.username} may see.")
+        child_id = options["child_id"].strip()
+        case = one_they_may_see(cases_visible_to(user).filter(child_id=child_id), user, f"case {child_id!r}")
         auditor = User.objects.filter(username=options["auditor"], is_active=True).first()
         follow_up = create_follow_up(
             case, auditor=auditor, due_on=date_option(options["due"], "--due"), acting_user=user
@@ -101,11 +100,9 @@ class Command(BaseCommand):
         )
 
     def _complete(self, user: User, options: dict[str, Any]) -> None:
-        follow_up = follow_ups_visible_to(user).filter(pk=options["follow_up"]).first()
-        if follow_up is None:
-            raise CommandError(
-                f"There is no follow-up audit {options['follow_up']} that {user.username} may see."
-            )
+        number = options["follow_up"]
+        found = follow_ups_visible_to(user).filter(pk=number)
+        follow_up = one_they_may_see(found, user, f"follow-up audit {number}")
         answers = {**_answers(options["done"], done=True), **_answers(options["not_done"], done=False)}
         complete_follow_up(follow_up, answers=answers, note=options["note"], acting_user=user)
         done = sum(answer.done is True for answer in answers.values())
