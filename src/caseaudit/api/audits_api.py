@@ -18,7 +18,7 @@ from pydantic import ConfigDict
 from caseaudit import policy
 from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.list_reads import shown
-from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
+from caseaudit.audits.actions.moderation import decide
 from caseaudit.audits.listing import audit_row, readable_audits, waiting_for_moderation
 from caseaudit.audits.models import Audit
 from caseaudit.audits.scoping import audits_visible_to
@@ -123,18 +123,10 @@ def moderate(
     policy.require(user, policy.MODERATE, audit)
     version = expected_version(request, "audit")
     try:
-        if decision.decision == "agree":
-            agree_grade(audit, expected_version=version, acting_user=user)
-        elif decision.decision == "change":
-            change_grade(
-                audit,
-                grade=decision.grade,
-                reason=decision.reason,
-                expected_version=version,
-                acting_user=user,
-            )
-        else:
-            return_audit(audit, comments=decision.comments, expected_version=version, acting_user=user)
+        decide(
+            audit, decision.decision, grade=decision.grade, reason=decision.reason,
+            comments=decision.comments, expected_version=version, acting_user=user,
+        )  # fmt: skip
     except EditConflict as conflict:
         raise HttpError(412, str(conflict)) from None
     audit.refresh_from_db()

@@ -21,7 +21,7 @@ from caseaudit.accounts.models import User
 from caseaudit.pagination import page_links, pagination
 from caseaudit.ui.submission import CONFLICT_STATUS, submit
 
-from .actions.moderation import agree_grade, change_grade, return_audit
+from .actions.moderation import decide
 from .models import Audit, AuditStatus, ModerationEvent
 from .moderation import agreeable, grade_changeable, moderation_statistics, returnable
 from .moderation_forms import AgreeForm, ChangeGradeForm, ReturnForm, StatisticsFilterForm
@@ -138,14 +138,10 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decide(action: str, audit: Audit, data: dict[str, Any], user: User) -> ModerationEvent:
-    version = data["version"]
-    if action == "agree":
-        return agree_grade(audit, expected_version=version, acting_user=user)
-    if action == "change":
-        return change_grade(
-            audit, grade=data["grade"], reason=data["reason"], expected_version=version, acting_user=user
-        )
-    return return_audit(audit, comments=data["comments"], expected_version=version, acting_user=user)
+    return decide(
+        audit, action, grade=data.get("grade", ""), reason=data.get("reason", ""),
+        comments=data.get("comments", ""), expected_version=data["version"], acting_user=user,
+    )  # fmt: skip
 
 
 def _done_message(action: str, audit: Audit) -> str:

@@ -105,6 +105,32 @@ def return_audit(
         return returned
 
 
+@changes_state
+def decide(
+    audit: Audit,
+    decision: str,
+    *,
+    grade: str = "",
+    reason: str = "",
+    comments: str = "",
+    expected_version: int,
+    acting_user: Actor,
+) -> ModerationEvent:
+    """One of the three decisions by its name, as the moderation page, the API and `caseaudit moderate`
+    take it: "agree", "change" (with the grade and the reason) or "return" (with the comments)."""
+    if decision == "agree":
+        return agree_grade(audit, expected_version=expected_version, acting_user=acting_user)
+    if decision == "change":
+        return change_grade(
+            audit, grade=grade, reason=reason, expected_version=expected_version, acting_user=acting_user
+        )
+    if decision == "return":
+        return return_audit(
+            audit, comments=comments, expected_version=expected_version, acting_user=acting_user
+        )
+    raise ValueError(f"Not a moderation decision: {decision!r}")
+
+
 def _send_feedback(audit: Audit, moderator: User) -> None:
     """The auditor's feedback to the worker and manager goes once the grade is decided, not before."""
     if PracticeFeedback.objects.filter(audit=audit, sent_at__isnull=True).exists():

@@ -14,7 +14,7 @@ from caseaudit.accounts.access_log import record_access
 from caseaudit.accounts.cli import add_actor_argument, one_they_may_see, person_from, refusals_as_errors
 from caseaudit.accounts.list_reads import shown
 from caseaudit.accounts.models import User
-from caseaudit.audits.actions.moderation import agree_grade, change_grade, return_audit
+from caseaudit.audits.actions.moderation import decide
 from caseaudit.audits.listing import audit_row, waiting_for_moderation
 from caseaudit.audits.scoping import audits_visible_to
 from caseaudit.readers.data_output import add_format_argument, write_data
@@ -76,15 +76,10 @@ class Command(BaseCommand):
         audit = one_they_may_see(visible.filter(pk=options["audit"]), moderator, f"audit {options['audit']}")
         policy.require(moderator, policy.MODERATE, audit)
         decision, version = options["command"], audit.version
-        if decision == "agree":
-            agree_grade(audit, expected_version=version, acting_user=moderator)
-        elif decision == "change":
-            change_grade(
-                audit, grade=options["grade"], reason=options["reason"], expected_version=version,
-                acting_user=moderator,
-            )  # fmt: skip
-        else:
-            return_audit(audit, comments=options["comments"], expected_version=version, acting_user=moderator)
+        decide(
+            audit, decision, grade=options.get("grade", ""), reason=options.get("reason", ""),
+            comments=options.get("comments", ""), expected_version=version, acting_user=moderator,
+        )  # fmt: skip
         audit.refresh_from_db()
         if decision == "return":
             said = "returned to its auditor, who is told what more is needed"
